@@ -1,0 +1,46 @@
+# almaty-analytics. `make` lists the targets. Targets that need the environment
+# create .venv first (Python 3.11+ and pip are all a fresh machine needs).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SCENARIO ?= default
+RUN_ARGS ?=
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help reports test lab bench lint clean env
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "almaty-analytics needs Python 3.11 or newer; set PYTHON=python3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name almaty-analytics --display-name "Python (almaty-analytics)" >/dev/null
+	touch $(STAMP)
+
+env: $(STAMP) ## create .venv and install the project (done by every target that needs it)
+
+reports: $(STAMP) ## run every report notebook for SCENARIO (default: default): HTML, tables, manifest in reports/
+	$(BIN)/almaty-analytics run --scenario $(SCENARIO) $(RUN_ARGS)
+
+test: $(STAMP) ## run the whole test suite (executes every notebook with small parameters)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lab: $(STAMP) ## open JupyterLab on notebooks/ with the registered kernel almaty-analytics
+	$(BIN)/jupyter lab notebooks/
+
+bench: $(STAMP) ## time a full run, an unchanged re-run and the kernel+render floor
+	$(BIN)/python benchmarks/bench_runner.py
+
+lint: $(STAMP) ## ruff on the package, tests and benchmarks
+	$(BIN)/ruff check src tests benchmarks
+
+clean: ## remove reports, derived data and caches (never data/raw/ or .venv)
+	find reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+	find data/processed -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+	rm -rf .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -not -path './$(VENV)/*' -exec rm -rf {} +

@@ -1,0 +1,33 @@
+"""Official history series with their level shifts made explicit.
+
+A level shift (boundary change, census re-basing) is a jump in a series that is not
+growth. ``with_level_shifts`` numbers the segments between shifts and gives the
+year-on-year change only within a segment, so that growth rates and trends never
+run across a shift.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def with_level_shifts(frame: pd.DataFrame, shifts: pd.DataFrame, series: str, value: str, by: list[str] | None = None) -> pd.DataFrame:
+    """Add ``segment`` (1, 2, ...) and ``change`` (empty across a shift) to a yearly series.
+
+    ``shifts`` is the ``level_shifts`` table; only rows for ``series`` apply. ``by``
+    names columns that identify separate series (e.g. ``sex``).
+    """
+    by = by or []
+    breaks = sorted(shifts.loc[shifts["series"] == series, "first_year_after"].astype(int))
+    out = frame.sort_values(by + ["year"]).reset_index(drop=True)
+    out["segment"] = 1 + sum((out["year"] >= year).astype(int) for year in breaks)
+    groups = out.groupby(by + ["segment"], sort=False) if by else out.groupby("segment", sort=False)
+    out["change"] = groups[value].diff().astype(float)
+    return out
+
+
+def mean_annual_change(history: pd.DataFrame, value: str = "change") -> dict[str, float]:
+    """Mean yearly change within the latest segment: first year, last year, mean change."""
+    last = history[history["segment"] == history["segment"].max()]
+    changes = last[value].dropna()
+    return {"from_year": int(last["year"].min()), "to_year": int(last["year"].max()), "mean_change": float(changes.mean())}

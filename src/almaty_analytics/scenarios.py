@@ -1,0 +1,162 @@
+"""Scenarios and the typed parameter schema shared by every notebook.
+
+A scenario is a YAML file ``scenarios/<name>.yaml`` with a ``description`` and a
+``parameters`` mapping. Parameters are checked against ``PARAMETERS`` before any
+notebook runs: unknown names, missing required ones, wrong types, values out of range
+and impossible combinations raise ``ParameterError`` naming the parameter.
+YAML is read with the safe loader; command-line values are parsed by the declared
+type, and strings are kept exactly as given.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import paths
+
+DISTRICTS = ("alatau", "almaly", "auezov", "bostandyk", "zhetysu", "medeu", "nauryzbay", "turksib")
+RUNNER_PARAMETERS = ("scenario", "output_dir")  # set by the runner, never by a user
+_REQUIRED = object()
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+class ParameterError(ValueError):
+    """A scenario or parameter value is not acceptable."""
+
+
+@dataclass(frozen=True)
+class Param:
+    type: type
+    help: str
+    default: Any = _REQUIRED
+    min: float | None = None
+    max: float | None = None
+    choices: tuple | None = None  # allowed values (for lists: allowed items)
+
+    @property
+    def required(self) -> bool:
+        return self.default is _REQUIRED
+
+    def expected(self) -> str:
+        kind = {int: "an integer", float: "a number", str: "a string", bool: "true or false", list: "a list"}[self.type]
+        if self.choices:
+            kind += f" from {list(self.choices)}"
+        if self.min is not None or self.max is not None:
+            kind += f" in [{self.min if self.min is not None else '-inf'}, {self.max if self.max is not None else 'inf'}]"
+        return kind
+
+
+PARAMETERS: dict[str, Param] = {
+    "scenario": Param(str, "scenario name; set by the runner from --scenario", "default"),
+    "output_dir": Param(str, "where the run writes tables; set by the runner ('' = do not write)", ""),
+    "report_note": Param(str, "free text shown at the top of every report (e.g. 'draft for the budget committee')", ""),
+    "base_year": Param(int, "first year of the forecasts: population on 1 January (last BNS year is 2022)", min=2015, max=2022),
+    "horizon": Param(int, "last forecast year", min=2023, max=2050),
+    "districts": Param(list, "districts to show (slugs)", list(DISTRICTS), choices=DISTRICTS),
+}
+
+
+def _check_combinations(values: dict[str, Any]) -> None:
+    if "base_year" in values and "horizon" in values and values["horizon"] <= values["base_year"]:
+        raise ParameterError(f"parameter 'horizon': {values['horizon']} is not after base_year {values['base_year']}; expected a later year")
+    if "districts" in values and not values["districts"]:
+        raise ParameterError("parameter 'districts': the list is empty; expected at least one district")
+
+
+def check_value(name: str, value: Any) -> Any:
+    """Return ``value`` if it fits parameter ``name``; raise ParameterError otherwise."""
+    if name not in PARAMETERS:
+        raise ParameterError(f"unknown parameter {name!r}; known parameters: {', '.join(sorted(PARAMETERS))}")
+    spec = PARAMETERS[name]
+    ok = isinstance(value, spec.type) and not (spec.type in (int, float) and isinstance(value, bool))
+    if spec.type is float and isinstance(value, int) and not isinstance(value, bool):
+        value, ok = float(value), True
+    if not ok:
+        raise ParameterError(f"parameter {name!r}: expected {spec.expected()}, got {value!r} ({type(value).__name__})")
+    if spec.type is list:
+        bad = [item for item in value if not isinstance(item, str) or (spec.choices and item not in spec.choices)]
+        if bad:
+            raise ParameterError(f"parameter {name!r}: unknown item(s) {bad}; expected items from {list(spec.choices)}")
+    elif spec.choices and value not in spec.choices:
+        raise ParameterError(f"parameter {name!r}: unknown value {value!r}; expected one of {list(spec.choices)}")
+    if (spec.min is not None and value < spec.min) or (spec.max is not None and value > spec.max):
+        raise ParameterError(f"parameter {name!r}: {value!r} is out of range; expected {spec.expected()}")
+    return value
+
+
+def check(**values: Any) -> dict[str, Any]:
+    """Check the parameters a notebook received (each value, then combinations)."""
+    checked = {n: check_value(n, v) for n, v in values.items()}
+    _check_combinations(checked)
+    return checked
+
+
+def parse_cli_value(name: str, text: str) -> Any:
+    """Turn the text of ``-p NAME=TEXT`` into a value of the parameter's type."""
+    if name not in PARAMETERS:
+        raise ParameterError(f"unknown parameter {name!r}; known parameters: {', '.join(sorted(PARAMETERS))}")
+    spec = PARAMETERS[name]
+    try:
+        if spec.type is bool:
+            value = {"true": True, "false": False, "yes": True, "no": False, "1": True, "0": False}[text.strip().lower()]
+        elif spec.type is list:
+            value = [item.strip() for item in text.split(",") if item.strip()]
+        elif spec.type is str:
+            value = text
+        else:
+            value = spec.type(text)
+    except (KeyError, ValueError):
+        raise ParameterError(f"parameter {name!r}: expected {spec.expected()}, got {text!r}") from None
+    return check_value(name, value)
+
+
+def resolve(values: dict[str, Any]) -> dict[str, Any]:
+    """Check every value, add defaults, check combinations; raise on the first problem."""
+    missing = [n for n, spec in PARAMETERS.items() if spec.required and n not in values]
+    if missing:
+        raise ParameterError(f"required parameter {missing[0]!r} is missing; expected {PARAMETERS[missing[0]].expected()} ({PARAMETERS[missing[0]].help})")
+    checked = {n: check_value(n, v) for n, v in values.items()}
+    resolved = {n: spec.default for n, spec in PARAMETERS.items() if not spec.required} | checked
+    _check_combinations(resolved)
+    return resolved
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in paths.scenarios_dir().glob("*.yaml"))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    description: str
+    parameters: dict[str, Any]  # resolved: every parameter, defaults filled in
+    path: Path
+
+
+def load(name: str, overrides: dict[str, Any] | None = None) -> Scenario:
+    """Load ``scenarios/<name>.yaml``, apply ``overrides`` and validate everything."""
+    if not _SLUG.match(name):
+        raise ParameterError(f"scenario {name!r}: expected a lowercase name of letters, digits, '-' or '_'")
+    path = paths.scenarios_dir() / f"{name}.yaml"
+    if not path.exists():
+        raise ParameterError(f"unknown scenario {name!r}; available: {', '.join(available()) or 'none'} (files in {paths.scenarios_dir()})")
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("parameters"), dict) or not isinstance(doc.get("description"), str):
+        raise ParameterError(f"{path}: expected a mapping with 'description' (text) and 'parameters' (a mapping)")
+    given = doc["parameters"] | (overrides or {})
+    reserved = [n for n in RUNNER_PARAMETERS if n in given]
+    if reserved:
+        raise ParameterError(f"parameter {reserved[0]!r} is set by the runner and cannot be given in a scenario or with -p")
+    try:
+        resolved = resolve(given | {"scenario": name})
+    except ParameterError as exc:
+        raise ParameterError(f"scenario {name!r} ({path.name}): {exc}") from None
+    return Scenario(name, doc["description"], resolved, path)
