@@ -3,12 +3,14 @@
 A citation is ``FILE:LINE`` (several joined by ``;``). A value matches when one of
 the numbers printed on a cited line equals it: the decimal comma is read as a
 point and digit groups separated by spaces ("318 000") are read as one number.
+A few figures are written in words; ``NUMBER_WORDS`` reads those.
 """
 
 import re
 from pathlib import Path
 
 SOURCES = Path(__file__).resolve().parents[2] / "shared" / "sources"
+NUMBER_WORDS = {"екі есе": 2.0, "бестен бір": 0.2}  # "twice", "one fifth"
 _NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?")
 
 
@@ -20,6 +22,7 @@ def numbers_on(text: str) -> set[float]:
         found.add(float(re.sub(r"[ \u00a0\u202f]", "", token).replace(",", ".")))
         for part in re.split(r"[ \u00a0\u202f]", token):
             found.add(float(part.replace(",", ".")))
+    found.update(value for words, value in NUMBER_WORDS.items() if words in text.lower())
     return found
 
 

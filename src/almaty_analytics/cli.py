@@ -38,7 +38,15 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="execute the report notebooks and publish HTML, tables and a manifest")
     run.add_argument("--scenario", default="default", help="scenario name: scenarios/<NAME>.yaml (default: default)")
     run.add_argument("--notebook", action="append", metavar="NAME", help="run only this notebook (repeatable), e.g. 00_data_overview")
-    run.add_argument("-p", "--parameter", action="append", type=_key_value, default=[], metavar="KEY=VALUE", help="override one scenario parameter (repeatable)")
+    run.add_argument(
+        "-p",
+        "--parameter",
+        action="append",
+        type=_key_value,
+        default=[],
+        metavar="KEY=VALUE",
+        help="override one scenario parameter (repeatable)",
+    )
     run.add_argument("--output", type=Path, metavar="DIR", help="output root (default: reports/)")
     run.add_argument("--jobs", type=_positive_int, default=1, metavar="N", help="notebooks to run in parallel processes (default 1)")
     run.add_argument("--force", action="store_true", help="re-run notebooks even when nothing changed")

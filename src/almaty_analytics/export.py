@@ -98,7 +98,7 @@ def write_workbook(tables_dir: Path, path: Path, run_info: dict) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xlsx:
             pd.DataFrame(readme, columns=["item", "value"]).to_excel(xlsx, sheet_name="README", index=False)
             data_dictionary(names).to_excel(xlsx, sheet_name="README", index=False, startrow=len(readme) + 3)
-            for csv, name in zip(csvs, names):
+            for csv, name in zip(csvs, names, strict=True):
                 pd.read_csv(csv).to_excel(xlsx, sheet_name=name[:31], index=False)
 
     atomic_write(path, write)

@@ -27,7 +27,14 @@ def with_level_shifts(frame: pd.DataFrame, shifts: pd.DataFrame, series: str, va
 
 
 def mean_annual_change(history: pd.DataFrame, value: str = "change") -> dict[str, float]:
-    """Mean yearly change within the latest segment: first year, last year, mean change."""
-    last = history[history["segment"] == history["segment"].max()]
+    """Mean yearly change within the latest segment that has one (at least two years).
+
+    A segment of a single year (e.g. the year of a census re-basing) has no change
+    of its own, so the segment before it is used.
+    """
+    with_changes = history.dropna(subset=[value])
+    if with_changes.empty:
+        raise ValueError("no segment spans two years: a mean yearly change cannot be computed")
+    last = history[history["segment"] == with_changes["segment"].max()]
     changes = last[value].dropna()
     return {"from_year": int(last["year"].min()), "to_year": int(last["year"].max()), "mean_change": float(changes.mean())}

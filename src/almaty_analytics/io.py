@@ -13,7 +13,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -94,7 +94,9 @@ def _manifest(path: Path, _mtime: float) -> dict[str, Resource]:
         raise DataError(f"{path}: the data manifest is missing") from None
     except yaml.YAMLError as exc:
         raise DataError(f"{path}: not valid YAML: {exc}") from None
-    resources = [_resource(entry, str(path)) for entry in doc.get("resources", [])]
+    if not isinstance(doc, dict) or not isinstance(doc.get("resources"), list):
+        raise DataError(f"{path}: expected a mapping with a list 'resources'")
+    resources = [_resource(entry, str(path)) for entry in doc["resources"]]
     return {r.name: r for r in resources}
 
 
@@ -118,10 +120,11 @@ def _read_validated(path: Path, resource: Resource, _mtime: float) -> pd.DataFra
     if not path.exists():
         raise DataError(f"{path}: file is missing (listed in {MANIFEST} as resource {resource.name!r})")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", skip_blank_lines=False)
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError(f"{path}: cannot be read as a UTF-8 CSV: {exc}") from None
-    return validate(frame, resource, path)
+    blank = (frame == "").all(axis=1)
+    return validate(frame[~blank], resource, path)  # blank lines dropped, index still = line - 2
 
 
 def validate(frame: pd.DataFrame, resource: Resource, path: Path | str) -> pd.DataFrame:
@@ -140,11 +143,21 @@ def validate(frame: pd.DataFrame, resource: Resource, path: Path | str) -> pd.Da
             key = {k: typed.at[row, k] for k in resource.primary_key}
             raise DataError(f"{path}: row {row + 2}, columns {list(resource.primary_key)}: duplicate key {key}; each key must be unique")
     if resource.one_used_per:
-        counts = typed.groupby(list(resource.one_used_per))["used"].sum()
-        bad = counts[counts != 1]
-        if len(bad):
-            raise DataError(f"{path}: column 'used': group {bad.index[0]!r} has {int(bad.iloc[0])} rows marked used=true; expected exactly one per {list(resource.one_used_per)}")
-    return typed
+        group = list(resource.one_used_per)
+        used_before = typed.groupby(group)["used"].cumsum()
+        second = typed["used"].astype(bool) & (used_before > 1)
+        if second.any():
+            row = second.idxmax()
+            raise DataError(
+                f"{path}: row {row + 2}, column 'used': a second row marked used=true for {typed.loc[row, group].tolist()}; expected exactly one per {group}"
+            )
+        none = typed.groupby(group)["used"].transform("sum") == 0
+        if none.any():
+            row = none.idxmax()
+            raise DataError(
+                f"{path}: row {row + 2}, column 'used': no row marked used=true for {typed.loc[row, group].tolist()}; expected exactly one per {group}"
+            )
+    return typed.reset_index(drop=True)
 
 
 def _typed_column(values: pd.Series, f: Field, path: Path | str) -> pd.Series:
@@ -166,17 +179,23 @@ def _typed_column(values: pd.Series, f: Field, path: Path | str) -> pd.Series:
         if f.type == "integer":
             bad |= typed.notna() & (typed % 1 != 0)
         if bad.any():
-            raise DataError(f"{path}: row {bad.idxmax() + 2}, column {f.name!r}: expected {'an integer' if f.type == 'integer' else 'a number'}, got {values[bad.idxmax()]!r}")
+            raise DataError(
+                f"{path}: row {bad.idxmax() + 2}, column {f.name!r}: expected {'an integer' if f.type == 'integer' else 'a number'}, got {values[bad.idxmax()]!r}"
+            )
         typed = typed.astype("Int64") if f.type == "integer" else typed.astype(float)
     present = typed.notna()
     if f.enum is not None:
-        bad = present & ~typed.isin([str(e) for e in f.enum])
+        bad = present & ~typed.isin([str(e) for e in f.enum] if f.type == "string" else list(f.enum))
         if bad.any():
-            raise DataError(f"{path}: row {bad.idxmax() + 2}, column {f.name!r}: unknown label {typed[bad.idxmax()]!r}; expected one of {list(f.enum)}")
+            raise DataError(
+                f"{path}: row {bad.idxmax() + 2}, column {f.name!r}: unknown label {typed[bad.idxmax()]!r}; expected one of {list(f.enum)}"
+            )
     for bound, outside in (("min", typed < f.min if f.min is not None else None), ("max", typed > f.max if f.max is not None else None)):
         if outside is not None and (outside := outside.fillna(False).astype(bool)).any():
             limit = f.min if bound == "min" else f.max
-            raise DataError(f"{path}: row {outside.idxmax() + 2}, column {f.name!r}: value {typed[outside.idxmax()]} is out of range; expected {'>=' if bound == 'min' else '<='} {limit} {f.unit}".rstrip())
+            raise DataError(
+                f"{path}: row {outside.idxmax() + 2}, column {f.name!r}: value {typed[outside.idxmax()]} is out of range; expected {'>=' if bound == 'min' else '<='} {limit} {f.unit}".rstrip()
+            )
     return typed
 
 
@@ -191,7 +210,14 @@ def validate_all(raw: Path | None = None) -> list[str]:
 def sources_table(raw: Path | None = None) -> pd.DataFrame:
     """One row per raw file: title, publisher, source, publication date, licence."""
     rows = [
-        {"file": f"data/raw/{r.path}", "title": r.title, "publisher": r.publisher, "source": r.source, "published": r.published, "licence": r.licence}
+        {
+            "file": f"data/raw/{r.path}",
+            "title": r.title,
+            "publisher": r.publisher,
+            "source": r.source,
+            "published": r.published,
+            "licence": r.licence,
+        }
         for r in manifest(raw).values()
     ]
     return pd.DataFrame(rows)

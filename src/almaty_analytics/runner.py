@@ -66,9 +66,17 @@ def select(names: list[str] | None) -> list[Path]:
 
 def declared_parameters(notebook: Path) -> list[str]:
     """Names in the notebook's cell tagged ``parameters`` (read without a kernel)."""
-    import papermill
+    import nbformat
+    from papermill.translators import PythonTranslator
 
-    return list(papermill.inspect_notebook(str(notebook)))
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+    except Exception as exc:
+        raise scenarios.ParameterError(f"notebook {notebook.name}: cannot be read: {exc}") from None
+    cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    if not cells:
+        raise scenarios.ParameterError(f"notebook {notebook.name}: no cell tagged 'parameters'")
+    return [p.name for p in PythonTranslator.inspect(cells[0])]
 
 
 def ensure_kernel() -> None:
@@ -90,7 +98,10 @@ def render_html(notebook_path: Path, html_path: Path, *, show_code: bool = False
     for cell in nb.cells:
         if cell.cell_type == "code" and not show_code:
             cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
-    heading = next((line[2:].strip() for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines() if line.startswith("# ")), notebook_path.stem)
+    heading = next(
+        (line[2:].strip() for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines() if line.startswith("# ")),
+        notebook_path.stem,
+    )
     nb.metadata["title"] = heading
     exporter = HTMLExporter(
         template_name="offline",
@@ -113,8 +124,14 @@ def _execute(notebook: Path, parameters: dict[str, Any], staging: Path, progress
     executed = staging / f"{stem}.ipynb"
     try:
         papermill.execute_notebook(
-            str(notebook), str(executed), parameters=parameters, kernel_name=KERNEL_NAME,
-            cwd=str(paths.root()), progress_bar=progress, log_output=False,
+            str(notebook),
+            str(executed),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            language="python",
+            cwd=str(paths.root()),
+            progress_bar=progress,
+            log_output=False,
         )
         render_html(executed, staging / f"{stem}.html")
         return Result(stem, "ok", time.perf_counter() - started)
@@ -131,7 +148,8 @@ def _execute(notebook: Path, parameters: dict[str, Any], staging: Path, progress
 def fingerprint(notebook: Path, parameters: dict[str, Any], data_hashes: dict[str, str], code_hash: str) -> str:
     payload = json.dumps(
         {"notebook": hashlib.sha256(notebook.read_bytes()).hexdigest(), "parameters": parameters, "data": data_hashes, "code": code_hash},
-        sort_keys=True, default=str,
+        sort_keys=True,
+        default=str,
     )
     return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -200,14 +218,17 @@ def write_index(output_root: Path) -> None:
             )
         xlsx = manifest_path.parent / "tables" / f"{scenario}.xlsx"
         if xlsx.exists():
-            rows.append(f'<tr><td>{html.escape(scenario)}</td><td>tables</td><td></td><td>{html.escape(manifest.get("finished", ""))}</td>'
-                        f'<td><a href="{scenario}/tables/{scenario}.xlsx">workbook</a> · <a href="{scenario}/manifest.json">manifest</a></td></tr>')
+            rows.append(
+                f"<tr><td>{html.escape(scenario)}</td><td>tables</td><td></td><td>{html.escape(manifest.get('finished', ''))}</td>"
+                f'<td><a href="{scenario}/tables/{scenario}.xlsx">workbook</a> · <a href="{scenario}/manifest.json">manifest</a></td></tr>'
+            )
     page = (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>almaty-analytics reports</title>"
         "<style>body{font-family:sans-serif;max-width:900px;margin:2em auto}td,th{padding:4px 10px;text-align:left}"
         "tr:nth-child(even){background:#f3f3f3}</style></head><body><h1>almaty-analytics reports</h1>"
         "<table><tr><th>scenario</th><th>report</th><th>last run</th><th>finished (UTC)</th><th>files</th></tr>"
-        + "".join(rows) + "</table></body></html>"
+        + "".join(rows)
+        + "</table></body></html>"
     )
     io.atomic_write_text(output_root / "index.html", page)
 
@@ -235,7 +256,9 @@ def run(
     for stem, names in declared.items():
         unknown = [n for n in names if n not in scenarios.PARAMETERS]
         if unknown:
-            raise scenarios.ParameterError(f"notebook {stem}: parameter {unknown[0]!r} in its parameters cell is not in the schema (scenarios.PARAMETERS)")
+            raise scenarios.ParameterError(
+                f"notebook {stem}: parameter {unknown[0]!r} in its parameters cell is not in the schema (scenarios.PARAMETERS)"
+            )
     for name in typed:
         if not any(name in names for names in declared.values()):
             raise scenarios.ParameterError(f"parameter {name!r} is not used by the selected notebooks ({', '.join(declared)})")
@@ -253,7 +276,7 @@ def run(
         entries = dict(previous.get("notebooks", {}))
         staging = out / ".staging" / uuid.uuid4().hex
         staging.mkdir(parents=True)
-        started = dt.datetime.now(dt.timezone.utc)
+        started = dt.datetime.now(dt.UTC)
         todo, skipped = [], []
         for nb in selected:
             params = {k: scenario.parameters[k] for k in declared[nb.stem] if k in scenario.parameters}
@@ -269,11 +292,15 @@ def run(
             todo.append((nb, params, fp))
         try:
             executed = _execute_all(todo, staging, jobs, log)
-            finished = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-            for result, (nb, params, fp) in zip(executed, todo):
+            finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            for result, (nb, params, fp) in zip(executed, todo, strict=True):
                 _publish(staging, out, result)
-                entry = {"status": result.status, "seconds": round(result.seconds, 2), "finished": finished,
-                         "parameters": {k: v for k, v in params.items() if k != "output_dir"}}
+                entry = {
+                    "status": result.status,
+                    "seconds": round(result.seconds, 2),
+                    "finished": finished,
+                    "parameters": {k: v for k, v in params.items() if k != "output_dir"},
+                }
                 if result.status == "ok":
                     entry["fingerprint"] = fp
                 else:
@@ -283,11 +310,16 @@ def run(
                 entries[nb.stem] = entry
             if todo:
                 run_info = {
-                    "scenario": scenario.name, "description": scenario.description,
-                    "started": started.isoformat(timespec="seconds"), "finished": finished,
-                    "package_version": __version__, "git_commit": _git_commit(), "code_hash": code_hash,
+                    "scenario": scenario.name,
+                    "description": scenario.description,
+                    "started": started.isoformat(timespec="seconds"),
+                    "finished": finished,
+                    "package_version": __version__,
+                    "git_commit": _git_commit(),
+                    "code_hash": code_hash,
                     "parameters": {k: v for k, v in scenario.parameters.items() if k != "output_dir"},
-                    "input_hashes": data_hashes, "versions": _versions(),
+                    "input_hashes": data_hashes,
+                    "versions": _versions(),
                 }
                 if (out / "tables").exists() and any(r.status == "ok" for r in executed):
                     export.write_workbook(out / "tables", out / "tables" / f"{scenario.name}.xlsx", run_info)
@@ -299,7 +331,9 @@ def run(
                 (out / ".staging").rmdir()
     failed = [r for r in executed if r.status == "failed"]
     for r in failed:
-        log(f"FAILED {r.notebook}: {r.error.splitlines()[0] if r.error else ''} — see {out / (r.notebook + '.failed.html')}; the last good report is unchanged")
+        report = out / f"{r.notebook}.failed.html"
+        where = f"see {report}" if report.exists() else "no failure report could be rendered"
+        log(f"FAILED {r.notebook}: {r.error.splitlines()[0] if r.error else ''} — {where}; the last good report is unchanged")
     return 1 if failed else 0
 
 

@@ -10,6 +10,7 @@ type, and strings are kept exactly as given.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,7 +64,9 @@ PARAMETERS: dict[str, Param] = {
 
 def _check_combinations(values: dict[str, Any]) -> None:
     if "base_year" in values and "horizon" in values and values["horizon"] <= values["base_year"]:
-        raise ParameterError(f"parameter 'horizon': {values['horizon']} is not after base_year {values['base_year']}; expected a later year")
+        raise ParameterError(
+            f"parameter 'horizon': {values['horizon']} is not after base_year {values['base_year']}; expected a later year"
+        )
     if "districts" in values and not values["districts"]:
         raise ParameterError("parameter 'districts': the list is empty; expected at least one district")
 
@@ -119,9 +122,11 @@ def resolve(values: dict[str, Any]) -> dict[str, Any]:
     """Check every value, add defaults, check combinations; raise on the first problem."""
     missing = [n for n, spec in PARAMETERS.items() if spec.required and n not in values]
     if missing:
-        raise ParameterError(f"required parameter {missing[0]!r} is missing; expected {PARAMETERS[missing[0]].expected()} ({PARAMETERS[missing[0]].help})")
+        raise ParameterError(
+            f"required parameter {missing[0]!r} is missing; expected {PARAMETERS[missing[0]].expected()} ({PARAMETERS[missing[0]].help})"
+        )
     checked = {n: check_value(n, v) for n, v in values.items()}
-    resolved = {n: spec.default for n, spec in PARAMETERS.items() if not spec.required} | checked
+    resolved = {n: copy.deepcopy(spec.default) for n, spec in PARAMETERS.items() if not spec.required} | checked
     _check_combinations(resolved)
     return resolved
 

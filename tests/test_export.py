@@ -1,0 +1,223 @@
+"""Planner tables: declared columns, CSV writer and XLSX workbook (export.py)."""
+
+from __future__ import annotations
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from almaty_analytics import export
+
+
+def population_history() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "year": [2021, 2022],
+            "sex": ["total", "total"],
+            "persons": [1977258, 2101485],
+            "segment": [2, 3],
+            "change_persons": [60436.0, None],
+        }
+    )
+
+
+def programme_figures() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "domain": ["population"],
+            "figure_id": ["population_target_2030"],
+            "indicator": ["население Алматы / Алматы халқы"],
+            "ref_year": [2030],
+            "value": [2.5],
+            "unit": ["million persons"],
+            "qualifier": ["about"],
+            "source": ["001_22452510f78b59ea.txt:1"],
+        }
+    )
+
+
+def test_tables_declare_columns_with_unit_and_description_and_a_source():
+    for name, spec in export.TABLES.items():
+        assert spec.title.strip() and spec.source.strip(), name
+        assert "scenario" not in spec.columns, name
+        for column, (unit, description) in spec.columns.items():
+            assert isinstance(unit, str) and description.strip(), (name, column)
+
+
+def test_example_frames_match_the_declared_columns():
+    assert list(population_history().columns) == list(export.TABLES["data_population_history"].columns)
+    assert list(programme_figures().columns) == list(export.TABLES["data_programme_figures"].columns)
+
+
+# --- write_table refuses frames that differ from the contract ------------------------------
+
+
+def test_write_table_refuses_an_unknown_table_name(tmp_path):
+    with pytest.raises(KeyError, match="table 'data_nonsense' is not declared in export.TABLES"):
+        export.write_table(population_history(), "data_nonsense", tmp_path, "default")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_table_refuses_a_missing_column(tmp_path):
+    frame = population_history().drop(columns="segment")
+    with pytest.raises(ValueError, match=r"table 'data_population_history': columns .* do not match the declared"):
+        export.write_table(frame, "data_population_history", tmp_path, "default")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_table_refuses_an_extra_column(tmp_path):
+    frame = population_history().assign(area="almaty")
+    with pytest.raises(ValueError, match=r"do not match the declared"):
+        export.write_table(frame, "data_population_history", tmp_path, "default")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_table_refuses_columns_in_a_different_order(tmp_path):
+    frame = population_history()[["sex", "year", "persons", "segment", "change_persons"]]
+    with pytest.raises(ValueError, match=r"do not match the declared"):
+        export.write_table(frame, "data_population_history", tmp_path, "default")
+
+
+def test_write_table_refuses_a_frame_that_already_has_a_scenario_column(tmp_path):
+    frame = population_history()
+    frame.insert(0, "scenario", "default")
+    with pytest.raises(ValueError, match=r"do not match the declared"):
+        export.write_table(frame, "data_population_history", tmp_path, "default")
+
+
+def test_write_table_checks_columns_even_when_output_dir_is_empty():
+    with pytest.raises(ValueError, match=r"do not match the declared"):
+        export.write_table(population_history().drop(columns="sex"), "data_population_history", "", "default")
+
+
+# --- write_table writes -----------------------------------------------------------------------
+
+
+def test_write_table_with_empty_output_dir_writes_nothing_and_returns_none(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert export.write_table(population_history(), "data_population_history", "", "default") is None
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_table_writes_tables_name_csv_and_returns_its_path(tmp_path):
+    path = export.write_table(population_history(), "data_population_history", tmp_path, "default")
+    assert path == tmp_path / "tables" / "data_population_history.csv"
+    assert path.exists()
+    assert [p.name for p in (tmp_path / "tables").iterdir()] == ["data_population_history.csv"]
+
+
+def test_write_table_accepts_output_dir_as_a_string(tmp_path):
+    path = export.write_table(population_history(), "data_population_history", str(tmp_path), "default")
+    assert path == tmp_path / "tables" / "data_population_history.csv"
+
+
+def test_written_csv_has_a_leading_scenario_column_then_the_declared_columns(tmp_path):
+    path = export.write_table(population_history(), "data_population_history", tmp_path, "high-growth")
+    written = pd.read_csv(path)
+    assert list(written.columns) == ["scenario", *export.TABLES["data_population_history"].columns]
+    assert written["scenario"].tolist() == ["high-growth", "high-growth"]
+    assert written["persons"].tolist() == [1977258, 2101485]
+    assert written["change_persons"].isna().tolist() == [False, True]
+
+
+def test_written_csv_is_utf8_with_non_ascii_text_intact(tmp_path):
+    path = export.write_table(programme_figures(), "data_programme_figures", tmp_path, "default")
+    text = path.read_bytes().decode("utf-8")
+    assert "население Алматы / Алматы халқы" in text
+    assert text.startswith("scenario,domain,figure_id,")
+
+
+def test_write_table_does_not_modify_the_callers_frame(tmp_path):
+    frame = population_history()
+    export.write_table(frame, "data_population_history", tmp_path, "default")
+    pd.testing.assert_frame_equal(frame, population_history())
+
+
+def test_write_table_overwrites_a_previous_run_and_leaves_no_temp_file(tmp_path):
+    export.write_table(population_history(), "data_population_history", tmp_path, "first")
+    path = export.write_table(population_history(), "data_population_history", tmp_path, "second")
+    assert set(pd.read_csv(path)["scenario"]) == {"second"}
+    assert [p.name for p in (tmp_path / "tables").iterdir()] == ["data_population_history.csv"]
+
+
+# --- data dictionary and workbook ------------------------------------------------------------
+
+
+def test_data_dictionary_lists_scenario_then_declared_columns_for_each_table():
+    names = ["data_population_history", "data_programme_figures"]
+    dictionary = export.data_dictionary(names)
+    for name in names:
+        rows = dictionary[dictionary["table"] == name]
+        assert rows["column"].tolist() == ["scenario", *export.TABLES[name].columns]
+        assert set(rows["source"]) == {export.TABLES[name].source}
+
+
+def test_data_dictionary_skips_undeclared_tables():
+    dictionary = export.data_dictionary(["not_declared"])
+    assert dictionary.empty
+    assert list(dictionary.columns) == ["table", "column", "unit", "description", "source"]
+
+
+RUN_INFO = {
+    "scenario": "default",
+    "started": "2024-01-01T00:00:00",
+    "parameters": {"base_year": 2022, "horizon": 2035},
+    "input_hashes": {"bns_population_1jan.csv": "abc123"},
+    "versions": {"pandas": pd.__version__},
+}
+
+
+@pytest.fixture
+def workbook(tmp_path):
+    out = tmp_path / "run"
+    export.write_table(population_history(), "data_population_history", out, "default")
+    export.write_table(programme_figures(), "data_programme_figures", out, "default")
+    path = out / "tables" / "default.xlsx"
+    export.write_workbook(out / "tables", path, RUN_INFO)
+    return path
+
+
+def test_workbook_has_a_readme_sheet_then_one_sheet_per_csv(workbook):
+    assert openpyxl.load_workbook(workbook).sheetnames == ["README", "data_population_history", "data_programme_figures"]
+
+
+def test_workbook_sheets_hold_the_csv_contents(workbook):
+    for name in ("data_population_history", "data_programme_figures"):
+        sheet = pd.read_excel(workbook, sheet_name=name)
+        pd.testing.assert_frame_equal(sheet, pd.read_csv(workbook.parent / f"{name}.csv"), check_dtype=False)
+
+
+def test_workbook_readme_has_the_data_dictionary_row_of_every_declared_column(workbook):
+    readme = pd.read_excel(workbook, sheet_name="README", header=None).fillna("")
+    rows = {(r[0], r[1]): (r[2], r[3]) for r in readme.itertuples(index=False) if r[0] in export.TABLES}
+    for name, spec in export.TABLES.items():
+        expected = {(name, "scenario"): export.SCENARIO_COLUMN} | {(name, c): v for c, v in spec.columns.items()}
+        assert {k: rows.get(k) for k in expected} == expected
+
+
+def test_workbook_readme_lists_run_info_and_parameters(workbook):
+    readme = pd.read_excel(workbook, sheet_name="README", header=None).fillna("").astype(str)
+    pairs = set(zip(readme[0], readme[1], strict=False))
+    assert ("scenario", "default") in pairs
+    assert ("  base_year", "2022") in pairs
+    assert ("  horizon", "2035") in pairs
+    assert ("  bns_population_1jan.csv", "abc123") in pairs
+
+
+def test_workbook_is_written_without_leaving_a_temp_file(workbook):
+    assert sorted(p.name for p in workbook.parent.iterdir()) == [
+        "data_population_history.csv",
+        "data_programme_figures.csv",
+        "default.xlsx",
+    ]
+
+
+def test_workbook_gets_a_sheet_for_an_undeclared_csv_but_no_dictionary_rows(tmp_path):
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    pd.DataFrame({"a": [1, 2]}).to_csv(tables / "extra.csv", index=False)
+    path = tmp_path / "book.xlsx"
+    export.write_workbook(tables, path, {"scenario": "default"})
+    assert openpyxl.load_workbook(path).sheetnames == ["README", "extra"]
+    readme = pd.read_excel(path, sheet_name="README", header=None).fillna("")
+    assert "extra" not in set(readme[0])

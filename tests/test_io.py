@@ -1,0 +1,465 @@
+"""Raw-data loader and validation (io.py): failure messages, typing, the real data, caching, atomic writes."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from almaty_analytics import io, paths
+
+REAL_RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+
+TINY_MANIFEST = """\
+name: tiny
+resources:
+  - name: tiny
+    path: tiny.csv
+    title: Tiny table
+    publisher: Test publisher
+    source: https://example.org/tiny
+    published: "2022"
+    licence: public
+    primary_key: [id]
+    fields:
+      - {name: id, type: string}
+      - {name: n, type: integer, unit: persons, min: 0, max: 100}
+      - {name: x, type: number, unit: km, min: 0, max: 10}
+      - {name: kind, type: string, enum: [a, b]}
+      - {name: flag, type: boolean}
+      - {name: count, type: integer, unit: items, required: false}
+      - {name: note, type: string, required: false}
+  - name: figures
+    path: figures.csv
+    title: Figures with one used value per indicator
+    publisher: Test publisher
+    source: https://example.org/figures
+    published: "2022"
+    licence: public
+    primary_key: [figure_id]
+    one_used_per: [indicator]
+    fields:
+      - {name: figure_id, type: string}
+      - {name: indicator, type: string}
+      - {name: value, type: number, unit: persons}
+      - {name: used, type: boolean}
+"""
+
+HEADER = "id,n,x,kind,flag,count,note"
+GOOD_ROWS = ["r1,1,0.5,a,true,,", "r2,2,1.5,b,false,7,hello"]
+FIGURES_GOOD = "figure_id,indicator,value,used\nf1,pop,1,true\nf2,pop,2,false\nf3,growth,3,true\n"
+
+
+def make_raw(root: Path, rows: list[str] | None = None, header: str = HEADER, figures: str = FIGURES_GOOD) -> Path:
+    """A raw directory with the tiny manifest, tiny.csv (header + rows) and figures.csv."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / io.MANIFEST).write_text(TINY_MANIFEST, encoding="utf-8")
+    lines = [header, *(GOOD_ROWS if rows is None else rows)]
+    (root / "tiny.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (root / "figures.csv").write_text(figures, encoding="utf-8")
+    return root
+
+
+def where(line: int, column: str) -> str:
+    """Regex for the 'tiny.csv: row N, column 'C'' part of an error message."""
+    return rf"tiny\.csv: row {line}, column {re.escape(repr(column))}"
+
+
+# --- the tiny table reads when it is valid ------------------------------------------------
+
+
+def test_valid_tiny_table_reads_with_all_rows(tmp_path):
+    frame = io.read_table("tiny", raw=make_raw(tmp_path))
+    assert list(frame.columns) == ["id", "n", "x", "kind", "flag", "count", "note"]
+    assert frame["id"].tolist() == ["r1", "r2"]
+
+
+def test_integer_columns_come_back_as_integers_and_number_columns_as_floats(tmp_path):
+    frame = io.read_table("tiny", raw=make_raw(tmp_path))
+    assert pd.api.types.is_integer_dtype(frame["n"])
+    assert frame["n"].tolist() == [1, 2]
+    assert frame["x"].dtype == float
+    assert frame["x"].tolist() == [0.5, 1.5]
+
+
+def test_boolean_columns_come_back_as_booleans_and_accept_any_case(tmp_path):
+    frame = io.read_table("tiny", raw=make_raw(tmp_path, ["r1,1,0.5,a,TRUE,,", "r2,2,1.5,b,False,,"]))
+    assert pd.api.types.is_bool_dtype(frame["flag"])
+    assert frame["flag"].tolist() == [True, False]
+
+
+def test_optional_empty_values_are_accepted_and_come_back_as_missing(tmp_path):
+    frame = io.read_table("tiny", raw=make_raw(tmp_path))
+    assert pd.isna(frame.loc[0, "note"])
+    assert pd.isna(frame.loc[0, "count"])
+    assert frame.loc[1, "note"] == "hello"
+    assert frame.loc[1, "count"] == 7
+
+
+def test_validate_all_on_tiny_raw_dir_returns_every_resource_name(tmp_path):
+    assert io.validate_all(raw=make_raw(tmp_path)) == ["tiny", "figures"]
+
+
+# --- one test per failure mode ----------------------------------------------------------------
+
+
+def test_missing_data_file_is_reported_with_its_path_and_resource(tmp_path):
+    raw = make_raw(tmp_path)
+    (raw / "tiny.csv").unlink()
+    with pytest.raises(io.DataError, match=r"tiny\.csv: file is missing .*resource 'tiny'"):
+        io.read_table("tiny", raw=raw)
+
+
+def test_missing_manifest_is_reported_with_its_path(tmp_path):
+    raw = make_raw(tmp_path)
+    (raw / io.MANIFEST).unlink()
+    with pytest.raises(io.DataError, match=r"datapackage\.yaml: the data manifest is missing"):
+        io.read_table("tiny", raw=raw)
+
+
+def test_manifest_that_is_not_valid_yaml_is_reported_with_its_path(tmp_path):
+    raw = make_raw(tmp_path)
+    (raw / io.MANIFEST).write_text("resources: [\n  - {name: tiny, path: \n", encoding="utf-8")
+    with pytest.raises(io.DataError, match=r"datapackage\.yaml: not valid YAML"):
+        io.read_table("tiny", raw=raw)
+
+
+def test_manifest_field_with_unknown_type_is_rejected(tmp_path):
+    raw = make_raw(tmp_path)
+    (raw / io.MANIFEST).write_text(TINY_MANIFEST.replace("type: boolean", "type: date"), encoding="utf-8")
+    with pytest.raises(io.DataError, match=r"resource 'tiny', field 'flag': type must be one of"):
+        io.read_table("tiny", raw=raw)
+
+
+def test_missing_column_is_named(tmp_path):
+    raw = make_raw(tmp_path, header="id,n,x,kind,flag,count", rows=["r1,1,0.5,a,true,"])
+    with pytest.raises(io.DataError, match=r"tiny\.csv: columns do not match the manifest: missing \['note'\], unexpected \[\]"):
+        io.read_table("tiny", raw=raw)
+
+
+def test_unexpected_extra_column_is_named(tmp_path):
+    raw = make_raw(tmp_path, header=HEADER + ",extra", rows=["r1,1,0.5,a,true,,,zzz"])
+    with pytest.raises(io.DataError, match=r"tiny\.csv: columns do not match the manifest: missing \[\], unexpected \['extra'\]"):
+        io.read_table("tiny", raw=raw)
+
+
+def test_non_integer_text_in_integer_column_names_file_row_and_column(tmp_path):
+    raw = make_raw(tmp_path, ["r1,1,0.5,a,true,,", "r2,two,1.5,b,false,,"])
+    with pytest.raises(io.DataError, match=where(3, "n") + r": expected an integer, got 'two'"):
+        io.read_table("tiny", raw=raw)
+
+
+def test_fractional_value_in_integer_column_names_file_row_and_column(tmp_path):
+    raw = make_raw(tmp_path, ["r1,1.5,0.5,a,true,,", "r2,2,1.5,b,false,,"])
+    with pytest.raises(io.DataError, match=where(2, "n") + r": expected an integer, got '1\.5'"):
+        io.read_table("tiny", raw=raw)
+
+
+def test_non_number_in_number_column_names_file_row_and_column(tmp_path):
+    raw = make_raw(tmp_path, ["r1,1,0.5,a,true,,", "r2,2,1;5,b,false,,"])
+    with pytest.raises(io.DataError, match=where(3, "x") + r": expected a number, got '1;5'"):
+        io.read_table("tiny", raw=raw)
+
+
+def test_empty_value_in_required_column_names_file_row_and_column(tmp_path):
+    raw = make_raw(tmp_path, ["r1,1,0.5,a,true,,", "r2,2, ,b,false,,"])
+    with pytest.raises(io.DataError, match=where(3, "x") + r": value is empty; a number is required"):
+        io.read_table("tiny", raw=raw)
+
+
+def test_unknown_label_in_enum_column_names_file_row_column_and_allowed_labels(tmp_path):
+    raw = make_raw(tmp_path, ["r1,1,0.5,c,true,,", "r2,2,1.5,b,false,,"])
+    with pytest.raises(io.DataError, match=where(2, "kind") + r": unknown label 'c'; expected one of \['a', 'b'\]"):
+        io.read_table("tiny", raw=raw)
+
+
+def test_value_below_min_names_file_row_column_and_limit(tmp_path):
+    raw = make_raw(tmp_path, ["r1,1,0.5,a,true,,", "r2,2,-0.1,b,false,,"])
+    with pytest.raises(io.DataError, match=where(3, "x") + r": value -0\.1 is out of range; expected >= 0 km"):
+        io.read_table("tiny", raw=raw)
+
+
+def test_value_above_max_names_file_row_column_and_limit(tmp_path):
+    raw = make_raw(tmp_path, ["r1,101,0.5,a,true,,", "r2,2,1.5,b,false,,"])
+    with pytest.raises(io.DataError, match=where(2, "n") + r": value 101 is out of range; expected <= 100 persons"):
+        io.read_table("tiny", raw=raw)
+
+
+def test_values_exactly_at_min_and_max_are_accepted(tmp_path):
+    frame = io.read_table("tiny", raw=make_raw(tmp_path, ["r1,0,10,a,true,,", "r2,100,0,b,false,,"]))
+    assert frame["n"].tolist() == [0, 100]
+
+
+def test_duplicate_primary_key_names_the_second_row_and_key_columns(tmp_path):
+    raw = make_raw(tmp_path, ["r1,1,0.5,a,true,,", "r2,2,1.5,b,false,,", "r1,3,2.5,b,false,,"])
+    with pytest.raises(io.DataError, match=r"tiny\.csv: row 4, columns \['id'\]: duplicate key \{'id': 'r1'\}"):
+        io.read_table("tiny", raw=raw)
+
+
+def test_bad_boolean_names_file_row_and_column(tmp_path):
+    raw = make_raw(tmp_path, ["r1,1,0.5,a,true,,", "r2,2,1.5,b,yes,,"])
+    with pytest.raises(io.DataError, match=where(3, "flag") + r": expected true or false, got 'yes'"):
+        io.read_table("tiny", raw=raw)
+
+
+def test_two_used_rows_in_one_group_are_rejected_naming_file_column_and_group(tmp_path):
+    raw = make_raw(tmp_path, figures="figure_id,indicator,value,used\nf1,pop,1,true\nf2,pop,2,true\nf3,growth,3,true\n")
+    with pytest.raises(
+        io.DataError, match=r"figures\.csv: row 3, column 'used': a second row marked used=true for \['pop'\]; expected exactly one"
+    ):
+        io.read_table("figures", raw=raw)
+
+
+def test_group_without_a_used_row_is_rejected_naming_file_column_and_group(tmp_path):
+    raw = make_raw(tmp_path, figures="figure_id,indicator,value,used\nf1,pop,1,true\nf2,growth,2,false\nf3,growth,3,false\n")
+    with pytest.raises(
+        io.DataError, match=r"figures\.csv: row 3, column 'used': no row marked used=true for \['growth'\]; expected exactly one"
+    ):
+        io.read_table("figures", raw=raw)
+
+
+def test_two_used_rows_in_one_group_name_the_line_of_the_second_used_row(tmp_path):
+    raw = make_raw(tmp_path, figures="figure_id,indicator,value,used\nf1,pop,1,true\nf2,pop,2,true\nf3,growth,3,true\n")
+    with pytest.raises(io.DataError, match=r"figures\.csv: row 3, column 'used': a second row marked used=true"):
+        io.read_table("figures", raw=raw)
+
+
+def test_file_that_is_not_utf8_is_rejected_naming_the_file(tmp_path):
+    raw = make_raw(tmp_path)
+    (raw / "tiny.csv").write_bytes((HEADER + "\nr1,1,0.5,a,true,,Almaty café\n").encode("latin-1"))
+    with pytest.raises(io.DataError, match=r"tiny\.csv: cannot be read as a UTF-8 CSV"):
+        io.read_table("tiny", raw=raw)
+
+
+def test_unknown_resource_name_lists_the_known_resources(tmp_path):
+    with pytest.raises(io.DataError, match=r"datapackage\.yaml: no resource named 'nosuch'; known: figures, tiny"):
+        io.read_table("nosuch", raw=make_raw(tmp_path))
+
+
+def test_validate_all_raises_on_the_first_bad_table(tmp_path):
+    raw = make_raw(tmp_path, ["r1,1,0.5,a,maybe,,"])
+    with pytest.raises(io.DataError, match=where(2, "flag")):
+        io.validate_all(raw=raw)
+
+
+def test_row_number_is_the_file_line_even_after_a_blank_line(tmp_path):
+    raw = make_raw(tmp_path, ["r1,1,0.5,a,true,,", "", "r2,2,1.5,b,maybe,,"])
+    with pytest.raises(io.DataError, match=where(4, "flag")):
+        io.read_table("tiny", raw=raw)
+
+
+def test_integer_column_with_enum_accepts_listed_values(tmp_path):
+    (tmp_path / io.MANIFEST).write_text(
+        "resources:\n"
+        "  - {name: t, path: t.csv, title: T, publisher: P, source: S, published: '2022', licence: L,\n"
+        "     fields: [{name: level, type: integer, enum: [1, 2]}]}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "t.csv").write_text("level\n1\n2\n", encoding="utf-8")
+    assert io.read_table("t", raw=tmp_path)["level"].tolist() == [1, 2]
+
+
+def test_read_table_returns_a_copy_so_callers_cannot_corrupt_the_cache(tmp_path):
+    raw = make_raw(tmp_path)
+    first = io.read_table("tiny", raw=raw)
+    first.loc[0, "id"] = "changed"
+    assert io.read_table("tiny", raw=raw).loc[0, "id"] == "r1"
+
+
+# --- the real data --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def real_root(monkeypatch):
+    """Use the repository's own data (no ALMATY_ANALYTICS_ROOT override)."""
+    monkeypatch.delenv(paths.ROOT_ENV, raising=False)
+    assert paths.raw_dir() == REAL_RAW
+
+
+def test_every_real_raw_table_validates(real_root):
+    names = io.validate_all()
+    assert set(names) == set(io.manifest())
+    assert len(names) == len(list(REAL_RAW.glob("*.csv")))
+
+
+def test_every_real_csv_is_listed_in_the_manifest(real_root):
+    listed = {r.path for r in io.manifest().values()}
+    assert {p.name for p in REAL_RAW.glob("*.csv")} == listed
+
+
+@pytest.mark.parametrize("name", ["programme_population", "programme_schools", "programme_emissions"])
+def test_real_programme_figure_table_has_exactly_one_used_row_per_indicator(real_root, name):
+    frame = io.read_table(name)
+    used_per_indicator = frame.groupby("indicator")["used"].sum()
+    assert len(used_per_indicator) > 0
+    assert (used_per_indicator == 1).all(), used_per_indicator[used_per_indicator != 1].to_dict()
+
+
+def test_sources_table_has_one_complete_row_per_manifest_resource(real_root):
+    table = io.sources_table()
+    resources = io.manifest()
+    assert len(table) == len(resources)
+    assert table["file"].tolist() == [f"data/raw/{r.path}" for r in resources.values()]
+    for column in ("title", "publisher", "source", "published", "licence"):
+        blank = table.loc[table[column].astype(str).str.strip() == "", "file"].tolist()
+        assert not blank, f"empty {column} for {blank}"
+
+
+def test_every_real_number_field_has_a_unit_or_a_per_row_unit_column(real_root):
+    # Fields named `value` in tables with a `unit` column carry their unit per row
+    # (wpp2022_*, dated_statements, programme_*): these have no manifest unit.
+    lacking = [
+        f"{r.name}.{f.name}"
+        for r in io.manifest().values()
+        for f in r.fields
+        if f.type == "number" and not f.unit.strip() and "unit" not in r.columns
+    ]
+    assert lacking == []
+
+
+def test_real_number_fields_without_manifest_unit_are_exactly_the_per_row_unit_value_columns(real_root):
+    without_unit = sorted(
+        f"{r.name}.{f.name}" for r in io.manifest().values() for f in r.fields if f.type == "number" and not f.unit.strip()
+    )
+    assert without_unit == sorted(
+        [
+            "wpp2022_kazakhstan_annual.value",
+            "wpp2022_kazakhstan_age_schedules.value",
+            "dated_statements.value",
+            "programme_population.value",
+            "programme_schools.value",
+            "programme_emissions.value",
+            "programme_emission_inventory.value",
+        ]
+    )
+
+
+# --- atomic_write ---------------------------------------------------------------------------
+
+
+def test_atomic_write_keeps_the_previous_file_and_no_temp_file_when_the_callback_raises(tmp_path):
+    target = tmp_path / "out.csv"
+    target.write_text("previous\n", encoding="utf-8")
+
+    def failing(tmp: Path) -> None:
+        tmp.write_text("half-written", encoding="utf-8")
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        io.atomic_write(target, failing)
+    assert target.read_text(encoding="utf-8") == "previous\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_atomic_write_does_not_create_the_target_when_the_first_write_fails(tmp_path):
+    target = tmp_path / "sub" / "out.csv"
+    with pytest.raises(ValueError):
+        io.atomic_write(target, lambda tmp: (_ for _ in ()).throw(ValueError("nope")))
+    assert not target.exists()
+    assert list((tmp_path / "sub").iterdir()) == []
+
+
+def test_atomic_write_replaces_the_file_and_leaves_no_temp_file(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("old", encoding="utf-8")
+    io.atomic_write_text(target, "new text: Алматы")
+    assert target.read_text(encoding="utf-8") == "new text: Алматы"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_atomic_write_gives_the_file_umask_permissions_not_private_ones(tmp_path):
+    target = tmp_path / "out.txt"
+    io.atomic_write_text(target, "x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+# --- processed_table ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tmp_project(tmp_path, monkeypatch):
+    """A project root with data/raw holding a real-manifest subset (level_shifts) and data/processed."""
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True)
+    (tmp_path / "data" / "processed").mkdir()
+    doc = yaml.safe_load((REAL_RAW / io.MANIFEST).read_text(encoding="utf-8"))
+    doc["resources"] = [r for r in doc["resources"] if r["name"] in ("level_shifts", "programme_districts")]
+    (raw / io.MANIFEST).write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    for name in ("level_shifts.csv", "programme_districts.csv"):
+        shutil.copy(REAL_RAW / name, raw / name)
+    monkeypatch.setenv(paths.ROOT_ENV, str(tmp_path))
+    return tmp_path
+
+
+class CountingBuild:
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self) -> pd.DataFrame:
+        self.calls += 1
+        shifts = io.read_table("level_shifts")
+        return shifts.groupby("series", as_index=False).size().assign(build=self.calls)
+
+
+def test_subset_manifest_validates_in_tmp_project(tmp_project):
+    assert io.validate_all() == ["level_shifts", "programme_districts"]
+
+
+def test_processed_table_builds_once_and_writes_csv_and_stamp(tmp_project):
+    build = CountingBuild()
+    frame = io.processed_table("shift_counts", build, ["level_shifts"])
+    assert build.calls == 1
+    processed = tmp_project / "data" / "processed"
+    assert (processed / "shift_counts.csv").exists()
+    assert (processed / "shift_counts.inputs.json").exists()
+    assert sorted(p.name for p in processed.iterdir()) == ["shift_counts.csv", "shift_counts.inputs.json"]
+    assert frame["build"].tolist() == [1, 1]
+
+
+def test_processed_table_returns_the_cached_csv_without_calling_build_again(tmp_project):
+    build = CountingBuild()
+    first = io.processed_table("shift_counts", build, ["level_shifts"])
+    second = io.processed_table("shift_counts", build, ["level_shifts"])
+    assert build.calls == 1
+    pd.testing.assert_frame_equal(second, first, check_dtype=False)
+
+
+def test_processed_table_rebuilds_when_a_raw_input_file_changes(tmp_project):
+    build = CountingBuild()
+    io.processed_table("shift_counts", build, ["level_shifts"])
+    shifts_csv = tmp_project / "data" / "raw" / "level_shifts.csv"
+    shifts_csv.write_text(shifts_csv.read_text(encoding="utf-8").replace("2021 national census", "2021 census"), encoding="utf-8")
+    rebuilt = io.processed_table("shift_counts", build, ["level_shifts"])
+    assert build.calls == 2
+    assert rebuilt["build"].tolist() == [2, 2]
+
+
+def test_processed_table_ignores_changes_to_raw_files_it_does_not_depend_on(tmp_project):
+    build = CountingBuild()
+    io.processed_table("shift_counts", build, ["level_shifts"])
+    districts_csv = tmp_project / "data" / "raw" / "programme_districts.csv"
+    districts_csv.write_text(districts_csv.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    io.processed_table("shift_counts", build, ["level_shifts"])
+    assert build.calls == 1
+
+
+def test_processed_table_rebuilds_when_the_cached_csv_is_deleted(tmp_project):
+    build = CountingBuild()
+    io.processed_table("shift_counts", build, ["level_shifts"])
+    (tmp_project / "data" / "processed" / "shift_counts.csv").unlink()
+    io.processed_table("shift_counts", build, ["level_shifts"])
+    assert build.calls == 2
+
+
+@pytest.mark.parametrize("content", ["", "- a\n- b\n", "resources: 3\n"])
+def test_manifest_without_a_resources_list_is_rejected(tmp_path, content):
+    (tmp_path / io.MANIFEST).write_text(content, encoding="utf-8")
+    with pytest.raises(io.DataError, match=r"datapackage\.yaml: expected a mapping with a list 'resources'"):
+        io.manifest(tmp_path)

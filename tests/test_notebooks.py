@@ -1,0 +1,68 @@
+"""Every report notebook: committed clean, parameters parseable and valid, runs through the runner."""
+
+from __future__ import annotations
+
+import ast
+
+import nbformat
+import papermill
+import pytest
+
+from almaty_analytics import runner, scenarios
+from conftest import visible_text
+
+NOTEBOOKS = runner.discover()
+# Parameters that keep each notebook fast in the suite; the report must still be complete.
+SMALL_PARAMETERS: dict[str, dict[str, str]] = {"00_data_overview": {}}
+# Figures each report must show (from data/raw, so they change only with the data).
+KEY_FIGURES: dict[str, list[str]] = {"00_data_overview": ["Key numbers", "2,101,485", "19.6 thousand seats", "Sources"]}
+
+
+def _parameters_cell(nb):
+    return next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_is_committed_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs and cell.execution_count is None
+    assert nb.metadata["kernelspec"]["name"] == runner.KERNEL_NAME
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_parameter_line_is_understood_by_papermill_and_valid(path):
+    nb = nbformat.read(path, as_version=4)
+    source = _parameters_cell(nb).source
+    assigned = {t.id: ast.literal_eval(node.value) for node in ast.parse(source).body for t in node.targets}
+    assert set(papermill.inspect_notebook(str(path))) == set(assigned)
+    scenarios.check(**assigned)  # literals only, each within the schema
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_defaults_match_the_default_scenario(path):
+    source = _parameters_cell(nbformat.read(path, as_version=4)).source
+    defaults = {t.id: ast.literal_eval(node.value) for node in ast.parse(source).body for t in node.targets}
+    resolved = scenarios.load("default").parameters
+    for name, value in defaults.items():
+        if name != "output_dir":
+            assert resolved[name] == value, f"{path.name}: {name} = {value!r} but the default scenario says {resolved[name]!r}"
+
+
+def test_every_notebook_has_small_parameters_and_key_figures_declared():
+    assert {p.stem for p in NOTEBOOKS} == set(SMALL_PARAMETERS) == set(KEY_FIGURES)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs_through_the_runner_and_reads_well(path, tmp_path):
+    code = runner.run(notebooks=[path.stem], overrides=SMALL_PARAMETERS[path.stem], output_root=tmp_path, force=True, log=lambda m: None)
+    assert code == 0
+    html = (tmp_path / "default" / f"{path.stem}.html").read_text()
+    assert 'class="jp-CodeMirrorEditor' not in html, "code is shown"
+    assert 'data-mime-type="application/vnd.jupyter.stderr"' not in html and "Traceback" not in html
+    assert "<script src" not in html
+    text = visible_text(html)
+    for figure in KEY_FIGURES[path.stem]:
+        assert figure in text, figure
+    assert 'src="data:image/png;base64,' in html  # charts embedded, not linked

@@ -1,0 +1,183 @@
+"""The runner end to end: validation before kernels, outputs, failures, skips, locking."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from almaty_analytics import cli, runner
+from conftest import ECHO_BODY, ECHO_PARAMETERS, make_notebook, visible_text
+
+
+def _no_kernel(*args, **kwargs):
+    raise AssertionError("a kernel was started although the input was invalid")
+
+
+@pytest.mark.parametrize(
+    "argv, named",
+    [
+        (["run", "-p", "horizon=1990"], "horizon"),
+        (["run", "-p", "bogus=1"], "bogus"),
+        (["run", "-p", "base_year=twenty"], "base_year"),
+        (["run", "-p", "base_year=2030"], "base_year"),
+        (["run", "--scenario", "nosuch"], "nosuch"),
+        (["run", "--notebook", "99_missing"], "99_missing"),
+        (["run", "-p", "output_dir=/tmp/x"], "output_dir"),
+        (["run", "-p", "districts=alatau,atlantis"], "districts"),
+    ],
+)
+def test_bad_input_exits_2_with_one_message_before_any_kernel(project, monkeypatch, capsys, argv, named):
+    monkeypatch.setattr(runner, "_execute", _no_kernel)
+    monkeypatch.setattr(runner, "ensure_kernel", _no_kernel)
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("almaty-analytics: error:") and named in err[0]
+    assert not (project / "reports" / "default" / "manifest.json").exists()
+
+
+def test_parameter_not_used_by_selected_notebooks_is_refused(project, monkeypatch, capsys):
+    monkeypatch.setattr(runner, "ensure_kernel", _no_kernel)
+    assert cli.main(["run", "-p", "horizon=2030"]) == 2
+    assert "'horizon' is not used by the selected notebooks" in capsys.readouterr().err
+
+
+def test_bad_data_file_exits_2_naming_file_row_and_column(project, monkeypatch, capsys):
+    monkeypatch.setattr(runner, "ensure_kernel", _no_kernel)
+    path = project / "data" / "raw" / "bns_schools.csv"
+    path.write_text(path.read_text().replace("2021/22,2021,almaty,317", "2021/22,2021,almaty,many"))
+    assert cli.main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "bns_schools.csv" in err and "column 'schools'" in err and "row " in err
+
+
+def test_real_exit_code_is_2_for_a_bad_parameter(project):
+    proc = subprocess.run(
+        [sys.executable, "-m", "almaty_analytics.cli", "run", "-p", "nope=1"], capture_output=True, text=True, env=os.environ
+    )
+    assert proc.returncode == 2
+    assert "unknown parameter 'nope'" in proc.stderr
+
+
+def test_run_writes_the_output_contract(project):
+    assert runner.run(log=lambda m: None) == 0
+    out = project / "reports" / "default"
+    html = (out / "00_echo.html").read_text()
+    assert (out / "00_echo.ipynb").exists()
+    table = pd.read_csv(out / "tables" / "data_population_history.csv")
+    assert list(table.columns)[0] == "scenario" and set(table["scenario"]) == {"default"}
+    sheets = pd.read_excel(out / "tables" / "default.xlsx", sheet_name=None)
+    assert set(sheets) == {"README", "data_population_history"}
+    readme = sheets["README"].astype(str).to_string()
+    assert "input hashes" in readme and "bns_population_1jan.csv" in readme and "persons" in readme
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["parameters"]["base_year"] == 2022
+    assert manifest["notebooks"]["00_echo"]["status"] == "ok" and manifest["notebooks"]["00_echo"]["seconds"] > 0
+    assert "bns_population_1jan.csv" in manifest["input_hashes"] and "pandas" in manifest["versions"]
+    index = (project / "reports" / "index.html").read_text()
+    assert 'href="default/00_echo.html"' in index
+    assert "SECRET-CODE-MARKER-OUTPUT" in html  # outputs are shown ...
+    assert "SECRET-CODE-MARKER-' + 'OUTPUT" not in html  # ... code is not
+    assert 'class="jp-CodeMirrorEditor' not in html and 'class="jp-InputPrompt' not in html
+    assert "<script src" not in html and "cdnjs" not in html and "require.js" not in html
+    assert not list(out.glob(".staging/*"))
+
+
+def test_string_parameter_arrives_exactly_and_is_never_executed(project, tmp_path):
+    marker = tmp_path / "pwned"
+    note = f'He said "hi" and \'bye\'\nsecond line; __import__("pathlib").Path("{marker}").touch() # {{x}}'
+    assert runner.run(overrides={"report_note": note}, log=lambda m: None) == 0
+    executed = nbformat.read(project / "reports" / "default" / "00_echo.ipynb", as_version=4)
+    printed = [o["text"] for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("name") == "stdout"]
+    assert repr(note) + "\n" in printed
+    assert not marker.exists()
+
+
+def test_failing_notebook_exits_1_and_keeps_the_last_good_report(project):
+    assert runner.run(log=lambda m: None) == 0
+    out = project / "reports" / "default"
+    good_html = (out / "00_echo.html").read_bytes()
+    good_table = (out / "tables" / "data_population_history.csv").read_bytes()
+    messages = []
+    assert runner.run(overrides={"report_note": "FAIL"}, log=messages.append) == 1
+    assert (out / "00_echo.html").read_bytes() == good_html
+    assert (out / "tables" / "data_population_history.csv").read_bytes() == good_table
+    failure = visible_text((out / "00_echo.failed.html").read_text())
+    assert "RuntimeError: asked to fail" in failure and 'raise RuntimeError("asked to fail")' in failure  # the failing cell is shown
+    assert any("FAILED 00_echo" in m and "asked to fail" in m for m in messages)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["notebooks"]["00_echo"]["status"] == "failed"
+    assert "failure" in (project / "reports" / "index.html").read_text()
+    # the next good run clears the failure report
+    assert runner.run(log=lambda m: None) == 0
+    assert not (out / "00_echo.failed.html").exists()
+
+
+def test_unchanged_rerun_skips_and_force_reruns(project):
+    assert runner.run(log=lambda m: None) == 0
+    html = project / "reports" / "default" / "00_echo.html"
+    first = html.stat().st_mtime_ns
+    messages = []
+    assert runner.run(log=messages.append) == 0
+    assert any("skipped" in m for m in messages) and html.stat().st_mtime_ns == first
+    messages.clear()
+    assert runner.run(force=True, log=messages.append) == 0
+    assert any("ok in" in m for m in messages) and html.stat().st_mtime_ns != first
+
+
+def test_changed_raw_data_triggers_a_rerun(project):
+    assert runner.run(log=lambda m: None) == 0
+    path = project / "data" / "raw" / "dated_statements.csv"
+    with path.open("a") as handle:
+        handle.write("2022-07-29,schools,seat_shortage_test,1,seats,http://example.invalid,\n")
+    messages = []
+    assert runner.run(log=messages.append) == 0
+    assert any("ok in" in m for m in messages)
+
+
+def test_jobs_runs_notebooks_in_parallel_processes(project):
+    make_notebook(project / "notebooks" / "10_echo_two.ipynb", ECHO_PARAMETERS, ECHO_BODY[:3])
+    messages = []
+    assert runner.run(jobs=2, log=messages.append) == 0
+    out = project / "reports" / "default"
+    assert (out / "00_echo.html").exists() and (out / "10_echo_two.html").exists()
+    assert sum("started" in m for m in messages) == 2 and sum("ok in" in m for m in messages) == 2
+
+
+def test_two_runs_at_once_do_not_corrupt_each_other(project):
+    cmd = [sys.executable, "-m", "almaty_analytics.cli", "run", "--force"]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ) for _ in range(2)]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    out = project / "reports" / "default"
+    json.loads((out / "manifest.json").read_text())
+    pd.read_csv(out / "tables" / "data_population_history.csv")
+    pd.read_excel(out / "tables" / "default.xlsx", sheet_name=None)
+    assert (out / "00_echo.html").read_text().rstrip().endswith("</html>")
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_output_option_writes_elsewhere(project, tmp_path):
+    target = tmp_path / "elsewhere"
+    assert cli.main(["run", "--output", str(target)]) == 0
+    assert (target / "default" / "00_echo.html").exists() and (target / "index.html").exists()
+    assert not (project / "reports" / "default").exists()
+
+
+def test_notebook_selection_by_name(project):
+    make_notebook(project / "notebooks" / "10_echo_two.ipynb", ECHO_PARAMETERS, ECHO_BODY[:3])
+    assert runner.run(notebooks=["10_echo_two"], log=lambda m: None) == 0
+    out = project / "reports" / "default"
+    assert (out / "10_echo_two.html").exists() and not (out / "00_echo.html").exists()
+
+
+def test_kernel_is_registered_for_this_interpreter(project):
+    runner.ensure_kernel()
+    spec = json.loads((Path(sys.prefix) / "share" / "jupyter" / "kernels" / runner.KERNEL_NAME / "kernel.json").read_text())
+    assert spec["argv"][0] == sys.executable
