@@ -33,7 +33,8 @@ test: $(STAMP) ## run the whole test suite (executes every notebook with small p
 lab: $(STAMP) ## open JupyterLab on notebooks/ with the registered kernel almaty-analytics
 	$(BIN)/jupyter lab notebooks/
 
-bench: $(STAMP) ## time a full run, an unchanged re-run and the kernel+render floor
+bench: $(STAMP) ## population Monte Carlo speed; full run, unchanged re-run and kernel+render floor
+	$(BIN)/python benchmarks/bench_population.py
 	$(BIN)/python benchmarks/bench_runner.py
 
 lint: $(STAMP) ## ruff on the package, tests and benchmarks

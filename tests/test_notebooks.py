@@ -13,9 +13,20 @@ from conftest import visible_text
 
 NOTEBOOKS = runner.discover()
 # Parameters that keep each notebook fast in the suite; the report must still be complete.
-SMALL_PARAMETERS: dict[str, dict[str, str]] = {"00_data_overview": {}}
+SMALL_PARAMETERS: dict[str, dict[str, str]] = {"00_data_overview": {}, "10_population_forecast": {"n_simulations": "200"}}
 # Figures each report must show (from data/raw, so they change only with the data).
-KEY_FIGURES: dict[str, list[str]] = {"00_data_overview": ["Key numbers", "2,101,485", "19.6 thousand seats", "Sources"]}
+KEY_FIGURES: dict[str, list[str]] = {
+    "00_data_overview": ["Key numbers", "2,101,485", "19.6 thousand seats", "Sources"],
+    "10_population_forecast": [
+        "The answer",
+        "1 January 2030",
+        "80% interval",
+        "2.5 million in 2030",
+        "Backtest",
+        "Method and assumptions",
+        "Sources",
+    ],
+}
 
 
 def _parameters_cell(nb):

@@ -42,14 +42,9 @@ def test_valid_scenario_loads_with_defaults_filled_in(tmp_scenarios):
     assert loaded.name == "base"
     assert loaded.description == "test base"
     assert loaded.path == tmp_scenarios / "scenarios" / "base.yaml"
-    assert loaded.parameters == {
-        "scenario": "base",
-        "output_dir": "",
-        "report_note": "",
-        "base_year": 2020,
-        "horizon": 2030,
-        "districts": list(scenarios.DISTRICTS),
-    }
+    defaults = {n: p.default for n, p in scenarios.PARAMETERS.items() if not p.required}
+    assert loaded.parameters == defaults | {"scenario": "base", "base_year": 2020, "horizon": 2030}
+    assert loaded.parameters["districts"] == list(scenarios.DISTRICTS) and loaded.parameters["report_note"] == ""
 
 
 def test_overrides_replace_scenario_values(tmp_scenarios):
@@ -275,14 +270,9 @@ def test_override_string_with_code_survives_load_unchanged(tmp_scenarios):
 
 def test_resolve_fills_defaults_for_optional_parameters():
     resolved = scenarios.resolve({"base_year": 2022, "horizon": 2035})
-    assert resolved == {
-        "scenario": "default",
-        "output_dir": "",
-        "report_note": "",
-        "base_year": 2022,
-        "horizon": 2035,
-        "districts": list(scenarios.DISTRICTS),
-    }
+    defaults = {n: p.default for n, p in scenarios.PARAMETERS.items() if not p.required}
+    assert resolved == defaults | {"base_year": 2022, "horizon": 2035}
+    assert resolved["scenario"] == "default" and resolved["output_dir"] == "" and resolved["n_simulations"] == 1000
 
 
 def test_resolve_keeps_given_values_over_defaults():

@@ -23,6 +23,9 @@ class TableSpec:
     source: str
 
 
+_POPULATION_SOURCE = (
+    "cohort-component projection (population.py) from BNS population, age bands and life expectancy, WPP 2022 Kazakhstan schedules"
+)
 SCENARIO_COLUMN = ("", "scenario the table was computed for (scenarios/<name>.yaml)")
 
 TABLES: dict[str, TableSpec] = {
@@ -50,6 +53,81 @@ TABLES: dict[str, TableSpec] = {
             "source": ("", "programme text file and line"),
         },
         "Almaty development programme to 2025 with perspectives to 2030 (2022), lines as cited",
+    ),
+    "population_total": TableSpec(
+        "Almaty population on 1 January: central projection with 80% and 95% Monte Carlo intervals",
+        {
+            "year": ("year", "population on 1 January of this year"),
+            "value": ("persons", "central projection (central assumptions of the scenario)"),
+            "lo_80": ("persons", "10th percentile of the simulated trajectories"),
+            "hi_80": ("persons", "90th percentile"),
+            "lo_95": ("persons", "2.5th percentile"),
+            "hi_95": ("persons", "97.5th percentile"),
+        },
+        _POPULATION_SOURCE,
+    ),
+    "population_by_age_sex": TableSpec(
+        "Almaty population on 1 January by single year of age and sex, with 80% intervals",
+        {
+            "year": ("year", "population on 1 January of this year"),
+            "sex": ("", "male or female"),
+            "age": ("years", "completed years of age; 100 means 100 and over"),
+            "value": ("persons", "central projection"),
+            "lo_80": ("persons", "10th percentile of the simulated trajectories"),
+            "hi_80": ("persons", "90th percentile"),
+        },
+        _POPULATION_SOURCE,
+    ),
+    "population_by_district": TableSpec(
+        "Almaty population on 1 January by district (central projection); districts add up to the city total",
+        {
+            "year": ("year", "population on 1 January of this year"),
+            "district": ("", "district slug (alatau, almaly, auezov, bostandyk, zhetysu, medeu, nauryzbay, turksib)"),
+            "value": ("persons", "district population, rounded so that districts add up to the city"),
+        },
+        "district shares from the programme (001_22452510f78b59ea.txt:3814-3825), moved by the growth weights; city total from population_total",
+    ),
+    "population_components": TableSpec(
+        "Components of change of the central projection: value(year) - value(year-1) = births - deaths + net_migration",
+        {
+            "year": ("year", "population (value) on 1 January of this year; components are for the calendar year before"),
+            "births": ("persons", "live births in the previous calendar year"),
+            "deaths": ("persons", "deaths in the previous calendar year"),
+            "net_migration": ("persons", "net migrants in the previous calendar year (absorbs rounding of at most 2 persons)"),
+            "value": ("persons", "population on 1 January"),
+        },
+        _POPULATION_SOURCE,
+    ),
+    "population_variants": TableSpec(
+        "Central population of each variant (medium, low, high, zero_migration) and the programme's stated path to 2.5 million in 2030",
+        {
+            "year": ("year", "population on 1 January of this year"),
+            "variant": ("", "medium, low, high, zero_migration, or programme_target (straight line to the programme's 2030 target)"),
+            "value": ("persons", "population on 1 January"),
+        },
+        _POPULATION_SOURCE + "; target: 001_22452510f78b59ea.txt:424",
+    ),
+    "population_backtest": TableSpec(
+        "Rolling-origin backtest of benchmark forecasts of the total (origins 2008-2019, level shifts removed)",
+        {
+            "method": ("", "naive (last value), drift (mean change), damped_trend (ETS, additive damped trend)"),
+            "horizon": ("years", "years ahead of the origin"),
+            "mape": ("percent", "mean absolute percentage error"),
+            "bias": ("percent", "mean signed percentage error; positive = over-forecast"),
+            "coverage_80": ("share", "share of actual values inside the 80% interval (0-1; 0.8 is ideal)"),
+        },
+        "BNS population on 1 January 2000-2022 with the 2014/15 and 2021/22 level shifts removed",
+    ),
+    "population_benchmarks": TableSpec(
+        "Benchmark forecasts of the total from the history (level shifts removed), for comparison with the cohort-component projection",
+        {
+            "year": ("year", "population on 1 January"),
+            "method": ("", "naive, drift or damped_trend"),
+            "value": ("persons", "point forecast"),
+            "lo_80": ("persons", "80% interval, lower"),
+            "hi_80": ("persons", "80% interval, upper"),
+        },
+        "BNS population on 1 January 2000-2022",
     ),
 }
 

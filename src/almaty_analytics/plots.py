@@ -41,3 +41,61 @@ def bars(data: pd.DataFrame, *, x: str, y: str, xlabel: str, ylabel: str, title:
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     ax.tick_params(axis="x", rotation=45)
     return _finish(fig, source)
+
+
+def fan_chart(total: pd.DataFrame, history: pd.Series, *, compare: pd.DataFrame, title: str, source: str) -> plt.Figure:
+    """Central projection with 80% and 95% bands, the observed history and comparison lines (million persons)."""
+    fig, ax = plt.subplots()
+    m = 1e6
+    ax.fill_between(total["year"], total["lo_95"] / m, total["hi_95"] / m, alpha=0.15, color="C0", label="95% interval")
+    ax.fill_between(total["year"], total["lo_80"] / m, total["hi_80"] / m, alpha=0.3, color="C0", label="80% interval")
+    ax.plot(total["year"], total["value"] / m, color="C0", linewidth=2, label="projection (central)")
+    ax.plot(history.index, history.to_numpy() / m, color="black", marker="o", markersize=3, label="BNS, 1 January")
+    for i, (name, frame) in enumerate(compare.groupby("variant", sort=False)):
+        ax.plot(frame["year"], frame["value"] / m, linestyle="--", color=f"C{i + 1}", label=name.replace("_", " "))
+    ax.set(xlabel="year (1 January)", ylabel="population, million persons", title=title)
+    ax.legend(fontsize=8, loc="upper left")
+    return _finish(fig, source)
+
+
+def pyramid(by_age_sex: pd.DataFrame, years: list[int], *, title: str, source: str) -> plt.Figure:
+    """Population pyramid: men to the left, women to the right, one outline per year (thousand persons)."""
+    fig, ax = plt.subplots(figsize=(9, 6))
+    for i, year in enumerate(years):
+        frame = by_age_sex[by_age_sex["year"] == year]
+        for sex, sign in (("male", -1), ("female", 1)):
+            part = frame[frame["sex"] == sex].sort_values("age")
+            ax.step(sign * part["value"] / 1e3, part["age"], where="mid", color=f"C{i}", label=f"{year}" if sex == "male" else None)
+            if i == 0:
+                ax.fill_betweenx(part["age"], 0, sign * part["value"] / 1e3, step="mid", alpha=0.2, color="C0")
+    ax.axvline(0, color="0.3", linewidth=0.8)
+    limit = max(abs(v) for v in ax.get_xlim())
+    ax.set_xlim(-limit, limit)
+    ticks = ax.get_xticks()
+    ax.set_xticks(ticks, [f"{abs(t):g}" for t in ticks])
+    ax.set(xlabel="thousand persons (men left, women right)", ylabel="age, years", title=title)
+    ax.legend(title="1 January")
+    return _finish(fig, source)
+
+
+def components(table: pd.DataFrame, *, title: str, source: str) -> plt.Figure:
+    """Births, deaths (negative) and net migration per year, thousand persons."""
+    data = table.dropna(subset=["births"])
+    fig, ax = plt.subplots()
+    years = data["year"] - 1
+    ax.bar(years, data["births"] / 1e3, color="C2", label="births")
+    ax.bar(years, -data["deaths"] / 1e3, color="C3", label="deaths (negative)")
+    ax.bar(years, data["net_migration"] / 1e3, bottom=data["births"] / 1e3, color="C0", label="net migration (stacked on births)")
+    ax.axhline(0, color="0.3", linewidth=0.8)
+    ax.set(xlabel="calendar year", ylabel="thousand persons a year", title=title)
+    ax.legend(fontsize=8)
+    return _finish(fig, source)
+
+
+def stacked_area(data: pd.DataFrame, *, x: str, hue: str, y: str, scale: float, ylabel: str, title: str, source: str) -> plt.Figure:
+    wide = data.pivot(index=x, columns=hue, values=y).fillna(0) / scale
+    fig, ax = plt.subplots()
+    ax.stackplot(wide.index, wide.T.to_numpy(), labels=wide.columns, alpha=0.85)
+    ax.set(xlabel=x, ylabel=ylabel, title=title)
+    ax.legend(fontsize=8, loc="upper left", ncol=2)
+    return _finish(fig, source)

@@ -59,6 +59,56 @@ PARAMETERS: dict[str, Param] = {
     "base_year": Param(int, "first year of the forecasts: population on 1 January (last BNS year is 2022)", min=2015, max=2022),
     "horizon": Param(int, "last forecast year", min=2023, max=2050),
     "districts": Param(list, "districts to show (slugs)", list(DISTRICTS), choices=DISTRICTS),
+    # Population (population.py). Defaults are population.calibrate() on data/raw, rounded;
+    # tests/test_population.py checks that they still agree with the calibration.
+    "population_variant": Param(
+        str,
+        "medium, low / high (TFR, e0 gain, migration all at the 10th / 90th percentile) or zero_migration",
+        "medium",
+        choices=("medium", "low", "high", "zero_migration"),
+    ),
+    "n_simulations": Param(int, "Monte Carlo trajectories", 1000, min=1, max=100_000),
+    "seed": Param(int, "random seed: the same seed gives the same trajectories", 2022, min=0),
+    "tfr": Param(
+        float,
+        "Almaty TFR in the base year: calibrated to 2020 births (35.2 thousand), moved to 2022 with the WPP Kazakhstan ratio",
+        1.83,
+        min=0.5,
+        max=6.0,
+    ),
+    "tfr_change": Param(
+        float, "change of the TFR per year: WPP 2022 Kazakhstan medium 2022-2035, scaled to Almaty", -0.0155, min=-0.2, max=0.2
+    ),
+    "life_expectancy_male": Param(
+        float, "male e0 in the base year: BNS Almaty 2019, the last year before COVID-19", 71.3, min=50.0, max=95.0
+    ),
+    "life_expectancy_female": Param(float, "female e0 in the base year: BNS Almaty 2019", 78.88, min=50.0, max=95.0),
+    "life_expectancy_gain": Param(float, "years of e0 gained per year: WPP 2022 Kazakhstan medium 2030-2035", 0.128, min=-0.5, max=1.0),
+    "net_migration": Param(
+        float,
+        "net migrants per year: demographic balance 2015-2020 (BNS totals, births and deaths estimated)",
+        33980.0,
+        min=-200_000.0,
+        max=300_000.0,
+    ),
+    "migrant_female_share": Param(
+        float, "share of women among net migrants: female share of growth 2015-2021 (BNS)", 0.534, min=0.0, max=1.0
+    ),
+    "tfr_sd": Param(float, "relative sd of the TFR 10 years ahead: WPP 2022 Kazakhstan 80% interval for 2032", 0.111, min=0.0, max=1.0),
+    "life_expectancy_sd": Param(
+        float, "sd of e0 (years) 10 years ahead: WPP 2022 Kazakhstan 80% interval for 2032", 2.14, min=0.0, max=10.0
+    ),
+    "migration_sd": Param(
+        float, "relative sd of the future migration level: variation of the yearly estimates 2015-2020", 0.177, min=0.0, max=2.0
+    ),
+    "migration_noise_sd": Param(float, "relative sd of each year's migration around its level: same source", 0.177, min=0.0, max=2.0),
+    "periphery_growth_factor": Param(
+        float,
+        "growth weight of Alatau and Nauryzbay relative to other districts (Nauryzbay +4.4% vs city +3.2% a year, programme lines 3817, 5391)",
+        1.4,
+        min=0.0,
+        max=10.0,
+    ),
 }
 
 
