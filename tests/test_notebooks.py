@@ -13,7 +13,13 @@ from conftest import visible_text
 
 NOTEBOOKS = runner.discover()
 # Parameters that keep each notebook fast in the suite; the report must still be complete.
-SMALL_PARAMETERS: dict[str, dict[str, str]] = {"00_data_overview": {}, "10_population_forecast": {"n_simulations": "200"}}
+SMALL_PARAMETERS: dict[str, dict[str, str]] = {
+    "00_data_overview": {},
+    "10_population_forecast": {"n_simulations": "200"},
+    # -- 20_school_seat_deficit --
+    "20_school_seat_deficit": {"n_simulations": "200"},
+    # -- 30_emissions_forecast --
+}
 # Figures each report must show (from data/raw, so they change only with the data).
 KEY_FIGURES: dict[str, list[str]] = {
     "00_data_overview": ["Key numbers", "2,101,485", "19.6 thousand seats", "Sources"],
@@ -26,6 +32,9 @@ KEY_FIGURES: dict[str, list[str]] = {
         "Method and assumptions",
         "Sources",
     ],
+    # -- 20_school_seat_deficit --
+    "20_school_seat_deficit": ["The answer", "2025/26", "2030/31", "target 7.3 thousand", "chance of a shortage", "Method and assumptions", "Sources"],
+    # -- 30_emissions_forecast --
 }
 
 

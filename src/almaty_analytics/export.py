@@ -26,6 +26,7 @@ class TableSpec:
 _POPULATION_SOURCE = (
     "cohort-component projection (population.py) from BNS population, age bands and life expectancy, WPP 2022 Kazakhstan schedules"
 )
+_SCHOOL_SOURCE = "cohort-survival projection (schools.py) on the population forecast; programme figures 001_22452510f78b59ea.txt:303, 2791-2801, 2918-2928"
 SCENARIO_COLUMN = ("", "scenario the table was computed for (scenarios/<name>.yaml)")
 
 TABLES: dict[str, TableSpec] = {
@@ -129,6 +130,72 @@ TABLES: dict[str, TableSpec] = {
         },
         "BNS population on 1 January 2000-2022",
     ),
+    # -- school tables (schools.py) --
+    "school_seats": TableSpec(
+        "State-school pupils, usable seats and the seat deficit by school year, under the current regime and a compared one",
+        {
+            "school_year": ("", "school year starting in September, e.g. 2025/26"),
+            "pupils_state": ("pupils", "state-school pupils, central projection"),
+            "pupils_private": ("pupils", "private-school pupils (private share plus new private places)"),
+            "seats": ("seats", "usable state-school seats under the regime"),
+            "deficit": ("seats", "pupils_state - seats; positive = shortage"),
+            "deficit_lo_80": ("seats", "10th percentile over the population simulations"),
+            "deficit_hi_80": ("seats", "90th percentile"),
+            "p_deficit_over_0": ("probability", "share of simulations with a shortage"),
+            "p_deficit_over_5000": ("probability", "share of simulations with a shortage above 5,000 seats"),
+            "p_deficit_over_10000": ("probability", "share of simulations with a shortage above 10,000 seats"),
+            "schools_needed": ("schools", "standard schools (school_size seats) that would close the central deficit"),
+            "cost_bn_kzt": ("billion KZT", "their cost: construction plus land (programme unit costs, line 2803)"),
+            "regime": ("", "current (seats as the programme counts them) or N_shift_M_per_class"),
+        },
+        _SCHOOL_SOURCE,
+    ),
+    "school_pupils_by_grade": TableSpec(
+        "Pupils in all schools (state and private) by grade, central projection",
+        {
+            "school_year": ("", "school year starting in September"),
+            "grade": ("", "grade 1-11"),
+            "pupils": ("pupils", "pupils in all schools"),
+        },
+        _SCHOOL_SOURCE,
+    ),
+    "school_build_pipeline": TableSpec(
+        "Seats assumed delivered by school year and funding source (after delivery shares and delays)",
+        {
+            "school_year": ("", "school year the new seats first serve (commissioned by September)"),
+            "funding_source": ("", "budget, branch, memorandum, private (programme 2022-2025) or post_2025 (build rate)"),
+            "schools": ("schools", "schools delivered (fractional when a share is delivered)"),
+            "seats": ("seats", "seats delivered"),
+            "cost_bn_kzt": ("billion KZT", "budget and post-2025 schools at the standard unit cost (construction + land); empty where the programme gives no cost"),
+        },
+        "build plan: 001_22452510f78b59ea.txt:2918-2928 (data/raw/programme_school_build_plan.csv)",
+    ),
+    "school_targets": TableSpec(
+        "The programme's deficit targets against the projected deficit (current regime)",
+        {
+            "school_year": ("", "target school year"),
+            "target_deficit": ("seats", "programme target"),
+            "projected_deficit": ("seats", "central projection"),
+            "gap": ("seats", "projected - target; positive = target missed"),
+            "extra_schools": ("schools", "standard schools beyond the plan needed to meet the target"),
+            "extra_cost_bn_kzt": ("billion KZT", "their cost (construction + land)"),
+            "source": ("", "programme line of the target"),
+        },
+        "targets: 001_22452510f78b59ea.txt:2984",
+    ),
+    "school_district_deficits": TableSpec(
+        "District deficits where planners filled data/raw/school_capacity_by_district.csv (never netted across districts)",
+        {
+            "school_year": ("", "school year"),
+            "district": ("", "district slug"),
+            "pupils_state": ("pupils", "state pupils in the district (city pupils by the district's population share)"),
+            "seats": ("seats", "usable state seats from the planners' table"),
+            "deficit": ("seats", "pupils_state - seats"),
+            "shortage": ("seats", "deficit where positive, else 0: sum this, never the deficits"),
+        },
+        "data/raw/school_capacity_by_district.csv; population_by_district",
+    ),
+    # -- emission tables (emissions.py) --
 }
 
 

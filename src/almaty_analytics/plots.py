@@ -99,3 +99,48 @@ def stacked_area(data: pd.DataFrame, *, x: str, hue: str, y: str, scale: float, 
     ax.set(xlabel=x, ylabel=ylabel, title=title)
     ax.legend(fontsize=8, loc="upper left", ncol=2)
     return _finish(fig, source)
+
+
+def pupils_vs_seats(seats: pd.DataFrame, pipeline: pd.DataFrame, *, title: str, source: str) -> plt.Figure:
+    """State pupils and usable seats (current regime) by school year, with the seats added each year as bars."""
+    current = seats[seats["regime"] == "current"]
+    fig, ax = plt.subplots()
+    x = range(len(current))
+    added = (
+        pipeline[pipeline["funding_source"] != "private"].groupby("school_year")["seats"].sum().reindex(current["school_year"]).fillna(0)
+    )
+    ax.bar(x, added / 1e3, color="C2", alpha=0.5, label="state seats added that year")
+    ax.plot(x, current["pupils_state"] / 1e3, color="C3", marker="o", label="state pupils (central)")
+    ax.plot(x, current["seats"] / 1e3, color="C0", marker="s", label="usable state seats (current regime)")
+    ax.set_xticks(list(x), current["school_year"], rotation=45)
+    ax.set(xlabel="school year", ylabel="thousand pupils / seats", title=title)
+    ax.legend(fontsize=8)
+    return _finish(fig, source)
+
+
+def deficit_fan(seats: pd.DataFrame, targets: pd.DataFrame, *, regime: str, title: str, source: str) -> plt.Figure:
+    """Central deficit with its 80% band, zero line and the programme's targets (thousand seats)."""
+    data = seats[seats["regime"] == regime].reset_index(drop=True)
+    fig, ax = plt.subplots()
+    x = list(range(len(data)))
+    ax.fill_between(
+        x, data["deficit_lo_80"] / 1e3, data["deficit_hi_80"] / 1e3, alpha=0.3, color="C3", label="80% interval (population uncertainty)"
+    )
+    ax.plot(x, data["deficit"] / 1e3, color="C3", marker="o", label="deficit (central)")
+    ax.axhline(0, color="0.3", linewidth=0.8)
+    positions = {label: i for i, label in enumerate(data["school_year"])}
+    for _, target in targets.iterrows():
+        if target["school_year"] in positions:
+            ax.plot(
+                positions[target["school_year"]],
+                target["target_deficit"] / 1e3,
+                marker="*",
+                markersize=14,
+                color="black",
+                linestyle="none",
+                label="programme target" if _ == 0 else None,
+            )
+    ax.set_xticks(x, data["school_year"], rotation=45)
+    ax.set(xlabel="school year", ylabel="seat deficit, thousand seats (positive = shortage)", title=title)
+    ax.legend(fontsize=8)
+    return _finish(fig, source)

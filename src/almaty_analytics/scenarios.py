@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
 
 from . import paths
@@ -109,6 +110,26 @@ PARAMETERS: dict[str, Param] = {
         min=0.0,
         max=10.0,
     ),
+    # -- school parameters (schools.py) --
+    "school_shifts": Param(int, "shifts per school day in the regime compared with the current one (the goal: 1)", 1, min=1, max=3),
+    "class_size": Param(int, "pupils per class in the compared regime: the programme's norm is 25 (001_22452510f78b59ea.txt:2918)", 25, min=10, max=60),
+    "current_shifts": Param(float, "average shifts per school day today; not in the sources: assumption (city schools commonly teach in two shifts)", 2.0, min=1.0, max=3.0),
+    "current_class_size": Param(float, "average pupils per class today; not in the sources (40+ in 17 schools, line 2801): assumption", 25.0, min=10.0, max=60.0),
+    "delivery_budget": Param(float, "share of the budget schools and annexes (16.9 thousand seats, line 2920) delivered", 1.0, min=0.0, max=1.0),
+    "delivery_branch": Param(float, "share of the 6 school branches (3.4 thousand seats, line 2922) delivered", 1.0, min=0.0, max=1.0),
+    "delivery_memorandum": Param(float, "share of the 16 developer-memorandum schools (16 thousand seats, line 2924) delivered", 1.0, min=0.0, max=1.0),
+    "delivery_private": Param(float, "share of the 26 private schools (10 thousand places, line 2928) delivered", 1.0, min=0.0, max=1.0),
+    "delay_budget": Param(int, "years of delay of the budget schools", 0, min=0, max=10),
+    "delay_branch": Param(int, "years of delay of the branches", 0, min=0, max=10),
+    "delay_memorandum": Param(int, "years of delay of the memorandum schools", 0, min=0, max=10),
+    "delay_private": Param(int, "years of delay of the private schools", 0, min=0, max=10),
+    "build_rate_after_2025": Param(float, "standard schools built a year after 2025: 'at least 6' (line 2918)", 6.0, min=0.0, max=100.0),
+    "school_size": Param(int, "seats of a standard school: 1,200 (line 2803)", 1200, min=100, max=5000),
+    "school_cost_bn": Param(float, "construction cost of a standard school, billion tenge: 5.2 (line 2803)", 5.2, min=0.0, max=100.0),
+    "land_cost_bn": Param(float, "cost of a 3 ha plot, billion tenge: about 5 (line 2803)", 5.0, min=0.0, max=100.0),
+    "extra_pupil_inflow": Param(float, "pupils a year arriving beyond the population cohorts: calibrated so state pupils grow 12 thousand in 2023/24 as in 2021-2022 (lines 303, 2793); 0 = consistent with the population projection", 5620.0, min=0.0, max=50_000.0),
+    "private_share": Param(float, "share of pupils in private schools: 1 - 292/320 thousand (lines 303, 2791)", 0.0875, min=0.0, max=0.9),
+    # -- emission parameters (emissions.py) --
 }
 
 
@@ -215,3 +236,13 @@ def load(name: str, overrides: dict[str, Any] | None = None) -> Scenario:
     except ParameterError as exc:
         raise ParameterError(f"scenario {name!r} ({path.name}): {exc}") from None
     return Scenario(name, doc["description"], resolved, path)
+
+
+def parameters_table(values: dict[str, Any]) -> pd.DataFrame:
+    """Parameters in force next to their defaults and what they mean (for reports)."""
+
+    def shown(value: Any) -> str:
+        return f"{value:g}" if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+
+    rows = [{"parameter": n, "value": shown(v), "default": shown(PARAMETERS[n].default), "meaning and source": PARAMETERS[n].help} for n, v in values.items()]
+    return pd.DataFrame(rows)
