@@ -198,3 +198,20 @@ def test_unknown_variant_is_refused():
 def test_impossible_population_parameters_are_refused(name, value):
     with pytest.raises(scenarios.ParameterError, match=f"parameter '{name}'"):
         scenarios.check(**{name: value})
+
+
+def test_base_estimate_is_shared_through_data_processed(calibration):
+    from almaty_analytics import paths
+
+    cached = pd.read_csv(paths.processed_dir() / "population_base_2020.csv")
+    np.testing.assert_allclose(cached["persons"].to_numpy().reshape(2, N_AGES), calibration["base_2020"])
+    assert (paths.processed_dir() / "population_base_2020.inputs.json").exists()
+
+
+def test_age_groups_add_up_to_the_total_and_have_their_own_intervals(small_forecast):
+    groups = small_forecast.tables["population_age_groups"]
+    totals = small_forecast.tables["population_total"].set_index("year")["value"]
+    assert (groups.groupby("year")["value"].sum() - totals).abs().max() <= len(population.AGE_GROUPS)
+    assert (groups["lo_95"] <= groups["lo_80"]).all() and (groups["hi_80"] <= groups["hi_95"]).all()
+    school = groups[groups["age_group"].str.startswith("6-17")]
+    assert (school["hi_80"] - school["lo_80"]).iloc[-1] > 0

@@ -21,6 +21,12 @@ class TableSpec:
     title: str
     columns: dict[str, tuple[str, str]]  # column -> (unit, description), after `scenario`
     source: str
+    # Wide (IAMC) tables: the declared columns are followed by one column per year ("2021", ...),
+    # consecutive and increasing; which years depends on the run.
+    year_columns: bool = False
+    # Instead of a leading `scenario` column, write_table renames this declared column to
+    # `scenario` in place, with values "<project scenario>|<value>" (IAMC: model, scenario, ...).
+    scenario_into: str | None = None
 
 
 _POPULATION_SOURCE = (
@@ -76,6 +82,19 @@ TABLES: dict[str, TableSpec] = {
             "value": ("persons", "central projection"),
             "lo_80": ("persons", "10th percentile of the simulated trajectories"),
             "hi_80": ("persons", "90th percentile"),
+        },
+        _POPULATION_SOURCE,
+    ),
+    "population_age_groups": TableSpec(
+        "Almaty population on 1 January by broad age group, with 80% and 95% intervals of each group's total",
+        {
+            "year": ("year", "population on 1 January of this year"),
+            "age_group": ("years", "0-5, 6-17 (school ages), 18-64, 65+"),
+            "value": ("persons", "central projection"),
+            "lo_80": ("persons", "10th percentile of the group total over the simulations"),
+            "hi_80": ("persons", "90th percentile"),
+            "lo_95": ("persons", "2.5th percentile"),
+            "hi_95": ("persons", "97.5th percentile"),
         },
         _POPULATION_SOURCE,
     ),
@@ -196,6 +215,90 @@ TABLES: dict[str, TableSpec] = {
         "data/raw/school_capacity_by_district.csv; population_by_district",
     ),
     # -- emission tables (emissions.py) --
+    "emissions_by_source": TableSpec(
+        "Air-pollutant emissions of Almaty by source: baseline, programme and delayed emission scenarios, two boundaries, with 80% intervals",
+        {
+            "year": ("year", "calendar year (2021 = the programme's inventory)"),
+            "emission_scenario": ("", "baseline (no new measures), programme (all measures on time), delayed (measures late, see parameters)"),
+            "boundary": ("", "city (the 127 kt inventory) or city_plus (city + TPP-3 + agglomeration houses without gas)"),
+            "source": (
+                "",
+                "transport, tpp2, stationary_other, housing_gasified, housing_solid_fuel, tpp3, agglomeration_houses, or total (the boundary's sum)",
+            ),
+            "emissions_kt": ("thousand t/yr", "all pollutants together; central path (central population and assumptions)"),
+            "lo_80": ("thousand t/yr", "10th percentile of the Monte Carlo trajectories"),
+            "hi_80": ("thousand t/yr", "90th percentile"),
+        },
+        "emissions.py: inventory 001_22452510f78b59ea.txt:4253-4255, 4263; measures data/raw/programme_emission_measures.csv; population forecast",
+    ),
+    "emissions_measures": TableSpec(
+        "The programme's air-quality measures as wedges: source, boundary, timing, stated reduction, cost (unquantified measures flagged, zero effect)",
+        {
+            "measure": ("", "measure id in data/raw/programme_emission_measures.csv"),
+            "source": ("", "emission source it reduces (empty: none)"),
+            "boundary": ("", "city or city_plus (source outside the city)"),
+            "start_year": ("year", "last year without effect (full-effect year minus the ramp); programme scenario"),
+            "full_year": ("year", "year of full effect; programme scenario"),
+            "reduction_kt": ("thousand t/yr", "reduction as printed, against 2021 levels (0 = no effect stated)"),
+            "cost_bn_kzt": ("billion KZT", "investment as printed (empty: none stated; for buses only the 800 gas buses)"),
+            "cost_per_tonne_kzt": ("KZT per t/yr", "cost divided by the printed yearly reduction (no discounting or lifetime)"),
+            "source_line": ("", "lines of 001_22452510f78b59ea.txt"),
+            "quantified": ("", "true if the programme states an effect; false: listed with zero effect"),
+            "wedge_2030_kt": ("thousand t/yr", "modelled reduction in 2030 against the baseline (central, programme scenario)"),
+            "timing_basis": ("", "which timing is printed and which assumed, with the reason"),
+        },
+        "Almaty development programme 2022, section 5.1 and 1.3 (lines per row); timing assumptions in emissions.DEFAULT_TIMING",
+    ),
+    "emissions_wedges": TableSpec(
+        "Reduction of each measure against the baseline by year (central); wedges add up to baseline minus scenario",
+        {
+            "year": ("year", "calendar year"),
+            "emission_scenario": ("", "programme or delayed"),
+            "measure": ("", "measure id"),
+            "source": ("", "emission source it reduces"),
+            "boundary": ("", "city or city_plus"),
+            "wedge_kt": ("thousand t/yr", "baseline minus scenario emissions attributable to the measure"),
+        },
+        "emissions.py on data/raw/programme_emission_measures.csv",
+    ),
+    "emissions_target_gap": TableSpec(
+        "2030 emissions of each emission scenario against the programme's 78 kt target (the target is defined on the city's 127 kt)",
+        {
+            "year": ("year", "target year"),
+            "emission_scenario": ("", "baseline, programme or delayed"),
+            "boundary": ("", "city or city_plus"),
+            "emissions_kt": ("thousand t/yr", "central path"),
+            "lo_80": ("thousand t/yr", "10th percentile"),
+            "hi_80": ("thousand t/yr", "90th percentile"),
+            "target_kt": ("thousand t/yr", "78 (001_22452510f78b59ea.txt:443); empty for city_plus, which the target does not cover"),
+            "gap_kt": ("thousand t/yr", "emissions minus target: positive = target missed"),
+            "share_meeting_target": ("share", "share of Monte Carlo trajectories at or below the target (0-1)"),
+        },
+        "emissions.py; target 001_22452510f78b59ea.txt:433, 443",
+    ),
+    "emissions_targets": TableSpec(
+        "The programme's arithmetic: 127, the 78 target, the '-55' and the sum of its own measures",
+        {
+            "item": ("", "what is computed"),
+            "value_kt": ("thousand t/yr", "the figure"),
+            "arithmetic": ("", "how it is computed from printed figures"),
+            "source_line": ("", "lines of 001_22452510f78b59ea.txt"),
+        },
+        "001_22452510f78b59ea.txt:396, 443, 4253-4255, 4309-4371",
+    ),
+    "emissions_iamc": TableSpec(
+        "Emission trajectories (central) in the IAMC wide format; pyam.IamDataFrame reads the CSV as it is",
+        {
+            "model": ("", "almaty-analytics"),
+            "emission_scenario": ("", "written as the IAMC `scenario` column: '<project scenario>|<emission scenario>', e.g. default|programme"),
+            "region": ("", "Almaty city (boundary city) or Almaty city plus TPP-3 and agglomeration houses (city_plus)"),
+            "variable": ("", "Emissions|Air pollutants[|sector|source], e.g. Emissions|Air pollutants|Energy|TPP-2"),
+            "unit": ("", "kt/yr (thousand tonnes a year, all pollutants together)"),
+        },
+        "emissions_by_source (central paths); one column per year follows",
+        year_columns=True,
+        scenario_into="emission_scenario",
+    ),
 }
 
 
@@ -203,17 +306,32 @@ def write_table(frame: pd.DataFrame, name: str, output_dir: str | Path, scenario
     """Check ``frame`` against ``TABLES[name]`` and write ``<output_dir>/tables/<name>.csv``.
 
     Returns the path, or None when ``output_dir`` is empty (an interactive session).
+    A spec with ``year_columns`` accepts consecutive year columns after its declared ones; a
+    spec with ``scenario_into`` gets no leading ``scenario`` column: that declared column is
+    renamed ``scenario`` and holds ``<scenario>|<value>`` (the IAMC layout pyam reads).
     """
     if name not in TABLES:
         raise KeyError(f"table {name!r} is not declared in export.TABLES")
-    expected = list(TABLES[name].columns)
-    if list(frame.columns) != expected:
+    spec = TABLES[name]
+    expected = list(spec.columns)
+    columns = list(frame.columns)
+    if spec.year_columns:  # declared columns, then consecutive years as text: "2021", "2022", ...
+        years = columns[len(expected) :]
+        ok = bool(years) and all(str(y).isdigit() for y in years)
+        if not ok or [int(y) for y in years] != list(range(int(years[0]), int(years[0]) + len(years))):
+            raise ValueError(f"table {name!r}: after the declared columns expected consecutive year columns, got {years}")
+        columns = columns[: len(expected)]
+    if columns != expected:
         raise ValueError(f"table {name!r}: columns {list(frame.columns)} do not match the declared {expected}")
     if not output_dir:
         return None
     path = Path(output_dir) / "tables" / f"{name}.csv"
     table = frame.copy()
-    table.insert(0, "scenario", scenario)
+    if spec.scenario_into:
+        table[spec.scenario_into] = scenario + "|" + table[spec.scenario_into].astype(str)
+        table = table.rename(columns={spec.scenario_into: "scenario"})
+    else:
+        table.insert(0, "scenario", scenario)
     atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8"))
     return path
 

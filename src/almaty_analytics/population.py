@@ -364,7 +364,13 @@ def calibrate(inputs: dict[str, pd.DataFrame]) -> dict:
 
     kz_births = _wpp(annual, "births_thousands", "estimate") * 1000
     mortality_2020 = mortality_for(schedules, _e0(life, 2020))
-    base_2020 = estimate_base_2020(inputs["bns_population_age_bands"], kz_births, mortality_for(schedules, _e0(life, 2019)), growth_rate)
+    def build_base() -> pd.DataFrame:
+        base = estimate_base_2020(inputs["bns_population_age_bands"], kz_births, mortality_for(schedules, _e0(life, 2019)), growth_rate)
+        return pd.DataFrame({"sex": np.repeat(SEXES, AGES.size), "age": np.tile(AGES, 2), "persons": base.reshape(-1)})
+
+    # shared by every notebook through data/processed/, rebuilt when data/raw or the code changes
+    base_table = io.processed_table("population_base_2020", build_base, list(INPUT_TABLES))
+    base_2020 = base_table["persons"].to_numpy(dtype=float).reshape(2, AGES.size)
     tfr_2020 = BIRTHS_2020 / float(schedules.fertility_pattern @ base_2020[1])
 
     # Demographic balance 2015-2020: births follow national births at Almaty's 2020 share;
@@ -486,6 +492,7 @@ def district_projection(totals: pd.Series, base_counts: pd.Series, periphery: tu
 
 PERIPHERY = ("alatau", "nauryzbay")  # districts of mass housing construction on the city edge
 PROGRAMME_TARGET = ("population_target_2030", 2030)  # programme_population.csv figure id, year
+AGE_GROUPS = {"0-5": (0, 5), "6-17 (school ages)": (6, 17), "18-64": (18, 64), "65+": (65, 100)}
 BACKTEST_ORIGINS = list(range(2008, 2020))
 BACKTEST_HORIZONS = [1, 2, 3, 4, 5]
 
@@ -524,6 +531,16 @@ def _age_sex_table(years, central, trajectories) -> pd.DataFrame:
     return pd.DataFrame(values, index=index).round().astype("int64").reset_index()
 
 
+def _age_group_table(years, central, trajectories) -> pd.DataFrame:
+    """Totals of broad age groups with intervals from the summed trajectories (not summed quantiles)."""
+    frames = []
+    for label, (low, high) in AGE_GROUPS.items():
+        table = _total_table(years, central[..., low : high + 1].sum(axis=(-2, -1)), trajectories[..., low : high + 1].sum(axis=(-2, -1)))
+        frames.append(table.assign(age_group=label))
+    columns = ["year", "age_group", "value", "lo_80", "hi_80", "lo_95", "hi_95"]
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
 def _components_table(years, central) -> pd.DataFrame:
     value = np.round(central["population"][0].sum(axis=(1, 2))).astype(int)
     births = np.round(central["births"][0]).astype(int)
@@ -557,6 +574,7 @@ def forecast(params: dict, inputs: dict[str, pd.DataFrame], districts: pd.DataFr
         "population_total": _total_table(years, central_pop.sum(axis=(1, 2)), sims["population"].sum(axis=(2, 3))),
         "population_by_age_sex": _age_sex_table(years, central_pop, sims["population"]),
         "population_components": _components_table(years, central),
+        "population_age_groups": _age_group_table(years, central_pop, sims["population"]),
     }
     counts = districts.set_index("district")["population_persons"].astype(float)
     tables["population_by_district"] = district_projection(
