@@ -19,6 +19,7 @@ SMALL_PARAMETERS: dict[str, dict[str, str]] = {
     # -- 20_school_seat_deficit --
     "20_school_seat_deficit": {"n_simulations": "200"},
     # -- 30_emissions_forecast --
+    "30_emissions_forecast": {"n_simulations": "200"},
 }
 # Figures each report must show (from data/raw, so they change only with the data).
 KEY_FIGURES: dict[str, list[str]] = {
@@ -33,8 +34,26 @@ KEY_FIGURES: dict[str, list[str]] = {
         "Sources",
     ],
     # -- 20_school_seat_deficit --
-    "20_school_seat_deficit": ["The answer", "2025/26", "2030/31", "target 7.3 thousand", "chance of a shortage", "Method and assumptions", "Sources"],
+    "20_school_seat_deficit": [
+        "The answer",
+        "2025/26",
+        "2030/31",
+        "target 7.3 thousand",
+        "chance of a shortage",
+        "Method and assumptions",
+        "Sources",
+    ],
     # -- 30_emissions_forecast --
+    "30_emissions_forecast": [
+        "The answer",
+        "target of 78 thousand t in 2030",
+        "127 − 41.82 = 85.18",
+        "Wedges from baseline to programme",
+        "The programme's arithmetic",
+        "cost per tonne",
+        "Method and assumptions",
+        "Sources",
+    ],
 }
 
 

@@ -181,3 +181,19 @@ def test_kernel_is_registered_for_this_interpreter(project):
     runner.ensure_kernel()
     spec = json.loads((Path(sys.prefix) / "share" / "jupyter" / "kernels" / runner.KERNEL_NAME / "kernel.json").read_text())
     assert spec["argv"][0] == sys.executable
+
+
+@pytest.mark.parametrize(
+    "argv, named",
+    [
+        (["run", "-p", "horizon=2028"], "notebook 30_emissions_forecast: parameter 'horizon'"),
+        (["run", "-p", "measure_delays=tpp9=2"], "unknown measure 'tpp9'"),
+        (["run", "-p", "measure_delivery=tpp2_coal_to_gas=1.5"], "parameter 'measure_delivery'"),
+        (["run", "-p", "base_year=2021"], "notebook 20_school_seat_deficit: parameter 'base_year'"),
+    ],
+)
+def test_domain_checks_of_the_real_notebooks_run_before_any_kernel(monkeypatch, capsys, argv, named):
+    monkeypatch.setattr(runner, "_execute", _no_kernel)
+    monkeypatch.setattr(runner, "ensure_kernel", _no_kernel)
+    assert cli.main(argv) == 2
+    assert named in capsys.readouterr().err

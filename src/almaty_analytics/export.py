@@ -2,7 +2,8 @@
 
 ``TABLES`` is the contract with planners: each exported table has fixed columns with
 units and descriptions, and ``write_table`` refuses a frame that does not match.
-Every table gets a leading ``scenario`` column. The workbook has one sheet per table
+Every table gets a leading ``scenario`` column, except tables whose spec says where the
+scenario goes instead (``scenario_into``, the IAMC layout). The workbook has one sheet per table
 plus a README sheet (data dictionary, parameters, input files, versions).
 """
 
@@ -185,7 +186,10 @@ TABLES: dict[str, TableSpec] = {
             "funding_source": ("", "budget, branch, memorandum, private (programme 2022-2025) or post_2025 (build rate)"),
             "schools": ("schools", "schools delivered (fractional when a share is delivered)"),
             "seats": ("seats", "seats delivered"),
-            "cost_bn_kzt": ("billion KZT", "budget and post-2025 schools at the standard unit cost (construction + land); empty where the programme gives no cost"),
+            "cost_bn_kzt": (
+                "billion KZT",
+                "budget and post-2025 schools at the standard unit cost (construction + land); empty where the programme gives no cost",
+            ),
         },
         "build plan: 001_22452510f78b59ea.txt:2918-2928 (data/raw/programme_school_build_plan.csv)",
     ),
@@ -219,7 +223,10 @@ TABLES: dict[str, TableSpec] = {
         "Air-pollutant emissions of Almaty by source: baseline, programme and delayed emission scenarios, two boundaries, with 80% intervals",
         {
             "year": ("year", "calendar year (2021 = the programme's inventory)"),
-            "emission_scenario": ("", "baseline (no new measures), programme (all measures on time), delayed (measures late, see parameters)"),
+            "emission_scenario": (
+                "",
+                "baseline (no new measures), programme (all measures on time), delayed (measures late, see parameters)",
+            ),
             "boundary": ("", "city (the 127 kt inventory) or city_plus (city + TPP-3 + agglomeration houses without gas)"),
             "source": (
                 "",
@@ -290,7 +297,10 @@ TABLES: dict[str, TableSpec] = {
         "Emission trajectories (central) in the IAMC wide format; pyam.IamDataFrame reads the CSV as it is",
         {
             "model": ("", "almaty-analytics"),
-            "emission_scenario": ("", "written as the IAMC `scenario` column: '<project scenario>|<emission scenario>', e.g. default|programme"),
+            "emission_scenario": (
+                "",
+                "written as the IAMC `scenario` column: '<project scenario>|<emission scenario>', e.g. default|programme",
+            ),
             "region": ("", "Almaty city (boundary city) or Almaty city plus TPP-3 and agglomeration houses (city_plus)"),
             "variable": ("", "Emissions|Air pollutants[|sector|source], e.g. Emissions|Air pollutants|Energy|TPP-2"),
             "unit": ("", "kt/yr (thousand tonnes a year, all pollutants together)"),

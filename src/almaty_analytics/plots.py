@@ -144,3 +144,53 @@ def deficit_fan(seats: pd.DataFrame, targets: pd.DataFrame, *, regime: str, titl
     ax.set(xlabel="school year", ylabel="seat deficit, thousand seats (positive = shortage)", title=title)
     ax.legend(fontsize=8)
     return _finish(fig, source)
+
+
+def scenario_bands(
+    data: pd.DataFrame, *, target: tuple[int, float, str] | None, ylabel: str, title: str, source: str, history: pd.Series | None = None
+) -> plt.Figure:
+    """One line per ``emission_scenario`` (column ``emissions_kt``) with its 80% band (``lo_80``, ``hi_80``) and a target marker."""
+    fig, ax = plt.subplots()
+    for i, (name, frame) in enumerate(data.groupby("emission_scenario", sort=False)):
+        ax.fill_between(frame["year"], frame["lo_80"], frame["hi_80"], alpha=0.2, color=f"C{i}")
+        ax.plot(frame["year"], frame["emissions_kt"], color=f"C{i}", linewidth=2, label=f"{name} (80% interval shaded)")
+    if history is not None:
+        ax.plot(history.index, history.to_numpy(), color="black", marker="o", markersize=3, label=history.name)
+    if target is not None:
+        year, value, label = target
+        ax.plot(year, value, marker="*", markersize=16, color="black", linestyle="none", label=label)
+        ax.axhline(value, color="0.4", linestyle=":", linewidth=1)
+    ax.set(xlabel="year", ylabel=ylabel, title=title)
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8, loc="lower left")
+    return _finish(fig, source)
+
+
+def waterfall(
+    start: tuple[str, float],
+    steps: pd.DataFrame,
+    end: tuple[str, float],
+    *,
+    target: tuple[float, str] | None,
+    ylabel: str,
+    title: str,
+    source: str,
+) -> plt.Figure:
+    """Bars from ``start`` down by each step (columns ``label``, ``value``; negative = reduction) to ``end``, with a target line."""
+    labels = [start[0], *steps["label"], end[0]]
+    fig, ax = plt.subplots(figsize=(9, 5))
+    ax.bar(0, start[1], color="0.55")
+    level = start[1]
+    for i, value in enumerate(steps["value"], start=1):
+        ax.bar(i, value, bottom=level, color="C2" if value < 0 else "C3")
+        ax.text(i, level + value / 2, f"{value:+.1f}", ha="center", va="center", fontsize=8)
+        level += value
+    ax.bar(len(labels) - 1, end[1], color="C0")
+    for x, value in ((0, start[1]), (len(labels) - 1, end[1])):
+        ax.text(x, value, f"{value:.1f}", ha="center", va="bottom", fontsize=9)
+    if target is not None:
+        ax.axhline(target[0], color="black", linestyle="--", linewidth=1.2, label=target[1])
+        ax.legend(fontsize=8, loc="upper right")
+    ax.set_xticks(range(len(labels)), labels, rotation=35, ha="right", fontsize=8)
+    ax.set(ylabel=ylabel, title=title)
+    return _finish(fig, source)

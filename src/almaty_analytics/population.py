@@ -364,6 +364,7 @@ def calibrate(inputs: dict[str, pd.DataFrame]) -> dict:
 
     kz_births = _wpp(annual, "births_thousands", "estimate") * 1000
     mortality_2020 = mortality_for(schedules, _e0(life, 2020))
+
     def build_base() -> pd.DataFrame:
         base = estimate_base_2020(inputs["bns_population_age_bands"], kz_births, mortality_for(schedules, _e0(life, 2019)), growth_rate)
         return pd.DataFrame({"sex": np.repeat(SEXES, AGES.size), "age": np.tile(AGES, 2), "persons": base.reshape(-1)})

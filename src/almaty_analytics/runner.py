@@ -17,6 +17,7 @@ import datetime as dt
 import fcntl
 import hashlib
 import html
+import importlib
 import importlib.metadata
 import json
 import multiprocessing
@@ -36,6 +37,9 @@ from typing import Any
 from . import __version__, export, io, paths, scenarios
 
 KERNEL_NAME = "almaty-analytics"
+# Checks that need data or hold for one notebook only, run before any kernel starts:
+# notebook stem -> "module" whose validate(params) raises ValueError naming the parameter.
+PRE_RUN_CHECKS = {"20_school_seat_deficit": "schools", "30_emissions_forecast": "emissions"}
 _NUMBERED = re.compile(r"^\d\d_[a-z0-9_]+\.ipynb$")
 _VERSIONED = ("pandas", "numpy", "statsmodels", "seaborn", "matplotlib", "scikit-learn", "papermill", "nbconvert", "ipykernel")
 
@@ -263,6 +267,13 @@ def run(
         if not any(name in names for names in declared.values()):
             raise scenarios.ParameterError(f"parameter {name!r} is not used by the selected notebooks ({', '.join(declared)})")
     io.validate_all()
+    for nb in selected:
+        if nb.stem in PRE_RUN_CHECKS:
+            module = importlib.import_module(f"{__package__}.{PRE_RUN_CHECKS[nb.stem]}")
+            try:
+                module.validate(scenario.parameters)
+            except ValueError as exc:
+                raise scenarios.ParameterError(f"notebook {nb.stem}: {exc}") from None
     if jobs < 1:
         raise scenarios.ParameterError(f"--jobs: expected a positive integer, got {jobs}")
 

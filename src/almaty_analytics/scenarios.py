@@ -112,12 +112,26 @@ PARAMETERS: dict[str, Param] = {
     ),
     # -- school parameters (schools.py) --
     "school_shifts": Param(int, "shifts per school day in the regime compared with the current one (the goal: 1)", 1, min=1, max=3),
-    "class_size": Param(int, "pupils per class in the compared regime: the programme's norm is 25 (001_22452510f78b59ea.txt:2918)", 25, min=10, max=60),
-    "current_shifts": Param(float, "average shifts per school day today; not in the sources: assumption (city schools commonly teach in two shifts)", 2.0, min=1.0, max=3.0),
-    "current_class_size": Param(float, "average pupils per class today; not in the sources (40+ in 17 schools, line 2801): assumption", 25.0, min=10.0, max=60.0),
-    "delivery_budget": Param(float, "share of the budget schools and annexes (16.9 thousand seats, line 2920) delivered", 1.0, min=0.0, max=1.0),
+    "class_size": Param(
+        int, "pupils per class in the compared regime: the programme's norm is 25 (001_22452510f78b59ea.txt:2918)", 25, min=10, max=60
+    ),
+    "current_shifts": Param(
+        float,
+        "average shifts per school day today; not in the sources: assumption (city schools commonly teach in two shifts)",
+        2.0,
+        min=1.0,
+        max=3.0,
+    ),
+    "current_class_size": Param(
+        float, "average pupils per class today; not in the sources (40+ in 17 schools, line 2801): assumption", 25.0, min=10.0, max=60.0
+    ),
+    "delivery_budget": Param(
+        float, "share of the budget schools and annexes (16.9 thousand seats, line 2920) delivered", 1.0, min=0.0, max=1.0
+    ),
     "delivery_branch": Param(float, "share of the 6 school branches (3.4 thousand seats, line 2922) delivered", 1.0, min=0.0, max=1.0),
-    "delivery_memorandum": Param(float, "share of the 16 developer-memorandum schools (16 thousand seats, line 2924) delivered", 1.0, min=0.0, max=1.0),
+    "delivery_memorandum": Param(
+        float, "share of the 16 developer-memorandum schools (16 thousand seats, line 2924) delivered", 1.0, min=0.0, max=1.0
+    ),
     "delivery_private": Param(float, "share of the 26 private schools (10 thousand places, line 2928) delivered", 1.0, min=0.0, max=1.0),
     "delay_budget": Param(int, "years of delay of the budget schools", 0, min=0, max=10),
     "delay_branch": Param(int, "years of delay of the branches", 0, min=0, max=10),
@@ -127,9 +141,100 @@ PARAMETERS: dict[str, Param] = {
     "school_size": Param(int, "seats of a standard school: 1,200 (line 2803)", 1200, min=100, max=5000),
     "school_cost_bn": Param(float, "construction cost of a standard school, billion tenge: 5.2 (line 2803)", 5.2, min=0.0, max=100.0),
     "land_cost_bn": Param(float, "cost of a 3 ha plot, billion tenge: about 5 (line 2803)", 5.0, min=0.0, max=100.0),
-    "extra_pupil_inflow": Param(float, "pupils a year arriving beyond the population cohorts: calibrated so state pupils grow 12 thousand in 2023/24 as in 2021-2022 (lines 303, 2793); 0 = consistent with the population projection", 5620.0, min=0.0, max=50_000.0),
+    "extra_pupil_inflow": Param(
+        float,
+        "pupils a year arriving beyond the population cohorts: calibrated so state pupils grow 12 thousand in 2023/24 as in 2021-2022 (lines 303, 2793); 0 = consistent with the population projection",
+        5620.0,
+        min=0.0,
+        max=50_000.0,
+    ),
     "private_share": Param(float, "share of pupils in private schools: 1 - 292/320 thousand (lines 303, 2791)", 0.0875, min=0.0, max=0.9),
     # -- emission parameters (emissions.py) --
+    # Defaults come from data/raw where a figure exists; tests/test_emissions.py checks them
+    # against emissions.calibrate_other_stationary, inbound_growth_from_data, agglomeration_base_from_data.
+    "emission_scenario": Param(
+        str,
+        "emission scenario the by-source chart and table show (all three are always computed and exported)",
+        "programme",
+        choices=("baseline", "programme", "delayed"),
+    ),
+    "boundary": Param(
+        str,
+        "emission boundary the report shows: city (the 2021 inventory of 127 kt) or city_plus (adds TPP-3 and agglomeration houses)",
+        "city",
+        choices=("city", "city_plus"),
+    ),
+    "measure_delay_years": Param(int, "delayed emission scenario: years every measure is late (judgement)", 2, min=0, max=20),
+    "measure_delays": Param(list, "delayed scenario, per measure: 'measure_id=years' overriding measure_delay_years", []),
+    "measure_delivery": Param(
+        list, "delayed scenario, per measure: 'measure_id=share' of the stated reduction delivered (0-1; default 1)", []
+    ),
+    "measure_ramps": Param(list, "per measure: 'measure_id=years' from start to full effect (defaults: emissions.DEFAULT_TIMING)", []),
+    "emissions_reduction_basis": Param(
+        str,
+        "share: a stated reduction (against 2021) removes the same share of its source's baseline; absolute: the printed tonnes",
+        "share",
+        choices=("share", "absolute"),
+    ),
+    "motorisation_growth": Param(
+        float,
+        "change per year of vehicles per resident: none stated; 500 thousand vehicles in the city c.2019 (speech) vs 470 thousand in 2022 (line 331)",
+        0.0,
+        min=-0.2,
+        max=0.2,
+    ),
+    "inbound_vehicle_growth": Param(
+        float,
+        "change per year of vehicles entering daily: about 180 -> 230 thousand over 15 years to 2022 (line 2060)",
+        0.0165,
+        min=-0.2,
+        max=0.2,
+    ),
+    "transport_elasticity": Param(
+        float,
+        "emissions per vehicle activity (1 = proportional; no fleet-renewal gain assumed, 58% of vehicles 13-42 years old, line 5315)",
+        1.0,
+        min=0.0,
+        max=3.0,
+    ),
+    "heat_elasticity": Param(
+        float,
+        "heat demand (housing, TPP-2, TPP-3) per household, households proportional to population (1 = proportional)",
+        1.0,
+        min=0.0,
+        max=3.0,
+    ),
+    "other_stationary_growth": Param(
+        float,
+        "change per year of other stationary emissions: log-linear trend of BNS stationary emissions 2014-2021",
+        0.0091,
+        min=-0.2,
+        max=0.3,
+    ),
+    "agglomeration_houses_base_kt": Param(
+        float,
+        "2021 emissions of the 82 thousand agglomeration houses without gas (not printed): the 15.6 kt their gasification removes plus 82 thousand x 10.3 kt / 134 thousand on gas",
+        21.9,
+        min=0.0,
+        max=200.0,
+    ),
+    "vehicle_growth_sd": Param(
+        float,
+        "sd of the motorisation and inbound growth rates (judgement: spans 0 to the 1.7% a year of the inbound flow)",
+        0.01,
+        min=0.0,
+        max=0.2,
+    ),
+    "other_stationary_growth_sd": Param(
+        float, "sd of the other-stationary growth rate: standard error of the BNS 2014-2021 trend", 0.0096, min=0.0, max=0.2
+    ),
+    "measure_effectiveness_sd": Param(
+        float,
+        "relative sd of each measure's delivered effect: the programme's own figures for the same cut differ by up to 20% (mobile 10 vs itemised 8.32, line 4357)",
+        0.2,
+        min=0.0,
+        max=2.0,
+    ),
 }
 
 
@@ -244,5 +349,8 @@ def parameters_table(values: dict[str, Any]) -> pd.DataFrame:
     def shown(value: Any) -> str:
         return f"{value:g}" if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
 
-    rows = [{"parameter": n, "value": shown(v), "default": shown(PARAMETERS[n].default), "meaning and source": PARAMETERS[n].help} for n, v in values.items()]
+    rows = [
+        {"parameter": n, "value": shown(v), "default": shown(PARAMETERS[n].default), "meaning and source": PARAMETERS[n].help}
+        for n, v in values.items()
+    ]
     return pd.DataFrame(rows)

@@ -328,3 +328,11 @@ def _pupils_by_district(pop, state_pupils: np.ndarray, years: list[int]) -> pd.D
         for d in shares.columns
     ]
     return pd.DataFrame(rows)
+
+
+def validate(params: dict) -> None:
+    """Check the parameters the school model needs beyond the schema (run before any kernel starts)."""
+    if int(params["base_year"]) != BASE_SCHOOL_YEAR:
+        raise ValueError(
+            f"parameter 'base_year': the school model is calibrated on {school_year(BASE_SCHOOL_YEAR)}; expected {BASE_SCHOOL_YEAR}, got {params['base_year']}"
+        )

@@ -1,0 +1,399 @@
+"""Emissions: inventory and boundaries, baseline drivers, wedges, scenarios, parameters, tables (emissions.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from almaty_analytics import emissions, export, io, scenarios
+from almaty_analytics.emissions import SOURCE_IDS, EmissionsError
+
+POP_YEARS = np.arange(2022, 2036)
+STATIC = {  # every driver flat: the baseline stays at the 2021 inventory
+    "motorisation_growth": 0.0,
+    "inbound_vehicle_growth": 0.0,
+    "transport_elasticity": 0.0,
+    "heat_elasticity": 0.0,
+    "other_stationary_growth": 0.0,
+}
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    return {n: io.read_table(n) for n in ("programme_emission_inventory", "programme_emission_measures", "programme_emissions")}
+
+
+def population(n: int = 40, growth: float = 0.02, seed: int = 1):
+    central = 2.1e6 * (1 + growth) ** (POP_YEARS - 2022)
+    rng = np.random.default_rng(seed)
+    sims = central * (1 + growth * rng.standard_normal((n, 1)) * (POP_YEARS - 2022) / 10)
+    return central, sims
+
+
+def params(**overrides):
+    values = scenarios.resolve({"base_year": 2022, "horizon": 2035} | overrides)
+    return values
+
+
+def run(inputs, n=40, growth=0.02, **overrides):
+    central, sims = population(n, growth)
+    return emissions.forecast(params(**overrides), inputs, POP_YEARS, central, sims)
+
+
+def total(paths, boundary):
+    return emissions.boundary_total(paths, boundary)
+
+
+# ---------------------------------------------------------------- inventory and boundaries
+
+
+def test_inventory_reproduces_127_within_the_rounding_of_about_11(inputs):
+    levels = emissions.inventory(inputs["programme_emission_inventory"], 21.9).set_index("source")
+    city = levels[levels["boundary"] == "city"]["emissions_kt"]
+    printed = emissions.printed_total(inputs["programme_emission_inventory"])
+    assert printed == 127
+    assert city.sum() == pytest.approx(127.167)
+    # private housing is printed as "about 11" for 10.3 + 0.867: the only rounding, at most half a thousand t
+    assert abs(city.sum() - printed) <= 0.5
+    assert city["stationary_other"] == pytest.approx(10.0)  # 46 stationary - 36 TPP-2
+    assert city["tpp2"] == 36  # the value inside the 127, not 37, 37.3 or >38
+    assert set(levels.index[levels["boundary"] == "city_plus"]) == {"tpp3", "agglomeration_houses"}
+
+
+def test_every_tpp2_value_the_programme_prints_is_kept_and_only_36_is_used(inputs):
+    tpp2 = inputs["programme_emission_inventory"].query("source_id == 'tpp2'")
+    assert {36.0, 37.0, 37.3, 38.0} <= set(tpp2["value"])
+    assert tpp2.loc[tpp2["used"].astype(bool), "value"].tolist() == [36.0]
+
+
+def test_boundary_sources_city_is_the_inventory_and_city_plus_adds_tpp3_and_agglomeration():
+    assert emissions.boundary_sources("city") == ["transport", "tpp2", "stationary_other", "housing_gasified", "housing_solid_fuel"]
+    assert emissions.boundary_sources("city_plus") == list(SOURCE_IDS)
+    with pytest.raises(EmissionsError, match="unknown boundary 'airshed'"):
+        emissions.boundary_sources("airshed")
+
+
+def test_by_source_totals_add_up_and_city_plus_is_city_plus_the_outside_sources(inputs):
+    table = run(inputs).tables["emissions_by_source"]
+    for (scenario, boundary), frame in table.groupby(["emission_scenario", "boundary"]):
+        wide = frame.pivot(index="year", columns="source", values="emissions_kt")
+        parts = wide.drop(columns="total").sum(axis=1)
+        np.testing.assert_allclose(wide["total"], parts, atol=1e-3)
+        expected = set(emissions.boundary_sources(boundary)) | {"total"}
+        assert set(wide.columns) == expected, (scenario, boundary)
+    pivot = table.pivot_table(index=["emission_scenario", "year"], columns=["boundary", "source"], values="emissions_kt")
+    np.testing.assert_allclose(
+        pivot[("city_plus", "total")],
+        pivot[("city", "total")] + pivot[("city_plus", "tpp3")] + pivot[("city_plus", "agglomeration_houses")],
+        atol=1e-3,
+    )
+
+
+def test_city_measures_touch_only_city_sources_and_outside_measures_only_outside_ones(inputs):
+    fc = run(inputs)
+    diff = fc.central["baseline"] - fc.central["programme"]
+    outside = [SOURCE_IDS.index(s) for s in ("tpp3", "agglomeration_houses")]
+    city_rows = fc.plan[fc.plan["quantified"] & (fc.plan["boundary"] == "city")]
+    assert set(city_rows["source"]) == {"tpp2", "transport"}
+    plus_rows = fc.plan[fc.plan["quantified"] & (fc.plan["boundary"] == "city_plus")]
+    assert set(plus_rows["source"]) == {"tpp3", "agglomeration_houses"}
+    assert diff[outside].sum() > 0 and diff[[SOURCE_IDS.index(s) for s in ("transport", "tpp2")]].sum() > 0
+    for s in ("stationary_other", "housing_gasified", "housing_solid_fuel"):  # no quantified measure: untouched
+        np.testing.assert_array_equal(diff[SOURCE_IDS.index(s)], 0.0)
+
+
+# ---------------------------------------------------------------- baseline
+
+
+def test_static_drivers_keep_the_baseline_at_the_2021_inventory(inputs):
+    fc = run(inputs, **STATIC)
+    levels = fc.levels.to_numpy()
+    np.testing.assert_allclose(fc.central["baseline"], np.repeat(levels[:, None], fc.years.size, axis=1))
+
+
+def test_transport_follows_population_times_motorisation_for_city_vehicles_and_inbound_growth(inputs):
+    fc = run(inputs, **(STATIC | {"transport_elasticity": 1.0, "motorisation_growth": 0.01, "inbound_vehicle_growth": 0.03}))
+    pop_years, pop = emissions.population_from_2021(POP_YEARS, population()[0])
+    t = fc.years - 2021
+    share = fc.growth.inbound_share
+    expected = 70 * ((1 - share) * pop / pop[0] * 1.01**t + share * 1.03**t)
+    np.testing.assert_allclose(fc.central["baseline"][SOURCE_IDS.index("transport")], expected)
+    assert share == pytest.approx(230 / 700)
+
+
+def test_heat_sources_follow_households_with_the_heat_elasticity(inputs):
+    fc = run(inputs, **(STATIC | {"heat_elasticity": 0.5}))
+    _, pop = emissions.population_from_2021(POP_YEARS, population()[0])
+    for source in ("tpp2", "tpp3", "housing_gasified", "housing_solid_fuel"):
+        np.testing.assert_allclose(fc.central["baseline"][SOURCE_IDS.index(source)], fc.levels[source] * (pop / pop[0]) ** 0.5)
+    np.testing.assert_allclose(fc.central["baseline"][SOURCE_IDS.index("agglomeration_houses")], 21.9)
+
+
+def test_population_2021_is_carried_back_at_the_first_year_growth_not_taken_across_the_census_shift():
+    years, values = emissions.population_from_2021(np.array([2022, 2023, 2024]), np.array([100.0, 110.0, 121.0]))
+    assert years.tolist() == [2021, 2022, 2023, 2024]
+    np.testing.assert_allclose(values, [100 / 1.1, 100, 110, 121])
+    years, values = emissions.population_from_2021(np.array([2020, 2021, 2022]), np.array([1.0, 2.0, 3.0]))
+    assert years.tolist() == [2021, 2022] and values.tolist() == [2.0, 3.0]
+
+
+# ---------------------------------------------------------------- wedges
+
+
+@pytest.mark.parametrize("basis", ["share", "absolute"])
+def test_wedges_add_up_to_baseline_minus_scenario_in_every_year(inputs, basis):
+    fc = run(inputs, emissions_reduction_basis=basis, measure_delivery=["car_use_reduction=0.5"])
+    wedges = fc.tables["emissions_wedges"]
+    for scenario in ("programme", "delayed"):
+        w = wedges[wedges["emission_scenario"] == scenario].groupby("year")["wedge_kt"].sum().to_numpy()
+        gap = total(fc.central["baseline"], "city_plus") - total(fc.central[scenario], "city_plus")
+        np.testing.assert_allclose(w, gap, atol=1e-3)
+        np.testing.assert_allclose(fc.central_wedges[scenario].sum(axis=0), gap, atol=1e-9)
+    # per source too, and in every Monte Carlo trajectory: nothing below zero
+    assert (fc.simulations["programme"] >= -1e-9).all() and (fc.simulations["delayed"] >= -1e-9).all()
+
+
+def test_wedges_of_one_source_never_remove_more_than_the_source_and_still_add_up(inputs):
+    levels = pd.Series(1.0, index=list(SOURCE_IDS))
+    plan = pd.DataFrame(
+        {
+            "measure": ["a", "b"],
+            "source": ["tpp2", "tpp2"],
+            "start_year": [2021, 2021],
+            "full_year": [2022, 2022],
+            "reduction_kt": [0.8, 0.8],
+        }
+    )
+    base = np.ones((len(SOURCE_IDS), 3))
+    years = np.array([2021, 2022, 2023])
+    for basis in ("share", "absolute"):
+        cut = emissions.wedges(base, plan, levels, years, basis=basis)
+        np.testing.assert_allclose(cut.sum(axis=0), [0, 1, 1])  # capped at the source
+        np.testing.assert_allclose(cut[0], cut[1])  # scaled together
+        after = emissions.apply_wedges(base, plan, cut)
+        np.testing.assert_allclose(after[SOURCE_IDS.index("tpp2")], [1, 0, 0])
+
+
+def test_a_measure_with_zero_effectiveness_changes_nothing(inputs):
+    on_time = run(inputs)
+    quantified = sorted(set(on_time.plan.loc[on_time.plan["quantified"], "measure"]))
+    none = run(inputs, measure_delay_years=0, measure_delivery=[f"{m}=0" for m in quantified])
+    np.testing.assert_array_equal(none.central["delayed"], none.central["baseline"])
+    np.testing.assert_array_equal(none.simulations["delayed"], none.simulations["baseline"])
+    one = run(inputs, measure_delay_years=0, measure_delivery=["car_use_reduction=0"])
+    diff = one.central["programme"] - one.central["delayed"]  # delayed = programme without the car measure
+    car = one.tables["emissions_wedges"].query("emission_scenario == 'programme' and measure == 'car_use_reduction'")
+    np.testing.assert_allclose(diff[SOURCE_IDS.index("transport")], -car["wedge_kt"].to_numpy(), atol=1e-3)
+    np.testing.assert_array_equal(np.delete(diff, SOURCE_IDS.index("transport"), axis=0), 0.0)
+
+
+def test_zero_effectiveness_factor_in_wedges_gives_zero_wedge():
+    levels = pd.Series(1.0, index=list(SOURCE_IDS))
+    plan = pd.DataFrame({"measure": ["a"], "source": ["transport"], "start_year": [2021], "full_year": [2023], "reduction_kt": [0.5]})
+    base = np.ones((2, len(SOURCE_IDS), 4))
+    cut = emissions.wedges(base, plan, levels, np.arange(2021, 2025), effectiveness=np.array([[0.0], [1.0]]))
+    np.testing.assert_array_equal(cut[0], 0.0)
+    np.testing.assert_allclose(cut[1, 0], [0, 0.25, 0.5, 0.5])
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 5])
+def test_a_delay_of_k_years_shifts_the_measure_exactly_k_years(inputs, k):
+    fc = run(inputs, **STATIC, measure_delay_years=k)  # flat baseline: a shifted ramp is a shifted wedge
+    w = fc.tables["emissions_wedges"].pivot_table(index=["measure", "year"], columns="emission_scenario", values="wedge_kt")
+    for measure, frame in w.groupby(level="measure"):
+        programme = frame["programme"].to_numpy()
+        delayed = frame["delayed"].to_numpy()
+        np.testing.assert_allclose(delayed[k:], programme[:-k], atol=1e-9, err_msg=measure)
+        np.testing.assert_array_equal(delayed[:k], 0.0)
+
+
+def test_per_measure_delay_overrides_the_common_delay(inputs):
+    fc = run(inputs, **STATIC, measure_delay_years=2, measure_delays=["tpp2_coal_to_gas=0"])
+    w = fc.tables["emissions_wedges"].pivot_table(index=["measure", "year"], columns="emission_scenario", values="wedge_kt")
+    tpp2 = w.loc["tpp2_coal_to_gas"]
+    np.testing.assert_allclose(tpp2["delayed"], tpp2["programme"])
+    cars = w.loc["car_use_reduction"]
+    assert not np.allclose(cars["delayed"], cars["programme"])
+
+
+def test_ramp_is_zero_to_the_start_linear_and_full_from_the_full_year():
+    years = np.arange(2020, 2028)
+    np.testing.assert_allclose(emissions.ramp(years, 2022, 2026), [0, 0, 0, 0.25, 0.5, 0.75, 1, 1])
+    np.testing.assert_allclose(emissions.ramp(years, 2024, 2024), [0, 0, 0, 0, 1, 1, 1, 1])
+
+
+def test_programme_reproduces_the_printed_tpp2_path_when_nothing_grows(inputs):
+    fc = run(inputs, **STATIC)
+    tpp2 = pd.Series(fc.central["programme"][SOURCE_IDS.index("tpp2")], index=fc.years)
+    assert tpp2[2021] == 36
+    assert tpp2[2024] == pytest.approx(36 - 4.5 + 0.83)  # boiler retired before 2024, gas block 1 added (line 4317)
+    assert tpp2[2030] == pytest.approx(2.5)  # line 4317 / 4359
+    city = pd.Series(total(fc.central["programme"], "city"), index=fc.years)
+    assert city[2030] == pytest.approx(127.167 - 41.82)
+
+
+def test_ramp_override_moves_the_start_year(inputs):
+    fc = run(inputs, measure_ramps=["car_use_reduction=2"])
+    row = fc.plan.query("measure == 'car_use_reduction'").iloc[0]
+    assert (row["start_year"], row["full_year"], row["ramp_years"]) == (2028, 2030, 2)
+
+
+def test_measures_table_lists_unquantified_measures_with_zero_effect_and_costs_per_tonne(inputs):
+    table = run(inputs).tables["emissions_measures"]
+    assert list(table.columns) == list(export.TABLES["emissions_measures"].columns)
+    flagged = table[~table["quantified"]]
+    assert len(flagged) > 10 and (flagged["reduction_kt"] == 0).all() and (flagged["wedge_2030_kt"] == 0).all()
+    tpp2 = table.set_index("measure").loc["tpp2_coal_to_gas"]
+    assert tpp2["reduction_kt"] == pytest.approx(33.5) and tpp2["cost_bn_kzt"] == pytest.approx(324.1)
+    assert tpp2["cost_per_tonne_kzt"] == pytest.approx(324.1e9 / 33_500, rel=1e-6)
+    quantified = table.loc[table["quantified"]].set_index("measure")["reduction_kt"]
+    assert quantified.to_dict() == pytest.approx(
+        {
+            "tpp2_coal_to_gas": 33.5,
+            "tpp3_reconstruction": 11,
+            "bus_diesel_to_gas_electric": 2,
+            "communal_vehicles_gas_electric": 1.02,
+            "car_use_reduction": 5.3,
+            "agglomeration_gasification_stage1": 8,
+            "agglomeration_gasification_stage2": 7.6,
+        }
+    )
+
+
+# ---------------------------------------------------------------- target arithmetic and scenarios
+
+
+def test_target_arithmetic_shows_78_55_and_the_sum_of_the_measures(inputs):
+    a = emissions.target_arithmetic(
+        *(inputs[n] for n in ("programme_emission_inventory", "programme_emission_measures", "programme_emissions"))
+    )
+    v = a.set_index("item")["value_kt"]
+    assert v["target_reduction_implied"] == 49 and v["level_after_55"] == 72
+    assert v["measures_city"] == pytest.approx(41.82)
+    assert v["measures_city_and_tpp3"] == pytest.approx(52.82)
+    assert v["measures_all"] == pytest.approx(68.42)
+    assert v["city_2021_minus_city_measures"] == pytest.approx(85.18)
+    assert v["gap_city_measures_to_target"] == pytest.approx(7.18)
+    assert v["reading_78"] == pytest.approx(77.9)
+
+
+def test_target_gap_is_emissions_minus_78_for_the_city_only(inputs):
+    gap = run(inputs).tables["emissions_target_gap"].set_index(["emission_scenario", "boundary"])
+    city = gap.xs("city", level="boundary")
+    np.testing.assert_allclose(city["gap_kt"], city["emissions_kt"] - 78, atol=1e-3)
+    assert gap.xs("city_plus", level="boundary")["target_kt"].isna().all()
+    assert city.loc["baseline", "emissions_kt"] > city.loc["delayed", "emissions_kt"] > city.loc["programme", "emissions_kt"]
+    assert (city["lo_80"] <= city["hi_80"]).all() and city.loc["baseline", "share_meeting_target"] == 0
+
+
+def test_monte_carlo_is_reproducible_with_a_seed_and_changes_with_it(inputs):
+    a = run(inputs, seed=5).tables["emissions_by_source"]
+    b = run(inputs, seed=5).tables["emissions_by_source"]
+    c = run(inputs, seed=6).tables["emissions_by_source"]
+    pd.testing.assert_frame_equal(a, b)
+    assert not a["hi_80"].equals(c["hi_80"])
+    assert (a["lo_80"] <= a["hi_80"]).all()
+
+
+# ---------------------------------------------------------------- parameters
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"horizon": 2028}, "parameter 'horizon': 2028 ends before 2030"),
+        ({"measure_delays": ["tpp9=2"]}, "parameter 'measure_delays': unknown measure 'tpp9'"),
+        ({"measure_delays": ["tpp2_coal_to_gas"]}, "not of the form measure_id=value"),
+        ({"measure_delays": ["tpp2_coal_to_gas=two"]}, "measure 'tpp2_coal_to_gas': expected an integer"),
+        ({"measure_delays": ["tpp2_coal_to_gas=-1"]}, "-1 is out of range"),
+        ({"measure_delays": ["tpp2_coal_to_gas=1", "tpp2_coal_to_gas=2"]}, "given twice"),
+        ({"measure_delivery": ["car_use_reduction=1.5"]}, "parameter 'measure_delivery': measure 'car_use_reduction': 1.5 is out of range"),
+        ({"measure_delivery": ["taxi_ev=0.5"]}, "unknown measure 'taxi_ev'"),  # no stated effect: nothing to deliver
+        ({"measure_ramps": ["car_use_reduction=x"]}, "parameter 'measure_ramps'"),
+        ({"agglomeration_houses_base_kt": 10.0}, "below the 15.6 kt"),
+    ],
+)
+def test_bad_emission_parameters_are_rejected_with_a_clear_message(inputs, overrides, message):
+    with pytest.raises(EmissionsError, match=message.replace("(", r"\(").replace(".", r"\.")):
+        run(inputs, **overrides)
+
+
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("boundary", "airshed", "parameter 'boundary': unknown value 'airshed'"),
+        ("emission_scenario", "optimistic", "parameter 'emission_scenario': unknown value"),
+        ("emissions_reduction_basis", "relative", "parameter 'emissions_reduction_basis': unknown value"),
+        ("measure_delay_years", -1, "parameter 'measure_delay_years': -1 is out of range"),
+        ("measure_delay_years", 1.5, "parameter 'measure_delay_years': expected an integer"),
+        ("measure_effectiveness_sd", -0.1, "out of range"),
+        ("motorisation_growth", 0.5, "out of range"),
+        ("transport_elasticity", "one", "expected a number"),
+        ("measure_delays", "tpp2_coal_to_gas=2", "expected a list"),
+    ],
+)
+def test_bad_emission_parameters_are_rejected_by_the_schema(name, value, message):
+    with pytest.raises(scenarios.ParameterError, match=message):
+        scenarios.check(**{name: value})
+
+
+def test_absolute_basis_allows_any_agglomeration_base_and_caps_instead(inputs):
+    fc = run(inputs, emissions_reduction_basis="absolute", agglomeration_houses_base_kt=10.0)
+    assert (fc.central["programme"][SOURCE_IDS.index("agglomeration_houses")] >= 0).all()
+
+
+# ---------------------------------------------------------------- defaults agree with the data
+
+
+def test_emission_defaults_agree_with_their_derivation(inputs):
+    p = scenarios.PARAMETERS
+    programme = inputs["programme_emissions"]
+    assert p["inbound_vehicle_growth"].default == pytest.approx(emissions.inbound_growth_from_data(programme), abs=5e-4)
+    cal = emissions.calibrate_other_stationary(io.read_table("bns_stationary_emissions"), io.read_table("level_shifts"))
+    assert cal["from_year"] == 2014  # after the 2013->2014 level shift
+    assert p["other_stationary_growth"].default == pytest.approx(cal["growth"], abs=5e-4)
+    assert p["other_stationary_growth_sd"].default == pytest.approx(cal["sd"], abs=5e-4)
+    base = emissions.agglomeration_base_from_data(inputs["programme_emission_measures"], inputs["programme_emission_inventory"], programme)
+    assert p["agglomeration_houses_base_kt"].default == pytest.approx(base, abs=0.05)
+    assert p["measure_delay_years"].default == 2
+
+
+def test_other_stationary_trend_ignores_the_level_shift():
+    bns = pd.DataFrame({"year": range(2010, 2020), "area": "almaty", "emissions_kt": [10.0] * 4 + [40 * 1.02**i for i in range(6)]})
+    shifts = pd.DataFrame({"series": ["bns_stationary_emissions"], "first_year_after": [2014]})
+    cal = emissions.calibrate_other_stationary(bns, shifts)
+    assert cal["growth"] == pytest.approx(0.02) and cal["sd"] == pytest.approx(0, abs=1e-9)
+
+
+# ---------------------------------------------------------------- export (IAMC layout)
+
+
+def test_iamc_table_is_written_in_the_layout_pyam_reads(inputs, tmp_path):
+    fc = run(inputs)
+    path = export.write_table(fc.tables["emissions_iamc"], "emissions_iamc", tmp_path, "default")
+    written = pd.read_csv(path)
+    years = [str(y) for y in fc.years]
+    assert list(written.columns) == ["model", "scenario", "region", "variable", "unit", *years]
+    assert set(written["scenario"]) == {"default|baseline", "default|programme", "default|delayed"}
+    assert "Emissions|Air pollutants|Energy|TPP-2" in set(written["variable"])
+    assert not written.duplicated(["model", "scenario", "region", "variable"]).any()
+    row = written.query("scenario == 'default|baseline' and region == 'Almaty city' and variable == 'Emissions|Air pollutants'")
+    assert row["2021"].item() == pytest.approx(127.167)
+
+
+def test_iamc_table_refuses_missing_or_gapped_year_columns(inputs):
+    iamc = run(inputs).tables["emissions_iamc"]
+    with pytest.raises(ValueError, match="consecutive year columns"):
+        export.write_table(iamc.drop(columns="2025"), "emissions_iamc", "", "default")
+    with pytest.raises(ValueError, match="consecutive year columns"):
+        export.write_table(iamc.iloc[:, :5], "emissions_iamc", "", "default")
+    with pytest.raises(ValueError, match="do not match the declared"):
+        export.write_table(iamc.drop(columns="region"), "emissions_iamc", "", "default")
+
+
+def test_other_emission_tables_keep_the_leading_scenario_column(inputs, tmp_path):
+    fc = run(inputs)
+    for name in ("emissions_by_source", "emissions_measures", "emissions_wedges", "emissions_target_gap", "emissions_targets"):
+        path = export.write_table(fc.tables[name], name, tmp_path, "default")
+        assert list(pd.read_csv(path).columns) == ["scenario", *export.TABLES[name].columns]
