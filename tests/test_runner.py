@@ -147,7 +147,7 @@ def test_jobs_runs_notebooks_in_parallel_processes(project):
     assert runner.run(jobs=2, log=messages.append) == 0
     out = project / "reports" / "default"
     assert (out / "00_echo.html").exists() and (out / "10_echo_two.html").exists()
-    assert sum("started" in m for m in messages) == 2 and sum("ok in" in m for m in messages) == 2
+    assert sum("queued" in m for m in messages) == 2 and sum("ok in" in m for m in messages) == 2
 
 
 def test_two_runs_at_once_do_not_corrupt_each_other(project):

@@ -360,7 +360,7 @@ def _execute_all(todo: list, staging: Path, jobs: int, log) -> list[Result]:
         with futures.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
             pending = {}
             for nb, params, _ in todo:
-                log(f"[{nb.stem}] started")
+                log(f"[{nb.stem}] queued ({jobs} at a time)")
                 pending[pool.submit(_execute, nb, params, staging, False)] = nb.stem
             for future in futures.as_completed(pending):
                 results[pending[future]] = result = future.result()
