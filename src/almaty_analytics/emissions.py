@@ -828,11 +828,6 @@ def iamc_table(by_source: pd.DataFrame, model: str = "almaty-analytics") -> pd.D
     return wide
 
 
-def unquantified(plan: pd.DataFrame) -> list[str]:
-    """Measures without a stated effect (flagged in the measures table)."""
-    return sorted(plan.loc[~plan["quantified"], "measure"])
-
-
 def validate(params: dict) -> None:
     """Check the emission parameters against the measures in data/raw (run before any kernel starts)."""
     from . import io

@@ -513,9 +513,6 @@ class PopulationForecast:
     calibration: dict
     tables: dict[str, pd.DataFrame]
 
-    def total(self, year: int) -> pd.Series:
-        return self.tables["population_total"].set_index("year").loc[year]
-
 
 def _total_table(years, central_total, sim_totals) -> pd.DataFrame:
     q = quantiles(sim_totals)
