@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -m ipykernel install --sys-prefix --name almaty-analytics --display-name "Python (almaty-analytics)" >/dev/null
+	$(BIN)/python -c 'from almaty_analytics.runner import ensure_kernel; ensure_kernel()'
 	touch $(STAMP)
 
 env: $(STAMP) ## create .venv and install the project (done by every target that needs it)

@@ -180,7 +180,7 @@ def test_notebook_selection_by_name(project):
 def test_kernel_is_registered_for_this_interpreter(project):
     runner.ensure_kernel()
     spec = json.loads((Path(sys.prefix) / "share" / "jupyter" / "kernels" / runner.KERNEL_NAME / "kernel.json").read_text())
-    assert spec["argv"][0] == sys.executable
+    assert spec["argv"][0] == sys.executable and runner.QUIET_KERNEL in spec["argv"]
 
 
 @pytest.mark.parametrize(

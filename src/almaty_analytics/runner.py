@@ -83,14 +83,22 @@ def declared_parameters(notebook: Path) -> list[str]:
     return [p.name for p in PythonTranslator.inspect(cells[0])]
 
 
+QUIET_KERNEL = "--IPKernelApp.log_level=ERROR"  # hides ipykernel's start-up warnings from run logs
+
+
 def ensure_kernel() -> None:
     """Register the kernel ``almaty-analytics`` for this interpreter, in this environment."""
     from ipykernel.kernelspec import install
 
     spec = Path(sys.prefix) / "share" / "jupyter" / "kernels" / KERNEL_NAME / "kernel.json"
-    if spec.exists() and json.loads(spec.read_text()).get("argv", [None])[0] == sys.executable:
-        return
+    if spec.exists():
+        argv = json.loads(spec.read_text()).get("argv", [])
+        if argv[:1] == [sys.executable] and QUIET_KERNEL in argv:
+            return
     install(kernel_name=KERNEL_NAME, display_name="Python (almaty-analytics)", prefix=sys.prefix)
+    kernel = json.loads(spec.read_text())
+    kernel["argv"].append(QUIET_KERNEL)
+    spec.write_text(json.dumps(kernel, indent=1))
 
 
 def render_html(notebook_path: Path, html_path: Path, *, show_code: bool = False) -> None:
