@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from almaty_analytics import io, population, scenarios
+from almaty_analytics import population, scenarios
 from almaty_analytics.population import AGES, Assumptions
 
 N_AGES = AGES.size
@@ -25,7 +25,7 @@ def calibration(inputs):
 @pytest.fixture(scope="module")
 def small_forecast(inputs):
     params = scenarios.load("default", {"n_simulations": 300}).parameters
-    return population.forecast(params, inputs, io.read_table("programme_districts"), io.read_table("programme_population"))
+    return population.forecast(params, inputs)
 
 
 def _toy(base, steps=5, tfr=0.0, mx=0.0, migration=0.0, n=1):

@@ -16,9 +16,7 @@ def params():
 
 @pytest.fixture(scope="module")
 def pop(params):
-    return population.forecast(
-        params, population.read_inputs(), io.read_table("programme_districts"), io.read_table("programme_population")
-    )
+    return population.forecast(params, population.read_inputs())
 
 
 def _forecast(params, pop, **overrides):
@@ -158,9 +156,7 @@ def test_district_table_is_empty_while_the_template_is_empty(fc):
 
 
 def test_school_model_needs_a_2022_population_base(params, pop):
-    other = population.forecast(
-        params | {"base_year": 2021}, population.read_inputs(), io.read_table("programme_districts"), io.read_table("programme_population")
-    )
+    other = population.forecast(params | {"base_year": 2021}, population.read_inputs())
     with pytest.raises(ValueError, match="base_year must be 2022"):
         _forecast(params, other)
 

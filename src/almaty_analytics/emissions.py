@@ -59,6 +59,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import history
+
 BASE_YEAR = 2021  # year of the programme's inventory (001_22452510f78b59ea.txt:4253)
 TARGET_YEAR = 2030  # year of the programme's 78 kt target (heading at line 433, figure at line 443)
 EMISSION_SCENARIOS = ("baseline", "programme", "delayed")
@@ -210,10 +212,9 @@ def calibrate_other_stationary(bns: pd.DataFrame, shifts: pd.DataFrame) -> dict[
 
     Returns ``growth`` (exp(slope) - 1), ``sd`` (standard error of the slope), ``from_year``, ``to_year``.
     """
-    series = bns[bns["area"] == "almaty"].set_index("year")["emissions_kt"].astype(float).sort_index()
-    breaks = shifts.loc[shifts["series"] == "bns_stationary_emissions", "first_year_after"].astype(int)
-    start = int(breaks.max()) if len(breaks) else int(series.index.min())
-    segment = series.loc[start:]
+    marked = history.with_level_shifts(bns[bns["area"] == "almaty"], shifts, "bns_stationary_emissions", "emissions_kt")
+    segment = marked[marked["segment"] == marked["segment"].max()].set_index("year")["emissions_kt"].astype(float)
+    start = int(segment.index.min())
     if len(segment) < 3:
         raise EmissionsError(f"BNS stationary emissions: {len(segment)} years after the level shift; a trend needs at least 3")
     x = segment.index.to_numpy(dtype=float) - start
@@ -520,10 +521,7 @@ def forecast(
         inputs["programme_emission_measures"],
         inputs["programme_emissions"],
     )
-    full_plan = measure_plan(measures, programme)
-    quantified_ids = sorted(set(full_plan.loc[full_plan["quantified"], "measure"]))
-    removed = float(full_plan.loc[full_plan["source"] == "agglomeration_houses", "reduction_kt"].sum())
-    options = check_parameters(params, sorted(set(full_plan["measure"])), quantified_ids, removed)
+    full_plan, options = checked_plan(params, measures, programme)
     full_plan = with_ramps(full_plan, options["ramps"])
     plan = full_plan[full_plan["quantified"]].reset_index(drop=True)
 
@@ -828,11 +826,16 @@ def iamc_table(by_source: pd.DataFrame, model: str = "almaty-analytics") -> pd.D
     return wide
 
 
+def checked_plan(params: dict, measures: pd.DataFrame, programme: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """The measure plan and the emission parameters checked against it (see check_parameters)."""
+    plan = measure_plan(measures, programme)
+    quantified = sorted(set(plan.loc[plan["quantified"], "measure"]))
+    removed = float(plan.loc[plan["source"] == "agglomeration_houses", "reduction_kt"].sum())
+    return plan, check_parameters(params, sorted(set(plan["measure"])), quantified, removed)
+
+
 def validate(params: dict) -> None:
     """Check the emission parameters against the measures in data/raw (run before any kernel starts)."""
     from . import io
 
-    plan = measure_plan(io.read_table("programme_emission_measures"), io.read_table("programme_emissions"))
-    quantified = sorted(set(plan.loc[plan["quantified"], "measure"]))
-    removed = float(plan.loc[plan["source"] == "agglomeration_houses", "reduction_kt"].sum())
-    check_parameters(params, sorted(set(plan["measure"])), quantified, removed)
+    checked_plan(params, io.read_table("programme_emission_measures"), io.read_table("programme_emissions"))

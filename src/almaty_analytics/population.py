@@ -317,7 +317,7 @@ def estimate_base_2020(
 
 # ---------------------------------------------------------------- calibration on Almaty data
 
-INPUT_TABLES = (
+BASE_INPUTS = (  # the tables the single-age base estimate is built from
     "bns_population_1jan",
     "bns_population_age_bands",
     "bns_life_expectancy",
@@ -325,6 +325,7 @@ INPUT_TABLES = (
     "wpp2022_kazakhstan_age_schedules",
     "level_shifts",
 )
+INPUT_TABLES = BASE_INPUTS + ("programme_districts", "programme_population")
 CALIBRATION_YEARS = (2015, 2021)  # the segment between the 2014/15 boundary change and the 2021/22 census
 
 
@@ -370,7 +371,7 @@ def calibrate(inputs: dict[str, pd.DataFrame]) -> dict:
         return pd.DataFrame({"sex": np.repeat(SEXES, AGES.size), "age": np.tile(AGES, 2), "persons": base.reshape(-1)})
 
     # shared by every notebook through data/processed/, rebuilt when data/raw or the code changes
-    base_table = io.processed_table("population_base_2020", build_base, list(INPUT_TABLES))
+    base_table = io.processed_table("population_base_2020", build_base, list(BASE_INPUTS))
     base_2020 = base_table["persons"].to_numpy(dtype=float).reshape(2, AGES.size)
     tfr_2020 = BIRTHS_2020 / float(schedules.fertility_pattern @ base_2020[1])
 
@@ -556,8 +557,8 @@ def _components_table(years, central) -> pd.DataFrame:
     return frame
 
 
-def forecast(params: dict, inputs: dict[str, pd.DataFrame], districts: pd.DataFrame, programme: pd.DataFrame) -> PopulationForecast:
-    """Everything the population report and the planner tables need, for one parameter set."""
+def forecast(params: dict, inputs: dict[str, pd.DataFrame]) -> PopulationForecast:
+    """Everything the population report and the planner tables need, for one parameter set (inputs: read_inputs())."""
     from . import evaluation
 
     calibration = calibrate(inputs)
@@ -574,7 +575,7 @@ def forecast(params: dict, inputs: dict[str, pd.DataFrame], districts: pd.DataFr
         "population_components": _components_table(years, central),
         "population_age_groups": _age_group_table(years, central_pop, sims["population"]),
     }
-    counts = districts.set_index("district")["population_persons"].astype(float)
+    counts = inputs["programme_districts"].set_index("district")["population_persons"].astype(float)
     tables["population_by_district"] = district_projection(
         tables["population_total"].set_index("year")["value"], counts, PERIPHERY, float(params["periphery_growth_factor"])
     )
@@ -584,7 +585,7 @@ def forecast(params: dict, inputs: dict[str, pd.DataFrame], districts: pd.DataFr
         path = run(base, calibration["schedules"], medium.variant(name), base_year, horizon)["population"][0].sum(axis=(1, 2))
         variant_rows += [{"year": int(y), "variant": name, "value": round(float(v))} for y, v in zip(years, path, strict=True)]
     target_id, target_year = PROGRAMME_TARGET
-    target = float(programme.set_index("figure_id").loc[target_id, "value"]) * 1e6
+    target = float(inputs["programme_population"].set_index("figure_id").loc[target_id, "value"]) * 1e6
     start = float(tables["population_total"]["value"].iloc[0])
     for y in range(base_year, target_year + 1):
         variant_rows.append(

@@ -299,8 +299,7 @@ def run(
         todo, skipped = [], []
         for nb in selected:
             params = {k: scenario.parameters[k] for k in declared[nb.stem] if k in scenario.parameters}
-            print_params = {k: v for k, v in params.items() if k != "output_dir"}
-            fp = fingerprint(nb, print_params, data_hashes, code_hash)
+            fp = fingerprint(nb, params, data_hashes, code_hash)  # output_dir is added below, per run
             last = entries.get(nb.stem, {})
             if not force and last.get("status") == "ok" and last.get("fingerprint") == fp and (out / f"{nb.stem}.html").exists():
                 log(f"[{nb.stem}] unchanged since {last.get('finished', '?')}: skipped (use --force to re-run)")
