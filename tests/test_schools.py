@@ -1,12 +1,15 @@
-"""School-seat model: known-answer toys, calibration to the programme, pipeline, districts, parameters."""
+"""School-seat model: known-answer toys, calibration, funded rate, delivery draws, seat base, districts, backtest, parameters."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from almaty_analytics import io, population, scenarios, schools
+from almaty_analytics import export, io, population, scenarios, schools
+from citations import SOURCES, value_is_cited
 
 
 @pytest.fixture(scope="module")
@@ -19,19 +22,45 @@ def pop(params):
     return population.forecast(params, population.read_inputs())
 
 
-def _forecast(params, pop, **overrides):
+@pytest.fixture(scope="module")
+def figures():
+    return io.read_table("programme_schools")
+
+
+@pytest.fixture(scope="module")
+def statements():
+    return io.read_table("dated_statements")
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return io.read_table("programme_school_build_plan")
+
+
+def _forecast(params, pop, capacity=None, **overrides):
     return schools.forecast(
         params | overrides,
         pop,
         io.read_table("programme_schools"),
         io.read_table("programme_school_build_plan"),
-        io.read_table("school_capacity_by_district"),
+        io.read_table("school_capacity_by_district") if capacity is None else capacity,
+        io.read_table("dated_statements"),
     )
+
+
+NO_RISK = {f"delivery_{s}": 1.0 for s in schools.FUNDING_SOURCES} | {f"delay_{s}": 0.0 for s in schools.FUNDING_SOURCES}
 
 
 @pytest.fixture(scope="module")
 def fc(params, pop):
     return _forecast(params, pop)
+
+
+def _current(forecast):
+    return forecast.tables["school_seats"].query("regime == 'current'").set_index("school_year")
+
+
+# ---------------------------------------------------------------- pupils
 
 
 def test_constant_cohorts_give_constant_enrolment():
@@ -52,76 +81,168 @@ def test_progression_follows_the_cohorts_and_the_transition():
     np.testing.assert_allclose(pupils[0, 0] / pupils[0, 10], 2.0)
 
 
-def test_extra_inflow_adds_exactly_that_many_pupils_a_year():
-    cohorts = np.full((4, 11), 1000.0)
-    calibration = schools.calibrate(cohorts[0], 9000.0, 0.0, 1.0)
-    base = schools.pupils_by_grade(cohorts, calibration).sum(axis=1)
-    extra = schools.pupils_by_grade(cohorts, calibration, extra_inflow=500.0).sum(axis=1)
-    assert extra[1] - base[1] == pytest.approx(500.0)
-
-
 def test_impossible_first_to_last_ratio_is_refused():
     with pytest.raises(ValueError, match="9->10 transition"):
         schools.calibrate(np.full(11, 1000.0), 9000.0, 0.0, first_to_last=0.5)
 
 
-def test_calibration_reproduces_the_programme_2022_state_pupils(fc):
-    first = fc.tables["school_seats"].query("regime == 'current'").iloc[0]
-    assert first["school_year"] == "2022/23" and first["pupils_state"] == 292_000
+def test_calibration_reproduces_the_programme_2022_state_pupils(fc, params):
+    row = _current(fc).loc["2022/23"]
+    assert row["pupils_state"] == 292_000
     grades = fc.tables["school_pupils_by_grade"].query("school_year == '2022/23'").set_index("grade")["pupils"]
-    assert grades.sum() == pytest.approx(292_000 / (1 - 0.0875), abs=2)
+    assert grades.sum() == pytest.approx(292_000 / (1 - params["private_share"]), abs=2)
     assert grades[1] / grades[11] == pytest.approx(2.0, rel=0.01)  # first-graders about twice the graduates (line 2793)
 
 
-def test_first_year_growth_matches_the_programme_growth(fc):
-    state = fc.tables["school_seats"].query("regime == 'current'")["pupils_state"].to_numpy()
-    private_added = fc.tables["school_build_pipeline"].query("funding_source == 'private' and school_year == '2023/24'")["seats"].sum()
-    assert state[1] - state[0] + private_added == pytest.approx(12_000, abs=300)  # 280 -> 292 thousand (line 303)
+def test_extra_pupil_inflow_is_gone():
+    assert "extra_pupil_inflow" not in scenarios.PARAMETERS
 
 
-def test_seats_2021_are_pupils_minus_the_programme_deficit(fc):
-    first = fc.tables["school_seats"].query("regime == 'current'").iloc[0]
-    delivered_2022 = fc.tables["school_build_pipeline"].query("school_year == '2022/23' and funding_source != 'private'")["seats"].sum()
-    assert first["seats"] == pytest.approx(280_000 - 19_600 + delivered_2022, abs=1)
+def test_pupil_share_of_school_age_children_does_not_drift(fc):
+    shares = fc.tables["school_pupil_share"]["pupil_share"].to_numpy()
+    assert schools.check_share_drift(shares) <= schools.SHARE_DRIFT_LIMIT
+    assert fc.pupil_share_drift == pytest.approx(schools.share_drift(shares), abs=1e-3)
 
 
-def test_adding_n_seats_lowers_the_deficit_by_exactly_n(params, pop, fc):
+def test_share_drift_check_fails_on_a_plug_unless_a_sourced_component_explains_it():
+    shares = np.array([0.93, 0.94, 0.95, 0.96])  # 3 points: pupils that are not children of the forecast
+    with pytest.raises(ValueError, match=r"drift by 3.00 points.*at most 1.5"):
+        schools.check_share_drift(shares)
+    assert schools.check_share_drift(shares, explained_by="pupils living outside the city (source ...)") == pytest.approx(0.03)
+
+
+# ---------------------------------------------------------------- supply: funded rate, track record
+
+
+def test_funded_build_rate_is_computed_from_the_cited_figures(figures):
+    rate = schools.funded_build_rate(figures)
+    assert rate == pytest.approx((108 + 85) / (5.2 + 5) / 5)
+    assert scenarios.PARAMETERS["build_rate_after_2025"].default == pytest.approx(rate, abs=0.005)
+    assert schools.programme_figure(figures, "schools_needed_per_year") == 6  # the need, shown beside it
+
+
+@pytest.mark.skipif(not SOURCES.exists(), reason="source texts not found")
+@pytest.mark.parametrize(
+    "value, line", [(108, 2980), (85, 2980), (5.2, 2803), (5, 2803), (1200, 2803), (6, 2918), (280, 303), (19.6, 2801), (10, 2928), (26, 2928)]
+)
+def test_the_funded_rate_and_seat_base_figures_are_printed_on_their_lines(value, line):
+    assert value_is_cited(value, f"001_22452510f78b59ea.txt:{line}")
+
+
+def test_delivery_defaults_follow_the_track_record(statements, figures):
+    on_time = schools.on_time_share(statements)
+    assert on_time == pytest.approx(5100 / 13000)
+    for source in ("budget", "branch", "memorandum", "post_2025"):
+        share = scenarios.PARAMETERS[f"delivery_{source}"].default
+        delay = scenarios.PARAMETERS[f"delay_{source}"].default
+        assert delay == pytest.approx(schools.delay_from_track_record(on_time, share), abs=0.005)
+        assert share * math.exp(-delay) == pytest.approx(on_time, abs=0.003)  # on-time share reproduced
+    assert scenarios.PARAMETERS["delivery_private"].default == pytest.approx(schools.private_delivery_share(statements, figures), abs=0.005)
+
+
+def test_private_share_is_the_dated_estimate(statements, figures):
+    value = schools.private_share_from_statements(statements, figures)
+    assert value == pytest.approx(88 * 42_300 / 189 / (88 * 42_300 / 189 + 280_000))
+    assert scenarios.PARAMETERS["private_share"].default == pytest.approx(value, abs=0.0005)
+
+
+def test_no_dated_statement_is_after_the_data_vintage(statements):
+    assert (pd.to_datetime(statements["date"]) <= "2022-07-31").all()
+
+
+# ---------------------------------------------------------------- delivery draws
+
+
+def test_zero_risk_gives_the_deterministic_plan(plan):
+    planned = schools.planned_seats(plan, 2030, rate_after_2025=4, school_size=1200)
+    risks = {s: schools.DeliveryRisk(1.0, 0.0) for s in schools.FUNDING_SOURCES}
+    shares, delays = schools.draw_delivery(planned, risks, 5.0, 50, np.random.default_rng(1))
+    years = list(range(2022, 2031))
+    placed = schools.place_seats(planned, shares, delays, years)
+    for source in schools.FUNDING_SOURCES:
+        expected = planned[planned["funding_source"] == source].groupby("year")["seats"].sum().reindex(years, fill_value=0.0)
+        np.testing.assert_allclose(placed[source], np.broadcast_to(expected.to_numpy(), placed[source].shape))
+
+
+def test_zero_risk_forecast_has_the_plan_as_its_central_seats(params, pop):
+    no_risk = _forecast(params, pop, **NO_RISK)
+    current = _current(no_risk)
+    assert (current["deficit"] == current["deficit_on_plan"]).all()
+
+
+def test_a_full_delay_of_k_years_shifts_the_seats_by_exactly_k(plan):
+    planned = schools.planned_seats(plan, 2035, rate_after_2025=4, school_size=1200)
+    years = list(range(2022, 2041))
+    ones = np.ones((3, len(planned)))
+    on_time = schools.place_seats(planned, ones, np.zeros((3, len(planned)), dtype=int), years)
+    late = schools.place_seats(planned, ones, np.full((3, len(planned)), 2), years)
+    for source in schools.FUNDING_SOURCES:
+        np.testing.assert_allclose(late[source][:, 2:], on_time[source][:, :-2])
+        assert (late[source][:, :2] == 0).all()
+
+
+def test_draws_have_the_named_means(plan):
+    planned = schools.planned_seats(plan, 2026, rate_after_2025=1, school_size=1200)
+    risks = {s: schools.DeliveryRisk(0.7, 1.5) for s in schools.FUNDING_SOURCES}
+    shares, delays = schools.draw_delivery(planned, risks, 5.0, 20_000, np.random.default_rng(3))
+    assert shares.mean() == pytest.approx(0.7, abs=0.01)
+    assert shares.std() == pytest.approx(math.sqrt(0.7 * 0.3 / 6), abs=0.01)  # Beta sd at concentration 5
+    assert delays.mean() == pytest.approx(1.5, abs=0.02)
+
+
+def test_pipeline_adds_up_to_the_programme_totals(plan):
+    planned = schools.planned_seats(plan, 2025, rate_after_2025=6, school_size=1200)
+    assert planned["seats"].sum() == pytest.approx(46_300)  # 71 schools, 46.3 thousand seats (line 2918)
+
+
+def test_unknown_funding_source_is_refused(plan):
+    planned = schools.planned_seats(plan, 2026, rate_after_2025=1, school_size=1200)
+    with pytest.raises(ValueError, match="no risk for funding source"):
+        schools.draw_delivery(planned, {"budget": schools.DeliveryRisk(1, 0)}, 5.0, 2, np.random.default_rng(0))
+
+
+def test_delivery_risk_is_inside_the_interval_and_the_split(fc):
+    unc = fc.tables["school_uncertainty"].set_index("school_year")
+    shares = unc[["variance_share_population", "variance_share_seat_base", "variance_share_delivery"]]
+    np.testing.assert_allclose(shares.sum(axis=1), 1.0, atol=0.002)
+    assert (unc["width_80_delivery_only"] > 0).all() and (unc.loc["2030/31", "width_80_population_only"] > 0)
+    assert (unc["variance_share_population"] < 1).all()  # supply risk is part of every year's interval
+    assert (unc.loc[:"2030/31", "width_80"] > unc.loc[:"2030/31", "width_80_population_only"]).all()
+
+
+def test_adding_schools_after_2025_lowers_the_deficit_by_the_expected_seats(params, pop, fc):
     more = _forecast(params, pop, build_rate_after_2025=params["build_rate_after_2025"] + 1)
-    before = fc.tables["school_seats"].query("regime == 'current'").set_index("school_year")["deficit"]
-    after = more.tables["school_seats"].query("regime == 'current'").set_index("school_year")["deficit"]
-    years_after_2025 = [y for y in before.index if int(y[:4]) > 2025]
-    for i, year in enumerate(years_after_2025, start=1):
-        assert before[year] - after[year] == pytest.approx(i * params["school_size"], abs=1)
+    before, after = _current(fc)["deficit"], _current(more)["deficit"]
+    risk = schools.delivery_risks(params)["post_2025"]
+    for label in ("2026/27", "2030/31", "2035/36"):
+        expected = schools.expected_seats_per_rate(risk, params["school_size"], int(label[:4]))
+        assert before[label] - after[label] == pytest.approx(expected, rel=0.05, abs=30)
     assert (before[:"2025/26"] == after[:"2025/26"]).all()
 
 
-def test_a_delay_of_k_years_shifts_the_delivery_by_k(params):
-    plan = io.read_table("programme_school_build_plan")
-    on_time = schools.pipeline(plan, range(2021, 2031), delivery={}, delay={}, rate_after_2025=0, school_size=1200)
-    late = schools.pipeline(plan, range(2021, 2031), delivery={}, delay={"budget": 2}, rate_after_2025=0, school_size=1200)
-    a = on_time.query("funding_source == 'budget'").set_index("year")["seats"]
-    b = late.query("funding_source == 'budget'").set_index("year")["seats"]
-    pd.testing.assert_series_equal(a.set_axis(a.index + 2), b, check_names=False)
+def test_rate_that_closes_the_2030_gap_closes_it(params, pop, fc):
+    rate = fc.rates["closes_2030_gap"]
+    closed = _forecast(params, pop, build_rate_after_2025=rate)
+    assert abs(_current(closed).loc["2030/31", "deficit"]) < 0.02 * params["school_size"] * rate + 50
+    rates = fc.tables["school_build_rates"].set_index("rate")
+    assert rates.loc["programme_need", "schools_per_year"] == 6 and rates.loc["closes_2030_gap", "deficit_2030_31"] == 0
 
 
-def test_pipeline_adds_up_to_the_programme_totals():
-    plan = io.read_table("programme_school_build_plan")
-    built = schools.pipeline(plan, range(2021, 2026), delivery={}, delay={}, rate_after_2025=6, school_size=1200)
-    assert built["seats"].sum() == pytest.approx(46_300)  # 71 schools, 46.3 thousand seats (line 2918)
-    half = schools.pipeline(plan, range(2021, 2026), delivery={"memorandum": 0.5}, delay={}, rate_after_2025=6, school_size=1200)
-    assert built["seats"].sum() - half["seats"].sum() == pytest.approx(8_000)
+# ---------------------------------------------------------------- seat base and the table
 
 
-def test_unknown_funding_source_is_refused():
-    with pytest.raises(ValueError, match="unknown funding source"):
-        schools.pipeline(
-            io.read_table("programme_school_build_plan"),
-            range(2021, 2026),
-            delivery={"lottery": 1.0},
-            delay={},
-            rate_after_2025=0,
-            school_size=1,
-        )
+def test_school_seats_start_at_2021_22_with_the_observed_deficit(fc):
+    current = _current(fc)
+    assert current.index[0] == "2021/22"
+    first = current.iloc[0]
+    assert 19_000 <= first["deficit_lo_80"] <= first["deficit"] <= first["deficit_hi_80"] <= 19_600
+    assert 280_000 <= first["pupils_state"] <= 285_000
+    assert first["seats"] == pytest.approx(first["pupils_state"] - first["deficit"], abs=2)
+
+
+def test_seat_base_ranges_come_from_the_sources(figures, statements):
+    ranges = schools.seat_base_ranges(figures, statements, 5000)
+    assert ranges == {"pupils": (280_000, 285_000), "deficit": (19_000, 19_600)}
 
 
 def test_one_shift_regime_halves_seats_when_two_shifts_are_current(fc):
@@ -143,29 +264,76 @@ def test_targets_table_compares_2025_and_2030(fc):
     assert (t["gap"] == t["projected_deficit"] - t["target_deficit"]).all()
 
 
+def test_every_school_table_matches_its_export_spec(fc):
+    for name, table in fc.tables.items():
+        assert list(table.columns) == list(export.TABLES[name].columns), name
+
+
+# ---------------------------------------------------------------- districts
+
+
 def test_a_surplus_in_one_district_never_offsets_another():
     pupils = pd.DataFrame({"school_year": ["2022/23"] * 3, "district": ["alatau", "medeu", "almaly"], "pupils_state": [1000, 1000, 1000]})
     capacity = pd.DataFrame({"district": ["alatau", "medeu", "almaly"], "school_year": ["2022/23"] * 3, "state_seats": [800, 1500, None]})
-    out = schools.district_deficits(pupils, capacity)
-    assert list(out["district"]) == ["alatau", "medeu"]  # unknown capacity: no deficit reported
-    assert out["shortage"].sum() == 200 and out["deficit"].sum() == -300
+    out = schools.district_deficits(pupils, capacity).set_index("district")
+    assert out.loc["alatau", "shortage"] == 200 and out.loc["medeu", "shortage"] == 0
+    assert pd.isna(out.loc["almaly", "deficit"])  # unknown capacity: no deficit invented
+    total = out.loc[schools.TOTAL_ROW]
+    assert total["shortage"] == 200 and pd.isna(total["deficit"])  # netting would give -300
+    assert total["pupils_state"] == 3000 and total["seats"] == 2300
 
 
-def test_district_table_is_empty_while_the_template_is_empty(fc):
-    assert fc.tables["school_district_deficits"].empty
+def test_periphery_districts_get_more_pupils_per_resident(params, pop, fc):
+    older = _forecast(params, pop, periphery_school_age_ratio=1.0).tables["school_district_deficits"]
+    younger = fc.tables["school_district_deficits"]
+    key = ["school_year", "district"]
+    merged = younger.merge(older, on=key, suffixes=("", "_flat")).query("school_year == '2030/31'").set_index("district")
+    assert merged.loc["alatau", "pupils_state"] > merged.loc["alatau", "pupils_state_flat"]
+    assert merged.loc["medeu", "pupils_state"] < merged.loc["medeu", "pupils_state_flat"]
+    assert merged.loc[schools.TOTAL_ROW, "pupils_state"] == pytest.approx(merged.loc[schools.TOTAL_ROW, "pupils_state_flat"], abs=10)
+
+
+def test_typed_capacity_gives_district_deficits_and_missing_districts_are_named(params, pop):
+    capacity = io.read_table("school_capacity_by_district").copy()
+    capacity.loc[capacity["district"] == "alatau", "state_seats"] = 40_000
+    out = _forecast(params, pop, capacity=capacity).tables["school_district_deficits"].query("school_year == '2022/23'").set_index("district")
+    assert out.loc["alatau", "deficit"] == out.loc["alatau", "pupils_state"] - 40_000
+    assert out.loc[schools.TOTAL_ROW, "shortage"] == max(0, out.loc["alatau", "deficit"])
+    assert "alatau" not in schools.missing_capacity(capacity) and "medeu" in schools.missing_capacity(capacity)
+
+
+def test_badly_written_school_year_in_the_capacity_table_is_refused():
+    capacity = pd.DataFrame({"district": ["alatau"], "school_year": ["2022-23"], "state_seats": [1.0]})
+    with pytest.raises(ValueError, match=r"school_capacity_by_district.csv: row 2, column 'school_year'"):
+        schools.check_capacity(capacity)
+
+
+# ---------------------------------------------------------------- backtest, parameters
+
+
+def test_backtest_of_school_counts_has_no_look_ahead_and_scores_every_method():
+    counts = io.read_table("bns_schools")
+    rows, accuracy = schools.backtest_school_counts(counts)
+    assert set(accuracy["method"]) == {"naive", "drift", "log_drift"}
+    scored = rows.dropna(subset=["actual"])
+    assert not ((scored["origin"] < 2014) & (scored["origin"] + scored["horizon"] >= 2014)).any()  # never across the boundary change
+    changed = counts.copy()
+    changed.loc[(changed["area"] == "almaty") & (changed["start_year"] == 2010), "schools"] = 999
+    moved, _ = schools.backtest_school_counts(changed)
+    before = rows.query("origin == 2008")["forecast"].to_numpy()
+    np.testing.assert_allclose(moved.query("origin == 2008")["forecast"].to_numpy(), before)
+
+
+def test_log_drift_of_a_constant_growth_series_is_exact():
+    y = pd.Series(100 * 1.05 ** np.arange(8), index=range(2010, 2018))
+    out = schools.forecast_log_drift(y, 2)
+    assert out["mean"].to_numpy() == pytest.approx(100 * 1.05 ** np.array([8, 9]))
 
 
 def test_school_model_needs_a_2022_population_base(params, pop):
     other = population.forecast(params | {"base_year": 2021}, population.read_inputs())
     with pytest.raises(ValueError, match="base_year must be 2022"):
         _forecast(params, other)
-
-
-def test_default_extra_inflow_is_the_calibrated_value(params, pop):
-    central = schools.grade_cohorts(pop.central["population"][0])
-    calibration = schools.calibrate(central[0], 292_000, params["private_share"], 2.0)
-    value = schools.calibrate_extra_inflow(central, calibration, params["private_share"], 12_000)
-    assert scenarios.PARAMETERS["extra_pupil_inflow"].default == pytest.approx(value, abs=10)
 
 
 @pytest.mark.parametrize(
@@ -175,7 +343,11 @@ def test_default_extra_inflow_is_the_calibrated_value(params, pop):
         ("class_size", 0),
         ("delivery_budget", 1.5),
         ("delay_memorandum", -1),
+        ("delivery_concentration", 0),
         ("private_share", 0.95),
+        ("private_places_from_state", 2.0),
+        ("periphery_school_age_ratio", 0),
+        ("pupils_2021_excess_max", -1),
         ("school_size", 0),
         ("current_shifts", 0.5),
     ],

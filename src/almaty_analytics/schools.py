@@ -1,4 +1,4 @@
-"""School-seat deficit: state-school pupils from the projected population against seats from the build programme.
+"""School-seat deficit: state-school pupils from the projected population against seats from what is built.
 
 Method (cohort survival, as used in school-place planning):
 
@@ -8,33 +8,60 @@ Method (cohort survival, as used in school-place planning):
   grade g moves to grade g+1 next year with the grade-progression ratio
   GPR_g(t) = cohort of grade g+1 in t+1 / cohort of grade g in t (taken from the
   population projection, so it carries the migration of children) times the retention
-  at that step (1, except the 9→10 transition to upper secondary).
-* **Calibration (base school year 2022/23).** The coverage of the cohorts and the 9→10
+  at that step (1, except the 9->10 transition to upper secondary). Every pupil is a
+  child of the population forecast: nothing is added on top of it. The report shows
+  pupils as a share of the children of school age, and ``check_share_drift`` fails when
+  that share moves by more than 1.5 percentage points over the horizon.
+* **Calibration (base school year 2022/23).** The coverage of the cohorts and the 9->10
   transition are set so that all schools together hold the programme's 292 thousand
   state pupils plus the private share, and first-graders are about twice the graduates
-  (programme, lines 303, 2791, 2793).
-* **Extra inflow.** The population projection implies less growth of pupils than the
-  programme reports (12–14 thousand state pupils a year, line 2793; 280 → 292 thousand,
-  line 303): ``extra_pupil_inflow`` pupils a year (children of migrants beyond the
-  migration age profile) close that gap in the first projected year; 0 keeps pupils
-  strictly consistent with the population projection.
-* **State and private.** Private pupils are ``private_share`` of all pupils plus the new
-  private places of the build programme (assumed filled by pupils who would otherwise
-  be in state schools).
-* **Seats.** Usable state seats in 2021/22 are the state pupils minus the programme's
-  deficit (280 − 19.6 thousand; lines 303, 2801), i.e. seats as the programme counts
-  them under the current shift pattern and class sizes. New schools add their seats in
-  the September of the year they are commissioned, times the delivery share, after the
-  delay, for each funding source; after 2025 ``build_rate_after_2025`` standard schools a
-  year. Under another regime usable seats scale by shifts/current_shifts and
+  (programme, lines 303, 2793).
+* **State and private.** Private pupils are ``private_share`` of all pupils (dated:
+  88 private schools in July 2022 times the BNS 2019/20 national pupils per private
+  school, against the state pupils of 2021/22) plus the new private places delivered
+  after 2022/23, times ``private_places_from_state`` (1 = each new private place takes
+  one pupil from a state school).
+* **Seat base (2021/22, the calibration year).** Usable state seats = state pupils
+  minus the deficit, both uncertain within what the sources allow: pupils "more than
+  280" thousand (line 303), uniform on [280, 280 + ``pupils_2021_excess_max``]; deficit
+  uniform between the July 2022 press figure ("up to 19 thousand") and the programme's
+  end-of-year 19.6 thousand (line 2801).
+* **Supply.** The 2022-2025 programme by funding source (lines 2918-2928) and, after
+  2025, ``build_rate_after_2025`` standard schools a year: by default what the 2026-2030
+  budget funds (construction 108 + land 85 billion tenge, line 2980, at 5.2 + 5 billion
+  a school, line 2803). The programme's "at least 6 a year" (line 2918) is a need; the
+  report compares it with the rate that would close the 2030/31 gap.
+* **Delivery risk.** For each funding source and each planned year, a Monte Carlo draw
+  gives the share of the planned seats ever delivered, Beta with mean ``delivery_<s>``
+  and concentration ``delivery_concentration``, and the delay in whole years, Poisson
+  with mean ``delay_<s>``. Seats first serve the school year starting in the September
+  of the year they are commissioned plus the delay. The defaults come from the track
+  record in ``dated_statements``: 5,100 of the 13,000 places planned for 2020-2021 opened
+  in 2021 (on time: share x P(delay = 0)); private schools opened at 204 places against
+  385 planned per school. Zero risk (shares 1, delays 0) gives the plan exactly.
+* **Deficit** = state pupils - usable seats (positive = shortage), per paired draw of a
+  population trajectory and a delivery draw: the interval and the probabilities carry
+  population, seat-base and delivery uncertainty together. The central deficit is the
+  central population path minus the expected seats. Population and supply draws are
+  independent, so the variance of the deficit is the sum of the three parts' variances;
+  the report shows each part's share and its 80% width alone.
+* **Regimes.** Under another regime usable seats scale by shifts/current_shifts and
   class size/current class size.
-* **Deficit** = state pupils − usable seats (positive = shortage), per trajectory of the
-  population simulation: intervals and probabilities of exceeding thresholds.
+* **Districts.** City state pupils split by district population times a relative
+  school-age share (``periphery_school_age_ratio`` for Alatau and Nauryzbay, 1
+  elsewhere: the sources give no district age data). Deficits only where planners typed
+  capacities in ``data/raw/school_capacity_by_district.csv``; a city total sums positive
+  deficits only.
+* **Backtest.** No series of Almaty pupils published by mid-2022 was found (data/raw, the
+  reference data and a search of public data repositories and pages); the only school
+  series is the BNS count of schools 2000-2021, backtested with naive, drift and
+  log-linear drift from rolling origins (a supply-side check, not of the pupil method).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,11 +69,16 @@ import pandas as pd
 
 GRADES = np.arange(1, 12)
 BASE_SCHOOL_YEAR = 2022  # 2022/23: the year of the programme's 292 thousand state pupils (line 303)
-SEATS_YEAR = 2021  # 2021/22: the year of the 19.6 thousand seat deficit (line 2801)
-FUNDING_SOURCES = ("budget", "branch", "memorandum", "private")
+SEATS_YEAR = 2021  # 2021/22: the year of the 19.6 thousand seat deficit (line 2801), first row of the tables
+PLAN_SOURCES = ("budget", "branch", "memorandum", "private")
+FUNDING_SOURCES = (*PLAN_SOURCES, "post_2025")
+FUNDED_YEARS = (2026, 2030)  # the programme's second money block: "to 2030" after the 2025 block (line 2980)
 THRESHOLDS = (0, 5_000, 10_000)  # deficit thresholds for probabilities, seats
 ENTRY_SPLIT = 8 / 12  # share of grade-1 entrants aged 5 on 1 January (birthdays Jan-Aug, evenly spread)
 UPPER_SECONDARY_GRADE = 10  # the transition 9 -> 10 is where pupils leave for colleges
+PERIPHERY = ("alatau", "nauryzbay")  # the districts annexed in 2012-2014, named for the highest child demand (line 3021)
+SHARE_DRIFT_LIMIT = 0.015  # pupils / school-age children may move at most 1.5 points over the horizon
+DELIVERY_SEED_OFFSET = 9  # the delivery draws use their own random stream (seed + 9), independent of the population's
 
 
 def school_year(start: int) -> str:
@@ -79,48 +111,144 @@ def calibrate(cohorts_base: np.ndarray, state_pupils: float, private_share: floa
     return Calibration(coverage, transition, total, state_pupils)
 
 
-def pupils_by_grade(cohorts: np.ndarray, calibration: Calibration, extra_inflow: float = 0.0) -> np.ndarray:
+def pupils_by_grade(cohorts: np.ndarray, calibration: Calibration) -> np.ndarray:
     """(..., years, 11) pupils in all schools by the grade-progression method.
 
     Year 0 is the calibrated base year; grade 1 enters from its cohort, every other grade
-    is last year's previous grade times its progression ratio. ``extra_inflow`` pupils a
-    year arrive on top of the population cohorts, spread over the grades like the base year.
+    is last year's previous grade times its progression ratio.
     """
     retention = np.where(GRADES[1:] == UPPER_SECONDARY_GRADE, calibration.transition, 1.0)
     weights = np.where(GRADES >= UPPER_SECONDARY_GRADE, calibration.transition, 1.0)
     pupils = np.empty_like(cohorts)
     pupils[..., 0, :] = calibration.coverage * cohorts[..., 0, :] * weights
-    spread = weights / weights.sum()
     for t in range(1, cohorts.shape[-2]):
         progression = cohorts[..., t, 1:] / cohorts[..., t - 1, :-1] * retention
         pupils[..., t, 0] = calibration.coverage * cohorts[..., t, 0]
         pupils[..., t, 1:] = pupils[..., t - 1, :-1] * progression
-        pupils[..., t, :] += extra_inflow * spread
     return pupils
 
 
-def calibrate_extra_inflow(cohorts: np.ndarray, calibration: Calibration, private_share: float, state_growth: float) -> float:
-    """Extra pupils a year so that state pupils grow by ``state_growth`` in the first projected year."""
-    without = pupils_by_grade(cohorts[:2], calibration).sum(axis=-1)
-    return float(state_growth / (1 - private_share) - (without[1] - without[0]))
+def pupil_share(pupils_all: np.ndarray, cohorts: np.ndarray) -> np.ndarray:
+    """Pupils in all schools per child of the grades' ages (the school-age population)."""
+    return pupils_all / cohorts.sum(axis=-1)
 
 
-def pipeline(
-    plan: pd.DataFrame, years: range, *, delivery: dict[str, float], delay: dict[str, int], rate_after_2025: float, school_size: int
-) -> pd.DataFrame:
-    """Seats delivered by year (September) and funding source, after delivery shares and delays.
+def share_drift(shares: np.ndarray) -> float:
+    """Largest minus smallest share over the years (a fraction; 0.015 = 1.5 percentage points)."""
+    return float(np.max(shares) - np.min(shares))
+
+
+def check_share_drift(shares: np.ndarray, limit: float = SHARE_DRIFT_LIMIT, explained_by: str = "") -> float:
+    """Raise unless the pupil share stays within ``limit``; a sourced component may explain a larger drift.
+
+    ``explained_by`` names the sourced component (e.g. pupils living outside the city) that
+    makes a drift legitimate; without one, a drift above the limit means pupils that are
+    not children of the population forecast.
+    """
+    drift = share_drift(shares)
+    if drift > limit and not explained_by:
+        raise ValueError(
+            f"pupils as a share of the school-age population drift by {100 * drift:.2f} points over the horizon; "
+            f"expected at most {100 * limit:.1f} unless a sourced component explains it"
+        )
+    return drift
+
+
+# ---------------------------------------------------------------- figures from the sources
+
+FIGURES = {  # programme_schools.csv figure ids the model uses
+    "state_pupils_2021": "pupils_state_2021",
+    "state_pupils_2022": "pupils_state_2022",
+    "deficit_2021": "seat_deficit_2021_l2801",
+    "first_to_last": "first_graders_to_graduates",
+    "target_2025": "seat_deficit_target_2025",
+    "target_2030": "seat_deficit_target_2030",
+    "construction_2026_2030": "capex_education_2026_2030_construction",
+    "land_2026_2030": "capex_education_2026_2030_land",
+    "school_cost": "school_construction_cost",
+    "land_cost": "school_land_cost",
+    "private_schools_planned": "private_schools_planned_2025",
+    "private_places_planned": "private_school_pupils_planned_2025",
+    "schools_needed_per_year": "new_schools_needed_per_year",
+}
+
+STATEMENTS = {  # dated_statements.csv indicators the model uses
+    "planned_places_2020_2021": "planned_state_school_places_2020_2021",
+    "opened_places_2021": "commissioned_state_school_places_2021",
+    "private_schools_opened_2021": "commissioned_private_schools_2021",
+    "private_places_opened_2021": "commissioned_private_school_places_2021",
+    "private_schools": "private_schools",
+    "private_schools_kz": "private_schools_kazakhstan_2019_20",
+    "private_pupils_kz": "private_school_pupils_kazakhstan_2019_20",
+    "deficit_press_2022": "seat_shortage",
+}
+
+
+def programme_figure(figures: pd.DataFrame, key: str) -> float:
+    """A programme figure by key of FIGURES, in persons/seats/billion tenge (thousands converted)."""
+    row = figures.set_index("figure_id").loc[FIGURES[key]]
+    return float(row["value"]) * (1000 if str(row["unit"]).startswith("thousand") else 1)
+
+
+def statement(statements: pd.DataFrame, key: str) -> float:
+    """A dated statement by key of STATEMENTS (the latest dated row of that indicator)."""
+    rows = statements[statements["indicator"] == STATEMENTS[key]].sort_values("date")
+    if rows.empty:
+        raise ValueError(f"dated_statements.csv: no row with indicator {STATEMENTS[key]!r}")
+    return float(rows["value"].iloc[-1])
+
+
+def funded_build_rate(figures: pd.DataFrame) -> float:
+    """Standard schools a year the 2026-2030 budget pays for: (construction + land) / (school + plot cost) / 5 years."""
+    money = programme_figure(figures, "construction_2026_2030") + programme_figure(figures, "land_2026_2030")
+    unit = programme_figure(figures, "school_cost") + programme_figure(figures, "land_cost")
+    return money / unit / (FUNDED_YEARS[1] - FUNDED_YEARS[0] + 1)
+
+
+def on_time_share(statements: pd.DataFrame) -> float:
+    """Share of the places planned for 2020-2021 that opened by the end of 2021 (track record)."""
+    return statement(statements, "opened_places_2021") / statement(statements, "planned_places_2020_2021")
+
+
+def delay_from_track_record(on_time: float, share_mean: float) -> float:
+    """Mean Poisson delay so that share x P(delay = 0) equals the on-time share: ln(share / on_time)."""
+    return max(0.0, math.log(share_mean / on_time))
+
+
+def private_delivery_share(statements: pd.DataFrame, figures: pd.DataFrame) -> float:
+    """Places per private school opened in 2021 against places per planned private school (10,000 / 26)."""
+    opened = statement(statements, "private_places_opened_2021") / statement(statements, "private_schools_opened_2021")
+    planned = programme_figure(figures, "private_places_planned") / programme_figure(figures, "private_schools_planned")
+    return min(1.0, opened / planned)
+
+
+def private_share_from_statements(statements: pd.DataFrame, figures: pd.DataFrame) -> float:
+    """Private pupils / all pupils in 2021/22: 88 private schools x BNS pupils per private school, against 280 thousand state pupils."""
+    per_school = statement(statements, "private_pupils_kz") / statement(statements, "private_schools_kz")
+    private = statement(statements, "private_schools") * per_school
+    return private / (private + programme_figure(figures, "state_pupils_2021"))
+
+
+def seat_base_ranges(figures: pd.DataFrame, statements: pd.DataFrame, pupils_excess_max: float) -> dict[str, tuple[float, float]]:
+    """What the sources allow for 2021/22: state pupils [280, 280 + excess] thousand, deficit [press 19, programme 19.6] thousand."""
+    pupils = programme_figure(figures, "state_pupils_2021")
+    deficits = sorted([programme_figure(figures, "deficit_2021"), statement(statements, "deficit_press_2022")])
+    return {"pupils": (pupils, pupils + pupils_excess_max), "deficit": (deficits[0], deficits[1])}
+
+
+# ---------------------------------------------------------------- supply: plan, delivery draws, seats
+
+
+def planned_seats(plan: pd.DataFrame, last_year: int, *, rate_after_2025: float, school_size: int) -> pd.DataFrame:
+    """Seats as planned by commissioning year and funding source: year, funding_source, schools, seats.
 
     The programme gives schools by year and seats per funding source for 2022-2025;
     a source's seats are spread over its years in proportion to the schools; sources
     with no yearly split (private) are spread evenly over 2022-2025. After 2025,
-    ``rate_after_2025`` schools of ``school_size`` seats a year (state budget).
+    ``rate_after_2025`` schools of ``school_size`` seats a year up to ``last_year``.
     """
-    for mapping, name in ((delivery, "delivery"), (delay, "delay")):
-        unknown = set(mapping) - set(FUNDING_SOURCES)
-        if unknown:
-            raise ValueError(f"{name}: unknown funding source(s) {sorted(unknown)}; expected {list(FUNDING_SOURCES)}")
     rows = []
-    for source in FUNDING_SOURCES:
+    for source in PLAN_SOURCES:
         rows_for = plan[plan["funding_source"] == source]
         total = rows_for[rows_for["year"].isna()]
         if total.empty:
@@ -131,19 +259,81 @@ def pipeline(
             yearly = pd.DataFrame({"year": range(2022, 2026), "schools": float(total["schools"].iloc[0]) / 4})
         for _, row in yearly.iterrows():
             share = float(row["schools"]) / float(yearly["schools"].sum())
-            rows.append(
-                {
-                    "year": int(row["year"]) + int(delay.get(source, 0)),
-                    "funding_source": source,
-                    "schools": float(row["schools"]) * delivery.get(source, 1.0),
-                    "seats": seats * share * delivery.get(source, 1.0),
-                }
-            )
-    for year in years:
-        if year > 2025:
-            rows.append({"year": year, "funding_source": "post_2025", "schools": rate_after_2025, "seats": rate_after_2025 * school_size})
-    frame = pd.DataFrame(rows)
-    return frame[frame["year"].isin(list(years))].reset_index(drop=True)
+            rows.append({"year": int(row["year"]), "funding_source": source, "schools": float(row["schools"]), "seats": seats * share})
+    for year in range(2026, last_year + 1):
+        rows.append({"year": year, "funding_source": "post_2025", "schools": rate_after_2025, "seats": rate_after_2025 * school_size})
+    return pd.DataFrame(rows, columns=["year", "funding_source", "schools", "seats"])
+
+
+@dataclass(frozen=True)
+class DeliveryRisk:
+    share: float  # mean share of the planned seats ever delivered
+    delay: float  # mean delay, years (Poisson)
+
+
+def delivery_risks(params: dict) -> dict[str, DeliveryRisk]:
+    return {s: DeliveryRisk(params[f"delivery_{s}"], params[f"delay_{s}"]) for s in FUNDING_SOURCES}
+
+
+def draw_delivery(
+    planned: pd.DataFrame, risks: dict[str, DeliveryRisk], concentration: float, n: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """(n, rows) delivered shares and integer delays, one independent draw per planned row.
+
+    Share ~ Beta(m * c, (1 - m) * c) with mean m = risk.share and concentration c (the
+    share itself when m is 0 or 1); delay ~ Poisson(risk.delay) (0 when the mean is 0).
+    """
+    unknown = set(planned["funding_source"]) - set(risks)
+    if unknown:
+        raise ValueError(f"delivery: no risk for funding source(s) {sorted(unknown)}; expected {list(FUNDING_SOURCES)}")
+    shares = np.empty((n, len(planned)))
+    delays = np.empty((n, len(planned)), dtype=int)
+    for j, source in enumerate(planned["funding_source"]):
+        risk = risks[source]
+        if 0 < risk.share < 1:
+            shares[:, j] = rng.beta(risk.share * concentration, (1 - risk.share) * concentration, n)
+        else:
+            shares[:, j] = risk.share
+        delays[:, j] = rng.poisson(risk.delay, n) if risk.delay > 0 else 0
+    return shares, delays
+
+
+def place_seats(planned: pd.DataFrame, shares: np.ndarray, delays: np.ndarray, years: list[int]) -> dict[str, np.ndarray]:
+    """Seats first serving each school year, per funding source: (n, len(years)) arrays.
+
+    Row j of ``planned`` delivers seats x shares[:, j] in year + delays[:, j]; seats that
+    arrive after the last year are outside the horizon.
+    """
+    first = years[0]
+    out = {s: np.zeros((shares.shape[0], len(years))) for s in FUNDING_SOURCES}
+    draws = np.arange(shares.shape[0])
+    for j, (year, source, seats) in enumerate(planned[["year", "funding_source", "seats"]].itertuples(index=False)):
+        index = int(year) + delays[:, j] - first
+        inside = (index >= 0) & (index < len(years))
+        np.add.at(out[source], (draws[inside], index[inside]), seats * shares[inside, j])
+    return out
+
+
+def expected_seats_per_rate(risk: DeliveryRisk, school_size: int, by_year: int) -> float:
+    """Expected post-2025 seats in service by ``by_year`` per school a year built from 2026."""
+    total = 0.0
+    for year in range(2026, by_year + 1):
+        k = by_year - year
+        total += sum(math.exp(-risk.delay) * risk.delay**i / math.factorial(i) for i in range(k + 1))
+    return risk.share * school_size * total
+
+
+# ---------------------------------------------------------------- the forecast as a whole
+
+
+@dataclass
+class SchoolForecast:
+    school_years: list[int]  # 2021 (calibration year) to the horizon
+    calibration: Calibration
+    tables: dict[str, pd.DataFrame]
+    deficits: dict[str, np.ndarray]  # regime -> (n, years) simulated deficits, years from 2022
+    rates: dict[str, float]  # build rates after 2025: funded, used, programme need, needed to close the 2030/31 gap
+    pupil_share_drift: float
 
 
 def deficits(state_pupils: np.ndarray, seats: np.ndarray) -> np.ndarray:
@@ -160,89 +350,54 @@ def schools_needed(deficit: float, school_size: int) -> int:
     return max(0, math.ceil(deficit / school_size))
 
 
-def district_deficits(pupils_by_district: pd.DataFrame, capacity: pd.DataFrame) -> pd.DataFrame:
-    """Deficit per district and year where capacity is given; a surplus never offsets another district.
-
-    ``pupils_by_district``: school_year, district, pupils_state; ``capacity``: district,
-    school_year, state_seats (empty = unknown). Returns school_year, district,
-    pupils_state, seats, deficit, shortage (deficit where positive, else 0).
-    """
-    known = capacity.dropna(subset=["state_seats"])
-    merged = pupils_by_district.merge(known, on=["district", "school_year"], how="inner")
-    merged = merged.rename(columns={"state_seats": "seats"})
-    merged["deficit"] = merged["pupils_state"] - merged["seats"]
-    merged["shortage"] = merged["deficit"].clip(lower=0)
-    return merged[["school_year", "district", "pupils_state", "seats", "deficit", "shortage"]]
+def _width(x: np.ndarray) -> np.ndarray:
+    lo, hi = np.quantile(x, [0.1, 0.9], axis=0)
+    return hi - lo
 
 
-# ---------------------------------------------------------------- the forecast as a whole
-
-FIGURES = {  # programme_schools.csv figure ids the model uses
-    "state_pupils_2021": "pupils_state_2021",
-    "state_pupils_2022": "pupils_state_2022",
-    "deficit_2021": "seat_deficit_2021_l2801",
-    "first_to_last": "first_graders_to_graduates",
-    "target_2025": "seat_deficit_target_2025",
-    "target_2030": "seat_deficit_target_2030",
-}
-
-
-@dataclass
-class SchoolForecast:
-    school_years: list[int]
-    calibration: Calibration
-    tables: dict[str, pd.DataFrame]
-    deficits: dict[str, np.ndarray]  # regime -> (n, years) simulated deficits
-
-
-def programme_figure(figures: pd.DataFrame, key: str) -> float:
-    """A programme figure by key of FIGURES, in persons/seats (thousands converted)."""
-    row = figures.set_index("figure_id").loc[FIGURES[key]]
-    return float(row["value"]) * (1000 if str(row["unit"]).startswith("thousand") else 1)
-
-
-def forecast(params: dict, pop, figures: pd.DataFrame, plan: pd.DataFrame, capacity: pd.DataFrame) -> SchoolForecast:
-    """Pupils, seats and deficits by school year from a population forecast (population.forecast)."""
+def forecast(
+    params: dict, pop, figures: pd.DataFrame, plan: pd.DataFrame, capacity: pd.DataFrame, statements: pd.DataFrame
+) -> SchoolForecast:
+    """Pupils, seats and deficits by school year (2021/22 to the horizon) from a population forecast (population.forecast)."""
     years = [int(y) for y in pop.years]
     if years[0] != BASE_SCHOOL_YEAR:
         raise ValueError(
             f"the school model is calibrated on {school_year(BASE_SCHOOL_YEAR)}: the population base_year must be {BASE_SCHOOL_YEAR}, got {years[0]}"
         )
-    central = grade_cohorts(pop.central["population"][0])
-    sims = grade_cohorts(pop.trajectories)
+    check_capacity(capacity)
+    private_share = params["private_share"]
+    central_cohorts = grade_cohorts(pop.central["population"][0])
+    sim_cohorts = grade_cohorts(pop.trajectories)
     calibration = calibrate(
-        central[0], programme_figure(figures, "state_pupils_2022"), params["private_share"], programme_figure(figures, "first_to_last")
+        central_cohorts[0], programme_figure(figures, "state_pupils_2022"), private_share, programme_figure(figures, "first_to_last")
     )
-    pupils_central = pupils_by_grade(central, calibration, params["extra_pupil_inflow"])
-    pupils_sims = pupils_by_grade(sims, calibration, params["extra_pupil_inflow"])
+    pupils_central = pupils_by_grade(central_cohorts, calibration)
+    total_central = pupils_central.sum(axis=-1)
+    total_sims = pupils_by_grade(sim_cohorts, calibration).sum(axis=-1)
+    n = total_sims.shape[0]
 
-    delivery = {s: params[f"delivery_{s}"] for s in FUNDING_SOURCES}
-    delay = {s: params[f"delay_{s}"] for s in FUNDING_SOURCES}
-    built = pipeline(
-        plan,
-        range(SEATS_YEAR, years[-1] + 1),
-        delivery=delivery,
-        delay=delay,
-        rate_after_2025=params["build_rate_after_2025"],
-        school_size=params["school_size"],
-    )
-    by_year = (
-        built.pivot_table(index="year", columns="funding_source", values="seats", aggfunc="sum")
-        .reindex(range(SEATS_YEAR, years[-1] + 1))
-        .fillna(0)
-    )
-    state_sources = [c for c in by_year.columns if c != "private"]
-    seats_2021 = programme_figure(figures, "state_pupils_2021") - programme_figure(figures, "deficit_2021")
-    state_seats = (seats_2021 + by_year[state_sources].sum(axis=1).loc[SEATS_YEAR + 1 :].cumsum()).reindex(years).to_numpy()
-    private_places = by_year.get("private", pd.Series(0.0, index=by_year.index)).cumsum().reindex(years).to_numpy()
-    private_places = private_places - private_places[0]  # places open by the base year are in its 292 thousand already
+    # supply draws: seat base 2021/22 and delivery, on their own random stream
+    rng = np.random.default_rng(params["seed"] + DELIVERY_SEED_OFFSET)
+    ranges = seat_base_ranges(figures, statements, params["pupils_2021_excess_max"])
+    pupils_2021 = rng.uniform(*ranges["pupils"], n)
+    deficit_2021 = rng.uniform(*ranges["deficit"], n)
+    base_seats = pupils_2021 - deficit_2021
+    planned = planned_seats(plan, years[-1], rate_after_2025=params["build_rate_after_2025"], school_size=params["school_size"])
+    shares, delays = draw_delivery(planned, delivery_risks(params), params["delivery_concentration"], n, rng)
+    arrivals = place_seats(planned, shares, delays, years)
+    on_plan = place_seats(planned, np.ones((1, len(planned))), np.zeros((1, len(planned)), dtype=int), years)
+    state_sources = [s for s in FUNDING_SOURCES if s != "private"]
+    new_state = sum(arrivals[s] for s in state_sources).cumsum(axis=1)
+    private_open = arrivals["private"].cumsum(axis=1)
+    new_private = (private_open - private_open[:, :1]) * params["private_places_from_state"]  # places open by 2022/23 are in its 292 thousand
 
-    def split(total):
-        private = params["private_share"] * total + private_places
-        return total - private, private
+    state_sims_pop = total_sims * (1 - private_share)  # the population part
+    supply = base_seats[:, None] + new_state + new_private  # seats, and private places that take state pupils
+    state_central = total_central * (1 - private_share) - new_private.mean(axis=0)
+    plan_private = on_plan["private"].cumsum(axis=1)[0]
+    plan_seats = base_seats.mean() + sum(on_plan[s] for s in state_sources).cumsum(axis=1)[0]
+    plan_state = total_central * (1 - private_share) - (plan_private - plan_private[0]) * params["private_places_from_state"]
 
-    state_central, private_central = split(pupils_central.sum(axis=-1))
-    state_sims, _ = split(pupils_sims.sum(axis=-1))
     regimes = {
         "current": 1.0,
         f"{params['school_shifts']}_shift_{params['class_size']}_per_class": regime_factor(
@@ -252,25 +407,37 @@ def forecast(params: dict, pop, figures: pd.DataFrame, plan: pd.DataFrame, capac
     unit_cost = params["school_cost_bn"] + params["land_cost_bn"]
     rows, sims_by_regime = [], {}
     for regime, factor in regimes.items():
-        seats = state_seats * factor
-        central_deficit = deficits(state_central, seats)
-        simulated = deficits(state_sims, seats)
+        seats_sims = (base_seats[:, None] + new_state) * factor
+        simulated = deficits(state_sims_pop - new_private, seats_sims)
         sims_by_regime[regime] = simulated
+        seats_central = seats_sims.mean(axis=0)
+        central = deficits(state_central, seats_central)
+        on_plan_deficit = deficits(plan_state, plan_seats * factor)
         lo, hi = np.quantile(simulated, [0.1, 0.9], axis=0)
+        seats_2021 = base_seats * factor
+        first = deficits(pupils_2021, seats_2021)
+        rows.append(
+            _row(
+                SEATS_YEAR,
+                regime,
+                pupils_2021.mean(),
+                pupils_2021.mean() / (1 - private_share) * private_share,
+                seats_2021.mean(),
+                first,
+                first.mean(),
+                first.mean(),
+                params["school_size"],
+                unit_cost,
+            )
+        )
         for i, year in enumerate(years):
-            needed = schools_needed(central_deficit[i], params["school_size"])
-            row = {
-                "school_year": school_year(year),
-                "pupils_state": round(state_central[i]),
-                "pupils_private": round(private_central[i]),
-                "seats": round(seats[i]),
-                "deficit": round(central_deficit[i]),
-                "deficit_lo_80": round(lo[i]),
-                "deficit_hi_80": round(hi[i]),
-            }
-            row |= {f"p_deficit_over_{t}": round(float((simulated[:, i] > t).mean()), 3) for t in THRESHOLDS}
-            row |= {"schools_needed": needed, "cost_bn_kzt": round(needed * unit_cost, 1), "regime": regime}
-            rows.append(row)
+            private = total_central[i] - state_central[i]
+            rows.append(
+                _row(
+                    year, regime, state_central[i], private, seats_central[i], simulated[:, i], central[i], on_plan_deficit[i],
+                    params["school_size"], unit_cost, lo[i], hi[i],
+                )
+            )
     tables = {"school_seats": pd.DataFrame(rows)}
     tables["school_pupils_by_grade"] = pd.DataFrame(
         [
@@ -279,15 +446,85 @@ def forecast(params: dict, pop, figures: pd.DataFrame, plan: pd.DataFrame, capac
             for j, g in enumerate(GRADES)
         ]
     )
-    shown = built[built["year"] >= BASE_SCHOOL_YEAR].copy()
-    shown["school_year"] = shown["year"].map(school_year)
-    shown["cost_bn_kzt"] = np.where(shown["funding_source"].isin(["budget", "post_2025"]), shown["schools"] * unit_cost, np.nan)
-    tables["school_build_pipeline"] = shown[["school_year", "funding_source", "schools", "seats", "cost_bn_kzt"]].round(
-        {"schools": 2, "seats": 0, "cost_bn_kzt": 1}
+    shares_central = pupil_share(total_central, central_cohorts)
+    tables["school_pupil_share"] = pd.DataFrame(
+        {
+            "school_year": [school_year(y) for y in years],
+            "school_age_children": central_cohorts.sum(axis=-1).round(),
+            "pupils_all": total_central.round(),
+            "pupil_share": shares_central.round(4),
+        }
     )
+    drift = share_drift(shares_central)
+    tables["school_uncertainty"] = _uncertainty(years, state_sims_pop, base_seats, new_state + new_private)
+    tables["school_build_pipeline"] = _pipeline_table(planned, arrivals, years, unit_cost)
     tables["school_targets"] = _targets(tables["school_seats"], figures, params, unit_cost)
-    tables["school_district_deficits"] = district_deficits(_pupils_by_district(pop, state_central, years), capacity)
-    return SchoolForecast(years, calibration, tables, sims_by_regime)
+    rates = _rates(params, figures, tables["school_seats"], years)
+    tables["school_build_rates"] = _rates_table(rates, params, tables["school_seats"], years)
+    pupils_district = _pupils_by_district(pop, state_central, years, params["periphery_school_age_ratio"])
+    tables["school_district_deficits"] = district_deficits(pupils_district, capacity)
+    return SchoolForecast([SEATS_YEAR, *years], calibration, tables, sims_by_regime, rates, drift)
+
+
+def _row(year, regime, pupils, private, seats, simulated, central, on_plan, school_size, unit_cost, lo=None, hi=None) -> dict:
+    if lo is None:
+        lo, hi = np.quantile(simulated, [0.1, 0.9])
+    needed = schools_needed(central, school_size)
+    row = {
+        "school_year": school_year(year),
+        "pupils_state": round(pupils),
+        "pupils_private": round(private),
+        "seats": round(seats),
+        "deficit": round(central),
+        "deficit_lo_80": round(lo),
+        "deficit_hi_80": round(hi),
+        "deficit_on_plan": round(on_plan),
+    }
+    row |= {f"p_deficit_over_{t}": round(float((simulated > t).mean()), 3) for t in THRESHOLDS}
+    row |= {"schools_needed": needed, "cost_bn_kzt": round(needed * unit_cost, 1), "regime": regime}
+    return row
+
+
+def _uncertainty(years: list[int], pupils: np.ndarray, base: np.ndarray, delivered: np.ndarray) -> pd.DataFrame:
+    """Variance shares and 80% widths of the deficit's three independent parts: population, seat base, delivery."""
+    parts = {"population": pupils, "seat_base": np.broadcast_to(base[:, None], pupils.shape), "delivery": delivered}
+    variances = {k: v.var(axis=0) for k, v in parts.items()}
+    total = sum(variances.values())
+    total = np.where(total > 0, total, 1.0)
+    width = _width(pupils - base[:, None] - delivered)
+    frame = pd.DataFrame({"school_year": [school_year(y) for y in years], "width_80": width.round()})
+    for k, v in parts.items():
+        frame[f"width_80_{k}_only"] = _width(v).round()
+    for k, var in variances.items():
+        frame[f"variance_share_{k}"] = (var / total).round(3)
+    return frame
+
+
+def _pipeline_table(planned: pd.DataFrame, arrivals: dict[str, np.ndarray], years: list[int], unit_cost: float) -> pd.DataFrame:
+    rows = []
+    plan = planned.set_index(["year", "funding_source"])
+    for source in FUNDING_SOURCES:
+        expected = arrivals[source].mean(axis=0)
+        lo, hi = np.quantile(arrivals[source], [0.1, 0.9], axis=0)
+        for i, year in enumerate(years):
+            schools = float(plan["schools"].get((year, source), 0.0))
+            seats = float(plan["seats"].get((year, source), 0.0))
+            if seats == 0 and expected[i] == 0:
+                continue
+            cost = schools * unit_cost if source in ("budget", "post_2025") else np.nan
+            rows.append(
+                {
+                    "school_year": school_year(year),
+                    "funding_source": source,
+                    "schools_planned": round(schools, 2),
+                    "seats_planned": round(seats),
+                    "seats_expected": round(expected[i]),
+                    "seats_lo_80": round(lo[i]),
+                    "seats_hi_80": round(hi[i]),
+                    "cost_bn_kzt": round(cost, 1),
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def _targets(seats: pd.DataFrame, figures: pd.DataFrame, params: dict, unit_cost: float) -> pd.DataFrame:
@@ -317,22 +554,142 @@ def _targets(seats: pd.DataFrame, figures: pd.DataFrame, params: dict, unit_cost
     )
 
 
-def _pupils_by_district(pop, state_pupils: np.ndarray, years: list[int]) -> pd.DataFrame:
-    """State pupils split by each district's share of the city population (same age structure assumed)."""
-    by_district = pop.tables["population_by_district"]
-    shares = by_district.pivot(index="year", columns="district", values="value")
-    shares = shares.div(shares.sum(axis=1), axis=0).reindex(years)
-    rows = [
-        {"school_year": school_year(y), "district": d, "pupils_state": round(state_pupils[i] * shares.loc[y, d])}
-        for i, y in enumerate(years)
-        for d in shares.columns
-    ]
+def _rates(params: dict, figures: pd.DataFrame, seats: pd.DataFrame, years: list[int]) -> dict[str, float]:
+    """Build rates after 2025: the funded one, the one used, the programme's need and the one closing the 2030/31 gap."""
+    rates = {
+        "funded": funded_build_rate(figures),
+        "used": params["build_rate_after_2025"],
+        "programme_need": programme_figure(figures, "schools_needed_per_year"),
+    }
+    target_year = 2030
+    if target_year in years:
+        risk = delivery_risks(params)["post_2025"]
+        per_rate = expected_seats_per_rate(risk, params["school_size"], target_year)
+        deficit = float(seats.query("regime == 'current'").set_index("school_year").loc[school_year(target_year), "deficit"])
+        rates["closes_2030_gap"] = max(0.0, params["build_rate_after_2025"] + deficit / per_rate) if per_rate > 0 else math.inf
+    return rates
+
+
+def _rates_table(rates: dict[str, float], params: dict, seats: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """Deficit in 2030/31 and at the horizon under each build rate (linear in the rate: expected seats per school a year)."""
+    current = seats.query("regime == 'current'").set_index("school_year")["deficit"]
+    risk = delivery_risks(params)["post_2025"]
+    notes = {
+        "funded": "2026-2030 budget: construction + land (line 2980) / (5.2 + 5 bn a school, line 2803) / 5 years",
+        "used": "build_rate_after_2025 in this run",
+        "programme_need": "'at least 6 new schools a year' are needed (line 2918): a need, not a plan",
+        "closes_2030_gap": "rate after 2025 that brings the central 2030/31 deficit to zero, with the same delivery risk",
+    }
+    rows = []
+    for name, rate in rates.items():
+        row = {"rate": name, "schools_per_year": round(rate, 2), "seats_per_year": round(rate * params["school_size"])}
+        for label, year in (("deficit_2030_31", 2030), ("deficit_horizon", years[-1])):
+            if year in years:
+                per_rate = expected_seats_per_rate(risk, params["school_size"], year)
+                row[label] = round(float(current[school_year(year)]) - (rate - params["build_rate_after_2025"]) * per_rate)
+            else:
+                row[label] = np.nan
+        rows.append(row | {"note": notes[name]})
     return pd.DataFrame(rows)
 
 
+def _pupils_by_district(pop, state_pupils: np.ndarray, years: list[int], periphery_ratio: float) -> pd.DataFrame:
+    """State pupils split by district population times the district's relative school-age share."""
+    by_district = pop.tables["population_by_district"]
+    population = by_district.pivot(index="year", columns="district", values="value").reindex(years)
+    weights = pd.Series({d: periphery_ratio if d in PERIPHERY else 1.0 for d in population.columns})
+    children = population.mul(weights, axis=1)
+    shares = children.div(children.sum(axis=1), axis=0)
+    return pd.DataFrame(
+        [
+            {"school_year": school_year(y), "district": d, "pupils_state": round(state_pupils[i] * shares.loc[y, d])}
+            for i, y in enumerate(years)
+            for d in shares.columns
+        ]
+    )
+
+
+TOTAL_ROW = "all_districts"
+
+
+def district_deficits(pupils_by_district: pd.DataFrame, capacity: pd.DataFrame) -> pd.DataFrame:
+    """Deficit per district and year; a surplus never offsets another district.
+
+    ``pupils_by_district``: school_year, district, pupils_state; ``capacity``: district,
+    school_year, state_seats (empty = unknown). Every district keeps its row; seats,
+    deficit and shortage are empty where the capacity is unknown. Per school year a row
+    ``all_districts`` sums the pupils, the known seats and the positive deficits only
+    (its ``deficit`` stays empty: district deficits are never netted).
+    """
+    known = capacity.dropna(subset=["state_seats"])[["district", "school_year", "state_seats"]]
+    merged = pupils_by_district.merge(known, on=["district", "school_year"], how="left").rename(columns={"state_seats": "seats"})
+    merged["seats"] = merged["seats"].astype(float)
+    merged["deficit"] = merged["pupils_state"] - merged["seats"]
+    merged["shortage"] = merged["deficit"].clip(lower=0)
+    totals = merged.groupby("school_year", sort=False).agg(
+        pupils_state=("pupils_state", "sum"), seats=("seats", lambda s: s.sum(min_count=1)), shortage=("shortage", lambda s: s.sum(min_count=1))
+    )
+    totals = totals.reset_index().assign(district=TOTAL_ROW, deficit=np.nan)
+    out = pd.concat([merged, totals], ignore_index=True)
+    order = {y: i for i, y in enumerate(pd.unique(pupils_by_district["school_year"]))}
+    out = out.sort_values("school_year", key=lambda c: c.map(order), kind="stable").reset_index(drop=True)
+    return out[["school_year", "district", "pupils_state", "seats", "deficit", "shortage"]]
+
+
+def missing_capacity(capacity: pd.DataFrame) -> list[str]:
+    """Districts with no typed capacity for any school year."""
+    known = set(capacity.dropna(subset=["state_seats"])["district"])
+    return sorted(set(capacity["district"]) - known)
+
+
+_SCHOOL_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
+
+
+def check_capacity(capacity: pd.DataFrame) -> None:
+    """school_capacity_by_district.csv: school years written 2022/23 (consecutive years) from 2021/22 on."""
+    for row, label in enumerate(capacity["school_year"], start=2):
+        match = _SCHOOL_YEAR.match(str(label))
+        if not match or (int(match[1]) + 1) % 100 != int(match[2]) or int(match[1]) < SEATS_YEAR:
+            raise ValueError(
+                f"data/raw/school_capacity_by_district.csv: row {row}, column 'school_year': {label!r}; expected a school year like 2022/23 from 2021/22 on"
+            )
+
+
+# ---------------------------------------------------------------- backtest of what history exists
+
+
+def forecast_log_drift(y: pd.Series, h: int) -> pd.DataFrame:
+    """Log-linear drift (constant growth rate): the drift forecast of log(y), exponentiated (median and intervals)."""
+    from .evaluation import forecast_drift
+
+    return np.exp(forecast_drift(np.log(y), h))
+
+
+def backtest_school_counts(counts: pd.DataFrame, break_year: int = 2014, horizons: tuple = (1, 2, 3, 4, 5)):
+    """Rolling-origin backtest of naive, drift and log-linear drift on the BNS count of Almaty schools.
+
+    The 2014/15 boundary change is a level shift: the series is cut there and each part is
+    backtested on its own (every origin with at least five years before it; a forecast
+    is scored only against a year of the same part), so no origin sees data after it and
+    no jump is scored as an error. Returns (backtest rows, accuracy per method and horizon).
+    """
+    from . import evaluation
+
+    series = counts.query("area == 'almaty'").set_index("start_year")["schools"].astype(float)
+    methods = {"naive": evaluation.forecast_naive, "drift": evaluation.forecast_drift, "log_drift": forecast_log_drift}
+    parts = [series.loc[: break_year - 1], series.loc[break_year:]]
+    rows = pd.concat(
+        [evaluation.rolling_origin_backtest(part, methods, list(part.index[:-1]), list(horizons)) for part in parts], ignore_index=True
+    )
+    return rows, evaluation.accuracy(rows)
+
+
 def validate(params: dict) -> None:
-    """Check the parameters the school model needs beyond the schema (run before any kernel starts)."""
+    """Check the parameters and planner inputs the school model needs beyond the schema (run before any kernel starts)."""
+    from . import io
+
     if int(params["base_year"]) != BASE_SCHOOL_YEAR:
         raise ValueError(
             f"parameter 'base_year': the school model is calibrated on {school_year(BASE_SCHOOL_YEAR)}; expected {BASE_SCHOOL_YEAR}, got {params['base_year']}"
         )
+    check_capacity(io.read_table("school_capacity_by_district"))
