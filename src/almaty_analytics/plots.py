@@ -107,9 +107,9 @@ def pupils_vs_seats(seats: pd.DataFrame, pipeline: pd.DataFrame, *, title: str, 
     fig, ax = plt.subplots()
     x = range(len(current))
     added = (
-        pipeline[pipeline["funding_source"] != "private"].groupby("school_year")["seats"].sum().reindex(current["school_year"]).fillna(0)
+        pipeline[pipeline["funding_source"] != "private"].groupby("school_year")["seats_expected"].sum().reindex(current["school_year"]).fillna(0)
     )
-    ax.bar(x, added / 1e3, color="C2", alpha=0.5, label="state seats added that year")
+    ax.bar(x, added / 1e3, color="C2", alpha=0.5, label="state seats expected to open that year (after delivery risk)")
     ax.plot(x, current["pupils_state"] / 1e3, color="C3", marker="o", label="state pupils (central)")
     ax.plot(x, current["seats"] / 1e3, color="C0", marker="s", label="usable state seats (current regime)")
     ax.set_xticks(list(x), current["school_year"], rotation=45)
@@ -119,14 +119,15 @@ def pupils_vs_seats(seats: pd.DataFrame, pipeline: pd.DataFrame, *, title: str, 
 
 
 def deficit_fan(seats: pd.DataFrame, targets: pd.DataFrame, *, regime: str, title: str, source: str) -> plt.Figure:
-    """Central deficit with its 80% band, zero line and the programme's targets (thousand seats)."""
+    """Central deficit with its 80% band, the deficit if every school opened on time, zero line and the programme's targets (thousand seats)."""
     data = seats[seats["regime"] == regime].reset_index(drop=True)
     fig, ax = plt.subplots()
     x = list(range(len(data)))
     ax.fill_between(
-        x, data["deficit_lo_80"] / 1e3, data["deficit_hi_80"] / 1e3, alpha=0.3, color="C3", label="80% interval (population uncertainty)"
+        x, data["deficit_lo_80"] / 1e3, data["deficit_hi_80"] / 1e3, alpha=0.3, color="C3", label="80% interval (population, seat base, delivery)"
     )
     ax.plot(x, data["deficit"] / 1e3, color="C3", marker="o", label="deficit (central)")
+    ax.plot(x, data["deficit_on_plan"] / 1e3, color="C0", linestyle="--", label="if every planned school opened on time")
     ax.axhline(0, color="0.3", linewidth=0.8)
     positions = {label: i for i, label in enumerate(data["school_year"])}
     for _, target in targets.iterrows():

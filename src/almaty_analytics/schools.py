@@ -392,7 +392,6 @@ def forecast(
     new_private = (private_open - private_open[:, :1]) * params["private_places_from_state"]  # places open by 2022/23 are in its 292 thousand
 
     state_sims_pop = total_sims * (1 - private_share)  # the population part
-    supply = base_seats[:, None] + new_state + new_private  # seats, and private places that take state pupils
     state_central = total_central * (1 - private_share) - new_private.mean(axis=0)
     plan_private = on_plan["private"].cumsum(axis=1)[0]
     plan_seats = base_seats.mean() + sum(on_plan[s] for s in state_sources).cumsum(axis=1)[0]
