@@ -201,7 +201,7 @@ class UniqueKeyLoader(yaml.SafeLoader):
                     continue
                 if key in seen:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"key {key!r} is given twice; expected each key once", key_node.start_mark
+                        None, None, f"key {key!r} is given twice (expected each key once), at", key_node.start_mark
                     )
                 seen.add(key)
         return super().construct_mapping(node, deep)
@@ -221,7 +221,8 @@ def read_yaml(path: Path, error: type[ValueError]):
     except UnicodeDecodeError as exc:
         raise error(f"{path}: byte {exc.start} is not UTF-8; save the file as UTF-8") from None
     except yaml.YAMLError as exc:
-        raise error(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
+        where = ' in "<unicode string>",'
+        raise error(f"{path}: not valid YAML: {' '.join(str(exc).replace(where, '').split())}") from None
 
 
 def read_table(name: str, raw: Path | None = None) -> pd.DataFrame:
@@ -238,8 +239,8 @@ def read_table(name: str, raw: Path | None = None) -> pd.DataFrame:
 @cache
 def _read_validated(path: Path, resource: Resource, _mtime: float) -> pd.DataFrame:
     if not path.is_file():
-        what = "is not a file" if path.exists() else "is missing"
-        raise DataError(f"{path}: file {what} (listed in {MANIFEST} as resource {resource.name!r})")
+        what = "is a folder, not a file" if path.exists() else "file is missing"
+        raise DataError(f"{path}: {what} (listed in {MANIFEST} as resource {resource.name!r})")
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", skip_blank_lines=False)
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as exc:

@@ -207,23 +207,27 @@ def fingerprint(notebook: Path, parameters: dict[str, Any], data_hashes: dict[st
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def check_output(out: Path) -> None:
-    """Refuse an output folder the run could not write, before any kernel starts (SetupError naming it)."""
+def check_output(out: Path, given: Path | None = None) -> None:
+    """Refuse an output folder the run could not write, before any kernel starts (SetupError naming it).
+
+    ``given`` is the ``--output`` value ``out`` was built from, named in the message.
+    """
+    flag = f"--output {given if given is not None else out}"
     target = out
     while not target.exists():
         if target.is_symlink():
-            raise SetupError(f"--output {out}: {target} is a broken link; expected a folder")
+            raise SetupError(f"{flag}: {target} is a broken link; expected a folder")
         target = target.parent
     if not target.is_dir():
-        raise SetupError(f"--output {out}: {target} is a file, not a folder; expected a folder for reports")
+        raise SetupError(f"{flag}: {target} is a file, not a folder; expected a folder for reports")
     for sub in (out / "tables", out / ".staging"):
         if sub.exists() and not sub.is_dir():
-            raise SetupError(f"--output {out}: {sub} is a file, not a folder; remove it")
+            raise SetupError(f"{flag}: {sub} is a file, not a folder; remove it")
     try:
         with tempfile.TemporaryFile(dir=target, prefix=".write-test-"):
             pass
     except OSError as exc:
-        raise SetupError(f"--output {out}: cannot write in {target}: {exc.strerror}; expected a writable folder") from None
+        raise SetupError(f"{flag}: cannot write in {target}: {exc.strerror}; expected a writable folder") from None
 
 
 @contextlib.contextmanager
@@ -460,7 +464,7 @@ def run(
     output_root = Path(output_root if output_root is not None else paths.reports_dir())
     out = output_root / scenario.name
     check_output(output_root)
-    check_output(out)
+    check_output(out, output_root)
     data_hashes, code_hash = io.file_hashes(), io.package_hash()
     data_hash = hashlib.sha256(json.dumps(data_hashes, sort_keys=True).encode()).hexdigest()
     ensure_kernel()
