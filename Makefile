@@ -33,8 +33,9 @@ test: $(STAMP) ## run the whole test suite (executes every notebook with small p
 lab: $(STAMP) ## open JupyterLab on notebooks/ with the registered kernel almaty-analytics
 	$(BIN)/jupyter lab notebooks/
 
-bench: $(STAMP) ## population Monte Carlo speed; full run, unchanged re-run and kernel+render floor
+bench: $(STAMP) ## population Monte Carlo speed and memory; full run (default --jobs vs --jobs 1), unchanged re-run, floor
 	$(BIN)/python benchmarks/bench_population.py
+	$(BIN)/python benchmarks/bench_memory.py
 	$(BIN)/python benchmarks/bench_runner.py
 
 lint: $(STAMP) ## ruff on the package, tests and benchmarks

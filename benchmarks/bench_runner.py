@@ -1,4 +1,4 @@
-"""Wall time of the report runner: a full default run, an unchanged re-run, and the floor.
+"""Wall time of the report runner: a full run with the default --jobs and with --jobs 1, an unchanged re-run, and the floor.
 
 The floor is the same command on a project whose only notebook is empty (a parameters
 cell): starting the CLI, validating data, starting a kernel and rendering HTML. Each
@@ -54,7 +54,8 @@ def main() -> None:
         tmp = Path(tmp)
         floor_env = env | {"ALMATY_ANALYTICS_ROOT": str(empty_project(tmp / "empty"))}
         cases = {
-            "full default run (--force)": lambda i: timed(["--output", str(tmp / "full"), "--force"], env),
+            "full run, default --jobs (--force)": lambda i: timed(["--output", str(tmp / "full"), "--force"], env),
+            "full run, --jobs 1 (--force)": lambda i: timed(["--output", str(tmp / "full"), "--force", "--jobs", "1"], env),
             "unchanged re-run (skips)": lambda i: timed(["--output", str(tmp / "full")], env),
             "floor: empty notebook (--force)": lambda i: timed(["--output", str(tmp / "floor"), "--force"], floor_env),
         }
@@ -63,7 +64,7 @@ def main() -> None:
             times = [case(i) for i in range(args.repeat)]
             rows.append((name, statistics.median(times), min(times)))
     notebooks = ", ".join(p.stem for p in sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb")))
-    print(f"notebooks: {notebooks}; {args.repeat} runs each; {os.cpu_count()} cores")
+    print(f"notebooks: {notebooks}; {args.repeat} runs each; {os.cpu_count()} cores (default --jobs: one per core, at most one per notebook)")
     print(f"{'case':<34} {'median s':>9} {'min s':>7}")
     for name, median, fastest in rows:
         print(f"{name:<34} {median:>9.2f} {fastest:>7.2f}")

@@ -165,6 +165,7 @@ RUN_INFO = {
     "input_hashes": {"bns_population_1jan.csv": "abc123"},
     "versions": {"pandas": pd.__version__},
 }
+RUN_OF_TABLE = {"notebook": "00_data_overview", "finished": "2024-01-01T00:01:00", "parameters": {"base_year": 2022, "horizon": 2035, "tfr": 1.83}}
 
 
 @pytest.fixture
@@ -173,7 +174,7 @@ def workbook(tmp_path):
     export.write_table(population_history(), "data_population_history", out, "default")
     export.write_table(programme_figures(), "data_programme_figures", out, "default")
     path = out / "tables" / "default.xlsx"
-    export.write_workbook(out / "tables", path, RUN_INFO)
+    export.write_workbook(out / "tables", path, RUN_INFO, {n: RUN_OF_TABLE for n in ("data_population_history", "data_programme_figures")})
     return path
 
 
@@ -205,6 +206,27 @@ def test_workbook_readme_lists_run_info_and_parameters(workbook):
     assert ("  base_year", "2022") in pairs
     assert ("  horizon", "2035") in pairs
     assert ("  bns_population_1jan.csv", "abc123") in pairs
+    assert ("  data_population_history", "00_data_overview, 2024-01-01T00:01:00") in pairs
+    assert ("parameters of 00_data_overview (run finished 2024-01-01T00:01:00)", "") in pairs
+
+
+def test_workbook_readme_stores_numbers_as_numbers(workbook):
+    sheet = openpyxl.load_workbook(workbook)["README"]
+    cells = {row[0].value: row[1] for row in sheet.iter_rows(max_col=2) if row[0].value}
+    assert cells["  base_year"].value == 2022 and cells["  base_year"].data_type == "n"
+    assert cells["  tfr"].value == 1.83 and cells["  tfr"].data_type == "n"
+    assert cells["  bns_population_1jan.csv"].data_type == "s"
+
+
+def test_readme_rows_give_each_sheet_its_own_run():
+    runs = {
+        "population_total": {"notebook": "10_population_forecast", "finished": "T2", "parameters": {"tfr": 2.0}},
+        "school_seats": {"notebook": "20_school_seat_deficit", "finished": "T1", "parameters": {"tfr": 1.5, "districts": ["medeu", "turksib"]}},
+    }
+    rows = export.readme_rows({"scenario": "default"}, runs)
+    at = rows.index(("parameters of 20_school_seat_deficit (run finished T1)", ""))
+    assert rows[at + 1 : at + 3] == [("  tfr", 1.5), ("  districts", "medeu, turksib")]
+    assert ("  population_total", "10_population_forecast, T2") in rows
 
 
 def test_workbook_is_written_without_leaving_a_temp_file(workbook):
@@ -220,7 +242,7 @@ def test_workbook_gets_a_sheet_for_an_undeclared_csv_but_no_dictionary_rows(tmp_
     tables.mkdir()
     pd.DataFrame({"a": [1, 2]}).to_csv(tables / "extra.csv", index=False)
     path = tmp_path / "book.xlsx"
-    export.write_workbook(tables, path, {"scenario": "default"})
+    export.write_workbook(tables, path, {"scenario": "default"}, {})
     assert openpyxl.load_workbook(path).sheetnames == ["README", "extra"]
     readme = pd.read_excel(path, sheet_name="README", header=None).fillna("")
     assert "extra" not in set(readme[0])

@@ -162,7 +162,7 @@ def test_fractional_value_in_integer_column_names_file_row_and_column(tmp_path):
 
 def test_non_number_in_number_column_names_file_row_and_column(tmp_path):
     raw = make_raw(tmp_path, ["r1,1,0.5,a,true,,", "r2,2,1;5,b,false,,"])
-    with pytest.raises(io.DataError, match=where(3, "x") + r": expected a number, got '1;5'"):
+    with pytest.raises(io.DataError, match=where(3, "x") + r": expected a finite number, got '1;5'"):
         io.read_table("tiny", raw=raw)
 
 

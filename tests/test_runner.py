@@ -78,6 +78,8 @@ def test_run_writes_the_output_contract(project):
     assert "input hashes" in readme and "bns_population_1jan.csv" in readme and "persons" in readme
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["parameters"]["base_year"] == 2022
+    assert manifest["tables"]["data_population_history"]["notebook"] == "00_echo"
+    assert set(manifest["notebooks"]["00_echo"]["outputs"]) == {"00_echo.html", "00_echo.ipynb", "tables/data_population_history.csv"}
     assert manifest["notebooks"]["00_echo"]["status"] == "ok" and manifest["notebooks"]["00_echo"]["seconds"] > 0
     assert "bns_population_1jan.csv" in manifest["input_hashes"] and "pandas" in manifest["versions"]
     index = (project / "reports" / "index.html").read_text()
@@ -99,7 +101,7 @@ def test_string_parameter_arrives_exactly_and_is_never_executed(project, tmp_pat
     assert not marker.exists()
 
 
-def test_failing_notebook_exits_1_and_keeps_the_last_good_report(project):
+def test_failing_notebook_exits_1_and_keeps_the_last_good_report(project, capsys):
     assert runner.run(log=lambda m: None) == 0
     out = project / "reports" / "default"
     good_html = (out / "00_echo.html").read_bytes()
@@ -110,7 +112,9 @@ def test_failing_notebook_exits_1_and_keeps_the_last_good_report(project):
     assert (out / "tables" / "data_population_history.csv").read_bytes() == good_table
     failure = visible_text((out / "00_echo.failed.html").read_text())
     assert "RuntimeError: asked to fail" in failure and 'raise RuntimeError("asked to fail")' in failure  # the failing cell is shown
-    assert any("FAILED 00_echo" in m and "asked to fail" in m for m in messages)
+    assert not any("FAILED" in m for m in messages)  # the FAILED line goes to standard error
+    failed_line = capsys.readouterr().err.strip().splitlines()
+    assert len(failed_line) == 1 and failed_line[0].startswith("FAILED 00_echo") and "asked to fail" in failed_line[0]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["notebooks"]["00_echo"]["status"] == "failed"
     assert "failure" in (project / "reports" / "index.html").read_text()

@@ -118,8 +118,8 @@ def test_out_of_range_value_names_the_parameter_and_its_range(tmp_scenarios, lin
 
 
 def test_range_bounds_are_inclusive(tmp_scenarios):
-    scenario_with(tmp_scenarios, "edges", "base_year: 2015\nhorizon: 2050")
-    assert scenarios.load("edges").parameters["base_year"] == 2015
+    scenario_with(tmp_scenarios, "edges", "base_year: 2020\nhorizon: 2050")
+    assert scenarios.load("edges").parameters["base_year"] == 2020
     assert scenarios.load("edges", {"base_year": 2022, "horizon": 2023}).parameters["horizon"] == 2023
 
 

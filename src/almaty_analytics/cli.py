@@ -1,16 +1,31 @@
 """The ``almaty-analytics`` command: run reports, validate data and scenarios, list parameters.
 
-Exit codes: 0 success (or nothing to do), 1 a notebook failed, 2 bad input (parameter,
-scenario, notebook name or data file), reported in one line before any kernel starts.
+Exit codes: 0 success (or nothing to do), 1 a notebook failed (its ``FAILED`` line goes to
+standard error), 2 bad input (parameter, scenario, notebook name, data file, manifest,
+command-line flag or output folder) or another run holding the scenario past
+``--lock-timeout``: one line on standard error, before any kernel starts.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import re
 import sys
 from pathlib import Path
 
 from . import __version__, io, runner, scenarios
+
+
+class UsageError(ValueError):
+    """A command-line flag or argument is not acceptable."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a bad flag in one line (no usage block) and lets main() return 2."""
+
+    def error(self, message: str):
+        raise UsageError(f"{self.prog}: {message}")
 
 
 def _key_value(text: str) -> tuple[str, str]:
@@ -30,10 +45,26 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+def _folder(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a folder name, got '' (an empty name would write into the current folder)")
+    return Path(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="almaty-analytics", description="Forecasts for Almaty: population, school seats, emissions.")
+    parser = _Parser(prog="almaty-analytics", description="Forecasts for Almaty: population, school seats, emissions.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run = commands.add_parser("run", help="execute the report notebooks and publish HTML, tables and a manifest")
     run.add_argument("--scenario", default="default", help="scenario name: scenarios/<NAME>.yaml (default: default)")
@@ -47,32 +78,78 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="override one scenario parameter (repeatable)",
     )
-    run.add_argument("--output", type=Path, metavar="DIR", help="output root (default: reports/)")
-    run.add_argument("--jobs", type=_positive_int, default=1, metavar="N", help="notebooks to run in parallel processes (default 1)")
+    run.add_argument("--output", type=_folder, metavar="DIR", help="output root (default: reports/)")
+    run.add_argument(
+        "--jobs", type=_positive_int, metavar="N", help="notebooks to run in parallel processes (default: one per core, at most one per notebook)"
+    )
     run.add_argument("--force", action="store_true", help="re-run notebooks even when nothing changed")
+    run.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=runner.DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop a notebook still running after this long and report it as failed (default {runner.DEFAULT_TIMEOUT})",
+    )
+    run.add_argument(
+        "--lock-timeout",
+        type=_seconds,
+        default=runner.DEFAULT_LOCK_TIMEOUT,
+        metavar="SECONDS",
+        help=f"give up (exit 2) when another run of the scenario holds it longer than this (default {runner.DEFAULT_LOCK_TIMEOUT})",
+    )
 
-    commands.add_parser("validate", help="check every raw data file and every scenario, then exit")
+    commands.add_parser("validate", help="check every raw data file and every scenario (with each notebook's checks), then exit")
     commands.add_parser("params", help="list the parameters a scenario can set, with defaults")
     return parser
 
 
+def one_line(message: str) -> str:
+    """An error message as one line, numpy scalars shown as plain numbers (np.int64(2000) -> 2000)."""
+    message = re.sub(r"np\.(?:int|uint|float)\d*\(([^()]*)\)", r"\1", str(message))
+    return " ".join(message.split())
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)
         if args.command == "run":
-            return runner.run(args.scenario, args.notebook, dict(args.parameter), args.output, args.jobs, args.force)
+            return runner.run(
+                args.scenario,
+                args.notebook,
+                dict(_unique(args.parameter)),
+                args.output,
+                args.jobs,
+                args.force,
+                timeout=args.timeout,
+                lock_timeout=args.lock_timeout,
+            )
         if args.command == "validate":
             names = io.validate_all()
-            checked = [scenarios.load(name).name for name in scenarios.available()]
-            print(f"ok: {len(names)} data tables and {len(checked)} scenarios ({', '.join(checked)}) are valid")
+            checked = [scenarios.load(name) for name in scenarios.available()]
+            for scenario in checked:
+                try:
+                    runner.pre_run_checks(runner.discover(), scenario.parameters)
+                except scenarios.ParameterError as exc:
+                    raise scenarios.ParameterError(f"scenario {scenario.name!r}: {exc}") from None
+            print(f"ok: {len(names)} data tables and {len(checked)} scenarios ({', '.join(s.name for s in checked)}) are valid")
             return 0
         for name, spec in scenarios.PARAMETERS.items():
             default = "required" if spec.required else f"default {spec.default!r}"
             print(f"{name}: {spec.expected()}; {default}. {spec.help}")
         return 0
-    except (scenarios.ParameterError, io.DataError) as exc:
-        print(f"almaty-analytics: error: {exc}", file=sys.stderr)
+    except (UsageError, scenarios.ParameterError, io.DataError, runner.SetupError) as exc:
+        print(f"almaty-analytics: error: {one_line(exc)}", file=sys.stderr)
         return 2
+
+
+def _unique(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``-p`` pairs, refusing a parameter given twice (the last would silently win)."""
+    seen = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise UsageError(f"-p {key}: parameter {key!r} is given twice; give each parameter once")
+        seen.add(key)
+    return pairs
 
 
 if __name__ == "__main__":

@@ -397,19 +397,49 @@ def data_dictionary(names: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["table", "column", "unit", "description", "source"])
 
 
-def write_workbook(tables_dir: Path, path: Path, run_info: dict) -> None:
-    """One sheet per CSV in ``tables_dir`` plus a README sheet, written atomically to ``path``."""
+def _cell(value):
+    """A README value as Excel should hold it: numbers and booleans as themselves, lists joined, None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def readme_rows(run_info: dict, table_runs: dict[str, dict]) -> list[tuple]:
+    """README sheet rows: this run, then for every sheet the notebook run that produced it and its parameters.
+
+    A table whose notebook failed in this run keeps its last good run, so a sheet's
+    parameters are always the ones that produced its numbers.
+    """
+    rows = [("almaty-analytics forecast tables", ""), ("", "")]
+    rows += [(k, _cell(v)) for k, v in run_info.items() if not isinstance(v, dict)]
+    rows += [("", ""), ("sheets (table: notebook, run finished UTC)", "")]
+    rows += [(f"  {name}", f"{run['notebook']}, {run['finished']}") for name, run in table_runs.items()]
+    runs = {(run["notebook"], run["finished"]): run["parameters"] for run in table_runs.values()}
+    for (notebook, finished), parameters in runs.items():
+        rows += [("", ""), (f"parameters of {notebook} (run finished {finished})", "")]
+        rows += [(f"  {k}", _cell(v)) for k, v in parameters.items()]
+    for section in ("input_hashes", "versions"):
+        rows += [("", ""), (section.replace("_", " "), "")]
+        rows += [(f"  {k}", _cell(v)) for k, v in run_info.get(section, {}).items()]
+    return rows
+
+
+def write_workbook(tables_dir: Path, path: Path, run_info: dict, table_runs: dict[str, dict]) -> None:
+    """One sheet per CSV in ``tables_dir`` plus a README sheet, written atomically to ``path``.
+
+    ``table_runs`` maps a table to the run that produced it: notebook, finished, parameters.
+    """
     csvs = sorted(tables_dir.glob("*.csv"))
     names = [p.stem for p in csvs]
-    readme = [("almaty-analytics forecast tables", ""), ("", "")]
-    readme += [(k, str(v)) for k, v in run_info.items() if not isinstance(v, dict)]
-    for section in ("parameters", "input_hashes", "versions"):
-        readme += [("", ""), (section.replace("_", " "), "")]
-        readme += [(f"  {k}", str(v)) for k, v in run_info.get(section, {}).items()]
+    readme = readme_rows(run_info, {n: r for n, r in table_runs.items() if n in names})
 
     def write(tmp: Path) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xlsx:
-            pd.DataFrame(readme, columns=["item", "value"]).to_excel(xlsx, sheet_name="README", index=False)
+            pd.DataFrame(readme, columns=["item", "value"], dtype=object).to_excel(xlsx, sheet_name="README", index=False)
             data_dictionary(names).to_excel(xlsx, sheet_name="README", index=False, startrow=len(readme) + 3)
             for csv, name in zip(csvs, names, strict=True):
                 pd.read_csv(csv).to_excel(xlsx, sheet_name=name[:31], index=False)

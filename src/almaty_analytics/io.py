@@ -9,10 +9,12 @@ file, the row (as the line number in the file) and the column at the first probl
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import math
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -56,6 +58,9 @@ class Resource:
     primary_key: tuple[str, ...] = ()
     cited: tuple[str, ...] = ()
     one_used_per: tuple[str, ...] = ()
+    # Rows the models read: each entry maps columns to allowed values, and every combination
+    # must be present, e.g. {year: {from: 2000, to: 2022}, area: [almaty], sex: [total, male, female]}.
+    required_rows: tuple[tuple[tuple[str, tuple], ...], ...] = ()
     via: str = ""
     note: str = ""
 
@@ -64,20 +69,94 @@ class Resource:
         return [f.name for f in self.fields]
 
 
-def _resource(entry: dict, where: str) -> Resource:
+_FIELD_KEYS = {"name": str, "type": str, "unit": str, "description": str, "min": float, "max": float, "enum": list, "required": bool}
+_TEXT_KEYS = ("name", "path", "title", "publisher", "source", "licence", "via", "note")
+_LIST_KEYS = ("primary_key", "cited", "one_used_per")
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _field(entry, where: str) -> Field:
+    if not isinstance(entry, dict):
+        raise DataError(f"{where}: field {entry!r} is not a mapping; expected {{name: ..., type: ...}}")
+    if not isinstance(entry.get("name"), str):
+        raise DataError(f"{where}: a field has no text 'name'; expected {{name: ..., type: ...}}")
+    where = f"{where}, field {entry['name']!r}"
+    for key, value in entry.items():
+        kind = _FIELD_KEYS.get(key)
+        if kind is None:
+            raise DataError(f"{where}: unknown key {key!r}; expected keys from {list(_FIELD_KEYS)}")
+        if kind is float and not _is_number(value):
+            raise DataError(f"{where}, key {key!r}: expected a finite number, got {value!r}")
+        if kind is not float and not (isinstance(value, kind) and not (kind is str and value == "" and key == "type")):
+            raise DataError(f"{where}, key {key!r}: expected {kind.__name__}, got {value!r}")
+    if entry.get("type") not in _TYPES:
+        raise DataError(f"{where}: type must be one of {_TYPES}, got {entry.get('type')!r}")
+    if "min" in entry and "max" in entry and entry["min"] > entry["max"]:
+        raise DataError(f"{where}: min {entry['min']} is above max {entry['max']}")
+    return Field(**{**entry, "enum": tuple(entry["enum"]) if "enum" in entry else None})
+
+
+def _required_rows(entries, fields: dict[str, Field], where: str) -> tuple:
+    """Each entry as ((column, allowed values), ...); ranges {from, to} become the integers between."""
+    if not isinstance(entries, list) or not entries or not all(isinstance(e, dict) and e for e in entries):
+        raise DataError(f"{where}, required_rows: expected a list of mappings column -> values")
+    parsed = []
+    for entry in entries:
+        combo = []
+        for column, values in entry.items():
+            if column not in fields:
+                raise DataError(f"{where}, required_rows: unknown column {column!r}; expected one of {list(fields)}")
+            if isinstance(values, dict):
+                ends = (values.get("from"), values.get("to"))
+                if set(values) != {"from", "to"} or not all(isinstance(v, int) and not isinstance(v, bool) for v in ends):
+                    raise DataError(f"{where}, required_rows, column {column!r}: expected {{from: YEAR, to: YEAR}}, got {values!r}")
+                values = list(range(ends[0], ends[1] + 1))
+            values = values if isinstance(values, list) else [values]
+            if not values:
+                raise DataError(f"{where}, required_rows, column {column!r}: no values given")
+            combo.append((column, tuple(values)))
+        parsed.append(tuple(combo))
+    return tuple(parsed)
+
+
+def _resource(entry, where: str) -> Resource:
+    if not isinstance(entry, dict):
+        raise DataError(f"{where}: resource {entry!r} is not a mapping; expected name, path, title, ..., fields")
+    name = entry.get("name")
+    if not isinstance(name, str) or not name:
+        raise DataError(f"{where}: a resource has no text 'name'")
+    where = f"{where}: resource {name!r}"
     entry = dict(entry)
-    try:
-        fields = tuple(Field(**{**f, "enum": tuple(f["enum"]) if "enum" in f else None}) for f in entry.pop("fields"))
-        for key in ("primary_key", "cited", "one_used_per"):
-            entry[key] = tuple(entry.get(key, ()))
+    for key in _TEXT_KEYS:
+        if key in entry and not isinstance(entry[key], str):
+            raise DataError(f"{where}, key {key!r}: expected text, got {entry[key]!r}")
+    path = entry.get("path")
+    if not isinstance(path, str) or not path.endswith(".csv") or "/" in path or "\\" in path or path.startswith("."):
+        raise DataError(f"{where}, key 'path': expected a CSV file name in data/raw/ (e.g. table.csv), got {path!r}")
+    if not isinstance(entry.get("fields"), list) or not entry["fields"]:
+        raise DataError(f"{where}, key 'fields': expected a non-empty list of fields")
+    fields = tuple(_field(f, where) for f in entry.pop("fields"))
+    by_name = {f.name: f for f in fields}
+    if len(by_name) != len(fields):
+        raise DataError(f"{where}: a field name is given twice")
+    for key in _LIST_KEYS:
+        value = entry.get(key, [])
+        if not isinstance(value, list) or any(c not in by_name for c in value):
+            raise DataError(f"{where}, key {key!r}: expected a list of the resource's columns {list(by_name)}, got {value!r}")
+        entry[key] = tuple(value)
+    if entry["one_used_per"] and by_name.get("used", Field("", "")).type != "boolean":
+        raise DataError(f"{where}, key 'one_used_per': needs a boolean column 'used'")
+    if "required_rows" in entry:
+        entry["required_rows"] = _required_rows(entry["required_rows"], by_name, where)
+    if "published" in entry:
         entry["published"] = str(entry["published"])
-        resource = Resource(fields=fields, **entry)
-    except (KeyError, TypeError) as exc:
-        raise DataError(f"{where}: resource {entry.get('name', '?')!r} is malformed: {exc}") from None
-    for f in fields:
-        if f.type not in _TYPES:
-            raise DataError(f"{where}: resource {resource.name!r}, field {f.name!r}: type must be one of {_TYPES}")
-    return resource
+    try:
+        return Resource(fields=fields, **entry)
+    except TypeError as exc:
+        raise DataError(f"{where} is malformed: {exc}") from None
 
 
 def manifest(raw: Path | None = None) -> dict[str, Resource]:
@@ -88,20 +167,62 @@ def manifest(raw: Path | None = None) -> dict[str, Resource]:
 
 @cache
 def _manifest(path: Path, _mtime: float) -> dict[str, Resource]:
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"{path}: the data manifest is missing") from None
-    except yaml.YAMLError as exc:
-        raise DataError(f"{path}: not valid YAML: {exc}") from None
+    if not path.exists():
+        raise DataError(f"{path}: the data manifest is missing")
+    doc = read_yaml(path, DataError)
     if not isinstance(doc, dict) or not isinstance(doc.get("resources"), list):
         raise DataError(f"{path}: expected a mapping with a list 'resources'")
+    if not doc["resources"]:
+        raise DataError(f"{path}: 'resources' is empty; expected at least one data table")
     resources = [_resource(entry, str(path)) for entry in doc["resources"]]
+    names = [r.name for r in resources]
+    twice = [n for n in names if names.count(n) > 1]
+    if twice:
+        raise DataError(f"{path}: resource {twice[0]!r} is described twice; expected each name once")
     return {r.name: r for r in resources}
 
 
 def _mtime(path: Path) -> float:
-    return path.stat().st_mtime if path.exists() else 0.0
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+class UniqueKeyLoader(yaml.SafeLoader):
+    """The safe YAML loader, refusing a key given twice in one mapping (plain YAML keeps the last silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                if not isinstance(key, Hashable):
+                    continue
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"key {key!r} is given twice (expected each key once), at", key_node.start_mark
+                    )
+                seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+def read_yaml(path: Path, error: type[ValueError]):
+    """Parse ``path`` with ``UniqueKeyLoader``; any problem (missing, a folder, not UTF-8, bad YAML) raises ``error`` in one line."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+        return yaml.load(text, Loader=UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except FileNotFoundError:
+        raise error(f"{path}: file is missing") from None
+    except IsADirectoryError:
+        raise error(f"{path}: is a folder; expected a YAML file") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot be read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: byte {exc.start} is not UTF-8; save the file as UTF-8") from None
+    except yaml.YAMLError as exc:
+        where = ' in "<unicode string>",'
+        raise error(f"{path}: not valid YAML: {' '.join(str(exc).replace(where, '').split())}") from None
 
 
 def read_table(name: str, raw: Path | None = None) -> pd.DataFrame:
@@ -117,12 +238,13 @@ def read_table(name: str, raw: Path | None = None) -> pd.DataFrame:
 
 @cache
 def _read_validated(path: Path, resource: Resource, _mtime: float) -> pd.DataFrame:
-    if not path.exists():
-        raise DataError(f"{path}: file is missing (listed in {MANIFEST} as resource {resource.name!r})")
+    if not path.is_file():
+        what = "is a folder, not a file" if path.exists() else "file is missing"
+        raise DataError(f"{path}: {what} (listed in {MANIFEST} as resource {resource.name!r})")
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", skip_blank_lines=False)
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataError(f"{path}: cannot be read as a UTF-8 CSV: {exc}") from None
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as exc:
+        raise DataError(f"{path}: cannot be read as a UTF-8 CSV: {' '.join(str(exc).split())}") from None
     blank = (frame == "").all(axis=1)
     return validate(frame[~blank], resource, path)  # blank lines dropped, index still = line - 2
 
@@ -133,6 +255,8 @@ def validate(frame: pd.DataFrame, resource: Resource, path: Path | str) -> pd.Da
     extra = [c for c in frame.columns if c not in resource.columns]
     if missing or extra:
         raise DataError(f"{path}: columns do not match the manifest: missing {missing}, unexpected {extra}; expected {resource.columns}")
+    if frame.empty:
+        raise DataError(f"{path}: has a header but no data rows; expected at least one row")
     typed = pd.DataFrame(index=frame.index)
     for f in resource.fields:
         typed[f.name] = _typed_column(frame[f.name], f, path)
@@ -140,7 +264,7 @@ def validate(frame: pd.DataFrame, resource: Resource, path: Path | str) -> pd.Da
         dup = typed.duplicated(list(resource.primary_key), keep="first")
         if dup.any():
             row = dup.idxmax()
-            key = {k: typed.at[row, k] for k in resource.primary_key}
+            key = {k: _plain(typed.at[row, k]) for k in resource.primary_key}
             raise DataError(f"{path}: row {row + 2}, columns {list(resource.primary_key)}: duplicate key {key}; each key must be unique")
     if resource.one_used_per:
         group = list(resource.one_used_per)
@@ -157,7 +281,23 @@ def validate(frame: pd.DataFrame, resource: Resource, path: Path | str) -> pd.Da
             raise DataError(
                 f"{path}: row {row + 2}, column 'used': no row marked used=true for {typed.loc[row, group].tolist()}; expected exactly one per {group}"
             )
+    _check_required_rows(typed, resource, path)
     return typed.reset_index(drop=True)
+
+
+def _plain(value):
+    """A numpy or pandas scalar as a Python one, so messages print 2000, not np.int64(2000)."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def _check_required_rows(typed: pd.DataFrame, resource: Resource, path: Path | str) -> None:
+    for combo in resource.required_rows:
+        columns = [c for c, _ in combo]
+        present = {tuple(_plain(v) for v in row) for row in typed[columns].itertuples(index=False)}
+        for wanted in itertools.product(*(values for _, values in combo)):
+            if wanted not in present:
+                described = ", ".join(f"{c}={v!r}" for c, v in zip(columns, wanted, strict=True))
+                raise DataError(f"{path}: no row with {described}; the models read it (required_rows in {MANIFEST})")
 
 
 def _typed_column(values: pd.Series, f: Field, path: Path | str) -> pd.Series:
@@ -176,11 +316,12 @@ def _typed_column(values: pd.Series, f: Field, path: Path | str) -> pd.Series:
     else:
         typed = pd.to_numeric(text.where(~empty, None), errors="coerce")
         bad = typed.isna() & ~empty
+        bad |= typed.isin([math.inf, -math.inf])
         if f.type == "integer":
-            bad |= typed.notna() & (typed % 1 != 0)
+            bad |= typed.notna() & ((typed % 1 != 0) | (typed.abs() > 2**53))
         if bad.any():
             raise DataError(
-                f"{path}: row {bad.idxmax() + 2}, column {f.name!r}: expected {'an integer' if f.type == 'integer' else 'a number'}, got {values[bad.idxmax()]!r}"
+                f"{path}: row {bad.idxmax() + 2}, column {f.name!r}: expected {'an integer' if f.type == 'integer' else 'a finite number'}, got {values[bad.idxmax()]!r}"
             )
         typed = typed.astype("Int64") if f.type == "integer" else typed.astype(float)
     present = typed.notna()
@@ -188,13 +329,13 @@ def _typed_column(values: pd.Series, f: Field, path: Path | str) -> pd.Series:
         bad = present & ~typed.isin([str(e) for e in f.enum] if f.type == "string" else list(f.enum))
         if bad.any():
             raise DataError(
-                f"{path}: row {bad.idxmax() + 2}, column {f.name!r}: unknown label {typed[bad.idxmax()]!r}; expected one of {list(f.enum)}"
+                f"{path}: row {bad.idxmax() + 2}, column {f.name!r}: unknown label {_plain(typed[bad.idxmax()])!r}; expected one of {list(f.enum)}"
             )
     for bound, outside in (("min", typed < f.min if f.min is not None else None), ("max", typed > f.max if f.max is not None else None)):
         if outside is not None and (outside := outside.fillna(False).astype(bool)).any():
             limit = f.min if bound == "min" else f.max
             raise DataError(
-                f"{path}: row {outside.idxmax() + 2}, column {f.name!r}: value {typed[outside.idxmax()]} is out of range; expected {'>=' if bound == 'min' else '<='} {limit} {f.unit}".rstrip()
+                f"{path}: row {outside.idxmax() + 2}, column {f.name!r}: value {_plain(typed[outside.idxmax()])} is out of range; expected {'>=' if bound == 'min' else '<='} {limit} {f.unit}".rstrip()
             )
     return typed
 

@@ -7,6 +7,17 @@ and render HTML with nbconvert (no code, nothing loaded from the internet). Only
 move the results into ``<output>/<scenario>/`` with atomic renames, under a lock per
 scenario. A failed notebook gets ``<name>.failed.html`` beside its last good report,
 which is left untouched.
+
+Before any kernel: parameters, scenario, notebooks, raw data, the PRE_RUN_CHECKS of the
+selected notebooks and the output folder are checked; a problem raises ParameterError,
+DataError or SetupError (one line, exit 2 in the CLI). Each notebook has a wall-clock
+budget (``timeout``): a hung cell is stopped, the kernel shut down and the notebook
+reported as failed. Lock waits give up after ``lock_timeout`` seconds. Every staging
+folder holds a lock file while its run lives; a run removes the staging folders nobody
+holds (left by a killed run). The manifest and the workbook record, table by table, the
+notebook run that produced it: a failed notebook's tables keep their last good run.
+Notebooks never read each other's outputs (each calls the package), so they may run in
+parallel: ``jobs`` defaults to the number of cores, at most the number of notebooks.
 """
 
 from __future__ import annotations
@@ -20,6 +31,7 @@ import html
 import importlib
 import importlib.metadata
 import json
+import math
 import multiprocessing
 import os
 import platform
@@ -27,6 +39,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 import uuid
@@ -38,10 +51,17 @@ from . import __version__, export, io, paths, scenarios
 
 KERNEL_NAME = "almaty-analytics"
 # Checks that need data or hold for one notebook only, run before any kernel starts:
-# notebook stem -> "module" whose validate(params) raises ValueError naming the parameter.
-PRE_RUN_CHECKS = {"20_school_seat_deficit": "schools", "30_emissions_forecast": "emissions"}
+# notebook stem -> "module" (or a tuple of them) whose validate(params) raises ValueError naming the parameter.
+PRE_RUN_CHECKS: dict[str, str | tuple[str, ...]] = {"20_school_seat_deficit": "schools", "30_emissions_forecast": "emissions"}
+DEFAULT_TIMEOUT = 1800  # seconds a notebook may run: the full default run takes about a minute per notebook
+DEFAULT_LOCK_TIMEOUT = 3600  # seconds to wait for another run of the same scenario (its notebooks time out first)
+OWNER = ".owner"  # lock file inside each staging folder, held while its run lives
 _NUMBERED = re.compile(r"^\d\d_[a-z0-9_]+\.ipynb$")
 _VERSIONED = ("pandas", "numpy", "statsmodels", "seaborn", "matplotlib", "scikit-learn", "papermill", "nbconvert", "ipykernel")
+
+
+class SetupError(ValueError):
+    """The run cannot start: the output folder is unusable or another run holds the scenario too long."""
 
 
 @dataclass
@@ -101,6 +121,17 @@ def ensure_kernel() -> None:
     spec.write_text(json.dumps(kernel, indent=1))
 
 
+def markdown_escaped(source: str) -> str:
+    """Markdown to HTML with raw HTML escaped and only data: images (for text shown at run time)."""
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    class Renderer(IPythonRenderer):
+        def image(self, text: str, url: str, title: str | None = None) -> str:
+            return super().image(text, url, title) if url.startswith("data:") else html.escape(f"![{text}]({url})")
+
+    return MarkdownWithMath(renderer=Renderer(escape=True, allow_harmful_protocols=False)).render(source)
+
+
 def render_html(notebook_path: Path, html_path: Path, *, show_code: bool = False) -> None:
     """Render an executed notebook to standalone HTML: no code cells unless asked, no stderr."""
     import nbformat
@@ -122,18 +153,24 @@ def render_html(notebook_path: Path, html_path: Path, *, show_code: bool = False
         exclude_input_prompt=not show_code,
         exclude_output_prompt=True,
         embed_images=True,
+        filters={"markdown2html_escaped": markdown_escaped},
     )
     body, _ = exporter.from_notebook_node(nb)
     io.atomic_write_text(html_path, body)
 
 
-def _execute(notebook: Path, parameters: dict[str, Any], staging: Path, progress: bool) -> Result:
-    """Execute and render one notebook into ``staging`` (runs in a worker process)."""
+def _execute(notebook: Path, parameters: dict[str, Any], staging: Path, progress: bool, timeout: float = DEFAULT_TIMEOUT) -> Result:
+    """Execute and render one notebook into ``staging`` (runs in a worker process).
+
+    The notebook gets ``timeout`` seconds in all: each cell may use what is left of them.
+    """
     import papermill
+    from nbclient.exceptions import CellTimeoutError
 
     stem = notebook.stem
     started = time.perf_counter()
     executed = staging / f"{stem}.ipynb"
+    deadline = time.monotonic() + timeout
     try:
         papermill.execute_notebook(
             str(notebook),
@@ -144,16 +181,20 @@ def _execute(notebook: Path, parameters: dict[str, Any], staging: Path, progress
             cwd=str(paths.root()),
             progress_bar=progress,
             log_output=False,
+            timeout_func=lambda cell: max(deadline - time.monotonic(), 0.1),
         )
         render_html(executed, staging / f"{stem}.html")
         return Result(stem, "ok", time.perf_counter() - started)
     except papermill.PapermillExecutionError as exc:
         error = f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
+    except CellTimeoutError:
+        error = f"timed out: the notebook was still running after {timeout:g} s (--timeout); the kernel was stopped"
     except Exception as exc:  # kernel death, rendering: report, never crash the run
         error = f"{type(exc).__name__}: {exc}"
         if not executed.exists():
             return Result(stem, "failed", time.perf_counter() - started, error + "\n" + traceback.format_exc(limit=3))
-    render_html(executed, staging / f"{stem}.failed.html", show_code=True)
+    if executed.exists():
+        render_html(executed, staging / f"{stem}.failed.html", show_code=True)
     return Result(stem, "failed", time.perf_counter() - started, error)
 
 
@@ -166,16 +207,87 @@ def fingerprint(notebook: Path, parameters: dict[str, Any], data_hashes: dict[st
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def check_output(out: Path, given: Path | None = None) -> None:
+    """Refuse an output folder the run could not write, before any kernel starts (SetupError naming it).
+
+    ``given`` is the ``--output`` value ``out`` was built from, named in the message.
+    """
+    flag = f"--output {given if given is not None else out}"
+    target = out
+    while not target.exists():
+        if target.is_symlink():
+            raise SetupError(f"{flag}: {target} is a broken link; expected a folder")
+        target = target.parent
+    if not target.is_dir():
+        raise SetupError(f"{flag}: {target} is a file, not a folder; expected a folder for reports")
+    for sub in (out / "tables", out / ".staging"):
+        if sub.exists() and not sub.is_dir():
+            raise SetupError(f"{flag}: {sub} is a file, not a folder; remove it")
+    try:
+        with tempfile.TemporaryFile(dir=target, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        raise SetupError(f"{flag}: cannot write in {target}: {exc.strerror}; expected a writable folder") from None
+
+
 @contextlib.contextmanager
-def _scenario_lock(directory: Path, log):
+def _scenario_lock(directory: Path, log, timeout: float):
+    """Hold ``<directory>/.lock``: one run per output folder and scenario; wait at most ``timeout`` seconds."""
     directory.mkdir(parents=True, exist_ok=True)
-    with open(directory / ".lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            log(f"another run is writing {directory}; waiting for it to finish")
-            fcntl.flock(handle, fcntl.LOCK_EX)
+    with open(directory / ".lock", "a+", encoding="utf-8") as handle:
+        deadline, told = time.monotonic() + timeout, False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another run"
+                if time.monotonic() >= deadline:
+                    raise SetupError(
+                        f"{directory / '.lock'}: {holder} is still writing this scenario after {timeout:g} s (--lock-timeout); try later"
+                    ) from None
+                if not told:
+                    log(f"{holder} is writing {directory}; waiting up to {timeout:g} s for it to finish")
+                    told = True
+                time.sleep(min(0.5, max(deadline - time.monotonic(), 0.01)))
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"run pid {os.getpid()} started {dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}")
+        handle.flush()
         yield
+
+
+def _new_staging(out: Path):
+    """A fresh ``.staging/<id>/`` and the open lock file that marks it as owned by this run."""
+    staging = out / ".staging" / uuid.uuid4().hex
+    staging.mkdir(parents=True)
+    owner = open(staging / OWNER, "w", encoding="utf-8")  # noqa: SIM115 - held until the run ends
+    fcntl.flock(owner, fcntl.LOCK_EX)
+    owner.write(str(os.getpid()))
+    owner.flush()
+    return staging, owner
+
+
+def remove_stale_staging(out: Path, log) -> None:
+    """Remove staging folders whose owner lock nobody holds (a killed run); never one a live run owns."""
+    root = out / ".staging"
+    if not root.is_dir():
+        return
+    for folder in sorted(root.iterdir()):
+        owner = folder / OWNER
+        if not folder.is_dir():
+            folder.unlink(missing_ok=True)
+            continue
+        try:
+            with open(owner, "a", encoding="utf-8") as handle:  # creates the lock file if the run died before it
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                shutil.rmtree(folder, ignore_errors=True)
+        except BlockingIOError:
+            continue  # a live run owns it
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
+        log(f"removed {folder.name} in {root}: left by a run that did not finish")
 
 
 def _git_commit() -> str | None:
@@ -194,29 +306,88 @@ def _versions() -> dict[str, str]:
     return versions
 
 
-def _publish(staging: Path, out: Path, result: Result) -> None:
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _publish(staging: Path, out: Path, result: Result, previous: dict) -> dict[str, str]:
+    """Move one notebook's results into ``out``; return the published files with their SHA-256 (ok only).
+
+    A successful notebook replaces its report and tables and removes the tables its previous
+    good run wrote that this run no longer writes. A failed one only adds its failure report.
+    """
     stem = result.notebook
-    if result.status == "ok":
-        for suffix in (".ipynb", ".html"):
-            os.replace(staging / f"{stem}{suffix}", out / f"{stem}{suffix}")
-        for stale in (out / f"{stem}.failed.html", out / f"{stem}.failed.ipynb"):
-            stale.unlink(missing_ok=True)
-        tables = staging / stem / "tables"
-        if tables.exists():
-            (out / "tables").mkdir(exist_ok=True)
-            for csv in sorted(tables.glob("*.csv")):
-                os.replace(csv, out / "tables" / csv.name)
-    else:
+    if result.status != "ok":
         for source, target in ((f"{stem}.failed.html", f"{stem}.failed.html"), (f"{stem}.ipynb", f"{stem}.failed.ipynb")):
             if (staging / source).exists():
                 os.replace(staging / source, out / target)
+        return {}
+    published = {}
+    for suffix in (".ipynb", ".html"):
+        os.replace(staging / f"{stem}{suffix}", out / f"{stem}{suffix}")
+        published[f"{stem}{suffix}"] = _sha256(out / f"{stem}{suffix}")
+    for stale in (out / f"{stem}.failed.html", out / f"{stem}.failed.ipynb"):
+        stale.unlink(missing_ok=True)
+    tables = staging / stem / "tables"
+    if tables.exists():
+        (out / "tables").mkdir(exist_ok=True)
+        for csv in sorted(tables.glob("*.csv")):
+            os.replace(csv, out / "tables" / csv.name)
+            published[f"tables/{csv.name}"] = _sha256(out / "tables" / csv.name)
+    for name in previous.get("outputs", {}):
+        if name.startswith("tables/") and name not in published:
+            (out / name).unlink(missing_ok=True)
+    return published
+
+
+def _unchanged(out: Path, entry: dict, fp: str) -> bool:
+    """True when the last run of a notebook was good with this fingerprint and every file it published is intact."""
+    outputs = entry.get("outputs")
+    if entry.get("status") != "ok" or entry.get("fingerprint") != fp or not outputs:
+        return False
+    return all((out / name).is_file() and _sha256(out / name) == digest for name, digest in outputs.items())
+
+
+def good_run(entry: dict) -> dict | None:
+    """The notebook's last successful run: the entry itself, or the ``last_good`` kept beside a failure."""
+    return entry if entry.get("status") == "ok" else entry.get("last_good")
+
+
+def table_runs(entries: dict[str, dict]) -> dict[str, dict]:
+    """Table name -> the notebook run that produced the published CSV: notebook, finished, parameters."""
+    runs = {}
+    for stem, entry in entries.items():
+        good = good_run(entry) or {}
+        for name in good.get("outputs", {}):
+            if name.startswith("tables/") and name.endswith(".csv"):
+                runs[name[len("tables/") : -len(".csv")]] = {
+                    "notebook": stem,
+                    "finished": good.get("finished", ""),
+                    "parameters": good.get("parameters", {}),
+                }
+    return dict(sorted(runs.items()))
+
+
+def pre_run_checks(notebooks: list[Path], parameters: dict[str, Any]) -> None:
+    """Run the PRE_RUN_CHECKS of ``notebooks`` on ``parameters``; a problem raises ParameterError naming the notebook."""
+    for nb in notebooks:
+        modules = PRE_RUN_CHECKS.get(nb.stem, ())
+        for name in (modules,) if isinstance(modules, str) else modules:
+            module = importlib.import_module(f"{__package__}.{name}")
+            try:
+                module.validate(parameters)
+            except ValueError as exc:
+                raise scenarios.ParameterError(f"notebook {nb.stem}: {exc}") from None
 
 
 def write_index(output_root: Path) -> None:
     """``index.html`` linking every scenario's reports with their date and status."""
     rows = []
     for manifest_path in sorted(output_root.glob("*/manifest.json")):
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            continue
         scenario = manifest_path.parent.name
         for stem, entry in manifest.get("notebooks", {}).items():
             links = []
@@ -250,15 +421,21 @@ def run(
     notebooks: list[str] | None = None,
     overrides: dict[str, str] | None = None,
     output_root: Path | None = None,
-    jobs: int = 1,
+    jobs: int | None = None,
     force: bool = False,
     log=print,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    err=None,
 ) -> int:
     """Run the notebooks; return 0 (all good or skipped) or 1 (a notebook failed).
 
-    Bad parameters, scenarios, notebooks or data raise ParameterError / DataError
-    before any kernel starts.
+    Bad parameters, scenarios, notebooks, data or output folders raise ParameterError /
+    DataError / SetupError before any kernel starts. ``log`` gets progress, ``err`` (default:
+    standard error) the FAILED lines. ``jobs`` None: one process per core, at most one per notebook.
     """
+    err = err or (lambda message: print(message, file=sys.stderr))
     typed = {k: scenarios.parse_cli_value(k, v) for k, v in (overrides or {}).items()}
     scenario = scenarios.load(scenario_name, typed)
     selected = select(notebooks)
@@ -275,58 +452,68 @@ def run(
         if not any(name in names for names in declared.values()):
             raise scenarios.ParameterError(f"parameter {name!r} is not used by the selected notebooks ({', '.join(declared)})")
     io.validate_all()
-    for nb in selected:
-        if nb.stem in PRE_RUN_CHECKS:
-            module = importlib.import_module(f"{__package__}.{PRE_RUN_CHECKS[nb.stem]}")
-            try:
-                module.validate(scenario.parameters)
-            except ValueError as exc:
-                raise scenarios.ParameterError(f"notebook {nb.stem}: {exc}") from None
-    if jobs < 1:
+    pre_run_checks(selected, scenario.parameters)
+    if jobs is not None and jobs < 1:
         raise scenarios.ParameterError(f"--jobs: expected a positive integer, got {jobs}")
+    for flag, seconds in (("--timeout", timeout), ("--lock-timeout", lock_timeout)):
+        if not (isinstance(seconds, int | float) and math.isfinite(seconds) and seconds > 0):
+            raise scenarios.ParameterError(f"{flag}: expected a positive number of seconds, got {seconds!r}")
 
-    output_root = Path(output_root or paths.reports_dir())
+    if output_root is not None and not str(output_root).strip():
+        raise SetupError("--output '': expected a folder name (an empty name would write into the current folder)")
+    output_root = Path(output_root if output_root is not None else paths.reports_dir())
     out = output_root / scenario.name
+    check_output(output_root)
+    check_output(out, output_root)
     data_hashes, code_hash = io.file_hashes(), io.package_hash()
+    data_hash = hashlib.sha256(json.dumps(data_hashes, sort_keys=True).encode()).hexdigest()
     ensure_kernel()
-    with _scenario_lock(out, log):
+    executed: list[Result] = []
+    with _scenario_lock(out, log, lock_timeout):
+        remove_stale_staging(out, log)
         manifest_path = out / "manifest.json"
-        previous = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+        previous = _read_manifest(manifest_path, log)
         entries = dict(previous.get("notebooks", {}))
-        staging = out / ".staging" / uuid.uuid4().hex
-        staging.mkdir(parents=True)
+        staging, owner = _new_staging(out)
         started = dt.datetime.now(dt.UTC)
         todo, skipped = [], []
         for nb in selected:
             params = {k: scenario.parameters[k] for k in declared[nb.stem] if k in scenario.parameters}
             fp = fingerprint(nb, params, data_hashes, code_hash)  # output_dir is added below, per run
             last = entries.get(nb.stem, {})
-            if not force and last.get("status") == "ok" and last.get("fingerprint") == fp and (out / f"{nb.stem}.html").exists():
+            if not force and _unchanged(out, last, fp):
                 log(f"[{nb.stem}] unchanged since {last.get('finished', '?')}: skipped (use --force to re-run)")
-                skipped.append(Result(nb.stem, "skipped"))
+                skipped.append(nb.stem)
                 continue
             if "output_dir" in declared[nb.stem]:
                 params["output_dir"] = str(staging / nb.stem)
             todo.append((nb, params, fp))
         try:
-            executed = _execute_all(todo, staging, jobs, log)
+            workers = min(jobs or os.cpu_count() or 1, max(len(todo), 1))
+            executed = _execute_all(todo, staging, workers, log, timeout)
             finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             for result, (nb, params, fp) in zip(executed, todo, strict=True):
-                _publish(staging, out, result)
+                last = entries.get(nb.stem, {})
+                outputs = _publish(staging, out, result, good_run(last) or {})
                 entry = {
                     "status": result.status,
                     "seconds": round(result.seconds, 2),
                     "finished": finished,
                     "parameters": {k: v for k, v in params.items() if k != "output_dir"},
+                    "data_hash": data_hash,
+                    "code_hash": code_hash,
                 }
                 if result.status == "ok":
-                    entry["fingerprint"] = fp
+                    entry |= {"fingerprint": fp, "outputs": outputs}
                 else:
                     entry["error"] = result.error
-                    if entries.get(nb.stem, {}).get("status") == "ok":
-                        entry["last_good"] = entries[nb.stem]
+                    if good_run(last):
+                        entry["last_good"] = good_run(last)
                 entries[nb.stem] = entry
-            if todo:
+            workbook = out / "tables" / f"{scenario.name}.xlsx"
+            tables = table_runs(entries)
+            if todo or not manifest_path.exists() or (tables and not workbook.exists()):
+                current = skipped + [r.notebook for r in executed if r.status == "ok"]
                 run_info = {
                     "scenario": scenario.name,
                     "description": scenario.description,
@@ -335,15 +522,17 @@ def run(
                     "package_version": __version__,
                     "git_commit": _git_commit(),
                     "code_hash": code_hash,
-                    "parameters": {k: v for k, v in scenario.parameters.items() if k != "output_dir"},
+                    # only what the notebooks that are good in this run used; each table's own run is under "tables"
+                    "parameters": {k: v for stem in current for k, v in entries[stem]["parameters"].items()},
                     "input_hashes": data_hashes,
                     "versions": _versions(),
                 }
-                if (out / "tables").exists() and any(r.status == "ok" for r in executed):
-                    export.write_workbook(out / "tables", out / "tables" / f"{scenario.name}.xlsx", run_info)
-                io.atomic_write_text(manifest_path, json.dumps(run_info | {"notebooks": entries}, indent=2, default=str))
+                if tables:
+                    export.write_workbook(out / "tables", workbook, run_info, tables)
+                io.atomic_write_text(manifest_path, json.dumps(run_info | {"tables": tables, "notebooks": entries}, indent=2, default=str))
                 write_index(output_root)
         finally:
+            owner.close()
             shutil.rmtree(staging, ignore_errors=True)
             with contextlib.suppress(OSError):
                 (out / ".staging").rmdir()
@@ -351,24 +540,38 @@ def run(
     for r in failed:
         report = out / f"{r.notebook}.failed.html"
         where = f"see {report}" if report.exists() else "no failure report could be rendered"
-        log(f"FAILED {r.notebook}: {r.error.splitlines()[0] if r.error else ''} — {where}; the last good report is unchanged")
+        err(f"FAILED {r.notebook}: {r.error.splitlines()[0] if r.error else ''} — {where}; the last good report is unchanged")
     return 1 if failed else 0
 
 
-def _execute_all(todo: list, staging: Path, jobs: int, log) -> list[Result]:
+def _read_manifest(path: Path, log) -> dict:
+    """The previous manifest, or {} (with a note) when it is missing or unreadable: everything then re-runs."""
+    if not path.exists():
+        return {}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        manifest = None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("notebooks", {}), dict):
+        log(f"{path} is unreadable; every notebook runs again")
+        return {}
+    return manifest
+
+
+def _execute_all(todo: list, staging: Path, jobs: int, log, timeout: float) -> list[Result]:
     progress = sys.stderr.isatty() and jobs == 1
     results: dict[str, Result] = {}
     if jobs == 1 or len(todo) <= 1:
         for nb, params, _ in todo:
             log(f"[{nb.stem}] started")
-            results[nb.stem] = result = _execute(nb, params, staging, progress)
+            results[nb.stem] = result = _execute(nb, params, staging, progress, timeout)
             log(f"[{nb.stem}] {result.status} in {result.seconds:.1f} s")
     else:
         with futures.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
             pending = {}
             for nb, params, _ in todo:
                 log(f"[{nb.stem}] queued ({jobs} at a time)")
-                pending[pool.submit(_execute, nb, params, staging, False)] = nb.stem
+                pending[pool.submit(_execute, nb, params, staging, False, timeout)] = nb.stem
             for future in futures.as_completed(pending):
                 results[pending[future]] = result = future.result()
                 log(f"[{result.notebook}] {result.status} in {result.seconds:.1f} s")

@@ -11,18 +11,20 @@ type, and strings are kept exactly as given.
 from __future__ import annotations
 
 import copy
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
-import yaml
 
-from . import paths
+from . import io, paths
 
 DISTRICTS = ("alatau", "almaly", "auezov", "bostandyk", "zhetysu", "medeu", "nauryzbay", "turksib")
 RUNNER_PARAMETERS = ("scenario", "output_dir")  # set by the runner, never by a user
+SCENARIO_KEYS = ("description", "parameters")  # the only top-level keys of a scenario file
 _REQUIRED = object()
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -57,7 +59,12 @@ PARAMETERS: dict[str, Param] = {
     "scenario": Param(str, "scenario name; set by the runner from --scenario", "default"),
     "output_dir": Param(str, "where the run writes tables; set by the runner ('' = do not write)", ""),
     "report_note": Param(str, "free text shown at the top of every report (e.g. 'draft for the budget committee')", ""),
-    "base_year": Param(int, "first year of the forecasts: population on 1 January (last BNS year is 2022)", min=2015, max=2022),
+    "base_year": Param(
+        int,
+        "first year of the forecasts: population on 1 January (single-age estimates exist for 2020-2022; last BNS year is 2022)",
+        min=2020,
+        max=2022,
+    ),
     "horizon": Param(int, "last forecast year", min=2023, max=2050),
     "districts": Param(list, "districts to show (slugs)", list(DISTRICTS), choices=DISTRICTS),
     # Population (population.py). Defaults are population.calibrate() on data/raw, rounded;
@@ -68,7 +75,14 @@ PARAMETERS: dict[str, Param] = {
         "medium",
         choices=("medium", "low", "high", "zero_migration"),
     ),
-    "n_simulations": Param(int, "Monte Carlo trajectories", 1000, min=1, max=100_000),
+    "n_simulations": Param(
+        int,
+        "Monte Carlo trajectories; at most 10,000: the population model holds every trajectory in memory "
+        "(peak 1.3 GB at 10,000 and 0.2 GB at 1,000 to 2050: benchmarks/bench_memory.py)",
+        1000,
+        min=1,
+        max=10_000,
+    ),
     "seed": Param(int, "random seed: the same seed gives the same trajectories", 2022, min=0),
     "tfr": Param(
         float,
@@ -297,16 +311,33 @@ def _check_combinations(values: dict[str, Any]) -> None:
         raise ParameterError("parameter 'districts': the list is empty; expected at least one district")
 
 
+def plain(value: Any) -> Any:
+    """``value`` with numpy scalars turned into Python ones (messages show 2000, not np.int64(2000))."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, list | tuple):
+        return type(value)(plain(v) for v in value)
+    if isinstance(value, dict):
+        return {plain(k): plain(v) for k, v in value.items()}
+    return value
+
+
 def check_value(name: str, value: Any) -> Any:
-    """Return ``value`` if it fits parameter ``name``; raise ParameterError otherwise."""
+    """Return ``value`` if it fits parameter ``name``; raise ParameterError otherwise.
+
+    Numbers must be finite: NaN passes every comparison, so it is refused by name.
+    """
     if name not in PARAMETERS:
         raise ParameterError(f"unknown parameter {name!r}; known parameters: {', '.join(sorted(PARAMETERS))}")
     spec = PARAMETERS[name]
+    value = plain(value)
     ok = isinstance(value, spec.type) and not (spec.type in (int, float) and isinstance(value, bool))
     if spec.type is float and isinstance(value, int) and not isinstance(value, bool):
         value, ok = float(value), True
     if not ok:
         raise ParameterError(f"parameter {name!r}: expected {spec.expected()}, got {value!r} ({type(value).__name__})")
+    if spec.type is float and not math.isfinite(value):
+        raise ParameterError(f"parameter {name!r}: {value!r} is not a finite number; expected {spec.expected()}")
     if spec.type is list:
         bad = [item for item in value if not isinstance(item, str) or (spec.choices and item not in spec.choices)]
         if bad:
@@ -339,7 +370,7 @@ def parse_cli_value(name: str, text: str) -> Any:
             value = text
         else:
             value = spec.type(text)
-    except (KeyError, ValueError):
+    except (KeyError, ValueError, OverflowError):
         raise ParameterError(f"parameter {name!r}: expected {spec.expected()}, got {text!r}") from None
     return check_value(name, value)
 
@@ -376,12 +407,15 @@ def load(name: str, overrides: dict[str, Any] | None = None) -> Scenario:
     path = paths.scenarios_dir() / f"{name}.yaml"
     if not path.exists():
         raise ParameterError(f"unknown scenario {name!r}; available: {', '.join(available()) or 'none'} (files in {paths.scenarios_dir()})")
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{path}: not valid YAML: {exc}") from None
+    doc = io.read_yaml(path, ParameterError)
     if not isinstance(doc, dict) or not isinstance(doc.get("parameters"), dict) or not isinstance(doc.get("description"), str):
         raise ParameterError(f"{path}: expected a mapping with 'description' (text) and 'parameters' (a mapping)")
+    unknown = [k for k in doc if k not in SCENARIO_KEYS]
+    if unknown:
+        raise ParameterError(f"{path}: unknown top-level key {unknown[0]!r}; expected only {list(SCENARIO_KEYS)} (parameters go under 'parameters')")
+    bad_names = [k for k in doc["parameters"] if not isinstance(k, str)]
+    if bad_names:
+        raise ParameterError(f"{path}: parameter name {bad_names[0]!r} is not text; expected a name such as 'horizon'")
     given = doc["parameters"] | (overrides or {})
     reserved = [n for n in RUNNER_PARAMETERS if n in given]
     if reserved:
