@@ -324,7 +324,13 @@ def rolling_origin_backtest(
             for h in horizons:
                 point = forecast.loc[origin + h]
                 rows.append(
-                    {"method": name, "origin": origin, "horizon": h, "forecast": float(point["mean"]), "actual": float(target.get(origin + h, np.nan))}
+                    {
+                        "method": name,
+                        "origin": origin,
+                        "horizon": h,
+                        "forecast": float(point["mean"]),
+                        "actual": float(target.get(origin + h, np.nan)),
+                    }
                     | {k: float(point[k]) for k in ("lo_80", "hi_80", "lo_95", "hi_95")}
                     | {"scale": scale}
                 )

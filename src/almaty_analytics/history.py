@@ -43,7 +43,9 @@ def mean_annual_change(history: pd.DataFrame, value: str = "change") -> dict[str
 RECONCILIATION_METHODS = ("linear", "off")
 
 
-def reconcile_intercensal(series: pd.Series, start_year: int, closure_year: int, closure_error: float, method: str = "linear") -> pd.DataFrame:
+def reconcile_intercensal(
+    series: pd.Series, start_year: int, closure_year: int, closure_error: float, method: str = "linear"
+) -> pd.DataFrame:
     """Intercensal estimates that close on the later census (UN Manual X practice).
 
     ``series`` is the running 1 January estimate, census-based at ``start_year`` (the

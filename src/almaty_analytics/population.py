@@ -14,21 +14,31 @@ Method (the UN / national-statistics standard, one-year steps, population on 1 J
 * **Mortality.** WPP 2022 Kazakhstan death rates for 2015–2020 (before COVID-19) by
   age and sex, log-linearly interpolated to single ages and scaled by one factor per sex
   so that life expectancy at birth equals Almaty's (BNS); e0 then rises by a gain per year.
-* **Migration.** The level is the mean net flow of 2015–2020 from the demographic balance
-  (change between the 2014/15 boundary change and the 2021 census, minus natural
-  increase); the age profile
-  is a Rogers–Castro model schedule; the sex split follows the growth of each sex 2015–2021.
-* **Base population.** Almaty's age detail is three bands by sex on 1 January 2020.
-  Children (0–15) are spread in proportion to national births of their birth year times
-  survival (reverse survival); adults follow the same native shape (continued by the
-  stable-population shape l(x)·e^(−r x) where births are unknown) plus, for the excess of
-  each band over it, a migrant stock with the Rogers–Castro age profile. Band totals
-  match the data exactly. The estimate is projected to the
-  base year and scaled, by sex, to the BNS totals of that 1 January (this absorbs the 2021
-  census level shift).
-* **Uncertainty.** Monte Carlo: each trajectory draws a TFR, an e0 and a migration
-  level deviation (normal, growing linearly with the horizon for TFR and e0) plus yearly
-  migration noise. Variants low / high put all three at the 10th / 90th percentile.
+* **Migration.** The 2021 census re-based 1 January 2022 about 66 thousand above one year's
+  expected growth (the error of closure). It is spread evenly over 2009-2021 (intercensal
+  reconciliation, ``population_reconciliation``), and the level is the mean net flow of the
+  calendar years 2015-2021 from the demographic balance of the reconciled series. The age profile
+  is adults (Rogers-Castro labour + constant) plus children moving with their families; the
+  children's share is fitted (``fit_child_share``) to the growth of ages 6-17 (pupil growth,
+  lines 303/2793), of ages 0-7 (line 3007), the mean age (226) and the 14-35 / 14-29 counts
+  (3183, 3536). Line 218's 88.5 % working-age share is for arrivals, a ceiling, not a target.
+  The sex split follows the growth of each sex 2015-2021.
+* **Base population.** Almaty's age detail is three bands by sex on 1 January 2020. A prior
+  is natives (national births of each birth year times survival, continued by the stable
+  shape l(x)·e^(−r x) where births are unknown) plus a 15-year migrant stock with the profile,
+  weighted to meet the children's and working-age bands; a penalised composite link
+  correction (``smooth_band_split``) then meets all band totals exactly without steps at band
+  edges. The estimate is projected to the base year and scaled, by sex, to the BNS totals.
+* **Backtest.** Rolling origins 2010-2019, horizons 1-5: the cohort model (2020 age shape
+  scaled to the origin's total, migration from the five years before it) against naive,
+  drift, log-linear drift, damped trend and a combination, scored against the official and
+  the reconciled series; the method with the lowest MAPE is the central path.
+* **Uncertainty.** Monte Carlo: each trajectory draws a TFR and an e0 deviation (growing
+  linearly from zero with the horizon), a migration level deviation and a base-population
+  deviation. The last two are calibrated on the backtest errors: sd of the % error at
+  horizon h = sqrt(sd_base² + h²·sd_trend²), so the 80 % interval covers about 80 % of the
+  backtest outcomes (``coverage_table``). Variants low / high shift TFR, e0 and migration by
+  ∓/± 1.28 sd along the same paths; the report prints where each lies among the simulations.
 """
 
 from __future__ import annotations
@@ -390,11 +400,20 @@ CLOSURE_YEAR = 2022  # first 1 January re-based on the 2021 census
 BALANCE_YEARS = (2015, 2021)  # calendar years whose net migration sets the default level (inside the 2015-2022 territory)
 # Evidence the net-migration age profile is fitted to: statistic -> (table, figure ids, tolerance, why this tolerance)
 FIT_EVIDENCE = {
-    "growth_6_17": ("programme_schools", ("pupil_growth_annual_low_l2793", "pupil_growth_annual_high_l2793"), 1.0,
-                    "pupils grow 12-14 thousand a year (line 2793; 12-15 at line 303): the 6-17 population, all at school, grows alike; tolerance half the range"),
+    "growth_6_17": (
+        "programme_schools",
+        ("pupil_growth_annual_low_l2793", "pupil_growth_annual_high_l2793"),
+        1.0,
+        "pupils grow 12-14 thousand a year (line 2793; 12-15 at line 303): the 6-17 population, all at school, grows alike; tolerance half the range",
+    ),
     "growth_0_7": ("programme_population", ("children_0_7_growth_annual",), 1.5, "children 0-7 grow 'about 9 thousand' a year (line 3007)"),
     "mean_age": ("programme_population", ("average_age",), 0.3, "mean age 33.6 (line 226); tolerance a few tenths of a year"),
-    "share_14_35": ("programme_population", ("youth_14_35_share_l3183",), 1.0, "37 % aged 14-35 (line 3183, with '>692 thousand'); tolerance 1 point"),
+    "share_14_35": (
+        "programme_population",
+        ("youth_14_35_share_l3183",),
+        1.0,
+        "37 % aged 14-35 (line 3183, with '>692 thousand'); tolerance 1 point",
+    ),
     "count_14_29": ("programme_population", ("youth_14_29_count",), 10.0, "440 thousand aged 14-29 (line 3536); tolerance 10 thousand"),
 }
 CHILD_SHARE_GRID = np.linspace(0.0, 0.4, 41)
@@ -554,9 +573,16 @@ def calibrate(inputs: dict[str, pd.DataFrame], reconciliation: str = "linear") -
         return float((base * (1 - np.exp(-mortality_for(schedules, _e0(life, 2020))))).sum() / base.sum())
 
     def balance_for(base):
-        deaths = crude_death_rate(base) * rec.loc[years].to_numpy() * (kz_deaths.loc[years] / kz_total.loc[years]).to_numpy() / (kz_deaths[2020] / kz_total[2020])
+        deaths = (
+            crude_death_rate(base)
+            * rec.loc[years].to_numpy()
+            * (kz_deaths.loc[years] / kz_total.loc[years]).to_numpy()
+            / (kz_deaths[2020] / kz_total[2020])
+        )
         change = rec.loc[years + 1].to_numpy() - rec.loc[years].to_numpy()
-        return pd.DataFrame({"year": years, "change": change, "births": births, "deaths": deaths, "net_migration": change - (births - deaths)})
+        return pd.DataFrame(
+            {"year": years, "change": change, "births": births, "deaths": deaths, "net_migration": change - (births - deaths)}
+        )
 
     female = _bns(bns, "almaty", "female")
     female_share = float((female[last] - female[first]) / (total[last] - total[first]))
@@ -616,8 +642,15 @@ def calibrate(inputs: dict[str, pd.DataFrame], reconciliation: str = "linear") -
     e0_sd = np.mean([(_wpp(annual, f"e0_{s}", "pi80_upper")[ten] - _wpp(annual, f"e0_{s}", "pi80_lower")[ten]) / (2 * Z80) for s in SEXES])
     e0_2019 = _e0(life, 2019)
 
-    context = {"schedules": schedules, "base_2020": base_2020, "tfr_2020": tfr_2020, "tfr_kz": tfr_kz, "life": life,
-               "female_share": female_share, "e0_gain": float(e0_gain)}
+    context = {
+        "schedules": schedules,
+        "base_2020": base_2020,
+        "tfr_2020": tfr_2020,
+        "tfr_kz": tfr_kz,
+        "life": life,
+        "female_share": female_share,
+        "e0_gain": float(e0_gain),
+    }
     backtest = backtest_table(inputs, context, reconciled)
     cohort = backtest[(backtest["method"] == "cohort_component") & (backtest["target"] == "official")]
     sd_base, sd_trend = interval_sd(cohort.dropna(subset=["actual"]))
@@ -681,8 +714,12 @@ def cohort_forecaster(context: dict):
     def assumptions(year: int, level: float) -> Assumptions:
         e0 = _e0(life, year)
         return Assumptions(
-            tfr=context["tfr_2020"] * tfr_kz[year] / tfr_kz[2020], tfr_change=0.0, life_expectancy_male=e0[0],
-            life_expectancy_female=e0[1], life_expectancy_gain=context["e0_gain"], net_migration=level,
+            tfr=context["tfr_2020"] * tfr_kz[year] / tfr_kz[2020],
+            tfr_change=0.0,
+            life_expectancy_male=e0[0],
+            life_expectancy_female=e0[1],
+            life_expectancy_gain=context["e0_gain"],
+            net_migration=level,
             migrant_female_share=context["female_share"],
         )
 
@@ -816,9 +853,16 @@ BACKTEST_ORIGINS = list(range(2010, 2020))
 BACKTEST_HORIZONS = [1, 2, 3, 4, 5]
 
 
+def _param(params: dict, name: str):
+    """A scenario parameter, or its default when a notebook does not list it (e.g. the school and emission reports)."""
+    from .scenarios import PARAMETERS
+
+    return params[name] if name in params else PARAMETERS[name].default
+
+
 def assumptions_from(params: dict) -> Assumptions:
     """The central assumptions from scenario parameters, then the chosen variant applied."""
-    fields = {f: float(params[f]) for f in PARAMETER_FIELDS}
+    fields = {f: float(_param(params, f)) for f in PARAMETER_FIELDS}
     return Assumptions(**fields).variant(params["population_variant"])
 
 
@@ -883,10 +927,14 @@ def coverage_table(calibration: dict) -> pd.DataFrame:
     rows = calibration["backtest"]
     rows = rows[(rows["method"] == "cohort_component") & (rows["target"] == "official")].dropna(subset=["actual"])
     sd_base, sd_trend = calibration["interval_sd"]
-    out = rows.assign(
-        in80=(rows["actual"] >= rows["lo_80"]) & (rows["actual"] <= rows["hi_80"]),
-        in95=(rows["actual"] >= rows["lo_95"]) & (rows["actual"] <= rows["hi_95"]),
-    ).groupby("horizon", as_index=False).agg(coverage_80=("in80", "mean"), coverage_95=("in95", "mean"), n=("in80", "size"))
+    out = (
+        rows.assign(
+            in80=(rows["actual"] >= rows["lo_80"]) & (rows["actual"] <= rows["hi_80"]),
+            in95=(rows["actual"] >= rows["lo_95"]) & (rows["actual"] <= rows["hi_95"]),
+        )
+        .groupby("horizon", as_index=False)
+        .agg(coverage_80=("in80", "mean"), coverage_95=("in95", "mean"), n=("in80", "size"))
+    )
     out.insert(1, "interval_sd_pct", np.sqrt(sd_base**2 + out["horizon"] ** 2 * sd_trend**2))
     return out
 
@@ -895,7 +943,7 @@ def forecast(params: dict, inputs: dict[str, pd.DataFrame]) -> PopulationForecas
     """Everything the population report and the planner tables need, for one parameter set (inputs: read_inputs())."""
     from . import evaluation
 
-    calibration = calibrate(inputs, params["population_reconciliation"])
+    calibration = calibrate(inputs, _param(params, "population_reconciliation"))
     base_year, horizon = int(params["base_year"]), int(params["horizon"])
     base = base_population(inputs, calibration, base_year)
     assumptions = assumptions_from(params)

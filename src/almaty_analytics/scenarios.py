@@ -107,7 +107,11 @@ PARAMETERS: dict[str, Param] = {
         max=2.0,
     ),
     "migration_noise_sd": Param(
-        float, "relative sd of each year's migration around its level: 0, the calibrated level and base sds carry the backtest errors", 0.0, min=0.0, max=2.0
+        float,
+        "relative sd of each year's migration around its level: 0, the calibrated level and base sds carry the backtest errors",
+        0.0,
+        min=0.0,
+        max=2.0,
     ),
     "migrant_child_share": Param(
         float,
@@ -117,7 +121,11 @@ PARAMETERS: dict[str, Param] = {
         max=0.9,
     ),
     "base_population_sd": Param(
-        float, "relative sd of the base-year total: the horizon-independent part of the cohort backtest error (0 fitted)", 0.0, min=0.0, max=0.2
+        float,
+        "relative sd of the base-year total: the horizon-independent part of the cohort backtest error (0 fitted)",
+        0.0,
+        min=0.0,
+        max=0.2,
     ),
     "population_reconciliation": Param(
         str,
