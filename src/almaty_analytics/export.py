@@ -166,7 +166,12 @@ TABLES: dict[str, TableSpec] = {
             ),
             "coverage_80": ("share", "share of backtest outcomes inside the 80% interval, sds fitted without that origin"),
             "coverage_95": ("share", "same for the 95% interval"),
+            "in_sample_80": ("share", "coverage of the 80% interval with the sds fitted on all origins"),
             "n": ("count", "backtest outcomes"),
+            "simulated_half_80_pct": (
+                "percent",
+                "half width of this forecast's Monte Carlo 80% interval h years after the base year, % of the central value",
+            ),
         },
         "rolling-origin backtest 2010-2019 against the official BNS series",
     ),

@@ -499,12 +499,13 @@ def fit_child_share(simulate, targets: dict[str, float], tolerances: dict[str, f
 
 
 def interval_sd(errors: pd.DataFrame) -> tuple[float, float]:
-    """(sd_base, sd_trend) in percent from backtest percentage errors: E[e_h²] = sd_base² + h²·sd_trend².
+    """(sd_base, sd_trend) in percent from backtest percentage errors: s_h² = sd_base² + h²·sd_trend².
 
-    Least squares, relative to each horizon's size, on the mean squared error of each horizon (bias included,
-    so the intervals also cover a systematic error of the size seen in the backtest).
+    s_h is the 80th percentile of |error| at horizon h divided by 1.2816 (for normal errors,
+    the sd; for skewed or biased errors, the width a centred 80 % interval needs to cover
+    80 % of them). Least squares relative to each horizon's size.
     """
-    msq = errors.groupby("horizon")["pct_error"].apply(lambda e: float(np.mean(e**2)))
+    msq = errors.groupby("horizon")["pct_error"].apply(lambda e: float((np.quantile(np.abs(e), 0.8) / Z80) ** 2))
     h = msq.index.to_numpy(dtype=float)
     design = np.column_stack([np.ones_like(h), h**2])
     weight = 1 / np.maximum(msq.to_numpy(), 1e-12)  # relative fit: every horizon counts alike
@@ -516,8 +517,22 @@ def interval_sd(errors: pd.DataFrame) -> tuple[float, float]:
     return float(np.sqrt(coef[0])), float(np.sqrt(coef[1]))
 
 
+def migration_level_sd(sd_trend: float, population: float, yearly_change: float, net_migration: float) -> float:
+    """Relative sd of the migration level whose error, h·N·sd / P_h, best matches h·sd_trend % at h = 1-5.
+
+    P_h = population + h·yearly_change (the population the backtest errors are relative
+    to grows); least squares over the backtest horizons.
+    """
+    h = np.asarray(BACKTEST_HORIZONS, dtype=float)
+    effect = h * net_migration / (population + h * yearly_change)
+    return float((effect * h * sd_trend / 100).sum() / (effect**2).sum())
+
+
 def with_calibrated_intervals(rows: pd.DataFrame) -> pd.DataFrame:
     """Cohort backtest rows with 80 %/95 % intervals from ``interval_sd`` fitted on the OTHER origins.
+
+    The interval holds the actuals whose percentage error (forecast − actual) / actual is
+    within ±z·sd: actual in [forecast / (1 + z·sd), forecast / (1 − z·sd)].
 
     Leave-one-origin-out: the coverage of these intervals is an honest out-of-sample
     check of the calibration used for the forecast.
@@ -529,9 +544,9 @@ def with_calibrated_intervals(rows: pd.DataFrame) -> pd.DataFrame:
         mine = out["origin"] == origin
         sd = np.sqrt(sd_base**2 + out.loc[mine, "horizon"].to_numpy() ** 2 * sd_trend**2) / 100
         point = out.loc[mine, "forecast"].to_numpy()
-        for level, z in (("80", Z80), ("95", 1.959963984540054)):
-            out.loc[mine, f"lo_{level}"] = point * (1 - z * sd)
-            out.loc[mine, f"hi_{level}"] = point * (1 + z * sd)
+        for level, z in (("80", Z80), ("95", 1.959963984540054)):  # bounds on the % error (forecast - actual) / actual
+            out.loc[mine, f"lo_{level}"] = point / (1 + z * sd)
+            out.loc[mine, f"hi_{level}"] = point / np.maximum(1 - z * sd, 1e-9)
     return out
 
 
@@ -669,7 +684,7 @@ def calibrate(inputs: dict[str, pd.DataFrame], reconciliation: str = "linear") -
         "migrant_child_share": child_share,
         "tfr_sd": tfr_sd,
         "life_expectancy_sd": float(e0_sd),
-        "migration_sd": float(sd_trend / 100 * pop_base / net_migration),  # backtest error growth per year, as a migration level error
+        "migration_sd": migration_level_sd(sd_trend, pop_base, float(balance["change"].mean()), net_migration),
         "migration_noise_sd": 0.0,  # the calibrated level and base sds already carry the backtest errors
         "base_population_sd": float(sd_base / 100),  # backtest error that does not grow with the horizon
     }
@@ -922,20 +937,34 @@ def _components_table(years, central) -> pd.DataFrame:
     )
 
 
-def coverage_table(calibration: dict) -> pd.DataFrame:
-    """Out-of-sample coverage of the calibrated cohort intervals by horizon (leave-one-origin-out, official series)."""
+def coverage_table(calibration: dict, total: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Coverage of the calibrated cohort intervals by horizon, against the official series.
+
+    ``coverage_80`` / ``coverage_95``: leave-one-origin-out (out of sample);
+    ``in_sample_80``: with the sds fitted on all origins (the calibration itself). With
+    ``total`` (``population_total`` of a forecast), ``simulated_half_80_pct`` is the half
+    width of that forecast's Monte Carlo 80 % interval h years ahead, % of the central value.
+    """
     rows = calibration["backtest"]
     rows = rows[(rows["method"] == "cohort_component") & (rows["target"] == "official")].dropna(subset=["actual"])
     sd_base, sd_trend = calibration["interval_sd"]
+    sd = np.sqrt(sd_base**2 + rows["horizon"] ** 2 * sd_trend**2) / 100
+    inside_all = (rows["pct_error"] / 100).abs() <= Z80 * sd
     out = (
         rows.assign(
             in80=(rows["actual"] >= rows["lo_80"]) & (rows["actual"] <= rows["hi_80"]),
             in95=(rows["actual"] >= rows["lo_95"]) & (rows["actual"] <= rows["hi_95"]),
+            all80=inside_all,
         )
         .groupby("horizon", as_index=False)
-        .agg(coverage_80=("in80", "mean"), coverage_95=("in95", "mean"), n=("in80", "size"))
+        .agg(coverage_80=("in80", "mean"), coverage_95=("in95", "mean"), in_sample_80=("all80", "mean"), n=("in80", "size"))
     )
     out.insert(1, "interval_sd_pct", np.sqrt(sd_base**2 + out["horizon"] ** 2 * sd_trend**2))
+    if total is not None:
+        by_year = total.set_index("year")
+        years = by_year.index[0] + out["horizon"]
+        half = (by_year["hi_80"] - by_year["lo_80"]) / 2 / by_year["value"] * 100
+        out["simulated_half_80_pct"] = half.reindex(years).to_numpy()
     return out
 
 
@@ -987,7 +1016,7 @@ def forecast(params: dict, inputs: dict[str, pd.DataFrame]) -> PopulationForecas
 
     accuracy = backtest_accuracy(calibration["backtest"])
     tables["population_backtest"] = accuracy
-    tables["population_interval_coverage"] = coverage_table(calibration)
+    tables["population_interval_coverage"] = coverage_table(calibration, tables["population_total"])
     tables["population_reconciliation"] = calibration["reconciliation"].reset_index().round().astype("int64")
     tables["population_migration_fit"] = calibration["migration_fit"]
     calibration["central_method"] = evaluation.best_method(accuracy[accuracy["target"] == "official"], list(pd.unique(accuracy["method"])))

@@ -101,8 +101,8 @@ PARAMETERS: dict[str, Param] = {
     ),
     "migration_sd": Param(
         float,
-        "relative sd of the migration level: the cohort backtest's error growth (0.81% of the total a year, origins 2010-2019) as a level error",
-        0.398,
+        "relative sd of the migration level: the cohort backtest's error growth (0.86% of the total a year, origins 2010-2019) as a migration level error",
+        0.473,
         min=0.0,
         max=2.0,
     ),
