@@ -127,7 +127,7 @@ def test_backtest_rows_compare_forecast_of_origin_plus_h_with_its_actual():
 
     bt = evaluation.rolling_origin_backtest(series, {"drift": evaluation.forecast_drift}, origins=[2006, 2010], horizons=[1, 2])
 
-    assert list(bt.columns) == ["method", "origin", "horizon", "forecast", "actual", "lo_80", "hi_80", "error", "pct_error"]
+    assert list(bt.columns) == evaluation.BACKTEST_COLUMNS
     row = bt.query("origin == 2006 and horizon == 2").iloc[0]
     assert row["forecast"] == pytest.approx(1800.0) and row["actual"] == 1800.0 and row["error"] == pytest.approx(0.0)
     assert np.isnan(bt.query("origin == 2010 and horizon == 2")["actual"].iloc[0])  # 2012 not observed yet

@@ -102,11 +102,134 @@ def test_fertility_pattern_and_migration_profile_are_distributions(calibration):
     assert profile.sum() == pytest.approx(1.0) and (profile > 0).all()
 
 
-def test_migrant_profile_has_the_programme_working_age_share():
-    # 88.5 % of 2021 arrivals were of working age (001_22452510f78b59ea.txt:218)
-    profile = population.rogers_castro()
-    share = 0.466 * profile[16:63].sum() + 0.534 * profile[16:59].sum()
-    assert share == pytest.approx(0.885, abs=0.002)
+def test_net_migration_profile_puts_the_child_share_in_families_aged_0_17():
+    adults = population.rogers_castro()
+    for share in (0.0, 0.137, 0.3):
+        profile = population.net_migration_profile(share)
+        assert profile.sum() == pytest.approx(1.0) and (profile >= 0).all()
+        assert profile[:18].sum() == pytest.approx(share + (1 - share) * adults[:18].sum())
+    with pytest.raises(ValueError, match="migrant child share"):
+        population.net_migration_profile(1.2)
+
+
+def test_fitted_profile_has_children_and_respects_the_arrivals_ceiling(calibration):
+    facts = calibration["migration_facts"]
+    assert 0.02 < facts["share_6_17"] < 0.2  # the old profile had ~4 %; families bring children
+    # line 218: 88.5 % of ARRIVALS are of working age, so net child migrants cannot exceed the other 11.5 % of arrivals
+    assert facts["net_children_0_17_per_year"] <= facts["arrivals_not_working_age_per_year"]
+
+
+def test_fit_child_share_recovers_a_known_share():
+    def simulate(share):  # a toy model whose statistics move with the share
+        return {"kids": 40 * share + 2, "age": 35 - 10 * share}
+
+    truth = simulate(0.23)
+    fit = population.fit_child_share(simulate, truth, {"kids": 1.0, "age": 0.5})
+    assert fit["child_share"] == pytest.approx(0.23, abs=1e-4) and fit["loss"] == pytest.approx(0, abs=1e-6)
+
+
+def test_smooth_band_split_keeps_totals_and_has_no_steps_at_band_edges():
+    prior = np.exp(-0.02 * np.arange(50.0)) * 100
+    bands = [np.arange(0, 10), np.arange(10, 30), np.arange(30, 50)]
+    totals = np.array([2000.0, 1000.0, 900.0])  # far from the prior's own band totals
+    out = population.smooth_band_split(prior, bands, totals)
+    np.testing.assert_allclose([out[b].sum() for b in bands], totals, rtol=1e-10)
+    assert np.abs(np.diff(np.log(out), n=2)).max() < 0.05  # the correction factor is smooth: no step anywhere
+
+
+def test_base_2020_has_no_band_artefacts(calibration):
+    base = calibration["base_2020"]
+    ratio = base[:, 1:] / base[:, :-1] - 1  # ratio[:, x] = step from age x to x + 1
+    for edge in (15, 58, 62):  # band edges of the BNS data (0-15 | 16-58/62 | 59+/63+)
+        assert np.abs(ratio[:, edge]).max() <= 0.10, edge
+    # no step against the neighbours' trend at any age 1-99 (old: women 58 -> 59 +43 %)
+    assert np.abs(np.diff(np.log(base[:, 1:100]), n=2)).max() <= 0.10
+
+
+def test_reconciliation_spreads_a_known_error_of_closure():
+    from almaty_analytics import history
+
+    years = range(2005, 2016)
+    series = pd.Series([100.0 * (y - 2004) + (60.0 if y >= 2014 else 0.0) for y in years], index=list(years))  # census jump of 60 in 2014
+    out = history.reconcile_intercensal(series, 2008, 2014, 60.0, "linear")
+    assert out.loc[2008, "correction"] == 0 and out.loc[2011, "correction"] == pytest.approx(30.0)
+    assert out.loc[2013, "correction"] == pytest.approx(50.0) and out.loc[2014, "correction"] == 0
+    assert (out.loc[:2007, "correction"] == 0).all()
+    growth = out["reconciled"].diff().loc[2009:2014]
+    np.testing.assert_allclose(growth, 110.0)  # every intercensal year grows by 100 + 60 / 6
+    off = history.reconcile_intercensal(series, 2008, 2014, 60.0, "off")
+    assert (off["reconciled"] == series).all()
+    with pytest.raises(ValueError, match="reconciliation method 'spline'"):
+        history.reconcile_intercensal(series, 2008, 2014, 60.0, "spline")
+
+
+def test_closure_error_is_the_census_jump_over_the_expected_change(inputs, calibration):
+    total = population.observed_total(inputs)
+    expected = np.mean(np.diff(total.loc[2018:2021].to_numpy()))
+    assert calibration["migration_facts"]["closure_error"] == pytest.approx(total[2022] - total[2021] - expected)
+    rec = calibration["reconciliation"]
+    assert rec.loc[2022, "reconciled"] == total[2022] and rec.loc[2009, "correction"] == 0
+
+
+def test_cohort_backtest_has_no_look_ahead(inputs, calibration):
+    from almaty_analytics import evaluation
+
+    official = population.observed_total(inputs)
+    context = {k: calibration[k] for k in ("schedules", "base_2020", "tfr_2020")} | {
+        "tfr_kz": population._wpp(inputs["wpp2022_kazakhstan_annual"], "tfr", "estimate"),
+        "life": inputs["bns_life_expectancy"],
+        "female_share": 0.53,
+        "e0_gain": 0.13,
+    }
+    methods = {"cohort_component": population.cohort_forecaster(context), "log_drift": evaluation.forecast_log_drift}
+    before = evaluation.rolling_origin_backtest(official, methods, [2013], [1, 3], shift_years=[2015])
+    changed = official.copy()
+    changed.loc[2014:] *= 1.1  # everything after the origin, including the boundary jump
+    after = evaluation.rolling_origin_backtest(changed, methods, [2013], [1, 3], shift_years=[2015])
+    np.testing.assert_allclose(before["forecast"] - before["forecast"].iloc[0], after["forecast"] - after["forecast"].iloc[0])
+    # only the move onto the final basis (the jump after the origin, known when scoring) may differ; the training did not see it
+    train_only = evaluation.rolling_origin_backtest(official.loc[:2013], methods, [2013], [1], shift_years=[])
+    again = evaluation.rolling_origin_backtest(changed.loc[:2013], methods, [2013], [1], shift_years=[])
+    np.testing.assert_array_equal(train_only["forecast"], again["forecast"])
+
+
+def test_calibrated_intervals_cover_at_their_nominal_rate_on_simulated_errors():
+    rng = np.random.default_rng(3)
+    rows = []
+    for origin in range(3000):
+        for h in range(1, 6):
+            sd = np.sqrt(0.5**2 + (h * 0.8) ** 2)
+            rows.append({"origin": origin, "horizon": h, "forecast": 100.0, "actual": 100.0 / (1 + rng.normal(0, sd) / 100)})
+    frame = pd.DataFrame(rows)
+    frame["pct_error"] = 100 * (frame["forecast"] - frame["actual"]) / frame["actual"]
+    sd_base, sd_trend = population.interval_sd(frame)
+    for h in range(1, 6):  # the error sd at each horizon is recovered
+        assert np.hypot(sd_base, h * sd_trend) == pytest.approx(np.hypot(0.5, h * 0.8), rel=0.08)
+    out = population.with_calibrated_intervals(frame)
+    inside = (out["actual"] >= out["lo_80"]) & (out["actual"] <= out["hi_80"])
+    assert inside.groupby(out["horizon"]).mean().between(0.75, 0.85).all()
+
+
+def test_backtest_scores_the_cohort_model_and_every_benchmark_on_both_series(small_forecast):
+    acc = small_forecast.tables["population_backtest"]
+    methods = set(acc["method"])
+    assert {"naive", "drift", "log_drift", "damped_trend", "cohort_component"} <= methods
+    assert any(m.startswith("combination") for m in methods)
+    assert set(acc["target"]) == {"official", "reconciled"} and sorted(acc["horizon"].unique()) == [1, 2, 3, 4, 5]
+    official = acc[acc["target"] == "official"]
+    assert small_forecast.calibration["central_method"] == official.groupby("method")["mape"].mean().idxmin()
+
+
+def test_variants_print_where_they_lie_among_the_simulations(small_forecast):
+    v = small_forecast.tables["population_variants"]
+    last = v[v["year"] == v["year"].max()].set_index("variant")["share_of_simulations_at_or_below"]
+    assert last["low"] < 0.5 < last["high"] and 0.3 < last["medium"] < 0.7
+
+
+def test_fertility_uncertainty_grows_from_zero(calibration):
+    a = Assumptions(**calibration["defaults"])
+    tfr, _, _ = population.assumption_paths(a.variant("high"), np.arange(2022, 2030), 2022)
+    assert tfr[0, 0] == pytest.approx(a.tfr) and tfr[0, -1] > a.tfr + 7 * a.tfr_change
 
 
 def test_base_2020_matches_every_age_band_exactly(inputs, calibration):
@@ -156,12 +279,15 @@ def test_intervals_are_nested_and_widen_with_the_horizon(small_forecast):
     assert (ages["lo_80"] <= ages["hi_80"]).all()
 
 
-def test_components_table_adds_up_exactly(small_forecast):
-    comp = small_forecast.tables["population_components"].dropna()
-    full = small_forecast.tables["population_components"]["value"]
-    change = full.diff().dropna().astype(int).to_numpy()
-    assert (change == (comp["births"] - comp["deaths"] + comp["net_migration"]).to_numpy()).all()
-    assert (comp["net_migration"] - small_forecast.assumptions.net_migration).abs().max() <= 2
+def test_components_table_is_by_calendar_year_and_adds_up_exactly(small_forecast):
+    table = small_forecast.tables["population_components"]
+    events = table.dropna()
+    assert events["year"].tolist() == table["year"].iloc[:-1].tolist()  # the last 1 January has no events after it
+    following = table["value"].iloc[1:].to_numpy()
+    assert (following == (events["value"] + events["births"] - events["deaths"] + events["net_migration"]).to_numpy()).all()
+    assert (events["net_migration"] - small_forecast.assumptions.net_migration).abs().max() <= 2
+    central = small_forecast.central
+    assert events["births"].iloc[0] == round(central["births"][0, 0])  # births during the base year itself
 
 
 def test_districts_add_up_to_the_city_every_year(small_forecast):
@@ -203,9 +329,9 @@ def test_impossible_population_parameters_are_refused(name, value):
 def test_base_estimate_is_shared_through_data_processed(calibration):
     from almaty_analytics import paths
 
-    cached = pd.read_csv(paths.processed_dir() / "population_base_2020.csv")
-    np.testing.assert_allclose(cached["persons"].to_numpy().reshape(2, N_AGES), calibration["base_2020"])
-    assert (paths.processed_dir() / "population_base_2020.inputs.json").exists()
+    cached = pd.read_csv(paths.processed_dir() / "population_migration_fit_linear.csv")
+    assert cached["child_share"].iloc[0] == pytest.approx(calibration["defaults"]["migrant_child_share"])
+    assert (paths.processed_dir() / "population_migration_fit_linear.inputs.json").exists()
 
 
 def test_age_groups_add_up_to_the_total_and_have_their_own_intervals(small_forecast):

@@ -23,6 +23,9 @@ prediction intervals for ``h`` years after the last year:
 * ``forecast_drift``: the last value plus ``h`` times the mean yearly change; intervals
   ``sigma * sqrt(h * (1 + h / (T - 1)))``, ``T`` observations, ``sigma`` the standard
   deviation of the first differences (one parameter, the drift, estimated);
+* ``forecast_log_drift``: log-linear drift (constant growth rate): the drift method on
+  the logarithm of the series, transformed back (median forecast; intervals from the
+  log-scale drift intervals, so they are asymmetric);
 * ``forecast_damped_trend``: additive-error, additive damped-trend exponential smoothing
   (ETS(A,Ad,N), statsmodels ``ETSModel``) fitted by maximum likelihood, with its analytic
   prediction intervals.
@@ -30,11 +33,21 @@ prediction intervals for ``h`` years after the last year:
 **Rolling-origin backtest** (time-series cross-validation, fpp3 section 5.10). For each
 origin year ``o`` every method is fitted on the series up to and including ``o`` only and
 forecasts the following years; each forecast of year ``o + h`` is compared with the
-actual value of that year when it exists.
+actual value of that year when it exists. With ``shift_years`` the level shifts are
+removed inside each training window, using only the years up to the origin (no
+look-ahead); forecasts are then moved onto the basis of the scoring series by the jumps
+that happen after the origin (a territorial or census re-basing is not a forecast error
+of the method, unless the scoring series keeps it, as the official series does for the census).
 
 **Accuracy** per method and horizon: MAPE (mean absolute percentage error, %), bias
-(mean signed percentage error, %, positive = over-forecast) and the empirical coverage of
-the 80 % interval (share of actuals inside it; 0.8 is well calibrated).
+(mean signed percentage error, %, positive = over-forecast), MASE (mean absolute error
+scaled by the in-sample mean absolute yearly change of each training window, Hyndman &
+Koehler 2006) and the empirical coverage of the 80 % and 95 % intervals (share of
+actuals inside; 0.8 and 0.95 are well calibrated).
+
+**Combination.** ``combine`` averages the point forecasts (and interval bounds) of
+named methods row by row; ``best_method`` picks the method with the lowest mean MAPE
+over the horizons: both are computed from the backtest, never chosen by hand.
 """
 
 from __future__ import annotations
@@ -48,8 +61,8 @@ import numpy as np
 import pandas as pd
 
 FORECAST_COLUMNS = ["mean", "lo_80", "hi_80", "lo_95", "hi_95"]
-BACKTEST_COLUMNS = ["method", "origin", "horizon", "forecast", "actual", "lo_80", "hi_80", "error", "pct_error"]
-ACCURACY_COLUMNS = ["method", "horizon", "mape", "bias", "coverage_80", "n"]
+BACKTEST_COLUMNS = ["method", "origin", "horizon", "forecast", "actual", "lo_80", "hi_80", "lo_95", "hi_95", "scale", "error", "pct_error"]
+ACCURACY_COLUMNS = ["method", "horizon", "mape", "bias", "mase", "coverage_80", "coverage_95", "n"]
 MIN_ETS_POINTS = 6
 
 _Z80 = NormalDist().inv_cdf(0.90)
@@ -232,9 +245,23 @@ def forecast_damped_trend(y: pd.Series, h: int) -> pd.DataFrame:
     )
 
 
+def forecast_log_drift(y: pd.Series, h: int) -> pd.DataFrame:
+    """Log-linear drift (constant growth rate): ``forecast_drift`` on log(y), transformed back.
+
+    The point forecast is the last value times (1 + mean growth)^h, i.e. exp of the log
+    drift path (the median); interval bounds are the exponentials of the log-scale
+    bounds. Needs three positive years.
+    """
+    y, h = _prepare(y, h, 3, "the log-linear drift forecast")
+    if (y <= 0).any():
+        raise ValueError("y: the log-linear drift forecast needs positive values")
+    return np.exp(forecast_drift(np.log(y), h))
+
+
 BENCHMARKS: dict[str, Callable[[pd.Series, int], pd.DataFrame]] = {
     "naive": forecast_naive,
     "drift": forecast_drift,
+    "log_drift": forecast_log_drift,
     "damped_trend": forecast_damped_trend,
 }
 
@@ -248,6 +275,8 @@ def rolling_origin_backtest(
     origins: list[int],
     horizons: list[int],
     min_train: int = 5,
+    shift_years: list[int] | tuple = (),
+    actual: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Forecast from each origin with each method and compare with what happened.
 
@@ -257,8 +286,14 @@ def rolling_origin_backtest(
     skipped. ``actual`` (and so ``error`` and ``pct_error``) is NaN where year ``o + h``
     is not observed yet; ``accuracy`` scores only the rows with an actual.
 
-    Returns columns ``method, origin, horizon, forecast, actual, lo_80, hi_80, error``
-    (forecast - actual) and ``pct_error`` (100 x error / actual).
+    ``shift_years``: level shifts of ``series``; each training window has the shifts up
+    to its origin removed with ``adjust_level_shifts`` on that window alone, and the
+    forecast is moved onto the latest basis by the jumps after the origin. ``actual``:
+    the series to score against (default: ``series`` with all its shifts removed).
+
+    Returns columns ``method, origin, horizon, forecast, actual, lo_80, hi_80, lo_95,
+    hi_95``, ``scale`` (mean absolute yearly change of the training window, for MASE),
+    ``error`` (forecast - actual) and ``pct_error`` (100 x error / actual).
     """
     y = _yearly(series, "series", consecutive=True)
     if not methods:
@@ -271,33 +306,69 @@ def rolling_origin_backtest(
     outside = [o for o in origins if o not in y.index]
     if outside:
         raise ValueError(f"origins: {outside} are not years of the series ({y.index.min()}-{y.index.max()})")
+    shifts = sorted({int(s) for s in shift_years})
+    full = adjust_level_shifts(y, shifts) if shifts else pd.DataFrame({"observed": y, "adjusted": y})
+    target = full["adjusted"] if actual is None else _yearly(actual, "actual", consecutive=False)
 
     rows = []
     for origin in origins:
-        train = y.loc[:origin]
-        if len(train) < min_train:
+        raw = y.loc[:origin]
+        if len(raw) < min_train:
             continue
+        known = [s for s in shifts if s <= origin and s - 1 in raw.index]
+        train = adjust_level_shifts(raw, known)["adjusted"] if known else raw
+        offset = float(full["adjusted"][origin] - full["observed"][origin])  # jumps after the origin
+        scale = float(np.mean(np.abs(np.diff(train.to_numpy()))))
         for name, method in methods.items():
-            forecast = method(train, max(horizons))
+            forecast = method(train, max(horizons)) + offset
             for h in horizons:
-                target = origin + h
-                point = forecast.loc[target]
+                point = forecast.loc[origin + h]
                 rows.append(
                     {
                         "method": name,
                         "origin": origin,
                         "horizon": h,
                         "forecast": float(point["mean"]),
-                        "actual": float(y.get(target, np.nan)),
-                        "lo_80": float(point["lo_80"]),
-                        "hi_80": float(point["hi_80"]),
+                        "actual": float(target.get(origin + h, np.nan)),
                     }
+                    | {k: float(point[k]) for k in ("lo_80", "hi_80", "lo_95", "hi_95")}
+                    | {"scale": scale}
                 )
-    out = pd.DataFrame(rows, columns=BACKTEST_COLUMNS[:5] + ["lo_80", "hi_80"])
+    out = pd.DataFrame(rows, columns=BACKTEST_COLUMNS[:-2])
     out["error"] = out["forecast"] - out["actual"]
     out["pct_error"] = 100 * out["error"] / out["actual"]
     out = out.astype({"origin": int, "horizon": int})
     return out[BACKTEST_COLUMNS]
+
+
+def combine(backtest: pd.DataFrame, methods: list[str], name: str = "combination") -> pd.DataFrame:
+    """Rows of a new method ``name``: the equal-weight mean of ``methods`` for each origin and horizon.
+
+    Point forecasts and interval bounds are averaged; ``actual`` and ``scale`` are shared.
+    """
+    missing = sorted(set(methods) - set(backtest["method"]))
+    if missing:
+        raise ValueError(f"combine: methods {missing} are not in the backtest")
+    rows = backtest[backtest["method"].isin(methods)]
+    mean_cols = ["forecast", "lo_80", "hi_80", "lo_95", "hi_95"]
+    out = rows.groupby(["origin", "horizon"], as_index=False).agg(
+        **{c: (c, "mean") for c in mean_cols}, actual=("actual", "first"), scale=("scale", "first"), k=("method", "nunique")
+    )
+    if (out["k"] != len(set(methods))).any():
+        raise ValueError(f"combine: not every origin and horizon has all of {methods}")
+    out["method"] = name
+    out["error"] = out["forecast"] - out["actual"]
+    out["pct_error"] = 100 * out["error"] / out["actual"]
+    return pd.concat([backtest, out[BACKTEST_COLUMNS]], ignore_index=True)
+
+
+def best_method(accuracy_table: pd.DataFrame, candidates: list[str]) -> str:
+    """The candidate with the lowest MAPE averaged over its horizons (ties: the first listed)."""
+    mean = accuracy_table[accuracy_table["method"].isin(candidates)].groupby("method")["mape"].mean()
+    missing = [c for c in candidates if c not in mean.index]
+    if missing:
+        raise ValueError(f"best_method: no accuracy rows for {missing}")
+    return min(candidates, key=lambda c: (round(float(mean[c]), 9), candidates.index(c)))
 
 
 def accuracy(backtest: pd.DataFrame) -> pd.DataFrame:
@@ -306,8 +377,9 @@ def accuracy(backtest: pd.DataFrame) -> pd.DataFrame:
     Only rows with both a forecast and an actual are scored; ``n`` counts them (a method
     and horizon with nothing to score has no row).
     ``mape`` = mean |100 (forecast - actual) / actual| (%); ``bias`` = mean signed
-    percentage error (%, positive = over-forecast); ``coverage_80`` = share of actuals
-    with ``lo_80 <= actual <= hi_80`` (0-1).
+    percentage error (%, positive = over-forecast); ``mase`` = mean |error| / ``scale``
+    (NaN without a ``scale`` column); ``coverage_80`` / ``coverage_95`` = share of actuals
+    inside the interval (0-1; NaN without the 95 % bounds).
     """
     needed = ["method", "horizon", "forecast", "actual", "lo_80", "hi_80"]
     missing = [c for c in needed if c not in backtest.columns]
@@ -316,12 +388,30 @@ def accuracy(backtest: pd.DataFrame) -> pd.DataFrame:
     scored = backtest.dropna(subset=["forecast", "actual"])
     pct = 100 * (scored["forecast"] - scored["actual"]) / scored["actual"]
     inside = (scored["actual"] >= scored["lo_80"]) & (scored["actual"] <= scored["hi_80"])
+    nan = pd.Series(np.nan, index=scored.index)
+    inside95 = (scored["actual"] >= scored["lo_95"]) & (scored["actual"] <= scored["hi_95"]) if "hi_95" in scored else nan
+    scaled = (scored["forecast"] - scored["actual"]).abs() / scored["scale"] if "scale" in scored else nan
     work = pd.DataFrame(
-        {"method": scored["method"], "horizon": scored["horizon"], "ape": pct.abs(), "pe": pct, "inside": inside.astype(float)}
+        {
+            "method": scored["method"],
+            "horizon": scored["horizon"],
+            "ape": pct.abs(),
+            "pe": pct,
+            "ase": scaled,
+            "inside": inside.astype(float),
+            "inside95": inside95.astype(float),
+        }
     )
     table = (
         work.groupby(["method", "horizon"], sort=False)
-        .agg(mape=("ape", "mean"), bias=("pe", "mean"), coverage_80=("inside", "mean"), n=("pe", "size"))
+        .agg(
+            mape=("ape", "mean"),
+            bias=("pe", "mean"),
+            mase=("ase", "mean"),
+            coverage_80=("inside", "mean"),
+            coverage_95=("inside95", "mean"),
+            n=("pe", "size"),
+        )
         .reset_index()
     )
     order = {m: i for i, m in enumerate(pd.unique(backtest["method"]))}

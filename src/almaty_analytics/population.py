@@ -14,21 +14,31 @@ Method (the UN / national-statistics standard, one-year steps, population on 1 J
 * **Mortality.** WPP 2022 Kazakhstan death rates for 2015–2020 (before COVID-19) by
   age and sex, log-linearly interpolated to single ages and scaled by one factor per sex
   so that life expectancy at birth equals Almaty's (BNS); e0 then rises by a gain per year.
-* **Migration.** The level is the mean net flow of 2015–2020 from the demographic balance
-  (change between the 2014/15 boundary change and the 2021 census, minus natural
-  increase); the age profile
-  is a Rogers–Castro model schedule; the sex split follows the growth of each sex 2015–2021.
-* **Base population.** Almaty's age detail is three bands by sex on 1 January 2020.
-  Children (0–15) are spread in proportion to national births of their birth year times
-  survival (reverse survival); adults follow the same native shape (continued by the
-  stable-population shape l(x)·e^(−r x) where births are unknown) plus, for the excess of
-  each band over it, a migrant stock with the Rogers–Castro age profile. Band totals
-  match the data exactly. The estimate is projected to the
-  base year and scaled, by sex, to the BNS totals of that 1 January (this absorbs the 2021
-  census level shift).
-* **Uncertainty.** Monte Carlo: each trajectory draws a TFR, an e0 and a migration
-  level deviation (normal, growing linearly with the horizon for TFR and e0) plus yearly
-  migration noise. Variants low / high put all three at the 10th / 90th percentile.
+* **Migration.** The 2021 census re-based 1 January 2022 about 66 thousand above one year's
+  expected growth (the error of closure). It is spread evenly over 2009-2021 (intercensal
+  reconciliation, ``population_reconciliation``), and the level is the mean net flow of the
+  calendar years 2015-2021 from the demographic balance of the reconciled series. The age profile
+  is adults (Rogers-Castro labour + constant) plus children moving with their families; the
+  children's share is fitted (``fit_child_share``) to the growth of ages 6-17 (pupil growth,
+  lines 303/2793), of ages 0-7 (line 3007), the mean age (226) and the 14-35 / 14-29 counts
+  (3183, 3536). Line 218's 88.5 % working-age share is for arrivals, a ceiling, not a target.
+  The sex split follows the growth of each sex 2015-2021.
+* **Base population.** Almaty's age detail is three bands by sex on 1 January 2020. A prior
+  is natives (national births of each birth year times survival, continued by the stable
+  shape l(x)·e^(−r x) where births are unknown) plus a 15-year migrant stock with the profile,
+  weighted to meet the children's and working-age bands; a penalised composite link
+  correction (``smooth_band_split``) then meets all band totals exactly without steps at band
+  edges. The estimate is projected to the base year and scaled, by sex, to the BNS totals.
+* **Backtest.** Rolling origins 2010-2019, horizons 1-5: the cohort model (2020 age shape
+  scaled to the origin's total, migration from the five years before it) against naive,
+  drift, log-linear drift, damped trend and a combination, scored against the official and
+  the reconciled series; the method with the lowest MAPE is the central path.
+* **Uncertainty.** Monte Carlo: each trajectory draws a TFR and an e0 deviation (growing
+  linearly from zero with the horizon), a migration level deviation and a base-population
+  deviation. The last two are calibrated on the backtest errors: sd of the % error at
+  horizon h = sqrt(sd_base² + h²·sd_trend²), so the 80 % interval covers about 80 % of the
+  backtest outcomes (``coverage_table``). Variants low / high shift TFR, e0 and migration by
+  ∓/± 1.28 sd along the same paths; the report prints where each lies among the simulations.
 """
 
 from __future__ import annotations
@@ -50,10 +60,12 @@ SEX_RATIO_AT_BIRTH = 1.06  # males per female at birth, the usual biological val
 BIRTHS_2020 = 32_300 * 12 / 11  # 32.3 thousand in Jan-Nov 2020 (dated_statements.csv), scaled to the year
 FERTILITY_PERIOD_FOR_BASE = "2020-2025"  # WPP pasfr period used for the age pattern
 MORTALITY_SHAPE_PERIOD = "2015-2020"  # WPP death-rate period used for the age shape (pre-COVID)
-ROGERS_CASTRO = {"a1": 0.0066, "alpha1": 0.10, "a2": 0.085, "alpha2": 0.11, "mu2": 21.0, "lambda2": 0.40, "c": 0.0005}
-# Rogers & Castro (1981) model schedule with a labour peak at about 23; the child (a1) and
-# constant (c) components are set so that 88.5 % of migrants are of working age (men 16-62,
-# women 16-58), as the programme reports for 2021 arrivals (001_22452510f78b59ea.txt:218).
+ROGERS_CASTRO = {"a1": 0.0, "alpha1": 0.10, "a2": 0.085, "alpha2": 0.11, "mu2": 21.0, "lambda2": 0.40, "c": 0.0005}
+# Rogers & Castro (1981) labour-force and constant components, labour peak at about 23: the
+# adults of the net-migration profile. Children come in as their own family component
+# (net_migration_profile), whose share is fitted to the evidence (fit_child_share).
+FAMILY_CHILD_AGES = (0, 17)  # children who move with their parents
+FAMILY_CHILD_DECAY = 0.10  # Rogers-Castro alpha1: the child component falls ~10 % per year of age
 
 
 @dataclass(frozen=True)
@@ -71,20 +83,24 @@ class Assumptions:
     life_expectancy_sd: float = 0.0  # sd of e0 (years) at a 10-year horizon
     migration_sd: float = 0.0  # relative sd of the migration level
     migration_noise_sd: float = 0.0  # relative sd of yearly migration around its level
+    migrant_child_share: float = 0.0  # share of net migrants who are children moving with their families
+    base_population_sd: float = 0.0  # relative sd of the base-year total
+    variant_z: float = 0.0  # not a parameter: TFR, e0 and migration deviations of a variant, in sds (see assumption_paths)
 
     def variant(self, name: str) -> Assumptions:
-        """The assumptions of a named variant: medium, low, high or zero_migration."""
+        """The assumptions of a named variant: medium, low, high or zero_migration.
+
+        low / high shift TFR, e0 and the migration level by ∓/± 1.28 sd along their paths,
+        so the TFR and e0 spreads grow from zero as in the simulations.
+        """
         if name not in VARIANTS:
             raise ValueError(f"unknown population variant {name!r}; expected one of {list(VARIANTS)}")
         if name == "zero_migration":
             return replace(self, net_migration=0.0)
-        z = VARIANTS[name]
-        return replace(
-            self,
-            tfr=self.tfr * (1 + z * self.tfr_sd),
-            life_expectancy_gain=self.life_expectancy_gain + z * self.life_expectancy_sd / 10,
-            net_migration=self.net_migration * (1 + z * self.migration_sd),
-        )
+        return replace(self, variant_z=VARIANTS[name])
+
+
+PARAMETER_FIELDS = tuple(f for f in Assumptions.__dataclass_fields__ if f != "variant_z")
 
 
 @dataclass(frozen=True)
@@ -139,6 +155,20 @@ def rogers_castro(ages: np.ndarray = AGES, **params: float) -> np.ndarray:
     return schedule / schedule.sum()
 
 
+def net_migration_profile(child_share: float, ages: np.ndarray = AGES) -> np.ndarray:
+    """(101,) share of net migrants at each age: adults (Rogers-Castro labour + constant) and families' children.
+
+    ``child_share`` of the net migrants are children aged 0-17 moving with their families,
+    spread as the Rogers-Castro child component e^(-alpha1 x); the rest follow the adult
+    schedule. Sums to 1.
+    """
+    if not 0.0 <= child_share < 1.0:
+        raise ValueError(f"migrant child share {child_share!r}: expected a share in [0, 1)")
+    low, high = FAMILY_CHILD_AGES
+    child = np.where((ages >= low) & (ages <= high), np.exp(-FAMILY_CHILD_DECAY * ages.astype(float)), 0.0)
+    return (1 - child_share) * rogers_castro(ages) + child_share * child / child.sum()
+
+
 def life_expectancy(mx: np.ndarray) -> np.ndarray:
     """e0 from single-age death rates (last axis = age 0-100+): q = m/(1+a·m), a0 = 0.1, a = 0.5."""
     a = np.full(AGES.size, 0.5)
@@ -152,11 +182,11 @@ def life_expectancy(mx: np.ndarray) -> np.ndarray:
     return person_years.sum(axis=-1)
 
 
-def build_schedules(wpp_schedules: pd.DataFrame) -> Schedules:
+def build_schedules(wpp_schedules: pd.DataFrame, child_share: float = 0.0) -> Schedules:
     shape = single_age_mortality(wpp_schedules)
     log_k = np.linspace(np.log(0.05), np.log(8.0), 800)
     e0 = np.stack([life_expectancy(shape[i] * np.exp(log_k)[:, None]) for i in range(2)])
-    return Schedules(shape, fertility_pattern(wpp_schedules), rogers_castro(), e0, log_k)
+    return Schedules(shape, fertility_pattern(wpp_schedules), net_migration_profile(child_share), e0, log_k)
 
 
 def mortality_for(schedules: Schedules, e0: np.ndarray) -> np.ndarray:
@@ -173,9 +203,13 @@ def mortality_for(schedules: Schedules, e0: np.ndarray) -> np.ndarray:
     return schedules.mortality_shape * k[..., None]
 
 
-def migration_profile(schedules: Schedules, female_share: float) -> np.ndarray:
-    """(2, 101) share of net migrants by sex and age (age on arrival at the end of the year)."""
-    return np.stack([(1 - female_share) * schedules.migration_profile_by_age, female_share * schedules.migration_profile_by_age])
+def migration_profile(schedules: Schedules, female_share: float, child_share: float | None = None) -> np.ndarray:
+    """(2, 101) share of net migrants by sex and age (age on arrival at the end of the year).
+
+    The age profile is the schedules' (fitted) one, or ``net_migration_profile(child_share)``.
+    """
+    by_age = schedules.migration_profile_by_age if child_share is None else net_migration_profile(child_share)
+    return np.stack([(1 - female_share) * by_age, female_share * by_age])
 
 
 # ---------------------------------------------------------------- projection core
@@ -227,6 +261,7 @@ def assumption_paths(assumptions: Assumptions, years: np.ndarray, base_year: int
     """
     h = (years - base_year).astype(float)  # 0 for the first projected year
     z = rng.standard_normal((n, 3)) if rng is not None else np.zeros((n, 3))
+    z = z + assumptions.variant_z
     noise = rng.standard_normal((n, years.size)) * assumptions.migration_noise_sd if rng is not None else np.zeros((n, years.size))
     tfr = (assumptions.tfr + assumptions.tfr_change * h) * (1 + z[:, :1] * assumptions.tfr_sd * h / 10)
     e0_base = np.array([assumptions.life_expectancy_male, assumptions.life_expectancy_female])
@@ -249,8 +284,9 @@ def run(
     tfr, e0, migration = assumption_paths(assumptions, years, base_year, n, rng)
     fertility = tfr[..., None] * schedules.fertility_pattern
     mortality = mortality_for(schedules, e0)
-    profile = migration_profile(schedules, assumptions.migrant_female_share)
-    out = project_arrays(np.broadcast_to(base, (n, 2, AGES.size)), fertility, mortality, migration, profile)
+    profile = migration_profile(schedules, assumptions.migrant_female_share, assumptions.migrant_child_share)
+    scale = 1 + (rng.standard_normal(n) * assumptions.base_population_sd if rng is not None else np.zeros(n))  # base-population uncertainty
+    out = project_arrays(base * scale[:, None, None], fertility, mortality, migration, profile)
     out["years"] = np.arange(base_year, horizon + 1)
     return out
 
@@ -273,41 +309,71 @@ def stable_shape(mortality: np.ndarray, growth_rate: float, ages: np.ndarray) ->
     return survival[ages] * np.exp(-growth_rate * ages)
 
 
+def smooth_band_split(prior: np.ndarray, bands: list[np.ndarray], totals: np.ndarray, iterations: int = 30) -> np.ndarray:
+    """Single ages whose band sums equal ``totals`` exactly, as close to ``prior`` as a smooth factor allows.
+
+    A penalised composite link model with an offset (Rizzi, Gampe & Eilers 2015): the
+    result is ``prior * exp(eta)`` where ``eta`` has the least squared second differences
+    (the smoothest multiplicative correction) among those that meet the band totals. Solved
+    by sequential quadratic programming on the equality-constrained problem; a linear
+    ``eta`` is free, so totals are met with no step at the band edges.
+    """
+    n = prior.size
+    d2 = np.diff(np.eye(n), n=2, axis=0)
+    penalty = d2.T @ d2
+    membership = np.zeros((len(bands), n))
+    for b, ages in enumerate(bands):
+        membership[b, ages] = 1.0
+    eta = np.zeros(n)
+
+    def relative_gap(e: np.ndarray) -> np.ndarray:
+        return (membership @ (prior * np.exp(e)) - totals) / totals
+
+    for _ in range(iterations):
+        gap = relative_gap(eta)
+        if np.all(np.abs(gap) <= 1e-10):
+            break
+        jac = membership * (prior * np.exp(eta)) / totals[:, None]
+        kkt = np.block([[penalty, jac.T], [jac, np.zeros((len(bands), len(bands)))]])
+        target = np.linalg.solve(kkt, np.concatenate([np.zeros(n), jac @ eta - gap]))[:n]
+        step = 1.0  # damped: halve the step until the band gaps shrink
+        while step > 1e-4 and np.abs(relative_gap(eta + step * (target - eta))).max() >= np.abs(gap).max():
+            step /= 2
+        eta = eta + step * (target - eta)
+    out = prior * np.exp(eta)
+    return out * (membership.T @ (totals / (membership @ out)))  # removes the last rounding residue (< 1e-9)
+
+
 def estimate_base_2020(
-    bands: pd.DataFrame, national_births: pd.Series, mortality: np.ndarray, growth_rate: float, migrant_years: int = 15
+    bands: pd.DataFrame, national_births: pd.Series, mortality: np.ndarray, growth_rate: float, profile: np.ndarray, migrant_years: int = 15
 ) -> np.ndarray:
     """(2, 101) single-age estimate on 1 January 2020 whose band totals equal ``bands`` exactly.
 
     A "native" shape is national births of each birth year times survival (reverse
     survival) where births are known (ages up to 2019 − first birth year), continued
-    by the stable shape l(x)·e^(−r x) beyond. Children (the band ending at 15) follow it
-    scaled to their total; in each adult band the excess of the band total over the
-    native shape at the children's scale is migrant stock: ``migrant_years`` years of
-    Rogers–Castro arrivals, aged since (the open old-age band keeps the native shape).
-    Bands are then scaled to their totals.
+    by the stable shape l(x)·e^(−r x) beyond. A migrant stock is ``migrant_years`` years
+    of net migrants with the age ``profile`` (adults and their children), aged since.
+    The prior is natives × a + stock × b, with a and b solved so that the children's band
+    and the working-age band are met (b ≥ 0); the bands are then split smoothly with
+    ``smooth_band_split`` (band totals exact, no steps at band edges).
     """
     known = 2019 - int(national_births.index.min())
     base = np.zeros((2, AGES.size))
-    stock = sum(np.concatenate([np.zeros(k), rogers_castro()[: AGES.size - k]]) for k in range(migrant_years))
+    stock = sum(np.concatenate([np.zeros(k), profile[: AGES.size - k]]) for k in range(migrant_years))
     for i, sex in enumerate(SEXES):
         native = np.zeros(AGES.size)
         native[: known + 1] = reverse_survival_shape(national_births, mortality[i], 2020, AGES[: known + 1])
         tail = stable_shape(mortality[i], growth_rate, AGES[known:])
         native[known:] = native[known] * tail / tail[0]
-        scale = None
-        for _, band in bands[bands["sex"] == sex].sort_values("age_min").iterrows():
-            top = 100 if pd.isna(band["age_max"]) else int(band["age_max"])
-            ages = np.arange(int(band["age_min"]), top + 1)
-            if scale is None:  # the children's band sets the scale of the native shape
-                scale = band["persons"] / native[ages].sum()
-                base[i, ages] = native[ages] * scale
-                continue
-            if pd.isna(band["age_max"]):  # the open old-age band: native shape only (migrants are young)
-                shape = native[ages]
-            else:
-                excess = max(band["persons"] - scale * native[ages].sum(), 0.0)
-                shape = scale * native[ages] + excess * stock[ages] / stock[ages].sum()
-            base[i, ages] = band["persons"] * shape / shape.sum()
+        rows = bands[bands["sex"] == sex].sort_values("age_min")
+        ages = [np.arange(int(r["age_min"]), 100 + 1 if pd.isna(r["age_max"]) else int(r["age_max"]) + 1) for _, r in rows.iterrows()]
+        totals = rows["persons"].to_numpy(dtype=float)
+        closed = [b for b, r in enumerate(rows["age_max"]) if not pd.isna(r)][:2]  # children and working ages
+        design = np.array([[native[ages[b]].sum(), stock[ages[b]].sum()] for b in closed])
+        a, b = np.linalg.solve(design, totals[closed]) if len(closed) == 2 else (totals[0] / native[ages[0]].sum(), 0.0)
+        if b < 0 or a <= 0:  # the bands cannot be split into natives and migrants of this profile: natives only
+            a, b = totals[closed[0]] / native[ages[closed[0]]].sum(), 0.0
+        base[i] = smooth_band_split(a * native + b * stock, ages, totals)
     covered = bands.groupby("sex")["persons"].sum()
     for i, sex in enumerate(SEXES):
         if not np.isclose(base[i].sum(), covered.get(sex, np.nan)):
@@ -324,9 +390,35 @@ BASE_INPUTS = (  # the tables the single-age base estimate is built from
     "wpp2022_kazakhstan_annual",
     "wpp2022_kazakhstan_age_schedules",
     "level_shifts",
+    "programme_population",
+    "programme_schools",
 )
-INPUT_TABLES = BASE_INPUTS + ("programme_districts", "programme_population")
+INPUT_TABLES = BASE_INPUTS + ("programme_districts",)
 CALIBRATION_YEARS = (2015, 2021)  # the segment between the 2014/15 boundary change and the 2021/22 census
+EARLIER_CENSUS_YEAR = 2009  # 1 January 2009: the BNS series is based on the 2009 census (25 February 2009)
+CLOSURE_YEAR = 2022  # first 1 January re-based on the 2021 census
+BALANCE_YEARS = (2015, 2021)  # calendar years whose net migration sets the default level (inside the 2015-2022 territory)
+# Evidence the net-migration age profile is fitted to: statistic -> (table, figure ids, tolerance, why this tolerance)
+FIT_EVIDENCE = {
+    "growth_6_17": (
+        "programme_schools",
+        ("pupil_growth_annual_low_l2793", "pupil_growth_annual_high_l2793"),
+        1.0,
+        "pupils grow 12-14 thousand a year (line 2793; 12-15 at line 303): the 6-17 population, all at school, grows alike; tolerance half the range",
+    ),
+    "growth_0_7": ("programme_population", ("children_0_7_growth_annual",), 1.5, "children 0-7 grow 'about 9 thousand' a year (line 3007)"),
+    "mean_age": ("programme_population", ("average_age",), 0.3, "mean age 33.6 (line 226); tolerance a few tenths of a year"),
+    "share_14_35": (
+        "programme_population",
+        ("youth_14_35_share_l3183",),
+        1.0,
+        "37 % aged 14-35 (line 3183, with '>692 thousand'); tolerance 1 point",
+    ),
+    "count_14_29": ("programme_population", ("youth_14_29_count",), 10.0, "440 thousand aged 14-29 (line 3536); tolerance 10 thousand"),
+}
+CHILD_SHARE_GRID = np.linspace(0.0, 0.4, 41)
+WORKING_AGE_ARRIVALS = ("programme_population", "arrivals_working_age_share_2021")  # 88.5 % of ARRIVALS (gross), line 218
+COHORT_BACKTEST_WINDOW = 5  # years of demographic balance before an origin that set its migration level
 
 
 def read_inputs() -> dict[str, pd.DataFrame]:
@@ -349,51 +441,213 @@ def _e0(life: pd.DataFrame, year: int) -> np.ndarray:
     return np.array([rows["male"], rows["female"]], dtype=float)
 
 
-def calibrate(inputs: dict[str, pd.DataFrame]) -> dict:
+def _figure(inputs: dict[str, pd.DataFrame], table: str, figure_id: str) -> float:
+    return float(inputs[table].set_index("figure_id").loc[figure_id, "value"])
+
+
+def closure_error(total: pd.Series, shift_years: list[int]) -> float:
+    """Error of closure at the 2021 census: the census jump of 1 January 2022 over the expected change.
+
+    The expected change is the mean within-segment change of the three years before
+    (``evaluation.adjust_level_shifts``); the census itself (1 October 2021, results
+    published after mid-2022) is known to this model only through the re-based BNS value of 2022.
+    """
+    from . import evaluation
+
+    known = total.loc[:CLOSURE_YEAR]
+    return float(evaluation.adjust_level_shifts(known, [s for s in shift_years if s <= CLOSURE_YEAR])["jump"][CLOSURE_YEAR])
+
+
+def reconciled_total(inputs: dict[str, pd.DataFrame], method: str = "linear") -> pd.DataFrame:
+    """BNS totals 2000-2022 with the 2021 census's error of closure spread back to 2009 (history.reconcile_intercensal)."""
+    from . import history
+
+    total = _bns(inputs["bns_population_1jan"], "almaty", "total")
+    error = closure_error(total, _shift_years(inputs))
+    return history.reconcile_intercensal(total, EARLIER_CENSUS_YEAR, CLOSURE_YEAR, error, method)
+
+
+def _shift_years(inputs: dict[str, pd.DataFrame]) -> list[int]:
+    shifts = inputs["level_shifts"]
+    return sorted(int(y) for y in shifts.loc[shifts["series"] == "bns_population_1jan", "first_year_after"])
+
+
+def fit_child_share(simulate, targets: dict[str, float], tolerances: dict[str, float], grid: np.ndarray = CHILD_SHARE_GRID) -> dict:
+    """The child share of net migrants that best reproduces the evidence (least squares in tolerance units).
+
+    ``simulate(share)`` returns the model's statistics; the loss is Σ((model − target) /
+    tolerance)². A grid search is refined by golden-section search between the grid
+    neighbours of the best point. Returns ``child_share``, ``loss`` and ``statistics``.
+    """
+
+    def loss(share: float) -> float:
+        stats = simulate(share)
+        return float(sum(((stats[k] - targets[k]) / tolerances[k]) ** 2 for k in targets))
+
+    values = [loss(g) for g in grid]
+    i = int(np.argmin(values))
+    lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
+    ratio = (np.sqrt(5) - 1) / 2
+    for _ in range(30):
+        a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+        if loss(a) <= loss(b):
+            hi = b
+        else:
+            lo = a
+    best = (lo + hi) / 2
+    return {"child_share": float(best), "loss": loss(best), "statistics": simulate(best)}
+
+
+def interval_sd(errors: pd.DataFrame) -> tuple[float, float]:
+    """(sd_base, sd_trend) in percent from backtest percentage errors: s_h² = sd_base² + h²·sd_trend².
+
+    s_h is the 80th percentile of |error| at horizon h divided by 1.2816 (for normal errors,
+    the sd; for skewed or biased errors, the width a centred 80 % interval needs to cover
+    80 % of them). Least squares relative to each horizon's size.
+    """
+    msq = errors.groupby("horizon")["pct_error"].apply(lambda e: float((np.quantile(np.abs(e), 0.8) / Z80) ** 2))
+    h = msq.index.to_numpy(dtype=float)
+    design = np.column_stack([np.ones_like(h), h**2])
+    weight = 1 / np.maximum(msq.to_numpy(), 1e-12)  # relative fit: every horizon counts alike
+    coef = np.linalg.lstsq(design * weight[:, None], msq.to_numpy() * weight, rcond=None)[0]
+    if coef[0] < 0:
+        coef = np.array([0.0, float(h**2 @ msq.to_numpy() / (h**4).sum())])
+    if coef[1] < 0:
+        coef = np.array([float(msq.mean()), 0.0])
+    return float(np.sqrt(coef[0])), float(np.sqrt(coef[1]))
+
+
+def migration_level_sd(sd_trend: float, population: float, yearly_change: float, net_migration: float) -> float:
+    """Relative sd of the migration level whose error, h·N·sd / P_h, best matches h·sd_trend % at h = 1-5.
+
+    P_h = population + h·yearly_change (the population the backtest errors are relative
+    to grows); least squares over the backtest horizons.
+    """
+    h = np.asarray(BACKTEST_HORIZONS, dtype=float)
+    effect = h * net_migration / (population + h * yearly_change)
+    return float((effect * h * sd_trend / 100).sum() / (effect**2).sum())
+
+
+def with_calibrated_intervals(rows: pd.DataFrame) -> pd.DataFrame:
+    """Cohort backtest rows with 80 %/95 % intervals from ``interval_sd`` fitted on the OTHER origins.
+
+    The interval holds the actuals whose percentage error (forecast − actual) / actual is
+    within ±z·sd: actual in [forecast / (1 + z·sd), forecast / (1 − z·sd)].
+
+    Leave-one-origin-out: the coverage of these intervals is an honest out-of-sample
+    check of the calibration used for the forecast.
+    """
+    out = rows.copy()
+    for origin in out["origin"].unique():
+        others = out[(out["origin"] != origin) & out["actual"].notna()]
+        sd_base, sd_trend = interval_sd(others)
+        mine = out["origin"] == origin
+        sd = np.sqrt(sd_base**2 + out.loc[mine, "horizon"].to_numpy() ** 2 * sd_trend**2) / 100
+        point = out.loc[mine, "forecast"].to_numpy()
+        for level, z in (("80", Z80), ("95", 1.959963984540054)):  # bounds on the % error (forecast - actual) / actual
+            out.loc[mine, f"lo_{level}"] = point / (1 + z * sd)
+            out.loc[mine, f"hi_{level}"] = point / np.maximum(1 - z * sd, 1e-9)
+    return out
+
+
+def calibrate(inputs: dict[str, pd.DataFrame], reconciliation: str = "linear") -> dict:
     """Estimate the model's defaults from the data; every value comes with its derivation.
 
     Returns ``defaults`` (the central assumptions, fields of ``Assumptions``), ``base_2020``
-    (the single-age estimate), ``schedules``, ``tfr_2020`` and ``balance`` (the yearly
-    demographic balance 2015-2020 behind the migration estimate).
+    (the single-age estimate), ``schedules``, ``tfr_2020``, ``reconciliation`` (observed
+    and reconciled totals), ``balance`` (the yearly demographic balance 2015-2021 behind
+    the migration level), ``migration_fit`` (the child share and the evidence),
+    ``backtest`` (rows of every method and origin) and ``interval_sd``.
     """
-    schedules = build_schedules(inputs["wpp2022_kazakhstan_age_schedules"])
+    wpp = inputs["wpp2022_kazakhstan_age_schedules"]
+    schedules = build_schedules(wpp)
     annual, life = inputs["wpp2022_kazakhstan_annual"], inputs["bns_life_expectancy"]
     total = _bns(inputs["bns_population_1jan"], "almaty", "total")
     first, last = CALIBRATION_YEARS
     segment = total.loc[first:last]
     growth_rate = float(segment.diff().mean() / segment.mean())
+    reconciled = reconciled_total(inputs, reconciliation)
+    rec = reconciled["reconciled"]
 
     kz_births = _wpp(annual, "births_thousands", "estimate") * 1000
-    mortality_2020 = mortality_for(schedules, _e0(life, 2020))
-
-    def build_base() -> pd.DataFrame:
-        base = estimate_base_2020(inputs["bns_population_age_bands"], kz_births, mortality_for(schedules, _e0(life, 2019)), growth_rate)
-        return pd.DataFrame({"sex": np.repeat(SEXES, AGES.size), "age": np.tile(AGES, 2), "persons": base.reshape(-1)})
-
-    # shared by every notebook through data/processed/, rebuilt when data/raw or the code changes
-    base_table = io.processed_table("population_base_2020", build_base, list(BASE_INPUTS))
-    base_2020 = base_table["persons"].to_numpy(dtype=float).reshape(2, AGES.size)
-    tfr_2020 = BIRTHS_2020 / float(schedules.fertility_pattern @ base_2020[1])
-
-    # Demographic balance 2015-2020: births follow national births at Almaty's 2020 share;
-    # deaths follow Almaty's modelled 2020 crude death rate, moved with the national one.
-    share = BIRTHS_2020 / kz_births[2020]
     kz_deaths = _wpp(annual, "deaths_thousands", "estimate") * 1000
     kz_total = _bns(inputs["bns_population_1jan"], "kazakhstan", "total")
-    cdr_2020 = float((base_2020 * (1 - np.exp(-mortality_2020))).sum() / base_2020.sum())
-    years = np.arange(first, last)
-    births = share * kz_births.loc[years].to_numpy()
-    deaths = (
-        cdr_2020
-        * total.loc[years].to_numpy()
-        * (kz_deaths.loc[years] / kz_total.loc[years]).to_numpy()
-        / (kz_deaths[2020] / kz_total[2020])
-    )
-    change = np.diff(total.loc[first:last].to_numpy())
-    migration = change - (births - deaths)
-    balance = pd.DataFrame({"year": years, "change": change, "births": births, "deaths": deaths, "net_migration": migration})
+    mortality_2019 = mortality_for(schedules, _e0(life, 2019))
+    bands = inputs["bns_population_age_bands"]
+    bns = inputs["bns_population_1jan"]
+    bns_2022 = np.array([_bns(bns, "almaty", sex)[2022] for sex in SEXES])
 
-    female = _bns(inputs["bns_population_1jan"], "almaty", "female")
+    # Demographic balance of calendar years 2015-2021 on the reconciled series: births follow
+    # national births at Almaty's 2020 share; deaths follow Almaty's modelled 2020 crude death
+    # rate, moved with the national one.
+    share = BIRTHS_2020 / kz_births[2020]
+    years = np.arange(BALANCE_YEARS[0], BALANCE_YEARS[1] + 1)
+    births = share * kz_births.loc[years].to_numpy()
+
+    def crude_death_rate(base):
+        return float((base * (1 - np.exp(-mortality_for(schedules, _e0(life, 2020))))).sum() / base.sum())
+
+    def balance_for(base):
+        deaths = (
+            crude_death_rate(base)
+            * rec.loc[years].to_numpy()
+            * (kz_deaths.loc[years] / kz_total.loc[years]).to_numpy()
+            / (kz_deaths[2020] / kz_total[2020])
+        )
+        change = rec.loc[years + 1].to_numpy() - rec.loc[years].to_numpy()
+        return pd.DataFrame(
+            {"year": years, "change": change, "births": births, "deaths": deaths, "net_migration": change - (births - deaths)}
+        )
+
+    female = _bns(bns, "almaty", "female")
+    female_share = float((female[last] - female[first]) / (total[last] - total[first]))
+
+    def base_for(child_share: float) -> np.ndarray:
+        return estimate_base_2020(bands, kz_births, mortality_2019, growth_rate, net_migration_profile(child_share))
+
+    def simulate(child_share: float) -> dict[str, float]:
+        base = base_for(child_share)
+        level = float(balance_for(base)["net_migration"].mean())
+        tfr = BIRTHS_2020 / float(schedules.fertility_pattern @ base[1])
+        profile = net_migration_profile(child_share)
+        step = project_arrays(
+            base[None],
+            np.broadcast_to(tfr * schedules.fertility_pattern, (1, 2, AGES.size)),
+            np.stack([mortality_for(schedules, _e0(life, y)) for y in (2020, 2021)])[None],
+            np.full((1, 2), level),
+            np.stack([(1 - female_share) * profile, female_share * profile]),
+        )["population"][0]
+        p2022 = step[2] * (bns_2022 / step[2].sum(axis=1))[:, None]  # on the census-based 2022 level
+        by_age = p2022.sum(axis=0)
+        return {
+            "growth_6_17": float(step[2][:, 6:18].sum() - step[0][:, 6:18].sum()) / 2 / 1e3,
+            "growth_0_7": float(step[2][:, 0:8].sum() - step[0][:, 0:8].sum()) / 2 / 1e3,
+            "mean_age": float((by_age * (AGES + 0.5)).sum() / by_age.sum()),
+            "share_14_35": float(100 * by_age[14:36].sum() / by_age.sum()),
+            "count_14_29": float(by_age[14:30].sum() / 1e3),
+        }
+
+    targets, tolerances, evidence = {}, {}, []
+    for stat, (table, ids, tolerance, why) in FIT_EVIDENCE.items():
+        targets[stat] = float(np.mean([_figure(inputs, table, i) for i in ids]))
+        tolerances[stat] = tolerance
+        evidence.append({"statistic": stat, "target": targets[stat], "tolerance": tolerance, "source": why})
+
+    def build_fit() -> pd.DataFrame:
+        fit = fit_child_share(simulate, targets, tolerances)
+        fitted = pd.DataFrame(evidence).assign(model=[fit["statistics"][e["statistic"]] for e in evidence])
+        return fitted.assign(child_share=fit["child_share"], loss=fit["loss"])
+
+    # shared by every notebook through data/processed/, rebuilt when data/raw or the code changes
+    fit_table = io.processed_table(f"population_migration_fit_{reconciliation}", build_fit, list(BASE_INPUTS))
+    child_share = float(fit_table["child_share"].iloc[0])
+    schedules = replace(schedules, migration_profile_by_age=net_migration_profile(child_share))
+    base_2020 = base_for(child_share)
+    tfr_2020 = BIRTHS_2020 / float(schedules.fertility_pattern @ base_2020[1])
+    balance = balance_for(base_2020)
+    net_migration = float(balance["net_migration"].mean())
+    profile = schedules.migration_profile_by_age
+
     tfr_kz = _wpp(annual, "tfr", "estimate").combine_first(_wpp(annual, "tfr", "medium"))
     base_year, ten = 2022, 2032
     tfr_base = tfr_2020 * tfr_kz[base_year] / tfr_kz[2020]
@@ -402,18 +656,37 @@ def calibrate(inputs: dict[str, pd.DataFrame]) -> dict:
     e0_gain = np.mean([(_wpp(annual, f"e0_{s}", "medium")[2035] - _wpp(annual, f"e0_{s}", "medium")[2030]) / 5 for s in SEXES])
     e0_sd = np.mean([(_wpp(annual, f"e0_{s}", "pi80_upper")[ten] - _wpp(annual, f"e0_{s}", "pi80_lower")[ten]) / (2 * Z80) for s in SEXES])
     e0_2019 = _e0(life, 2019)
+
+    context = {
+        "schedules": schedules,
+        "base_2020": base_2020,
+        "tfr_2020": tfr_2020,
+        "tfr_kz": tfr_kz,
+        "life": life,
+        "female_share": female_share,
+        "e0_gain": float(e0_gain),
+    }
+    backtest = backtest_table(inputs, context, reconciled)
+    cohort = backtest[(backtest["method"] == "cohort_component") & (backtest["target"] == "official")]
+    sd_base, sd_trend = interval_sd(cohort.dropna(subset=["actual"]))
+    pop_base = float(total[base_year])
+
+    arrivals_share = _figure(inputs, *WORKING_AGE_ARRIVALS) / 100
+    arrivals_per_year = _figure(inputs, "programme_population", "migration_arrivals_2012_2021") * 1e3 / 10
     defaults = {
         "tfr": float(tfr_base),
         "tfr_change": float(tfr_change),
         "life_expectancy_male": float(e0_2019[0]),
         "life_expectancy_female": float(e0_2019[1]),
         "life_expectancy_gain": float(e0_gain),
-        "net_migration": float(migration.mean()),
-        "migrant_female_share": float((female[last] - female[first]) / (total[last] - total[first])),
+        "net_migration": net_migration,
+        "migrant_female_share": female_share,
+        "migrant_child_share": child_share,
         "tfr_sd": tfr_sd,
         "life_expectancy_sd": float(e0_sd),
-        "migration_sd": float(migration.std(ddof=1) / migration.mean()),  # the future level is as uncertain as one year's flow
-        "migration_noise_sd": float(migration.std(ddof=1) / migration.mean()),
+        "migration_sd": migration_level_sd(sd_trend, pop_base, float(balance["change"].mean()), net_migration),
+        "migration_noise_sd": 0.0,  # the calibrated level and base sds already carry the backtest errors
+        "base_population_sd": float(sd_base / 100),  # backtest error that does not grow with the horizon
     }
     return {
         "defaults": defaults,
@@ -422,7 +695,103 @@ def calibrate(inputs: dict[str, pd.DataFrame]) -> dict:
         "tfr_2020": tfr_2020,
         "balance": balance,
         "growth_rate": growth_rate,
+        "reconciliation": reconciled,
+        "reconciliation_method": reconciliation,
+        "migration_fit": fit_table.drop(columns=["child_share", "loss"]),
+        "migration_facts": {
+            "child_share": child_share,
+            "share_6_17": float(profile[6:18].sum()),
+            "net_children_0_17_per_year": float(profile[:18].sum() * net_migration),
+            "arrivals_per_year": arrivals_per_year,
+            "arrivals_not_working_age_per_year": (1 - arrivals_share) * arrivals_per_year,
+            "closure_error": closure_error(total, _shift_years(inputs)),
+        },
+        "backtest": backtest,
+        "interval_sd": (sd_base, sd_trend),
     }
+
+
+def cohort_forecaster(context: dict):
+    """The cohort-component method as a backtest forecaster ``method(train, h)``.
+
+    Uses only what was known at the origin ``o`` (the last year of ``train``): base ages
+    are the 2020 single-age shape scaled to the origin's total; the migration level is
+    the mean demographic balance of the ``COHORT_BACKTEST_WINDOW`` years before the origin
+    (change of ``train`` minus the model's natural increase with that year's BNS e0 and
+    the TFR moved with the national one); TFR and e0 are those of the year before the
+    origin, e0 then gains as in the forecast.
+    """
+    from . import evaluation
+
+    schedules, shape = context["schedules"], context["base_2020"] / context["base_2020"].sum()
+    tfr_kz, life = context["tfr_kz"], context["life"]
+
+    def assumptions(year: int, level: float) -> Assumptions:
+        e0 = _e0(life, year)
+        return Assumptions(
+            tfr=context["tfr_2020"] * tfr_kz[year] / tfr_kz[2020],
+            tfr_change=0.0,
+            life_expectancy_male=e0[0],
+            life_expectancy_female=e0[1],
+            life_expectancy_gain=context["e0_gain"],
+            net_migration=level,
+            migrant_female_share=context["female_share"],
+        )
+
+    def method(train: pd.Series, h: int) -> pd.DataFrame:
+        origin = int(train.index[-1])
+        window = [y for y in range(origin - COHORT_BACKTEST_WINDOW, origin) if y in train.index]
+        if not window:
+            raise ValueError(f"cohort backtest: no balance year before origin {origin}")
+        flows = []
+        for y in window:
+            step = run(shape * train[y], schedules, assumptions(y, 0.0), y, y + 1)
+            natural = step["births"][0, 0] - step["deaths"][0, 0]
+            flows.append(train[y + 1] - train[y] - natural)
+        out = run(shape * train[origin], schedules, assumptions(origin - 1, float(np.mean(flows))), origin, origin + h)
+        totals = out["population"][0].sum(axis=(1, 2))[1:]
+        return evaluation._frame(origin, totals, np.zeros(h))
+
+    return method
+
+
+def backtest_table(inputs: dict[str, pd.DataFrame], context: dict, reconciled: pd.DataFrame) -> pd.DataFrame:
+    """Rolling-origin backtest (origins 2010-2019, horizons 1-5) of the cohort model, the benchmarks and their combination.
+
+    Every method is trained on the official BNS series known at the origin (the boundary
+    shift removed inside the window); rows are scored against the official series (the
+    census re-basing kept: it is an error the forecasts made) and against the reconciled
+    one (``target``). Cohort intervals are calibrated leave-one-origin-out from the
+    errors against the official series. The combination is the mean of the cohort model
+    and the benchmark with the lowest MAPE (``evaluation.best_method``).
+    """
+    from . import evaluation
+
+    official = _bns(inputs["bns_population_1jan"], "almaty", "total").loc[:CLOSURE_YEAR]
+    boundary = [s for s in _shift_years(inputs) if s != CLOSURE_YEAR]
+    methods = dict(evaluation.BENCHMARKS) | {"cohort_component": cohort_forecaster(context)}
+    rows = evaluation.rolling_origin_backtest(official, methods, BACKTEST_ORIGINS, BACKTEST_HORIZONS, shift_years=boundary)
+    cohort = rows["method"] == "cohort_component"
+    rows = pd.concat([rows[~cohort], with_calibrated_intervals(rows[cohort])], ignore_index=True)
+    best = evaluation.best_method(evaluation.accuracy(rows), list(evaluation.BENCHMARKS))
+    rows = evaluation.combine(rows, ["cohort_component", best], name=f"combination (cohort_component + {best})")
+    frames = [rows.assign(target="official")]
+    target = evaluation.adjust_level_shifts(reconciled["reconciled"].loc[:CLOSURE_YEAR], boundary)["adjusted"]
+    other = rows.copy()
+    other["actual"] = (other["origin"] + other["horizon"]).map(target)
+    other["error"] = other["forecast"] - other["actual"]
+    other["pct_error"] = 100 * other["error"] / other["actual"]
+    frames.append(other.assign(target="reconciled"))
+    return pd.concat(frames, ignore_index=True)
+
+
+def backtest_accuracy(backtest: pd.DataFrame) -> pd.DataFrame:
+    """Accuracy of every method by target (official / reconciled) and horizon."""
+    from . import evaluation
+
+    tables = [evaluation.accuracy(rows).assign(target=target) for target, rows in backtest.groupby("target", sort=False)]
+    columns = ["target", *evaluation.ACCURACY_COLUMNS]
+    return pd.concat(tables, ignore_index=True)[columns]
 
 
 def base_population(inputs: dict[str, pd.DataFrame], calibration: dict, base_year: int) -> np.ndarray:
@@ -495,13 +864,20 @@ def district_projection(totals: pd.Series, base_counts: pd.Series, periphery: tu
 PERIPHERY = ("alatau", "nauryzbay")  # districts of mass housing construction on the city edge
 PROGRAMME_TARGET = ("population_target_2030", 2030)  # programme_population.csv figure id, year
 AGE_GROUPS = {"0-5": (0, 5), "6-17 (school ages)": (6, 17), "18-64": (18, 64), "65+": (65, 100)}
-BACKTEST_ORIGINS = list(range(2008, 2020))
+BACKTEST_ORIGINS = list(range(2010, 2020))
 BACKTEST_HORIZONS = [1, 2, 3, 4, 5]
+
+
+def _param(params: dict, name: str):
+    """A scenario parameter, or its default when a notebook does not list it (e.g. the school and emission reports)."""
+    from .scenarios import PARAMETERS
+
+    return params[name] if name in params else PARAMETERS[name].default
 
 
 def assumptions_from(params: dict) -> Assumptions:
     """The central assumptions from scenario parameters, then the chosen variant applied."""
-    fields = {f: float(params[f]) for f in Assumptions.__dataclass_fields__}
+    fields = {f: float(_param(params, f)) for f in PARAMETER_FIELDS}
     return Assumptions(**fields).variant(params["population_variant"])
 
 
@@ -541,27 +917,62 @@ def _age_group_table(years, central, trajectories) -> pd.DataFrame:
 
 
 def _components_table(years, central) -> pd.DataFrame:
+    """Row t: population on 1 January t and the births, deaths and net migration during calendar year t.
+
+    value(t + 1) = value(t) + births − deaths + net_migration (exact after rounding: net
+    migration absorbs the rounding, at most a person or two); the last year has no events.
+    """
     value = np.round(central["population"][0].sum(axis=(1, 2))).astype(int)
     births = np.round(central["births"][0]).astype(int)
     deaths = np.round(central["deaths"][0]).astype(int)
-    migration = np.diff(value) - births + deaths  # exact identity after rounding; absorbs at most a person or two
-    frame = pd.DataFrame(
+    migration = np.diff(value) - births + deaths
+    return pd.DataFrame(
         {
             "year": years,
-            "births": pd.array([pd.NA, *births], dtype="Int64"),
-            "deaths": pd.array([pd.NA, *deaths], dtype="Int64"),
-            "net_migration": pd.array([pd.NA, *migration], dtype="Int64"),
             "value": value,
+            "births": pd.array([*births, pd.NA], dtype="Int64"),
+            "deaths": pd.array([*deaths, pd.NA], dtype="Int64"),
+            "net_migration": pd.array([*migration, pd.NA], dtype="Int64"),
         }
     )
-    return frame
+
+
+def coverage_table(calibration: dict, total: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Coverage of the calibrated cohort intervals by horizon, against the official series.
+
+    ``coverage_80`` / ``coverage_95``: leave-one-origin-out (out of sample);
+    ``in_sample_80``: with the sds fitted on all origins (the calibration itself). With
+    ``total`` (``population_total`` of a forecast), ``simulated_half_80_pct`` is the half
+    width of that forecast's Monte Carlo 80 % interval h years ahead, % of the central value.
+    """
+    rows = calibration["backtest"]
+    rows = rows[(rows["method"] == "cohort_component") & (rows["target"] == "official")].dropna(subset=["actual"])
+    sd_base, sd_trend = calibration["interval_sd"]
+    sd = np.sqrt(sd_base**2 + rows["horizon"] ** 2 * sd_trend**2) / 100
+    inside_all = (rows["pct_error"] / 100).abs() <= Z80 * sd
+    out = (
+        rows.assign(
+            in80=(rows["actual"] >= rows["lo_80"]) & (rows["actual"] <= rows["hi_80"]),
+            in95=(rows["actual"] >= rows["lo_95"]) & (rows["actual"] <= rows["hi_95"]),
+            all80=inside_all,
+        )
+        .groupby("horizon", as_index=False)
+        .agg(coverage_80=("in80", "mean"), coverage_95=("in95", "mean"), in_sample_80=("all80", "mean"), n=("in80", "size"))
+    )
+    out.insert(1, "interval_sd_pct", np.sqrt(sd_base**2 + out["horizon"] ** 2 * sd_trend**2))
+    if total is not None:
+        by_year = total.set_index("year")
+        years = by_year.index[0] + out["horizon"]
+        half = (by_year["hi_80"] - by_year["lo_80"]) / 2 / by_year["value"] * 100
+        out["simulated_half_80_pct"] = half.reindex(years).to_numpy()
+    return out
 
 
 def forecast(params: dict, inputs: dict[str, pd.DataFrame]) -> PopulationForecast:
     """Everything the population report and the planner tables need, for one parameter set (inputs: read_inputs())."""
     from . import evaluation
 
-    calibration = calibrate(inputs)
+    calibration = calibrate(inputs, _param(params, "population_reconciliation"))
     base_year, horizon = int(params["base_year"]), int(params["horizon"])
     base = base_population(inputs, calibration, base_year)
     assumptions = assumptions_from(params)
@@ -569,8 +980,9 @@ def forecast(params: dict, inputs: dict[str, pd.DataFrame]) -> PopulationForecas
     sims = run(base, calibration["schedules"], assumptions, base_year, horizon, n=int(params["n_simulations"]), seed=int(params["seed"]))
     years = central["years"]
     central_pop = central["population"][0]
+    sim_totals = sims["population"].sum(axis=(2, 3))
     tables = {
-        "population_total": _total_table(years, central_pop.sum(axis=(1, 2)), sims["population"].sum(axis=(2, 3))),
+        "population_total": _total_table(years, central_pop.sum(axis=(1, 2)), sim_totals),
         "population_by_age_sex": _age_sex_table(years, central_pop, sims["population"]),
         "population_components": _components_table(years, central),
         "population_age_groups": _age_group_table(years, central_pop, sims["population"]),
@@ -583,7 +995,11 @@ def forecast(params: dict, inputs: dict[str, pd.DataFrame]) -> PopulationForecas
     medium = assumptions_from(params | {"population_variant": "medium"})
     for name in VARIANTS:
         path = run(base, calibration["schedules"], medium.variant(name), base_year, horizon)["population"][0].sum(axis=(1, 2))
-        variant_rows += [{"year": int(y), "variant": name, "value": round(float(v))} for y, v in zip(years, path, strict=True)]
+        below = (sim_totals <= path).mean(axis=0)  # where the variant lies among the simulated totals
+        variant_rows += [
+            {"year": int(y), "variant": name, "value": round(float(v)), "share_of_simulations_at_or_below": float(b)}
+            for y, v, b in zip(years, path, below, strict=True)
+        ]
     target_id, target_year = PROGRAMME_TARGET
     target = float(inputs["programme_population"].set_index("figure_id").loc[target_id, "value"]) * 1e6
     start = float(tables["population_total"]["value"].iloc[0])
@@ -593,17 +1009,22 @@ def forecast(params: dict, inputs: dict[str, pd.DataFrame]) -> PopulationForecas
                 "year": y,
                 "variant": "programme_target",
                 "value": round(start + (target - start) * (y - base_year) / (target_year - base_year)),
+                "share_of_simulations_at_or_below": float("nan"),
             }
         )
     tables["population_variants"] = pd.DataFrame(variant_rows)
 
+    accuracy = backtest_accuracy(calibration["backtest"])
+    tables["population_backtest"] = accuracy
+    tables["population_interval_coverage"] = coverage_table(calibration, tables["population_total"])
+    tables["population_reconciliation"] = calibration["reconciliation"].reset_index().round().astype("int64")
+    tables["population_migration_fit"] = calibration["migration_fit"]
+    calibration["central_method"] = evaluation.best_method(accuracy[accuracy["target"] == "official"], list(pd.unique(accuracy["method"])))
+
     history_total = _bns(inputs["bns_population_1jan"], "almaty", "total")
     history_total = history_total[history_total.index <= base_year]
-    shifts = inputs["level_shifts"]
-    shift_years = sorted(int(y) for y in shifts.loc[shifts["series"] == "bns_population_1jan", "first_year_after"] if y <= base_year)
+    shift_years = [y for y in _shift_years(inputs) if y <= base_year]
     adjusted = evaluation.adjust_level_shifts(history_total, shift_years)["adjusted"]
-    backtest = evaluation.rolling_origin_backtest(adjusted, evaluation.BENCHMARKS, BACKTEST_ORIGINS, BACKTEST_HORIZONS)
-    tables["population_backtest"] = evaluation.accuracy(backtest)[["method", "horizon", "mape", "bias", "coverage_80"]]
     benchmark_rows = []
     for name, method in evaluation.BENCHMARKS.items():
         fc = method(adjusted, horizon - base_year)
@@ -634,7 +1055,7 @@ def assumptions_table(fc: PopulationForecast) -> pd.DataFrame:
             "default": PARAMETERS[name].default,
             "source": PARAMETERS[name].help,
         }
-        for name in Assumptions.__dataclass_fields__
+        for name in PARAMETER_FIELDS
     ]
     return pd.DataFrame(rows)
 

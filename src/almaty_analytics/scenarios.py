@@ -71,7 +71,7 @@ PARAMETERS: dict[str, Param] = {
     # tests/test_population.py checks that they still agree with the calibration.
     "population_variant": Param(
         str,
-        "medium, low / high (TFR, e0 gain, migration all at the 10th / 90th percentile) or zero_migration",
+        "medium, low / high (TFR, e0 and migration level all shifted by 1.28 sd along their paths; the report prints where each lies among the simulations) or zero_migration",
         "medium",
         choices=("medium", "low", "high", "zero_migration"),
     ),
@@ -87,12 +87,12 @@ PARAMETERS: dict[str, Param] = {
     "tfr": Param(
         float,
         "Almaty TFR in the base year: calibrated to 2020 births (35.2 thousand), moved to 2022 with the WPP Kazakhstan ratio",
-        1.83,
+        1.909,
         min=0.5,
         max=6.0,
     ),
     "tfr_change": Param(
-        float, "change of the TFR per year: WPP 2022 Kazakhstan medium 2022-2035, scaled to Almaty", -0.0155, min=-0.2, max=0.2
+        float, "change of the TFR per year: WPP 2022 Kazakhstan medium 2022-2035, scaled to Almaty", -0.0162, min=-0.2, max=0.2
     ),
     "life_expectancy_male": Param(
         float, "male e0 in the base year: BNS Almaty 2019, the last year before COVID-19", 71.3, min=50.0, max=95.0
@@ -101,8 +101,8 @@ PARAMETERS: dict[str, Param] = {
     "life_expectancy_gain": Param(float, "years of e0 gained per year: WPP 2022 Kazakhstan medium 2030-2035", 0.128, min=-0.5, max=1.0),
     "net_migration": Param(
         float,
-        "net migrants per year: demographic balance 2015-2020 (BNS totals, births and deaths estimated)",
-        33980.0,
+        "net migrants per year: demographic balance 2015-2021 on the census-reconciled BNS series (births and deaths estimated)",
+        42740.0,
         min=-200_000.0,
         max=300_000.0,
     ),
@@ -114,9 +114,39 @@ PARAMETERS: dict[str, Param] = {
         float, "sd of e0 (years) 10 years ahead: WPP 2022 Kazakhstan 80% interval for 2032", 2.14, min=0.0, max=10.0
     ),
     "migration_sd": Param(
-        float, "relative sd of the future migration level: variation of the yearly estimates 2015-2020", 0.177, min=0.0, max=2.0
+        float,
+        "relative sd of the migration level: the cohort backtest's error growth (0.86% of the total a year, origins 2010-2019) as a migration level error",
+        0.473,
+        min=0.0,
+        max=2.0,
     ),
-    "migration_noise_sd": Param(float, "relative sd of each year's migration around its level: same source", 0.177, min=0.0, max=2.0),
+    "migration_noise_sd": Param(
+        float,
+        "relative sd of each year's migration around its level: 0, the calibrated level and base sds carry the backtest errors",
+        0.0,
+        min=0.0,
+        max=2.0,
+    ),
+    "migrant_child_share": Param(
+        float,
+        "share of net migrants who are children (0-17) moving with their families: fitted to pupil growth, children 0-7 growth and the programme's age figures (lines 226, 2793, 3007, 3183, 3536)",
+        0.137,
+        min=0.0,
+        max=0.9,
+    ),
+    "base_population_sd": Param(
+        float,
+        "relative sd of the base-year total: the horizon-independent part of the cohort backtest error (0 fitted)",
+        0.0,
+        min=0.0,
+        max=0.2,
+    ),
+    "population_reconciliation": Param(
+        str,
+        "spread of the 2021 census's error of closure over 2009-2021 before migration is estimated: linear or off (net_migration is then still the parameter's value)",
+        "linear",
+        choices=("linear", "off"),
+    ),
     "periphery_growth_factor": Param(
         float,
         "growth weight of Alatau and Nauryzbay relative to other districts (Nauryzbay +4.4% vs city +3.2% a year, programme lines 3817, 5391)",
