@@ -86,7 +86,7 @@ PLAIN_TABLE = (
     "from almaty_analytics import export\n"
     "if base_year == 2021:\n"
     "    raise RuntimeError('this notebook fails for 2021')\n"
-    "frame = pd.DataFrame({'year': [base_year], 'variant': ['medium'], 'value': [base_year * 1000]})\n"
+    "frame = pd.DataFrame({'year': [base_year], 'variant': ['medium'], 'value': [base_year * 1000], 'share_of_simulations_at_or_below': [0.5]})\n"
     "export.write_table(frame, 'population_variants', output_dir, scenario)"
 )
 
