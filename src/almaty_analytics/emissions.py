@@ -804,8 +804,9 @@ def tornado(params: dict, inputs: dict[str, pd.DataFrame], population_years, pop
             value[end] = float(boundary_total(p[scenario], "city")[column])
         rows.append(
             {
+                "emission_scenario": scenario,
                 "parameter": name,
-                "value": params[name],
+                "value": str(params[name]),
                 "low": low,
                 "high": high,
                 "emissions_low_kt": round(value["low"], 4),
