@@ -23,7 +23,10 @@ NO_RISK = {"measure_delay_mean_years": 0.0, "measure_completeness_mean": 1.0}
 
 @pytest.fixture(scope="module")
 def inputs():
-    return {n: io.read_table(n) for n in ("programme_emission_inventory", "programme_emission_measures", "programme_emissions", "emep_eea_emission_factors")}
+    return {
+        n: io.read_table(n)
+        for n in ("programme_emission_inventory", "programme_emission_measures", "programme_emissions", "emep_eea_emission_factors")
+    }
 
 
 def population(n: int = 40, growth: float = 0.02, seed: int = 1):
@@ -300,8 +303,10 @@ def test_chp_capacity_cap_binds_when_heat_demand_outgrows_it(inputs):
     fc = run(inputs, **(STATIC | {"heat_elasticity": 1.0, "tpp2_capacity_headroom": 1.05}))
     tpp2 = fc.central["baseline"][SOURCE_IDS.index("tpp2")]
     assert tpp2.max() == pytest.approx(36 * 1.05)
-    assert (tpp2[-5:] == pytest.approx(36 * 1.05))  # population grows 2% a year: the cap binds by the end
-    uncapped = run(inputs, **(STATIC | {"heat_elasticity": 1.0, "tpp2_capacity_headroom": 3.0})).central["baseline"][SOURCE_IDS.index("tpp2")]
+    assert tpp2[-5:] == pytest.approx(36 * 1.05)  # population grows 2% a year: the cap binds by the end
+    uncapped = run(inputs, **(STATIC | {"heat_elasticity": 1.0, "tpp2_capacity_headroom": 3.0})).central["baseline"][
+        SOURCE_IDS.index("tpp2")
+    ]
     assert uncapped[-1] > 36 * 1.05
 
 
@@ -319,7 +324,9 @@ def test_private_houses_follow_the_house_stock_and_gasification_not_population(i
 
 def test_transport_emission_factor_falls_with_fleet_renewal(inputs):
     flat = run(inputs, growth=0.0, **STATIC).central["baseline"][0]
-    renewed = run(inputs, growth=0.0, **(STATIC | {"fleet_renewal_rate": 0.0334, "old_vehicle_emission_ratio": 3.36})).central["baseline"][0]
+    renewed = run(inputs, growth=0.0, **(STATIC | {"fleet_renewal_rate": 0.0334, "old_vehicle_emission_ratio": 3.36})).central["baseline"][
+        0
+    ]
     np.testing.assert_allclose(flat, 70.0)
     old0 = 315_508 / 547_834
     old = np.maximum(old0 - 0.0334 * (renewed.size - 1), 0)
@@ -360,7 +367,9 @@ def test_no_delivery_risk_reproduces_the_deterministic_programme_path(inputs):
     p = params(**(NO_RISK | {"vehicle_growth_sd": 0.0, "other_stationary_growth_sd": 0.0}))
     fc = emissions.forecast(p, inputs, POP_YEARS, central, np.tile(central, (20, 1)))  # every trajectory = the central population
     for scenario in ("programme", "delayed"):
-        np.testing.assert_allclose(fc.simulations[scenario][:, :5], np.broadcast_to(fc.central[scenario][:5], (20, 5, fc.years.size)), atol=1e-9)
+        np.testing.assert_allclose(
+            fc.simulations[scenario][:, :5], np.broadcast_to(fc.central[scenario][:5], (20, 5, fc.years.size)), atol=1e-9
+        )
 
 
 def test_delivery_draws_are_one_sided_and_named():
@@ -391,7 +400,12 @@ def test_tpp2_pollutants_add_up_to_tpp2_and_gas_removes_the_sulphur(inputs):
     p2030 = pol[(pol["year"] == 2030) & (pol["emission_scenario"] == "programme")].groupby("pollutant")["emissions_kt"].sum()
     assert p2030["SOx"] < 0.01 and p2030["NOx"] > p2030["SOx"]
     variables = set(fc.tables["emissions_iamc"]["variable"])
-    assert {"Emissions|Sulfur|Energy|TPP-2", "Emissions|NOx|Energy|TPP-2", "Emissions|TSP|Energy|TPP-2", "Emissions|CO|Energy|TPP-2"} <= variables
+    assert {
+        "Emissions|Sulfur|Energy|TPP-2",
+        "Emissions|NOx|Energy|TPP-2",
+        "Emissions|TSP|Energy|TPP-2",
+        "Emissions|CO|Energy|TPP-2",
+    } <= variables
 
 
 # ---------------------------------------------------------------- tornado and backtest

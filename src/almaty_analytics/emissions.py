@@ -271,7 +271,12 @@ def calibrate_other_stationary(bns: pd.DataFrame, shifts: pd.DataFrame) -> dict[
     if len(segment) < 3:
         raise EmissionsError(f"BNS stationary emissions: {len(segment)} years after the level shift; a trend needs at least 3")
     fit = log_linear_trend(segment)
-    return {"growth": float(np.expm1(fit["slope"])), "sd": fit["slope_se"], "from_year": int(segment.index.min()), "to_year": int(segment.index.max())}
+    return {
+        "growth": float(np.expm1(fit["slope"])),
+        "sd": fit["slope_se"],
+        "from_year": int(segment.index.min()),
+        "to_year": int(segment.index.max()),
+    }
 
 
 def log_linear_trend(y: pd.Series) -> dict[str, float]:
@@ -559,7 +564,9 @@ def apply_wedges(base: np.ndarray, plan: pd.DataFrame, cut: np.ndarray) -> np.nd
     return np.maximum(out, 0.0)  # wedges are capped at their source: this only removes rounding residue (~1e-15)
 
 
-def delivery_draws(measure_ids: list[str], n: int, delay_mean: float, completeness_mean: float, concentration: float, rng) -> dict[str, np.ndarray]:
+def delivery_draws(
+    measure_ids: list[str], n: int, delay_mean: float, completeness_mean: float, concentration: float, rng
+) -> dict[str, np.ndarray]:
     """Delivery risk per measure and trajectory (n, M), one-sided: never early, never more than printed.
 
     delay ~ Poisson(``delay_mean``) whole years; completeness ~ Beta with mean ``completeness_mean``
@@ -592,7 +599,9 @@ def pollutant_shares(factors: pd.DataFrame) -> pd.DataFrame:
     return table.div(table.sum(axis=1), axis=0)
 
 
-def tpp2_by_fuel(tpp2: np.ndarray, plan: pd.DataFrame, years: np.ndarray, programme: pd.DataFrame, *, delays=None, completeness=None) -> dict[str, np.ndarray]:
+def tpp2_by_fuel(
+    tpp2: np.ndarray, plan: pd.DataFrame, years: np.ndarray, programme: pd.DataFrame, *, delays=None, completeness=None
+) -> dict[str, np.ndarray]:
     """TPP-2 emissions (…, T) split into gas blocks and coal: gas = block 1 (0.83 kt, line 4317) from stage 1 plus the
     remaining blocks up to the printed level from stage 2, each times its ramp and completeness; coal = the rest."""
     block = float(programme.set_index("figure_id").loc[TPP2_STAGES[1], "value"]) / 1000
@@ -643,7 +652,9 @@ def check_parameters(params: dict, measure_ids: list[str], quantified_ids: list[
         if float(params[name]) < 0:
             raise EmissionsError(f"parameter {name!r}: {params[name]} is negative; expected a value >= 0")
     if not 0 < float(params["measure_completeness_mean"]) <= 1:
-        raise EmissionsError(f"parameter 'measure_completeness_mean': {params['measure_completeness_mean']} is not in (0, 1]; expected a share")
+        raise EmissionsError(
+            f"parameter 'measure_completeness_mean': {params['measure_completeness_mean']} is not in (0, 1]; expected a share"
+        )
     if float(params["tpp2_capacity_headroom"]) < 1:
         raise EmissionsError(
             f"parameter 'tpp2_capacity_headroom': {params['tpp2_capacity_headroom']} is below 1; the plants produced their 2021 output, expected >= 1"
@@ -791,7 +802,9 @@ TORNADO_RANGES: dict[str, tuple[float, float, str]] = {
 }
 
 
-def tornado(params: dict, inputs: dict[str, pd.DataFrame], population_years, population_central, scenario: str = "programme") -> pd.DataFrame:
+def tornado(
+    params: dict, inputs: dict[str, pd.DataFrame], population_years, population_central, scenario: str = "programme"
+) -> pd.DataFrame:
     """2030 city total (central) with each driver parameter at its low and high value, the others at ``params``."""
     years, paths = central_paths(params, inputs, population_years, population_central)
     column = int(np.searchsorted(years, TARGET_YEAR))
@@ -822,7 +835,9 @@ def tornado(params: dict, inputs: dict[str, pd.DataFrame], population_years, pop
 # ---------------------------------------------------------------- backtest of the stationary baseline
 
 
-def stationary_driver_forecast(y: pd.Series, population: pd.Series, h: int, *, chp_share: float, heat_elasticity: float, headroom: float) -> pd.DataFrame:
+def stationary_driver_forecast(
+    y: pd.Series, population: pd.Series, h: int, *, chp_share: float, heat_elasticity: float, headroom: float
+) -> pd.DataFrame:
     """The baseline's method on a stationary series up to its last year, for ``h`` years ahead.
 
     forecast = last level × [chp_share × min((population growth)^heat_elasticity, headroom) + (1 − chp_share) × trend],
@@ -885,11 +900,15 @@ def backtest_stationary(
         train = series[(segment == seg) & (series.index <= origin)]
         if len(train) < min_train:
             continue
-        pop = pop_marked[(pop_marked["segment"] == pop_marked.loc[pop_marked["year"] == origin, "segment"].iloc[0]) & (pop_marked["year"] <= origin)]
+        pop = pop_marked[
+            (pop_marked["segment"] == pop_marked.loc[pop_marked["year"] == origin, "segment"].iloc[0]) & (pop_marked["year"] <= origin)
+        ]
         pop = pop.set_index("year")["persons"].tail(5)
         share = chp_share if seg == last_segment else 0.0
         methods = {
-            "driver": stationary_driver_forecast(train, pop, max(horizons), chp_share=share, heat_elasticity=heat_elasticity, headroom=headroom),
+            "driver": stationary_driver_forecast(
+                train, pop, max(horizons), chp_share=share, heat_elasticity=heat_elasticity, headroom=headroom
+            ),
             "naive": evaluation.forecast_naive(train, max(horizons)),
             "drift": evaluation.forecast_drift(train, max(horizons)),
             "log_drift": forecast_log_drift(train, max(horizons)),
@@ -1014,7 +1033,9 @@ def measures_table(fc: EmissionsForecast) -> pd.DataFrame:
     return grouped[columns].sort_values(["quantified", "reduction_kt"], ascending=[False, False]).reset_index(drop=True)
 
 
-def pollutants_table(fc: EmissionsForecast, plan: pd.DataFrame, programme: pd.DataFrame, shares: pd.DataFrame, delayed: dict) -> pd.DataFrame:
+def pollutants_table(
+    fc: EmissionsForecast, plan: pd.DataFrame, programme: pd.DataFrame, shares: pd.DataFrame, delayed: dict
+) -> pd.DataFrame:
     """TPP-2 by fuel and pollutant, central, every scenario: ``year, emission_scenario, fuel, pollutant, emissions_kt``."""
     t = SOURCE_IDS.index("tpp2")
     timing = {"baseline": None, "programme": {}, "delayed": {"delays": delayed["delays"], "completeness": delayed["delivery"]}}
@@ -1030,7 +1051,13 @@ def pollutants_table(fc: EmissionsForecast, plan: pd.DataFrame, programme: pd.Da
                 share = float(shares.loc[f"tpp2_{fuel}", pollutant])
                 rows.append(
                     pd.DataFrame(
-                        {"year": fc.years, "emission_scenario": scenario, "fuel": fuel, "pollutant": pollutant, "emissions_kt": (values * share).round(5)}
+                        {
+                            "year": fc.years,
+                            "emission_scenario": scenario,
+                            "fuel": fuel,
+                            "pollutant": pollutant,
+                            "emissions_kt": (values * share).round(5),
+                        }
                     )
                 )
     return pd.concat(rows, ignore_index=True)
