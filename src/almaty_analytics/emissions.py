@@ -1,7 +1,7 @@
 """Air-pollutant emissions of Almaty: the 2021 inventory, a growth-driven baseline and the programme's measures as wedges.
 
-All tonnages are the aggregate mass of all pollutants (thousand tonnes a year, kt), as the
-programme prints them; it gives no split by pollutant and no greenhouse gases.
+Tonnages are the aggregate mass of all pollutants (thousand tonnes a year, kt), as the programme
+prints them, except where split by pollutant (TPP-2); there are no greenhouse gases.
 
 * **Inventory (2021).** The programme's city inventory (001_22452510f78b59ea.txt:4253-4255):
   transport 70, stationary 46 of which TPP-2 36, private housing about 11 (gasified houses
@@ -16,45 +16,66 @@ programme prints them; it gives no split by pollutant and no greenhouse gases.
   their base is a parameter (default: the 15.6 kt the programme removes by gasifying all
   82 thousand houses plus what those houses still emit on gas at the city's rate per
   gasified house, 10.3 kt / 134 thousand houses).
-* **Baseline (no new measures).** Each source follows a driver, indexed to 2021:
-  transport follows vehicle activity, a mix of city vehicles (population × motorisation,
-  growing at ``motorisation_growth``) and vehicles entering daily from outside (growing at
-  ``inbound_vehicle_growth``), weighted by their shares of the daily traffic (470 and 230
-  thousand, line 331), raised to ``transport_elasticity``; private housing, TPP-2 and TPP-3
-  follow heat demand, households (∝ population, household size held constant) raised to
-  ``heat_elasticity``; other stationary grows at ``other_stationary_growth`` (the log-linear
-  trend of BNS stationary emissions 2014-2021, after the 2013→2014 level shift);
-  agglomeration houses are held constant (a fixed stock of houses without gas).
-  Population is the population forecast (1 January of each year); 2021 is put on the
-  2022 post-census basis by carrying the projection's first-year growth one year back.
-* **Measures as wedges.** Every measure of the programme is a row of
-  ``data/raw/programme_emission_measures.csv``; unquantified ones have no effect and are
-  flagged. The programme states reductions against 2021 levels. By default
-  (``emissions_reduction_basis = share``) a reduction is converted into a share of its
-  source's 2021 level and that share of the *baseline* is removed, so a measure keeps its
-  stated 2021-level effect when its source does not grow and scales with the source when it
-  does; ``absolute`` removes the printed tonnes instead. Each measure ramps linearly from
-  its start year (effect 0) to its full-effect year (effect 1); the programme prints the
-  full-effect year, the ramp (and so the start year) is an assumption per measure
-  (``DEFAULT_TIMING``). TPP-2 is two steps: a coal boiler retired before 2024 (−4.5) with
-  gas block 1 added (+0.83), then the remaining gas blocks to 2.5 kt in 2030 (−29.83).
-  Wedges of one source never remove more than the source: when they would, they are
-  scaled down together. So wedges are additive: baseline − scenario = Σ wedges, by source
-  and year, with no measure counted twice (measures whose effect the programme includes in
-  another measure are listed unquantified).
+* **Baseline (no new measures).** Each source follows its own driver, indexed to 2021
+  (every driver parameter is named in ``scenarios.PARAMETERS`` with the source of its default):
+  - *TPP-2 and TPP-3* (coal CHP) follow district-heat demand, households raised to
+    ``heat_elasticity``, bounded by their capacity: output cannot exceed ``tpp2_capacity_headroom``
+    times 2021. Households = population of the population forecast / household size, the size
+    changing at ``household_size_change`` a year.
+  - *Private houses* follow the housing stock and gasification, not population: houses on gas grow
+    at ``private_house_growth`` and take in the solid-fuel houses that are gasified; houses on
+    solid fuel change at ``solid_fuel_house_change`` (each at its 2021 emission per house,
+    10.3 kt / 134 thousand and 0.867 kt / 3,241, line 4255).
+  - *Road transport* = vehicle activity × fleet emission factor. Activity mixes city vehicles
+    (population × motorisation, ``motorisation_growth``) and vehicles entering daily
+    (``inbound_vehicle_growth``), weighted 470 : 230 (line 331). The emission factor falls as new
+    vehicles replace pre-2010 ones: 58% of the fleet was built before 2010 (Appendix 3, line 5315),
+    ``fleet_renewal_rate`` of the fleet is renewed a year (oldest first), and a pre-2010 vehicle
+    emits ``old_vehicle_emission_ratio`` times a newer one per km (assumption: about Euro 2 against
+    about Euro 5; EMEP/EEA light petrol vehicles, ``data/raw/emep_eea_emission_factors.csv``).
+  - *Other stationary* grows at ``other_stationary_growth`` (log-linear trend of BNS stationary
+    emissions 2014-2021, after the 2013→2014 level shift); agglomeration houses are constant.
+  Population is the population forecast (1 January); 2021 is put on the 2022 post-census basis by
+  carrying the projection's first-year growth one year back. The tornado (``tornado``) shows the
+  2030 city total at the low and high end of each driver parameter.
+* **Measures as printed.** Every measure is a row of ``data/raw/programme_emission_measures.csv``;
+  ``effect_form`` records the form the programme prints its effect in, and the model uses that
+  form: ``level`` (the source emits the printed level after the measure: TPP-2 2.5 kt in 2030,
+  line 4317), ``reduction`` (the printed tonnes are removed) or ``share``. Unquantified measures
+  have no effect and are flagged. TPP-2 is two steps: the coal boiler retired before 2024 (−4.5)
+  with gas block 1 added (+0.83), a reduction; then the remaining gas blocks to the printed 2.5 kt
+  in 2030, a level. Each measure ramps linearly from its start year (effect 0) to its full-effect
+  year (effect 1); the programme prints the full-effect year, the ramp is an assumption per measure
+  (``DEFAULT_TIMING``). Reductions of one source never remove more than the source. Wedges add up:
+  baseline − scenario = Σ wedges, by source and year.
 * **Scenarios.** ``baseline`` (no measures), ``programme`` (every quantified measure on time,
-  fully delivered), ``delayed`` (every measure shifted by ``measure_delay_years``, with
-  per-measure delays and delivery shares).
-* **Uncertainty.** Monte Carlo: each trajectory takes one population trajectory and draws the
-  motorisation, inbound-traffic and other-stationary growth rates (normal) and one
-  effectiveness factor per measure (normal around 1, at least 0), the same draws for every
-  scenario. Intervals are the 10th and 90th percentiles; the central line uses the central
-  population and assumptions.
+  fully delivered), ``delayed`` (a deterministic stress case: every measure ``measure_delay_years``
+  late, with per-measure delays and delivery shares).
+* **Uncertainty, with delivery risk.** Monte Carlo: each trajectory takes one population
+  trajectory, draws the motorisation, inbound-traffic and other-stationary growth rates (normal),
+  and draws each measure's delivery: a delay of Poisson(``measure_delay_mean_years``) whole years
+  (never early) and a completeness from a Beta distribution with mean ``measure_completeness_mean``
+  and concentration ``measure_completeness_concentration`` (never more than printed). The same
+  draws apply to the programme and (on top of its fixed delays) the delayed scenario. Intervals are
+  the 10th and 90th percentiles and the probability of meeting 78 kt is the share of trajectories
+  at or below it; the central lines use the central population and no delivery risk.
+* **Pollutants.** The programme's tonnages are aggregate masses. TPP-2 is split into its coal part
+  and its gas blocks (0.83 kt each, line 4317) and each part by pollutant (TSP, SO2, NOx, CO,
+  NMVOC) with EMEP/EEA 2019 emission factors for hard-coal boilers and gas (table
+  ``emissions_pollutants``, IAMC ``Emissions|<pollutant>|Energy|TPP-2``). Road transport is not
+  split: the programme gives no fuel use or vehicle-kilometres and a sourced road-transport split
+  by fuel was not assembled, so transport stays ``Emissions|Air pollutants``. For the same reason
+  costs are not divided into a cost per tonne: tonnes of different pollutants are not comparable.
+* **Backtest.** ``backtest_stationary`` forecasts Almaty's BNS stationary emissions 2005-2021 from
+  rolling origins, horizons 1-5, within the segments of the 2013→2014 level shift, with the
+  baseline's method (CHP share on heat demand with its cap, the rest on the log-linear trend)
+  against naive, drift and log drift; MAPE and 80% coverage in ``backtest_summary``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -65,25 +86,26 @@ BASE_YEAR = 2021  # year of the programme's inventory (001_22452510f78b59ea.txt:
 TARGET_YEAR = 2030  # year of the programme's 78 kt target (heading at line 433, figure at line 443)
 EMISSION_SCENARIOS = ("baseline", "programme", "delayed")
 BOUNDARIES = ("city", "city_plus")
-BASES = ("share", "absolute")
+POLLUTANTS = ("TSP", "SOx", "NOx", "CO", "NMVOC")  # EMEP/EEA names; SOx as SO2, NOx as NO2
+Z80 = NormalDist().inv_cdf(0.90)
 PROGRAMME_FILE = "001_22452510f78b59ea.txt"
 
 
 @dataclass(frozen=True)
 class Source:
     boundary: str  # city (inside the 127 inventory) or city_plus (outside the city, counted by the measures)
-    driver: str  # vehicles, heat, other or constant
+    driver: str  # vehicles, chp, gas_houses, solid_houses, other or constant
     label: str
     iamc: str  # IAMC variable below "Emissions|Air pollutants"
 
 
 SOURCES: dict[str, Source] = {
     "transport": Source("city", "vehicles", "road transport", "Transport|Road"),
-    "tpp2": Source("city", "heat", "TPP-2 (coal CHP in the city)", "Energy|TPP-2"),
+    "tpp2": Source("city", "chp", "TPP-2 (coal CHP in the city)", "Energy|TPP-2"),
     "stationary_other": Source("city", "other", "other stationary (industry, boiler houses)", "Industry and other stationary"),
-    "housing_gasified": Source("city", "heat", "private houses on gas", "Residential|Gasified houses"),
-    "housing_solid_fuel": Source("city", "heat", "private houses and dachas on solid fuel", "Residential|Solid-fuel houses"),
-    "tpp3": Source("city_plus", "heat", "TPP-3 (coal CHP outside the city)", "Energy|TPP-3"),
+    "housing_gasified": Source("city", "gas_houses", "private houses on gas", "Residential|Gasified houses"),
+    "housing_solid_fuel": Source("city", "solid_houses", "private houses and dachas on solid fuel", "Residential|Solid-fuel houses"),
+    "tpp3": Source("city_plus", "chp", "TPP-3 (coal CHP outside the city)", "Energy|TPP-3"),
     "agglomeration_houses": Source("city_plus", "constant", "agglomeration houses without gas", "Residential|Agglomeration houses"),
 }
 SOURCE_IDS = tuple(SOURCES)
@@ -183,15 +205,22 @@ def agglomeration_base_from_data(measures: pd.DataFrame, inventory_table: pd.Dat
 
 
 @dataclass(frozen=True)
-class Growth:
-    """Baseline growth assumptions (scenario parameters of the same names)."""
+class Drivers:
+    """Baseline driver assumptions (scenario parameters of the same names, plus figures from data/raw)."""
 
     motorisation_growth: float  # change per year of vehicles per resident
     inbound_vehicle_growth: float  # change per year of vehicles entering the city daily
     inbound_share: float  # share of inbound vehicles in daily traffic (230 of 470 + 230, line 331)
-    transport_elasticity: float  # emissions per unit of vehicle activity
-    heat_elasticity: float  # heat demand per household
-    other_stationary_growth: float  # change per year of other stationary emissions
+    old_vehicle_share: float  # share of vehicles built before 2010 in 2022 (315,508 of 547,834, line 5315)
+    fleet_renewal_rate: float  # share of the fleet replaced by new vehicles a year (old ones leave first)
+    old_vehicle_emission_ratio: float  # emissions per km of a pre-2010 vehicle / a newer one
+    heat_elasticity: float  # CHP heat demand against households
+    household_size_change: float  # change per year of persons per household
+    tpp2_capacity_headroom: float  # CHP output reachable, relative to 2021 (the cap)
+    private_house_growth: float  # change per year of the stock of private houses on gas
+    solid_fuel_house_change: float  # change per year of houses on solid fuel (negative = gasified)
+    other_stationary_growth: float  # change per year of other stationary emissions (BNS trend)
+    solid_per_gas_house: float  # houses on solid fuel per house on gas in 2021 (3,241 / 134 thousand, line 4255)
 
 
 def inbound_share_from_data(programme: pd.DataFrame) -> float:
@@ -207,6 +236,31 @@ def inbound_growth_from_data(programme: pd.DataFrame) -> float:
     return float((figures["inbound_daily_4257"] / figures["inbound_daily_15y_earlier"]) ** (1 / 15) - 1)
 
 
+def fleet_from_data(programme: pd.DataFrame) -> dict[str, float]:
+    """Fleet age mix of Appendix 3 (line 5315): share built before 2010 and the yearly renewal rate.
+
+    renewal = vehicles built 2010-2019 / 10 years / all registered: the share of the fleet
+    that new vehicles made up each year in the last full decade.
+    """
+    f = programme.set_index("figure_id")["value"].astype(float)
+    total = f["fleet_age_1980_2009"] + f["fleet_age_2010_2019"] + f["fleet_age_2020_2022"]
+    return {"old_share": float(f["fleet_age_1980_2009"] / total), "renewal_rate": float(f["fleet_age_2010_2019"] / 10 / total)}
+
+
+def houses_from_data(programme: pd.DataFrame) -> float:
+    """Private houses on solid fuel per house on gas, 2021: 3,241 / 134 thousand (line 4255)."""
+    f = programme.set_index("figure_id")["value"].astype(float)
+    return float(f["houses_solid_fuel"] / (f["houses_gasified"] * 1000))
+
+
+def old_vehicle_ratio_from_factors(factors: pd.DataFrame) -> float:
+    """Emissions per km of an about-Euro-2 against an about-Euro-5 light petrol vehicle (CO + NOx + NMVOC, EMEP/EEA)."""
+    rows = factors[factors["used_for"] == "old_vehicle_emission_ratio"]
+    old = rows.loc[rows["technology"] == "Euro 2", "value"].sum()
+    new = rows.loc[rows["technology"] == "Euro 5", "value"].sum()
+    return float(old / new)
+
+
 def calibrate_other_stationary(bns: pd.DataFrame, shifts: pd.DataFrame) -> dict[str, float]:
     """Log-linear trend of Almaty's BNS stationary emissions in the segment after the last level shift.
 
@@ -214,15 +268,34 @@ def calibrate_other_stationary(bns: pd.DataFrame, shifts: pd.DataFrame) -> dict[
     """
     marked = history.with_level_shifts(bns[bns["area"] == "almaty"], shifts, "bns_stationary_emissions", "emissions_kt")
     segment = marked[marked["segment"] == marked["segment"].max()].set_index("year")["emissions_kt"].astype(float)
-    start = int(segment.index.min())
     if len(segment) < 3:
         raise EmissionsError(f"BNS stationary emissions: {len(segment)} years after the level shift; a trend needs at least 3")
-    x = segment.index.to_numpy(dtype=float) - start
-    y = np.log(segment.to_numpy())
-    slope, intercept = np.polyfit(x, y, 1)
-    residuals = y - (intercept + slope * x)
-    se = float(np.sqrt(residuals @ residuals / (len(x) - 2) / ((x - x.mean()) ** 2).sum()))
-    return {"growth": float(np.expm1(slope)), "sd": se, "from_year": start, "to_year": int(segment.index.max())}
+    fit = log_linear_trend(segment)
+    return {
+        "growth": float(np.expm1(fit["slope"])),
+        "sd": fit["slope_se"],
+        "from_year": int(segment.index.min()),
+        "to_year": int(segment.index.max()),
+    }
+
+
+def log_linear_trend(y: pd.Series) -> dict[str, float]:
+    """Least-squares line through log(y) against the year: slope, its standard error, residual sd, n, mean year, Sxx, last fitted log."""
+    x = y.index.to_numpy(dtype=float)
+    logs = np.log(y.to_numpy(dtype=float))
+    slope, intercept = np.polyfit(x, logs, 1)
+    residuals = logs - (intercept + slope * x)
+    sxx = float(((x - x.mean()) ** 2).sum())
+    sigma = float(np.sqrt(residuals @ residuals / max(len(x) - 2, 1)))
+    return {
+        "slope": float(slope),
+        "intercept": float(intercept),
+        "slope_se": sigma / np.sqrt(sxx),
+        "sigma": sigma,
+        "n": len(x),
+        "x_mean": float(x.mean()),
+        "sxx": sxx,
+    }
 
 
 def population_from_2021(years: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -242,21 +315,42 @@ def population_from_2021(years: np.ndarray, values: np.ndarray) -> tuple[np.ndar
     return years[keep], values[..., keep]
 
 
-def driver_indices(years: np.ndarray, population: np.ndarray, growth: Growth) -> dict[str, np.ndarray]:
-    """Driver indices (…, T), 1 in 2021, for population (…, T) on 1 January of ``years``."""
+def _col(value) -> np.ndarray:
+    """A scalar or an (n,) vector of draws as a column that broadcasts against (…, T)."""
+    return np.asarray(value, dtype=float)[..., None]
+
+
+def driver_indices(years: np.ndarray, population: np.ndarray, d: Drivers) -> dict[str, np.ndarray]:
+    """Driver indices (…, T), 1 in 2021, for population (…, T) on 1 January of ``years``.
+
+    * vehicles = activity × fleet emission factor. Activity mixes city vehicles (population ×
+      motorisation) and inbound vehicles; the factor falls as new vehicles replace pre-2010 ones.
+    * chp = min(households^heat_elasticity, tpp2_capacity_headroom); households = population / household size.
+    * gas_houses / solid_houses = houses on gas / on solid fuel; gasified solid-fuel houses move to gas.
+    * other = BNS stationary trend; constant = 1.
+    """
     t = np.asarray(years, dtype=float) - BASE_YEAR
     pop = population / population[..., :1]
-    motor = np.power(1 + np.asarray(growth.motorisation_growth, dtype=float)[..., None], t)
-    inbound = np.power(1 + np.asarray(growth.inbound_vehicle_growth, dtype=float)[..., None], t)
-    vehicles = (1 - growth.inbound_share) * pop * motor + growth.inbound_share * inbound
-    other = np.power(1 + np.asarray(growth.other_stationary_growth, dtype=float)[..., None], t)
-    shape = np.broadcast_shapes(pop.shape, vehicles.shape, other.shape)
-    return {
-        "vehicles": np.broadcast_to(vehicles**growth.transport_elasticity, shape),
-        "heat": np.broadcast_to(pop**growth.heat_elasticity, shape),
-        "other": np.broadcast_to(other, shape),
-        "constant": np.ones(shape),
+    activity = (1 - d.inbound_share) * pop * (1 + _col(d.motorisation_growth)) ** t + d.inbound_share * (
+        1 + _col(d.inbound_vehicle_growth)
+    ) ** t
+    old = np.maximum(d.old_vehicle_share - _col(d.fleet_renewal_rate) * t, 0.0)
+    ratio = _col(d.old_vehicle_emission_ratio)
+    fleet_factor = (old * ratio + 1 - old) / (d.old_vehicle_share * ratio + 1 - d.old_vehicle_share)
+    households = pop * (1 + _col(d.household_size_change)) ** -t
+    chp = np.minimum(households ** _col(d.heat_elasticity), _col(d.tpp2_capacity_headroom))
+    solid = (1 + _col(d.solid_fuel_house_change)) ** t
+    gasified = (1 + _col(d.private_house_growth)) ** t + d.solid_per_gas_house * (1 - solid)
+    other = (1 + _col(d.other_stationary_growth)) ** t
+    indices = {
+        "vehicles": activity * fleet_factor,
+        "chp": chp,
+        "gas_houses": gasified,
+        "solid_houses": solid,
+        "other": other,
     }
+    shape = np.broadcast_shapes(*(v.shape for v in indices.values()))
+    return {k: np.broadcast_to(v, shape) for k, v in indices.items()} | {"constant": np.ones(shape)}
 
 
 def baseline(levels: pd.Series, indices: dict[str, np.ndarray]) -> np.ndarray:
@@ -270,16 +364,21 @@ def baseline(levels: pd.Series, indices: dict[str, np.ndarray]) -> np.ndarray:
 def measure_plan(measures: pd.DataFrame, programme: pd.DataFrame) -> pd.DataFrame:
     """One row per wedge: every measure of the programme, TPP-2 split into its two printed steps.
 
-    Columns: ``measure, component, source, boundary, start_year, full_year, ramp_years,
-    reduction_kt, cost_bn_kzt, quantified, timing_basis, source_line, note``. Reductions are
-    against 2021 levels as printed; unquantified measures have reduction 0.
+    Columns: ``measure, component, source, boundary, form, effect, start_year, full_year,
+    ramp_years, reduction_kt, cost_bn_kzt, quantified, timing_basis, source_line, note``.
+    ``form`` is how the programme prints the effect (``effect_form`` in the CSV): ``level``
+    (``effect`` = kt the source emits after the measure), ``reduction`` (kt removed) or
+    ``share`` (of the source). ``reduction_kt`` is the printed cut against 2021, for the tables.
+    TPP-2 stage 1 = the printed coal boiler cut minus the printed first gas block (4.5 − 0.83,
+    a reduction); stage 2 = the remaining gas blocks bring the plant to the printed 2.5 (a level).
     """
     figures = programme.set_index("figure_id")
     rows = []
     for _, m in measures.iterrows():
         source = MEASURE_SOURCE.get(m["source_id"]) if isinstance(m["source_id"], str) else None
         reduction = m["reduction_kt"] if pd.notna(m["reduction_kt"]) else (m["reduction_t"] / 1000 if pd.notna(m["reduction_t"]) else 0.0)
-        quantified = bool(m["quantified"]) and reduction > 0
+        form = m["effect_form"] if isinstance(m["effect_form"], str) else ""
+        quantified = bool(m["quantified"]) and form != ""
         base = {
             "measure": m["measure_id"],
             "source": source or "",
@@ -296,6 +395,8 @@ def measure_plan(measures: pd.DataFrame, programme: pd.DataFrame) -> pd.DataFram
                 base
                 | {
                     "component": "",
+                    "form": "",
+                    "effect": 0.0,
                     "start_year": printed_start,
                     "full_year": printed_full,
                     "ramp_years": None,
@@ -304,12 +405,18 @@ def measure_plan(measures: pd.DataFrame, programme: pd.DataFrame) -> pd.DataFram
                 }
             )
             continue
+        if form == "level" and pd.isna(m["target_level_kt"]):
+            raise EmissionsError(f"programme_emission_measures: {m['measure_id']!r} has effect_form level but no target_level_kt")
+        effect = {"level": m["target_level_kt"], "reduction": reduction, "share": reduction}[form]
         if m["measure_id"] == "tpp2_coal_to_gas":
             stage1 = float(figures.loc[TPP2_STAGES[0], "value"]) - float(figures.loc[TPP2_STAGES[1], "value"]) / 1000
-            parts = [("stage1", stage1, int(figures.loc[TPP2_STAGES[0], "ref_year"])), ("stage2", reduction - stage1, printed_full)]
+            parts = [
+                ("stage1", "reduction", stage1, stage1, int(figures.loc[TPP2_STAGES[0], "ref_year"])),
+                ("stage2", form, float(effect), reduction - stage1, printed_full),
+            ]
         else:
-            parts = [("", reduction, printed_full)]
-        for component, value, stated_full in parts:
+            parts = [("", form, float(effect), reduction, printed_full)]
+        for component, part_form, value, printed_cut, stated_full in parts:
             key = f"{m['measure_id']}/{component}" if component else m["measure_id"]
             if key not in DEFAULT_TIMING:
                 raise EmissionsError(f"measure {key!r} has a stated effect but no timing in emissions.DEFAULT_TIMING")
@@ -323,32 +430,38 @@ def measure_plan(measures: pd.DataFrame, programme: pd.DataFrame) -> pd.DataFram
                 base
                 | {
                     "component": component,
+                    "form": part_form,
+                    "effect": value,
                     "start_year": full_year - ramp_years,
                     "full_year": full_year,
                     "ramp_years": ramp_years,
-                    "reduction_kt": float(value),
+                    "reduction_kt": float(printed_cut),
                     "timing_basis": f"full effect {full_year} {'assumed' if full is not None else 'printed'}; {reason}",
                 }
             )
-    columns = [
-        "measure",
-        "component",
-        "source",
-        "boundary",
-        "start_year",
-        "full_year",
-        "ramp_years",
-        "reduction_kt",
-        "cost_bn_kzt",
-        "quantified",
-        "timing_basis",
-        "source_line",
-        "note",
-    ]
-    plan = pd.DataFrame(rows)[columns]
+    plan = pd.DataFrame(rows)[PLAN_COLUMNS]
     for column in ("start_year", "full_year", "ramp_years"):
         plan[column] = plan[column].astype("Int64")
     return plan
+
+
+PLAN_COLUMNS = [
+    "measure",
+    "component",
+    "source",
+    "boundary",
+    "form",
+    "effect",
+    "start_year",
+    "full_year",
+    "ramp_years",
+    "reduction_kt",
+    "cost_bn_kzt",
+    "quantified",
+    "timing_basis",
+    "source_line",
+    "note",
+]
 
 
 def parse_overrides(items: list[str], known: list[str], parameter: str, *, kind: type, low: float, high: float) -> dict[str, float]:
@@ -386,56 +499,60 @@ def with_ramps(plan: pd.DataFrame, ramps: dict[str, float]) -> pd.DataFrame:
     return out
 
 
-def ramp(years: np.ndarray, start: float, full: float) -> np.ndarray:
-    """Share of the full effect in each year: 0 up to ``start``, linear, 1 from ``full`` on (a step when equal)."""
+def ramp(years: np.ndarray, start, full) -> np.ndarray:
+    """Share of the full effect in each year: 0 up to ``start``, linear, 1 from ``full`` on (a step when equal).
+
+    ``start`` and ``full`` may be arrays (…,) of draws; the result is (…, T).
+    """
     years = np.asarray(years, dtype=float)
-    if full <= start:
-        return (years >= full).astype(float)
-    return np.clip((years - start) / (full - start), 0.0, 1.0)
+    start, full = _col(start), _col(full)
+    width = full - start
+    linear = np.clip((years - start) / np.where(width > 0, width, 1.0), 0.0, 1.0)
+    return np.where(width > 0, linear, (years >= full).astype(float))
 
 
 def wedges(
     base: np.ndarray,
     plan: pd.DataFrame,
-    levels: pd.Series,
     years: np.ndarray,
     *,
     delays: np.ndarray | None = None,
-    delivery: np.ndarray | None = None,
-    effectiveness: np.ndarray | None = None,
-    basis: str = "share",
+    completeness: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Reduction of every wedge (…, M, T) in kt against the baseline ``base`` (…, S, T).
+    """Reduction of every wedge (…, M, T) in kt against the baseline ``base`` (…, S, T), each in its printed form.
 
-    ``plan`` holds the quantified wedges (M rows). ``delays`` (M,) shifts each ramp by whole
-    years; ``delivery`` (M,) scales the stated reduction (0 = not delivered); ``effectiveness``
-    (…, M) is the Monte Carlo factor. With ``basis='share'`` a wedge removes the share
-    reduction / 2021 level of its source's baseline; with ``'absolute'`` the printed tonnes.
-    Wedges of one source are scaled down together where they would remove more than the source.
+    ``plan`` holds the quantified wedges (M rows). ``delays`` (…, M) shifts each ramp by years;
+    ``completeness`` (…, M) is the share delivered (1 = all). Per source, reductions (printed
+    tonnes) and shares (of the baseline) act first and are scaled down together where they
+    would remove more than the source; then a level measure takes the source from what is left
+    towards its printed level: wedge = ramp × completeness × max(left − level, 0). At full effect
+    and full completeness the source emits exactly the printed level.
     """
-    if basis not in BASES:
-        raise EmissionsError(f"parameter 'emissions_reduction_basis': unknown value {basis!r}; expected one of {list(BASES)}")
     m = len(plan)
-    delays = np.zeros(m) if delays is None else np.asarray(delays, dtype=float)
-    delivery = np.ones(m) if delivery is None else np.asarray(delivery, dtype=float)
-    effectiveness = np.ones(m) if effectiveness is None else np.asarray(effectiveness, dtype=float)
+    lead = base.shape[:-2]
+    delays = np.broadcast_to(np.zeros(m) if delays is None else np.asarray(delays, dtype=float), lead + (m,))
+    completeness = np.broadcast_to(np.ones(m) if completeness is None else np.asarray(completeness, dtype=float), lead + (m,))
     years = np.asarray(years)
-    index = {s: i for i, s in enumerate(SOURCE_IDS)}
-    raw = np.zeros(base.shape[:-2] + (m, years.size))
-    for j, row in enumerate(plan.itertuples(index=False)):
-        shape = ramp(years, row.start_year + delays[j], row.full_year + delays[j])
-        size = delivery[j] * effectiveness[..., j, None] * shape
-        if basis == "share":
-            raw[..., j, :] = size * row.reduction_kt / levels[row.source] * base[..., index[row.source], :]
-        else:
-            raw[..., j, :] = size * row.reduction_kt
-    out = raw.copy()
-    for source in set(plan["source"]):
-        cols = np.flatnonzero((plan["source"] == source).to_numpy())
-        total = raw[..., cols, :].sum(axis=-2)
-        available = base[..., index[source], :]
-        factor = np.where(total > available, available / np.where(total > 0, total, 1.0), 1.0)
-        out[..., cols, :] = raw[..., cols, :] * factor[..., None, :]
+    out = np.zeros(lead + (m, years.size))
+    for source in dict.fromkeys(plan["source"]):
+        s = SOURCE_IDS.index(source)
+        left = base[..., s, :].copy()
+        rows = np.flatnonzero((plan["source"] == source).to_numpy())
+        cuts = [j for j in rows if plan["form"].iat[j] != "level"]
+        for j in cuts:
+            row = plan.iloc[j]
+            size = completeness[..., j, None] * ramp(years, row.start_year + delays[..., j], row.full_year + delays[..., j])
+            out[..., j, :] = size * (row.effect if row.form == "reduction" else row.effect * base[..., s, :])
+        if cuts:
+            total = out[..., cuts, :].sum(axis=-2)
+            factor = np.where(total > left, left / np.where(total > 0, total, 1.0), 1.0)
+            out[..., cuts, :] *= factor[..., None, :]
+            left = left - out[..., cuts, :].sum(axis=-2)
+        for j in (j for j in rows if plan["form"].iat[j] == "level"):
+            row = plan.iloc[j]
+            size = completeness[..., j, None] * ramp(years, row.start_year + delays[..., j], row.full_year + delays[..., j])
+            out[..., j, :] = size * np.maximum(left - row.effect, 0.0)
+            left = left - out[..., j, :]
     return out
 
 
@@ -445,6 +562,61 @@ def apply_wedges(base: np.ndarray, plan: pd.DataFrame, cut: np.ndarray) -> np.nd
     for j, source in enumerate(plan["source"]):
         out[..., SOURCE_IDS.index(source), :] -= cut[..., j, :]
     return np.maximum(out, 0.0)  # wedges are capped at their source: this only removes rounding residue (~1e-15)
+
+
+def delivery_draws(
+    measure_ids: list[str], n: int, delay_mean: float, completeness_mean: float, concentration: float, rng
+) -> dict[str, np.ndarray]:
+    """Delivery risk per measure and trajectory (n, M), one-sided: never early, never more than printed.
+
+    delay ~ Poisson(``delay_mean``) whole years; completeness ~ Beta with mean ``completeness_mean``
+    and concentration ``concentration`` (a + b). Components of one measure share their draws.
+    With delay_mean 0 and completeness_mean 1 every draw is 0 and 1 (no risk).
+    """
+    unique = list(dict.fromkeys(measure_ids))
+    k = len(unique)
+    delay = rng.poisson(delay_mean, size=(n, k)).astype(float) if delay_mean > 0 else np.zeros((n, k))
+    if completeness_mean < 1:
+        a, b = completeness_mean * concentration, (1 - completeness_mean) * concentration
+        done = rng.beta(a, b, size=(n, k))
+    else:
+        done = np.ones((n, k))
+    pick = [unique.index(mid) for mid in measure_ids]
+    return {"delays": delay[:, pick], "completeness": done[:, pick]}
+
+
+# ---------------------------------------------------------------- pollutants
+
+
+def pollutant_shares(factors: pd.DataFrame) -> pd.DataFrame:
+    """Share of each pollutant in a fuel's aggregate mass (rows tpp2_coal / tpp2_gas, columns POLLUTANTS).
+
+    share = factor / Σ factors over TSP, SOx, NOx, CO, NMVOC (EMEP/EEA, g/GJ); the programme's
+    tonnages are sums of these pollutants, so a fuel's tonnes split in these proportions.
+    """
+    rows = factors[factors["used_for"].isin(["tpp2_coal", "tpp2_gas"])]
+    table = rows.pivot_table(index="used_for", columns="pollutant", values="value", aggfunc="sum")[list(POLLUTANTS)]
+    return table.div(table.sum(axis=1), axis=0)
+
+
+def tpp2_by_fuel(
+    tpp2: np.ndarray, plan: pd.DataFrame, years: np.ndarray, programme: pd.DataFrame, *, delays=None, completeness=None
+) -> dict[str, np.ndarray]:
+    """TPP-2 emissions (…, T) split into gas blocks and coal: gas = block 1 (0.83 kt, line 4317) from stage 1 plus the
+    remaining blocks up to the printed level from stage 2, each times its ramp and completeness; coal = the rest."""
+    block = float(programme.set_index("figure_id").loc[TPP2_STAGES[1], "value"]) / 1000
+    gas = np.zeros_like(tpp2)
+    m = len(plan)
+    lead = tpp2.shape[:-1]
+    delays = np.broadcast_to(np.zeros(m) if delays is None else np.asarray(delays, dtype=float), lead + (m,))
+    completeness = np.broadcast_to(np.ones(m) if completeness is None else np.asarray(completeness, dtype=float), lead + (m,))
+    for j, row in enumerate(plan.itertuples(index=False)):
+        if row.measure != "tpp2_coal_to_gas":
+            continue
+        size = completeness[..., j, None] * ramp(years, row.start_year + delays[..., j], row.full_year + delays[..., j])
+        gas += size * (block if row.component == "stage1" else row.effect - block)
+    gas = np.minimum(gas, tpp2)
+    return {"gas": gas, "coal": tpp2 - gas}
 
 
 # ---------------------------------------------------------------- the forecast as a whole
@@ -457,8 +629,8 @@ class EmissionsForecast:
     plan: pd.DataFrame  # every measure (quantified and not), programme timing
     central: dict[str, np.ndarray]  # scenario -> (S, T)
     central_wedges: dict[str, np.ndarray]  # programme / delayed -> (M, T) for the quantified wedges
-    simulations: dict[str, np.ndarray]  # scenario -> (n, S, T)
-    growth: Growth
+    simulations: dict[str, np.ndarray]  # scenario -> (n, S, T), with delivery risk
+    drivers: Drivers
     tables: dict[str, pd.DataFrame]
 
 
@@ -466,25 +638,27 @@ def _measure_vector(plan: pd.DataFrame, values: dict[str, float], default: float
     return plan["measure"].map(lambda m: values.get(m, default)).to_numpy(dtype=float)
 
 
-def check_parameters(params: dict, measure_ids: list[str], quantified_ids: list[str], agglomeration_removed: float) -> dict:
+def check_parameters(params: dict, measure_ids: list[str], quantified_ids: list[str]) -> dict:
     """The emission parameters read and checked; raises EmissionsError naming the parameter."""
     horizon = int(params["horizon"])
     if horizon < TARGET_YEAR:
         raise EmissionsError(
             f"parameter 'horizon': {horizon} ends before {TARGET_YEAR}, the year of the programme's target; expected >= {TARGET_YEAR}"
         )
-    for name, choices in (("boundary", BOUNDARIES), ("emission_scenario", EMISSION_SCENARIOS), ("emissions_reduction_basis", BASES)):
+    for name, choices in (("boundary", BOUNDARIES), ("emission_scenario", EMISSION_SCENARIOS)):
         if params[name] not in choices:
             raise EmissionsError(f"parameter {name!r}: unknown value {params[name]!r}; expected one of {list(choices)}")
-    base = float(params["agglomeration_houses_base_kt"])
-    if params["emissions_reduction_basis"] == "share" and base < agglomeration_removed:
-        raise EmissionsError(
-            f"parameter 'agglomeration_houses_base_kt': {base:g} kt is below the {agglomeration_removed:g} kt the programme's "
-            "agglomeration gasification removes (line 4329); expected at least that"
-        )
-    for name in ("measure_effectiveness_sd", "vehicle_growth_sd", "other_stationary_growth_sd"):
+    for name in ("vehicle_growth_sd", "other_stationary_growth_sd", "measure_delay_mean_years"):
         if float(params[name]) < 0:
-            raise EmissionsError(f"parameter {name!r}: {params[name]} is negative; expected a standard deviation >= 0")
+            raise EmissionsError(f"parameter {name!r}: {params[name]} is negative; expected a value >= 0")
+    if not 0 < float(params["measure_completeness_mean"]) <= 1:
+        raise EmissionsError(
+            f"parameter 'measure_completeness_mean': {params['measure_completeness_mean']} is not in (0, 1]; expected a share"
+        )
+    if float(params["tpp2_capacity_headroom"]) < 1:
+        raise EmissionsError(
+            f"parameter 'tpp2_capacity_headroom': {params['tpp2_capacity_headroom']} is below 1; the plants produced their 2021 output, expected >= 1"
+        )
     return {
         "delays": parse_overrides(params["measure_delays"], quantified_ids, "measure_delays", kind=int, low=0, high=20),
         "delivery": parse_overrides(params["measure_delivery"], quantified_ids, "measure_delivery", kind=float, low=0.0, high=1.0),
@@ -492,15 +666,70 @@ def check_parameters(params: dict, measure_ids: list[str], quantified_ids: list[
     }
 
 
-def growth_from(params: dict, programme: pd.DataFrame) -> Growth:
-    return Growth(
+def drivers_from(params: dict, programme: pd.DataFrame) -> Drivers:
+    fleet = fleet_from_data(programme)
+    return Drivers(
         motorisation_growth=float(params["motorisation_growth"]),
         inbound_vehicle_growth=float(params["inbound_vehicle_growth"]),
         inbound_share=inbound_share_from_data(programme),
-        transport_elasticity=float(params["transport_elasticity"]),
+        old_vehicle_share=fleet["old_share"],
+        fleet_renewal_rate=float(params["fleet_renewal_rate"]),
+        old_vehicle_emission_ratio=float(params["old_vehicle_emission_ratio"]),
         heat_elasticity=float(params["heat_elasticity"]),
+        household_size_change=float(params["household_size_change"]),
+        tpp2_capacity_headroom=float(params["tpp2_capacity_headroom"]),
+        private_house_growth=float(params["private_house_growth"]),
+        solid_fuel_house_change=float(params["solid_fuel_house_change"]),
         other_stationary_growth=float(params["other_stationary_growth"]),
+        solid_per_gas_house=houses_from_data(programme),
     )
+
+
+def _setup(params: dict, inputs: dict[str, pd.DataFrame], population_years: np.ndarray):
+    inventory_table, measures, programme = (
+        inputs["programme_emission_inventory"],
+        inputs["programme_emission_measures"],
+        inputs["programme_emissions"],
+    )
+    full_plan, options = checked_plan(params, measures, programme)
+    full_plan = with_ramps(full_plan, options["ramps"])
+    plan = full_plan[full_plan["quantified"]].reset_index(drop=True)
+    levels = inventory(inventory_table, float(params["agglomeration_houses_base_kt"])).set_index("source")["emissions_kt"]
+    delayed = {
+        "delays": _measure_vector(plan, options["delays"], int(params["measure_delay_years"])),
+        "delivery": _measure_vector(plan, options["delivery"], 1.0),
+    }
+    return full_plan, plan, levels, delayed
+
+
+def _population(params: dict, population_years, population) -> tuple[np.ndarray, np.ndarray]:
+    years, pop = population_from_2021(population_years, population)
+    horizon = int(params["horizon"])
+    if years[-1] < horizon:
+        raise EmissionsError(f"the population projection ends in {years[-1]}, before horizon {horizon}")
+    keep = years <= horizon
+    return years[keep], pop[..., keep]
+
+
+def _scenarios(base, plan, years, delayed, risk=None) -> tuple[dict, dict]:
+    """Baseline, programme and delayed paths (…, S, T) and the wedges, with optional delivery-risk draws."""
+    risk = risk or {"delays": None, "completeness": None}
+    extra = 0 if risk["delays"] is None else risk["delays"]
+    done = 1 if risk["completeness"] is None else risk["completeness"]
+    cuts = {
+        "programme": wedges(base, plan, years, delays=risk["delays"], completeness=risk["completeness"]),
+        "delayed": wedges(base, plan, years, delays=delayed["delays"] + extra, completeness=delayed["delivery"] * done),
+    }
+    return {"baseline": base} | {name: apply_wedges(base, plan, cut) for name, cut in cuts.items()}, cuts
+
+
+def central_paths(params: dict, inputs: dict[str, pd.DataFrame], population_years, population_central) -> tuple[np.ndarray, dict]:
+    """Years and the central paths (S, T) of every scenario, no Monte Carlo (used by the tornado)."""
+    _, plan, levels, delayed = _setup(params, inputs, population_years)
+    years, pop = _population(params, population_years, population_central)
+    base = baseline(levels, driver_indices(years, pop, drivers_from(params, inputs["programme_emissions"])))
+    paths, _ = _scenarios(base, plan, years, delayed)
+    return years, paths
 
 
 def forecast(
@@ -510,75 +739,210 @@ def forecast(
     population_central: np.ndarray,
     population_simulations: np.ndarray,
 ) -> EmissionsForecast:
-    """Every scenario, the wedges, the Monte Carlo and the planner tables, for one parameter set.
+    """Every scenario, the wedges, the Monte Carlo with delivery risk and the planner tables, for one parameter set.
 
-    ``inputs`` holds the raw tables ``programme_emission_inventory``, ``programme_emission_measures``
-    and ``programme_emissions``; population is on 1 January of ``population_years`` (central (T,),
-    simulations (n, T)).
+    ``inputs`` holds the raw tables ``programme_emission_inventory``, ``programme_emission_measures``,
+    ``programme_emissions`` and ``emep_eea_emission_factors``; population is on 1 January of
+    ``population_years`` (central (T,), simulations (n, T)).
     """
-    inventory_table, measures, programme = (
-        inputs["programme_emission_inventory"],
-        inputs["programme_emission_measures"],
-        inputs["programme_emissions"],
-    )
-    full_plan, options = checked_plan(params, measures, programme)
-    full_plan = with_ramps(full_plan, options["ramps"])
-    plan = full_plan[full_plan["quantified"]].reset_index(drop=True)
-
-    horizon = int(params["horizon"])
-    levels = inventory(inventory_table, float(params["agglomeration_houses_base_kt"])).set_index("source")["emissions_kt"]
-    years_pop, central_pop = population_from_2021(population_years, population_central)
-    _, sims_pop = population_from_2021(population_years, population_simulations)
-    if years_pop[-1] < horizon:
-        raise EmissionsError(f"the population projection ends in {years_pop[-1]}, before horizon {horizon}")
-    keep = years_pop <= horizon
-    years, central_pop, sims_pop = years_pop[keep], central_pop[keep], sims_pop[:, keep]
-
-    growth = growth_from(params, programme)
-    basis = params["emissions_reduction_basis"]
-    delay_all = int(params["measure_delay_years"])
-    delayed = {
-        "delays": _measure_vector(plan, options["delays"], delay_all),
-        "delivery": _measure_vector(plan, options["delivery"], 1.0),
-    }
-
-    def run(population: np.ndarray, g: Growth, effectiveness: np.ndarray | None):
-        base = baseline(levels, driver_indices(years, population, g))
-        cuts = {
-            "programme": wedges(base, plan, levels, years, effectiveness=effectiveness, basis=basis),
-            "delayed": wedges(base, plan, levels, years, effectiveness=effectiveness, basis=basis, **delayed),
-        }
-        paths = {"baseline": base} | {name: apply_wedges(base, plan, cut) for name, cut in cuts.items()}
-        return paths, cuts
-
-    central, central_cuts = run(central_pop, growth, None)
+    programme = inputs["programme_emissions"]
+    full_plan, plan, levels, delayed = _setup(params, inputs, population_years)
+    years, central_pop = _population(params, population_years, population_central)
+    _, sims_pop = _population(params, population_years, population_simulations)
+    drivers = drivers_from(params, programme)
+    central, central_cuts = _scenarios(baseline(levels, driver_indices(years, central_pop, drivers)), plan, years, delayed)
 
     n = sims_pop.shape[0]
     rng = np.random.default_rng([int(params["seed"]), 30])
     sd_v, sd_o = float(params["vehicle_growth_sd"]), float(params["other_stationary_growth_sd"])
-    sim_growth = Growth(
-        motorisation_growth=growth.motorisation_growth + sd_v * rng.standard_normal(n),
-        inbound_vehicle_growth=growth.inbound_vehicle_growth + sd_v * rng.standard_normal(n),
-        inbound_share=growth.inbound_share,
-        transport_elasticity=growth.transport_elasticity,
-        heat_elasticity=growth.heat_elasticity,
-        other_stationary_growth=growth.other_stationary_growth + sd_o * rng.standard_normal(n),
+    sim_drivers = replace(
+        drivers,
+        motorisation_growth=drivers.motorisation_growth + sd_v * rng.standard_normal(n),
+        inbound_vehicle_growth=drivers.inbound_vehicle_growth + sd_v * rng.standard_normal(n),
+        other_stationary_growth=drivers.other_stationary_growth + sd_o * rng.standard_normal(n),
     )
-    measure_ids = list(dict.fromkeys(plan["measure"]))
-    draws = np.maximum(1 + float(params["measure_effectiveness_sd"]) * rng.standard_normal((n, len(measure_ids))), 0.0)
-    effectiveness = draws[:, [measure_ids.index(m) for m in plan["measure"]]]  # components of a measure share its draw
-    simulations, _ = run(sims_pop, sim_growth, effectiveness)
+    risk = delivery_draws(
+        list(plan["measure"]),
+        n,
+        float(params["measure_delay_mean_years"]),
+        float(params["measure_completeness_mean"]),
+        float(params["measure_completeness_concentration"]),
+        rng,
+    )
+    simulations, _ = _scenarios(baseline(levels, driver_indices(years, sims_pop, sim_drivers)), plan, years, delayed, risk)
 
-    fc = EmissionsForecast(years, levels, full_plan, central, central_cuts, simulations, growth, {})
+    fc = EmissionsForecast(years, levels, full_plan, central, central_cuts, simulations, drivers, {})
+    shares = pollutant_shares(inputs["emep_eea_emission_factors"])
     fc.tables = {
         "emissions_by_source": by_source_table(fc),
         "emissions_measures": measures_table(fc),
         "emissions_wedges": wedges_table(fc, plan),
         "emissions_target_gap": target_gap_table(fc, programme),
-        "emissions_targets": target_arithmetic(inventory_table, measures, programme),
+        "emissions_targets": target_arithmetic(inputs["programme_emission_inventory"], inputs["programme_emission_measures"], programme),
+        "emissions_pollutants": pollutants_table(fc, plan, programme, shares, delayed),
     }
-    fc.tables["emissions_iamc"] = iamc_table(fc.tables["emissions_by_source"])
+    fc.tables["emissions_iamc"] = iamc_table(fc.tables["emissions_by_source"], fc.tables["emissions_pollutants"])
     return fc
+
+
+# ---------------------------------------------------------------- sensitivity
+
+# Driver parameters of the tornado: (low, high, where the range comes from).
+TORNADO_RANGES: dict[str, tuple[float, float, str]] = {
+    "heat_elasticity": (0.0, 1.0, "0 = CHP heat flat; 1 = heat proportional to households"),
+    "tpp2_capacity_headroom": (1.0, 1.3, "assumption: 0-30% spare CHP output (no capacity figure in the sources)"),
+    "household_size_change": (-0.01, 0.01, "assumption: household size -1% to +1% a year"),
+    "fleet_renewal_rate": (0.017, 0.045, "half the 2010-2019 rate to the 2020-2022 rate (line 5315)"),
+    "old_vehicle_emission_ratio": (2.0, 5.6, "EMEP/EEA light petrol: Euro 3 vs Euro 5 (about 2) to Euro 1 vs Euro 5 (5.6)"),
+    "motorisation_growth": (-0.01, 0.02, "assumption: vehicles per resident -1% to +2% a year"),
+    "inbound_vehicle_growth": (0.0, 0.03, "0 to about twice the 1.7% of 2007-2022 (line 2060)"),
+    "private_house_growth": (0.0, 0.02, "assumption: 0-2% more private houses a year"),
+    "solid_fuel_house_change": (-0.1, 0.02, "assumption: solid-fuel houses gasified at 10% a year to growing 2% a year"),
+    "other_stationary_growth": (-0.01, 0.028, "BNS 2014-2021 trend ± 2 standard errors"),
+}
+
+
+def tornado(
+    params: dict, inputs: dict[str, pd.DataFrame], population_years, population_central, scenario: str = "programme"
+) -> pd.DataFrame:
+    """2030 city total (central) with each driver parameter at its low and high value, the others at ``params``."""
+    years, paths = central_paths(params, inputs, population_years, population_central)
+    column = int(np.searchsorted(years, TARGET_YEAR))
+    centre = float(boundary_total(paths[scenario], "city")[column])
+    rows = []
+    for name, (low, high, reason) in TORNADO_RANGES.items():
+        value = {}
+        for end, x in (("low", low), ("high", high)):
+            _, p = central_paths(params | {name: type(params[name])(x)}, inputs, population_years, population_central)
+            value[end] = float(boundary_total(p[scenario], "city")[column])
+        rows.append(
+            {
+                "emission_scenario": scenario,
+                "parameter": name,
+                "value": str(params[name]),
+                "low": low,
+                "high": high,
+                "emissions_low_kt": round(value["low"], 4),
+                "emissions_high_kt": round(value["high"], 4),
+                "central_kt": round(centre, 4),
+                "swing_kt": round(abs(value["high"] - value["low"]), 4),
+                "range_basis": reason,
+            }
+        )
+    return pd.DataFrame(rows).sort_values("swing_kt", ascending=False).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- backtest of the stationary baseline
+
+
+def stationary_driver_forecast(
+    y: pd.Series, population: pd.Series, h: int, *, chp_share: float, heat_elasticity: float, headroom: float
+) -> pd.DataFrame:
+    """The baseline's method on a stationary series up to its last year, for ``h`` years ahead.
+
+    forecast = last level × [chp_share × min((population growth)^heat_elasticity, headroom) + (1 − chp_share) × trend],
+    trend = exp(slope × h) from the log-linear fit of ``y``; population growth = the mean yearly
+    log growth of ``population`` (up to the same last year) carried forward. 80% interval from
+    the log-linear fit's prediction standard error. Sees nothing after the last year of ``y``.
+    """
+    fit = log_linear_trend(y)
+    last = int(y.index.max())
+    pop = np.log(population.loc[:last].astype(float))
+    growth = float(np.diff(pop.to_numpy()).mean()) if len(pop) > 1 else 0.0
+    steps = np.arange(1, h + 1)
+    chp = np.minimum(np.exp(growth * steps * heat_elasticity), headroom)
+    mean = float(y.iloc[-1]) * (chp_share * chp + (1 - chp_share) * np.exp(fit["slope"] * steps))
+    x = last + steps
+    se = fit["sigma"] * np.sqrt(1 + 1 / fit["n"] + (x - fit["x_mean"]) ** 2 / fit["sxx"])
+    index = pd.RangeIndex(last + 1, last + 1 + h, name="year")
+    return pd.DataFrame({"mean": mean, "lo_80": mean * np.exp(-Z80 * se), "hi_80": mean * np.exp(Z80 * se)}, index=index)
+
+
+def forecast_log_drift(y: pd.Series, h: int) -> pd.DataFrame:
+    """Drift on the logarithm (constant growth rate), intervals from the drift method on logs, back-transformed."""
+    from . import evaluation
+
+    logs = evaluation.forecast_drift(np.log(y.astype(float)), h)
+    return np.exp(logs)
+
+
+def backtest_stationary(
+    bns: pd.DataFrame,
+    shifts: pd.DataFrame,
+    population: pd.DataFrame,
+    *,
+    chp_share: float,
+    heat_elasticity: float,
+    headroom: float,
+    horizons: tuple[int, ...] = (1, 2, 3, 4, 5),
+    min_train: int = 3,
+) -> pd.DataFrame:
+    """Rolling-origin backtest of Almaty's BNS stationary emissions: driver method against naive, drift and log drift.
+
+    The 2013→2014 level shift is respected: every method is fitted on the origin's segment only
+    (years since the last shift up to the origin), and only targets in the same segment are scored.
+    Before the shift TPP-2 was outside the city, so the driver method's CHP share is 0 there.
+    Population (BNS 1 January, its own level shifts respected the same way) feeds the CHP driver.
+    Returns ``evaluation.BACKTEST_COLUMNS`` rows.
+    """
+    from . import evaluation
+
+    marked = history.with_level_shifts(bns[bns["area"] == "almaty"], shifts, "bns_stationary_emissions", "emissions_kt")
+    series = marked.set_index("year")["emissions_kt"].astype(float)
+    segment = marked.set_index("year")["segment"]
+    pop_marked = history.with_level_shifts(
+        population[(population["area"] == "almaty") & (population["sex"] == "total")], shifts, "bns_population_1jan", "persons"
+    )
+    last_segment = int(segment.max())
+    rows = []
+    for origin in series.index:
+        seg = int(segment[origin])
+        train = series[(segment == seg) & (series.index <= origin)]
+        if len(train) < min_train:
+            continue
+        pop = pop_marked[
+            (pop_marked["segment"] == pop_marked.loc[pop_marked["year"] == origin, "segment"].iloc[0]) & (pop_marked["year"] <= origin)
+        ]
+        pop = pop.set_index("year")["persons"].tail(5)
+        share = chp_share if seg == last_segment else 0.0
+        methods = {
+            "driver": stationary_driver_forecast(
+                train, pop, max(horizons), chp_share=share, heat_elasticity=heat_elasticity, headroom=headroom
+            ),
+            "naive": evaluation.forecast_naive(train, max(horizons)),
+            "drift": evaluation.forecast_drift(train, max(horizons)),
+            "log_drift": forecast_log_drift(train, max(horizons)),
+        }
+        for h in horizons:
+            target = origin + h
+            if target not in series.index or int(segment[target]) != seg:
+                continue
+            for name, fc in methods.items():
+                point = fc.loc[target]
+                rows.append(
+                    {
+                        "method": name,
+                        "origin": int(origin),
+                        "horizon": h,
+                        "forecast": float(point["mean"]),
+                        "actual": float(series[target]),
+                        "lo_80": float(point["lo_80"]),
+                        "hi_80": float(point["hi_80"]),
+                    }
+                )
+    out = pd.DataFrame(rows, columns=evaluation.BACKTEST_COLUMNS[:5] + ["lo_80", "hi_80"])
+    out["error"] = out["forecast"] - out["actual"]
+    out["pct_error"] = 100 * out["error"] / out["actual"]
+    return out[evaluation.BACKTEST_COLUMNS]
+
+
+def backtest_summary(backtest: pd.DataFrame) -> pd.DataFrame:
+    """MAPE and 80% coverage per method and horizon (evaluation.accuracy), plus all horizons pooled (horizon 0)."""
+    from . import evaluation
+
+    by_h = evaluation.accuracy(backtest)
+    pooled = evaluation.accuracy(backtest.assign(horizon=0))
+    return pd.concat([by_h, pooled], ignore_index=True)
 
 
 # ---------------------------------------------------------------- tables
@@ -624,7 +988,11 @@ def by_source_table(fc: EmissionsForecast) -> pd.DataFrame:
 
 
 def measures_table(fc: EmissionsForecast) -> pd.DataFrame:
-    """One row per measure (TPP-2's two steps together): timing, printed reduction, cost, cost per tonne, modelled 2030 wedge."""
+    """One row per measure (TPP-2's two steps together): printed form and effect, timing, printed reduction, cost, modelled 2030 wedge.
+
+    No cost per tonne: the tonnes are aggregate masses of pollutants that are not comparable
+    (see the module docstring).
+    """
     plan = fc.plan
     quantified = plan[plan["quantified"]].reset_index(drop=True)
     wedge_2030 = dict.fromkeys(plan["measure"], 0.0)
@@ -634,6 +1002,8 @@ def measures_table(fc: EmissionsForecast) -> pd.DataFrame:
     grouped = plan.groupby("measure", sort=False).agg(
         source=("source", "first"),
         boundary=("boundary", "first"),
+        form=("form", lambda s: " + ".join(dict.fromkeys(s))),
+        printed_effect=("effect", "last"),
         start_year=("start_year", "min"),
         full_year=("full_year", "max"),
         reduction_kt=("reduction_kt", "sum"),
@@ -643,26 +1013,54 @@ def measures_table(fc: EmissionsForecast) -> pd.DataFrame:
         timing_basis=("timing_basis", lambda s: " / ".join(dict.fromkeys(s))),
     )
     grouped = grouped.reset_index()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per_tonne = grouped["cost_bn_kzt"] * 1e9 / (grouped["reduction_kt"] * 1000)
-    grouped["cost_per_tonne_kzt"] = per_tonne.where(grouped["reduction_kt"] > 0).round(0)
     grouped["wedge_2030_kt"] = grouped["measure"].map(wedge_2030).round(4)
     grouped["reduction_kt"] = grouped["reduction_kt"].round(4)
     columns = [
         "measure",
         "source",
         "boundary",
+        "form",
+        "printed_effect",
         "start_year",
         "full_year",
         "reduction_kt",
         "cost_bn_kzt",
-        "cost_per_tonne_kzt",
         "source_line",
         "quantified",
         "wedge_2030_kt",
         "timing_basis",
     ]
     return grouped[columns].sort_values(["quantified", "reduction_kt"], ascending=[False, False]).reset_index(drop=True)
+
+
+def pollutants_table(
+    fc: EmissionsForecast, plan: pd.DataFrame, programme: pd.DataFrame, shares: pd.DataFrame, delayed: dict
+) -> pd.DataFrame:
+    """TPP-2 by fuel and pollutant, central, every scenario: ``year, emission_scenario, fuel, pollutant, emissions_kt``."""
+    t = SOURCE_IDS.index("tpp2")
+    timing = {"baseline": None, "programme": {}, "delayed": {"delays": delayed["delays"], "completeness": delayed["delivery"]}}
+    rows = []
+    for scenario in EMISSION_SCENARIOS:
+        tpp2 = fc.central[scenario][t]
+        if timing[scenario] is None:
+            parts = {"coal": tpp2, "gas": np.zeros_like(tpp2)}
+        else:
+            parts = tpp2_by_fuel(tpp2, plan, fc.years, programme, **timing[scenario])
+        for fuel, values in parts.items():
+            for pollutant in POLLUTANTS:
+                share = float(shares.loc[f"tpp2_{fuel}", pollutant])
+                rows.append(
+                    pd.DataFrame(
+                        {
+                            "year": fc.years,
+                            "emission_scenario": scenario,
+                            "fuel": fuel,
+                            "pollutant": pollutant,
+                            "emissions_kt": (values * share).round(5),
+                        }
+                    )
+                )
+    return pd.concat(rows, ignore_index=True)
 
 
 def wedges_table(fc: EmissionsForecast, plan: pd.DataFrame) -> pd.DataFrame:
@@ -806,17 +1204,24 @@ def target_arithmetic(inventory_table: pd.DataFrame, measures: pd.DataFrame, pro
     return pd.DataFrame(rows, columns=["item", "value_kt", "arithmetic", "source_line"]).assign(value_kt=lambda f: f["value_kt"].round(4))
 
 
-def iamc_table(by_source: pd.DataFrame, model: str = "almaty-analytics") -> pd.DataFrame:
+def iamc_table(by_source: pd.DataFrame, pollutants: pd.DataFrame | None = None, model: str = "almaty-analytics") -> pd.DataFrame:
     """Central trajectories in the IAMC wide format: model, emission_scenario, region, variable, unit, <years>.
 
-    ``export.write_table`` turns ``emission_scenario`` into the IAMC ``scenario`` column as
-    ``<project scenario>|<emission scenario>``.
+    Aggregate masses are ``Emissions|Air pollutants|<source>``; where split, pollutants are
+    ``Emissions|<pollutant>|Energy|TPP-2`` (city region; SOx as SO2). ``export.write_table``
+    turns ``emission_scenario`` into the IAMC ``scenario`` column as ``<project scenario>|<emission scenario>``.
     """
     frame = by_source.copy()
     frame["variable"] = frame["source"].map(
         lambda s: "Emissions|Air pollutants" if s == "total" else f"Emissions|Air pollutants|{SOURCES[s].iamc}"
     )
     frame["region"] = frame["boundary"].map(REGIONS)
+    frame = frame[["emission_scenario", "region", "variable", "year", "emissions_kt"]]
+    if pollutants is not None:
+        split = pollutants.groupby(["emission_scenario", "pollutant", "year"], sort=False)["emissions_kt"].sum().reset_index()
+        split["variable"] = "Emissions|" + split["pollutant"].map(IAMC_POLLUTANT) + "|Energy|TPP-2"
+        split["region"] = REGIONS["city"]
+        frame = pd.concat([frame, split[frame.columns]], ignore_index=True)
     wide = frame.pivot_table(
         index=["emission_scenario", "region", "variable"], columns="year", values="emissions_kt", sort=False
     ).reset_index()
@@ -826,12 +1231,14 @@ def iamc_table(by_source: pd.DataFrame, model: str = "almaty-analytics") -> pd.D
     return wide
 
 
+IAMC_POLLUTANT = {"TSP": "TSP", "SOx": "Sulfur", "NOx": "NOx", "CO": "CO", "NMVOC": "VOC"}  # IAMC species names
+
+
 def checked_plan(params: dict, measures: pd.DataFrame, programme: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """The measure plan and the emission parameters checked against it (see check_parameters)."""
     plan = measure_plan(measures, programme)
     quantified = sorted(set(plan.loc[plan["quantified"], "measure"]))
-    removed = float(plan.loc[plan["source"] == "agglomeration_houses", "reduction_kt"].sum())
-    return plan, check_parameters(params, sorted(set(plan["measure"])), quantified, removed)
+    return plan, check_parameters(params, sorted(set(plan["measure"])), quantified)
 
 
 def validate(params: dict) -> None:

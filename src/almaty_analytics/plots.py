@@ -195,3 +195,18 @@ def waterfall(
     ax.set_xticks(range(len(labels)), labels, rotation=35, ha="right", fontsize=8)
     ax.set(ylabel=ylabel, title=title)
     return _finish(fig, source)
+
+
+def tornado(table: pd.DataFrame, *, xlabel: str, ylabel: str, title: str, source: str) -> plt.Figure:
+    """Horizontal bars from the central value to the low-end and high-end results of each parameter (emissions.tornado rows)."""
+    rows = table.sort_values("swing_kt")
+    centre = float(rows["central_kt"].iloc[0])
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(rows) + 1.5))
+    y = range(len(rows))
+    ax.barh(y, rows["emissions_low_kt"] - centre, left=centre, color=sns.color_palette()[0], label="parameter at its low end")
+    ax.barh(y, rows["emissions_high_kt"] - centre, left=centre, color=sns.color_palette()[3], alpha=0.8, label="parameter at its high end")
+    ax.axvline(centre, color="black", linewidth=0.8)
+    ax.set_yticks(list(y), rows["parameter"].str.replace("_", " "))
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.legend(loc="lower right", fontsize="small")
+    return _finish(fig, source)

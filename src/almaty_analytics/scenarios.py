@@ -264,12 +264,6 @@ PARAMETERS: dict[str, Param] = {
         list, "delayed scenario, per measure: 'measure_id=share' of the stated reduction delivered (0-1; default 1)", []
     ),
     "measure_ramps": Param(list, "per measure: 'measure_id=years' from start to full effect (defaults: emissions.DEFAULT_TIMING)", []),
-    "emissions_reduction_basis": Param(
-        str,
-        "share: a stated reduction (against 2021) removes the same share of its source's baseline; absolute: the printed tonnes",
-        "share",
-        choices=("share", "absolute"),
-    ),
     "motorisation_growth": Param(
         float,
         "change per year of vehicles per resident: none stated; 500 thousand vehicles in the city c.2019 (speech) vs 470 thousand in 2022 (line 331)",
@@ -284,19 +278,50 @@ PARAMETERS: dict[str, Param] = {
         min=-0.2,
         max=0.2,
     ),
-    "transport_elasticity": Param(
+    "heat_elasticity": Param(
         float,
-        "emissions per vehicle activity (1 = proportional; no fleet-renewal gain assumed, 58% of vehicles 13-42 years old, line 5315)",
+        "district heat from TPP-2/TPP-3 against households (1 = proportional to households; assumption, tornado 0-1)",
         1.0,
         min=0.0,
         max=3.0,
     ),
-    "heat_elasticity": Param(
+    "household_size_change": Param(
+        float, "change per year of persons per household (assumption: held at 2021; no household series in data/raw)", 0.0, min=-0.1, max=0.1
+    ),
+    "tpp2_capacity_headroom": Param(
         float,
-        "heat demand (housing, TPP-2, TPP-3) per household, households proportional to population (1 = proportional)",
-        1.0,
-        min=0.0,
+        "CHP output (TPP-2, TPP-3) can reach at most this times 2021 (assumption: 10% spare; the sources print no capacity or output)",
+        1.1,
+        min=1.0,
         max=3.0,
+    ),
+    "private_house_growth": Param(
+        float,
+        "change per year of private houses on gas (assumption: 1%; line 1297 says private building goes on, no count given)",
+        0.01,
+        min=-0.1,
+        max=0.2,
+    ),
+    "solid_fuel_house_change": Param(
+        float,
+        "change per year of houses on solid fuel without new measures (assumption: 0; the 1,054 unconnected houses, line 4267, get no dated effect)",
+        0.0,
+        min=-1.0,
+        max=0.5,
+    ),
+    "fleet_renewal_rate": Param(
+        float,
+        "share of the vehicle fleet renewed a year, oldest first: 183,056 built 2010-2019 / 10 / 547,834 registered (line 5315)",
+        0.0334,
+        min=0.0,
+        max=0.2,
+    ),
+    "old_vehicle_emission_ratio": Param(
+        float,
+        "emissions per km of a pre-2010 vehicle against a newer one: EMEP/EEA 2019 light petrol Euro 2 vs Euro 5, CO+NOx+NMVOC 3.97 / 1.18 g/km (assumption: pre-2010 about Euro 2)",
+        3.36,
+        min=1.0,
+        max=20.0,
     ),
     "other_stationary_growth": Param(
         float,
@@ -322,12 +347,22 @@ PARAMETERS: dict[str, Param] = {
     "other_stationary_growth_sd": Param(
         float, "sd of the other-stationary growth rate: standard error of the BNS 2014-2021 trend", 0.0096, min=0.0, max=0.2
     ),
-    "measure_effectiveness_sd": Param(
+    "measure_delay_mean_years": Param(
         float,
-        "relative sd of each measure's delivered effect: the programme's own figures for the same cut differ by up to 20% (mobile 10 vs itemised 8.32, line 4357)",
-        0.2,
+        "delivery risk: mean of each measure's Poisson delay in years, never early (judgement: 1 year; 0 = on time)",
+        1.0,
         min=0.0,
-        max=2.0,
+        max=10.0,
+    ),
+    "measure_completeness_mean": Param(
+        float,
+        "delivery risk: mean share of each measure's printed effect delivered, Beta distributed, never above 1 (judgement: 0.9; 1 = complete)",
+        0.9,
+        min=0.01,
+        max=1.0,
+    ),
+    "measure_completeness_concentration": Param(
+        float, "delivery risk: concentration a + b of the completeness Beta distribution (judgement: 10; larger = less spread)", 10.0, min=0.5, max=1000.0
     ),
 }
 
