@@ -194,3 +194,9 @@ def test_horizon_below_one_is_rejected_naming_the_argument():
         evaluation.rolling_origin_backtest(linear(), evaluation.BENCHMARKS, [2010], [0, 1])
     with pytest.raises(ValueError, match="h: expected an integer >= 1"):
         evaluation.forecast_naive(linear(), 0)
+
+
+def test_log_drift_of_a_constant_growth_series_is_exact():
+    y = pd.Series(100 * 1.05 ** np.arange(8), index=range(2010, 2018))
+    out = evaluation.forecast_log_drift(y, 2)
+    assert out["mean"].to_numpy() == pytest.approx(100 * 1.05 ** np.array([8, 9]))

@@ -324,12 +324,6 @@ def test_backtest_of_school_counts_has_no_look_ahead_and_scores_every_method():
     np.testing.assert_allclose(moved.query("origin == 2008")["forecast"].to_numpy(), before)
 
 
-def test_log_drift_of_a_constant_growth_series_is_exact():
-    y = pd.Series(100 * 1.05 ** np.arange(8), index=range(2010, 2018))
-    out = schools.forecast_log_drift(y, 2)
-    assert out["mean"].to_numpy() == pytest.approx(100 * 1.05 ** np.array([8, 9]))
-
-
 def test_school_model_needs_a_2022_population_base(params, pop):
     other = population.forecast(params | {"base_year": 2021}, population.read_inputs())
     with pytest.raises(ValueError, match="base_year must be 2022"):

@@ -88,6 +88,7 @@ EMISSION_SCENARIOS = ("baseline", "programme", "delayed")
 BOUNDARIES = ("city", "city_plus")
 POLLUTANTS = ("TSP", "SOx", "NOx", "CO", "NMVOC")  # EMEP/EEA names; SOx as SO2, NOx as NO2
 Z80 = NormalDist().inv_cdf(0.90)
+Z95 = NormalDist().inv_cdf(0.975)
 PROGRAMME_FILE = "001_22452510f78b59ea.txt"
 
 
@@ -843,7 +844,7 @@ def stationary_driver_forecast(
     forecast = last level × [chp_share × min((population growth)^heat_elasticity, headroom) + (1 − chp_share) × trend],
     trend = exp(slope × h) from the log-linear fit of ``y``; population growth = the mean yearly
     log growth of ``population`` (up to the same last year) carried forward. 80% interval from
-    the log-linear fit's prediction standard error. Sees nothing after the last year of ``y``.
+    the log-linear fit's prediction standard error (95% likewise). Sees nothing after the last year of ``y``.
     """
     fit = log_linear_trend(y)
     last = int(y.index.max())
@@ -855,15 +856,8 @@ def stationary_driver_forecast(
     x = last + steps
     se = fit["sigma"] * np.sqrt(1 + 1 / fit["n"] + (x - fit["x_mean"]) ** 2 / fit["sxx"])
     index = pd.RangeIndex(last + 1, last + 1 + h, name="year")
-    return pd.DataFrame({"mean": mean, "lo_80": mean * np.exp(-Z80 * se), "hi_80": mean * np.exp(Z80 * se)}, index=index)
-
-
-def forecast_log_drift(y: pd.Series, h: int) -> pd.DataFrame:
-    """Drift on the logarithm (constant growth rate), intervals from the drift method on logs, back-transformed."""
-    from . import evaluation
-
-    logs = evaluation.forecast_drift(np.log(y.astype(float)), h)
-    return np.exp(logs)
+    bounds = {f"{side}_{level}": mean * np.exp(sign * z * se) for level, z in (("80", Z80), ("95", Z95)) for side, sign in (("lo", -1), ("hi", 1))}
+    return pd.DataFrame({"mean": mean} | bounds, index=index)
 
 
 def backtest_stationary(
@@ -905,13 +899,14 @@ def backtest_stationary(
         ]
         pop = pop.set_index("year")["persons"].tail(5)
         share = chp_share if seg == last_segment else 0.0
+        scale = float(train.diff().abs().mean())  # mean absolute yearly change of the training window (MASE)
         methods = {
             "driver": stationary_driver_forecast(
                 train, pop, max(horizons), chp_share=share, heat_elasticity=heat_elasticity, headroom=headroom
             ),
             "naive": evaluation.forecast_naive(train, max(horizons)),
             "drift": evaluation.forecast_drift(train, max(horizons)),
-            "log_drift": forecast_log_drift(train, max(horizons)),
+            "log_drift": evaluation.forecast_log_drift(train, max(horizons)),
         }
         for h in horizons:
             target = origin + h
@@ -928,9 +923,12 @@ def backtest_stationary(
                         "actual": float(series[target]),
                         "lo_80": float(point["lo_80"]),
                         "hi_80": float(point["hi_80"]),
+                        "lo_95": float(point["lo_95"]),
+                        "hi_95": float(point["hi_95"]),
+                        "scale": scale,
                     }
                 )
-    out = pd.DataFrame(rows, columns=evaluation.BACKTEST_COLUMNS[:5] + ["lo_80", "hi_80"])
+    out = pd.DataFrame(rows, columns=evaluation.BACKTEST_COLUMNS[:5] + ["lo_80", "hi_80", "lo_95", "hi_95", "scale"])
     out["error"] = out["forecast"] - out["actual"]
     out["pct_error"] = 100 * out["error"] / out["actual"]
     return out[evaluation.BACKTEST_COLUMNS]

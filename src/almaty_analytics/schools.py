@@ -657,13 +657,6 @@ def check_capacity(capacity: pd.DataFrame) -> None:
 # ---------------------------------------------------------------- backtest of what history exists
 
 
-def forecast_log_drift(y: pd.Series, h: int) -> pd.DataFrame:
-    """Log-linear drift (constant growth rate): the drift forecast of log(y), exponentiated (median and intervals)."""
-    from .evaluation import forecast_drift
-
-    return np.exp(forecast_drift(np.log(y), h))
-
-
 def backtest_school_counts(counts: pd.DataFrame, break_year: int = 2014, horizons: tuple = (1, 2, 3, 4, 5)):
     """Rolling-origin backtest of naive, drift and log-linear drift on the BNS count of Almaty schools.
 
@@ -675,7 +668,7 @@ def backtest_school_counts(counts: pd.DataFrame, break_year: int = 2014, horizon
     from . import evaluation
 
     series = counts.query("area == 'almaty'").set_index("start_year")["schools"].astype(float)
-    methods = {"naive": evaluation.forecast_naive, "drift": evaluation.forecast_drift, "log_drift": forecast_log_drift}
+    methods = {"naive": evaluation.forecast_naive, "drift": evaluation.forecast_drift, "log_drift": evaluation.forecast_log_drift}
     parts = [series.loc[: break_year - 1], series.loc[break_year:]]
     rows = pd.concat(
         [evaluation.rolling_origin_backtest(part, methods, list(part.index[:-1]), list(horizons)) for part in parts], ignore_index=True
