@@ -364,7 +364,7 @@ def test_reductions_remove_the_printed_tonnes_and_wedges_add_up(inputs):
 
 def test_no_delivery_risk_reproduces_the_deterministic_programme_path(inputs):
     central, _ = population()
-    p = params(**(NO_RISK | {"vehicle_growth_sd": 0.0, "other_stationary_growth_sd": 0.0}))
+    p = params(**(NO_RISK | {"vehicle_growth_sd": 0.0, "other_stationary_growth_sd": 0.0, "stationary_level_sd": 0.0}))
     fc = emissions.forecast(p, inputs, POP_YEARS, central, np.tile(central, (20, 1)))  # every trajectory = the central population
     for scenario in ("programme", "delayed"):
         np.testing.assert_allclose(
@@ -444,3 +444,33 @@ def test_stationary_backtest_has_no_look_ahead():
     after = emissions.backtest_stationary(changed, shifts, pop2, **kw)
     keep = before["origin"] <= 2017
     pd.testing.assert_series_equal(before.loc[keep, "forecast"], after.loc[keep, "forecast"])
+
+
+def test_stationary_level_sd_default_is_the_backtest_calibration_and_covers_80_percent():
+    p = scenarios.PARAMETERS
+    backtest = emissions.backtest_stationary(
+        io.read_table("bns_stationary_emissions"), io.read_table("level_shifts"), io.read_table("bns_population_1jan"),
+        chp_share=36 / 46, heat_elasticity=p["heat_elasticity"].default, headroom=p["tpp2_capacity_headroom"].default,
+    )
+    sd = emissions.stationary_level_sd(backtest)
+    assert p["stationary_level_sd"].default == pytest.approx(sd, abs=5e-4)
+    pooled = emissions.calibrated_coverage(backtest, sd).set_index("horizon").loc[0]
+    assert pooled["in_sample"] == pytest.approx(0.8, abs=0.07)
+    assert pooled["n"] >= 10
+
+
+def test_calibrated_coverage_counts_errors_inside_the_interval_out_of_sample():
+    rows = pd.DataFrame({"method": "driver", "origin": [2015, 2016, 2017, 2018, 2019], "horizon": 1,
+                         "forecast": 100.0, "actual": [101.0, 99.0, 102.0, 98.0, 150.0]})
+    table = emissions.calibrated_coverage(rows, sd=0.05).set_index("horizon")
+    assert table.loc[1, "in_sample"] == pytest.approx(0.8)  # 150 lies outside exp(±1.28 × 0.05)
+    assert table.loc[1, "n"] == 5
+
+
+def test_the_stationary_level_error_widens_only_the_stationary_sources(inputs):
+    calm = run(inputs, n=60, **(NO_RISK | {"stationary_level_sd": 0.0}))
+    noisy = run(inputs, n=60, **(NO_RISK | {"stationary_level_sd": 0.3}))
+    index = emissions.SOURCE_IDS.index
+    spread = lambda fc, s: np.ptp(fc.simulations["baseline"][:, index(s), -1])  # noqa: E731
+    assert spread(noisy, "tpp2") > spread(calm, "tpp2") + 1
+    np.testing.assert_allclose(noisy.simulations["baseline"][:, index("transport")], calm.simulations["baseline"][:, index("transport")])

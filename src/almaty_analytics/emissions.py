@@ -52,7 +52,9 @@ prints them, except where split by pollutant (TPP-2); there are no greenhouse ga
   fully delivered), ``delayed`` (a deterministic stress case: every measure ``measure_delay_years``
   late, with per-measure delays and delivery shares).
 * **Uncertainty, with delivery risk.** Monte Carlo: each trajectory takes one population
-  trajectory, draws the motorisation, inbound-traffic and other-stationary growth rates (normal),
+  trajectory, draws the motorisation, inbound-traffic and other-stationary growth rates (normal), a
+  level error of the stationary sources exp(N(0, ``stationary_level_sd``)) calibrated on the backtest
+  (RMS log error of the driver method after 2014; coverage in ``calibrated_coverage``),
   and draws each measure's delivery: a delay of Poisson(``measure_delay_mean_years``) whole years
   (never early) and a completeness from a Beta distribution with mean ``measure_completeness_mean``
   and concentration ``measure_completeness_concentration`` (never more than printed). The same
@@ -85,6 +87,7 @@ import pandas as pd
 from . import history
 
 BASE_YEAR = 2021  # year of the programme's inventory (001_22452510f78b59ea.txt:4253)
+STATIONARY_SEGMENT_START = 2014  # first year of BNS stationary emissions with TPP-2 inside the city (level_shifts.csv)
 TARGET_YEAR = 2030  # year of the programme's 78 kt target (heading at line 433, figure at line 443)
 EMISSION_SCENARIOS = ("baseline", "programme", "delayed")
 BOUNDARIES = ("city", "city_plus")
@@ -112,6 +115,7 @@ SOURCES: dict[str, Source] = {
     "agglomeration_houses": Source("city_plus", "constant", "agglomeration houses without gas", "Residential|Agglomeration houses"),
 }
 SOURCE_IDS = tuple(SOURCES)
+STATIONARY_SOURCES = ("tpp2", "stationary_other")  # the city's stationary sources: what BNS form OOS counts
 REGIONS = {"city": "Almaty city", "city_plus": "Almaty city plus TPP-3 and agglomeration houses"}
 
 # Inventory source of each measure (programme_emission_measures.source_id -> model source).
@@ -772,7 +776,10 @@ def forecast(
         float(params["measure_completeness_concentration"]),
         rng,
     )
-    simulations, _ = _scenarios(baseline(levels, driver_indices(years, sims_pop, sim_drivers)), plan, years, delayed, risk)
+    sim_base = baseline(levels, driver_indices(years, sims_pop, sim_drivers))
+    level_error = np.exp(float(params["stationary_level_sd"]) * rng.standard_normal(n))  # calibrated on the stationary backtest
+    sim_base[:, [SOURCE_IDS.index(s) for s in STATIONARY_SOURCES]] *= level_error[:, None, None]
+    simulations, _ = _scenarios(sim_base, plan, years, delayed, risk)
 
     fc = EmissionsForecast(years, levels, full_plan, central, central_cuts, simulations, drivers, {})
     shares = pollutant_shares(inputs["emep_eea_emission_factors"])
@@ -943,6 +950,51 @@ def backtest_summary(backtest: pd.DataFrame) -> pd.DataFrame:
     by_h = evaluation.accuracy(backtest)
     pooled = evaluation.accuracy(backtest.assign(horizon=0))
     return pd.concat([by_h, pooled], ignore_index=True)
+
+
+def _latest_segment_errors(backtest: pd.DataFrame, method: str) -> pd.DataFrame:
+    """``method``'s scored rows with origins in the latest segment, with the log error log(actual / forecast)."""
+    rows = backtest[backtest["method"] == method].dropna(subset=["actual"])
+    rows = rows[rows["origin"] >= STATIONARY_SEGMENT_START]
+    return rows.assign(log_error=np.log(rows["actual"] / rows["forecast"]))
+
+
+def _width_sd(log_errors: pd.Series) -> float:
+    """The sd whose normal 80% interval is as wide as the 80th percentile of |log error| (heavy tails kept)."""
+    return float(np.quantile(log_errors.abs(), 0.8) / Z80)
+
+
+def stationary_level_sd(backtest: pd.DataFrame, method: str = "driver") -> float:
+    """Level-error sd of the stationary sources: 80th percentile of |log(actual / forecast)| of ``method`` / 1.28,
+    over every origin and horizon of the latest segment.
+
+    After the 2013→2014 shift the stationary series moves as noise around its level (the errors do not grow
+    with the horizon), so one level error per trajectory, exp(N(0, sd)), is the Monte Carlo's stationary
+    uncertainty. Before 2014 TPP-2 was outside the city: those origins describe another mix and are left out.
+    """
+    errors = _latest_segment_errors(backtest, method)["log_error"]
+    if errors.empty:
+        raise EmissionsError(f"stationary backtest: no scored forecasts of {method!r} from {STATIONARY_SEGMENT_START}")
+    return _width_sd(errors)
+
+
+def calibrated_coverage(backtest: pd.DataFrame, sd: float, method: str = "driver") -> pd.DataFrame:
+    """80% coverage by horizon (0 = pooled) of the interval forecast × exp(±1.28 sd) on the latest segment.
+
+    ``in_sample`` uses ``sd`` (calibrated on all these errors); ``out_of_sample`` gives each origin the sd of
+    the other origins' errors (leave one origin out), so no origin's interval has seen its own outcome.
+    """
+    rows = _latest_segment_errors(backtest, method)
+    loo = {o: _width_sd(rows.loc[rows["origin"] != o, "log_error"]) for o in rows["origin"].unique()}
+    rows = rows.assign(
+        in_sample=rows["log_error"].abs() <= Z80 * sd,
+        out_of_sample=rows["log_error"].abs() <= Z80 * rows["origin"].map(loo),
+    )
+    pooled = rows.assign(horizon=0)
+    out = pd.concat([rows, pooled]).groupby("horizon").agg(
+        in_sample=("in_sample", "mean"), out_of_sample=("out_of_sample", "mean"), n=("log_error", "size")
+    )
+    return out.reset_index().round({"in_sample": 3, "out_of_sample": 3})
 
 
 # ---------------------------------------------------------------- tables

@@ -347,6 +347,14 @@ PARAMETERS: dict[str, Param] = {
     "other_stationary_growth_sd": Param(
         float, "sd of the other-stationary growth rate: standard error of the BNS 2014-2021 trend", 0.0096, min=0.0, max=0.2
     ),
+    "stationary_level_sd": Param(
+        float,
+        "sd of the log level of TPP-2 and other stationary sources around their driver path: 80th percentile of the driver "
+        "method's |log error| in the backtest of BNS stationary emissions 2014-2021, / 1.28 (emissions.stationary_level_sd)",
+        0.091,
+        min=0.0,
+        max=1.0,
+    ),
     "measure_delay_mean_years": Param(
         float,
         "delivery risk: mean of each measure's Poisson delay in years, never early (judgement: 1 year; 0 = on time)",
