@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import ast
+import re
 
 import nbformat
 import papermill
 import pytest
 
-from almaty_analytics import runner, scenarios
+from almaty_analytics import population, runner, scenarios
 from conftest import visible_text
 
 NOTEBOOKS = runner.discover()
@@ -111,3 +112,19 @@ def test_notebook_runs_through_the_runner_and_reads_well(path, tmp_path):
     for figure in KEY_FIGURES[path.stem]:
         assert figure in text, figure
     assert 'src="data:image/png;base64,' in html  # charts embedded, not linked
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_a_notebook_that_reads_the_population_forecast_declares_every_population_parameter(path):
+    nb = nbformat.read(path, as_version=4)
+    if any("population.shared_forecast" in c.source for c in nb.cells):
+        assert set(population.PARAMETER_NAMES) <= set(runner.declared_parameters(path))
+
+
+def test_population_school_and_emission_reports_show_one_set_of_trajectories(tmp_path):
+    stems = ["10_population_forecast", "20_school_seat_deficit", "30_emissions_forecast"]
+    code = runner.run(notebooks=stems, overrides={"n_simulations": "200"}, output_root=tmp_path, force=True, log=lambda m: None)
+    assert code == 0
+    pattern = re.compile(r"Population trajectories ([0-9a-f]{24})")
+    digests = {pattern.search(visible_text((tmp_path / "default" / f"{s}.html").read_text())).group(1) for s in stems}
+    assert len(digests) == 1

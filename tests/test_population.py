@@ -341,3 +341,22 @@ def test_age_groups_add_up_to_the_total_and_have_their_own_intervals(small_forec
     assert (groups["lo_95"] <= groups["lo_80"]).all() and (groups["hi_80"] <= groups["hi_95"]).all()
     school = groups[groups["age_group"].str.startswith("6-17")]
     assert (school["hi_80"] - school["lo_80"]).iloc[-1] > 0
+
+
+def test_shared_forecast_is_computed_once_per_parameter_set(project, monkeypatch):
+    calls = []
+    real = population.forecast
+    monkeypatch.setattr(population, "forecast", lambda p, i: calls.append(1) or real(p, i))
+    params = scenarios.load("default", {"n_simulations": 20, "horizon": 2025}).parameters
+    first, key = population.shared_forecast(params)
+    again, same_key = population.shared_forecast(params)
+    assert calls == [1] and same_key == key
+    np.testing.assert_array_equal(first.trajectories, again.trajectories)
+    _, other_key = population.shared_forecast(params | {"seed": 7})
+    assert other_key != key and len(calls) == 2
+
+
+def test_forecast_refuses_parameters_without_every_population_parameter(inputs):
+    params = scenarios.load("default").parameters
+    with pytest.raises(ValueError, match="migrant_child_share"):
+        population.forecast({k: v for k, v in params.items() if k != "migrant_child_share"}, inputs)

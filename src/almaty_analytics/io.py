@@ -8,16 +8,19 @@ file, the row (as the line number in the file) and the column at the first probl
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import itertools
 import json
 import math
 import os
+import pickle
 import tempfile
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
@@ -401,6 +404,35 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
 
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def processed_object(kind: str, key: dict, build: Callable[[], Any], inputs: list[str], keep: int = 8) -> tuple[Any, str]:
+    """A derived object in ``data/processed/<kind>/<digest>.pkl``, built once per ``key``, raw ``inputs`` and package code.
+
+    ``digest`` is the SHA-256 of ``key``, the raw inputs' hashes and the package hash. A lock per digest makes
+    notebooks that run in parallel wait for the first builder and load its result instead of building again.
+    Only the ``keep`` newest objects of a kind are kept. Returns the object and its digest.
+    """
+    resources = manifest()
+    stamp = {
+        "key": key,
+        "code": package_hash(),
+        "inputs": {n: hashlib.sha256((paths.raw_dir() / resources[n].path).read_bytes()).hexdigest() for n in inputs},
+    }
+    digest = hashlib.sha256(json.dumps(stamp, sort_keys=True, default=str).encode()).hexdigest()[:24]
+    folder = paths.processed_dir() / kind
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{digest}.pkl"
+    with open(folder / f"{digest}.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():
+            return pickle.loads(path.read_bytes()), digest
+        obj = build()
+        atomic_write(path, lambda tmp: tmp.write_bytes(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)))
+    for old in sorted(folder.glob("*.pkl"), key=lambda f: f.stat().st_mtime)[:-keep]:
+        old.unlink(missing_ok=True)
+        old.with_suffix(".lock").unlink(missing_ok=True)
+    return obj, digest
 
 
 def processed_table(name: str, build: Callable[[], pd.DataFrame], inputs: list[str]) -> pd.DataFrame:

@@ -101,6 +101,17 @@ class Assumptions:
 
 
 PARAMETER_FIELDS = tuple(f for f in Assumptions.__dataclass_fields__ if f != "variant_z")
+# Every scenario parameter the population forecast reads: a notebook that uses the forecast declares them all,
+# so the school and emission reports see exactly the population of the population report.
+PARAMETER_NAMES = PARAMETER_FIELDS + (
+    "population_variant",
+    "population_reconciliation",
+    "base_year",
+    "horizon",
+    "n_simulations",
+    "seed",
+    "periphery_growth_factor",
+)
 
 
 @dataclass(frozen=True)
@@ -868,16 +879,9 @@ BACKTEST_ORIGINS = list(range(2010, 2020))
 BACKTEST_HORIZONS = [1, 2, 3, 4, 5]
 
 
-def _param(params: dict, name: str):
-    """A scenario parameter, or its default when a notebook does not list it (e.g. the school and emission reports)."""
-    from .scenarios import PARAMETERS
-
-    return params[name] if name in params else PARAMETERS[name].default
-
-
 def assumptions_from(params: dict) -> Assumptions:
     """The central assumptions from scenario parameters, then the chosen variant applied."""
-    fields = {f: float(_param(params, f)) for f in PARAMETER_FIELDS}
+    fields = {f: float(params[f]) for f in PARAMETER_FIELDS}
     return Assumptions(**fields).variant(params["population_variant"])
 
 
@@ -972,7 +976,10 @@ def forecast(params: dict, inputs: dict[str, pd.DataFrame]) -> PopulationForecas
     """Everything the population report and the planner tables need, for one parameter set (inputs: read_inputs())."""
     from . import evaluation
 
-    calibration = calibrate(inputs, _param(params, "population_reconciliation"))
+    missing = [name for name in PARAMETER_NAMES if name not in params]
+    if missing:
+        raise ValueError(f"population forecast: parameters {missing} are missing; expected every name in population.PARAMETER_NAMES")
+    calibration = calibrate(inputs, params["population_reconciliation"])
     base_year, horizon = int(params["base_year"]), int(params["horizon"])
     base = base_population(inputs, calibration, base_year)
     assumptions = assumptions_from(params)
@@ -1034,6 +1041,18 @@ def forecast(params: dict, inputs: dict[str, pd.DataFrame]) -> PopulationForecas
         ]
     tables["population_benchmarks"] = pd.DataFrame(benchmark_rows).round().astype({"value": "int64", "lo_80": "int64", "hi_80": "int64"})
     return PopulationForecast(years, central, sims["population"], assumptions, calibration, tables)
+
+
+def shared_forecast(params: dict) -> tuple[PopulationForecast, str]:
+    """The forecast of ``params``, computed once and shared by every notebook of a run (and later runs).
+
+    Kept in ``data/processed/population_forecast/`` under a digest of the population parameters
+    (``PARAMETER_NAMES``), the raw tables and the package code (``io.processed_object``): the school and
+    emission reports take the very trajectories the population report shows. Returns the forecast and
+    its digest, which each report prints so a reader can check that they match.
+    """
+    key = {name: params[name] for name in PARAMETER_NAMES if name in params}
+    return io.processed_object("population_forecast", key, lambda: forecast(params, read_inputs()), list(INPUT_TABLES))
 
 
 def share_of_trajectories_at_least(fc: PopulationForecast, year: int, threshold: float) -> float:
