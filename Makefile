@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SCENARIO ?= default
+SCENARIO ?=
 RUN_ARGS ?=
 PYTEST_ARGS ?=
 
@@ -24,8 +24,8 @@ $(STAMP): pyproject.toml
 
 env: $(STAMP) ## create .venv and install the project (done by every target that needs it)
 
-reports: $(STAMP) ## run every report notebook for SCENARIO (default: default): HTML, tables, manifest in reports/
-	$(BIN)/almaty-analytics run --scenario $(SCENARIO) $(RUN_ARGS)
+reports: $(STAMP) ## run every report notebook for every scenario (or only SCENARIO=name): HTML, tables, manifest in reports/
+	$(BIN)/almaty-analytics run $(if $(SCENARIO),--scenario $(SCENARIO),--all-scenarios) $(RUN_ARGS)
 
 test: $(STAMP) ## run the whole test suite (executes every notebook with small parameters)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

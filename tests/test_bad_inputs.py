@@ -101,6 +101,8 @@ CASES: dict[str, Case] = {
     "p_not_used_by_the_notebooks": Case(["run", "-p", "horizon=2030"], "'horizon' is not used"),
     # -- scenario files --
     "yaml_nan": Case(["run", "--scenario", "bad"], "'tfr'", scenario("bad", GOOD + "  tfr: .nan\n")),
+    "all_scenarios_one_bad": Case(["run", "--all-scenarios"], "'bad'", scenario("bad", GOOD + "  tfr: .nan\n")),
+    "all_scenarios_and_scenario": Case(["run", "--all-scenarios", "--scenario", "default"], "--all-scenarios"),
     "yaml_inf": Case(["run", "--scenario", "bad"], "'migration_sd'", scenario("bad", GOOD + "  migration_sd: .inf\n")),
     "yaml_unknown_top_level_key": Case(["run", "--scenario", "bad"], "'paramters'", scenario("bad", GOOD + "paramters: {}\n")),
     "yaml_duplicated_parameter": Case(["run", "--scenario", "bad"], "bad.yaml", scenario("bad", GOOD + "  horizon: 2040\n")),

@@ -67,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run = commands.add_parser("run", help="execute the report notebooks and publish HTML, tables and a manifest")
-    run.add_argument("--scenario", default="default", help="scenario name: scenarios/<NAME>.yaml (default: default)")
+    run.add_argument("--scenario", help="scenario name: scenarios/<NAME>.yaml (default: default)")
+    run.add_argument("--all-scenarios", action="store_true", help="run every scenario in scenarios/, one after another (notebooks in parallel)")
     run.add_argument("--notebook", action="append", metavar="NAME", help="run only this notebook (repeatable), e.g. 00_data_overview")
     run.add_argument(
         "-p",
@@ -113,16 +114,32 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command == "run":
-            return runner.run(
-                args.scenario,
-                args.notebook,
-                dict(_unique(args.parameter)),
-                args.output,
-                args.jobs,
-                args.force,
-                timeout=args.timeout,
-                lock_timeout=args.lock_timeout,
-            )
+            if args.all_scenarios and args.scenario:
+                raise UsageError("--scenario and --all-scenarios: give one or the other")
+            names = scenarios.available() if args.all_scenarios else [args.scenario or "default"]
+            overrides = dict(_unique(args.parameter))
+            if len(names) > 1:  # every scenario is checked before the first kernel starts
+                typed = {k: scenarios.parse_cli_value(k, v) for k, v in overrides.items()}
+                for name in names:
+                    parameters = scenarios.load(name, typed).parameters  # its errors name the scenario file
+                    try:
+                        runner.pre_run_checks(runner.select(args.notebook), parameters)
+                    except scenarios.ParameterError as exc:
+                        raise scenarios.ParameterError(f"scenario {name!r}: {exc}") from None
+            codes = [
+                runner.run(
+                    name,
+                    args.notebook,
+                    overrides,
+                    args.output,
+                    args.jobs,
+                    args.force,
+                    timeout=args.timeout,
+                    lock_timeout=args.lock_timeout,
+                )
+                for name in names
+            ]
+            return max(codes)
         if args.command == "validate":
             names = io.validate_all()
             checked = [scenarios.load(name) for name in scenarios.available()]

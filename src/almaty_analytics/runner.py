@@ -380,8 +380,35 @@ def pre_run_checks(notebooks: list[Path], parameters: dict[str, Any]) -> None:
                 raise scenarios.ParameterError(f"notebook {nb.stem}: {exc}") from None
 
 
+COMPARISON_HEADINGS = {
+    "scenario": "scenario",
+    "population_2030": "population, 1 January 2030 (80% interval)",
+    "population_horizon": "population at the horizon (80% interval)",
+    "deficit_2025_26": "school-seat deficit 2025/26 (80% interval)",
+    "deficit_2030_31": "school-seat deficit 2030/31 (80% interval)",
+    "emissions_2030": "city emissions 2030, median (80% interval), against the 78 kt target",
+    "missing": "tables not (yet) published",
+}
+
+
+def _comparison_html(output_root: Path) -> str:
+    """The scenarios side by side: key figures read from each scenario's published tables (summary.comparison)."""
+    from . import summary
+
+    table = summary.comparison(output_root)
+    if table.empty:
+        return ""
+    head = "".join(f"<th>{html.escape(COMPARISON_HEADINGS[c])}</th>" for c in table.columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in table.itertuples(index=False))
+    return (
+        "<h2>Scenarios side by side</h2><p>Key figures from each scenario's published tables (population: persons; deficit: "
+        "state-school seats, current shift regime, positive = shortage; emissions: thousand tonnes a year, all pollutants).</p>"
+        f"<table><tr>{head}</tr>{body}</table><h2>Reports</h2>"
+    )
+
+
 def write_index(output_root: Path) -> None:
-    """``index.html`` linking every scenario's reports with their date and status."""
+    """``index.html``: the scenarios' key figures side by side, then every report with its date and status."""
     rows = []
     for manifest_path in sorted(output_root.glob("*/manifest.json")):
         try:
@@ -407,9 +434,10 @@ def write_index(output_root: Path) -> None:
             )
     page = (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>almaty-analytics reports</title>"
-        "<style>body{font-family:sans-serif;max-width:900px;margin:2em auto}td,th{padding:4px 10px;text-align:left}"
+        "<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto}td,th{padding:4px 10px;text-align:left}"
         "tr:nth-child(even){background:#f3f3f3}</style></head><body><h1>almaty-analytics reports</h1>"
-        "<table><tr><th>scenario</th><th>report</th><th>last run</th><th>finished (UTC)</th><th>files</th></tr>"
+        + _comparison_html(output_root)
+        + "<table><tr><th>scenario</th><th>report</th><th>last run</th><th>finished (UTC)</th><th>files</th></tr>"
         + "".join(rows)
         + "</table></body></html>"
     )
