@@ -30,7 +30,12 @@ SLOW_CELL = (
 
 
 def _outputs(out):
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and p.suffix in (".html", ".csv")}
+    """The published reports and tables (the ``previous`` snapshot is not a publication)."""
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.suffix in (".html", ".csv") and runner.PREVIOUS not in p.relative_to(out).parts
+    }
 
 
 def test_sigkill_mid_notebook_keeps_the_last_good_outputs_and_the_next_run_cleans_up(project, tmp_path):

@@ -340,6 +340,37 @@ def _publish(staging: Path, out: Path, result: Result, previous: dict) -> dict[s
     return published
 
 
+LATE_FROM = 90  # notebooks numbered 90 and above (the summary) read the published tables of the others
+PREVIOUS = "previous"  # reports/<scenario>/previous/: the tables and manifest as they were before the last run that changed them
+
+
+def _is_late(notebook: Path) -> bool:
+    return int(notebook.name[:2]) >= LATE_FROM
+
+
+def _table_hashes(out: Path) -> dict[str, str]:
+    """SHA-256 of every published table of the scenario (the inputs of the late notebooks)."""
+    return {f"tables/{p.name}": _sha256(p) for p in sorted((out / "tables").glob("*.csv"))}
+
+
+def _keep_previous(out: Path) -> None:
+    """Copy the published tables and manifest to ``<out>/previous/`` before a run replaces them (atomic swap)."""
+    if not (out / "manifest.json").exists():
+        return
+    fresh = out / f".{PREVIOUS}.new"
+    shutil.rmtree(fresh, ignore_errors=True)
+    (fresh / "tables").mkdir(parents=True)
+    shutil.copy2(out / "manifest.json", fresh / "manifest.json")
+    for csv in sorted((out / "tables").glob("*.csv")):
+        shutil.copy2(csv, fresh / "tables" / csv.name)
+    old = out / f".{PREVIOUS}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if (out / PREVIOUS).exists():
+        os.replace(out / PREVIOUS, old)
+    os.replace(fresh, out / PREVIOUS)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def _unchanged(out: Path, entry: dict, fp: str) -> bool:
     """True when the last run of a notebook was good with this fingerprint and every file it published is intact."""
     outputs = entry.get("outputs")
@@ -504,30 +535,40 @@ def run(
         entries = dict(previous.get("notebooks", {}))
         staging, owner = _new_staging(out)
         started = dt.datetime.now(dt.UTC)
-        todo, skipped = [], []
-        for nb in selected:
-            params = {k: scenario.parameters[k] for k in declared[nb.stem] if k in scenario.parameters}
-            fp = fingerprint(nb, params, data_hashes, code_hash)  # output_dir is added below, per run
-            last = entries.get(nb.stem, {})
-            if not force and _unchanged(out, last, fp):
-                log(f"[{nb.stem}] unchanged since {last.get('finished', '?')}: skipped (use --force to re-run)")
-                skipped.append(nb.stem)
-                continue
-            if "output_dir" in declared[nb.stem]:
-                params["output_dir"] = str(staging / nb.stem)
-            todo.append((nb, params, fp))
-        try:
-            workers = min(jobs or os.cpu_count() or 1, max(len(todo), 1))
-            executed = _execute_all(todo, staging, workers, log, timeout)
-            finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-            for result, (nb, params, fp) in zip(executed, todo, strict=True):
+        skipped: list[str] = []
+
+        def plan(stage: list[Path], inputs: dict[str, str]) -> list:
+            """The notebooks of ``stage`` to execute: changed since their last good run (``inputs`` are hashed in), or forced."""
+            planned = []
+            for nb in stage:
+                params = {k: scenario.parameters[k] for k in declared[nb.stem] if k in scenario.parameters}
+                fp = fingerprint(nb, params, inputs, code_hash)  # the runner's folders are added below, per run
+                last = entries.get(nb.stem, {})
+                if not force and _unchanged(out, last, fp):
+                    log(f"[{nb.stem}] unchanged since {last.get('finished', '?')}: skipped (use --force to re-run)")
+                    skipped.append(nb.stem)
+                    continue
+                if "output_dir" in declared[nb.stem]:
+                    params["output_dir"] = str(staging / nb.stem)
+                if "reports_dir" in declared[nb.stem]:
+                    params["reports_dir"] = str(output_root)
+                planned.append((nb, params, fp))
+            return planned
+
+        def execute_and_publish(planned: list) -> list[Result]:
+            if not planned:
+                return []
+            workers = min(jobs or os.cpu_count() or 1, max(len(planned), 1))
+            results = _execute_all(planned, staging, workers, log, timeout)
+            done = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            for result, (nb, params, fp) in zip(results, planned, strict=True):
                 last = entries.get(nb.stem, {})
                 outputs = _publish(staging, out, result, good_run(last) or {})
                 entry = {
                     "status": result.status,
                     "seconds": round(result.seconds, 2),
-                    "finished": finished,
-                    "parameters": {k: v for k, v in params.items() if k != "output_dir"},
+                    "finished": done,
+                    "parameters": {k: v for k, v in params.items() if k not in scenarios.RUNNER_PARAMETERS},
                     "data_hash": data_hash,
                     "code_hash": code_hash,
                 }
@@ -538,6 +579,19 @@ def run(
                     if good_run(last):
                         entry["last_good"] = good_run(last)
                 entries[nb.stem] = entry
+            return results
+
+        try:
+            # Notebooks numbered LATE_FROM and above read the others' published tables: they run after them,
+            # and re-run whenever those tables change.
+            todo = plan([nb for nb in selected if not _is_late(nb)], data_hashes)
+            if todo:
+                _keep_previous(out)
+            executed = execute_and_publish(todo)
+            late = plan([nb for nb in selected if _is_late(nb)], data_hashes | _table_hashes(out))
+            executed += execute_and_publish(late)
+            todo += late
+            finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             workbook = out / "tables" / f"{scenario.name}.xlsx"
             tables = table_runs(entries)
             if todo or not manifest_path.exists() or (tables and not workbook.exists()):

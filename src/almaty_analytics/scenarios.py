@@ -23,7 +23,7 @@ import pandas as pd
 from . import io, paths
 
 DISTRICTS = ("alatau", "almaly", "auezov", "bostandyk", "zhetysu", "medeu", "nauryzbay", "turksib")
-RUNNER_PARAMETERS = ("scenario", "output_dir")  # set by the runner, never by a user
+RUNNER_PARAMETERS = ("scenario", "output_dir", "reports_dir")  # set by the runner, never by a user
 SCENARIO_KEYS = ("description", "parameters")  # the only top-level keys of a scenario file
 _REQUIRED = object()
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -58,6 +58,7 @@ class Param:
 PARAMETERS: dict[str, Param] = {
     "scenario": Param(str, "scenario name; set by the runner from --scenario", "default"),
     "output_dir": Param(str, "where the run writes tables; set by the runner ('' = do not write)", ""),
+    "reports_dir": Param(str, "the output root holding every scenario's published reports; set by the runner ('' = reports/)", ""),
     "report_note": Param(str, "free text shown at the top of every report (e.g. 'draft for the budget committee')", ""),
     "base_year": Param(
         int,
