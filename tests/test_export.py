@@ -5,8 +5,9 @@ from __future__ import annotations
 import openpyxl
 import pandas as pd
 import pytest
+import yaml
 
-from almaty_analytics import export
+from almaty_analytics import export, i18n, paths
 
 
 def population_history() -> pd.DataFrame:
@@ -120,11 +121,14 @@ def test_written_csv_has_a_leading_scenario_column_then_the_declared_columns(tmp
     assert written["change_persons"].isna().tolist() == [False, True]
 
 
-def test_written_csv_is_utf8_with_non_ascii_text_intact(tmp_path):
+def test_written_csv_is_utf8_with_a_byte_order_mark_and_non_ascii_text_intact(tmp_path):
     path = export.write_table(programme_figures(), "data_programme_figures", tmp_path, "default")
-    text = path.read_bytes().decode("utf-8")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8 Cyrillic
+    text = raw.decode("utf-8-sig")
     assert "население Алматы / Алматы халқы" in text
     assert text.startswith("scenario,domain,figure_id,")
+    assert list(pd.read_csv(path).columns)[0] == "scenario"  # pandas skips the BOM
 
 
 def test_write_table_does_not_modify_the_callers_frame(tmp_path):
@@ -143,12 +147,12 @@ def test_write_table_overwrites_a_previous_run_and_leaves_no_temp_file(tmp_path)
 # --- data dictionary and workbook ------------------------------------------------------------
 
 
-def test_data_dictionary_lists_scenario_then_declared_columns_for_each_table():
+def test_data_dictionary_lists_scenario_declared_and_run_columns_for_each_table():
     names = ["data_population_history", "data_programme_figures"]
     dictionary = export.data_dictionary(names)
     for name in names:
         rows = dictionary[dictionary["table"] == name]
-        assert rows["column"].tolist() == ["scenario", *export.TABLES[name].columns]
+        assert rows["column"].tolist() == ["scenario", *export.TABLES[name].columns, *export.RUN_COLUMNS]
         assert set(rows["source"]) == {export.TABLES[name].source}
 
 
@@ -182,10 +186,54 @@ def test_workbook_has_a_readme_sheet_then_one_sheet_per_csv(workbook):
     assert openpyxl.load_workbook(workbook).sheetnames == ["README", "data_population_history", "data_programme_figures"]
 
 
-def test_workbook_sheets_hold_the_csv_contents(workbook):
+def test_workbook_sheets_hold_the_csv_contents_under_headers_with_units(workbook):
+    t = i18n.Text("en")
     for name in ("data_population_history", "data_programme_figures"):
         sheet = pd.read_excel(workbook, sheet_name=name)
-        pd.testing.assert_frame_equal(sheet, pd.read_csv(workbook.parent / f"{name}.csv"), check_dtype=False)
+        csv = pd.read_csv(workbook.parent / f"{name}.csv")
+        assert list(sheet.columns) == [export.header(name, c, t) for c in csv.columns]
+        pd.testing.assert_frame_equal(sheet.set_axis(csv.columns, axis=1), csv, check_dtype=False)
+    assert export.header("data_population_history", "persons", t) == "persons [persons]"
+    assert export.header("population_total", "lo_80", i18n.Text("ru")) == "80%-й интервал, нижняя граница [человек]"
+
+
+def test_workbook_sheets_have_frozen_headers_filters_and_number_formats(workbook):
+    sheet = openpyxl.load_workbook(workbook)["data_population_history"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    headers = [cell.value for cell in sheet[1]]
+    persons = sheet.cell(2, headers.index("persons [persons]") + 1)
+    assert persons.number_format == "#,##0"
+    assert openpyxl.load_workbook(workbook)["README"].freeze_panes == "A2"
+
+
+def test_a_russian_workbook_has_cyrillic_headers_that_read_back(tmp_path):
+    out = tmp_path / "run"
+    export.write_table(population_history(), "data_population_history", out, "default")
+    path = out / "tables" / "default.xlsx"
+    export.write_workbook(out / "tables", path, RUN_INFO, {"data_population_history": RUN_OF_TABLE}, "kk")
+    headers = [cell.value for cell in openpyxl.load_workbook(path)["data_population_history"][1]]
+    assert headers[:2] == ["сценарий", "жыл"] and "қатар бөлігі" in headers
+
+
+def test_stamp_table_appends_vintage_and_run_date_and_keeps_every_cell(tmp_path):
+    path = export.write_table(programme_figures(), "data_programme_figures", tmp_path, "default")
+    before = path.read_text(encoding="utf-8-sig").splitlines()
+    export.stamp_table(path, "2026-01-02")
+    after = path.read_text(encoding="utf-8-sig").splitlines()
+    assert [line.rsplit(",", 2)[0] for line in after] == before
+    assert after[0].endswith(",data_vintage,run_date") and after[1].endswith(f",{export.DATA_VINTAGE},2026-01-02")
+
+
+def test_run_date_follows_source_date_epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert export.run_date() == "2023-11-14"
+
+
+def test_no_raw_data_was_published_after_the_data_vintage():
+    manifest = yaml.safe_load((paths.raw_dir() / "datapackage.yaml").read_text(encoding="utf-8"))
+    for resource in manifest["resources"]:
+        published = str(resource.get("published", ""))
+        assert published[-10:] <= export.DATA_VINTAGE or len(published) < 10 and published[-4:] <= export.DATA_VINTAGE[:4], resource["name"]
 
 
 def test_workbook_readme_has_the_data_dictionary_row_of_every_declared_column(workbook):

@@ -9,10 +9,18 @@ import nbformat
 import papermill
 import pytest
 
-from almaty_analytics import population, runner, scenarios
+from almaty_analytics import i18n, population, runner, scenarios
 from conftest import visible_text
 
 NOTEBOOKS = runner.discover()
+# The catalogue section (locales/<language>.yaml) of each report; its `title` heads the report.
+SECTIONS = {
+    "00_data_overview": "data",
+    "10_population_forecast": "population",
+    "20_school_seat_deficit": "schools",
+    "30_emissions_forecast": "emissions",
+    "90_summary": "summary",
+}
 # Parameters that keep each notebook fast in the suite; the report must still be complete.
 SMALL_PARAMETERS: dict[str, dict[str, str]] = {
     "00_data_overview": {},
@@ -96,8 +104,8 @@ def test_notebook_defaults_match_the_default_scenario(path):
             assert resolved[name] == value, f"{path.name}: {name} = {value!r} but the default scenario says {resolved[name]!r}"
 
 
-def test_every_notebook_has_small_parameters_and_key_figures_declared():
-    assert {p.stem for p in NOTEBOOKS} == set(SMALL_PARAMETERS) == set(KEY_FIGURES)
+def test_every_notebook_has_small_parameters_key_figures_and_a_catalogue_section_declared():
+    assert {p.stem for p in NOTEBOOKS} == set(SMALL_PARAMETERS) == set(KEY_FIGURES) == set(SECTIONS)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -128,3 +136,18 @@ def test_population_school_and_emission_reports_show_one_set_of_trajectories(tmp
     pattern = re.compile(r"Population trajectories ([0-9a-f]{24})")
     digests = {pattern.search(visible_text((tmp_path / "default" / f"{s}.html").read_text())).group(1) for s in stems}
     assert len(digests) == 1
+
+
+@pytest.mark.parametrize("language", [lang for lang in i18n.LANGUAGES if lang != "en"])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_renders_in_every_language_without_a_missing_label(path, language, tmp_path):
+    overrides = SMALL_PARAMETERS[path.stem] | {"language": language}
+    code = runner.run(notebooks=[path.stem], overrides=overrides, output_root=tmp_path, force=True, log=lambda m: None)
+    out = tmp_path / language / "default"
+    failure = out / f"{path.stem}.failed.html"
+    assert code == 0, visible_text(failure.read_text())[-600:] if failure.exists() else "failed"
+    html = (out / f"{path.stem}.html").read_text()
+    text = visible_text(html)
+    assert i18n.Text(language)(f"{SECTIONS[path.stem]}.title") in text
+    assert i18n.Text("en")(f"{SECTIONS[path.stem]}.title") not in text
+    assert "Traceback" not in html and 'src="data:image/png;base64,' in html

@@ -115,7 +115,7 @@ def test_a_partial_failure_leaves_every_sheet_with_the_run_that_produced_it(proj
     at = rows.index((f"parameters of 10_fragile (run finished {first})", None))
     fragile = dict(rows[at + 1 : at + 1 + len(ECHO_PARAMETERS.splitlines())])
     assert fragile["  base_year"] == 2022  # a number, and the value that produced the sheet
-    assert pd.read_excel(out / "tables" / "default.xlsx", sheet_name="population_variants")["value"].tolist() == [2022 * 1000]
+    assert pd.read_excel(out / "tables" / "default.xlsx", sheet_name="population_variants")["value [persons]"].tolist() == [2022 * 1000]
 
 
 def test_a_deleted_table_or_workbook_is_restored_by_the_next_run(project):

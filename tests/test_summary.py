@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from almaty_analytics import runner, summary
+from almaty_analytics import i18n, runner, summary
 
 
 def _publish(root, scenario, emission_case="programme"):
@@ -29,10 +29,17 @@ def _publish(root, scenario, emission_case="programme"):
 def test_key_figures_come_from_the_published_tables(tmp_path):
     _publish(tmp_path, "default")
     figures = summary.key_figures(tmp_path / "default")
-    assert figures["population_2030"] == "2030: 2.600 (2.400–2.800) M"
+    assert figures["population_2030"] == "2030: 2.600 (2.400–2.800) million"
     assert figures["population_horizon"].startswith("2035: 2.900")
     assert figures["deficit_2030_31"] == "30.3 (10.9–49.4) thousand seats; P(shortage) 98%"  # the current regime, not the other
     assert figures["emissions_2030"] == "" and figures["missing"] == "emissions_target_gap"
+
+
+def test_key_figures_in_russian_use_the_catalogue_and_decimal_commas(tmp_path):
+    _publish(tmp_path, "default")
+    figures = summary.key_figures(tmp_path / "default", i18n.Text("ru"))
+    assert figures["population_2030"] == "2030: 2,600 (2,400–2,800) млн"
+    assert figures["deficit_2030_31"] == "30,3 (10,9–49,4) тыс. мест; P(нехватки) 98%"
 
 
 def test_emissions_show_the_scenarios_own_emission_case(tmp_path):

@@ -9,12 +9,42 @@ plus a README sheet (data dictionary, parameters, input files, versions).
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
+from . import i18n
 from .io import atomic_write
+
+CSV_ENCODING = "utf-8-sig"  # UTF-8 with a byte-order mark: Excel then opens Cyrillic text correctly
+DATA_VINTAGE = "2022-07-31"  # every figure in data/raw/ was published on or before this date (tested)
+RUN_COLUMNS = {  # appended by the runner to every published table (stamp_table)
+    "data_vintage": ("date", f"data published up to this date ({DATA_VINTAGE}); later figures are kept out to judge the forecasts"),
+    "run_date": ("date", "UTC date of the run that produced the table (the date in SOURCE_DATE_EPOCH when that is set)"),
+}
+NUMBER_FORMATS = {  # Excel number format by unit
+    "persons": "#,##0",
+    "seats": "#,##0",
+    "pupils": "#,##0",
+    "schools": "#,##0.0",
+    "count": "#,##0",
+    "seats per year": "#,##0",
+    "schools per year": "0.00",
+    "year": "0",
+    "years": "0",
+    "share": "0.0%",
+    "probability": "0%",
+    "percent": "0.00",
+    "%": "0.00",
+    "ratio": "0.000",
+    "thousand t/yr": "0.00",
+    "billion KZT": "0.0",
+}
 
 
 @dataclass(frozen=True)
@@ -318,6 +348,20 @@ TABLES: dict[str, TableSpec] = {
         },
         "data/raw/school_capacity_by_district.csv; population_by_district",
     ),
+    "school_backtest": TableSpec(
+        "Rolling-origin backtest of naive, drift and log-linear drift on the BNS count of Almaty schools (no pupil series exists to mid-2022)",
+        {
+            "method": ("", "naive, drift, log_drift"),
+            "horizon": ("years", "years ahead of the origin"),
+            "mape": ("percent", "mean absolute percentage error"),
+            "bias": ("percent", "mean signed percentage error; positive = over-forecast"),
+            "mase": ("ratio", "mean absolute error / mean absolute yearly change of the training window"),
+            "coverage_80": ("share", "share of actual values inside the 80% interval (0-1; 0.8 is ideal)"),
+            "coverage_95": ("share", "share of actual values inside the 95% interval (0-1; 0.95 is ideal)"),
+            "n": ("count", "forecasts scored"),
+        },
+        "schools.backtest_school_counts on data/raw/bns_schools.csv (series cut at the 2014 boundary change)",
+    ),
     # -- emission tables (emissions.py) --
     "emissions_by_source": TableSpec(
         "Air-pollutant emissions of Almaty by source: baseline, programme and delayed emission scenarios, two boundaries, with 80% intervals",
@@ -492,8 +536,33 @@ def write_table(frame: pd.DataFrame, name: str, output_dir: str | Path, scenario
         table = table.rename(columns={spec.scenario_into: "scenario"})
     else:
         table.insert(0, "scenario", scenario)
-    atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8"))
+    atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, encoding=CSV_ENCODING))
     return path
+
+
+def run_date() -> str:
+    """The run's date (UTC, YYYY-MM-DD); ``SOURCE_DATE_EPOCH`` fixes it, as for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else dt.datetime.now(dt.UTC)
+    return moment.date().isoformat()
+
+
+def stamp_table(path: Path, date: str) -> None:
+    """Append ``data_vintage`` and ``run_date`` to a written table; every other cell is kept as written (read as text)."""
+    table = pd.read_csv(path, encoding=CSV_ENCODING, dtype=str, keep_default_na=False)
+    table = table.assign(data_vintage=DATA_VINTAGE, run_date=date)
+    atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, encoding=CSV_ENCODING))
+
+
+def unit_label(unit: str, t: i18n.Text) -> str:
+    """A unit as the reader's language prints it ('' for none)."""
+    slug = "percent" if unit == "%" else re.sub(r"[^a-z0-9]+", "_", unit.lower()).strip("_")
+    return t(f"units.{slug}") if slug else ""
+
+
+def _column_specs(name: str) -> dict[str, tuple[str, str]]:
+    spec = TABLES.get(name)
+    return {"scenario": SCENARIO_COLUMN} | (spec.columns if spec else {}) | RUN_COLUMNS
 
 
 def data_dictionary(names: list[str]) -> pd.DataFrame:
@@ -502,7 +571,7 @@ def data_dictionary(names: list[str]) -> pd.DataFrame:
         spec = TABLES.get(name)
         if spec is None:
             continue
-        for column, (unit, description) in ({"scenario": SCENARIO_COLUMN} | spec.columns).items():
+        for column, (unit, description) in _column_specs(name).items():
             rows.append({"table": name, "column": column, "unit": unit, "description": description, "source": spec.source})
     return pd.DataFrame(rows, columns=["table", "column", "unit", "description", "source"])
 
@@ -538,20 +607,57 @@ def readme_rows(run_info: dict, table_runs: dict[str, dict]) -> list[tuple]:
     return rows
 
 
-def write_workbook(tables_dir: Path, path: Path, run_info: dict, table_runs: dict[str, dict]) -> None:
+def header(name: str, column: str, t: i18n.Text) -> str:
+    """A workbook header: the column's label in the reader's language with its unit, e.g. "80% interval, upper [persons]"."""
+    specs = _column_specs(name)
+    if column not in specs:  # year columns of IAMC tables, columns of an undeclared table: shown as written
+        return column
+    unit = specs[column][0]
+    label = t.column(column)
+    shown = unit_label(unit, t) if unit not in ("", "year", "see unit", "as statistic") else ""
+    return f"{label} [{shown}]" if shown else label
+
+
+def _format_sheet(sheet, name: str, columns: list[str]) -> None:
+    """Frozen header row, a filter, number formats by unit, readable widths."""
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    specs = _column_specs(name)
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        unit = "thousand t/yr" if column.isdigit() else specs.get(column, ("", ""))[0]  # year columns: IAMC emissions
+        number_format = NUMBER_FORMATS.get(unit)
+        if number_format:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                if isinstance(cell.value, int | float):
+                    cell.number_format = number_format
+        sheet.column_dimensions[letter].width = min(max(len(str(sheet.cell(1, index).value)), 10) + 2, 45)
+
+
+def write_workbook(tables_dir: Path, path: Path, run_info: dict, table_runs: dict[str, dict], language: str = "en") -> None:
     """One sheet per CSV in ``tables_dir`` plus a README sheet, written atomically to ``path``.
 
-    ``table_runs`` maps a table to the run that produced it: notebook, finished, parameters.
+    ``table_runs`` maps a table to the run that produced it: notebook, finished, parameters. Headers are in
+    ``language`` with units (the CSVs keep their column names); the README's data dictionary maps one to the other.
     """
+    t = i18n.Text(language)
     csvs = sorted(tables_dir.glob("*.csv"))
     names = [p.stem for p in csvs]
     readme = readme_rows(run_info, {n: r for n, r in table_runs.items() if n in names})
+    dictionary = data_dictionary(names)
+    dictionary["header"] = [header(n, c, t) for n, c in zip(dictionary["table"], dictionary["column"], strict=True)]
 
     def write(tmp: Path) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xlsx:
             pd.DataFrame(readme, columns=["item", "value"], dtype=object).to_excel(xlsx, sheet_name="README", index=False)
-            data_dictionary(names).to_excel(xlsx, sheet_name="README", index=False, startrow=len(readme) + 3)
+            dictionary.to_excel(xlsx, sheet_name="README", index=False, startrow=len(readme) + 3)
+            xlsx.sheets["README"].freeze_panes = "A2"
+            xlsx.sheets["README"].column_dimensions["A"].width = 40
+            xlsx.sheets["README"].column_dimensions["B"].width = 40
             for csv, name in zip(csvs, names, strict=True):
-                pd.read_csv(csv).to_excel(xlsx, sheet_name=name[:31], index=False)
+                table = pd.read_csv(csv, encoding=CSV_ENCODING)
+                shown = table.rename(columns={c: header(name, str(c), t) for c in table.columns})
+                shown.to_excel(xlsx, sheet_name=name[:31], index=False)
+                _format_sheet(xlsx.sheets[name[:31]], name, [str(c) for c in table.columns])
 
     atomic_write(path, write)

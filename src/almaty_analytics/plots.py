@@ -6,16 +6,23 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
+from . import i18n
+
 SOURCE_NOTE_SIZE = 8
+FONT = "DejaVu Sans"  # ships with matplotlib; covers Cyrillic including the Kazakh letters (tested)
+_text = i18n.Text("en")  # the labels drawn by these functions; use_style(language) switches them
 
 
-def use_style() -> None:
-    sns.set_theme(style="whitegrid", context="notebook")
+def use_style(language: str = "en") -> None:
+    """Theme, size and font of every chart; the labels the chart functions draw themselves follow ``language``."""
+    global _text
+    _text = i18n.Text(language)
+    sns.set_theme(style="whitegrid", context="notebook", font=FONT)
     plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 100, "figure.figsize": (9, 4.5)})
 
 
 def _finish(fig: plt.Figure, source: str) -> plt.Figure:
-    fig.text(0.01, 0.01, f"Source: {source}", fontsize=SOURCE_NOTE_SIZE, color="0.35")
+    fig.text(0.01, 0.01, _text("plots.source", source=source), fontsize=SOURCE_NOTE_SIZE, color="0.35")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
 
@@ -30,8 +37,8 @@ def series_with_shifts(
     for _, shift in shifts.iterrows():
         x = shift["first_year_after"] - 0.5
         ax.axvline(x, color="0.4", linestyle="--", linewidth=1)
-        ax.annotate(f"level shift: {shift['kind']}", (x, ax.get_ylim()[1]), rotation=90, va="top", ha="right", fontsize=8, color="0.3")
-    ax.set(xlabel="year", ylabel=ylabel, title=title)
+        ax.annotate(_text("plots.level_shift", kind=shift["kind"]), (x, ax.get_ylim()[1]), rotation=90, va="top", ha="right", fontsize=8, color="0.3")
+    ax.set(xlabel=_text("plots.year"), ylabel=ylabel, title=title)
     return _finish(fig, source)
 
 
@@ -47,13 +54,13 @@ def fan_chart(total: pd.DataFrame, history: pd.Series, *, compare: pd.DataFrame,
     """Central projection with 80% and 95% bands, the observed history and comparison lines (million persons)."""
     fig, ax = plt.subplots()
     m = 1e6
-    ax.fill_between(total["year"], total["lo_95"] / m, total["hi_95"] / m, alpha=0.15, color="C0", label="95% interval")
-    ax.fill_between(total["year"], total["lo_80"] / m, total["hi_80"] / m, alpha=0.3, color="C0", label="80% interval")
-    ax.plot(total["year"], total["value"] / m, color="C0", linewidth=2, label="projection (central)")
-    ax.plot(history.index, history.to_numpy() / m, color="black", marker="o", markersize=3, label="BNS, 1 January")
+    ax.fill_between(total["year"], total["lo_95"] / m, total["hi_95"] / m, alpha=0.15, color="C0", label=_text("plots.interval_95"))
+    ax.fill_between(total["year"], total["lo_80"] / m, total["hi_80"] / m, alpha=0.3, color="C0", label=_text("plots.interval_80"))
+    ax.plot(total["year"], total["value"] / m, color="C0", linewidth=2, label=_text("plots.projection_central"))
+    ax.plot(history.index, history.to_numpy() / m, color="black", marker="o", markersize=3, label=_text("plots.bns_1_january"))
     for i, (name, frame) in enumerate(compare.groupby("variant", sort=False)):
-        ax.plot(frame["year"], frame["value"] / m, linestyle="--", color=f"C{i + 1}", label=name.replace("_", " "))
-    ax.set(xlabel="year (1 January)", ylabel="population, million persons", title=title)
+        ax.plot(frame["year"], frame["value"] / m, linestyle="--", color=f"C{i + 1}", label=_text.term("variant", name))
+    ax.set(xlabel=_text("plots.year_1_january"), ylabel=_text("plots.population_million"), title=title)
     ax.legend(fontsize=8, loc="upper left")
     return _finish(fig, source)
 
@@ -73,8 +80,8 @@ def pyramid(by_age_sex: pd.DataFrame, years: list[int], *, title: str, source: s
     ax.set_xlim(-limit, limit)
     ticks = ax.get_xticks()
     ax.set_xticks(ticks, [f"{abs(t):g}" for t in ticks])
-    ax.set(xlabel="thousand persons (men left, women right)", ylabel="age, years", title=title)
-    ax.legend(title="1 January")
+    ax.set(xlabel=_text("plots.pyramid_x"), ylabel=_text("plots.age_years"), title=title)
+    ax.legend(title=_text("plots.on_1_january"))
     return _finish(fig, source)
 
 
@@ -83,20 +90,22 @@ def components(table: pd.DataFrame, *, title: str, source: str) -> plt.Figure:
     data = table.dropna(subset=["births"])
     fig, ax = plt.subplots()
     years = data["year"] - 1
-    ax.bar(years, data["births"] / 1e3, color="C2", label="births")
-    ax.bar(years, -data["deaths"] / 1e3, color="C3", label="deaths (negative)")
-    ax.bar(years, data["net_migration"] / 1e3, bottom=data["births"] / 1e3, color="C0", label="net migration (stacked on births)")
+    ax.bar(years, data["births"] / 1e3, color="C2", label=_text("plots.births"))
+    ax.bar(years, -data["deaths"] / 1e3, color="C3", label=_text("plots.deaths_negative"))
+    ax.bar(years, data["net_migration"] / 1e3, bottom=data["births"] / 1e3, color="C0", label=_text("plots.net_migration_stacked"))
     ax.axhline(0, color="0.3", linewidth=0.8)
-    ax.set(xlabel="calendar year", ylabel="thousand persons a year", title=title)
+    ax.set(xlabel=_text("plots.calendar_year"), ylabel=_text("plots.thousand_persons_a_year"), title=title)
     ax.legend(fontsize=8)
     return _finish(fig, source)
 
 
-def stacked_area(data: pd.DataFrame, *, x: str, hue: str, y: str, scale: float, ylabel: str, title: str, source: str) -> plt.Figure:
+def stacked_area(
+    data: pd.DataFrame, *, x: str, hue: str, y: str, scale: float, ylabel: str, title: str, source: str, xlabel: str | None = None
+) -> plt.Figure:
     wide = data.pivot(index=x, columns=hue, values=y).fillna(0) / scale
     fig, ax = plt.subplots()
     ax.stackplot(wide.index, wide.T.to_numpy(), labels=wide.columns, alpha=0.85)
-    ax.set(xlabel=x, ylabel=ylabel, title=title)
+    ax.set(xlabel=xlabel or _text("plots.year"), ylabel=ylabel, title=title)
     ax.legend(fontsize=8, loc="upper left", ncol=2)
     return _finish(fig, source)
 
@@ -109,11 +118,11 @@ def pupils_vs_seats(seats: pd.DataFrame, pipeline: pd.DataFrame, *, title: str, 
     added = (
         pipeline[pipeline["funding_source"] != "private"].groupby("school_year")["seats_expected"].sum().reindex(current["school_year"]).fillna(0)
     )
-    ax.bar(x, added / 1e3, color="C2", alpha=0.5, label="state seats expected to open that year (after delivery risk)")
-    ax.plot(x, current["pupils_state"] / 1e3, color="C3", marker="o", label="state pupils (central)")
-    ax.plot(x, current["seats"] / 1e3, color="C0", marker="s", label="usable state seats (current regime)")
+    ax.bar(x, added / 1e3, color="C2", alpha=0.5, label=_text("plots.seats_opening"))
+    ax.plot(x, current["pupils_state"] / 1e3, color="C3", marker="o", label=_text("plots.state_pupils"))
+    ax.plot(x, current["seats"] / 1e3, color="C0", marker="s", label=_text("plots.usable_seats"))
     ax.set_xticks(list(x), current["school_year"], rotation=45)
-    ax.set(xlabel="school year", ylabel="thousand pupils / seats", title=title)
+    ax.set(xlabel=_text("plots.school_year"), ylabel=_text("plots.thousand_pupils_seats"), title=title)
     ax.legend(fontsize=8)
     return _finish(fig, source)
 
@@ -124,10 +133,10 @@ def deficit_fan(seats: pd.DataFrame, targets: pd.DataFrame, *, regime: str, titl
     fig, ax = plt.subplots()
     x = list(range(len(data)))
     ax.fill_between(
-        x, data["deficit_lo_80"] / 1e3, data["deficit_hi_80"] / 1e3, alpha=0.3, color="C3", label="80% interval (population, seat base, delivery)"
+        x, data["deficit_lo_80"] / 1e3, data["deficit_hi_80"] / 1e3, alpha=0.3, color="C3", label=_text("plots.deficit_interval")
     )
-    ax.plot(x, data["deficit"] / 1e3, color="C3", marker="o", label="deficit (central)")
-    ax.plot(x, data["deficit_on_plan"] / 1e3, color="C0", linestyle="--", label="if every planned school opened on time")
+    ax.plot(x, data["deficit"] / 1e3, color="C3", marker="o", label=_text("plots.deficit_central"))
+    ax.plot(x, data["deficit_on_plan"] / 1e3, color="C0", linestyle="--", label=_text("plots.on_plan"))
     ax.axhline(0, color="0.3", linewidth=0.8)
     positions = {label: i for i, label in enumerate(data["school_year"])}
     for _, target in targets.iterrows():
@@ -139,10 +148,10 @@ def deficit_fan(seats: pd.DataFrame, targets: pd.DataFrame, *, regime: str, titl
                 markersize=14,
                 color="black",
                 linestyle="none",
-                label="programme target" if _ == 0 else None,
+                label=_text("plots.programme_target") if _ == 0 else None,
             )
     ax.set_xticks(x, data["school_year"], rotation=45)
-    ax.set(xlabel="school year", ylabel="seat deficit, thousand seats (positive = shortage)", title=title)
+    ax.set(xlabel=_text("plots.school_year"), ylabel=_text("plots.deficit_thousand"), title=title)
     ax.legend(fontsize=8)
     return _finish(fig, source)
 
@@ -155,15 +164,15 @@ def scenario_bands(
     fig, ax = plt.subplots()
     for i, (name, frame) in enumerate(data.groupby("emission_scenario", sort=False)):
         ax.fill_between(frame["year"], frame["lo_80"], frame["hi_80"], alpha=0.2, color=f"C{i}")
-        ax.plot(frame["year"], frame["median_kt"], color=f"C{i}", linewidth=2, label=f"{name}: median, 80% interval shaded")
-        ax.plot(frame["year"], frame["emissions_kt"], color=f"C{i}", linewidth=1, linestyle="--", label=f"{name}: as scheduled, no delivery risk")
+        ax.plot(frame["year"], frame["median_kt"], color=f"C{i}", linewidth=2, label=_text("plots.scenario_median", scenario=_text.term("emission_scenario", name)))
+        ax.plot(frame["year"], frame["emissions_kt"], color=f"C{i}", linewidth=1, linestyle="--", label=_text("plots.scenario_scheduled", scenario=_text.term("emission_scenario", name)))
     if history is not None:
         ax.plot(history.index, history.to_numpy(), color="black", marker="o", markersize=3, label=history.name)
     if target is not None:
         year, value, label = target
         ax.plot(year, value, marker="*", markersize=16, color="black", linestyle="none", label=label)
         ax.axhline(value, color="0.4", linestyle=":", linewidth=1)
-    ax.set(xlabel="year", ylabel=ylabel, title=title)
+    ax.set(xlabel=_text("plots.year"), ylabel=ylabel, title=title)
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=8, loc="lower left")
     return _finish(fig, source)
@@ -205,8 +214,8 @@ def tornado(table: pd.DataFrame, *, xlabel: str, ylabel: str, title: str, source
     centre = float(rows["central_kt"].iloc[0])
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(rows) + 1.5))
     y = range(len(rows))
-    ax.barh(y, rows["emissions_low_kt"] - centre, left=centre, color=sns.color_palette()[0], label="parameter at its low end")
-    ax.barh(y, rows["emissions_high_kt"] - centre, left=centre, color=sns.color_palette()[3], alpha=0.8, label="parameter at its high end")
+    ax.barh(y, rows["emissions_low_kt"] - centre, left=centre, color=sns.color_palette()[0], label=_text("plots.low_end"))
+    ax.barh(y, rows["emissions_high_kt"] - centre, left=centre, color=sns.color_palette()[3], alpha=0.8, label=_text("plots.high_end"))
     ax.axvline(centre, color="black", linewidth=0.8)
     ax.set_yticks(list(y), rows["parameter"].str.replace("_", " "))
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)

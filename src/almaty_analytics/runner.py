@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__, export, io, paths, scenarios
+from . import __version__, export, i18n, io, paths, scenarios
 
 KERNEL_NAME = "almaty-analytics"
 # Checks that need data or hold for one notebook only, run before any kernel starts:
@@ -310,11 +310,12 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _publish(staging: Path, out: Path, result: Result, previous: dict) -> dict[str, str]:
+def _publish(staging: Path, out: Path, result: Result, previous: dict, date: str) -> dict[str, str]:
     """Move one notebook's results into ``out``; return the published files with their SHA-256 (ok only).
 
     A successful notebook replaces its report and tables and removes the tables its previous
     good run wrote that this run no longer writes. A failed one only adds its failure report.
+    Each table gets the data vintage and the run's ``date`` (export.stamp_table).
     """
     stem = result.notebook
     if result.status != "ok":
@@ -332,6 +333,7 @@ def _publish(staging: Path, out: Path, result: Result, previous: dict) -> dict[s
     if tables.exists():
         (out / "tables").mkdir(exist_ok=True)
         for csv in sorted(tables.glob("*.csv")):
+            export.stamp_table(csv, date)
             os.replace(csv, out / "tables" / csv.name)
             published[f"tables/{csv.name}"] = _sha256(out / "tables" / csv.name)
     for name in previous.get("outputs", {}):
@@ -340,17 +342,23 @@ def _publish(staging: Path, out: Path, result: Result, previous: dict) -> dict[s
     return published
 
 
+STAGES = ("early", "late")
 LATE_FROM = 90  # notebooks numbered 90 and above (the summary) read the published tables of the others
 PREVIOUS = "previous"  # reports/<scenario>/previous/: the tables and manifest as they were before the last run that changed them
+
+
+def language_folder(output_root: Path, language: str) -> Path:
+    """Where a language's scenarios are published: the output root for English, ``<root>/<language>/`` otherwise."""
+    return Path(output_root) if language == "en" else Path(output_root) / language
 
 
 def _is_late(notebook: Path) -> bool:
     return int(notebook.name[:2]) >= LATE_FROM
 
 
-def _table_hashes(out: Path) -> dict[str, str]:
-    """SHA-256 of every published table of the scenario (the inputs of the late notebooks)."""
-    return {f"tables/{p.name}": _sha256(p) for p in sorted((out / "tables").glob("*.csv"))}
+def _table_hashes(language_root: Path) -> dict[str, str]:
+    """SHA-256 of every published table of every scenario in the language's folder (the late notebooks' inputs)."""
+    return {p.relative_to(language_root).as_posix(): _sha256(p) for p in sorted(language_root.glob("*/tables/*.csv"))}
 
 
 def _keep_previous(out: Path) -> None:
@@ -411,37 +419,41 @@ def pre_run_checks(notebooks: list[Path], parameters: dict[str, Any]) -> None:
                 raise scenarios.ParameterError(f"notebook {nb.stem}: {exc}") from None
 
 
-COMPARISON_HEADINGS = {
-    "scenario": "scenario",
-    "population_2030": "population, 1 January 2030 (80% interval)",
-    "population_horizon": "population at the horizon (80% interval)",
-    "deficit_2025_26": "school-seat deficit 2025/26 (80% interval)",
-    "deficit_2030_31": "school-seat deficit 2030/31 (80% interval)",
-    "emissions_2030": "city emissions 2030, median (80% interval), against the 78 kt target",
-    "missing": "tables not (yet) published",
-}
-
-
-def _comparison_html(output_root: Path) -> str:
+def _comparison_html(root: Path, t: i18n.Text) -> str:
     """The scenarios side by side: key figures read from each scenario's published tables (summary.comparison)."""
     from . import summary
 
-    table = summary.comparison(output_root)
+    table = summary.comparison(root, t)
     if table.empty:
         return ""
-    head = "".join(f"<th>{html.escape(COMPARISON_HEADINGS[c])}</th>" for c in table.columns)
+    head = "".join(f"<th>{html.escape(t(f'index.{c}'))}</th>" for c in table.columns)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in table.itertuples(index=False))
     return (
-        "<h2>Scenarios side by side</h2><p>Key figures from each scenario's published tables (population: persons; deficit: "
-        "state-school seats, current shift regime, positive = shortage; emissions: thousand tonnes a year, all pollutants).</p>"
-        f"<table><tr>{head}</tr>{body}</table><h2>Reports</h2>"
+        f"<h2>{html.escape(t('index.scenarios_heading'))}</h2><p>{html.escape(t('index.scenarios_intro'))}</p>"
+        f"<table><tr>{head}</tr>{body}</table><h2>{html.escape(t('index.reports_heading'))}</h2>"
     )
 
 
-def write_index(output_root: Path) -> None:
-    """``index.html``: the scenarios' key figures side by side, then every report with its date and status."""
+def _language_links(root: Path, language: str) -> str:
+    """Links to the index of every language that has been run (the English root holds the others' folders)."""
+    english_root = root if language == "en" else root.parent
+    links = []
+    for other in i18n.LANGUAGES:
+        index = language_folder(english_root, other) / "index.html"
+        if other == language or not index.exists():
+            continue
+        links.append(f'<a href="{os.path.relpath(index, root)}" hreflang="{other}">{html.escape(i18n.NAMES[other])}</a>')
+    if not links:
+        return ""
+    return f"<p>{html.escape(i18n.Text(language)('index.languages'))} <b>{html.escape(i18n.NAMES[language])}</b> · {' · '.join(links)}</p>"
+
+
+def write_index(root: Path, language: str = "en") -> None:
+    """``index.html`` of one language's folder: links to the other languages, the scenarios' key figures side by
+    side, then every report with its date and status."""
+    t = i18n.Text(language)
     rows = []
-    for manifest_path in sorted(output_root.glob("*/manifest.json")):
+    for manifest_path in sorted(root.glob("*/manifest.json")):
         try:
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError):
@@ -450,29 +462,35 @@ def write_index(output_root: Path) -> None:
         for stem, entry in manifest.get("notebooks", {}).items():
             links = []
             if (manifest_path.parent / f"{stem}.html").exists():
-                links.append(f'<a href="{scenario}/{stem}.html">report</a>')
+                links.append(f'<a href="{scenario}/{stem}.html">{html.escape(t("index.report_link"))}</a>')
             if (manifest_path.parent / f"{stem}.failed.html").exists():
-                links.append(f'<a href="{scenario}/{stem}.failed.html">failure</a>')
+                links.append(f'<a href="{scenario}/{stem}.failed.html">{html.escape(t("index.failure_link"))}</a>')
+            status = entry.get("status", "")
             rows.append(
-                f"<tr><td>{html.escape(scenario)}</td><td>{html.escape(stem)}</td><td>{html.escape(entry.get('status', ''))}</td>"
+                f"<tr><td>{html.escape(scenario)}</td><td>{html.escape(stem)}</td>"
+                f"<td>{html.escape(t.term('status', status) if t.has(f'terms.status.{status}') else status)}</td>"
                 f"<td>{html.escape(entry.get('finished', ''))}</td><td>{' · '.join(links)}</td></tr>"
             )
         xlsx = manifest_path.parent / "tables" / f"{scenario}.xlsx"
         if xlsx.exists():
             rows.append(
-                f"<tr><td>{html.escape(scenario)}</td><td>tables</td><td></td><td>{html.escape(manifest.get('finished', ''))}</td>"
-                f'<td><a href="{scenario}/tables/{scenario}.xlsx">workbook</a> · <a href="{scenario}/manifest.json">manifest</a></td></tr>'
+                f"<tr><td>{html.escape(scenario)}</td><td>{html.escape(t('index.tables'))}</td><td></td>"
+                f"<td>{html.escape(manifest.get('finished', ''))}</td>"
+                f'<td><a href="{scenario}/tables/{scenario}.xlsx">{html.escape(t("index.workbook"))}</a> · '
+                f'<a href="{scenario}/manifest.json">{html.escape(t("index.manifest"))}</a></td></tr>'
             )
+    heads = "".join(f"<th>{html.escape(t(f'index.{k}'))}</th>" for k in ("scenario", "report", "last_run", "finished", "files"))
     page = (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>almaty-analytics reports</title>"
+        f"<!DOCTYPE html><html lang='{language}'><head><meta charset='utf-8'><title>{html.escape(t('index.title'))}</title>"
         "<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto}td,th{padding:4px 10px;text-align:left}"
-        "tr:nth-child(even){background:#f3f3f3}</style></head><body><h1>almaty-analytics reports</h1>"
-        + _comparison_html(output_root)
-        + "<table><tr><th>scenario</th><th>report</th><th>last run</th><th>finished (UTC)</th><th>files</th></tr>"
+        f"tr:nth-child(even){{background:#f3f3f3}}</style></head><body><h1>{html.escape(t('index.title'))}</h1>"
+        + _language_links(root, language)
+        + _comparison_html(root, t)
+        + f"<table><tr>{heads}</tr>"
         + "".join(rows)
         + "</table></body></html>"
     )
-    io.atomic_write_text(output_root / "index.html", page)
+    io.atomic_write_text(root / "index.html", page)
 
 
 def run(
@@ -487,12 +505,15 @@ def run(
     timeout: float = DEFAULT_TIMEOUT,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     err=None,
+    stages: tuple[str, ...] = STAGES,
 ) -> int:
     """Run the notebooks; return 0 (all good or skipped) or 1 (a notebook failed).
 
     Bad parameters, scenarios, notebooks, data or output folders raise ParameterError /
     DataError / SetupError before any kernel starts. ``log`` gets progress, ``err`` (default:
     standard error) the FAILED lines. ``jobs`` None: one process per core, at most one per notebook.
+    ``stages``: "early" (the domain notebooks), "late" (notebooks numbered LATE_FROM and above, which read
+    the published tables), or both in that order.
     """
     err = err or (lambda message: print(message, file=sys.stderr))
     typed = {k: scenarios.parse_cli_value(k, v) for k, v in (overrides or {}).items()}
@@ -521,8 +542,11 @@ def run(
     if output_root is not None and not str(output_root).strip():
         raise SetupError("--output '': expected a folder name (an empty name would write into the current folder)")
     output_root = Path(output_root if output_root is not None else paths.reports_dir())
-    out = output_root / scenario.name
+    language = scenario.parameters.get("language", "en")
+    language_root = language_folder(output_root, language)
+    out = language_root / scenario.name
     check_output(output_root)
+    check_output(language_root, output_root)
     check_output(out, output_root)
     data_hashes, code_hash = io.file_hashes(), io.package_hash()
     data_hash = hashlib.sha256(json.dumps(data_hashes, sort_keys=True).encode()).hexdigest()
@@ -551,7 +575,7 @@ def run(
                 if "output_dir" in declared[nb.stem]:
                     params["output_dir"] = str(staging / nb.stem)
                 if "reports_dir" in declared[nb.stem]:
-                    params["reports_dir"] = str(output_root)
+                    params["reports_dir"] = str(language_root)
                 planned.append((nb, params, fp))
             return planned
 
@@ -563,7 +587,7 @@ def run(
             done = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             for result, (nb, params, fp) in zip(results, planned, strict=True):
                 last = entries.get(nb.stem, {})
-                outputs = _publish(staging, out, result, good_run(last) or {})
+                outputs = _publish(staging, out, result, good_run(last) or {}, export.run_date())
                 entry = {
                     "status": result.status,
                     "seconds": round(result.seconds, 2),
@@ -584,13 +608,14 @@ def run(
         try:
             # Notebooks numbered LATE_FROM and above read the others' published tables: they run after them,
             # and re-run whenever those tables change.
-            todo = plan([nb for nb in selected if not _is_late(nb)], data_hashes)
+            todo = plan([nb for nb in selected if not _is_late(nb)], data_hashes) if "early" in stages else []
             if todo:
                 _keep_previous(out)
             executed = execute_and_publish(todo)
-            late = plan([nb for nb in selected if _is_late(nb)], data_hashes | _table_hashes(out))
-            executed += execute_and_publish(late)
-            todo += late
+            if "late" in stages:
+                late = plan([nb for nb in selected if _is_late(nb)], data_hashes | _table_hashes(language_root))
+                executed += execute_and_publish(late)
+                todo += late
             finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             workbook = out / "tables" / f"{scenario.name}.xlsx"
             tables = table_runs(entries)
@@ -610,9 +635,11 @@ def run(
                     "versions": _versions(),
                 }
                 if tables:
-                    export.write_workbook(out / "tables", workbook, run_info, tables)
+                    export.write_workbook(out / "tables", workbook, run_info, tables, language)
                 io.atomic_write_text(manifest_path, json.dumps(run_info | {"tables": tables, "notebooks": entries}, indent=2, default=str))
-                write_index(output_root)
+                write_index(language_root, language)
+                if language != "en":
+                    write_index(output_root, "en")  # the English index links every language that was run
         finally:
             owner.close()
             shutil.rmtree(staging, ignore_errors=True)

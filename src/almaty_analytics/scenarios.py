@@ -22,6 +22,7 @@ import pandas as pd
 
 from . import io, paths
 
+LANGUAGES = ("en", "ru", "kk")  # i18n.LANGUAGES; kept here so the schema has no import of the report layer
 DISTRICTS = ("alatau", "almaly", "auezov", "bostandyk", "zhetysu", "medeu", "nauryzbay", "turksib")
 RUNNER_PARAMETERS = ("scenario", "output_dir", "reports_dir")  # set by the runner, never by a user
 SCENARIO_KEYS = ("description", "parameters")  # the only top-level keys of a scenario file
@@ -59,6 +60,12 @@ PARAMETERS: dict[str, Param] = {
     "scenario": Param(str, "scenario name; set by the runner from --scenario", "default"),
     "output_dir": Param(str, "where the run writes tables; set by the runner ('' = do not write)", ""),
     "reports_dir": Param(str, "the output root holding every scenario's published reports; set by the runner ('' = reports/)", ""),
+    "language": Param(
+        str,
+        "language of report text, chart labels and workbook headers (en, ru, kk); reports of ru/kk go to reports/<language>/<scenario>/",
+        "en",
+        choices=LANGUAGES,
+    ),
     "report_note": Param(str, "free text shown at the top of every report (e.g. 'draft for the budget committee')", ""),
     "base_year": Param(
         int,
@@ -478,6 +485,8 @@ def load(name: str, overrides: dict[str, Any] | None = None) -> Scenario:
     """Load ``scenarios/<name>.yaml``, apply ``overrides`` and validate everything."""
     if not _SLUG.match(name):
         raise ParameterError(f"scenario {name!r}: expected a lowercase name of letters, digits, '-' or '_'")
+    if name in LANGUAGES:
+        raise ParameterError(f"scenario {name!r}: the names {', '.join(LANGUAGES)} are reserved for the language folders of reports/")
     path = paths.scenarios_dir() / f"{name}.yaml"
     if not path.exists():
         raise ParameterError(f"unknown scenario {name!r}; available: {', '.join(available()) or 'none'} (files in {paths.scenarios_dir()})")

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import i18n
+
 POPULATION_YEAR = 2030
 SCHOOL_YEARS = ("2025/26", "2030/31")
 EMISSION_YEAR = 2030
@@ -34,15 +36,16 @@ def _read(tables: Path, name: str, missing: list[str]) -> pd.DataFrame | None:
     if not path.exists():
         missing.append(name)
         return None
-    return pd.read_csv(path, encoding="utf-8-sig")
+    return pd.read_csv(path, encoding="utf-8-sig")  # the BOM of the planners' CSV (export.CSV_ENCODING)
 
 
-def _interval(value: float, lo: float, hi: float, scale: float, digits: int, unit: str) -> str:
-    return f"{value / scale:,.{digits}f} ({lo / scale:,.{digits}f}–{hi / scale:,.{digits}f}) {unit}"
+def _interval(t: i18n.Text, value: float, lo: float, hi: float, scale: float, digits: int) -> dict[str, str]:
+    return {"value": t.num(value / scale, digits), "lo": t.num(lo / scale, digits), "hi": t.num(hi / scale, digits)}
 
 
-def key_figures(scenario_dir: Path) -> dict[str, str]:
+def key_figures(scenario_dir: Path, t: i18n.Text | None = None) -> dict[str, str]:
     """The key figures of one scenario's published tables, as display text (empty where a table is missing)."""
+    t = t or i18n.Text("en")
     tables, missing = scenario_dir / "tables", []
     out = {"scenario": scenario_dir.name} | {c: "" for c in COLUMNS[1:]}
     population = _read(tables, "population_total", missing)
@@ -51,23 +54,29 @@ def key_figures(scenario_dir: Path) -> dict[str, str]:
         for column, year in (("population_2030", POPULATION_YEAR), ("population_horizon", int(by_year.index.max()))):
             if year in by_year.index:
                 row = by_year.loc[year]
-                out[column] = f"{year}: " + _interval(row["value"], row["lo_80"], row["hi_80"], 1e6, 3, "M")
+                out[column] = t("index.population_value", year=year, **_interval(t, row["value"], row["lo_80"], row["hi_80"], 1e6, 3))
     seats = _read(tables, "school_seats", missing)
     if seats is not None:
         current = seats[seats["regime"] == "current"].set_index("school_year")
         for column, year in zip(("deficit_2025_26", "deficit_2030_31"), SCHOOL_YEARS, strict=True):
             if year in current.index:
                 row = current.loc[year]
-                text = _interval(row["deficit"], row["deficit_lo_80"], row["deficit_hi_80"], 1e3, 1, "thousand seats")
-                out[column] = f"{text}; P(shortage) {row['p_deficit_over_0']:.0%}"
+                figures = _interval(t, row["deficit"], row["deficit_lo_80"], row["deficit_hi_80"], 1e3, 1)
+                out[column] = t("index.deficit_value", p=f"{row['p_deficit_over_0']:.0%}", **figures)
     gap = _read(tables, "emissions_target_gap", missing)
     if gap is not None:
         case = _emission_case(scenario_dir)
         rows = gap[(gap["emission_scenario"] == case) & (gap["boundary"] == "city") & (gap["year"] == EMISSION_YEAR)]
         if not rows.empty:
             row = rows.iloc[0]
-            text = _interval(row["median_kt"], row["lo_80"], row["hi_80"], 1, 1, "kt")
-            out["emissions_2030"] = f"{case}: {text}; P(≤ {row['target_kt']:g} kt) {row['share_meeting_target']:.0%}"
+            figures = _interval(t, row["median_kt"], row["lo_80"], row["hi_80"], 1, 1)
+            out["emissions_2030"] = t(
+                "index.emissions_value",
+                case=t.term("emission_scenario", case),
+                target=t.num(row["target_kt"]),
+                p=f"{row['share_meeting_target']:.0%}",
+                **figures,
+            )
     out["missing"] = ", ".join(missing)
     return out
 
@@ -81,7 +90,7 @@ def _emission_case(scenario_dir: Path) -> str:
     return str(manifest.get("parameters", {}).get("emission_scenario", "programme"))
 
 
-def comparison(output_root: Path) -> pd.DataFrame:
+def comparison(output_root: Path, t: i18n.Text | None = None) -> pd.DataFrame:
     """One row of key figures per scenario folder under ``output_root`` that has a manifest."""
-    rows = [key_figures(path.parent) for path in sorted(output_root.glob("*/manifest.json"))]
+    rows = [key_figures(path.parent, t) for path in sorted(output_root.glob("*/manifest.json"))]
     return pd.DataFrame(rows, columns=COLUMNS)
