@@ -5,6 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SCENARIO ?=
+LANGUAGES ?= en ru kk
 RUN_ARGS ?=
 PYTEST_ARGS ?=
 
@@ -24,8 +25,10 @@ $(STAMP): pyproject.toml
 
 env: $(STAMP) ## create .venv and install the project (done by every target that needs it)
 
-reports: $(STAMP) ## run every report notebook for every scenario (or only SCENARIO=name): HTML, tables, manifest in reports/
-	$(BIN)/almaty-analytics run $(if $(SCENARIO),--scenario $(SCENARIO),--all-scenarios) $(RUN_ARGS)
+reports: $(STAMP) ## run every report for every scenario (or SCENARIO=name) in every language (or LANGUAGES="en ru"): reports/
+	@status=0; for language in $(LANGUAGES); do \
+	  $(BIN)/almaty-analytics run $(if $(SCENARIO),--scenario $(SCENARIO),--all-scenarios) --language $$language $(RUN_ARGS) || status=$$?; \
+	done; exit $$status
 
 test: $(STAMP) ## run the whole test suite (executes every notebook with small parameters)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 from almaty_analytics import i18n, runner, summary
@@ -88,3 +90,124 @@ def test_all_scenarios_runs_every_scenario_file_and_indexes_them(project):
         assert (project / "reports" / name / "00_echo.html").exists()
     page = (project / "reports" / "index.html").read_text()
     assert all(f"<td>{name}</td>" in page for name in scenario_names)
+
+
+def _emissions(root, scenario, median=(120.0, 90.0)):
+    tables = root / scenario / "tables"
+    rows = [(2025, median[0]), (2030, median[1])]
+    pd.DataFrame(
+        {"year": [r[0] for r in rows], "emission_scenario": "programme", "boundary": "city", "source": "total",
+         "emissions_kt": [r[1] for r in rows], "median_kt": [r[1] for r in rows], "lo_80": [r[1] - 10 for r in rows], "hi_80": [r[1] + 10 for r in rows]}
+    ).to_csv(tables / "emissions_by_source.csv", index=False)
+    pd.DataFrame(
+        {"year": [2030], "emission_scenario": "programme", "boundary": "city", "median_kt": [median[1]], "lo_80": [median[1] - 10],
+         "hi_80": [median[1] + 10], "target_kt": [78.0], "share_meeting_target": [0.08]}
+    ).to_csv(tables / "emissions_target_gap.csv", index=False)
+
+
+def test_key_numbers_give_2025_2030_and_the_horizon_with_intervals_and_probabilities(tmp_path):
+    _publish(tmp_path, "default")
+    _emissions(tmp_path, "default")
+    figures, missing = summary.key_numbers(tmp_path / "default")
+    assert missing == []
+    by = figures.set_index(["indicator", "year"])
+    assert by.loc[("population", 2030), "value"] == 2.6e6 and by.loc[("population", 2035), "hi_80"] == 3.3e6
+    assert by.loc[("deficit", 2030), "value"] == 30300 and by.loc[("deficit", 2030), "probability"] == 0.98  # current regime
+    assert by.loc[("emissions", 2030), "probability"] == 0.08 and pd.isna(by.loc[("emissions", 2025), "probability"])
+    lead = summary.format_lead(figures, i18n.Text("en")).set_index("indicator")
+    assert lead.loc["seat deficit, thousand", "2030"] == "30.3 (10.9–49.4); P(shortage) 98%"
+    assert lead.loc["population, million", "2025"] == "–"  # not in the table: shown as missing, not invented
+
+
+def test_key_numbers_name_the_missing_tables_instead_of_failing(tmp_path):
+    (tmp_path / "bare" / "tables").mkdir(parents=True)
+    figures, missing = summary.key_numbers(tmp_path / "bare")
+    assert figures.empty and missing == ["population_total", "school_seats", "emissions_by_source", "emissions_target_gap"]
+
+
+def test_changes_compare_the_previous_snapshot_ignoring_the_run_date(tmp_path):
+    _publish(tmp_path, "default")
+    previous = tmp_path / "default" / "previous"
+    (previous / "tables").mkdir(parents=True)
+    for name in ("population_total", "school_seats"):
+        table = pd.read_csv(tmp_path / "default" / "tables" / f"{name}.csv")
+        table.assign(run_date="2026-01-01").to_csv(previous / "tables" / f"{name}.csv", index=False)
+        table.assign(run_date="2026-02-02").to_csv(tmp_path / "default" / "tables" / f"{name}.csv", index=False)
+    run = {"status": "ok", "parameters": {"seed": 1, "tfr": 1.9}}
+    before = {"finished": "2026-01-01T10:00:00", "notebooks": {"10_population_forecast": run, "20_school_seat_deficit": run},
+              "input_hashes": {"a.csv": "1"}, "code_hash": "x"}
+    rerun = {"status": "ok", "parameters": {"seed": 2, "tfr": 1.9}}
+    failed = {"status": "failed", "parameters": {"seed": 3, "tfr": 1.9}, "last_good": run}
+    after = before | {"notebooks": {"10_population_forecast": rerun, "20_school_seat_deficit": failed}}
+    (previous / "manifest.json").write_text(json.dumps(before))
+    (tmp_path / "default" / "manifest.json").write_text(json.dumps(after))
+    change = summary.changes(tmp_path / "default", previous)
+    assert change["tables"].empty and not change["figures"]["moved"].any()  # a later run date alone is no change
+    assert change["parameters"].values.tolist() == [["10_population_forecast", "seed", 1, 2]]  # a failed run's values produced no table
+    assert change["inputs"] == [] and not change["code"]
+    population = pd.read_csv(tmp_path / "default" / "tables" / "population_total.csv")
+    population.assign(value=population["value"] + 1000).to_csv(tmp_path / "default" / "tables" / "population_total.csv", index=False)
+    change = summary.changes(tmp_path / "default", previous)
+    assert change["tables"].values.tolist() == [["population_total", "changed"]]
+    moved = change["figures"][change["figures"]["moved"]]
+    assert moved[["indicator", "year", "change"]].values.tolist() == [["population", 2030, 1000.0], ["population", 2035, 1000.0]]
+    assert summary.format_changes(moved, i18n.Text("en")).iloc[0].tolist() == [
+        "population, million", 2030, "2.600 (2.400–2.800)", "2.601 (2.400–2.800)", "0.001"]
+    assert summary.changes(tmp_path / "default", tmp_path / "nowhere") is None
+
+
+def _backtests(tables):
+    mapes = {"naive": (3.0, 6.0), "log_drift": (1.0, 1.8), "cohort_component": (0.8, 1.9)}  # cohort: best mean (1.35), beaten at h=2
+    rows = [("official", m, h, mape[h - 1]) for m, mape in mapes.items() for h in (1, 2)]
+    pd.DataFrame(rows, columns=["target", "method", "horizon", "mape"]).assign(bias=-1.0, coverage_80=0.8, n=10).to_csv(
+        tables / "population_backtest.csv", index=False)
+    pd.DataFrame({"method": ["driver", "driver", "naive", "naive", "driver"], "horizon": [1, 2, 1, 2, 0], "mape": [8.0, 9.0, 7.0, 10.0, 8.5],
+                  "bias": 0.0, "coverage_80": 0.6, "n": 5}).to_csv(tables / "emissions_backtest.csv", index=False)
+
+
+def test_the_scorecard_marks_the_chosen_method_the_benchmarks_and_the_winner_per_horizon(tmp_path):
+    _backtests(tmp_path)
+    card, missing = summary.accuracy_scorecard(tmp_path)
+    assert missing == ["school_backtest"] and list(card.columns) == summary.SCORECARD_COLUMNS
+    population = card[card["domain"] == "population"].set_index(["method", "horizon"])
+    assert population.loc[("cohort_component", 1), "role"] == "chosen"  # the lowest mean MAPE, as population.forecast picks
+    assert population.loc[("log_drift", 1), "role"] == "benchmark"
+    assert population["best_at_horizon"].groupby(level="horizon").sum().tolist() == [1, 1]
+    assert population.loc[("log_drift", 2), "best_at_horizon"] and population.loc[("cohort_component", 1), "best_at_horizon"]
+    emissions = card[card["domain"] == "emissions"]
+    assert 0 not in set(emissions["horizon"])  # the pooled row is not a horizon
+    assert emissions.set_index(["method", "horizon"]).loc[("driver", 1), "role"] == "chosen"
+    lines = summary.scorecard_verdicts(card, i18n.Text("en"))
+    assert "beaten at horizons 2 (by log-linear drift)" in lines[0] and "beaten at horizons 1 (by naive (last value))" in lines[1]
+    assert summary.format_scorecard(card, i18n.Text("kk")).columns[0] == "бағыт"
+
+
+LATE_PARAMETERS = 'scenario = "default"  # scenario name\nreports_dir = ""  # set by the runner'
+LATE_BODY = ["import pathlib\nprint('SEEN:' + ','.join(sorted(p.parent.parent.name for p in pathlib.Path(reports_dir).glob('*/tables/*.csv'))))"]
+
+
+def test_with_all_scenarios_every_summary_runs_after_every_scenarios_tables(project):
+    from almaty_analytics import cli
+    from conftest import make_notebook
+
+    make_notebook(project / "notebooks" / "90_late.ipynb", LATE_PARAMETERS, LATE_BODY)
+    (project / "scenarios" / "another.yaml").write_text("description: another\nparameters:\n  base_year: 2022\n  horizon: 2035\n")
+    assert cli.main(["run", "--all-scenarios"]) == 0
+    names = sorted(p.stem for p in (project / "scenarios").glob("*.yaml"))
+    for name in names:  # the first scenario's summary already sees the last one's tables
+        assert f"SEEN:{','.join(names)}" in (project / "reports" / name / "90_late.html").read_text()
+
+
+def test_a_language_run_publishes_under_its_folder_and_the_indexes_link_each_other(project):
+    from almaty_analytics import cli
+
+    assert cli.main(["run", "--language", "kk"]) == 0
+    assert (project / "reports" / "kk" / "default" / "00_echo.html").exists()
+    assert not (project / "reports" / "default").exists()
+    kazakh = (project / "reports" / "kk" / "index.html").read_text()
+    assert "<html lang='kk'>" in kazakh and "Есептер" in kazakh
+    assert cli.main(["run"]) == 0
+    english = (project / "reports" / "index.html").read_text()
+    assert 'href="kk/index.html"' in english and "Қазақша" in english
+    assert 'href="../index.html"' in (project / "reports" / "kk" / "index.html").read_text()
+    assert cli.main(["run", "--language", "ru", "-p", "language=kk"]) == 2  # given twice

@@ -79,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="override one scenario parameter (repeatable)",
     )
+    run.add_argument(
+        "--language",
+        choices=scenarios.LANGUAGES,
+        help="language of the reports and workbook headers (default: the scenario's, en); ru and kk go to <output>/<language>/",
+    )
     run.add_argument("--output", type=_folder, metavar="DIR", help="output root (default: reports/)")
     run.add_argument(
         "--jobs", type=_positive_int, metavar="N", help="notebooks to run in parallel processes (default: one per core, at most one per notebook)"
@@ -118,6 +123,10 @@ def main(argv: list[str] | None = None) -> int:
                 raise UsageError("--scenario and --all-scenarios: give one or the other")
             names = scenarios.available() if args.all_scenarios else [args.scenario or "default"]
             overrides = dict(_unique(args.parameter))
+            if args.language:
+                if "language" in overrides:
+                    raise UsageError("--language and -p language=...: give the language once")
+                overrides["language"] = args.language
             if len(names) > 1:  # every scenario is checked before the first kernel starts
                 typed = {k: scenarios.parse_cli_value(k, v) for k, v in overrides.items()}
                 for name in names:
@@ -126,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
                         runner.pre_run_checks(runner.select(args.notebook), parameters)
                     except scenarios.ParameterError as exc:
                         raise scenarios.ParameterError(f"scenario {name!r}: {exc}") from None
+            # With several scenarios the domain notebooks of all of them run first, then the summaries,
+            # so that each summary compares every scenario of this run.
+            passes = [("early",), ("late",)] if len(names) > 1 else [runner.STAGES]
             codes = [
                 runner.run(
                     name,
@@ -136,7 +148,9 @@ def main(argv: list[str] | None = None) -> int:
                     args.force,
                     timeout=args.timeout,
                     lock_timeout=args.lock_timeout,
+                    stages=stages,
                 )
+                for stages in passes
                 for name in names
             ]
             return max(codes)

@@ -362,6 +362,23 @@ TABLES: dict[str, TableSpec] = {
         },
         "schools.backtest_school_counts on data/raw/bns_schools.csv (series cut at the 2014 boundary change)",
     ),
+    # -- summary tables (summary.py, notebook 90_summary) --
+    "accuracy_scorecard": TableSpec(
+        "Accuracy of every backtested forecast across the domains: the chosen method beside the benchmarks, winner per horizon marked",
+        {
+            "domain": ("", "population, schools or emissions"),
+            "series": ("", "the observed series the forecasts are scored against"),
+            "method": ("", "method as named in the domain's backtest table"),
+            "role": ("", "chosen (the method the forecast uses), benchmark (naive, drift, log_drift, damped_trend) or alternative"),
+            "horizon": ("years", "years ahead of the origin"),
+            "mape": ("percent", "mean absolute percentage error"),
+            "bias": ("percent", "mean signed percentage error; positive = over-forecast"),
+            "coverage_80": ("share", "share of actual values inside the method's 80% interval (0-1; 0.8 is ideal)"),
+            "n": ("count", "forecasts scored"),
+            "best_at_horizon": ("", "true for the lowest MAPE of the domain at this horizon"),
+        },
+        "population_backtest (official series), school_backtest, emissions_backtest (per horizon) of the same run: summary.accuracy_scorecard",
+    ),
     # -- emission tables (emissions.py) --
     "emissions_by_source": TableSpec(
         "Air-pollutant emissions of Almaty by source: baseline, programme and delayed emission scenarios, two boundaries, with 80% intervals",

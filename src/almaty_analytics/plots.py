@@ -221,3 +221,25 @@ def tornado(table: pd.DataFrame, *, xlabel: str, ylabel: str, title: str, source
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     ax.legend(loc="lower right", fontsize="small")
     return _finish(fig, source)
+
+
+def scenario_comparison(
+    data: pd.DataFrame, *, highlight: str, scale: float, ylabel: str, title: str, source: str, target: tuple[int, float, str] | None = None
+) -> plt.Figure:
+    """Central path of every scenario (columns scenario, year, value, lo_80, hi_80), the highlighted one with its 80% band."""
+    fig, ax = plt.subplots()
+    for i, (name, frame) in enumerate(data.groupby("scenario", sort=True)):
+        frame = frame.sort_values("year")
+        mine = name == highlight
+        if mine:
+            ax.fill_between(frame["year"], frame["lo_80"] / scale, frame["hi_80"] / scale, alpha=0.2, color=f"C{i}")
+        label = _text("plots.scenario_band", scenario=name) if mine else name
+        ax.plot(frame["year"], frame["value"] / scale, color=f"C{i}", linewidth=2.5 if mine else 1.2, linestyle="-" if mine else "--", label=label)
+    if target is not None:
+        year, value, label = target
+        ax.plot(year, value / scale, marker="*", markersize=14, color="black", linestyle="none", label=label)
+    if (data["lo_80"] < 0).any():
+        ax.axhline(0, color="0.3", linewidth=0.8)
+    ax.set(xlabel=_text("plots.year"), ylabel=ylabel, title=title)
+    ax.legend(fontsize=8, loc="upper left")
+    return _finish(fig, source)

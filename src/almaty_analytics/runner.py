@@ -141,11 +141,10 @@ def render_html(notebook_path: Path, html_path: Path, *, show_code: bool = False
     for cell in nb.cells:
         if cell.cell_type == "code" and not show_code:
             cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
-    heading = next(
-        (line[2:].strip() for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines() if line.startswith("# ")),
-        notebook_path.stem,
-    )
-    nb.metadata["title"] = heading
+    texts = [c.source for c in nb.cells if c.cell_type == "markdown"]  # the first "# " heading, written or displayed
+    texts += [o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code" for o in c.outputs if "text/markdown" in o.get("data", {})]
+    nb.metadata["title"] = next((line[2:].strip() for text in texts for line in text.splitlines() if line.startswith("# ")), notebook_path.stem)
+    language = nb.metadata.get("papermill", {}).get("parameters", {}).get("language", "en")
     exporter = HTMLExporter(
         template_name="offline",
         extra_template_basedirs=[str(paths.package_dir() / "templates")],
@@ -154,6 +153,7 @@ def render_html(notebook_path: Path, html_path: Path, *, show_code: bool = False
         exclude_output_prompt=True,
         embed_images=True,
         filters={"markdown2html_escaped": markdown_escaped},
+        language_code=language,
     )
     body, _ = exporter.from_notebook_node(nb)
     io.atomic_write_text(html_path, body)
@@ -448,6 +448,14 @@ def _language_links(root: Path, language: str) -> str:
     return f"<p>{html.escape(i18n.Text(language)('index.languages'))} <b>{html.escape(i18n.NAMES[language])}</b> · {' · '.join(links)}</p>"
 
 
+def write_indexes(output_root: Path, language: str) -> None:
+    """The index of ``language`` and of every other language already published, so each links all the others."""
+    for other in i18n.LANGUAGES:
+        root = language_folder(output_root, other)
+        if other == language or (root / "index.html").exists():
+            write_index(root, other)
+
+
 def write_index(root: Path, language: str = "en") -> None:
     """``index.html`` of one language's folder: links to the other languages, the scenarios' key figures side by
     side, then every report with its date and status."""
@@ -529,7 +537,7 @@ def run(
                 f"notebook {stem}: parameter {unknown[0]!r} in its parameters cell is not in the schema (scenarios.PARAMETERS)"
             )
     for name in typed:
-        if not any(name in names for names in declared.values()):
+        if name != "language" and not any(name in names for names in declared.values()):  # language also sets the folder
             raise scenarios.ParameterError(f"parameter {name!r} is not used by the selected notebooks ({', '.join(declared)})")
     io.validate_all()
     pre_run_checks(selected, scenario.parameters)
@@ -605,41 +613,44 @@ def run(
                 entries[nb.stem] = entry
             return results
 
+        def record(ran: list, executed: list[Result]) -> None:
+            """Write the manifest, the workbook and the indexes when anything ran or one of them is missing."""
+            workbook = out / "tables" / f"{scenario.name}.xlsx"
+            tables = table_runs(entries)
+            if not (ran or not manifest_path.exists() or (tables and not workbook.exists())):
+                return
+            current = skipped + [r.notebook for r in executed if r.status == "ok"]
+            run_info = {
+                "scenario": scenario.name,
+                "description": scenario.description,
+                "language": language,
+                "started": started.isoformat(timespec="seconds"),
+                "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "package_version": __version__,
+                "git_commit": _git_commit(),
+                "code_hash": code_hash,
+                # only what the notebooks that are good in this run used; each table's own run is under "tables"
+                "parameters": {k: v for stem in current for k, v in entries[stem]["parameters"].items()},
+                "input_hashes": data_hashes,
+                "versions": _versions(),
+            }
+            if tables:
+                export.write_workbook(out / "tables", workbook, run_info, tables, language)
+            io.atomic_write_text(manifest_path, json.dumps(run_info | {"tables": tables, "notebooks": entries}, indent=2, default=str))
+            write_indexes(output_root, language)
+
         try:
-            # Notebooks numbered LATE_FROM and above read the others' published tables: they run after them,
-            # and re-run whenever those tables change.
+            # Notebooks numbered LATE_FROM and above read the others' published tables and the manifest: they run
+            # after the others have been recorded, and re-run whenever any scenario's tables change.
             todo = plan([nb for nb in selected if not _is_late(nb)], data_hashes) if "early" in stages else []
             if todo:
                 _keep_previous(out)
             executed = execute_and_publish(todo)
+            record(todo, executed)
             if "late" in stages:
                 late = plan([nb for nb in selected if _is_late(nb)], data_hashes | _table_hashes(language_root))
                 executed += execute_and_publish(late)
-                todo += late
-            finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-            workbook = out / "tables" / f"{scenario.name}.xlsx"
-            tables = table_runs(entries)
-            if todo or not manifest_path.exists() or (tables and not workbook.exists()):
-                current = skipped + [r.notebook for r in executed if r.status == "ok"]
-                run_info = {
-                    "scenario": scenario.name,
-                    "description": scenario.description,
-                    "started": started.isoformat(timespec="seconds"),
-                    "finished": finished,
-                    "package_version": __version__,
-                    "git_commit": _git_commit(),
-                    "code_hash": code_hash,
-                    # only what the notebooks that are good in this run used; each table's own run is under "tables"
-                    "parameters": {k: v for stem in current for k, v in entries[stem]["parameters"].items()},
-                    "input_hashes": data_hashes,
-                    "versions": _versions(),
-                }
-                if tables:
-                    export.write_workbook(out / "tables", workbook, run_info, tables, language)
-                io.atomic_write_text(manifest_path, json.dumps(run_info | {"tables": tables, "notebooks": entries}, indent=2, default=str))
-                write_index(language_root, language)
-                if language != "en":
-                    write_index(output_root, "en")  # the English index links every language that was run
+                record(late, executed)
         finally:
             owner.close()
             shutil.rmtree(staging, ignore_errors=True)

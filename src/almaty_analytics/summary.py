@@ -94,3 +94,300 @@ def comparison(output_root: Path, t: i18n.Text | None = None) -> pd.DataFrame:
     """One row of key figures per scenario folder under ``output_root`` that has a manifest."""
     rows = [key_figures(path.parent, t) for path in sorted(output_root.glob("*/manifest.json"))]
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+# -- the planners' summary report (notebook 90_summary) --
+
+LEAD_YEARS = (2025, 2030)  # and the horizon of the run
+INDICATORS = ("population", "deficit", "emissions")  # persons on 1 January; state-school seats; thousand t/yr (city)
+FIGURE_COLUMNS = ["scenario", "indicator", "year", "value", "lo_80", "hi_80", "probability"]
+
+
+def _scenario_name(scenario_dir: Path) -> str:
+    """The scenario a folder holds (its manifest's, so a ``previous`` snapshot names its own scenario)."""
+    try:
+        return str(json.loads((scenario_dir / "manifest.json").read_text(encoding="utf-8")).get("scenario", scenario_dir.name))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return scenario_dir.name
+
+
+def key_numbers(scenario_dir: Path) -> tuple[pd.DataFrame, list[str]]:
+    """The lead figures of one scenario folder as numbers, and the tables that were missing.
+
+    Rows per indicator for 2025, 2030 and the horizon: population on 1 January (central, 80% interval);
+    state-school seat deficit of the school year starting that September under the current regime (central,
+    80% interval, probability of a shortage); city emissions of the scenario's emission case (simulated median,
+    80% interval; for 2030 the share of trajectories at or below the 78 kt target). Nothing is recomputed.
+    """
+    tables, missing, rows = scenario_dir / "tables", [], []
+    name = _scenario_name(scenario_dir)
+    population = _read(tables, "population_total", missing)
+    horizon = int(population["year"].max()) if population is not None else None
+    years = sorted({*LEAD_YEARS, *([horizon] if horizon else [])})
+    if population is not None:
+        by_year = population.set_index("year")
+        rows += [("population", y, *by_year.loc[y, ["value", "lo_80", "hi_80"]], None) for y in years if y in by_year.index]
+    seats = _read(tables, "school_seats", missing)
+    if seats is not None:
+        current = seats[seats["regime"] == "current"].assign(year=lambda f: f["school_year"].str[:4].astype(int)).set_index("year")
+        for year in years:
+            if year in current.index:
+                row = current.loc[year]
+                rows.append(("deficit", year, row["deficit"], row["deficit_lo_80"], row["deficit_hi_80"], row["p_deficit_over_0"]))
+    by_source = _read(tables, "emissions_by_source", missing)
+    gap = _read(tables, "emissions_target_gap", missing)
+    if by_source is not None:
+        case = _emission_case(scenario_dir)
+        city = by_source[(by_source["emission_scenario"] == case) & (by_source["boundary"] == "city")]
+        total = city[city["source"] == "total"].set_index("year")
+        target = None
+        if gap is not None:
+            hit = gap[(gap["emission_scenario"] == case) & (gap["boundary"] == "city")]
+            target = hit.set_index("year")["share_meeting_target"].to_dict()
+        for year in years:
+            if year in total.index:
+                row = total.loc[year]
+                rows.append(("emissions", year, row["median_kt"], row["lo_80"], row["hi_80"], (target or {}).get(year)))
+    frame = pd.DataFrame([(name, *r) for r in rows], columns=FIGURE_COLUMNS)
+    return frame, missing
+
+
+def lead_table(language_root: Path) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """Key numbers of every scenario published in one language's folder, and each scenario's missing tables."""
+    frames, missing = [], {}
+    for manifest in sorted(language_root.glob("*/manifest.json")):
+        frame, lacking = key_numbers(manifest.parent)
+        frames.append(frame)
+        if lacking:
+            missing[manifest.parent.name] = lacking
+    return (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FIGURE_COLUMNS)), missing
+
+
+def _table_text(path: Path) -> str:
+    """A published table without its run-date column (a re-run on another day is not a change)."""
+    table = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    return table.drop(columns=["run_date"], errors="ignore").to_csv(index=False)
+
+
+def _manifest(folder: Path) -> dict:
+    try:
+        return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+
+
+def _good_parameters(entry: dict) -> dict:
+    """The parameters of a report's last good run (a failed run keeps its last good one under ``last_good``)."""
+    good = entry if entry.get("status") == "ok" else entry.get("last_good") or {}
+    return good.get("parameters", {})
+
+
+def changes(scenario_dir: Path, previous_dir: Path) -> dict | None:
+    """What changed since the previous run of the scenario (``previous_dir``: its tables and manifest as they were).
+
+    Returns None when there is no previous run. Otherwise: ``finished`` (the previous run's end), ``figures``
+    (key numbers then and now, with the change), ``tables`` (tables added, removed or with other numbers;
+    the run date is ignored), ``parameters`` (changed values per report), ``inputs`` (raw files with other contents) and
+    ``code`` (whether the package changed). ``figures.moved`` is true where the central value, the interval or the
+    probability differs.
+    """
+    before, after = _manifest(previous_dir), _manifest(scenario_dir)
+    if not before:
+        return None
+    old, _ = key_numbers(previous_dir)
+    new, _ = key_numbers(scenario_dir)
+    figures = new.drop(columns="scenario").merge(old.drop(columns="scenario"), on=["indicator", "year"], how="outer", suffixes=("", "_previous"))
+    numbers = ["value", "lo_80", "hi_80", "probability"]
+    same = [(figures[c] == figures[f"{c}_previous"]) | (figures[c].isna() & figures[f"{c}_previous"].isna()) for c in numbers]
+    figures = figures.assign(change=figures["value"] - figures["value_previous"], moved=~pd.concat(same, axis=1).all(axis=1))
+    names = sorted({p.name for p in (previous_dir / "tables").glob("*.csv")} | {p.name for p in (scenario_dir / "tables").glob("*.csv")})
+    status = []
+    for name in names:
+        was, now = previous_dir / "tables" / name, scenario_dir / "tables" / name
+        if not was.exists() or not now.exists():
+            status.append((name[:-4], "added" if now.exists() else "removed"))
+        elif _table_text(was) != _table_text(now):
+            status.append((name[:-4], "changed"))
+    parameters = []  # per report: the parameters of its last good run then and now
+    runs_before, runs_after = before.get("notebooks", {}), after.get("notebooks", {})
+    for notebook in sorted(set(runs_before) | set(runs_after)):
+        was, now = (_good_parameters(runs.get(notebook, {})) for runs in (runs_before, runs_after))
+        parameters += [(notebook, k, was.get(k), now.get(k)) for k in sorted(set(was) | set(now)) if was.get(k) != now.get(k)]
+    inputs_before, inputs_after = before.get("input_hashes", {}), after.get("input_hashes", {})
+    return {
+        "finished": before.get("finished", ""),
+        "figures": figures.sort_values(["indicator", "year"]).reset_index(drop=True),
+        "tables": pd.DataFrame(status, columns=["table", "status"]),
+        "parameters": pd.DataFrame(parameters, columns=["report", "parameter", "previous", "current"]),
+        "inputs": sorted(k for k in set(inputs_before) | set(inputs_after) if inputs_before.get(k) != inputs_after.get(k)),
+        "code": before.get("code_hash") != after.get("code_hash"),
+    }
+
+
+SCORECARD_COLUMNS = ["domain", "series", "method", "role", "horizon", "mape", "bias", "coverage_80", "n", "best_at_horizon"]
+BENCHMARKS = ("naive", "drift", "log_drift", "damped_trend")
+
+
+def accuracy_scorecard(tables_dir: Path) -> tuple[pd.DataFrame, list[str]]:
+    """One accuracy table across the domains from the published backtests, and the backtest tables missing.
+
+    Population: ``population_backtest`` against the official BNS series; the chosen method is the one the
+    forecast uses (lowest MAPE over horizons, evaluation.best_method, as population.forecast picks it).
+    Schools: ``school_backtest`` (benchmarks on the BNS count of schools: no pupil series exists to mid-2022,
+    so the pupil model itself has no backtest). Emissions: ``emissions_backtest`` per horizon (the pooled
+    horizon 0 left out); the chosen method is ``driver``, the baseline's. ``best_at_horizon`` marks the lowest
+    MAPE per domain and horizon.
+    """
+    from . import evaluation
+
+    missing, parts = [], []
+    population = _read(tables_dir, "population_backtest", missing)
+    if population is not None:
+        official = population[population["target"] == "official"]
+        chosen = evaluation.best_method(official, list(pd.unique(official["method"])))
+        role = official["method"].map(lambda m: "chosen" if m == chosen else "benchmark" if m in BENCHMARKS else "alternative")
+        parts.append(official.assign(domain="population", series="BNS population on 1 January (official)", role=role))
+    schools = _read(tables_dir, "school_backtest", missing)
+    if schools is not None:
+        parts.append(schools.assign(domain="schools", series="BNS number of schools (no pupil series to mid-2022)", role="benchmark"))
+    emissions = _read(tables_dir, "emissions_backtest", missing)
+    if emissions is not None:
+        per_horizon = emissions[emissions["horizon"] > 0]
+        role = per_horizon["method"].map(lambda m: "chosen" if m == "driver" else "benchmark")
+        parts.append(per_horizon.assign(domain="emissions", series="BNS stationary-source emissions", role=role))
+    if not parts:
+        return pd.DataFrame(columns=SCORECARD_COLUMNS), missing
+    card = pd.concat(parts, ignore_index=True)
+    best = card.groupby(["domain", "horizon"])["mape"].transform("min")
+    card = card.assign(best_at_horizon=card["mape"] == best, horizon=card["horizon"].astype(int), n=card["n"].astype(int))
+    return card[SCORECARD_COLUMNS].reset_index(drop=True), missing
+
+
+def domain_series(language_root: Path, indicator: str) -> pd.DataFrame:
+    """One indicator's path for every scenario in the folder: scenario, year, value, lo_80, hi_80 (as key_numbers)."""
+    frames = []
+    for manifest in sorted(language_root.glob("*/manifest.json")):
+        folder, missing = manifest.parent, []
+        tables = folder / "tables"
+        if indicator == "population":
+            frame = _read(tables, "population_total", missing)
+            frame = None if frame is None else frame[["year", "value", "lo_80", "hi_80"]]
+        elif indicator == "deficit":
+            seats = _read(tables, "school_seats", missing)
+            frame = None
+            if seats is not None:
+                current = seats[seats["regime"] == "current"]
+                frame = pd.DataFrame({"year": current["school_year"].str[:4].astype(int), "value": current["deficit"],
+                                      "lo_80": current["deficit_lo_80"], "hi_80": current["deficit_hi_80"]})
+        else:
+            by_source = _read(tables, "emissions_by_source", missing)
+            frame = None
+            if by_source is not None:
+                case = _emission_case(folder)
+                chosen = by_source[(by_source["emission_scenario"] == case) & (by_source["boundary"] == "city") & (by_source["source"] == "total")]
+                frame = chosen[["year", "median_kt", "lo_80", "hi_80"]].rename(columns={"median_kt": "value"})
+        if frame is not None:
+            frames.append(frame.assign(scenario=_scenario_name(folder)))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["year", "value", "lo_80", "hi_80", "scenario"])
+
+
+SCALES = {"population": (1e6, 3), "deficit": (1e3, 1), "emissions": (1.0, 1)}  # display unit: million persons, thousand seats, kt
+
+
+def format_lead(figures: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
+    """The lead table as text: one row per scenario and indicator, one column per year, "central (low–high)" plus the probability."""
+    rows = []
+    for (scenario, indicator), group in figures.groupby(["scenario", "indicator"], sort=False):
+        scale, digits = SCALES[indicator]
+        row = {t("summary.lead_scenario"): scenario, t("summary.lead_indicator"): t(f"summary.indicator_{indicator}")}
+        for r in group.itertuples():
+            text = f"{t.num(r.value / scale, digits)} ({t.num(r.lo_80 / scale, digits)}–{t.num(r.hi_80 / scale, digits)})"
+            if pd.notna(r.probability):
+                text += "; " + t(f"summary.probability_{indicator}", p=f"{r.probability:.0%}")
+            row[str(r.year)] = text
+        rows.append(row)
+    return pd.DataFrame(rows).fillna("–")
+
+
+def run_facts(scenario_dir: Path) -> dict[str, str]:
+    """The scenario's description and the date of the run that produced its tables (from its manifest and tables)."""
+    manifest = _manifest(scenario_dir)
+    dates = set()
+    for path in sorted((scenario_dir / "tables").glob("*.csv")):
+        table = pd.read_csv(path, encoding="utf-8-sig", usecols=lambda c: c == "run_date", dtype=str)
+        dates |= set(table.get("run_date", pd.Series(dtype=str)).dropna())
+    return {"description": str(manifest.get("description", "")).strip(), "run_date": " / ".join(sorted(dates)) or "–"}
+
+
+def answer_values(figures: pd.DataFrame, t: i18n.Text, year: int = 2030) -> dict[str, str] | None:
+    """The placeholders of the one-sentence answer for ``year`` (None when one of the three figures is missing)."""
+    values = {}
+    for indicator, key in (("population", "population"), ("deficit", "deficit"), ("emissions", "emissions")):
+        row = figures[(figures["indicator"] == indicator) & (figures["year"] == year)]
+        if row.empty:
+            return None
+        r = row.iloc[0]
+        scale, digits = SCALES[indicator]
+        values |= {key: t.num(r["value"] / scale, digits), f"{key}_lo": t.num(r["lo_80"] / scale, digits), f"{key}_hi": t.num(r["hi_80"] / scale, digits)}
+    probability = figures.set_index(["indicator", "year"])["probability"]
+    values["p_deficit"] = f"{probability[('deficit', year)]:.0%}"
+    values["p_target"] = f"{probability[('emissions', year)]:.0%}" if pd.notna(probability[("emissions", year)]) else "–"
+    return values
+
+
+def format_changes(figures: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
+    """Key figures then and now, "central (80% interval)" in display units (million persons, thousand seats, kt)."""
+    rows = []
+    for r in figures.itertuples():
+        scale, digits = SCALES[r.indicator]
+
+        def text(value, lo, hi, scale=scale, digits=digits):
+            return "–" if pd.isna(value) else f"{t.num(value / scale, digits)} ({t.num(lo / scale, digits)}–{t.num(hi / scale, digits)})"
+
+        change = "–" if pd.isna(r.change) else t.num(r.change / scale, digits)
+        rows.append([t(f"summary.indicator_{r.indicator}"), r.year, text(r.value_previous, r.lo_80_previous, r.hi_80_previous),
+                     text(r.value, r.lo_80, r.hi_80), change])
+    return pd.DataFrame(rows, columns=[t.column(c, "summary") for c in ("indicator", "year", "previous", "current", "change")])
+
+
+def _method_label(method: str, t: i18n.Text) -> str:
+    """A method name in the reader's language; a qualifier in parentheses (which methods a combination mixes) is kept."""
+    base, _, rest = method.partition(" (")
+    return t.term("method", base) + (f" ({rest}" if rest else "")
+
+
+def format_scorecard(card: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
+    """The scorecard for reading: MAPE per method and horizon (✓ = best of its domain there), with mean bias and 80% coverage."""
+    shown = card.assign(
+        cell=[f"{m:.2f}{' ✓' if b else ''}" for m, b in zip(card["mape"], card["best_at_horizon"], strict=True)],
+        domain=card["domain"].map(lambda d: t.term("domain", d)),
+        method=card["method"].map(lambda m: _method_label(m, t)),
+        role=card["role"].map(lambda r: t.term("role", r) if t.has(f"terms.role.{r}") else r),
+    )
+    wide = shown.pivot_table(index=["domain", "method", "role"], columns="horizon", values="cell", aggfunc="first", sort=False)
+    wide.columns = [t("summary.mape_at", h=h) for h in wide.columns]
+    means = shown.groupby(["domain", "method", "role"], sort=False)[["bias", "coverage_80"]].mean()
+    means = pd.DataFrame({t("summary.mean_bias"): means["bias"].map(lambda b: f"{b:+.2f}"),
+                          t("summary.mean_coverage"): means["coverage_80"].map(lambda c: f"{c:.0%}")})
+    table = wide.join(means).reset_index()
+    return table.rename(columns={c: t.column(c, "summary") for c in ("domain", "method", "role")})
+
+
+def scorecard_verdicts(card: pd.DataFrame, t: i18n.Text) -> list[str]:
+    """One sentence per domain with a chosen method: does it win at every horizon, or which methods beat it where."""
+    lines = []
+    for domain, rows in card.groupby("domain", sort=False):
+        chosen = rows[rows["role"] == "chosen"]
+        if chosen.empty:
+            continue
+        method = _method_label(chosen["method"].iloc[0], t)
+        lost = chosen[~chosen["best_at_horizon"]]["horizon"].tolist()
+        if not lost:
+            lines.append(t("summary.scorecard_won", domain=t.term("domain", domain), method=method))
+            continue
+        winners = rows[rows["best_at_horizon"] & rows["horizon"].isin(lost)]["method"].map(lambda m: _method_label(m, t))
+        lines.append(
+            t("summary.scorecard_lost", domain=t.term("domain", domain), method=method, horizons=", ".join(map(str, lost)),
+              winners=", ".join(dict.fromkeys(winners)))
+        )
+    return lines
