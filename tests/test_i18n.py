@@ -12,7 +12,7 @@ import pytest
 from matplotlib import font_manager
 from matplotlib.ft2font import FT2Font
 
-from almaty_analytics import export, i18n, paths, plots
+from almaty_analytics import export, i18n, paths, plots, scenarios
 
 matplotlib.use("Agg")
 SOURCES = sorted(p for p in Path(i18n.__file__).parent.glob("*.py") if p.name != "i18n.py") + sorted(paths.notebooks_dir().glob("*.ipynb"))
@@ -87,3 +87,10 @@ def test_a_kazakh_chart_draws_without_missing_glyphs():
         plt.close(fig)
     finally:
         plots.use_style("en")
+
+
+def test_every_shipped_scenario_has_a_description_in_every_language():
+    for language in i18n.LANGUAGES:
+        t = i18n.Text(language)
+        missing = [name for name in scenarios.available() if not t.has(f"summary.scenarios.{name}")]
+        assert not missing, (language, missing)

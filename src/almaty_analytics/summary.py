@@ -309,14 +309,20 @@ def format_lead(figures: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
     return pd.DataFrame(rows).fillna("–")
 
 
-def run_facts(scenario_dir: Path) -> dict[str, str]:
-    """The scenario's description and the date of the run that produced its tables (from its manifest and tables)."""
+def run_facts(scenario_dir: Path, t: i18n.Text) -> dict[str, str]:
+    """The scenario's description and the date of the run that produced its tables (from its manifest and tables).
+
+    A shipped scenario's description comes from the catalogue (``summary.scenarios.<name>``), in the reader's
+    language; a user's scenario shows the description of its file as written.
+    """
     manifest = _manifest(scenario_dir)
+    key = f"summary.scenarios.{scenario_dir.name}"
     dates = set()
     for path in sorted((scenario_dir / "tables").glob("*.csv")):
         table = pd.read_csv(path, encoding="utf-8-sig", usecols=lambda c: c == "run_date", dtype=str)
         dates |= set(table.get("run_date", pd.Series(dtype=str)).dropna())
-    return {"description": str(manifest.get("description", "")).strip(), "run_date": " / ".join(sorted(dates)) or "–"}
+    description = t(key) if t.has(key) else str(manifest.get("description", "")).strip()
+    return {"description": description, "run_date": " / ".join(sorted(dates)) or "–"}
 
 
 def answer_values(figures: pd.DataFrame, t: i18n.Text, year: int = 2030) -> dict[str, str] | None:
