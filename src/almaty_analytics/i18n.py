@@ -72,7 +72,7 @@ class Text:
         self.language = language
         self.labels = catalogue(language)
 
-    def __call__(self, key: str, **values) -> str:
+    def __call__(self, key: str, /, **values) -> str:
         try:
             template = self.labels[key]
         except KeyError:
@@ -102,6 +102,10 @@ class Text:
         if self.language == "en":
             return text
         return text.replace(",", "\u202f").replace(".", ",")
+
+    def pct(self, share: float, digits: int = 0) -> str:
+        """A share as a percentage in running text: 0.914 -> 91.4% (91,4% in Russian and Kazakh)."""
+        return self.num(100 * share, digits) + "%"
 
 
 def keys_used(paths: list[Path]) -> dict[str, set[str]]:

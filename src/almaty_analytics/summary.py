@@ -210,7 +210,7 @@ def changes(scenario_dir: Path, previous_dir: Path) -> dict | None:
             status.append((name[:-4], "changed"))
     parameters = []  # per report: the parameters of its last good run then and now
     runs_before, runs_after = before.get("notebooks", {}), after.get("notebooks", {})
-    for notebook in sorted(set(runs_before) | set(runs_after)):
+    for notebook in sorted(set(runs_before) & set(runs_after)):  # a report new or gone shows as tables added or removed
         was, now = (_good_parameters(runs.get(notebook, {})) for runs in (runs_before, runs_after))
         parameters += [(notebook, k, was.get(k), now.get(k)) for k in sorted(set(was) | set(now)) if was.get(k) != now.get(k)]
     inputs_before, inputs_after = before.get("input_hashes", {}), after.get("input_hashes", {})
