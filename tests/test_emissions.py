@@ -455,7 +455,8 @@ def test_stationary_level_sd_default_is_the_backtest_calibration_and_covers_80_p
     sd = emissions.stationary_level_sd(backtest)
     assert p["stationary_level_sd"].default == pytest.approx(sd, abs=5e-4)
     pooled = emissions.calibrated_coverage(backtest, sd).set_index("horizon").loc[0]
-    assert pooled["in_sample"] == pytest.approx(0.8, abs=0.07)
+    assert pooled["in_sample"] >= 0.8 and pooled["out_of_sample"] >= 0.8  # nominal, also with each origin left out
+    assert pooled["in_sample"] <= 0.9  # and not wider than it needs to be
     assert pooled["n"] >= 10
 
 

@@ -200,3 +200,26 @@ def test_log_drift_of_a_constant_growth_series_is_exact():
     y = pd.Series(100 * 1.05 ** np.arange(8), index=range(2010, 2018))
     out = evaluation.forecast_log_drift(y, 2)
     assert out["mean"].to_numpy() == pytest.approx(100 * 1.05 ** np.array([8, 9]))
+
+
+def test_conformal_quantile_takes_the_finite_sample_rank():
+    values = np.arange(1.0, 11.0)  # 1..10: rank ceil(11 * 0.8) = 9
+    assert evaluation.conformal_quantile(values, 0.8) == 9.0
+    assert evaluation.conformal_quantile(values[:8], 0.8) == 8.0  # ceil(9 * 0.8) = 8 of 8: the largest
+    assert evaluation.conformal_quantile([3.0], 0.8) == 3.0  # rank 2 of 1 is capped at the largest
+    assert evaluation.conformal_quantile(values, 0.8) > np.quantile(values, 0.8)  # wider than the plain percentile
+
+
+def test_conformal_quantile_covers_new_draws_at_the_nominal_rate():
+    rng = np.random.default_rng(11)
+    hits = []
+    for _ in range(4000):  # 9 scored errors, then a new one from the same distribution
+        errors = np.abs(rng.standard_t(3, size=10))
+        hits.append(errors[-1] <= evaluation.conformal_quantile(errors[:-1], 0.8))
+    assert np.mean(hits) == pytest.approx(0.8, abs=0.02)  # the plain 80th percentile of 9 gives about 0.74
+
+
+@pytest.mark.parametrize("bad", [[], [np.nan]])
+def test_conformal_quantile_refuses_no_values(bad):
+    with pytest.raises(ValueError, match="no values"):
+        evaluation.conformal_quantile(bad)

@@ -210,6 +210,13 @@ def test_calibrated_intervals_cover_at_their_nominal_rate_on_simulated_errors():
     assert inside.groupby(out["horizon"]).mean().between(0.75, 0.85).all()
 
 
+def test_calibrated_intervals_cover_the_real_backtest_at_the_nominal_rate_out_of_sample(calibration):
+    table = population.coverage_table(calibration)
+    pooled = (table["coverage_80"] * table["n"]).sum() / table["n"].sum()  # each origin's width from the others
+    assert pooled >= 0.8
+    assert (table["coverage_80"] >= 0.75).all()  # 6 of 8 at the longest horizon is the nearest to 80% there
+
+
 def test_backtest_scores_the_cohort_model_and_every_benchmark_on_both_series(small_forecast):
     acc = small_forecast.tables["population_backtest"]
     methods = set(acc["method"])

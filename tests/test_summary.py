@@ -163,6 +163,8 @@ def _backtests(tables):
         tables / "population_backtest.csv", index=False)
     pd.DataFrame({"method": ["driver", "driver", "naive", "naive", "driver"], "horizon": [1, 2, 1, 2, 0], "mape": [8.0, 9.0, 7.0, 10.0, 8.5],
                   "bias": 0.0, "coverage_80": 0.6, "n": 5}).to_csv(tables / "emissions_backtest.csv", index=False)
+    pd.DataFrame({"horizon": [0, 1, 2], "in_sample": 0.8, "out_of_sample": [0.75, 1.0, 0.5], "n": [4, 2, 2]}).to_csv(
+        tables / "emissions_interval_coverage.csv", index=False)
 
 
 def test_the_scorecard_marks_the_chosen_method_the_benchmarks_and_the_winner_per_horizon(tmp_path):
@@ -177,6 +179,14 @@ def test_the_scorecard_marks_the_chosen_method_the_benchmarks_and_the_winner_per
     emissions = card[card["domain"] == "emissions"]
     assert 0 not in set(emissions["horizon"])  # the pooled row is not a horizon
     assert emissions.set_index(["method", "horizon"]).loc[("driver", 1), "role"] == "chosen"
+    # coverage of the interval each forecast publishes where the backtest scores it, the method's own elsewhere
+    by = card.set_index(["domain", "method", "horizon"])
+    assert by.loc[("emissions", "driver", 2), ["coverage_80", "coverage_of", "coverage_n"]].tolist() == [0.5, "forecast_interval", 2]
+    assert by.loc[("emissions", "naive", 2), ["coverage_80", "coverage_of", "coverage_n"]].tolist() == [0.6, "method_interval", 5]
+    assert by.loc[("population", "cohort_component", 1), "coverage_of"] == "forecast_interval"
+    shown = summary.format_scorecard(card, i18n.Text("en")).set_index(["domain", "method"])["80% coverage, mean"]
+    assert shown[("emissions", "driver model")] == "75% †"  # (1.0·2 + 0.5·2) / 4
+    assert shown[("emissions", "naive (last value)")] == "60%"
     lines = summary.scorecard_verdicts(card, i18n.Text("en"))
     assert "beaten at horizons 2 (by log-linear drift)" in lines[0] and "beaten at horizons 1 (by naive (last value))" in lines[1]
     assert summary.format_scorecard(card, i18n.Text("kk")).columns[0] == "бағыт"

@@ -54,7 +54,7 @@ prints them, except where split by pollutant (TPP-2); there are no greenhouse ga
 * **Uncertainty, with delivery risk.** Monte Carlo: each trajectory takes one population
   trajectory, draws the motorisation, inbound-traffic and other-stationary growth rates (normal), a
   level error of the stationary sources exp(N(0, ``stationary_level_sd``)) calibrated on the backtest
-  (RMS log error of the driver method after 2014; coverage in ``calibrated_coverage``),
+  (conformal 80% quantile of the driver method's |log error| after 2014; coverage in ``calibrated_coverage``),
   and draws each measure's delivery: a delay of Poisson(``measure_delay_mean_years``) whole years
   (never early) and a completeness from a Beta distribution with mean ``measure_completeness_mean``
   and concentration ``measure_completeness_concentration`` (never more than printed). The same
@@ -960,12 +960,15 @@ def _latest_segment_errors(backtest: pd.DataFrame, method: str) -> pd.DataFrame:
 
 
 def _width_sd(log_errors: pd.Series) -> float:
-    """The sd whose normal 80% interval is as wide as the 80th percentile of |log error| (heavy tails kept)."""
-    return float(np.quantile(log_errors.abs(), 0.8) / Z80)
+    """The sd whose normal 80% interval is as wide as the split-conformal 80% quantile of |log error|
+    (evaluation.conformal_quantile; heavy tails kept)."""
+    from .evaluation import conformal_quantile
+
+    return float(conformal_quantile(log_errors.abs(), 0.8) / Z80)
 
 
 def stationary_level_sd(backtest: pd.DataFrame, method: str = "driver") -> float:
-    """Level-error sd of the stationary sources: 80th percentile of |log(actual / forecast)| of ``method`` / 1.28,
+    """Level-error sd of the stationary sources: conformal 80% quantile of |log(actual / forecast)| of ``method`` / 1.28,
     over every origin and horizon of the latest segment.
 
     After the 2013→2014 shift the stationary series moves as noise around its level (the errors do not grow

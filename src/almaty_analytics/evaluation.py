@@ -45,6 +45,12 @@ scaled by the in-sample mean absolute yearly change of each training window, Hyn
 Koehler 2006) and the empirical coverage of the 80 % and 95 % intervals (share of
 actuals inside; 0.8 and 0.95 are well calibrated).
 
+**Interval widths from backtest errors.** ``conformal_quantile`` is the split-conformal
+finite-sample quantile (Vovk et al. 2005; Angelopoulos & Bates 2021): of n absolute errors,
+the ⌈(n + 1)·level⌉-th smallest (the largest when that exceeds n). When a new forecast's
+error is exchangeable with the n scored ones it falls within it with probability at least
+``level``; the plain ``level`` quantile of few errors is too narrow out of sample.
+
 **Combination.** ``combine`` averages the point forecasts (and interval bounds) of
 named methods row by row; ``best_method`` picks the method with the lowest mean MAPE
 over the horizons: both are computed from the backtest, never chosen by hand.
@@ -360,6 +366,18 @@ def combine(backtest: pd.DataFrame, methods: list[str], name: str = "combination
     out["error"] = out["forecast"] - out["actual"]
     out["pct_error"] = 100 * out["error"] / out["actual"]
     return pd.concat([backtest, out[BACKTEST_COLUMNS]], ignore_index=True)
+
+
+def conformal_quantile(values, level: float = 0.8) -> float:
+    """The ⌈(n + 1)·level⌉-th smallest of n values (capped at the largest): split-conformal quantile."""
+    ordered = np.sort(np.asarray(values, dtype=float))
+    ordered = ordered[~np.isnan(ordered)]
+    if ordered.size == 0:
+        raise ValueError("conformal_quantile: no values")
+    if not 0 < level < 1:
+        raise ValueError(f"conformal_quantile: level {level} must lie in (0, 1)")
+    rank = min(math.ceil((ordered.size + 1) * level), ordered.size)
+    return float(ordered[rank - 1])
 
 
 def best_method(accuracy_table: pd.DataFrame, candidates: list[str]) -> str:

@@ -512,11 +512,14 @@ def fit_child_share(simulate, targets: dict[str, float], tolerances: dict[str, f
 def interval_sd(errors: pd.DataFrame) -> tuple[float, float]:
     """(sd_base, sd_trend) in percent from backtest percentage errors: s_h² = sd_base² + h²·sd_trend².
 
-    s_h is the 80th percentile of |error| at horizon h divided by 1.2816 (for normal errors,
-    the sd; for skewed or biased errors, the width a centred 80 % interval needs to cover
-    80 % of them). Least squares relative to each horizon's size.
+    s_h is the split-conformal 80 % quantile of |error| at horizon h (evaluation.conformal_quantile:
+    the ⌈(n+1)·0.8⌉-th smallest of n) divided by 1.2816: for normal errors about the sd; for skewed
+    or biased errors, the width a centred 80 % interval needs to hold a new origin's error with
+    probability 80 %. Least squares relative to each horizon's size.
     """
-    msq = errors.groupby("horizon")["pct_error"].apply(lambda e: float((np.quantile(np.abs(e), 0.8) / Z80) ** 2))
+    from .evaluation import conformal_quantile
+
+    msq = errors.groupby("horizon")["pct_error"].apply(lambda e: float((conformal_quantile(np.abs(e), 0.8) / Z80) ** 2))
     h = msq.index.to_numpy(dtype=float)
     design = np.column_stack([np.ones_like(h), h**2])
     weight = 1 / np.maximum(msq.to_numpy(), 1e-12)  # relative fit: every horizon counts alike

@@ -123,8 +123,8 @@ PARAMETERS: dict[str, Param] = {
     ),
     "migration_sd": Param(
         float,
-        "relative sd of the migration level: the cohort backtest's error growth (0.86% of the total a year, origins 2010-2019) as a migration level error",
-        0.473,
+        "relative sd of the migration level: the cohort backtest's error growth (0.90% of the total a year, origins 2010-2019; conformal 80% quantile) as a migration level error",
+        0.497,
         min=0.0,
         max=2.0,
     ),
@@ -357,9 +357,9 @@ PARAMETERS: dict[str, Param] = {
     ),
     "stationary_level_sd": Param(
         float,
-        "sd of the log level of TPP-2 and other stationary sources around their driver path: 80th percentile of the driver "
+        "sd of the log level of TPP-2 and other stationary sources around their driver path: conformal 80% quantile of the driver "
         "method's |log error| in the backtest of BNS stationary emissions 2014-2021, / 1.28 (emissions.stationary_level_sd)",
-        0.091,
+        0.0998,
         min=0.0,
         max=1.0,
     ),

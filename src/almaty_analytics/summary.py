@@ -224,7 +224,9 @@ def changes(scenario_dir: Path, previous_dir: Path) -> dict | None:
     }
 
 
-SCORECARD_COLUMNS = ["domain", "series", "method", "role", "horizon", "mape", "bias", "coverage_80", "n", "best_at_horizon"]
+SCORECARD_COLUMNS = [
+    "domain", "series", "method", "role", "horizon", "mape", "bias", "coverage_80", "coverage_of", "coverage_n", "n", "best_at_horizon",
+]
 BENCHMARKS = ("naive", "drift", "log_drift", "damped_trend")
 
 
@@ -237,6 +239,11 @@ def accuracy_scorecard(tables_dir: Path) -> tuple[pd.DataFrame, list[str]]:
     so the pupil model itself has no backtest). Emissions: ``emissions_backtest`` per horizon (the pooled
     horizon 0 left out); the chosen method is ``driver``, the baseline's. ``best_at_horizon`` marks the lowest
     MAPE per domain and horizon.
+
+    ``coverage_80`` is the coverage of the interval the forecast publishes where the backtest scores it
+    (``coverage_of`` = forecast_interval): the cohort model's calibrated leave-one-origin-out intervals, and the
+    driver model's calibrated interval from ``emissions_interval_coverage`` (out of sample, origins after the
+    2014 shift, ``coverage_n`` forecasts); elsewhere the method's own interval (``coverage_n`` = ``n``).
     """
     from . import evaluation
 
@@ -246,20 +253,34 @@ def accuracy_scorecard(tables_dir: Path) -> tuple[pd.DataFrame, list[str]]:
         official = population[population["target"] == "official"]
         chosen = evaluation.best_method(official, list(pd.unique(official["method"])))
         role = official["method"].map(lambda m: "chosen" if m == chosen else "benchmark" if m in BENCHMARKS else "alternative")
-        parts.append(official.assign(domain="population", series="BNS population on 1 January (official)", role=role))
+        coverage_of = official["method"].map(lambda m: "forecast_interval" if m == "cohort_component" else "method_interval")
+        parts.append(official.assign(domain="population", series="BNS population on 1 January (official)", role=role,
+                                     coverage_of=coverage_of, coverage_n=official["n"]))
     schools = _read(tables_dir, "school_backtest", missing)
     if schools is not None:
-        parts.append(schools.assign(domain="schools", series="BNS number of schools (no pupil series to mid-2022)", role="benchmark"))
+        parts.append(schools.assign(domain="schools", series="BNS number of schools (no pupil series to mid-2022)", role="benchmark",
+                                    coverage_of="method_interval", coverage_n=schools["n"]))
     emissions = _read(tables_dir, "emissions_backtest", missing)
     if emissions is not None:
         per_horizon = emissions[emissions["horizon"] > 0]
         role = per_horizon["method"].map(lambda m: "chosen" if m == "driver" else "benchmark")
-        parts.append(per_horizon.assign(domain="emissions", series="BNS stationary-source emissions", role=role))
+        part = per_horizon.assign(domain="emissions", series="BNS stationary-source emissions", role=role,
+                                  coverage_of="method_interval", coverage_n=per_horizon["n"])
+        calibrated = _read(tables_dir, "emissions_interval_coverage", missing)
+        if calibrated is not None:
+            by_horizon = calibrated[calibrated["horizon"] > 0].set_index("horizon")
+            driver = part["method"] == "driver"
+            horizons = part.loc[driver, "horizon"]
+            part.loc[driver, "coverage_80"] = horizons.map(by_horizon["out_of_sample"]).to_numpy()
+            part.loc[driver, "coverage_n"] = horizons.map(by_horizon["n"]).fillna(0).to_numpy()
+            part.loc[driver, "coverage_of"] = "forecast_interval"
+        parts.append(part)
     if not parts:
         return pd.DataFrame(columns=SCORECARD_COLUMNS), missing
     card = pd.concat(parts, ignore_index=True)
     best = card.groupby(["domain", "horizon"])["mape"].transform("min")
-    card = card.assign(best_at_horizon=card["mape"] == best, horizon=card["horizon"].astype(int), n=card["n"].astype(int))
+    card = card.assign(best_at_horizon=card["mape"] == best, horizon=card["horizon"].astype(int), n=card["n"].astype(int),
+                       coverage_n=card["coverage_n"].astype(int))
     return card[SCORECARD_COLUMNS].reset_index(drop=True), missing
 
 
@@ -363,7 +384,10 @@ def _method_label(method: str, t: i18n.Text) -> str:
 
 
 def format_scorecard(card: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
-    """The scorecard for reading: MAPE per method and horizon (✓ = best of its domain there), with mean bias and 80% coverage."""
+    """The scorecard for reading: MAPE per method and horizon (✓ = best of its domain there), with mean bias and 80% coverage.
+
+    The coverage is pooled over the horizons (weighted by ``coverage_n``); † marks the forecast's own published interval.
+    """
     shown = card.assign(
         cell=[f"{m:.2f}{' ✓' if b else ''}" for m, b in zip(card["mape"], card["best_at_horizon"], strict=True)],
         domain=card["domain"].map(lambda d: t.term("domain", d)),
@@ -372,9 +396,12 @@ def format_scorecard(card: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
     )
     wide = shown.pivot_table(index=["domain", "method", "role"], columns="horizon", values="cell", aggfunc="first", sort=False)
     wide.columns = [t("summary.mape_at", h=h) for h in wide.columns]
-    means = shown.groupby(["domain", "method", "role"], sort=False)[["bias", "coverage_80"]].mean()
-    means = pd.DataFrame({t("summary.mean_bias"): means["bias"].map(lambda b: f"{b:+.2f}"),
-                          t("summary.mean_coverage"): means["coverage_80"].map(lambda c: f"{c:.0%}")})
+    shown = shown.assign(covered=shown["coverage_80"].fillna(0) * shown["coverage_n"], forecast=shown["coverage_of"] == "forecast_interval")
+    means = shown.groupby(["domain", "method", "role"], sort=False).agg(
+        bias=("bias", "mean"), covered=("covered", "sum"), scored=("coverage_n", "sum"), forecast=("forecast", "any"))
+    coverage = [f"{c / n:.0%}{' †' if f else ''}" if n else "–" for c, n, f in zip(means["covered"], means["scored"], means["forecast"], strict=True)]
+    means = pd.DataFrame({t("summary.mean_bias"): means["bias"].map(lambda b: f"{b:+.2f}"), t("summary.mean_coverage"): coverage},
+                         index=means.index)
     table = wide.join(means).reset_index()
     return table.rename(columns={c: t.column(c, "summary") for c in ("domain", "method", "role")})
 
