@@ -475,3 +475,13 @@ def test_the_stationary_level_error_widens_only_the_stationary_sources(inputs):
     spread = lambda fc, s: np.ptp(fc.simulations["baseline"][:, index(s), -1])  # noqa: E731
     assert spread(noisy, "tpp2") > spread(calm, "tpp2") + 1
     np.testing.assert_allclose(noisy.simulations["baseline"][:, index("transport")], calm.simulations["baseline"][:, index("transport")])
+
+
+def test_latest_segment_accuracy_scores_only_origins_after_the_level_shift():
+    rows = pd.DataFrame({"method": "driver", "origin": [2012, 2015, 2016], "horizon": 1, "forecast": 100.0,
+                         "actual": [50.0, 110.0, 90.0], "lo_80": 95.0, "hi_80": 105.0})
+    late = emissions.latest_segment_accuracy(rows).set_index("method")
+    assert late.loc["driver", "n"] == 2 and late.loc["driver", "horizon"] == 0
+    assert late.loc["driver", "mape"] == pytest.approx((100 * 10 / 110 + 100 * 10 / 90) / 2)  # 2012's 100% error left out
+    with pytest.raises(emissions.EmissionsError, match="from origins 2014"):
+        emissions.latest_segment_accuracy(rows[rows["origin"] < 2014])

@@ -952,6 +952,17 @@ def backtest_summary(backtest: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([by_h, pooled], ignore_index=True)
 
 
+def latest_segment_accuracy(backtest: pd.DataFrame) -> pd.DataFrame:
+    """``evaluation.accuracy`` pooled over the horizons (horizon 0) for origins from ``STATIONARY_SEGMENT_START`` only:
+    the segment with TPP-2 inside the city, which the forecast extends (before it the driver method is a trend)."""
+    from . import evaluation
+
+    late = backtest[backtest["origin"] >= STATIONARY_SEGMENT_START]
+    if late.dropna(subset=["actual"]).empty:
+        raise EmissionsError(f"stationary backtest: no scored forecasts from origins {STATIONARY_SEGMENT_START} on")
+    return evaluation.accuracy(late.assign(horizon=0))
+
+
 def _latest_segment_errors(backtest: pd.DataFrame, method: str) -> pd.DataFrame:
     """``method``'s scored rows with origins in the latest segment, with the log error log(actual / forecast)."""
     rows = backtest[backtest["method"] == method].dropna(subset=["actual"])
