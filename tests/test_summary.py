@@ -189,6 +189,7 @@ def test_the_scorecard_marks_the_chosen_method_the_benchmarks_and_the_winner_per
     assert shown[("emissions", "naive (last value)")] == "60%"
     lines = summary.scorecard_verdicts(card, i18n.Text("en"))
     assert "beaten at horizons 2 (by log-linear drift)" in lines[0] and "beaten at horizons 1 (by naive (last value))" in lines[1]
+    assert lines[0].startswith("Population:") and summary.scorecard_verdicts(card, i18n.Text("ru"))[1].startswith("Выбросы:")
     assert summary.format_scorecard(card, i18n.Text("kk")).columns[0] == "бағыт"
 
 

@@ -409,6 +409,11 @@ def format_scorecard(card: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
 def scorecard_verdicts(card: pd.DataFrame, t: i18n.Text) -> list[str]:
     """One sentence per domain with a chosen method: does it win at every horizon, or which methods beat it where."""
     lines = []
+
+    def domain_name(domain: str) -> str:  # starts a sentence
+        name = t.term("domain", domain)
+        return name[:1].upper() + name[1:]
+
     for domain, rows in card.groupby("domain", sort=False):
         chosen = rows[rows["role"] == "chosen"]
         if chosen.empty:
@@ -416,11 +421,11 @@ def scorecard_verdicts(card: pd.DataFrame, t: i18n.Text) -> list[str]:
         method = _method_label(chosen["method"].iloc[0], t)
         lost = chosen[~chosen["best_at_horizon"]]["horizon"].tolist()
         if not lost:
-            lines.append(t("summary.scorecard_won", domain=t.term("domain", domain), method=method))
+            lines.append(t("summary.scorecard_won", domain=domain_name(domain), method=method))
             continue
         winners = rows[rows["best_at_horizon"] & rows["horizon"].isin(lost)]["method"].map(lambda m: _method_label(m, t))
         lines.append(
-            t("summary.scorecard_lost", domain=t.term("domain", domain), method=method, horizons=", ".join(map(str, lost)),
+            t("summary.scorecard_lost", domain=domain_name(domain), method=method, horizons=", ".join(map(str, lost)),
               winners=", ".join(dict.fromkeys(winners)))
         )
     return lines
