@@ -103,7 +103,8 @@ def declared_parameters(notebook: Path) -> list[str]:
     return [p.name for p in PythonTranslator.inspect(cells[0])]
 
 
-QUIET_KERNEL = "--IPKernelApp.log_level=ERROR"  # hides ipykernel's start-up warnings from run logs
+QUIET_KERNEL = "--IPKernelApp.log_level=CRITICAL"  # no start-up warnings, nor the "KeyboardInterrupt caught in kernel" ERROR
+# logged when jupyter_client interrupts an idle kernel to shut it down; failures reach the run through nbclient
 
 
 def ensure_kernel() -> None:
