@@ -60,6 +60,10 @@ def test_emissions_show_the_scenarios_own_emission_case(tmp_path):
         }
     ).to_csv(tmp_path / "late" / "tables" / "emissions_target_gap.csv", index=False)
     assert summary.key_figures(tmp_path / "late")["emissions_2030"] == "delayed: 106.4 (95.5–118.9) kt; P(≤ 78 kt) 0%"
+    # the case the emission report itself ran with wins over the run-level parameters
+    (tmp_path / "late" / "manifest.json").write_text(json.dumps(
+        {"parameters": {"language": "en"}, "notebooks": {"30_emissions_forecast": {"parameters": {"emission_scenario": "delayed"}}}}))
+    assert summary.key_figures(tmp_path / "late")["emissions_2030"].startswith("delayed: 106.4")
 
 
 def test_a_scenario_without_tables_is_listed_with_what_is_missing(tmp_path):
@@ -222,3 +226,13 @@ def test_a_language_run_publishes_under_its_folder_and_the_indexes_link_each_oth
     assert 'href="kk/index.html"' in english and "Қазақша" in english
     assert 'href="../index.html"' in (project / "reports" / "kk" / "index.html").read_text()
     assert cli.main(["run", "--language", "ru", "-p", "language=kk"]) == 2  # given twice
+
+
+def test_a_late_pass_keeps_the_early_notebooks_parameters_in_the_manifest(project):
+    from almaty_analytics import cli
+    from conftest import make_notebook
+
+    make_notebook(project / "notebooks" / "90_late.ipynb", LATE_PARAMETERS, ["print('late')"])
+    assert cli.main(["run", "--all-scenarios"]) == 0
+    manifest = json.loads((project / "reports" / "default" / "manifest.json").read_text())
+    assert manifest["parameters"]["base_year"] == 2022  # a parameter of 00_echo, run in the first pass

@@ -621,6 +621,8 @@ def run(
             if not (ran or not manifest_path.exists() or (tables and not workbook.exists())):
                 return
             current = skipped + [r.notebook for r in executed if r.status == "ok"]
+            if "early" not in stages:  # a late pass (--all-scenarios): the early notebooks ran in this run's first pass
+                current += [nb.stem for nb in selected if not _is_late(nb) and entries.get(nb.stem, {}).get("status") == "ok"]
             run_info = {
                 "scenario": scenario.name,
                 "description": scenario.description,

@@ -20,6 +20,7 @@ from . import i18n
 POPULATION_YEAR = 2030
 SCHOOL_YEARS = ("2025/26", "2030/31")
 EMISSION_YEAR = 2030
+EMISSION_NOTEBOOK = "30_emissions_forecast"  # its emission_scenario parameter is the case a scenario reports
 COLUMNS = [
     "scenario",
     "population_2030",
@@ -82,12 +83,13 @@ def key_figures(scenario_dir: Path, t: i18n.Text | None = None) -> dict[str, str
 
 
 def _emission_case(scenario_dir: Path) -> str:
-    """The emission case the scenario reports (its ``emission_scenario`` parameter; programme when unknown)."""
+    """The emission case the scenario reports: the ``emission_scenario`` the emission report ran with (programme when unknown)."""
     try:
         manifest = json.loads((scenario_dir / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return "programme"
-    return str(manifest.get("parameters", {}).get("emission_scenario", "programme"))
+    emission_run = manifest.get("notebooks", {}).get(EMISSION_NOTEBOOK, {}).get("parameters", {})
+    return str(emission_run.get("emission_scenario", manifest.get("parameters", {}).get("emission_scenario", "programme")))
 
 
 def comparison(output_root: Path, t: i18n.Text | None = None) -> pd.DataFrame:
