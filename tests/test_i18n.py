@@ -57,6 +57,8 @@ def test_numbers_in_running_text_use_the_language_separators():
     assert i18n.Text("en").num(2603123.4, 1) == "2,603,123.4"
     assert i18n.Text("ru").num(2603123.4, 1) == "2\u202f603\u202f123,4"
     assert i18n.Text("kk").num(0.5, 2) == "0,50"
+    assert i18n.Text("ru").num(0.7, 1, signed=True) == "+0,7" and i18n.Text("en").num(-3.3, 1, signed=True) == "-3.3"
+    assert i18n.Text("en").pct(0.0123, 1, signed=True) == "+1.2%"
 
 
 def _font_characters() -> set[int]:

@@ -96,16 +96,17 @@ class Text:
         """``frame`` with every column header translated (for display; tables on disk keep their names)."""
         return frame.rename(columns={c: self.column(str(c), section) for c in frame.columns if not str(c).isdigit()})
 
-    def num(self, value: float, digits: int = 0) -> str:
-        """A number in running text: 1,234.5 in English, 1 234,5 in Russian and Kazakh (narrow no-break space)."""
-        text = f"{value:,.{digits}f}"
+    def num(self, value: float, digits: int = 0, signed: bool = False) -> str:
+        """A number in running text: 1,234.5 in English, 1 234,5 in Russian and Kazakh (narrow no-break space);
+        ``signed`` writes + before a positive value (or zero)."""
+        text = f"{value:{'+' if signed else ''},.{digits}f}"
         if self.language == "en":
             return text
         return text.replace(",", "\u202f").replace(".", ",")
 
-    def pct(self, share: float, digits: int = 0) -> str:
+    def pct(self, share: float, digits: int = 0, signed: bool = False) -> str:
         """A share as a percentage in running text: 0.914 -> 91.4% (91,4% in Russian and Kazakh)."""
-        return self.num(100 * share, digits) + "%"
+        return self.num(100 * share, digits, signed) + "%"
 
 
 def keys_used(paths: list[Path]) -> dict[str, set[str]]:
