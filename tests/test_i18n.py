@@ -96,3 +96,12 @@ def test_every_shipped_scenario_has_a_description_in_every_language():
         t = i18n.Text(language)
         missing = [name for name in scenarios.available() if not t.has(f"summary.scenarios.{name}")]
         assert not missing, (language, missing)
+
+
+def test_long_axis_labels_wrap_inside_the_figure():
+    data = pd.DataFrame({"year": [2022, 2023], "value": [1.0, 2.0], "lo_80": [0.5, 1.5], "hi_80": [1.5, 2.5]})
+    long = "оқушы орындарының тапшылығы, мың орын (плюс = жетіспеушілік)"
+    fig = plots.scenario_comparison(data.assign(scenario="default"), highlight="default", scale=1.0, ylabel=long, title="t", source="s")
+    label = fig.axes[0].get_ylabel()
+    assert label.replace("\n", " ") == long and all(len(line) <= plots.AXIS_LABEL_WIDTH for line in label.splitlines())
+    plt.close(fig)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
@@ -21,7 +23,15 @@ def use_style(language: str = "en") -> None:
     plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 100, "figure.figsize": (9, 4.5)})
 
 
+AXIS_LABEL_WIDTH = 38  # characters per line of an axis label; longer labels (Kazakh, Russian) wrap instead of overrunning the plot
+
+
 def _finish(fig: plt.Figure, source: str) -> plt.Figure:
+    """Wrap long axis labels, add the source note, fit the layout."""
+    for ax in fig.axes:
+        for label, setter in ((ax.get_ylabel(), ax.set_ylabel), (ax.get_xlabel(), ax.set_xlabel)):
+            if len(label) > AXIS_LABEL_WIDTH:
+                setter(textwrap.fill(label, AXIS_LABEL_WIDTH))
     fig.text(0.01, 0.01, _text("plots.source", source=source), fontsize=SOURCE_NOTE_SIZE, color="0.35")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
