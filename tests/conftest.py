@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from almaty_analytics import paths
+from almaty_analytics import page, paths
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -27,12 +27,12 @@ def make_notebook(path: Path, parameters: str, body: list[str]) -> Path:
 
 
 ECHO_PARAMETERS = """scenario = "default"  # scenario name
-report_note = ""  # free text
-base_year = 2022  # first year
+overrides = {}  # parameter values replacing the scenario's
 output_dir = ""  # where the runner collects tables"""
 
 ECHO_BODY = [
-    "from almaty_analytics import export, history, io",
+    "from almaty_analytics import export, history, io\nfrom almaty_analytics.page import Page\n"
+    "page = Page('00_echo', scenario, '', overrides, output_dir)\nreport_note = page['report_note']",
     'if report_note == "FAIL":\n    raise RuntimeError("asked to fail")',
     "print(repr(report_note))",
     "print('SECRET-CODE-MARKER-' + 'OUTPUT')",
@@ -55,6 +55,7 @@ def project(tmp_path, monkeypatch) -> Path:
     (root / "notebooks").mkdir()
     make_notebook(root / "notebooks" / "00_echo.ipynb", ECHO_PARAMETERS, ECHO_BODY)
     monkeypatch.setenv(paths.ROOT_ENV, str(root))
+    monkeypatch.setitem(page.REPORTS, "00_echo", page.Report(("common",)))  # its results depend on the run's common parameters only
     return root
 
 

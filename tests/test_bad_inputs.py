@@ -98,7 +98,7 @@ CASES: dict[str, Case] = {
     "p_runner_parameter": Case(["run", "-p", "output_dir=/tmp/x"], "'output_dir'"),
     "p_given_twice": Case(["run", "-p", "base_year=2021", "-p", "base_year=2022"], "'base_year' is given twice"),
     "p_not_key_value": Case(["run", "-p", "base_year"], "KEY=VALUE"),
-    "p_not_used_by_the_notebooks": Case(["run", "-p", "horizon=2030"], "'horizon' is not used"),
+    "p_not_used_by_the_notebooks": Case(["run", "-p", "net_migration=1000"], "'net_migration' is not used"),
     # -- scenario files --
     "yaml_nan": Case(["run", "--scenario", "bad"], "'tfr'", scenario("bad", GOOD + "  tfr: .nan\n")),
     "all_scenarios_one_bad": Case(["run", "--all-scenarios"], "'bad'", scenario("bad", GOOD + "  tfr: .nan\n")),

@@ -44,8 +44,8 @@ def test_bad_input_exits_2_with_one_message_before_any_kernel(project, monkeypat
 
 def test_parameter_not_used_by_selected_notebooks_is_refused(project, monkeypatch, capsys):
     monkeypatch.setattr(runner, "ensure_kernel", _no_kernel)
-    assert cli.main(["run", "-p", "horizon=2030"]) == 2
-    assert "'horizon' is not used by the selected notebooks" in capsys.readouterr().err
+    assert cli.main(["run", "-p", "net_migration=1000"]) == 2
+    assert "'net_migration' is not used by the selected notebooks" in capsys.readouterr().err
 
 
 def test_bad_data_file_exits_2_naming_file_row_and_column(project, monkeypatch, capsys):

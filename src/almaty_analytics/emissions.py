@@ -84,7 +84,9 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from . import history
+from . import evaluation, history, io, population
+from .params import Param
+from .tablespec import TableSpec
 
 BASE_YEAR = 2021  # year of the programme's inventory (001_22452510f78b59ea.txt:4253)
 STATIONARY_SEGMENT_START = 2014  # first year of BNS stationary emissions with TPP-2 inside the city (level_shifts.csv)
@@ -639,6 +641,8 @@ class EmissionsForecast:
     simulations: dict[str, np.ndarray]  # scenario -> (n, S, T), with delivery risk
     drivers: Drivers
     tables: dict[str, pd.DataFrame]
+    backtest: pd.DataFrame | None = None  # the stationary backtest's rows (results)
+    population: object = None  # the population forecast the drivers come from (results)
 
 
 def _measure_vector(plan: pd.DataFrame, values: dict[str, float], default: float) -> np.ndarray:
@@ -888,8 +892,6 @@ def backtest_stationary(
     Population (BNS 1 January, its own level shifts respected the same way) feeds the CHP driver.
     Returns ``evaluation.BACKTEST_COLUMNS`` rows.
     """
-    from . import evaluation
-
     marked = history.with_level_shifts(bns[bns["area"] == "almaty"], shifts, "bns_stationary_emissions", "emissions_kt")
     series = marked.set_index("year")["emissions_kt"].astype(float)
     segment = marked.set_index("year")["segment"]
@@ -945,8 +947,6 @@ def backtest_stationary(
 
 def backtest_summary(backtest: pd.DataFrame) -> pd.DataFrame:
     """MAPE and 80% coverage per method and horizon (evaluation.accuracy), plus all horizons pooled (horizon 0)."""
-    from . import evaluation
-
     by_h = evaluation.accuracy(backtest)
     pooled = evaluation.accuracy(backtest.assign(horizon=0))
     return pd.concat([by_h, pooled], ignore_index=True)
@@ -955,8 +955,6 @@ def backtest_summary(backtest: pd.DataFrame) -> pd.DataFrame:
 def latest_segment_accuracy(backtest: pd.DataFrame) -> pd.DataFrame:
     """``evaluation.accuracy`` pooled over the horizons (horizon 0) for origins from ``STATIONARY_SEGMENT_START`` only:
     the segment with TPP-2 inside the city, which the forecast extends (before it the driver method is a trend)."""
-    from . import evaluation
-
     late = backtest[backtest["origin"] >= STATIONARY_SEGMENT_START]
     if late.dropna(subset=["actual"]).empty:
         raise EmissionsError(f"stationary backtest: no scored forecasts from origins {STATIONARY_SEGMENT_START} on")
@@ -973,9 +971,7 @@ def _latest_segment_errors(backtest: pd.DataFrame, method: str) -> pd.DataFrame:
 def _width_sd(log_errors: pd.Series) -> float:
     """The sd whose normal 80% interval is as wide as the split-conformal 80% quantile of |log error|
     (evaluation.conformal_quantile; heavy tails kept)."""
-    from .evaluation import conformal_quantile
-
-    return float(conformal_quantile(log_errors.abs(), 0.8) / Z80)
+    return float(evaluation.conformal_quantile(log_errors.abs(), 0.8) / Z80)
 
 
 def stationary_level_sd(backtest: pd.DataFrame, method: str = "driver") -> float:
@@ -1311,6 +1307,318 @@ def checked_plan(params: dict, measures: pd.DataFrame, programme: pd.DataFrame) 
 
 def validate(params: dict) -> None:
     """Check the emission parameters against the measures in data/raw (run before any kernel starts)."""
-    from . import io
-
     checked_plan(params, io.read_table("programme_emission_measures"), io.read_table("programme_emissions"))
+
+
+def results(params: dict) -> EmissionsForecast:
+    """Every emission table of a resolved scenario's ``params``: the forecast on the shared population forecast,
+    the tornado of both scenarios, the stationary backtest and its calibrated coverage."""
+    pop = population.results(params)
+    total = pop.tables["population_total"]
+    inputs = {name: io.read_table(name) for name in INPUT_TABLES}
+    years, central = total["year"].to_numpy(), total["value"].to_numpy()
+    fc = forecast(params, inputs, years, central, pop.trajectories.sum(axis=(2, 3)))
+    bns = io.read_table("bns_stationary_emissions")
+    backtest = backtest_stationary(
+        bns, io.read_table("level_shifts"), io.read_table("bns_population_1jan"),
+        chp_share=fc.levels["tpp2"] / (fc.levels["tpp2"] + fc.levels["stationary_other"]),
+        heat_elasticity=params["heat_elasticity"], headroom=params["tpp2_capacity_headroom"],
+    )
+    fc.tables |= {
+        "emissions_tornado": pd.concat([tornado(params, inputs, years, central, s) for s in ("baseline", "programme")], ignore_index=True),
+        "emissions_backtest": backtest_summary(backtest),
+        "emissions_interval_coverage": calibrated_coverage(backtest, params["stationary_level_sd"]),
+    }
+    fc.backtest = backtest
+    fc.population = pop
+    return fc
+
+
+# Parameters of this model, composed into every scenario by scenarios.PARAMETERS.
+PARAMETERS: dict[str, Param] = {
+    # -- emission parameters (emissions.py) --
+    # Defaults come from data/raw where a figure exists; tests/test_emissions.py checks them
+    # against emissions.calibrate_other_stationary, inbound_growth_from_data, agglomeration_base_from_data.
+    "emission_scenario": Param(
+        str,
+        "emission scenario the by-source chart and table show (all three are always computed and exported)",
+        "programme",
+        choices=("baseline", "programme", "delayed"),
+    ),
+    "boundary": Param(
+        str,
+        "emission boundary the report shows: city (the 2021 inventory of 127 kt) or city_plus (adds TPP-3 and agglomeration houses)",
+        "city",
+        choices=("city", "city_plus"),
+    ),
+    "measure_delay_years": Param(int, "delayed emission scenario: years every measure is late (judgement)", 2, min=0, max=20),
+    "measure_delays": Param(list, "delayed scenario, per measure: 'measure_id=years' overriding measure_delay_years", []),
+    "measure_delivery": Param(
+        list, "delayed scenario, per measure: 'measure_id=share' of the stated reduction delivered (0-1; default 1)", []
+    ),
+    "measure_ramps": Param(list, "per measure: 'measure_id=years' from start to full effect (defaults: emissions.DEFAULT_TIMING)", []),
+    "motorisation_growth": Param(
+        float,
+        "change per year of vehicles per resident: none stated; 500 thousand vehicles in the city c.2019 (speech) vs 470 thousand in 2022 (line 331)",
+        0.0,
+        min=-0.2,
+        max=0.2,
+    ),
+    "inbound_vehicle_growth": Param(
+        float,
+        "change per year of vehicles entering daily: about 180 -> 230 thousand over 15 years to 2022 (line 2060)",
+        0.0165,
+        min=-0.2,
+        max=0.2,
+    ),
+    "heat_elasticity": Param(
+        float,
+        "district heat from TPP-2/TPP-3 against households (1 = proportional to households; assumption, tornado 0-1)",
+        1.0,
+        min=0.0,
+        max=3.0,
+    ),
+    "household_size_change": Param(
+        float, "change per year of persons per household (assumption: held at 2021; no household series in data/raw)", 0.0, min=-0.1, max=0.1
+    ),
+    "tpp2_capacity_headroom": Param(
+        float,
+        "CHP output (TPP-2, TPP-3) can reach at most this times 2021 (assumption: 10% spare; the sources print no capacity or output)",
+        1.1,
+        min=1.0,
+        max=3.0,
+    ),
+    "private_house_growth": Param(
+        float,
+        "change per year of private houses on gas (assumption: 1%; line 1297 says private building goes on, no count given)",
+        0.01,
+        min=-0.1,
+        max=0.2,
+    ),
+    "solid_fuel_house_change": Param(
+        float,
+        "change per year of houses on solid fuel without new measures (assumption: 0; the 1,054 unconnected houses, line 4267, get no dated effect)",
+        0.0,
+        min=-1.0,
+        max=0.5,
+    ),
+    "fleet_renewal_rate": Param(
+        float,
+        "share of the vehicle fleet renewed a year, oldest first: 183,056 built 2010-2019 / 10 / 547,834 registered (line 5315)",
+        0.0334,
+        min=0.0,
+        max=0.2,
+    ),
+    "old_vehicle_emission_ratio": Param(
+        float,
+        "emissions per km of a pre-2010 vehicle against a newer one: EMEP/EEA 2019 light petrol Euro 2 vs Euro 5, CO+NOx+NMVOC 3.97 / 1.18 g/km (assumption: pre-2010 about Euro 2)",
+        3.36,
+        min=1.0,
+        max=20.0,
+    ),
+    "other_stationary_growth": Param(
+        float,
+        "change per year of other stationary emissions: log-linear trend of BNS stationary emissions 2014-2021",
+        0.0091,
+        min=-0.2,
+        max=0.3,
+    ),
+    "agglomeration_houses_base_kt": Param(
+        float,
+        "2021 emissions of the 82 thousand agglomeration houses without gas (not printed): the 15.6 kt their gasification removes plus 82 thousand x 10.3 kt / 134 thousand on gas",
+        21.9,
+        min=0.0,
+        max=200.0,
+    ),
+    "vehicle_growth_sd": Param(
+        float,
+        "sd of the motorisation and inbound growth rates (judgement: spans 0 to the 1.7% a year of the inbound flow)",
+        0.01,
+        min=0.0,
+        max=0.2,
+    ),
+    "other_stationary_growth_sd": Param(
+        float, "sd of the other-stationary growth rate: standard error of the BNS 2014-2021 trend", 0.0096, min=0.0, max=0.2
+    ),
+    "stationary_level_sd": Param(
+        float,
+        "sd of the log level of TPP-2 and other stationary sources around their driver path: conformal 80% quantile of the driver "
+        "method's |log error| in the backtest of BNS stationary emissions 2014-2021, / 1.28 (emissions.stationary_level_sd)",
+        0.0998,
+        min=0.0,
+        max=1.0,
+    ),
+    "measure_delay_mean_years": Param(
+        float,
+        "delivery risk: mean of each measure's Poisson delay in years, never early (judgement: 1 year; 0 = on time)",
+        1.0,
+        min=0.0,
+        max=10.0,
+    ),
+    "measure_completeness_mean": Param(
+        float,
+        "delivery risk: mean share of each measure's printed effect delivered, Beta distributed, never above 1 (judgement: 0.9; 1 = complete)",
+        0.9,
+        min=0.01,
+        max=1.0,
+    ),
+    "measure_completeness_concentration": Param(
+        float, "delivery risk: concentration a + b of the completeness Beta distribution (judgement: 10; larger = less spread)", 10.0, min=0.5, max=1000.0
+    ),
+}
+
+# Tables this model publishes (export.TABLES composes them).
+TABLES: dict[str, TableSpec] = {
+    "emissions_by_source": TableSpec(
+        "Air-pollutant emissions of Almaty by source: baseline, programme and delayed emission scenarios, two boundaries, with 80% intervals",
+        {
+            "year": ("year", "calendar year (2021 = the programme's inventory)"),
+            "emission_scenario": (
+                "",
+                "baseline (no new measures), programme (all measures on time), delayed (measures late, see parameters)",
+            ),
+            "boundary": ("", "city (the 127 kt inventory) or city_plus (city + TPP-3 + agglomeration houses without gas)"),
+            "source": (
+                "",
+                "transport, tpp2, stationary_other, housing_gasified, housing_solid_fuel, tpp3, agglomeration_houses, or total (the boundary's sum)",
+            ),
+            "emissions_kt": (
+                "thousand t/yr",
+                "all pollutants together; deterministic path: central population and assumptions, every measure as scheduled, no delivery risk",
+            ),
+            "median_kt": ("thousand t/yr", "median of the Monte Carlo trajectories (with delivery risk): the central estimate"),
+            "lo_80": ("thousand t/yr", "10th percentile of the Monte Carlo trajectories"),
+            "hi_80": ("thousand t/yr", "90th percentile"),
+        },
+        "emissions.py: inventory 001_22452510f78b59ea.txt:4253-4255, 4263; measures data/raw/programme_emission_measures.csv; population forecast",
+    ),
+    "emissions_measures": TableSpec(
+        "The programme's air-quality measures as wedges: source, boundary, timing, stated reduction, cost (unquantified measures flagged, zero effect)",
+        {
+            "measure": ("", "measure id in data/raw/programme_emission_measures.csv"),
+            "source": ("", "emission source it reduces (empty: none)"),
+            "boundary": ("", "city or city_plus (source outside the city)"),
+            "form": ("", "form the programme prints the effect in: level (source's level after), reduction (tonnes removed), share; TPP-2: reduction + level"),
+            "printed_effect": ("thousand t/yr", "the printed level (form level) or reduction (form reduction) the model applies"),
+            "start_year": ("year", "last year without effect (full-effect year minus the ramp); programme scenario"),
+            "full_year": ("year", "year of full effect; programme scenario"),
+            "reduction_kt": ("thousand t/yr", "reduction as printed, against 2021 levels (0 = no effect stated)"),
+            "cost_bn_kzt": ("billion KZT", "investment as printed (empty: none stated; for buses only the 800 gas buses)"),
+            "source_line": ("", "lines of 001_22452510f78b59ea.txt"),
+            "quantified": ("", "true if the programme states an effect; false: listed with zero effect"),
+            "wedge_2030_kt": ("thousand t/yr", "modelled reduction in 2030 against the baseline (central, programme scenario)"),
+            "timing_basis": ("", "which timing is printed and which assumed, with the reason"),
+        },
+        "Almaty development programme 2022, section 5.1 and 1.3 (lines per row); timing assumptions in emissions.DEFAULT_TIMING",
+    ),
+    "emissions_wedges": TableSpec(
+        "Reduction of each measure against the baseline by year (central); wedges add up to baseline minus scenario",
+        {
+            "year": ("year", "calendar year"),
+            "emission_scenario": ("", "programme or delayed"),
+            "measure": ("", "measure id"),
+            "source": ("", "emission source it reduces"),
+            "boundary": ("", "city or city_plus"),
+            "wedge_kt": ("thousand t/yr", "baseline minus scenario emissions attributable to the measure"),
+        },
+        "emissions.py on data/raw/programme_emission_measures.csv",
+    ),
+    "emissions_target_gap": TableSpec(
+        "2030 emissions of each emission scenario against the programme's 78 kt target (the target is defined on the city's 127 kt)",
+        {
+            "year": ("year", "target year"),
+            "emission_scenario": ("", "baseline, programme or delayed"),
+            "boundary": ("", "city or city_plus"),
+            "emissions_kt": ("thousand t/yr", "deterministic path: every measure as scheduled, no delivery risk"),
+            "median_kt": ("thousand t/yr", "median of the Monte Carlo trajectories (with delivery risk): the central estimate"),
+            "lo_80": ("thousand t/yr", "10th percentile"),
+            "hi_80": ("thousand t/yr", "90th percentile"),
+            "target_kt": ("thousand t/yr", "78 (001_22452510f78b59ea.txt:443); empty for city_plus, which the target does not cover"),
+            "gap_kt": ("thousand t/yr", "deterministic path minus target: positive = target missed even with every measure as scheduled"),
+            "share_meeting_target": ("share", "share of Monte Carlo trajectories at or below the target (0-1)"),
+        },
+        "emissions.py; target 001_22452510f78b59ea.txt:433, 443",
+    ),
+    "emissions_targets": TableSpec(
+        "The programme's arithmetic: 127, the 78 target, the '-55' and the sum of its own measures",
+        {
+            "item": ("", "what is computed"),
+            "value_kt": ("thousand t/yr", "the figure"),
+            "arithmetic": ("", "how it is computed from printed figures"),
+            "source_line": ("", "lines of 001_22452510f78b59ea.txt"),
+        },
+        "001_22452510f78b59ea.txt:396, 443, 4253-4255, 4309-4371",
+    ),
+    "emissions_pollutants": TableSpec(
+        "TPP-2 emissions by fuel (coal, gas blocks) and pollutant, central, every emission scenario",
+        {
+            "year": ("year", "calendar year"),
+            "emission_scenario": ("", "baseline, programme or delayed"),
+            "fuel": ("", "coal (the coal boilers) or gas (the gas blocks, 0.83 kt each, line 4317)"),
+            "pollutant": ("", "TSP (total suspended particulates), SOx (as SO2), NOx (as NO2), CO, NMVOC"),
+            "emissions_kt": ("thousand t/yr", "the fuel's tonnes times the pollutant's share of its EMEP/EEA emission factors"),
+        },
+        "emissions.py; data/raw/emep_eea_emission_factors.csv (EMEP/EEA guidebook 2019, tables 3-4 and 3-11)",
+    ),
+    "emissions_tornado": TableSpec(
+        "2030 city emissions (central) with each driver parameter at the low and high end of its range",
+        {
+            "emission_scenario": ("", "baseline or programme"),
+            "parameter": ("", "driver parameter (scenarios.PARAMETERS)"),
+            "value": ("", "the run's value"),
+            "low": ("", "low end"),
+            "high": ("", "high end"),
+            "emissions_low_kt": ("thousand t/yr", "2030 city total with the parameter at its low end"),
+            "emissions_high_kt": ("thousand t/yr", "2030 city total with the parameter at its high end"),
+            "central_kt": ("thousand t/yr", "2030 city total with the run's values"),
+            "swing_kt": ("thousand t/yr", "|high - low|"),
+            "range_basis": ("", "where the range comes from"),
+        },
+        "emissions.tornado",
+    ),
+    "emissions_backtest": TableSpec(
+        "Backtest of the stationary baseline on BNS stationary emissions 2005-2021: accuracy by method and horizon (0 = all horizons)",
+        {
+            "method": ("", "driver (the baseline's method), naive, drift, log_drift"),
+            "horizon": ("years", "years ahead of the origin; 0 = all horizons pooled"),
+            "mape": ("%", "mean absolute percentage error"),
+            "bias": ("%", "mean signed percentage error (positive = over-forecast)"),
+            "mase": ("ratio", "mean absolute error / mean absolute yearly change of the training window (below 1 beats a one-year naive step)"),
+            "coverage_80": ("share", "share of actuals inside the 80% interval (0.8 = calibrated)"),
+            "coverage_95": ("share", "share of actuals inside the 95% interval (0.95 = calibrated)"),
+            "n": ("", "forecasts scored"),
+        },
+        "emissions.backtest_stationary on data/raw/bns_stationary_emissions.csv (level shift 2013/14 respected)",
+    ),
+    "emissions_interval_coverage": TableSpec(
+        "Coverage of the emission forecast's calibrated 80% interval (driver model × exp(±1.28 stationary_level_sd)) in the backtest",
+        {
+            "horizon": ("years", "years ahead of the origin; 0 = all horizons pooled"),
+            "in_sample": ("share", "share of actuals inside, sd calibrated on all these errors (0.8 = calibrated)"),
+            "out_of_sample": ("share", "share of actuals inside, each origin's sd from the other origins' errors (0.8 = calibrated)"),
+            "n": ("", "forecasts scored (origins from 2014, after the level shift)"),
+        },
+        "emissions.calibrated_coverage on emissions.backtest_stationary (data/raw/bns_stationary_emissions.csv)",
+    ),
+    "emissions_iamc": TableSpec(
+        "Emission trajectories (central) in the IAMC wide format; pyam.IamDataFrame reads the CSV as it is",
+        {
+            "model": ("", "almaty-analytics"),
+            "emission_scenario": (
+                "",
+                "written as the IAMC `scenario` column: '<project scenario>|<emission scenario>', e.g. default|programme",
+            ),
+            "region": ("", "Almaty city (boundary city) or Almaty city plus TPP-3 and agglomeration houses (city_plus)"),
+            "variable": (
+                "",
+                "Emissions|Air pollutants[|sector|source] (all pollutants together) or, where split, Emissions|<pollutant>|Energy|TPP-2 (TSP, Sulfur = SO2, NOx, CO, VOC)",
+            ),
+            "unit": ("", "kt/yr (thousand tonnes a year)"),
+        },
+        "emissions_by_source (central paths); one column per year follows",
+        year_columns=True,
+        scenario_into="emission_scenario",
+    ),
+}
+
+INPUT_TABLES = ("programme_emission_inventory", "programme_emission_measures", "programme_emissions", "emep_eea_emission_factors")

@@ -48,7 +48,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from . import io
+from . import evaluation, history, io
+from .params import Param
+from .tablespec import TableSpec
 
 AGES = np.arange(101)  # 100 = 100 and over
 SEXES = ("male", "female")
@@ -463,16 +465,12 @@ def closure_error(total: pd.Series, shift_years: list[int]) -> float:
     (``evaluation.adjust_level_shifts``); the census itself (1 October 2021, results
     published after mid-2022) is known to this model only through the re-based BNS value of 2022.
     """
-    from . import evaluation
-
     known = total.loc[:CLOSURE_YEAR]
     return float(evaluation.adjust_level_shifts(known, [s for s in shift_years if s <= CLOSURE_YEAR])["jump"][CLOSURE_YEAR])
 
 
 def reconciled_total(inputs: dict[str, pd.DataFrame], method: str = "linear") -> pd.DataFrame:
     """BNS totals 2000-2022 with the 2021 census's error of closure spread back to 2009 (history.reconcile_intercensal)."""
-    from . import history
-
     total = _bns(inputs["bns_population_1jan"], "almaty", "total")
     error = closure_error(total, _shift_years(inputs))
     return history.reconcile_intercensal(total, EARLIER_CENSUS_YEAR, CLOSURE_YEAR, error, method)
@@ -517,9 +515,7 @@ def interval_sd(errors: pd.DataFrame) -> tuple[float, float]:
     or biased errors, the width a centred 80 % interval needs to hold a new origin's error with
     probability 80 %. Least squares relative to each horizon's size.
     """
-    from .evaluation import conformal_quantile
-
-    msq = errors.groupby("horizon")["pct_error"].apply(lambda e: float((conformal_quantile(np.abs(e), 0.8) / Z80) ** 2))
+    msq = errors.groupby("horizon")["pct_error"].apply(lambda e: float((evaluation.conformal_quantile(np.abs(e), 0.8) / Z80) ** 2))
     h = msq.index.to_numpy(dtype=float)
     design = np.column_stack([np.ones_like(h), h**2])
     weight = 1 / np.maximum(msq.to_numpy(), 1e-12)  # relative fit: every horizon counts alike
@@ -735,8 +731,6 @@ def cohort_forecaster(context: dict):
     the TFR moved with the national one); TFR and e0 are those of the year before the
     origin, e0 then gains as in the forecast.
     """
-    from . import evaluation
-
     schedules, shape = context["schedules"], context["base_2020"] / context["base_2020"].sum()
     tfr_kz, life = context["tfr_kz"], context["life"]
 
@@ -779,8 +773,6 @@ def backtest_table(inputs: dict[str, pd.DataFrame], context: dict, reconciled: p
     errors against the official series. The combination is the mean of the cohort model
     and the benchmark with the lowest MAPE (``evaluation.best_method``).
     """
-    from . import evaluation
-
     official = _bns(inputs["bns_population_1jan"], "almaty", "total").loc[:CLOSURE_YEAR]
     boundary = [s for s in _shift_years(inputs) if s != CLOSURE_YEAR]
     methods = dict(evaluation.BENCHMARKS) | {"cohort_component": cohort_forecaster(context)}
@@ -801,8 +793,6 @@ def backtest_table(inputs: dict[str, pd.DataFrame], context: dict, reconciled: p
 
 def backtest_accuracy(backtest: pd.DataFrame) -> pd.DataFrame:
     """Accuracy of every method by target (official / reconciled) and horizon."""
-    from . import evaluation
-
     tables = [evaluation.accuracy(rows).assign(target=target) for target, rows in backtest.groupby("target", sort=False)]
     columns = ["target", *evaluation.ACCURACY_COLUMNS]
     return pd.concat(tables, ignore_index=True)[columns]
@@ -896,6 +886,7 @@ class PopulationForecast:
     assumptions: Assumptions
     calibration: dict
     tables: dict[str, pd.DataFrame]
+    digest: str = ""  # of the parameters, raw inputs and code that produced it (run); printed by every report
 
 
 def _total_table(years, central_total, sim_totals) -> pd.DataFrame:
@@ -977,8 +968,6 @@ def coverage_table(calibration: dict, total: pd.DataFrame | None = None) -> pd.D
 
 def forecast(params: dict, inputs: dict[str, pd.DataFrame]) -> PopulationForecast:
     """Everything the population report and the planner tables need, for one parameter set (inputs: read_inputs())."""
-    from . import evaluation
-
     missing = [name for name in PARAMETER_NAMES if name not in params]
     if missing:
         raise ValueError(f"population forecast: parameters {missing} are missing; expected every name in population.PARAMETER_NAMES")
@@ -1058,6 +1047,13 @@ def shared_forecast(params: dict) -> tuple[PopulationForecast, str]:
     return io.processed_object("population_forecast", key, lambda: forecast(params, read_inputs()), list(INPUT_TABLES))
 
 
+def results(params: dict) -> PopulationForecast:
+    """The population forecast of a resolved scenario's ``params``, computed once (``shared_forecast``), with its ``digest``."""
+    fc, digest = shared_forecast(params)
+    fc.digest = digest
+    return fc
+
+
 def share_of_trajectories_at_least(fc: PopulationForecast, year: int, threshold: float) -> float:
     """Share of simulated trajectories with at least ``threshold`` persons on 1 January ``year``."""
     index = int(np.searchsorted(fc.years, year))
@@ -1068,8 +1064,6 @@ def share_of_trajectories_at_least(fc: PopulationForecast, year: int, threshold:
 
 def assumptions_table(fc: PopulationForecast) -> pd.DataFrame:
     """The assumptions in force (after the variant) with the data they were calibrated on."""
-    from .scenarios import PARAMETERS
-
     rows = [
         {
             "assumption": name,
@@ -1085,3 +1079,252 @@ def assumptions_table(fc: PopulationForecast) -> pd.DataFrame:
 def observed_total(inputs: dict[str, pd.DataFrame]) -> pd.Series:
     """BNS population of Almaty on 1 January, by year (with its level shifts)."""
     return _bns(inputs["bns_population_1jan"], "almaty", "total")
+
+
+TABLE_SOURCE = (
+    "cohort-component projection (population.py) from BNS population, age bands and life expectancy, WPP 2022 Kazakhstan schedules"
+)
+
+# Parameters of this model, composed into every scenario by scenarios.PARAMETERS.
+PARAMETERS: dict[str, Param] = {
+    # Population (population.py). Defaults are population.calibrate() on data/raw, rounded;
+    # tests/test_population.py checks that they still agree with the calibration.
+    "population_variant": Param(
+        str,
+        "medium, low / high (TFR, e0 and migration level all shifted by 1.28 sd along their paths; the report prints where each lies among the simulations) or zero_migration",
+        "medium",
+        choices=("medium", "low", "high", "zero_migration"),
+    ),
+    "n_simulations": Param(
+        int,
+        "Monte Carlo trajectories; at most 10,000: the population model holds every trajectory in memory "
+        "(peak 1.3 GB at 10,000 and 0.2 GB at 1,000 to 2050: benchmarks/bench_memory.py)",
+        1000,
+        min=1,
+        max=10_000,
+    ),
+    "seed": Param(int, "random seed: the same seed gives the same trajectories", 2022, min=0),
+    "tfr": Param(
+        float,
+        "Almaty TFR in the base year: calibrated to 2020 births (35.2 thousand), moved to 2022 with the WPP Kazakhstan ratio",
+        1.909,
+        min=0.5,
+        max=6.0,
+    ),
+    "tfr_change": Param(
+        float, "change of the TFR per year: WPP 2022 Kazakhstan medium 2022-2035, scaled to Almaty", -0.0162, min=-0.2, max=0.2
+    ),
+    "life_expectancy_male": Param(
+        float, "male e0 in the base year: BNS Almaty 2019, the last year before COVID-19", 71.3, min=50.0, max=95.0
+    ),
+    "life_expectancy_female": Param(float, "female e0 in the base year: BNS Almaty 2019", 78.88, min=50.0, max=95.0),
+    "life_expectancy_gain": Param(float, "years of e0 gained per year: WPP 2022 Kazakhstan medium 2030-2035", 0.128, min=-0.5, max=1.0),
+    "net_migration": Param(
+        float,
+        "net migrants per year: demographic balance 2015-2021 on the census-reconciled BNS series (births and deaths estimated)",
+        42740.0,
+        min=-200_000.0,
+        max=300_000.0,
+    ),
+    "migrant_female_share": Param(
+        float, "share of women among net migrants: female share of growth 2015-2021 (BNS)", 0.534, min=0.0, max=1.0
+    ),
+    "tfr_sd": Param(float, "relative sd of the TFR 10 years ahead: WPP 2022 Kazakhstan 80% interval for 2032", 0.111, min=0.0, max=1.0),
+    "life_expectancy_sd": Param(
+        float, "sd of e0 (years) 10 years ahead: WPP 2022 Kazakhstan 80% interval for 2032", 2.14, min=0.0, max=10.0
+    ),
+    "migration_sd": Param(
+        float,
+        "relative sd of the migration level: the cohort backtest's error growth (0.90% of the total a year, origins 2010-2019; conformal 80% quantile) as a migration level error",
+        0.497,
+        min=0.0,
+        max=2.0,
+    ),
+    "migration_noise_sd": Param(
+        float,
+        "relative sd of each year's migration around its level: 0, the calibrated level and base sds carry the backtest errors",
+        0.0,
+        min=0.0,
+        max=2.0,
+    ),
+    "migrant_child_share": Param(
+        float,
+        "share of net migrants who are children (0-17) moving with their families: fitted to pupil growth, children 0-7 growth and the programme's age figures (lines 226, 2793, 3007, 3183, 3536)",
+        0.137,
+        min=0.0,
+        max=0.9,
+    ),
+    "base_population_sd": Param(
+        float,
+        "relative sd of the base-year total: the horizon-independent part of the cohort backtest error (0 fitted)",
+        0.0,
+        min=0.0,
+        max=0.2,
+    ),
+    "population_reconciliation": Param(
+        str,
+        "spread of the 2021 census's error of closure over 2009-2021 before migration is estimated: linear or off (net_migration is then still the parameter's value)",
+        "linear",
+        choices=("linear", "off"),
+    ),
+    "periphery_growth_factor": Param(
+        float,
+        "growth weight of Alatau and Nauryzbay relative to other districts (Nauryzbay +4.4% vs city +3.2% a year, programme lines 3817, 5391)",
+        1.4,
+        min=0.0,
+        max=10.0,
+    ),
+}
+
+# Tables this model publishes (export.TABLES composes them).
+TABLES: dict[str, TableSpec] = {
+    "population_total": TableSpec(
+        "Almaty population on 1 January: central projection with 80% and 95% Monte Carlo intervals",
+        {
+            "year": ("year", "population on 1 January of this year"),
+            "value": ("persons", "central projection (central assumptions of the scenario)"),
+            "lo_80": ("persons", "10th percentile of the simulated trajectories"),
+            "hi_80": ("persons", "90th percentile"),
+            "lo_95": ("persons", "2.5th percentile"),
+            "hi_95": ("persons", "97.5th percentile"),
+        },
+        TABLE_SOURCE,
+    ),
+    "population_by_age_sex": TableSpec(
+        "Almaty population on 1 January by single year of age and sex, with 80% intervals",
+        {
+            "year": ("year", "population on 1 January of this year"),
+            "sex": ("", "male or female"),
+            "age": ("years", "completed years of age; 100 means 100 and over"),
+            "value": ("persons", "central projection"),
+            "lo_80": ("persons", "10th percentile of the simulated trajectories"),
+            "hi_80": ("persons", "90th percentile"),
+        },
+        TABLE_SOURCE,
+    ),
+    "population_age_groups": TableSpec(
+        "Almaty population on 1 January by broad age group, with 80% and 95% intervals of each group's total",
+        {
+            "year": ("year", "population on 1 January of this year"),
+            "age_group": ("years", "0-5, 6-17 (school ages), 18-64, 65+"),
+            "value": ("persons", "central projection"),
+            "lo_80": ("persons", "10th percentile of the group total over the simulations"),
+            "hi_80": ("persons", "90th percentile"),
+            "lo_95": ("persons", "2.5th percentile"),
+            "hi_95": ("persons", "97.5th percentile"),
+        },
+        TABLE_SOURCE,
+    ),
+    "population_by_district": TableSpec(
+        "Almaty population on 1 January by district (central projection); districts add up to the city total",
+        {
+            "year": ("year", "population on 1 January of this year"),
+            "district": ("", "district slug (alatau, almaly, auezov, bostandyk, zhetysu, medeu, nauryzbay, turksib)"),
+            "value": ("persons", "district population, rounded so that districts add up to the city"),
+        },
+        "district shares from the programme (001_22452510f78b59ea.txt:3814-3825), moved by the growth weights; city total from population_total",
+    ),
+    "population_components": TableSpec(
+        "Components of change of the central projection by calendar year: value(year + 1) = value(year) + births - deaths + net_migration",
+        {
+            "year": ("year", "calendar year: value on 1 January of it, components during it"),
+            "value": ("persons", "population on 1 January of this year"),
+            "births": ("persons", "live births during this calendar year (empty for the last year)"),
+            "deaths": ("persons", "deaths during this calendar year"),
+            "net_migration": ("persons", "net migrants during this calendar year (absorbs rounding of at most 2 persons)"),
+        },
+        TABLE_SOURCE,
+    ),
+    "population_variants": TableSpec(
+        "Central population of each variant (medium, low, high, zero_migration) and the programme's stated path to 2.5 million in 2030",
+        {
+            "year": ("year", "population on 1 January of this year"),
+            "variant": ("", "medium, low, high, zero_migration, or programme_target (straight line to the programme's 2030 target)"),
+            "value": ("persons", "population on 1 January"),
+            "share_of_simulations_at_or_below": (
+                "share",
+                "share of the Monte Carlo totals of that year at or below the variant (0-1); empty for the target line",
+            ),
+        },
+        TABLE_SOURCE + "; target: 001_22452510f78b59ea.txt:424",
+    ),
+    "population_backtest": TableSpec(
+        "Rolling-origin backtest of the cohort-component model, the benchmarks and their combination (origins 2010-2019, horizons 1-5, no look-ahead)",
+        {
+            "target": (
+                "",
+                "official (BNS, boundary shift removed, census re-basing kept) or reconciled (census error spread over 2009-2021)",
+            ),
+            "method": (
+                "",
+                "naive, drift, log_drift (constant growth rate), damped_trend (ETS), cohort_component, combination (mean of cohort and best benchmark)",
+            ),
+            "horizon": ("years", "years ahead of the origin"),
+            "mape": ("percent", "mean absolute percentage error"),
+            "bias": ("percent", "mean signed percentage error; positive = over-forecast"),
+            "mase": ("ratio", "mean absolute error / mean absolute yearly change of the training window"),
+            "coverage_80": (
+                "share",
+                "share of actual values inside the 80% interval (0-1; 0.8 is ideal); cohort intervals leave-one-origin-out",
+            ),
+            "coverage_95": ("share", "share of actual values inside the 95% interval (0-1; 0.95 is ideal)"),
+            "n": ("count", "forecasts scored"),
+        },
+        "BNS population on 1 January 2000-2022 (training: official series known at each origin)",
+    ),
+    "population_interval_coverage": TableSpec(
+        "Calibrated intervals of the cohort-component model: error sd by horizon and its out-of-sample coverage",
+        {
+            "horizon": ("years", "years ahead"),
+            "interval_sd_pct": (
+                "percent",
+                "sd of the percentage error of the total: sqrt(sd_base^2 + h^2 sd_trend^2), fitted on the backtest",
+            ),
+            "coverage_80": ("share", "share of backtest outcomes inside the 80% interval, sds fitted without that origin"),
+            "coverage_95": ("share", "same for the 95% interval"),
+            "in_sample_80": ("share", "coverage of the 80% interval with the sds fitted on all origins"),
+            "n": ("count", "backtest outcomes"),
+            "simulated_half_80_pct": (
+                "percent",
+                "half width of this forecast's Monte Carlo 80% interval h years after the base year, % of the central value",
+            ),
+        },
+        "rolling-origin backtest 2010-2019 against the official BNS series",
+    ),
+    "population_reconciliation": TableSpec(
+        "Almaty population on 1 January: BNS estimate and the intercensal series reconciled with the 2021 census",
+        {
+            "year": ("year", "1 January of this year"),
+            "observed": ("persons", "BNS estimate (city boundary of that date)"),
+            "correction": ("persons", "share of the 2021 census's error of closure assigned to this year (linear spread 2009-2021)"),
+            "reconciled": ("persons", "observed + correction"),
+        },
+        "BNS population on 1 January; error of closure = the 2021/22 census jump minus the expected change (population.closure_error)",
+    ),
+    "population_migration_fit": TableSpec(
+        "Evidence the age profile of net migration is fitted to, with the fitted model's values",
+        {
+            "statistic": (
+                "",
+                "growth of ages 6-17 / 0-7 per year 2020-2022 (thousand), mean age, share aged 14-35 (%), count aged 14-29 (thousand) in 2022",
+            ),
+            "target": ("as statistic", "the programme's figure"),
+            "tolerance": ("as statistic", "weight of the figure in the fit (deviation counted as one unit)"),
+            "source": ("", "programme line and why the tolerance"),
+            "model": ("as statistic", "the fitted model's value"),
+        },
+        "programme 001_22452510f78b59ea.txt lines 226, 303, 2793, 3007, 3183, 3536; model: population.fit_child_share",
+    ),
+    "population_benchmarks": TableSpec(
+        "Benchmark forecasts of the total from the history (level shifts removed), for comparison with the cohort-component projection",
+        {
+            "year": ("year", "population on 1 January"),
+            "method": ("", "naive, drift, log_drift or damped_trend"),
+            "value": ("persons", "point forecast"),
+            "lo_80": ("persons", "80% interval, lower"),
+            "hi_80": ("persons", "80% interval, upper"),
+        },
+        "BNS population on 1 January 2000-2022",
+    ),
+    # -- school tables (schools.py) --
+}

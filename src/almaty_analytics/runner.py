@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__, export, i18n, io, paths, scenarios
+from . import __version__, export, i18n, io, page, paths, scenarios
 
 KERNEL_NAME = "almaty-analytics"
 # Checks that need data or hold for one notebook only, run before any kernel starts:
@@ -532,13 +532,15 @@ def run(
         raise scenarios.ParameterError(f"no notebooks to run in {paths.notebooks_dir()} (expected NN_name.ipynb)")
     declared = {nb.stem: declared_parameters(nb) for nb in selected}
     for stem, names in declared.items():
-        unknown = [n for n in names if n not in scenarios.PARAMETERS]
+        unknown = [n for n in names if n not in page.NOTEBOOK_PARAMETERS]
         if unknown:
             raise scenarios.ParameterError(
-                f"notebook {stem}: parameter {unknown[0]!r} in its parameters cell is not in the schema (scenarios.PARAMETERS)"
+                f"notebook {stem}: {unknown[0]!r} in its parameters cell is not a run parameter; expected only "
+                f"{', '.join(page.NOTEBOOK_PARAMETERS)} (the notebook asks the package for the rest: page.Page)"
             )
+    used = {nb.stem: page.parameter_names(nb.stem) for nb in selected}
     for name in typed:
-        if name != "language" and not any(name in names for names in declared.values()):  # language also sets the folder
+        if name != "language" and not any(name in names for names in used.values()):  # language also sets the folder
             raise scenarios.ParameterError(f"parameter {name!r} is not used by the selected notebooks ({', '.join(declared)})")
     io.validate_all()
     pre_run_checks(selected, scenario.parameters)
@@ -574,18 +576,16 @@ def run(
             """The notebooks of ``stage`` to execute: changed since their last good run (``inputs`` are hashed in), or forced."""
             planned = []
             for nb in stage:
-                params = {k: scenario.parameters[k] for k in declared[nb.stem] if k in scenario.parameters}
+                params = {k: scenario.parameters[k] for k in used[nb.stem]}
                 fp = fingerprint(nb, params, inputs, code_hash)  # the runner's folders are added below, per run
                 last = entries.get(nb.stem, {})
                 if not force and _unchanged(out, last, fp):
                     log(f"[{nb.stem}] unchanged since {last.get('finished', '?')}: skipped (use --force to re-run)")
                     skipped.append(nb.stem)
                     continue
-                if "output_dir" in declared[nb.stem]:
-                    params["output_dir"] = str(staging / nb.stem)
-                if "reports_dir" in declared[nb.stem]:
-                    params["reports_dir"] = str(language_root)
-                planned.append((nb, params, fp))
+                given = {"scenario": scenario.name, "language": language, "overrides": typed, "output_dir": str(staging / nb.stem),
+                         "reports_dir": str(language_root)}
+                planned.append((nb, params, {k: v for k, v in given.items() if k in declared[nb.stem]}, fp))
             return planned
 
         def execute_and_publish(planned: list) -> list[Result]:
@@ -594,7 +594,7 @@ def run(
             workers = min(jobs or os.cpu_count() or 1, max(len(planned), 1))
             results = _execute_all(planned, staging, workers, log, timeout)
             done = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-            for result, (nb, params, fp) in zip(results, planned, strict=True):
+            for result, (nb, params, _, fp) in zip(results, planned, strict=True):
                 last = entries.get(nb.stem, {})
                 outputs = _publish(staging, out, result, good_run(last) or {}, export.run_date())
                 entry = {
@@ -685,17 +685,17 @@ def _execute_all(todo: list, staging: Path, jobs: int, log, timeout: float) -> l
     progress = sys.stderr.isatty() and jobs == 1
     results: dict[str, Result] = {}
     if jobs == 1 or len(todo) <= 1:
-        for nb, params, _ in todo:
+        for nb, _, params, _ in todo:
             log(f"[{nb.stem}] started")
             results[nb.stem] = result = _execute(nb, params, staging, progress, timeout)
             log(f"[{nb.stem}] {result.status} in {result.seconds:.1f} s")
     else:
         with futures.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
             pending = {}
-            for nb, params, _ in todo:
+            for nb, _, params, _ in todo:
                 log(f"[{nb.stem}] queued ({jobs} at a time)")
                 pending[pool.submit(_execute, nb, params, staging, False, timeout)] = nb.stem
             for future in futures.as_completed(pending):
                 results[pending[future]] = result = future.result()
                 log(f"[{result.notebook}] {result.status} in {result.seconds:.1f} s")
-    return [results[nb.stem] for nb, _, _ in todo]
+    return [results[nb.stem] for nb, *_ in todo]

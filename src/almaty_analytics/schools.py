@@ -67,6 +67,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import evaluation, io, population
+from .params import Param
+from .tablespec import TableSpec
+
 GRADES = np.arange(1, 12)
 BASE_SCHOOL_YEAR = 2022  # 2022/23: the year of the programme's 292 thousand state pupils (line 303)
 SEATS_YEAR = 2021  # 2021/22: the year of the 19.6 thousand seat deficit (line 2801), first row of the tables
@@ -334,6 +338,7 @@ class SchoolForecast:
     deficits: dict[str, np.ndarray]  # regime -> (n, years) simulated deficits, years from 2022
     rates: dict[str, float]  # build rates after 2025: funded, used, programme need, needed to close the 2030/31 gap
     pupil_share_drift: float
+    population: object = None  # the population forecast the pupils come from (results)
 
 
 def deficits(state_pupils: np.ndarray, seats: np.ndarray) -> np.ndarray:
@@ -665,8 +670,6 @@ def backtest_school_counts(counts: pd.DataFrame, break_year: int = 2014, horizon
     is scored only against a year of the same part), so no origin sees data after it and
     no jump is scored as an error. Returns (backtest rows, accuracy per method and horizon).
     """
-    from . import evaluation
-
     series = counts.query("area == 'almaty'").set_index("start_year")["schools"].astype(float)
     methods = {"naive": evaluation.forecast_naive, "drift": evaluation.forecast_drift, "log_drift": evaluation.forecast_log_drift}
     parts = [series.loc[: break_year - 1], series.loc[break_year:]]
@@ -678,10 +681,242 @@ def backtest_school_counts(counts: pd.DataFrame, break_year: int = 2014, horizon
 
 def validate(params: dict) -> None:
     """Check the parameters and planner inputs the school model needs beyond the schema (run before any kernel starts)."""
-    from . import io
-
     if int(params["base_year"]) != BASE_SCHOOL_YEAR:
         raise ValueError(
             f"parameter 'base_year': the school model is calibrated on {school_year(BASE_SCHOOL_YEAR)}; expected {BASE_SCHOOL_YEAR}, got {params['base_year']}"
         )
     check_capacity(io.read_table("school_capacity_by_district"))
+
+
+def results(params: dict) -> SchoolForecast:
+    """Every school table of a resolved scenario's ``params``: the forecast on the shared population forecast and the school-count backtest."""
+    pop = population.results(params)
+    fc = forecast(
+        params, pop, io.read_table("programme_schools"), io.read_table("programme_school_build_plan"),
+        io.read_table("school_capacity_by_district"), io.read_table("dated_statements"),
+    )
+    fc.tables["school_backtest"] = backtest_school_counts(io.read_table("bns_schools"))[1]
+    fc.population = pop
+    return fc
+
+
+TABLE_SOURCE = "cohort-survival projection (schools.py) on the population forecast; programme figures 001_22452510f78b59ea.txt:303, 2791-2801, 2918-2928"
+
+# Parameters of this model, composed into every scenario by scenarios.PARAMETERS.
+PARAMETERS: dict[str, Param] = {
+    # -- school parameters (schools.py) --
+    "school_shifts": Param(int, "shifts per school day in the regime compared with the current one (the goal: 1)", 1, min=1, max=3),
+    "class_size": Param(
+        int, "pupils per class in the compared regime: the programme's norm is 25 (001_22452510f78b59ea.txt:2918)", 25, min=10, max=60
+    ),
+    "current_shifts": Param(
+        float,
+        "average shifts per school day today; not in the sources: assumption (city schools commonly teach in two shifts)",
+        2.0,
+        min=1.0,
+        max=3.0,
+    ),
+    "current_class_size": Param(
+        float, "average pupils per class today; not in the sources (40+ in 17 schools, line 2801): assumption", 25.0, min=10.0, max=60.0
+    ),
+    # Delivery risk (schools.draw_delivery): share ever delivered ~ Beta(mean delivery_<s>, delivery_concentration),
+    # delay ~ Poisson(delay_<s>). Track record (data/raw/dated_statements.csv): 5,100 of the 13,000 places planned for
+    # 2020-2021 opened in 2021 (on-time share 0.39 = share x P(delay 0)); tests/test_schools.py recomputes the defaults.
+    "delivery_budget": Param(
+        float,
+        "mean share of the budget schools (16.9 thousand seats, line 2920) ever delivered: judgement (state-funded projects are rarely dropped); the track record sets the delay",
+        0.9,
+        min=0.0,
+        max=1.0,
+    ),
+    "delay_budget": Param(
+        float, "mean delay of the budget schools, years: ln(0.9 / 0.39), so that 39% open on time as in 2020-2021 (press 2020-02-19, 2022-07-28)", 0.83, min=0.0, max=10.0
+    ),
+    "delivery_branch": Param(float, "mean share of the 6 school branches (3.4 thousand seats, line 2922) delivered: no track record, as budget", 0.9, min=0.0, max=1.0),
+    "delay_branch": Param(float, "mean delay of the branches, years: no track record, as budget", 0.83, min=0.0, max=10.0),
+    "delivery_memorandum": Param(
+        float, "mean share of the 16 developer-memorandum schools (16 thousand seats, line 2924) delivered: no track record, as budget", 0.9, min=0.0, max=1.0
+    ),
+    "delay_memorandum": Param(float, "mean delay of the memorandum schools, years: no track record, as budget", 0.83, min=0.0, max=10.0),
+    "delivery_private": Param(
+        float,
+        "mean share of the 10 thousand private places (26 schools, line 2928) delivered: 2021 private schools opened with 2,656 / 13 = 204 places against 385 planned a school (press 2022-07-28)",
+        0.53,
+        min=0.0,
+        max=1.0,
+    ),
+    "delay_private": Param(float, "mean delay of the private schools, years: 0, 34 private schools opened in 3 years (line 2805) against 26 planned in 4", 0.0, min=0.0, max=10.0),
+    "delivery_post_2025": Param(float, "mean share of the post-2025 budget schools delivered: as budget", 0.9, min=0.0, max=1.0),
+    "delay_post_2025": Param(float, "mean delay of the post-2025 budget schools, years: as budget", 0.83, min=0.0, max=10.0),
+    "delivery_concentration": Param(
+        float,
+        "concentration of the Beta draw of each delivered share (sd 0.12 at a mean 0.9): judgement, about the five plan/outcome figures of the track record",
+        5.0,
+        min=0.1,
+        max=10_000.0,
+    ),
+    "build_rate_after_2025": Param(
+        float,
+        "standard schools a year after 2025: what the 2026-2030 budget funds, (108 + 85) bn (line 2980) / (5.2 + 5) bn a school (line 2803) / 5 years; continued after 2030 (assumption). The 'at least 6' of line 2918 is a need",
+        3.78,
+        min=0.0,
+        max=100.0,
+    ),
+    "school_size": Param(int, "seats of a standard school: 1,200 (line 2803)", 1200, min=100, max=5000),
+    "school_cost_bn": Param(float, "construction cost of a standard school, billion tenge: 5.2 (line 2803)", 5.2, min=0.0, max=100.0),
+    "land_cost_bn": Param(float, "cost of a 3 ha plot, billion tenge: about 5 (line 2803)", 5.0, min=0.0, max=100.0),
+    "pupils_2021_excess_max": Param(
+        float,
+        "2021/22 state pupils are 'more than 280' thousand (line 303): drawn uniformly up to 280 thousand + this (judgement: a larger number would be printed as a higher round figure)",
+        5000.0,
+        min=0.0,
+        max=12_000.0,
+    ),
+    "private_share": Param(
+        float,
+        "share of pupils in private schools, 2021/22: 88 private schools (press 2022-07-28) x 224 pupils a private school (BNS 2019/20, 42.3 thousand / 189) against 280 thousand state pupils (line 303)",
+        0.0657,
+        min=0.0,
+        max=0.9,
+    ),
+    "private_places_from_state": Param(
+        float,
+        "state pupils each new private place takes (1 = one for one): per-capita funding follows the pupil and the programme counts private places against the deficit (line 2918)",
+        1.0,
+        min=0.0,
+        max=1.0,
+    ),
+    "periphery_school_age_ratio": Param(
+        float,
+        "school-age children per resident in Alatau and Nauryzbay relative to the other districts: assumption, the sources give no district ages (younger: highest child demand, line 3021)",
+        1.2,
+        min=0.2,
+        max=5.0,
+    ),
+}
+
+# Tables this model publishes (export.TABLES composes them).
+TABLES: dict[str, TableSpec] = {
+    "school_seats": TableSpec(
+        "State-school pupils, usable seats and the seat deficit by school year from 2021/22 (the calibration year, observed), under the current regime and a compared one",
+        {
+            "school_year": ("", "school year starting in September, e.g. 2025/26; 2021/22 is the observed calibration year"),
+            "pupils_state": ("pupils", "state-school pupils, central projection (2021/22: middle of 'more than 280' thousand)"),
+            "pupils_private": ("pupils", "private-school pupils (private share plus new private places)"),
+            "seats": ("seats", "usable state-school seats under the regime, expected over the delivery draws"),
+            "deficit": ("seats", "pupils_state - seats; positive = shortage (central population, expected delivery)"),
+            "deficit_lo_80": ("seats", "10th percentile over paired population and delivery draws (population, seat base and delivery uncertainty)"),
+            "deficit_hi_80": ("seats", "90th percentile, same draws"),
+            "deficit_on_plan": ("seats", "deficit if every planned school opens on time (no delivery risk)"),
+            "p_deficit_over_0": ("probability", "share of draws with a shortage"),
+            "p_deficit_over_5000": ("probability", "share of draws with a shortage above 5,000 seats"),
+            "p_deficit_over_10000": ("probability", "share of draws with a shortage above 10,000 seats"),
+            "schools_needed": ("schools", "standard schools (school_size seats) that would close the central deficit"),
+            "cost_bn_kzt": ("billion KZT", "their cost: construction plus land (programme unit costs, line 2803)"),
+            "regime": ("", "current (seats as the programme counts them) or N_shift_M_per_class"),
+        },
+        TABLE_SOURCE,
+    ),
+    "school_pupils_by_grade": TableSpec(
+        "Pupils in all schools (state and private) by grade, central projection",
+        {
+            "school_year": ("", "school year starting in September"),
+            "grade": ("", "grade 1-11"),
+            "pupils": ("pupils", "pupils in all schools"),
+        },
+        TABLE_SOURCE,
+    ),
+    "school_pupil_share": TableSpec(
+        "Pupils as a share of the school-age population (the check that every pupil is a child of the population forecast)",
+        {
+            "school_year": ("", "school year starting in September"),
+            "school_age_children": ("persons", "children of the grades' ages (grade g: 8/12 of age 4+g and 4/12 of age 5+g on 1 January)"),
+            "pupils_all": ("pupils", "pupils in all schools, central projection"),
+            "pupil_share": ("ratio", "pupils_all / school_age_children; may move at most 0.015 over the horizon without a sourced component"),
+        },
+        TABLE_SOURCE,
+    ),
+    "school_uncertainty": TableSpec(
+        "How much of the deficit's uncertainty comes from the population, the 2021/22 seat base and the delivery of schools",
+        {
+            "school_year": ("", "school year starting in September"),
+            "width_80": ("seats", "width of the deficit's 80% interval, all parts together"),
+            "width_80_population_only": ("seats", "80% width of state pupils over the population trajectories alone"),
+            "width_80_seat_base_only": ("seats", "80% width of the 2021/22 seat base alone"),
+            "width_80_delivery_only": ("seats", "80% width of the seats (and private places) delivered alone"),
+            "variance_share_population": ("share", "population share of the deficit's variance (parts independent: shares add to 1)"),
+            "variance_share_seat_base": ("share", "seat-base share of the variance"),
+            "variance_share_delivery": ("share", "delivery share of the variance"),
+        },
+        TABLE_SOURCE,
+    ),
+    "school_build_pipeline": TableSpec(
+        "Seats planned and seats expected after delivery risk, by school year and funding source",
+        {
+            "school_year": ("", "school year the new seats first serve (commissioned by September)"),
+            "funding_source": ("", "budget, branch, memorandum, private (programme 2022-2025) or post_2025 (build rate)"),
+            "schools_planned": ("schools", "schools planned to open that year"),
+            "seats_planned": ("seats", "seats planned to open that year"),
+            "seats_expected": ("seats", "seats first serving that year, mean over the delivery draws (late seats of earlier years included)"),
+            "seats_lo_80": ("seats", "10th percentile over the delivery draws"),
+            "seats_hi_80": ("seats", "90th percentile"),
+            "cost_bn_kzt": (
+                "billion KZT",
+                "planned budget and post-2025 schools at the standard unit cost (construction + land); empty where the programme gives no cost",
+            ),
+        },
+        "build plan: 001_22452510f78b59ea.txt:2918-2928 (data/raw/programme_school_build_plan.csv); delivery track record: data/raw/dated_statements.csv",
+    ),
+    "school_build_rates": TableSpec(
+        "Schools a year after 2025: what is funded, what the programme says is needed, and what would close the 2030/31 gap",
+        {
+            "rate": ("", "funded, used (this run), programme_need or closes_2030_gap"),
+            "schools_per_year": ("schools per year", "standard schools commissioned a year from 2026"),
+            "seats_per_year": ("seats per year", "their seats"),
+            "deficit_2030_31": ("seats", "central deficit in 2030/31 at this rate (expected delivery)"),
+            "deficit_horizon": ("seats", "central deficit in the last school year at this rate"),
+            "note": ("", "where the rate comes from"),
+        },
+        "001_22452510f78b59ea.txt:2803, 2918, 2980",
+    ),
+    "school_targets": TableSpec(
+        "The programme's deficit targets against the projected deficit (current regime)",
+        {
+            "school_year": ("", "target school year"),
+            "target_deficit": ("seats", "programme target"),
+            "projected_deficit": ("seats", "central projection"),
+            "gap": ("seats", "projected - target; positive = target missed"),
+            "extra_schools": ("schools", "standard schools beyond the plan needed to meet the target"),
+            "extra_cost_bn_kzt": ("billion KZT", "their cost (construction + land)"),
+            "source": ("", "programme line of the target"),
+        },
+        "targets: 001_22452510f78b59ea.txt:2984",
+    ),
+    "school_district_deficits": TableSpec(
+        "State pupils by district, and deficits where planners filled data/raw/school_capacity_by_district.csv (never netted across districts)",
+        {
+            "school_year": ("", "school year"),
+            "district": ("", "district slug, or all_districts: pupils and known seats summed, positive deficits only"),
+            "pupils_state": ("pupils", "state pupils in the district: city pupils by district population x relative school-age share"),
+            "seats": ("seats", "usable state seats from the planners' table; empty = not filled in"),
+            "deficit": ("seats", "pupils_state - seats; empty where seats are unknown and in the all_districts row"),
+            "shortage": ("seats", "deficit where positive, else 0; all_districts: the sum of the districts' shortages"),
+        },
+        "data/raw/school_capacity_by_district.csv; population_by_district",
+    ),
+    "school_backtest": TableSpec(
+        "Rolling-origin backtest of naive, drift and log-linear drift on the BNS count of Almaty schools (no pupil series exists to mid-2022)",
+        {
+            "method": ("", "naive, drift, log_drift"),
+            "horizon": ("years", "years ahead of the origin"),
+            "mape": ("percent", "mean absolute percentage error"),
+            "bias": ("percent", "mean signed percentage error; positive = over-forecast"),
+            "mase": ("ratio", "mean absolute error / mean absolute yearly change of the training window"),
+            "coverage_80": ("share", "share of actual values inside the 80% interval (0-1; 0.8 is ideal)"),
+            "coverage_95": ("share", "share of actual values inside the 95% interval (0-1; 0.95 is ideal)"),
+            "n": ("count", "forecasts scored"),
+        },
+        "schools.backtest_school_counts on data/raw/bns_schools.csv (series cut at the 2014 boundary change)",
+    ),
+    # -- summary tables (summary.py, notebook 90_summary) --
+}

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import i18n
+from .tablespec import TableSpec
 
 POPULATION_YEAR = 2030
 SCHOOL_YEARS = ("2025/26", "2030/31")
@@ -431,3 +432,31 @@ def scorecard_verdicts(card: pd.DataFrame, t: i18n.Text) -> list[str]:
               winners=", ".join(dict.fromkeys(winners)))
         )
     return lines
+
+
+# Tables the summary publishes (export.TABLES composes them).
+TABLES: dict[str, TableSpec] = {
+    "accuracy_scorecard": TableSpec(
+        "Accuracy of every backtested forecast across the domains: the chosen method beside the benchmarks, winner per horizon marked",
+        {
+            "domain": ("", "population, schools or emissions"),
+            "series": ("", "the observed series the forecasts are scored against"),
+            "method": ("", "method as named in the domain's backtest table"),
+            "role": ("", "chosen (the method the forecast uses), benchmark (naive, drift, log_drift, damped_trend) or alternative"),
+            "horizon": ("years", "years ahead of the origin"),
+            "mape": ("percent", "mean absolute percentage error"),
+            "bias": ("percent", "mean signed percentage error; positive = over-forecast"),
+            "coverage_80": ("share", "share of actual values inside the 80% interval named in coverage_of (0-1; 0.8 is ideal)"),
+            "coverage_of": (
+                "",
+                "forecast_interval (the interval the forecast publishes, calibrated on the other origins: out of sample) or method_interval (the method's own)",
+            ),
+            "coverage_n": ("count", "forecasts scored for coverage_80 (the emission forecast's interval: origins after the 2014 shift only)"),
+            "n": ("count", "forecasts scored"),
+            "best_at_horizon": ("", "true for the lowest MAPE of the domain at this horizon"),
+        },
+        "population_backtest (official series), school_backtest, emissions_backtest (per horizon), emissions_interval_coverage of the same run: "
+        "summary.accuracy_scorecard",
+    ),
+    # -- emission tables (emissions.py) --
+}

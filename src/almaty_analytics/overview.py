@@ -1,0 +1,94 @@
+"""The data overview: the observed series the forecasts start from and the programme's headline figures.
+
+Method: BNS population on 1 January and stationary emissions with their level-shift segments
+(``history.with_level_shifts``), the mean yearly change of the population within its last segment,
+the BNS school counts, the programme's headline figures (``programme.headline_figures``), its 2021
+emission inventory and its district table. ``overview`` returns every figure report 00 shows and the
+tables it publishes; the notebook only presents them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import history, io, programme
+from .tablespec import TableSpec
+
+
+@dataclass(frozen=True)
+class Overview:
+    population_history: pd.DataFrame  # year, sex, persons, segment, change (BNS, with level shifts)
+    trend: dict  # history.mean_annual_change of the total in its last segment
+    base_population: int  # BNS total on 1 January of the base year
+    emissions: pd.DataFrame  # BNS stationary emissions of Almaty
+    emissions_history: pd.DataFrame  # the same with level-shift segments
+    schools: pd.DataFrame  # BNS count of day schools by school year
+    shifts: pd.DataFrame  # data/raw/level_shifts.csv
+    headline: pd.DataFrame  # the programme's headline figures
+    inventory: pd.DataFrame  # the programme's 2021 emission inventory (rows used)
+    districts: pd.DataFrame  # the programme's district table with shares
+    tables: dict[str, pd.DataFrame]  # what report 00 publishes
+
+    def figure(self, figure_id: str) -> float:
+        """A headline figure's value as printed."""
+        return float(self.headline.set_index("figure_id").loc[figure_id, "value"])
+
+
+def overview(params: dict) -> Overview:
+    """Every observed figure report 00 shows, for the run's ``base_year`` and ``districts``."""
+    shifts = io.read_table("level_shifts")
+    population = io.read_table("bns_population_1jan").query("area == 'almaty'").drop(columns="area")
+    population_history = history.with_level_shifts(population, shifts, "bns_population_1jan", "persons", by=["sex"])
+    total = population_history.query("sex == 'total'")
+    emissions = io.read_table("bns_stationary_emissions").query("area == 'almaty'").drop(columns="area")
+    figures = {d: io.read_table(f"programme_{d}") for d in ("population", "schools", "emissions")}
+    headline = programme.headline_figures(figures, programme.HEADLINE_FIGURES)
+    tables = {
+        "data_population_history": population_history.rename(columns={"change": "change_persons"})[list(TABLES["data_population_history"].columns)],
+        "data_programme_figures": headline[list(TABLES["data_programme_figures"].columns)],
+    }
+    return Overview(
+        population_history=population_history,
+        trend=history.mean_annual_change(total),
+        base_population=int(total.loc[total["year"] == params["base_year"], "persons"].iloc[0]),
+        emissions=emissions,
+        emissions_history=history.with_level_shifts(emissions, shifts, "bns_stationary_emissions", "emissions_kt"),
+        schools=io.read_table("bns_schools").query("area == 'almaty'"),
+        shifts=shifts,
+        headline=headline,
+        inventory=io.read_table("programme_emission_inventory").query("used"),
+        districts=programme.district_shares(io.read_table("programme_districts"), params["districts"]),
+        tables=tables,
+    )
+
+
+# Tables report 00 publishes (export.TABLES composes them).
+TABLES: dict[str, TableSpec] = {
+    "data_population_history": TableSpec(
+        "Almaty population on 1 January, BNS, with level-shift segments",
+        {
+            "year": ("year", "population on 1 January of this year"),
+            "sex": ("", "total, male or female"),
+            "persons": ("persons", "resident population, city boundary of that date"),
+            "segment": ("", "1, 2, ...: a new segment starts after each level shift (boundary change, census)"),
+            "change_persons": ("persons", "change from the previous year; empty across a level shift"),
+        },
+        "BNS population on 1 January (data/raw/bns_population_1jan.csv); level shifts from data/raw/level_shifts.csv",
+    ),
+    "data_programme_figures": TableSpec(
+        "Headline figures and targets of the Almaty development programme (2022)",
+        {
+            "domain": ("", "population, schools or emissions"),
+            "figure_id": ("", "identifier in data/raw/programme_<domain>.csv"),
+            "indicator": ("", "what the figure measures"),
+            "ref_year": ("year", "year the figure refers to (target year for targets)"),
+            "value": ("see unit", "value as printed in the programme"),
+            "unit": ("", "unit of value"),
+            "qualifier": ("", "exact, about, more_than, ..."),
+            "source": ("", "programme text file and line"),
+        },
+        "Almaty development programme to 2025 with perspectives to 2030 (2022), lines as cited",
+    ),
+}

@@ -1,0 +1,121 @@
+"""The page helper: how every report notebook starts, shows its text and tables, and publishes.
+
+A notebook's ``parameters`` cell says only which run it is: ``scenario``, ``language`` (empty: the
+scenario's), ``overrides`` (a mapping of parameter values) and ``output_dir`` (where the runner collects
+tables; empty: nothing is written). ``Page`` resolves everything else through the package, exactly as
+the runner does (``scenarios.load``), so plain papermill gives the runner's numbers:
+``papermill notebooks/10_population_forecast.ipynb out.ipynb -p scenario high`` or
+``-y 'overrides: {net_migration: 50000}'``, with the same one-line errors for a bad value.
+
+``REPORTS`` says, for each report notebook, which parameter groups it uses (its fingerprint and the
+manifest record those) and which domain's tables it publishes. ``Page.forecast(domain)`` computes a
+domain's results (each domain caches its own) and, for the notebook's own domain and when the runner
+collects tables, writes every table the domain declares: a notebook itself computes nothing and
+writes no file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from IPython.display import Markdown, display
+
+from . import emissions, export, i18n, overview, plots, population, scenarios, schools
+
+NOTEBOOK_PARAMETERS = ("scenario", "language", "overrides", "output_dir", "reports_dir")  # all a parameters cell may hold
+
+
+@dataclass(frozen=True)
+class Report:
+    groups: tuple[str, ...]  # parameter groups of scenarios.GROUPS the notebook's results depend on
+    domain: str | None = None  # the domain whose tables the notebook publishes
+
+
+REPORTS: dict[str, Report] = {
+    "00_data_overview": Report(("common",), "overview"),
+    "10_population_forecast": Report(("common", "population"), "population"),
+    "20_school_seat_deficit": Report(("common", "population", "schools"), "schools"),
+    "30_emissions_forecast": Report(("common", "population", "emissions"), "emissions"),
+    "90_summary": Report(("common",), "summary"),
+}
+# domain -> (module declaring its TABLES, function of the resolved parameters returning results with .tables)
+DOMAINS: dict[str, tuple[Any, Callable[[dict], Any]]] = {
+    "overview": (overview, overview.overview),
+    "population": (population, population.results),
+    "schools": (schools, schools.results),
+    "emissions": (emissions, emissions.results),
+}
+
+
+def parameter_names(notebook: str) -> list[str]:
+    """The scenario parameters a report notebook's results depend on (every parameter for a notebook not in REPORTS)."""
+    report = REPORTS.get(notebook)
+    groups = report.groups if report else tuple(scenarios.GROUPS)
+    return [name for group in groups for name in scenarios.GROUPS[group]]
+
+
+class Page:
+    """One report being built: its resolved parameters, its language's labels and display helpers.
+
+    ``page = Page("10_population_forecast", scenario, language, overrides, output_dir)``;
+    ``page["horizon"]`` is a parameter, ``page.t`` the labels, ``page.text(key, ...)`` shows a paragraph.
+    """
+
+    def __init__(self, notebook: str, scenario: str = "default", language: str = "", overrides: dict | None = None, output_dir: str = ""):
+        if overrides is not None and not isinstance(overrides, dict):
+            raise scenarios.ParameterError(f"parameter 'overrides': expected a mapping of parameter names to values, got {overrides!r}")
+        self.notebook = notebook
+        self.overrides = dict(overrides or {}) | ({"language": language} if language else {})
+        self.scenario = scenarios.load(scenario, self.overrides)
+        self.params = self.scenario.parameters
+        self.language = self.params["language"]
+        self.t = i18n.Text(self.language)
+        self.output_dir = output_dir
+        plots.use_style(self.language)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.params[name]
+
+    def forecast(self, domain: str):
+        """The results of ``domain`` for this page's parameters; the notebook's own domain's tables are published."""
+        module, compute = DOMAINS[domain]
+        results = compute(self.params)
+        report = REPORTS.get(self.notebook)
+        if report and report.domain == domain:
+            self.publish(results.tables, module.TABLES)
+        return results
+
+    def publish(self, tables: dict[str, pd.DataFrame], declared: dict) -> None:
+        """Write every declared table (when the runner collects tables: ``output_dir``); a declared table missing is an error."""
+        missing = [name for name in declared if name not in tables]
+        if missing:
+            raise KeyError(f"{self.notebook}: the results lack the declared table(s) {missing}")
+        for name in declared:
+            export.write_table(tables[name], name, self.output_dir, self.scenario.name)
+
+    # -- display --
+    def markdown(self, text: str) -> None:
+        display(Markdown(text))
+
+    def title(self, key: str) -> None:
+        self.markdown("# " + self.t(key))
+
+    def text(self, key: str, /, **values) -> None:
+        """The catalogue's paragraph ``key`` with ``values`` filled in."""
+        self.markdown(self.t(key, **values))
+
+    def note(self, key: str = "common.note") -> None:
+        """The run's ``report_note``, when one is given."""
+        if self.params["report_note"]:
+            self.text(key, note=self.params["report_note"])
+
+    def table(self, frame: pd.DataFrame, section: str | None = None, formats: dict[str, str] | None = None, **options) -> None:
+        """``frame`` with translated headers, without its index; ``formats`` maps a column (by its name on disk) to a format."""
+        shown = self.t.columns(frame, section)
+        style = shown.style.hide(axis="index")
+        if formats:
+            style = style.format({self.t.column(c, section): f for c, f in formats.items()}, **options)
+        display(style)
