@@ -29,6 +29,40 @@ def test_every_catalogue_has_every_key_with_the_same_placeholders(language):
     assert not differ, f"{language}.yaml: placeholders differ from en.yaml in {differ[:10]}"
 
 
+def test_no_translation_is_stale():
+    stale = [(language, key, text) for language in i18n.LANGUAGES[1:] for key, text in i18n.stale(language).items()]
+    assert not stale, ("English text changed since these were translated (language, key, English now); re-translate, then "
+                       f"`python -m almaty_analytics.i18n accept <language> KEY`: {stale}")
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES[1:])
+def test_every_translated_key_has_a_source_hash_and_no_hash_outlives_its_key(language):
+    keys = set(i18n.catalogue("en")) & set(i18n.catalogue(language))
+    recorded = set(i18n.recorded_hashes(language))
+    assert not sorted(keys - recorded), f"{i18n.hashes_path(language).name} has no record of {sorted(keys - recorded)[:10]}"
+    assert not sorted(recorded - keys), f"{i18n.hashes_path(language).name}: delete the records of removed keys {sorted(recorded - keys)[:10]}"
+
+
+def test_a_changed_english_text_is_stale_until_its_translation_is_accepted(tmp_path, monkeypatch, capsys):
+    (tmp_path / "en.yaml").write_text("plots:\n  year: year\n  source: 'Source: {source}'\n", encoding="utf-8")
+    (tmp_path / "ru.yaml").write_text("plots:\n  year: год\n  source: 'Источник: {source}'\n", encoding="utf-8")
+    i18n.accept("ru", ["plots.year", "plots.source"], tmp_path)
+    assert i18n.stale("ru", tmp_path) == {}
+    assert i18n.stale("kk", tmp_path) == {"plots.year": "year", "plots.source": "Source: {source}"}  # no record at all
+
+    (tmp_path / "en.yaml").write_text("plots:\n  year: calendar year\n  source: 'Source: {source}'\n", encoding="utf-8")
+    assert i18n.stale("ru", tmp_path) == {"plots.year": "calendar year"}
+
+    monkeypatch.setattr(i18n, "CATALOGUE_DIR", tmp_path)  # the command works on the same files
+    assert i18n.main(["stale"]) == 1
+    assert "plots.year: 'calendar year'" in capsys.readouterr().out
+    assert i18n.main(["accept", "ru", "plots.year"]) == 0
+    assert i18n.stale("ru", tmp_path) == {}
+    assert set(i18n.recorded_hashes("ru", tmp_path)) == {"plots.year", "plots.source"}
+    with pytest.raises(KeyError, match="plots.no_such"):
+        i18n.accept("ru", ["plots.no_such"], tmp_path)
+
+
 def test_every_key_the_code_and_notebooks_use_is_in_the_catalogue():
     english = i18n.catalogue("en")
     used = i18n.keys_used(SOURCES)

@@ -7,13 +7,24 @@ key is an error naming the key, the language and the catalogue file, never an En
 a report cannot be handed over half-translated. Kazakh terms follow the programme's own wording (its
 glossary in the sources README), Russian terms the statistics office's (BNS: "численность населения",
 "выбросы загрязняющих веществ"). Numbers in running text use the language's separators (``num``).
+
+Stale translations: beside ``ru.yaml`` and ``kk.yaml`` a sidecar ``<language>.source-hashes.yaml`` records, per
+dotted key, the first 12 hex digits of the SHA-256 of the English template (UTF-8) the translation was made
+from. ``stale(language)`` lists the English keys whose current hash differs from the record, or that have no
+record; a test fails on any. After re-translating, ``python -m almaty_analytics.i18n accept ru KEY [KEY...]``
+records the current English hash; ``python -m almaty_analytics.i18n stale`` prints what to re-translate
+(exit 1 when anything is stale). The sidecars are separate files so editing catalogue text never conflicts
+with them.
 """
 
 from __future__ import annotations
 
+import argparse
+import hashlib
 import json
 import re
 import string
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -33,8 +44,18 @@ class MissingLabel(KeyError):
         return str(self.args[0])
 
 
-def catalogue_path(language: str) -> Path:
-    return CATALOGUE_DIR / f"{language}.yaml"
+HASH_LENGTH = 12  # hex digits of SHA-256 kept per key
+HASHES_HEADER = ("# Per key, the first 12 hex digits of the SHA-256 of the English text (en.yaml) this translation was\n"
+                 "# made from. Written by `python -m almaty_analytics.i18n accept {language} KEY`; by hand only to delete the line of a removed key.\n")
+
+
+def catalogue_path(language: str, directory: Path | None = None) -> Path:
+    return (directory or CATALOGUE_DIR) / f"{language}.yaml"
+
+
+def hashes_path(language: str, directory: Path | None = None) -> Path:
+    """The sidecar recording the English source hash of each translated key."""
+    return (directory or CATALOGUE_DIR) / f"{language}.source-hashes.yaml"
 
 
 def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
@@ -48,16 +69,19 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
     return flat
 
 
+def _read_catalogue(path: Path) -> dict[str, str]:
+    tree = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(tree, dict):
+        raise ValueError(f"{path}: expected a mapping of sections to labels")
+    return _flatten(tree)
+
+
 @cache
 def catalogue(language: str) -> dict[str, str]:
     """The flat catalogue ``{dotted key: template}`` of one language."""
     if language not in LANGUAGES:
         raise ValueError(f"language {language!r} is not supported; expected one of {', '.join(LANGUAGES)}")
-    path = catalogue_path(language)
-    tree = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if not isinstance(tree, dict):
-        raise ValueError(f"{path}: expected a mapping of sections to labels")
-    return _flatten(tree)
+    return _read_catalogue(catalogue_path(language))
 
 
 def placeholders(template: str) -> set[str]:
@@ -118,3 +142,74 @@ def keys_used(paths: list[Path]) -> dict[str, set[str]]:
             text = "\n".join("".join(cell["source"]) for cell in json.loads(text)["cells"] if cell["cell_type"] == "code")
         found[path.name] = set(KEY_PATTERN.findall(text))
     return found
+
+
+def source_hash(text: str) -> str:
+    """The short hash of an English template recorded for its translations."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_LENGTH]
+
+
+def recorded_hashes(language: str, directory: Path | None = None) -> dict[str, str]:
+    """``{dotted key: hash of the English text translated}`` from the language's sidecar (empty if none)."""
+    path = hashes_path(language, directory)
+    if not path.exists():
+        return {}
+    records = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(key): str(value) for key, value in records.items()}
+
+
+def stale(language: str, directory: Path | None = None) -> dict[str, str]:
+    """``{key: English text now}`` for each English key whose recorded hash in ``language`` differs from the
+    hash of the current English text, or that has no record. Read from the files (not the cached catalogues),
+    from ``directory`` if given."""
+    english = _read_catalogue(catalogue_path("en", directory))
+    recorded = recorded_hashes(language, directory)
+    return {key: text for key, text in english.items() if recorded.get(key) != source_hash(text)}
+
+
+def accept(language: str, keys: list[str], directory: Path | None = None) -> None:
+    """Record that the ``language`` translation of ``keys`` matches the current English text."""
+    if language not in LANGUAGES[1:]:
+        raise ValueError(f"only translations are accepted: expected one of {', '.join(LANGUAGES[1:])}, not {language!r}")
+    english = _read_catalogue(catalogue_path("en", directory))
+    translation = _read_catalogue(catalogue_path(language, directory))
+    unknown = [key for key in keys if key not in english or key not in translation]
+    if unknown:
+        raise KeyError(f"not in both en.yaml and {language}.yaml: {', '.join(unknown)}")
+    records = recorded_hashes(language, directory) | {key: source_hash(english[key]) for key in keys}
+    text = HASHES_HEADER.format(language=language) + yaml.safe_dump(records, sort_keys=True, allow_unicode=True, width=1000)
+    hashes_path(language, directory).write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``stale``: print the entries to re-translate per language (exit 1 when any);
+    ``accept LANGUAGE KEY [KEY...]``: record that those translations are up to date."""
+    parser = argparse.ArgumentParser(prog="python -m almaty_analytics.i18n", description="Translations whose English text changed.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("stale", help="list the entries whose English text changed since they were translated")
+    accepting = commands.add_parser("accept", help="record that a translation matches the current English text")
+    accepting.add_argument("language", choices=LANGUAGES[1:])
+    accepting.add_argument("keys", nargs="+", metavar="KEY")
+    args = parser.parse_args(argv)
+    if args.command == "accept":
+        try:
+            accept(args.language, args.keys)
+        except KeyError as error:
+            parser.error(str(error.args[0]))
+        print(f"{hashes_path(args.language).name}: accepted {len(args.keys)} key(s)")
+        return 0
+    found = 0
+    for language in LANGUAGES[1:]:
+        entries = stale(language)
+        found += len(entries)
+        if entries:
+            print(f"{language}: {len(entries)} entr{'y' if len(entries) == 1 else 'ies'} to re-translate (English now):")
+            for key, text in entries.items():
+                print(f"  {key}: {text!r}")
+    if not found:
+        print("no stale translations")
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
