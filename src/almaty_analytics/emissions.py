@@ -1317,7 +1317,7 @@ def results(params: dict) -> EmissionsForecast:
     total = pop.tables["population_total"]
     inputs = {name: io.read_table(name) for name in INPUT_TABLES}
     years, central = total["year"].to_numpy(), total["value"].to_numpy()
-    fc = forecast(params, inputs, years, central, pop.trajectories.sum(axis=(2, 3)))
+    fc = forecast(params, inputs, years, central, pop.simulated_totals())
     bns = io.read_table("bns_stationary_emissions")
     backtest = backtest_stationary(
         bns, io.read_table("level_shifts"), io.read_table("bns_population_1jan"),

@@ -371,8 +371,8 @@ def forecast(
         )
     check_capacity(capacity)
     private_share = params["private_share"]
-    central_cohorts = grade_cohorts(pop.central["population"][0])
-    sim_cohorts = grade_cohorts(pop.trajectories)
+    central_cohorts = grade_cohorts(pop.central_population())
+    sim_cohorts = grade_cohorts(pop.simulated_population())
     calibration = calibrate(
         central_cohorts[0], programme_figure(figures, "state_pupils_2022"), private_share, programme_figure(figures, "first_to_last")
     )
