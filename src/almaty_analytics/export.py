@@ -52,6 +52,31 @@ SCENARIO_COLUMN = ("", "scenario the table was computed for (scenarios/<name>.ya
 TABLES: dict[str, TableSpec] = overview.TABLES | population.TABLES | schools.TABLES | summary.TABLES | emissions.TABLES
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet reads a cell starting with these as a formula
+
+
+def neutral_text(value):
+    """``value`` safe to open in a spreadsheet: text that starts like a formula gets a leading apostrophe.
+
+    The OWASP CSV-injection rule: a text cell starting with ``= + - @``, tab or carriage return is
+    prefixed with ``'`` so that Excel, LibreOffice and Google Sheets show it instead of evaluating it.
+    Numbers, and text that reads as a number (``-48.3``), are data and stay as they are.
+    """
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return value
+    try:
+        float(value)
+        return value
+    except ValueError:
+        return "'" + value
+
+
+def neutral_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell passed through ``neutral_text`` (numeric columns untouched)."""
+    text = frame.select_dtypes(include=["object", "string"]).columns
+    return frame.assign(**{c: frame[c].map(neutral_text) for c in text}) if len(text) else frame
+
+
 def write_table(frame: pd.DataFrame, name: str, output_dir: str | Path, scenario: str) -> Path | None:
     """Check ``frame`` against ``TABLES[name]`` and write ``<output_dir>/tables/<name>.csv``.
 
@@ -76,12 +101,12 @@ def write_table(frame: pd.DataFrame, name: str, output_dir: str | Path, scenario
     if not output_dir:
         return None
     path = Path(output_dir) / "tables" / f"{name}.csv"
-    table = frame.copy()
+    table = neutral_frame(frame.copy())
     if spec.scenario_into:
         table[spec.scenario_into] = scenario + "|" + table[spec.scenario_into].astype(str)
         table = table.rename(columns={spec.scenario_into: "scenario"})
     else:
-        table.insert(0, "scenario", scenario)
+        table.insert(0, "scenario", neutral_text(scenario))
     atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, encoding=CSV_ENCODING))
     return path
 
@@ -180,6 +205,14 @@ def _format_sheet(sheet, name: str, columns: list[str]) -> None:
         sheet.column_dimensions[letter].width = min(max(len(str(sheet.cell(1, index).value)), 10) + 2, 45)
 
 
+def _text_not_formulas(sheet) -> None:
+    """Every cell openpyxl took for a formula (text starting with '=') is stored as the text it is."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
 def write_workbook(tables_dir: Path, path: Path, run_info: dict, table_runs: dict[str, dict], language: str = "en") -> None:
     """One sheet per CSV in ``tables_dir`` plus a README sheet, written atomically to ``path``.
 
@@ -205,5 +238,7 @@ def write_workbook(tables_dir: Path, path: Path, run_info: dict, table_runs: dic
                 shown = table.rename(columns={c: header(name, str(c), t) for c in table.columns})
                 shown.to_excel(xlsx, sheet_name=name[:31], index=False)
                 _format_sheet(xlsx.sheets[name[:31]], name, [str(c) for c in table.columns])
+            for sheet in xlsx.sheets.values():
+                _text_not_formulas(sheet)
 
     atomic_write(path, write)
