@@ -113,9 +113,13 @@ class Page:
             self.text(key, note=self.params["report_note"])
 
     def table(self, frame: pd.DataFrame, section: str | None = None, formats: dict[str, str] | None = None, **options) -> None:
-        """``frame`` with translated headers, without its index; ``formats`` maps a column (by its name on disk) to a format."""
-        shown = self.t.columns(frame, section)
-        style = shown.style.hide(axis="index")
+        """``frame`` with translated headers, without its index; ``formats`` maps a column (by its name on disk) to a format.
+
+        Every cell and header is HTML-escaped (pandas Stylers do not escape by default), so text from data
+        shows as text and never as markup.
+        """
+        style = self.t.columns(frame, section).style.hide(axis="index").format(escape="html", **options)
+        style = style.format_index(escape="html", axis=1)
         if formats:
-            style = style.format({self.t.column(c, section): f for c, f in formats.items()}, **options)
+            style = style.format({self.t.column(c, section): f for c, f in formats.items()}, escape="html", **options)
         display(style)

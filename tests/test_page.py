@@ -1,0 +1,61 @@
+"""The page helper (page.py): a notebook's run resolved through the package, escaped tables, publishing."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from almaty_analytics import page, scenarios
+from almaty_analytics.tablespec import TableSpec
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """What the page displays, instead of the notebook's output area."""
+    items = []
+    monkeypatch.setattr(page, "display", items.append)
+    return items
+
+
+def test_a_page_resolves_the_scenario_and_its_overrides_as_the_runner_does():
+    built = page.Page("10_population_forecast", "high", "", {"net_migration": 50000})
+    assert built.params == scenarios.load("high", {"net_migration": 50000}).parameters
+    assert built["net_migration"] == 50000.0 and built.language == "en"
+
+
+def test_the_language_argument_overrides_the_scenario_language():
+    assert page.Page("00_data_overview", "default", "kk").t("language.name") == "Қазақша"
+
+
+def test_a_bad_override_stops_with_the_schema_message():
+    with pytest.raises(scenarios.ParameterError, match="parameter 'net_migration'.*out of range"):
+        page.Page("10_population_forecast", "default", "", {"net_migration": 1e9})
+
+
+def test_overrides_that_are_not_a_mapping_are_refused():
+    with pytest.raises(scenarios.ParameterError, match="'overrides': expected a mapping"):
+        page.Page("10_population_forecast", "default", "", ["net_migration=1"])
+
+
+def test_a_report_depends_on_its_groups_and_an_unknown_notebook_on_every_parameter():
+    names = page.parameter_names("20_school_seat_deficit")
+    assert "delay_budget" in names and "tfr" in names and "heat_elasticity" not in names
+    assert page.parameter_names("55_custom") == list(scenarios.PARAMETERS)
+
+
+def test_table_cells_from_data_are_escaped(shown):
+    built = page.Page("00_data_overview")
+    built.table(pd.DataFrame({"value": [1.25], "source": ["<img src=x onerror=alert(1)>"]}), formats={"value": "{:.1f}"})
+    html = shown[0].to_html()
+    assert "<img" not in html and "&lt;img" in html and "1.2" in html
+
+
+def test_publish_writes_every_declared_table_and_refuses_a_missing_one(tmp_path, monkeypatch):
+    spec = {"data_programme_figures": TableSpec("t", {"a": ("", "")}, "s")}
+    written = []
+    monkeypatch.setattr(page.export, "write_table", lambda frame, name, out, scenario: written.append((name, out, scenario)))
+    built = page.Page("00_data_overview", output_dir=str(tmp_path))
+    built.publish({"data_programme_figures": pd.DataFrame({"a": [1]})}, spec)
+    assert written == [("data_programme_figures", str(tmp_path), "default")]
+    with pytest.raises(KeyError, match="lack the declared table"):
+        built.publish({}, spec)
