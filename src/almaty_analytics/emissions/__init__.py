@@ -187,6 +187,7 @@ def compute(params: dict, pop: population.PopulationForecast) -> EmissionsForeca
     total = pop.tables["population_total"]
     inputs = {name: io.read_table(name) for name in INPUT_TABLES}
     years, central = total["year"].to_numpy(), total["value"].to_numpy()
+    # simulated city totals (simulation, year); PopulationForecast has no simulated_totals() accessor yet on this branch
     fc = forecast(params, inputs, years, central, pop.trajectories.sum(axis=(2, 3)))
     rows = backtest_stationary(
         *(io.read_table(name) for name in BACKTEST_INPUTS),

@@ -92,6 +92,6 @@ TABLES: dict[str, TableSpec] = {
             "pollutant": ("", "TSP (total suspended particulates), SOx (as SO2), NOx (as NO2), CO, NMVOC"),
             "emissions_kt": ("thousand t/yr", "the fuel's tonnes times the pollutant's share of its EMEP/EEA emission factors"),
         },
-        "emissions.py; data/raw/emep_eea_emission_factors.csv (EMEP/EEA guidebook 2019, tables 3-4 and 3-11)",
+        "emissions/pollutants.py; data/raw/emep_eea_emission_factors.csv (EMEP/EEA guidebook 2019, tables 3-4 and 3-11)",
     ),
 }

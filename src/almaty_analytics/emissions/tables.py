@@ -137,7 +137,7 @@ TABLES: dict[str, TableSpec] = {
             "lo_80": ("thousand t/yr", "10th percentile of the Monte Carlo trajectories"),
             "hi_80": ("thousand t/yr", "90th percentile"),
         },
-        "emissions.py: inventory 001_22452510f78b59ea.txt:4253-4255, 4263; measures data/raw/programme_emission_measures.csv; population forecast",
+        "emissions/tables.py: inventory 001_22452510f78b59ea.txt:4253-4255, 4263; measures data/raw/programme_emission_measures.csv; population forecast",
     ),
     "emissions_measures": TableSpec(
         "The programme's air-quality measures as wedges: source, boundary, timing, stated reduction, cost (unquantified measures flagged, zero effect)",
@@ -168,6 +168,6 @@ TABLES: dict[str, TableSpec] = {
             "boundary": ("", "city or city_plus"),
             "wedge_kt": ("thousand t/yr", "baseline minus scenario emissions attributable to the measure"),
         },
-        "emissions.py on data/raw/programme_emission_measures.csv",
+        "emissions/tables.py on data/raw/programme_emission_measures.csv",
     ),
 }

@@ -150,7 +150,7 @@ TABLES: dict[str, TableSpec] = {
             "gap_kt": ("thousand t/yr", "deterministic path minus target: positive = target missed even with every measure as scheduled"),
             "share_meeting_target": ("share", "share of Monte Carlo trajectories at or below the target (0-1)"),
         },
-        "emissions.py; target 001_22452510f78b59ea.txt:433, 443",
+        "emissions/targets.py; target 001_22452510f78b59ea.txt:433, 443",
     ),
     "emissions_targets": TableSpec(
         "The programme's arithmetic: 127, the 78 target, the '-55' and the sum of its own measures",
