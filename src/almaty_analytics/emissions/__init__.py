@@ -167,10 +167,10 @@ def forecast(
     fc.tables = {
         "emissions_by_source": by_source_table(fc),
         "emissions_measures": measures_table(fc),
-        "emissions_wedges": wedges_table(fc, fc.wedge_plan),
+        "emissions_wedges": wedges_table(fc),
         "emissions_target_gap": target_gap_table(fc, programme),
         "emissions_targets": target_arithmetic(inputs["programme_emission_inventory"], inputs["programme_emission_measures"], programme),
-        "emissions_pollutants": pollutants_table(fc, fc.wedge_plan, programme, shares, fc.delayed),
+        "emissions_pollutants": pollutants_table(fc, programme, shares),
     }
     fc.tables["emissions_iamc"] = iamc_table(fc.tables["emissions_by_source"], fc.tables["emissions_pollutants"])
     return fc

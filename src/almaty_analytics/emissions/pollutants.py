@@ -52,19 +52,17 @@ def tpp2_by_fuel(
     return {"gas": gas, "coal": tpp2 - gas}
 
 
-def pollutants_table(
-    fc: EmissionsForecast, plan: pd.DataFrame, programme: pd.DataFrame, shares: pd.DataFrame, delayed: dict
-) -> pd.DataFrame:
+def pollutants_table(fc: EmissionsForecast, programme: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:
     """TPP-2 by fuel and pollutant, central, every scenario: ``year, emission_scenario, fuel, pollutant, emissions_kt``."""
     t = SOURCE_IDS.index("tpp2")
-    timing = {"baseline": None, "programme": {}, "delayed": {"delays": delayed["delays"], "completeness": delayed["delivery"]}}
+    timing = {"baseline": None, "programme": {}, "delayed": {"delays": fc.delayed["delays"], "completeness": fc.delayed["delivery"]}}
     rows = []
     for scenario in EMISSION_SCENARIOS:
         tpp2 = fc.central[scenario][t]
         if timing[scenario] is None:
             parts = {"coal": tpp2, "gas": np.zeros_like(tpp2)}
         else:
-            parts = tpp2_by_fuel(tpp2, plan, fc.years, programme, **timing[scenario])
+            parts = tpp2_by_fuel(tpp2, fc.wedge_plan, fc.years, programme, **timing[scenario])
         for fuel, values in parts.items():
             for pollutant in POLLUTANTS:
                 share = float(shares.loc[f"tpp2_{fuel}", pollutant])

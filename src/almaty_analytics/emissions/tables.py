@@ -91,8 +91,9 @@ def measures_table(fc: EmissionsForecast) -> pd.DataFrame:
     return grouped[columns].sort_values(["quantified", "reduction_kt"], ascending=[False, False]).reset_index(drop=True)
 
 
-def wedges_table(fc: EmissionsForecast, plan: pd.DataFrame) -> pd.DataFrame:
+def wedges_table(fc: EmissionsForecast) -> pd.DataFrame:
     """Central wedges by measure and year (TPP-2's two steps added), for the programme and delayed scenarios."""
+    plan = fc.wedge_plan
     rows = []
     for scenario in ("programme", "delayed"):
         frame = pd.DataFrame(fc.central_wedges[scenario], columns=fc.years)
