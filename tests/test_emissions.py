@@ -1,13 +1,17 @@
-"""Emissions: inventory and boundaries, baseline drivers, wedges, scenarios, parameters, tables (emissions.py)."""
+"""Emissions: inventory and boundaries, baseline drivers, wedges, scenarios, parameters, tables, caching, report content (emissions/)."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from almaty_analytics import emissions, export, io, scenarios
-from almaty_analytics.emissions import SOURCE_IDS, EmissionsError
+from almaty_analytics import emissions, export, i18n, io, scenarios
+from almaty_analytics.emissions import SOURCE_IDS, EmissionsError, report
+from almaty_analytics.emissions.report import EmissionsReport
 
 POP_YEARS = np.arange(2022, 2036)
 STATIC = {  # every driver flat: the baseline stays at the 2021 inventory
@@ -485,3 +489,81 @@ def test_latest_segment_accuracy_scores_only_origins_after_the_level_shift():
     assert late.loc["driver", "mape"] == pytest.approx((100 * 10 / 110 + 100 * 10 / 90) / 2)  # 2012's 100% error left out
     with pytest.raises(emissions.EmissionsError, match="from origins 2014"):
         emissions.latest_segment_accuracy(rows[rows["origin"] < 2014])
+
+
+# ---------------------------------------------------------------- results cached across languages
+
+
+def test_results_are_computed_once_for_runs_that_differ_only_in_what_they_show(project, monkeypatch):
+    builds = []
+    monkeypatch.setattr("almaty_analytics.population.results", lambda params: "shared population")
+    monkeypatch.setattr(emissions, "compute", lambda params, pop: builds.append(params["seed"]) or SimpleNamespace(population=None))
+    base = scenarios.load("default", {}).parameters
+    first = emissions.results(base)
+    for shown in ({"language": "ru"}, {"boundary": "city_plus"}, {"emission_scenario": "baseline"}, {"report_note": "draft"}):
+        emissions.results(base | shown)
+    assert builds == [base["seed"]] and first.population == "shared population"
+    emissions.results(base | {"seed": 7})
+    emissions.results(base | {"measure_delay_years": 3})
+    assert builds == [base["seed"], 7, base["seed"]]
+
+
+# ---------------------------------------------------------------- report 30's content
+
+
+@pytest.fixture(scope="module")
+def shown(inputs):
+    fc = run(inputs)
+    fc.tables |= {  # the tables results() adds, small and hand-made
+        "emissions_backtest": pd.DataFrame(
+            {"method": ["driver", "naive", "driver", "naive"], "horizon": [1, 1, 0, 0], "mape": [5.0, 6.0, 7.0, 8.0],
+             "bias": [1.0, -2.0, 1.5, -2.5], "coverage_80": [0.5, 0.6, 0.65, 0.75], "n": [4, 4, 8, 8]}
+        ),
+        "emissions_interval_coverage": pd.DataFrame({"horizon": [1, 0], "in_sample": [0.8, 0.8], "out_of_sample": [0.75, 0.8], "n": [4, 8]}),
+    }
+    return EmissionsReport(fc, params(), i18n.Text("en"))
+
+
+def test_answer_table_has_one_formatted_row_per_emission_scenario(shown):
+    table = shown.answer_table()
+    assert table["emission_scenario"].tolist() == ["baseline", "programme", "delayed"]
+    assert list(table.columns) == ["emission_scenario", "answer_city", "answer_gap", "answer_chance", "answer_scheduled", "answer_city_plus"]
+    baseline = shown.gap.loc[("baseline", "city")]
+    assert table.loc[0, "answer_city"] == f"{baseline['median_kt']:.1f} ({baseline['lo_80']:.1f}–{baseline['hi_80']:.1f})"
+    assert table.loc[0, "answer_gap"] == f"+{baseline['median_kt'] - 78:.1f}"
+    assert shown.answer_headers() == {"year": 2030, "target": "78"}
+
+
+def test_answer_verdict_follows_the_sign_of_the_scheduled_programme_gap(shown):
+    gap = shown.gap.loc[("programme", "city"), "gap_kt"]
+    words = shown.answer_text()
+    assert (words["verdict"], words["side"]) == (("meets", "below") if gap <= 0 else ("misses", "above"))
+    assert words["gap"] == f"{abs(gap):.1f}"
+
+
+def test_accuracy_tables_have_a_column_per_horizon_with_all_horizons_last(shown):
+    mape = shown.mape_table()
+    assert list(mape.columns) == ["method", "1", "all_horizons"]
+    assert mape.set_index("method").loc["driver model", "all_horizons"] == 7.0
+    assert shown.horizon_formats("{:.0%}") == {"1": "{:.0%}", "all_horizons": "{:.0%}"}
+    assert shown.calibrated_coverage_table()["horizon"].tolist() == ["1", "all"]
+
+
+def test_backtest_text_names_the_lowest_pooled_mape_and_the_coverage_verdict(shown):
+    words = shown.backtest_text()
+    assert words["best"] == "driver model" and words["winner"] == i18n.Text("en")("emissions.driver_wins")
+    assert words["verdict"] == "too narrow"  # pooled driver coverage 65% < 70%
+    assert words["n"] == 8
+
+
+def test_assumptions_list_each_parameter_with_its_default_and_source(shown):
+    table = shown.assumptions().set_index("assumption")
+    assert list(table.index) == list(report.ASSUMPTIONS)
+    assert table.loc["fleet_renewal_rate", "default"] == str(scenarios.PARAMETERS["fleet_renewal_rate"].default)
+    assert table.loc["measure_delays", "source"] == scenarios.PARAMETERS["measure_delays"].help
+
+
+def test_every_label_the_emission_package_uses_is_in_the_catalogue():
+    used = set().union(*i18n.keys_used(sorted(Path(emissions.__file__).parent.glob("*.py"))).values())
+    assert len(used) > 20
+    assert not sorted(used - set(i18n.catalogue("en")))

@@ -71,8 +71,8 @@ BACKTEST_COLUMNS = ["method", "origin", "horizon", "forecast", "actual", "lo_80"
 ACCURACY_COLUMNS = ["method", "horizon", "mape", "bias", "mase", "coverage_80", "coverage_95", "n"]
 MIN_ETS_POINTS = 6
 
-_Z80 = NormalDist().inv_cdf(0.90)
-_Z95 = NormalDist().inv_cdf(0.975)
+Z80 = NormalDist().inv_cdf(0.90)  # standard normal quantile bounding a central 80% interval (every domain uses this one)
+Z95 = NormalDist().inv_cdf(0.975)  # the same for a central 95% interval
 
 
 # --- input checks -------------------------------------------------------------------
@@ -167,7 +167,7 @@ def adjust_level_shifts(series: pd.Series, shift_years: list[int], window: int =
 def _frame(last_year: int, mean: np.ndarray, sd: np.ndarray) -> pd.DataFrame:
     index = pd.RangeIndex(last_year + 1, last_year + 1 + len(mean), name="year")
     return pd.DataFrame(
-        {"mean": mean, "lo_80": mean - _Z80 * sd, "hi_80": mean + _Z80 * sd, "lo_95": mean - _Z95 * sd, "hi_95": mean + _Z95 * sd},
+        {"mean": mean, "lo_80": mean - Z80 * sd, "hi_80": mean + Z80 * sd, "lo_95": mean - Z95 * sd, "hi_95": mean + Z95 * sd},
         index=index,
     )
 

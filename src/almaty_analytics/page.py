@@ -112,14 +112,24 @@ class Page:
         if self.params["report_note"]:
             self.text(key, note=self.params["report_note"])
 
-    def table(self, frame: pd.DataFrame, section: str | None = None, formats: dict[str, str] | None = None, **options) -> None:
+    def table(
+        self, frame: pd.DataFrame, section: str | None = None, formats: dict | None = None, header_values: dict | None = None, **options
+    ) -> None:
         """``frame`` with translated headers, without its index; ``formats`` maps a column (by its name on disk) to a format.
 
-        Every cell and header is HTML-escaped (pandas Stylers do not escape by default), so text from data
-        shows as text and never as markup.
+        Columns named by digits (years, horizons) keep their names; ``header_values`` fill the placeholders of the
+        translated headers (``{year}``); ``options`` go to ``Styler.format`` (``na_rep``, ``precision``). Every cell and
+        header is HTML-escaped (pandas Stylers do not escape by default), so text from data shows as text, never as markup.
         """
-        style = self.t.columns(frame, section).style.hide(axis="index").format(escape="html", **options)
+        headers = {c: self._header(c, section, header_values) for c in frame.columns}
+        style = frame.rename(columns=headers).style.hide(axis="index").format(escape="html", **options)
         style = style.format_index(escape="html", axis=1)
         if formats:
-            style = style.format({self.t.column(c, section): f for c, f in formats.items()}, escape="html", **options)
+            style = style.format({headers[c]: f for c, f in formats.items()}, escape="html", **options)
         display(style)
+
+    def _header(self, column, section: str | None, values: dict | None):
+        if str(column).isdigit():
+            return column
+        label = self.t.column(str(column), section)
+        return label.format(**values) if values else label

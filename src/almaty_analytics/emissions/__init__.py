@@ -1,0 +1,248 @@
+"""Air-pollutant emissions of Almaty: the 2021 inventory, a growth-driven baseline and the programme's measures as wedges.
+
+Tonnages are the aggregate mass of all pollutants (thousand tonnes a year, kt), as the programme
+prints them, except where split by pollutant (TPP-2); there are no greenhouse gases.
+
+* **Inventory (2021).** The programme's city inventory (001_22452510f78b59ea.txt:4253-4255):
+  transport 70, stationary 46 of which TPP-2 36, private housing about 11 (gasified houses
+  10.3, solid-fuel houses and dachas 0.867). "Other stationary" is the unprinted remainder
+  46 − 36 = 10. The components add up to 127.167 against the printed "about 127": the
+  private sector is printed as "about 11" for 11.167. The model keeps the components.
+  TPP-2 is also printed as 37, 37.3 and "more than 38"; the model uses the 36 that sits
+  inside the 127 (every value is in ``data/raw/programme_emission_inventory.csv``).
+* **Boundaries.** ``city`` is the 127 inventory. ``city_plus`` adds the two sources outside
+  the city that the programme's measures count: TPP-3 (12.2 kt in 2021, line 4263) and the
+  non-gasified houses of the agglomeration, whose emissions the programme never prints;
+  their base is a parameter (default: the 15.6 kt the programme removes by gasifying all
+  82 thousand houses plus what those houses still emit on gas at the city's rate per
+  gasified house, 10.3 kt / 134 thousand houses).
+* **Baseline (no new measures).** Each source follows its own driver, indexed to 2021
+  (every driver parameter is named in ``scenarios.PARAMETERS`` with the source of its default):
+  - *TPP-2 and TPP-3* (coal CHP) follow district-heat demand, households raised to
+    ``heat_elasticity``, bounded by their capacity: output cannot exceed ``tpp2_capacity_headroom``
+    times 2021. Households = population of the population forecast / household size, the size
+    changing at ``household_size_change`` a year.
+  - *Private houses* follow the housing stock and gasification, not population: houses on gas grow
+    at ``private_house_growth`` and take in the solid-fuel houses that are gasified; houses on
+    solid fuel change at ``solid_fuel_house_change`` (each at its 2021 emission per house,
+    10.3 kt / 134 thousand and 0.867 kt / 3,241, line 4255).
+  - *Road transport* = vehicle activity × fleet emission factor. Activity mixes city vehicles
+    (population × motorisation, ``motorisation_growth``) and vehicles entering daily
+    (``inbound_vehicle_growth``), weighted 470 : 230 (line 331). The emission factor falls as new
+    vehicles replace pre-2010 ones: 58% of the fleet was built before 2010 (Appendix 3, line 5315),
+    ``fleet_renewal_rate`` of the fleet is renewed a year (oldest first), and a pre-2010 vehicle
+    emits ``old_vehicle_emission_ratio`` times a newer one per km (assumption: about Euro 2 against
+    about Euro 5; EMEP/EEA light petrol vehicles, ``data/raw/emep_eea_emission_factors.csv``).
+  - *Other stationary* grows at ``other_stationary_growth`` (log-linear trend of BNS stationary
+    emissions 2014-2021, after the 2013→2014 level shift); agglomeration houses are constant.
+  Population is the population forecast (1 January); 2021 is put on the 2022 post-census basis by
+  carrying the projection's first-year growth one year back. The tornado (``tornado``) shows the
+  2030 city total at the low and high end of each driver parameter.
+* **Measures as printed.** Every measure is a row of ``data/raw/programme_emission_measures.csv``;
+  ``effect_form`` records the form the programme prints its effect in, and the model uses that
+  form: ``level`` (the source emits the printed level after the measure: TPP-2 2.5 kt in 2030,
+  line 4317), ``reduction`` (the printed tonnes are removed) or ``share``. Unquantified measures
+  have no effect and are flagged. TPP-2 is two steps: the coal boiler retired before 2024 (−4.5)
+  with gas block 1 added (+0.83), a reduction; then the remaining gas blocks to the printed 2.5 kt
+  in 2030, a level. Each measure ramps linearly from its start year (effect 0) to its full-effect
+  year (effect 1); the programme prints the full-effect year, the ramp is an assumption per measure
+  (``DEFAULT_TIMING``). Reductions of one source never remove more than the source. Wedges add up:
+  baseline − scenario = Σ wedges, by source and year.
+* **Scenarios.** ``baseline`` (no measures), ``programme`` (every quantified measure on time,
+  fully delivered), ``delayed`` (a deterministic stress case: every measure ``measure_delay_years``
+  late, with per-measure delays and delivery shares).
+* **Uncertainty, with delivery risk.** Monte Carlo: each trajectory takes one population
+  trajectory, draws the motorisation, inbound-traffic and other-stationary growth rates (normal), a
+  level error of the stationary sources exp(N(0, ``stationary_level_sd``)) calibrated on the backtest
+  (conformal 80% quantile of the driver method's |log error| after 2014; coverage in ``calibrated_coverage``),
+  and draws each measure's delivery: a delay of Poisson(``measure_delay_mean_years``) whole years
+  (never early) and a completeness from a Beta distribution with mean ``measure_completeness_mean``
+  and concentration ``measure_completeness_concentration`` (never more than printed). The same
+  draws apply to the programme and (on top of its fixed delays) the delayed scenario. Intervals are
+  the 10th and 90th percentiles, the central estimate is their median (``median_kt``) and the
+  probability of meeting 78 kt is the share of trajectories at or below it. ``emissions_kt`` is the
+  deterministic path (central population, every measure as scheduled, no delivery risk): with
+  one-sided delay risk it lies at or below the simulated range, so reports lead with the median.
+* **Pollutants.** The programme's tonnages are aggregate masses. TPP-2 is split into its coal part
+  and its gas blocks (0.83 kt each, line 4317) and each part by pollutant (TSP, SO2, NOx, CO,
+  NMVOC) with EMEP/EEA 2019 emission factors for hard-coal boilers and gas (table
+  ``emissions_pollutants``, IAMC ``Emissions|<pollutant>|Energy|TPP-2``). Road transport is not
+  split: the programme gives no fuel use or vehicle-kilometres and a sourced road-transport split
+  by fuel was not assembled, so transport stays ``Emissions|Air pollutants``. For the same reason
+  costs are not divided into a cost per tonne: tonnes of different pollutants are not comparable.
+* **Backtest.** ``backtest_stationary`` forecasts Almaty's BNS stationary emissions 2005-2021 from
+  rolling origins, horizons 1-5, within the segments of the 2013→2014 level shift, with the
+  baseline's method (CHP share on heat demand with its cap, the rest on the log-linear trend)
+  against naive, drift and log drift; MAPE and 80% coverage in ``backtest_summary``.
+"""
+
+
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+
+from .. import io, population
+from ..params import Param
+from ..tablespec import TableSpec
+from . import backtest, iamc, pollutants, sensitivity, simulation, tables, targets
+from .backtest import (
+    backtest_stationary,
+    backtest_summary,
+    calibrated_coverage,
+    latest_segment_accuracy,
+    stationary_driver_forecast,
+    stationary_level_sd,
+)
+from .drivers import PARAMETERS as DRIVER_PARAMETERS
+from .drivers import (
+    Drivers,
+    baseline,
+    calibrate_other_stationary,
+    driver_indices,
+    fleet_from_data,
+    houses_from_data,
+    inbound_growth_from_data,
+    inbound_share_from_data,
+    log_linear_trend,
+    old_vehicle_ratio_from_factors,
+    population_from_2021,
+)
+from .iamc import iamc_table
+from .inventory import PARAMETERS as INVENTORY_PARAMETERS
+from .inventory import agglomeration_base_from_data, inventory, printed_total
+from .measures import DEFAULT_TIMING, MEASURE_SOURCE, apply_wedges, measure_plan, ramp, wedges, with_ramps
+from .measures import PARAMETERS as MEASURE_PARAMETERS
+from .pollutants import POLLUTANTS, pollutant_shares, pollutants_table, tpp2_by_fuel
+from .sensitivity import TORNADO_RANGES, tornado
+from .simulation import EmissionsForecast, central_paths, check_parameters, checked_plan, delivery_draws, simulate
+from .sources import (
+    BASE_YEAR,
+    BOUNDARIES,
+    EMISSION_SCENARIOS,
+    REGIONS,
+    SOURCE_IDS,
+    SOURCES,
+    STATIONARY_SEGMENT_START,
+    STATIONARY_SOURCES,
+    TARGET_YEAR,
+    EmissionsError,
+    boundary_sources,
+    boundary_total,
+)
+from .tables import by_source_table, measures_table, wedges_table
+from .targets import target_arithmetic, target_gap_table
+
+__all__ = [
+    "BASE_YEAR", "BOUNDARIES", "DEFAULT_TIMING", "EMISSION_SCENARIOS", "MEASURE_SOURCE", "POLLUTANTS", "REGIONS", "SOURCES", "SOURCE_IDS",
+    "STATIONARY_SEGMENT_START", "STATIONARY_SOURCES", "TARGET_YEAR", "TORNADO_RANGES", "Drivers", "EmissionsError", "EmissionsForecast",
+    "agglomeration_base_from_data", "apply_wedges", "backtest_stationary", "backtest_summary", "baseline", "boundary_sources",
+    "boundary_total", "by_source_table", "calibrate_other_stationary", "calibrated_coverage", "central_paths", "check_parameters",
+    "checked_plan", "delivery_draws", "driver_indices", "fleet_from_data", "houses_from_data", "iamc_table", "inbound_growth_from_data",
+    "inbound_share_from_data", "inventory", "latest_segment_accuracy", "log_linear_trend", "measure_plan", "measures_table",
+    "old_vehicle_ratio_from_factors", "pollutant_shares", "pollutants_table", "population_from_2021", "printed_total", "ramp",
+    "simulate", "stationary_driver_forecast", "stationary_level_sd", "target_arithmetic", "target_gap_table", "tornado",
+    "tpp2_by_fuel", "wedges", "wedges_table", "with_ramps",
+    "PARAMETERS", "TABLES", "forecast", "results", "validate",
+]
+
+INPUT_TABLES = ("programme_emission_inventory", "programme_emission_measures", "programme_emissions", "emep_eea_emission_factors")
+BACKTEST_INPUTS = ("bns_stationary_emissions", "level_shifts", "bns_population_1jan")
+
+
+def forecast(
+    params: dict,
+    inputs: dict[str, pd.DataFrame],
+    population_years,
+    population_central,
+    population_simulations,
+) -> EmissionsForecast:
+    """Every scenario, the wedges, the Monte Carlo with delivery risk (``simulation.simulate``) and the planner tables
+    built from them, for one parameter set. ``inputs`` holds the raw tables of ``INPUT_TABLES``; population is on
+    1 January of ``population_years`` (central (T,), simulations (n, T))."""
+    fc = simulation.simulate(params, inputs, population_years, population_central, population_simulations)
+    programme = inputs["programme_emissions"]
+    shares = pollutant_shares(inputs["emep_eea_emission_factors"])
+    fc.tables = {
+        "emissions_by_source": by_source_table(fc),
+        "emissions_measures": measures_table(fc),
+        "emissions_wedges": wedges_table(fc),
+        "emissions_target_gap": target_gap_table(fc, programme),
+        "emissions_targets": target_arithmetic(inputs["programme_emission_inventory"], inputs["programme_emission_measures"], programme),
+        "emissions_pollutants": pollutants_table(fc, programme, shares),
+    }
+    fc.tables["emissions_iamc"] = iamc_table(fc.tables["emissions_by_source"], fc.tables["emissions_pollutants"])
+    return fc
+
+
+def validate(params: dict) -> None:
+    """Check the emission parameters against the measures in data/raw (run before any kernel starts)."""
+    checked_plan(params, io.read_table("programme_emission_measures"), io.read_table("programme_emissions"))
+
+
+def compute(params: dict, pop: population.PopulationForecast) -> EmissionsForecast:
+    """The forecast on the population forecast ``pop``, the tornado of the baseline and programme scenarios, the
+    stationary backtest and its calibrated coverage: every table report 30 publishes."""
+    total = pop.tables["population_total"]
+    inputs = {name: io.read_table(name) for name in INPUT_TABLES}
+    years, central = total["year"].to_numpy(), total["value"].to_numpy()
+    fc = forecast(params, inputs, years, central, pop.simulated_totals())
+    rows = backtest_stationary(
+        *(io.read_table(name) for name in BACKTEST_INPUTS),
+        chp_share=fc.levels["tpp2"] / (fc.levels["tpp2"] + fc.levels["stationary_other"]),
+        heat_elasticity=params["heat_elasticity"],
+        headroom=params["tpp2_capacity_headroom"],
+    )
+    fc.tables |= {
+        "emissions_tornado": pd.concat([tornado(params, inputs, years, central, s) for s in ("baseline", "programme")], ignore_index=True),
+        "emissions_backtest": backtest_summary(rows),
+        "emissions_interval_coverage": calibrated_coverage(rows, params["stationary_level_sd"]),
+    }
+    fc.backtest = rows
+    return fc
+
+
+def results(params: dict) -> EmissionsForecast:
+    """Every emission table of a resolved scenario's ``params`` (``compute``), computed once per ``RESULT_PARAMETERS``.
+
+    Kept in ``data/processed/emission_forecast/`` under a digest of those parameters, the raw tables and the
+    package code (``io.processed_object``, as ``population.shared_forecast``): a run in another language, or with
+    another ``emission_scenario`` or ``boundary`` (which only choose what the report shows), only presents.
+    ``population`` is the shared population forecast the drivers come from (not stored twice).
+    """
+    pop = population.results(params)
+    key = {name: params[name] for name in RESULT_PARAMETERS}
+    inputs = list(dict.fromkeys(INPUT_TABLES + BACKTEST_INPUTS + tuple(population.INPUT_TABLES)))
+    fc, _ = io.processed_object("emission_forecast", key, partial(compute, params, pop), inputs)
+    fc.population = pop
+    return fc
+
+
+# Parameters of this model, composed into every scenario by scenarios.PARAMETERS. Defaults come from data/raw where
+# a figure exists; tests/test_emissions.py checks them against calibrate_other_stationary, inbound_growth_from_data,
+# agglomeration_base_from_data and stationary_level_sd.
+DISPLAY_PARAMETERS: dict[str, Param] = {
+    "emission_scenario": Param(
+        str,
+        "emission scenario the by-source chart and table show (all three are always computed and exported)",
+        "programme",
+        choices=("baseline", "programme", "delayed"),
+    ),
+    "boundary": Param(
+        str,
+        "emission boundary the report shows: city (the 2021 inventory of 127 kt) or city_plus (adds TPP-3 and agglomeration houses)",
+        "city",
+        choices=("city", "city_plus"),
+    ),
+}
+PARAMETERS: dict[str, Param] = (
+    DISPLAY_PARAMETERS | MEASURE_PARAMETERS | DRIVER_PARAMETERS | INVENTORY_PARAMETERS | simulation.PARAMETERS
+)
+# What the results depend on: the population forecast's parameters and every emission parameter but the display ones.
+RESULT_PARAMETERS = tuple(dict.fromkeys(population.PARAMETER_NAMES + ("base_year", "horizon") + tuple(name for name in PARAMETERS if name not in DISPLAY_PARAMETERS)))
+
+# Tables this model publishes (export.TABLES composes them), in the order of the report.
+TABLES: dict[str, TableSpec] = (
+    tables.TABLES | targets.TABLES | pollutants.TABLES | sensitivity.TABLES | backtest.TABLES | iamc.TABLES
+)

@@ -1,0 +1,270 @@
+"""The baseline without new measures: each source follows its own driver, indexed to 2021.
+
+* *TPP-2 and TPP-3* (coal CHP) follow district-heat demand: households raised to ``heat_elasticity``,
+  capped at ``tpp2_capacity_headroom`` times 2021. Households = population / household size, the size
+  changing at ``household_size_change`` a year.
+* *Private houses* follow the housing stock and gasification, not population: houses on gas grow at
+  ``private_house_growth`` and take in the solid-fuel houses that are gasified; houses on solid fuel
+  change at ``solid_fuel_house_change``.
+* *Road transport* = vehicle activity × fleet emission factor. Activity mixes city vehicles (population ×
+  motorisation, ``motorisation_growth``) and vehicles entering daily (``inbound_vehicle_growth``), weighted
+  470 : 230 (line 331); the factor falls as new vehicles replace the pre-2010 ones (58% of the fleet,
+  line 5315) at ``fleet_renewal_rate`` a year, a pre-2010 vehicle emitting ``old_vehicle_emission_ratio``
+  times a newer one.
+* *Other stationary* grows at ``other_stationary_growth``: the log-linear trend of BNS stationary emissions
+  after the 2013→2014 level shift (``calibrate_other_stationary``); agglomeration houses are constant.
+
+Population is the population forecast on 1 January; 2021 is put on the 2022 post-census basis by carrying
+the projection's first-year growth one year back (``population_from_2021``). The ``*_from_data`` functions
+derive the defaults of the driver parameters from data/raw (tests compare them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import history
+from ..params import Param
+from .sources import BASE_YEAR, SOURCE_IDS, SOURCES, EmissionsError, as_column
+
+
+@dataclass(frozen=True)
+class Drivers:
+    """Baseline driver assumptions (scenario parameters of the same names, plus figures from data/raw)."""
+
+    motorisation_growth: float  # change per year of vehicles per resident
+    inbound_vehicle_growth: float  # change per year of vehicles entering the city daily
+    inbound_share: float  # share of inbound vehicles in daily traffic (230 of 470 + 230, line 331)
+    old_vehicle_share: float  # share of vehicles built before 2010 in 2022 (315,508 of 547,834, line 5315)
+    fleet_renewal_rate: float  # share of the fleet replaced by new vehicles a year (old ones leave first)
+    old_vehicle_emission_ratio: float  # emissions per km of a pre-2010 vehicle / a newer one
+    heat_elasticity: float  # CHP heat demand against households
+    household_size_change: float  # change per year of persons per household
+    tpp2_capacity_headroom: float  # CHP output reachable, relative to 2021 (the cap)
+    private_house_growth: float  # change per year of the stock of private houses on gas
+    solid_fuel_house_change: float  # change per year of houses on solid fuel (negative = gasified)
+    other_stationary_growth: float  # change per year of other stationary emissions (BNS trend)
+    solid_per_gas_house: float  # houses on solid fuel per house on gas in 2021 (3,241 / 134 thousand, line 4255)
+
+
+def inbound_share_from_data(programme: pd.DataFrame) -> float:
+    """Share of vehicles from outside in the daily traffic: 230 / (470 + 230) (line 331; 230 also line 4257)."""
+    figures = programme.set_index("figure_id")["value"]
+    inbound, city = float(figures["inbound_daily_4257"]), float(figures["city_vehicles_daily"])
+    return inbound / (inbound + city)
+
+
+def inbound_growth_from_data(programme: pd.DataFrame) -> float:
+    """Yearly growth of the inbound flow: about 180 thousand fifteen years before 2022 -> 230 thousand (line 2060)."""
+    figures = programme.set_index("figure_id")["value"]
+    return float((figures["inbound_daily_4257"] / figures["inbound_daily_15y_earlier"]) ** (1 / 15) - 1)
+
+
+def fleet_from_data(programme: pd.DataFrame) -> dict[str, float]:
+    """Fleet age mix of Appendix 3 (line 5315): share built before 2010 and the yearly renewal rate.
+
+    renewal = vehicles built 2010-2019 / 10 years / all registered: the share of the fleet
+    that new vehicles made up each year in the last full decade.
+    """
+    f = programme.set_index("figure_id")["value"].astype(float)
+    total = f["fleet_age_1980_2009"] + f["fleet_age_2010_2019"] + f["fleet_age_2020_2022"]
+    return {"old_share": float(f["fleet_age_1980_2009"] / total), "renewal_rate": float(f["fleet_age_2010_2019"] / 10 / total)}
+
+
+def houses_from_data(programme: pd.DataFrame) -> float:
+    """Private houses on solid fuel per house on gas, 2021: 3,241 / 134 thousand (line 4255)."""
+    f = programme.set_index("figure_id")["value"].astype(float)
+    return float(f["houses_solid_fuel"] / (f["houses_gasified"] * 1000))
+
+
+def old_vehicle_ratio_from_factors(factors: pd.DataFrame) -> float:
+    """Emissions per km of an about-Euro-2 against an about-Euro-5 light petrol vehicle (CO + NOx + NMVOC, EMEP/EEA)."""
+    rows = factors[factors["used_for"] == "old_vehicle_emission_ratio"]
+    old = rows.loc[rows["technology"] == "Euro 2", "value"].sum()
+    new = rows.loc[rows["technology"] == "Euro 5", "value"].sum()
+    return float(old / new)
+
+
+def calibrate_other_stationary(bns: pd.DataFrame, shifts: pd.DataFrame) -> dict[str, float]:
+    """Log-linear trend of Almaty's BNS stationary emissions in the segment after the last level shift.
+
+    Returns ``growth`` (exp(slope) - 1), ``sd`` (standard error of the slope), ``from_year``, ``to_year``.
+    """
+    marked = history.with_level_shifts(bns[bns["area"] == "almaty"], shifts, "bns_stationary_emissions", "emissions_kt")
+    segment = marked[marked["segment"] == marked["segment"].max()].set_index("year")["emissions_kt"].astype(float)
+    if len(segment) < 3:
+        raise EmissionsError(f"BNS stationary emissions: {len(segment)} years after the level shift; a trend needs at least 3")
+    fit = log_linear_trend(segment)
+    return {
+        "growth": float(np.expm1(fit["slope"])),
+        "sd": fit["slope_se"],
+        "from_year": int(segment.index.min()),
+        "to_year": int(segment.index.max()),
+    }
+
+
+def log_linear_trend(y: pd.Series) -> dict[str, float]:
+    """Least-squares line through log(y) against the year: slope, its standard error, residual sd, n, mean year, Sxx, last fitted log."""
+    x = y.index.to_numpy(dtype=float)
+    logs = np.log(y.to_numpy(dtype=float))
+    slope, intercept = np.polyfit(x, logs, 1)
+    residuals = logs - (intercept + slope * x)
+    sxx = float(((x - x.mean()) ** 2).sum())
+    sigma = float(np.sqrt(residuals @ residuals / max(len(x) - 2, 1)))
+    return {
+        "slope": float(slope),
+        "intercept": float(intercept),
+        "slope_se": sigma / np.sqrt(sxx),
+        "sigma": sigma,
+        "n": len(x),
+        "x_mean": float(x.mean()),
+        "sxx": sxx,
+    }
+
+
+def population_from_2021(years: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Population (…, T) on 1 January from 2021: the projection's years, with 2021 added when it starts in 2022.
+
+    BNS 1 January 2021 is on the pre-census basis (level shift 2021→2022, level_shifts.csv), so
+    2021 is the 2022 value carried back one year at the projection's first-year growth.
+    """
+    years = np.asarray(years, dtype=int)
+    values = np.asarray(values, dtype=float)
+    if years[0] > BASE_YEAR + 1 or years.size < 2:
+        raise EmissionsError(f"the population projection starts in {years[0]}; emissions need it from {BASE_YEAR} or {BASE_YEAR + 1}")
+    if years[0] == BASE_YEAR + 1:
+        first = values[..., :1] ** 2 / values[..., 1:2]
+        return np.concatenate([[BASE_YEAR], years]), np.concatenate([first, values], axis=-1)
+    keep = years >= BASE_YEAR
+    return years[keep], values[..., keep]
+
+
+def driver_indices(years: np.ndarray, population: np.ndarray, d: Drivers) -> dict[str, np.ndarray]:
+    """Driver indices (…, T), 1 in 2021, for population (…, T) on 1 January of ``years``.
+
+    * vehicles = activity × fleet emission factor. Activity mixes city vehicles (population ×
+      motorisation) and inbound vehicles; the factor falls as new vehicles replace pre-2010 ones.
+    * chp = min(households^heat_elasticity, tpp2_capacity_headroom); households = population / household size.
+    * gas_houses / solid_houses = houses on gas / on solid fuel; gasified solid-fuel houses move to gas.
+    * other = BNS stationary trend; constant = 1.
+    """
+    t = np.asarray(years, dtype=float) - BASE_YEAR
+    pop = population / population[..., :1]
+    activity = (1 - d.inbound_share) * pop * (1 + as_column(d.motorisation_growth)) ** t + d.inbound_share * (
+        1 + as_column(d.inbound_vehicle_growth)
+    ) ** t
+    old = np.maximum(d.old_vehicle_share - as_column(d.fleet_renewal_rate) * t, 0.0)
+    ratio = as_column(d.old_vehicle_emission_ratio)
+    fleet_factor = (old * ratio + 1 - old) / (d.old_vehicle_share * ratio + 1 - d.old_vehicle_share)
+    households = pop * (1 + as_column(d.household_size_change)) ** -t
+    chp = np.minimum(households ** as_column(d.heat_elasticity), as_column(d.tpp2_capacity_headroom))
+    solid = (1 + as_column(d.solid_fuel_house_change)) ** t
+    gasified = (1 + as_column(d.private_house_growth)) ** t + d.solid_per_gas_house * (1 - solid)
+    other = (1 + as_column(d.other_stationary_growth)) ** t
+    indices = {
+        "vehicles": activity * fleet_factor,
+        "chp": chp,
+        "gas_houses": gasified,
+        "solid_houses": solid,
+        "other": other,
+    }
+    shape = np.broadcast_shapes(*(v.shape for v in indices.values()))
+    return {k: np.broadcast_to(v, shape) for k, v in indices.items()} | {"constant": np.ones(shape)}
+
+
+def baseline(levels: pd.Series, indices: dict[str, np.ndarray]) -> np.ndarray:
+    """Baseline emissions (…, S, T) in kt: each source's 2021 level times its driver index."""
+    return np.stack([levels[s] * indices[SOURCES[s].driver] for s in SOURCE_IDS], axis=-2)
+
+
+def drivers_from(params: dict, programme: pd.DataFrame) -> Drivers:
+    fleet = fleet_from_data(programme)
+    return Drivers(
+        motorisation_growth=float(params["motorisation_growth"]),
+        inbound_vehicle_growth=float(params["inbound_vehicle_growth"]),
+        inbound_share=inbound_share_from_data(programme),
+        old_vehicle_share=fleet["old_share"],
+        fleet_renewal_rate=float(params["fleet_renewal_rate"]),
+        old_vehicle_emission_ratio=float(params["old_vehicle_emission_ratio"]),
+        heat_elasticity=float(params["heat_elasticity"]),
+        household_size_change=float(params["household_size_change"]),
+        tpp2_capacity_headroom=float(params["tpp2_capacity_headroom"]),
+        private_house_growth=float(params["private_house_growth"]),
+        solid_fuel_house_change=float(params["solid_fuel_house_change"]),
+        other_stationary_growth=float(params["other_stationary_growth"]),
+        solid_per_gas_house=houses_from_data(programme),
+    )
+
+
+# Parameters of the baseline drivers (defaults and their sources).
+PARAMETERS: dict[str, Param] = {
+    "motorisation_growth": Param(
+        float,
+        "change per year of vehicles per resident: none stated; 500 thousand vehicles in the city c.2019 (speech) vs 470 thousand in 2022 (line 331)",
+        0.0,
+        min=-0.2,
+        max=0.2,
+    ),
+    "inbound_vehicle_growth": Param(
+        float,
+        "change per year of vehicles entering daily: about 180 -> 230 thousand over 15 years to 2022 (line 2060)",
+        0.0165,
+        min=-0.2,
+        max=0.2,
+    ),
+    "heat_elasticity": Param(
+        float,
+        "district heat from TPP-2/TPP-3 against households (1 = proportional to households; assumption, tornado 0-1)",
+        1.0,
+        min=0.0,
+        max=3.0,
+    ),
+    "household_size_change": Param(
+        float, "change per year of persons per household (assumption: held at 2021; no household series in data/raw)", 0.0, min=-0.1, max=0.1
+    ),
+    "tpp2_capacity_headroom": Param(
+        float,
+        "CHP output (TPP-2, TPP-3) can reach at most this times 2021 (assumption: 10% spare; the sources print no capacity or output)",
+        1.1,
+        min=1.0,
+        max=3.0,
+    ),
+    "private_house_growth": Param(
+        float,
+        "change per year of private houses on gas (assumption: 1%; line 1297 says private building goes on, no count given)",
+        0.01,
+        min=-0.1,
+        max=0.2,
+    ),
+    "solid_fuel_house_change": Param(
+        float,
+        "change per year of houses on solid fuel without new measures (assumption: 0; the 1,054 unconnected houses, line 4267, get no dated effect)",
+        0.0,
+        min=-1.0,
+        max=0.5,
+    ),
+    "fleet_renewal_rate": Param(
+        float,
+        "share of the vehicle fleet renewed a year, oldest first: 183,056 built 2010-2019 / 10 / 547,834 registered (line 5315)",
+        0.0334,
+        min=0.0,
+        max=0.2,
+    ),
+    "old_vehicle_emission_ratio": Param(
+        float,
+        "emissions per km of a pre-2010 vehicle against a newer one: EMEP/EEA 2019 light petrol Euro 2 vs Euro 5, CO+NOx+NMVOC 3.97 / 1.18 g/km (assumption: pre-2010 about Euro 2)",
+        3.36,
+        min=1.0,
+        max=20.0,
+    ),
+    "other_stationary_growth": Param(
+        float,
+        "change per year of other stationary emissions: log-linear trend of BNS stationary emissions 2014-2021",
+        0.0091,
+        min=-0.2,
+        max=0.3,
+    ),
+}

@@ -1,0 +1,393 @@
+"""What report 30 shows, in the reader's language: the values of its paragraphs, its display-ready frames and its charts' arguments.
+
+``EmissionsReport(fc, params, t)`` reads the results of ``emissions.results`` (``fc``), the run's resolved
+parameters and the language's labels (``i18n.Text``) and computes nothing new: it picks, formats and
+arranges what the forecast computed. Every method returns either the keyword values of one catalogue
+paragraph (``page.text(key, **values)``), a frame whose columns are table names or years (``page.table``
+translates the headers), or the keyword arguments of one chart function of ``plots``. The answer table is a
+frame of formatted cells; its headers are catalogue labels with the year and target filled in
+(``answer_headers``). Verdicts (meets / misses, too narrow / close to nominal) are decided here.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import i18n, io, scenarios
+from .backtest import latest_segment_accuracy
+from .drivers import calibrate_other_stationary
+from .simulation import EmissionsForecast
+from .sources import BASE_YEAR, EMISSION_SCENARIOS, STATIONARY_SEGMENT_START, TARGET_YEAR
+
+# Parameters of the emission model the report lists under "Method and assumptions", in this order.
+ASSUMPTIONS = (
+    "heat_elasticity",
+    "household_size_change",
+    "tpp2_capacity_headroom",
+    "private_house_growth",
+    "solid_fuel_house_change",
+    "fleet_renewal_rate",
+    "old_vehicle_emission_ratio",
+    "motorisation_growth",
+    "inbound_vehicle_growth",
+    "other_stationary_growth",
+    "agglomeration_houses_base_kt",
+    "measure_delay_years",
+    "measure_delays",
+    "measure_delivery",
+    "measure_ramps",
+    "measure_delay_mean_years",
+    "measure_completeness_mean",
+    "measure_completeness_concentration",
+    "vehicle_growth_sd",
+    "other_stationary_growth_sd",
+)
+TIMING_COLUMNS = ["measure", "component", "source", "start_year", "full_year", "ramp_years", "form", "effect", "timing_basis"]
+BY_SOURCE_YEARS = (BASE_YEAR, 2025, TARGET_YEAR)  # years of the by-source table, with the horizon
+BY_SOURCE_HEADROOM = 1.35  # the stacked chart's y axis reaches this times the highest total (room for the legend)
+SOURCES_SHOWN = "emission|level_shifts|bns_population|wpp2022|programme_population"  # data sources the report lists (file pattern)
+COVERAGE_TOO_NARROW = 0.7  # an 80% interval covering less than this in the backtest is called too narrow
+
+
+class EmissionsReport:
+    """Report 30's content for one run: ``EmissionsReport(emissions.results(params), params, i18n.Text(language))``."""
+
+    def __init__(self, fc: EmissionsForecast, params: dict, t: i18n.Text):
+        self.fc, self.params, self.t = fc, params, t
+        self.boundary = params["boundary"]
+        self.gap = fc.tables["emissions_target_gap"].set_index(["emission_scenario", "boundary"])
+        self.arithmetic = fc.tables["emissions_targets"].set_index("item")["value_kt"]
+        self.target = float(self.arithmetic["target_2030"])
+        self.source = t("emissions.source")
+        self.bns = io.read_table("bns_stationary_emissions").query("area == 'almaty'")
+        self.shifts = io.read_table("level_shifts")
+
+    # -- labels --
+    def scenario_name(self, name: str) -> str:
+        return self.t.term("emission_scenario", name)
+
+    def boundary_text(self, boundary: str) -> str:
+        return self.t(f"emissions.boundary_{boundary}")
+
+    def horizon_label(self, horizon: int) -> str:
+        """A backtest horizon as shown: 0 (all horizons pooled) is 'all'."""
+        return self.t("emissions.all") if horizon == 0 else str(horizon)
+
+    def _target_marker(self, year_first: bool):
+        """The target as a chart marker, only for the city boundary (the target does not cover city_plus)."""
+        if self.boundary != "city":
+            return None
+        if year_first:
+            return TARGET_YEAR, self.target, self.t("emissions.target_label", target=self.t.num(self.target), year=TARGET_YEAR)
+        return self.target, self.t("emissions.waterfall_target", target=self.t.num(self.target))
+
+    # -- the answer --
+    def answer_intro(self) -> dict:
+        p, t = self.params, self.t
+        return {
+            "year": TARGET_YEAR,
+            "scenario": p["scenario"],
+            "variant": t.term("variant", p["population_variant"]),
+            "n": t.num(p["n_simulations"]),
+            "seed": p["seed"],
+            "delay": p["measure_delay_years"],
+            "delay_mean": t.num(p["measure_delay_mean_years"], 1),
+            "completeness": f"{p['measure_completeness_mean']:.0%}",
+        }
+
+    def answer_table(self) -> pd.DataFrame:
+        """One row per emission scenario: city median (80% interval), median gap to the target, chance of meeting it,
+        the as-scheduled path, and city plus with its interval, as formatted cells."""
+        num = self.t.num
+        rows = []
+        for name in EMISSION_SCENARIOS:
+            city, plus = self.gap.loc[(name, "city")], self.gap.loc[(name, "city_plus")]
+            gap = city["median_kt"] - self.target
+            rows.append(
+                {
+                    "emission_scenario": self.scenario_name(name),
+                    "answer_city": f"{num(city['median_kt'], 1)} ({num(city['lo_80'], 1)}–{num(city['hi_80'], 1)})",
+                    "answer_gap": ("+" if gap >= 0 else "") + num(gap, 1),
+                    "answer_chance": f"{city['share_meeting_target']:.0%}",
+                    "answer_scheduled": num(city["emissions_kt"], 1),
+                    "answer_city_plus": f"{num(plus['median_kt'], 1)} ({num(plus['lo_80'], 1)}–{num(plus['hi_80'], 1)})",
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def answer_headers(self) -> dict:
+        """The values the answer table's headers name: the target year and the target."""
+        return {"year": TARGET_YEAR, "target": self.t.num(self.target)}
+
+    def answer_text(self) -> dict:
+        t, num, a = self.t, self.t.num, self.arithmetic
+        programme, baseline, delayed = (self.gap.loc[(name, "city")] for name in ("programme", "baseline", "delayed"))
+        meets = programme["gap_kt"] <= 0
+        return {
+            "verdict": t("emissions.meets") if meets else t("emissions.misses"),
+            "target": num(self.target),
+            "year": TARGET_YEAR,
+            "scheduled": num(programme["emissions_kt"], 1),
+            "gap": num(abs(programme["gap_kt"]), 1),
+            "side": t("emissions.below") if meets else t("emissions.above"),
+            "chance": f"{programme['share_meeting_target']:.0%}",
+            "baseline": num(baseline["median_kt"], 1),
+            "delay": self.params["measure_delay_years"],
+            "delayed": num(delayed["median_kt"], 1),
+            "delayed_scheduled": num(delayed["emissions_kt"], 1),
+            "measures": num(a["measures_city"], 2),
+            "remaining": num(a["city_2021_minus_city_measures"], 2),
+            "short": num(a["gap_city_measures_to_target"], 2),
+            "after_55": num(a["level_after_55"], 0),
+            "with_tpp3": num(a["measures_city_and_tpp3"], 2),
+            "boundary": self.boundary_text(self.boundary),
+        }
+
+    # -- scenarios, tornado --
+    def bands(self) -> dict:
+        """Arguments of ``plots.scenario_bands``: the boundary's total for every scenario."""
+        by_source = self.fc.tables["emissions_by_source"]
+        return {
+            "data": by_source[(by_source["source"] == "total") & (by_source["boundary"] == self.boundary)],
+            "target": self._target_marker(year_first=True),
+            "ylabel": self.t("emissions.y_all"),
+            "title": self.t("emissions.bands_title", boundary=self.boundary_text(self.boundary)),
+            "source": self.source,
+        }
+
+    def bands_text(self) -> dict:
+        return {"inventory": self.t.num(self.arithmetic["inventory_2021_components"], 3)}
+
+    def tornado_charts(self) -> list[dict]:
+        """Arguments of ``plots.tornado`` for the baseline and the programme scenario."""
+        table = self.fc.tables["emissions_tornado"]
+        charts = []
+        for name in ("baseline", "programme"):
+            label = self.scenario_name(name)
+            charts.append(
+                {
+                    "table": table[table["emission_scenario"] == name],
+                    "ylabel": "",
+                    "xlabel": self.t("emissions.tornado_x", year=TARGET_YEAR, scenario=label),
+                    "title": self.t("emissions.tornado_title", year=TARGET_YEAR, scenario=label),
+                    "source": self.source,
+                }
+            )
+        return charts
+
+    def tornado_table(self) -> pd.DataFrame:
+        table = self.fc.tables["emissions_tornado"]
+        return table.drop(columns=["central_kt"]).assign(emission_scenario=table["emission_scenario"].map(self.scenario_name))
+
+    # -- backtest --
+    def _accuracy_by_horizon(self, value: str) -> pd.DataFrame:
+        """``value`` (mape or coverage_80) of every method (rows, sorted by name) by horizon (columns 1-5, then all_horizons)."""
+        accuracy = self.fc.tables["emissions_backtest"]
+        shown = accuracy.assign(horizon=accuracy["horizon"].map(lambda h: "all_horizons" if h == 0 else str(h)))
+        wide = shown.assign(method=shown["method"].map(lambda m: self.t.term("method", m))).pivot(index="method", columns="horizon", values=value)
+        return wide.reset_index().rename_axis(columns=None)
+
+    def horizon_formats(self, format_: str) -> dict[str, str]:
+        """``format_`` for every horizon column of ``mape_table`` and ``coverage_table``."""
+        return {column: format_ for column in self.mape_table().columns if column != "method"}
+
+    def mape_table(self) -> pd.DataFrame:
+        return self._accuracy_by_horizon("mape")
+
+    def coverage_table(self) -> pd.DataFrame:
+        return self._accuracy_by_horizon("coverage_80")
+
+    def backtest_text(self) -> dict:
+        t, num = self.t, self.t.num
+        accuracy = self.fc.tables["emissions_backtest"]
+        pooled = accuracy[accuracy["horizon"] == 0].set_index("method")
+        best = pooled["mape"].idxmin()
+        driver, naive = pooled.loc["driver"], pooled.loc["naive"]
+        return {
+            "n": int(pooled["n"].sum() / len(pooled)),
+            "headroom": num(self.params["tpp2_capacity_headroom"], 1),
+            "best": t.term("method", best),
+            "best_mape": num(pooled.loc[best, "mape"], 1),
+            "driver_mape": num(driver["mape"], 1),
+            "winner": t("emissions.benchmark_wins") if best != "driver" else t("emissions.driver_wins"),
+            "driver_coverage": f"{driver['coverage_80']:.0%}",
+            "verdict": t("emissions.too_narrow") if driver["coverage_80"] < COVERAGE_TOO_NARROW else t("emissions.close_to_nominal"),
+            "sd": num(self.params["stationary_level_sd"], 3),
+            "driver_bias": num(driver["bias"], 1, signed=True),
+            "naive_bias": num(naive["bias"], 1, signed=True),
+        }
+
+    def latest_segment_text(self) -> dict:
+        num = self.t.num
+        late = latest_segment_accuracy(self.fc.backtest).set_index("method")
+        driver, naive = late.loc["driver"], late.loc["naive"]
+        return {
+            "from_year": STATIONARY_SEGMENT_START,
+            "n": int(driver["n"]),
+            "best": self.t.term("method", late["mape"].idxmin()),
+            "driver_mape": num(driver["mape"], 1),
+            "naive_mape": num(naive["mape"], 1),
+            "driver_bias": num(driver["bias"], 1, signed=True),
+            "naive_bias": num(naive["bias"], 1, signed=True),
+        }
+
+    def calibrated_coverage_table(self) -> pd.DataFrame:
+        coverage = self.fc.tables["emissions_interval_coverage"]
+        return coverage.assign(horizon=coverage["horizon"].map(self.horizon_label))
+
+    # -- pollutants, sources, wedges --
+    def pollutants_table(self) -> pd.DataFrame:
+        """TPP-2 by pollutant and emission scenario (rows) in the base and target year (columns), all fuels together."""
+        pollutants = self.fc.tables["emissions_pollutants"]
+        shown = pollutants[pollutants["year"].isin([BASE_YEAR, TARGET_YEAR])]
+        shown = shown.assign(emission_scenario=shown["emission_scenario"].map(self.scenario_name))
+        wide = shown.pivot_table(index=["pollutant", "emission_scenario"], columns="year", values="emissions_kt", aggfunc="sum", sort=False)
+        return wide.reset_index().rename_axis(columns=None)
+
+    def _by_source(self) -> pd.DataFrame:
+        by_source = self.fc.tables["emissions_by_source"]
+        rows = by_source[
+            (by_source["emission_scenario"] == self.params["emission_scenario"])
+            & (by_source["boundary"] == self.boundary)
+            & (by_source["source"] != "total")
+        ]
+        return rows.assign(source=rows["source"].map(lambda s: self.t(f"emissions.sources.{s}")))
+
+    def by_source_chart(self) -> dict:
+        """Arguments of ``plots.stacked_area``: the sources of the report's emission scenario and boundary (central)."""
+        return {
+            "data": self._by_source(),
+            "x": "year",
+            "hue": "source",
+            "y": "emissions_kt",
+            "scale": 1.0,
+            "ylabel": self.t("emissions.y_all"),
+            "title": self.t(
+                "emissions.by_source_title",
+                scenario=self.scenario_name(self.params["emission_scenario"]),
+                boundary=self.t.term("boundary", self.boundary),
+            ),
+            "source": self.source,
+        }
+
+    def by_source_top(self) -> float:
+        """Top of the stacked chart's y axis."""
+        return float(self._by_source().groupby("year")["emissions_kt"].sum().max() * BY_SOURCE_HEADROOM)
+
+    def by_source_table(self) -> pd.DataFrame:
+        """Each source (rows) in the base year, 2025, the target year and the horizon (columns)."""
+        rows = self._by_source()
+        years = list(dict.fromkeys([*BY_SOURCE_YEARS, self.params["horizon"]]))
+        wide = rows[rows["year"].isin(years)].pivot(index="source", columns="year", values="emissions_kt")
+        return wide.reset_index().rename_axis(columns=None)
+
+    def _totals(self) -> tuple[float, float]:
+        return float(self.gap.loc[("baseline", self.boundary), "emissions_kt"]), float(self.gap.loc[("programme", self.boundary), "emissions_kt"])
+
+    def waterfall(self) -> dict:
+        """Arguments of ``plots.waterfall``: from the baseline to the programme in the target year, one bar per measure's wedge
+        (the boundary's measures; city: the city's only), largest first."""
+        wedges = self.fc.tables["emissions_wedges"]
+        shown = wedges[(wedges["emission_scenario"] == "programme") & (wedges["year"] == TARGET_YEAR)]
+        if self.boundary == "city":
+            shown = shown[shown["boundary"] == "city"]
+        shown = shown[shown["wedge_kt"] > 0].sort_values("wedge_kt", ascending=False)
+        base, programme = self._totals()
+        return {
+            "start": (self.t("emissions.waterfall_baseline", year=TARGET_YEAR), base),
+            "steps": shown.assign(label=shown["measure"].str.replace("_", " "), value=-shown["wedge_kt"])[["label", "value"]],
+            "end": (self.t("emissions.waterfall_programme", year=TARGET_YEAR), programme),
+            "target": self._target_marker(year_first=False),
+            "ylabel": self.t("emissions.y_kt"),
+            "title": self.t("emissions.waterfall_title", year=TARGET_YEAR, boundary=self.t.term("boundary", self.boundary)),
+            "source": self.source,
+        }
+
+    def wedges_text(self) -> dict:
+        num = self.t.num
+        base, programme = self._totals()
+        plan = self.fc.plan
+        return {
+            "year": TARGET_YEAR,
+            "base": num(base, 1),
+            "programme": num(programme, 1),
+            "difference": num(base - programme, 1),
+            "tpp2": num(plan.loc[plan["measure"] == "tpp2_coal_to_gas", "reduction_kt"].sum(), 1),
+        }
+
+    def arithmetic_text(self) -> dict:
+        num, a = self.t.num, self.arithmetic
+        return {
+            "implied": num(a["target_reduction_implied"], 0),
+            "after_55": num(a["level_after_55"], 0),
+            "city": num(a["measures_city"], 2),
+            "with_tpp3": num(a["measures_city_and_tpp3"], 2),
+            "all": num(a["measures_all"], 2),
+            "reading": num(a["reading_78"], 1),
+        }
+
+    # -- measures --
+    def quantified_measures(self) -> pd.DataFrame:
+        measures = self.fc.tables["emissions_measures"]
+        return measures[measures["quantified"]].drop(columns=["quantified", "timing_basis"])
+
+    def measures_text(self) -> dict:
+        measures = self.fc.tables["emissions_measures"]
+        flagged = measures[~measures["quantified"]]
+        return {"n": len(flagged), "flagged": ", ".join(flagged["measure"].str.replace("_", " "))}
+
+    # -- history --
+    def history_chart(self) -> dict:
+        """Arguments of ``plots.series_with_shifts``: Almaty's BNS stationary emissions with their level shift."""
+        return {
+            "data": self.bns,
+            "y": "emissions_kt",
+            "ylabel": self.t("emissions.history_y"),
+            "title": self.t("emissions.history_title"),
+            "source": self.t("emissions.history_source"),
+            "shifts": self.shifts[self.shifts["series"] == "bns_stationary_emissions"],
+        }
+
+    def history_text(self) -> dict:
+        t = self.t
+        trend = calibrate_other_stationary(self.bns, self.shifts)
+        observed = self.bns.set_index("year")["emissions_kt"]
+        return {
+            "before": t.num(observed[STATIONARY_SEGMENT_START - 1], 1),
+            "after": t.num(observed[STATIONARY_SEGMENT_START], 1),
+            "from_year": trend["from_year"],
+            "to_year": trend["to_year"],
+            "growth": t.pct(trend["growth"], 1, signed=True),
+            "sd": t.pct(trend["sd"], 1),
+            "bns": t.num(observed[BASE_YEAR], 1),
+            "programme": t.num(self.fc.levels["tpp2"] + self.fc.levels["stationary_other"], 1),
+        }
+
+    # -- method --
+    def assumptions(self) -> pd.DataFrame:
+        """Each parameter of ``ASSUMPTIONS``: the run's value, the default and its source (scenarios.PARAMETERS)."""
+        rows = [
+            {
+                "assumption": name,
+                "value": str(self.params[name]),
+                "default": str(scenarios.PARAMETERS[name].default),
+                "source": scenarios.PARAMETERS[name].help,
+            }
+            for name in ASSUMPTIONS
+        ]
+        return pd.DataFrame(rows)
+
+    def vehicles_text(self) -> dict:
+        inbound = self.fc.drivers.inbound_share
+        return {"city_share": f"{1 - inbound:.0%}", "inbound_share": f"{inbound:.0%}"}
+
+    def timing(self) -> pd.DataFrame:
+        """The timing of each wedge (programme scenario)."""
+        plan = self.fc.plan
+        return plan[plan["quantified"]][TIMING_COLUMNS]
+
+    @staticmethod
+    def data_sources() -> pd.DataFrame:
+        """The data sources the emission report draws on (io.sources_table), without their licences."""
+        sources = io.sources_table()
+        return sources[sources["file"].str.contains(SOURCES_SHOWN)].drop(columns="licence")

@@ -1,0 +1,240 @@
+"""The three emission scenarios and their Monte Carlo with delivery risk.
+
+* **Scenarios.** ``baseline`` (no measures), ``programme`` (every quantified measure on time, fully
+  delivered), ``delayed`` (a deterministic stress case: every measure ``measure_delay_years`` late, with
+  per-measure delays ``measure_delays`` and delivered shares ``measure_delivery``).
+* **Monte Carlo.** Each trajectory takes one population trajectory, draws the motorisation, inbound-traffic
+  and other-stationary growth rates (normal, sd ``vehicle_growth_sd`` and ``other_stationary_growth_sd``), a
+  level error of the stationary sources exp(N(0, ``stationary_level_sd``)) calibrated on the backtest, and
+  each measure's delivery (``delivery_draws``): a delay of Poisson(``measure_delay_mean_years``) whole years
+  (never early) and a completeness from a Beta distribution with mean ``measure_completeness_mean`` and
+  concentration ``measure_completeness_concentration`` (never more than printed). The same draws apply to the
+  programme and (on top of its fixed delays) the delayed scenario. The random stream is seeded with
+  (``seed``, ``RANDOM_STREAM``). The central paths (``central``) use the central population, every measure
+  as scheduled and no delivery risk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from ..params import Param
+from .drivers import Drivers, baseline, driver_indices, drivers_from, population_from_2021
+from .inventory import inventory
+from .measures import apply_wedges, measure_plan, parse_overrides, wedges, with_ramps
+from .sources import BOUNDARIES, EMISSION_SCENARIOS, SOURCE_IDS, STATIONARY_SOURCES, TARGET_YEAR, EmissionsError
+
+RANDOM_STREAM = 30  # second word of the emission Monte Carlo's seed: [seed, 30]
+
+
+@dataclass
+class EmissionsForecast:
+    years: np.ndarray
+    levels: pd.Series  # 2021 kt by source
+    plan: pd.DataFrame  # every measure (quantified and not), programme timing
+    wedge_plan: pd.DataFrame  # the quantified rows of plan: one per wedge, in the order of the wedge arrays
+    delayed: dict[str, np.ndarray]  # the delayed scenario's delay (years) and delivered share per wedge
+    central: dict[str, np.ndarray]  # scenario -> (S, T)
+    central_wedges: dict[str, np.ndarray]  # programme / delayed -> (M, T) for the quantified wedges
+    simulations: dict[str, np.ndarray]  # scenario -> (n, S, T), with delivery risk
+    drivers: Drivers
+    tables: dict[str, pd.DataFrame]
+    backtest: pd.DataFrame | None = None  # the stationary backtest's rows (results)
+    population: object = None  # the population forecast the drivers come from (results)
+
+
+def delivery_draws(
+    measure_ids: list[str], n: int, delay_mean: float, completeness_mean: float, concentration: float, rng
+) -> dict[str, np.ndarray]:
+    """Delivery risk per measure and trajectory (n, M), one-sided: never early, never more than printed.
+
+    delay ~ Poisson(``delay_mean``) whole years; completeness ~ Beta with mean ``completeness_mean``
+    and concentration ``concentration`` (a + b). Components of one measure share their draws.
+    With delay_mean 0 and completeness_mean 1 every draw is 0 and 1 (no risk).
+    """
+    unique = list(dict.fromkeys(measure_ids))
+    k = len(unique)
+    delay = rng.poisson(delay_mean, size=(n, k)).astype(float) if delay_mean > 0 else np.zeros((n, k))
+    if completeness_mean < 1:
+        a, b = completeness_mean * concentration, (1 - completeness_mean) * concentration
+        done = rng.beta(a, b, size=(n, k))
+    else:
+        done = np.ones((n, k))
+    pick = [unique.index(mid) for mid in measure_ids]
+    return {"delays": delay[:, pick], "completeness": done[:, pick]}
+
+
+def _measure_vector(plan: pd.DataFrame, values: dict[str, float], default: float) -> np.ndarray:
+    return plan["measure"].map(lambda m: values.get(m, default)).to_numpy(dtype=float)
+
+
+def check_parameters(params: dict, measure_ids: list[str], quantified_ids: list[str]) -> dict:
+    """The emission parameters read and checked; raises EmissionsError naming the parameter."""
+    horizon = int(params["horizon"])
+    if horizon < TARGET_YEAR:
+        raise EmissionsError(
+            f"parameter 'horizon': {horizon} ends before {TARGET_YEAR}, the year of the programme's target; expected >= {TARGET_YEAR}"
+        )
+    for name, choices in (("boundary", BOUNDARIES), ("emission_scenario", EMISSION_SCENARIOS)):
+        if params[name] not in choices:
+            raise EmissionsError(f"parameter {name!r}: unknown value {params[name]!r}; expected one of {list(choices)}")
+    for name in ("vehicle_growth_sd", "other_stationary_growth_sd", "measure_delay_mean_years"):
+        if float(params[name]) < 0:
+            raise EmissionsError(f"parameter {name!r}: {params[name]} is negative; expected a value >= 0")
+    if not 0 < float(params["measure_completeness_mean"]) <= 1:
+        raise EmissionsError(
+            f"parameter 'measure_completeness_mean': {params['measure_completeness_mean']} is not in (0, 1]; expected a share"
+        )
+    if float(params["tpp2_capacity_headroom"]) < 1:
+        raise EmissionsError(
+            f"parameter 'tpp2_capacity_headroom': {params['tpp2_capacity_headroom']} is below 1; the plants produced their 2021 output, expected >= 1"
+        )
+    return {
+        "delays": parse_overrides(params["measure_delays"], quantified_ids, "measure_delays", kind=int, low=0, high=20),
+        "delivery": parse_overrides(params["measure_delivery"], quantified_ids, "measure_delivery", kind=float, low=0.0, high=1.0),
+        "ramps": parse_overrides(params["measure_ramps"], quantified_ids, "measure_ramps", kind=int, low=0, high=15),
+    }
+
+
+def checked_plan(params: dict, measures: pd.DataFrame, programme: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """The measure plan and the emission parameters checked against it (see check_parameters)."""
+    plan = measure_plan(measures, programme)
+    quantified = sorted(set(plan.loc[plan["quantified"], "measure"]))
+    return plan, check_parameters(params, sorted(set(plan["measure"])), quantified)
+
+
+def _setup(params: dict, inputs: dict[str, pd.DataFrame], population_years: np.ndarray):
+    inventory_table, measures, programme = (
+        inputs["programme_emission_inventory"],
+        inputs["programme_emission_measures"],
+        inputs["programme_emissions"],
+    )
+    full_plan, options = checked_plan(params, measures, programme)
+    full_plan = with_ramps(full_plan, options["ramps"])
+    plan = full_plan[full_plan["quantified"]].reset_index(drop=True)
+    levels = inventory(inventory_table, float(params["agglomeration_houses_base_kt"])).set_index("source")["emissions_kt"]
+    delayed = {
+        "delays": _measure_vector(plan, options["delays"], int(params["measure_delay_years"])),
+        "delivery": _measure_vector(plan, options["delivery"], 1.0),
+    }
+    return full_plan, plan, levels, delayed
+
+
+def _population(params: dict, population_years, population) -> tuple[np.ndarray, np.ndarray]:
+    years, pop = population_from_2021(population_years, population)
+    horizon = int(params["horizon"])
+    if years[-1] < horizon:
+        raise EmissionsError(f"the population projection ends in {years[-1]}, before horizon {horizon}")
+    keep = years <= horizon
+    return years[keep], pop[..., keep]
+
+
+def _scenarios(base, plan, years, delayed, risk=None) -> tuple[dict, dict]:
+    """Baseline, programme and delayed paths (…, S, T) and the wedges, with optional delivery-risk draws."""
+    risk = risk or {"delays": None, "completeness": None}
+    extra = 0 if risk["delays"] is None else risk["delays"]
+    done = 1 if risk["completeness"] is None else risk["completeness"]
+    cuts = {
+        "programme": wedges(base, plan, years, delays=risk["delays"], completeness=risk["completeness"]),
+        "delayed": wedges(base, plan, years, delays=delayed["delays"] + extra, completeness=delayed["delivery"] * done),
+    }
+    return {"baseline": base} | {name: apply_wedges(base, plan, cut) for name, cut in cuts.items()}, cuts
+
+
+def central_paths(params: dict, inputs: dict[str, pd.DataFrame], population_years, population_central) -> tuple[np.ndarray, dict]:
+    """Years and the central paths (S, T) of every scenario, no Monte Carlo (used by the tornado)."""
+    _, plan, levels, delayed = _setup(params, inputs, population_years)
+    years, pop = _population(params, population_years, population_central)
+    base = baseline(levels, driver_indices(years, pop, drivers_from(params, inputs["programme_emissions"])))
+    paths, _ = _scenarios(base, plan, years, delayed)
+    return years, paths
+
+
+def simulate(
+    params: dict,
+    inputs: dict[str, pd.DataFrame],
+    population_years: np.ndarray,
+    population_central: np.ndarray,
+    population_simulations: np.ndarray,
+) -> EmissionsForecast:
+    """Every scenario's central path and wedges and its Monte Carlo with delivery risk, for one parameter set (no tables).
+
+    ``inputs`` holds the raw tables ``programme_emission_inventory``, ``programme_emission_measures``,
+    ``programme_emissions`` and ``emep_eea_emission_factors``; population is on 1 January of
+    ``population_years`` (central (T,), simulations (n, T)).
+    """
+    programme = inputs["programme_emissions"]
+    full_plan, plan, levels, delayed = _setup(params, inputs, population_years)
+    years, central_pop = _population(params, population_years, population_central)
+    _, sims_pop = _population(params, population_years, population_simulations)
+    drivers = drivers_from(params, programme)
+    central, central_cuts = _scenarios(baseline(levels, driver_indices(years, central_pop, drivers)), plan, years, delayed)
+
+    n = sims_pop.shape[0]
+    rng = np.random.default_rng([int(params["seed"]), RANDOM_STREAM])
+    sd_v, sd_o = float(params["vehicle_growth_sd"]), float(params["other_stationary_growth_sd"])
+    sim_drivers = replace(
+        drivers,
+        motorisation_growth=drivers.motorisation_growth + sd_v * rng.standard_normal(n),
+        inbound_vehicle_growth=drivers.inbound_vehicle_growth + sd_v * rng.standard_normal(n),
+        other_stationary_growth=drivers.other_stationary_growth + sd_o * rng.standard_normal(n),
+    )
+    risk = delivery_draws(
+        list(plan["measure"]),
+        n,
+        float(params["measure_delay_mean_years"]),
+        float(params["measure_completeness_mean"]),
+        float(params["measure_completeness_concentration"]),
+        rng,
+    )
+    sim_base = baseline(levels, driver_indices(years, sims_pop, sim_drivers))
+    level_error = np.exp(float(params["stationary_level_sd"]) * rng.standard_normal(n))  # calibrated on the stationary backtest
+    sim_base[:, [SOURCE_IDS.index(s) for s in STATIONARY_SOURCES]] *= level_error[:, None, None]
+    simulations, _ = _scenarios(sim_base, plan, years, delayed, risk)
+    return EmissionsForecast(
+        years=years, levels=levels, plan=full_plan, wedge_plan=plan, delayed=delayed, central=central, central_wedges=central_cuts,
+        simulations=simulations, drivers=drivers, tables={},
+    )
+
+
+# Parameters of the Monte Carlo and its delivery risk.
+PARAMETERS: dict[str, Param] = {
+    "vehicle_growth_sd": Param(
+        float,
+        "sd of the motorisation and inbound growth rates (judgement: spans 0 to the 1.7% a year of the inbound flow)",
+        0.01,
+        min=0.0,
+        max=0.2,
+    ),
+    "other_stationary_growth_sd": Param(
+        float, "sd of the other-stationary growth rate: standard error of the BNS 2014-2021 trend", 0.0096, min=0.0, max=0.2
+    ),
+    "stationary_level_sd": Param(
+        float,
+        "sd of the log level of TPP-2 and other stationary sources around their driver path: conformal 80% quantile of the driver "
+        "method's |log error| in the backtest of BNS stationary emissions 2014-2021, / 1.28 (emissions.stationary_level_sd)",
+        0.0998,
+        min=0.0,
+        max=1.0,
+    ),
+    "measure_delay_mean_years": Param(
+        float,
+        "delivery risk: mean of each measure's Poisson delay in years, never early (judgement: 1 year; 0 = on time)",
+        1.0,
+        min=0.0,
+        max=10.0,
+    ),
+    "measure_completeness_mean": Param(
+        float,
+        "delivery risk: mean share of each measure's printed effect delivered, Beta distributed, never above 1 (judgement: 0.9; 1 = complete)",
+        0.9,
+        min=0.01,
+        max=1.0,
+    ),
+    "measure_completeness_concentration": Param(
+        float, "delivery risk: concentration a + b of the completeness Beta distribution (judgement: 10; larger = less spread)", 10.0, min=0.5, max=1000.0
+    ),
+}
