@@ -119,3 +119,9 @@ class Page:
         if formats:
             style = style.format({self.t.column(c, section): f for c, f in formats.items()}, **options)
         display(style)
+
+    def pivot(self, frame: pd.DataFrame, formatter: str | None = None, caption: str = "", **options) -> None:
+        """A display-ready frame whose labels are already translated, shown with its index (a pivot): one ``formatter``
+        for its numbers (``options`` as for Styler.format, e.g. precision=1) and an optional ``caption``."""
+        style = frame.style.format(formatter, **options)
+        display(style.set_caption(caption) if caption else style)
