@@ -529,3 +529,15 @@ def test_report_values_of_the_default_forecast(small_forecast):
     positions = report.variant_positions(small_forecast)
     assert list(positions) == list(population.VARIANTS) and positions["low"] < positions["medium"] < positions["high"]
     assert "2.5 million in 2030" in report.target_text(small_forecast, i18n.Text("en"))
+
+
+def test_display_frames_are_translated_and_shaped_for_the_report(small_forecast):
+    t = i18n.Text("ru")
+    answer = report.answer_table(small_forecast, t).splitlines()
+    assert answer[0] == t("population.answer_header") and len(answer) == 2 + len(report.answer_years(small_forecast))
+    districts = report.district_frame(small_forecast, t, ["alatau", "medeu"])
+    assert list(districts.columns) == [2022, 2030, 2035] and list(districts.index) == [t.term("district", "alatau"), t.term("district", "medeu")]
+    mape = report.backtest_frame(small_forecast, t, "mape")
+    assert list(mape.columns) == [1, 2, 3, 4, 5] and mape.index.names == [t.column("target", "population"), t.column("method")]
+    groups = report.age_group_frame(small_forecast, t)
+    assert groups.shape == (len(population.AGE_GROUPS), 2 * 4)  # central and interval of the base year and three answer years

@@ -340,13 +340,13 @@ def calibrate(inputs: dict[str, pd.DataFrame], reconciliation: str = "linear", y
     balance = demographic_balance(data, base)
     net_migration = float(balance["net_migration"].mean())
     fertility = fertility_assumptions(inputs["wpp2022_kazakhstan_annual"], data.national_tfr, tfr, years)
-    life = life_expectancy_assumptions(inputs["wpp2022_kazakhstan_annual"], data.life, years)
-    model = CohortModel(schedules, base, tfr, years.age_bands, data.national_tfr, data.life, data.female_share, life["life_expectancy_gain"])
+    e0 = life_expectancy_assumptions(inputs["wpp2022_kazakhstan_annual"], data.life, years)
+    model = CohortModel(schedules, base, tfr, years.age_bands, data.national_tfr, data.life, data.female_share, e0["life_expectancy_gain"])
     backtest = backtest_table(inputs, model, data.reconciled, list(years.backtest_origins), years.closure)
     sd = interval_sd(cohort_errors(backtest))
     defaults = Assumptions(
         **fertility,
-        **life,
+        **e0,
         net_migration=net_migration,
         migrant_female_share=data.female_share,
         migrant_child_share=child_share,

@@ -16,7 +16,7 @@ from .model import PARAMETER_FIELDS, PARAMETERS
 from .projection import PopulationForecast
 
 ANSWER_YEARS = (2025, 2030)  # shown in the answer with the horizon
-DISTRICT_YEARS = 2030  # shown in the district table with the base year and the horizon
+DISTRICT_YEAR = 2030  # shown in the district table with the base year and the horizon
 RECONCILIATION_FROM = 2005  # first year of the reconciliation chart
 SOURCE_FILES = "bns_population|bns_life|wpp2022|level_shifts|programme_population|programme_schools|programme_districts|dated_statements"
 
@@ -61,9 +61,9 @@ def variant_positions(fc: PopulationForecast) -> dict[str, float]:
 
 
 def districts_shown(fc: PopulationForecast, districts: list[str]) -> pd.DataFrame:
-    """District populations of ``districts`` in the base year, DISTRICT_YEARS and the horizon: district by year."""
+    """District populations of ``districts`` in the base year, DISTRICT_YEAR and the horizon: district by year."""
     base, horizon = int(fc.years[0]), int(fc.years[-1])
-    years = list(dict.fromkeys([base, min(DISTRICT_YEARS, horizon), horizon]))
+    years = list(dict.fromkeys([base, min(DISTRICT_YEAR, horizon), horizon]))
     table = fc.tables["population_by_district"]
     shown = table[table["district"].isin(districts) & table["year"].isin(years)]
     return shown.pivot(index="district", columns="year", values="value")
