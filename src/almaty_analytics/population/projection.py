@@ -134,7 +134,7 @@ class PopulationForecast:
             raise ValueError(f"unknown sex {sex!r}; expected one of {list(SEXES)}")
         i = SEXES.index(sex)
         central = self.central_population()[:, i].sum(axis=1)
-        return total_table(self.years, central, self.trajectories[:, :, i].sum(axis=2)).set_index("year")
+        return _total_table(self.years, central, self.trajectories[:, :, i].sum(axis=2)).set_index("year")
 
     def quantile(self, q: float) -> pd.Series:
         """The ``q`` quantile (0-1) of the simulated city totals, by year."""
@@ -147,7 +147,7 @@ class PopulationForecast:
         return float((self.simulated_totals()[:, self.year_index(year)] >= threshold).mean())
 
 
-def total_table(years, central_total, sim_totals) -> pd.DataFrame:
+def _total_table(years, central_total, sim_totals) -> pd.DataFrame:
     q = quantiles(sim_totals)
     frame = pd.DataFrame({"year": years, "value": central_total})
     for key in ("lo_80", "hi_80", "lo_95", "hi_95"):
@@ -166,7 +166,7 @@ def _age_group_table(years, central, trajectories) -> pd.DataFrame:
     """Totals of broad age groups with intervals from the summed trajectories (not summed quantiles)."""
     frames = []
     for label, (low, high) in AGE_GROUPS.items():
-        table = total_table(years, central[..., low : high + 1].sum(axis=(-2, -1)), trajectories[..., low : high + 1].sum(axis=(-2, -1)))
+        table = _total_table(years, central[..., low : high + 1].sum(axis=(-2, -1)), trajectories[..., low : high + 1].sum(axis=(-2, -1)))
         frames.append(table.assign(age_group=label))
     columns = ["year", "age_group", "value", "lo_80", "hi_80", "lo_95", "hi_95"]
     return pd.concat(frames, ignore_index=True)[columns]
@@ -288,7 +288,7 @@ def forecast(params: dict, inputs: dict[str, pd.DataFrame]) -> PopulationForecas
     central_pop = central["population"][0]
     sim_totals = sims["population"].sum(axis=(2, 3))
     target = programme_target(inputs)
-    total = total_table(years, central_pop.sum(axis=(1, 2)), sim_totals)
+    total = _total_table(years, central_pop.sum(axis=(1, 2)), sim_totals)
     counts = inputs["programme_districts"].set_index("district")["population_persons"].astype(float)
     tables = {
         "population_total": total,
