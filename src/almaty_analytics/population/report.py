@@ -141,7 +141,8 @@ def age_group_frame(fc: PopulationForecast, t: Text) -> pd.DataFrame:
     central, interval = t("population.central"), t("population.interval_80")
     bounds = [f"{t.num(a / 1e3, 1)}–{t.num(b / 1e3, 1)}" for a, b in zip(groups["lo_80"], groups["hi_80"], strict=True)]
     shown = groups.assign(**{central: groups["value"] / 1e3, interval: bounds})
-    return shown.pivot(index="age_group", columns="year", values=[central, interval]).rename_axis(index=t.column("age_group"))
+    wide = shown.pivot(index="age_group", columns="year", values=[central, interval])
+    return wide.rename_axis(index=t.column("age_group"), columns=[None, t.column("year")])
 
 
 def district_chart_data(fc: PopulationForecast, t: Text) -> pd.DataFrame:
