@@ -24,10 +24,10 @@ def main() -> None:
     calibration = population.calibrate(inputs)
     base = population.base_population(inputs, calibration, 2022)
     setup = time.perf_counter() - started
-    assumptions = population.Assumptions(**calibration["defaults"])
+    assumptions = calibration.defaults
 
     def simulate():
-        return population.run(base, calibration["schedules"], assumptions, 2022, args.horizon, n=args.trajectories, seed=1)
+        return population.run(base, calibration.schedules, assumptions, 2022, args.horizon, n=args.trajectories, seed=1)
 
     times = []
     for _ in range(args.repeat):

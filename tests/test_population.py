@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from almaty_analytics import population, scenarios
-from almaty_analytics.population import AGES, Assumptions
+from almaty_analytics import evaluation, history, i18n, paths, population, scenarios
+from almaty_analytics.population import AGES, Assumptions, report
 
 N_AGES = AGES.size
 
@@ -84,7 +86,7 @@ def test_births_equal_tfr_times_women_when_women_are_uniform():
 
 
 def test_mortality_multiplier_reproduces_the_requested_life_expectancy(calibration):
-    schedules = calibration["schedules"]
+    schedules = calibration.schedules
     for e0 in ([65.0, 72.0], [71.3, 78.88], [80.0, 86.0]):
         mx = population.mortality_for(schedules, np.array(e0))
         np.testing.assert_allclose(population.life_expectancy(mx), e0, atol=0.01)
@@ -92,12 +94,12 @@ def test_mortality_multiplier_reproduces_the_requested_life_expectancy(calibrati
 
 def test_life_expectancy_outside_the_model_range_is_refused(calibration):
     with pytest.raises(ValueError, match="outside what the mortality model covers"):
-        population.mortality_for(calibration["schedules"], np.array([10.0, 12.0]))
+        population.mortality_for(calibration.schedules, np.array([10.0, 12.0]))
 
 
 def test_fertility_pattern_and_migration_profile_are_distributions(calibration):
-    assert calibration["schedules"].fertility_pattern.sum() == pytest.approx(1.0)
-    assert calibration["schedules"].fertility_pattern[:10].sum() == 0
+    assert calibration.schedules.fertility_pattern.sum() == pytest.approx(1.0)
+    assert calibration.schedules.fertility_pattern[:10].sum() == 0
     profile = population.rogers_castro()
     assert profile.sum() == pytest.approx(1.0) and (profile > 0).all()
 
@@ -113,10 +115,10 @@ def test_net_migration_profile_puts_the_child_share_in_families_aged_0_17():
 
 
 def test_fitted_profile_has_children_and_respects_the_arrivals_ceiling(calibration):
-    facts = calibration["migration_facts"]
-    assert 0.02 < facts["share_6_17"] < 0.2  # the old profile had ~4 %; families bring children
+    facts = calibration.migration_facts
+    assert 0.02 < facts.share_6_17 < 0.2  # the old profile had ~4 %; families bring children
     # line 218: 88.5 % of ARRIVALS are of working age, so net child migrants cannot exceed the other 11.5 % of arrivals
-    assert facts["net_children_0_17_per_year"] <= facts["arrivals_not_working_age_per_year"]
+    assert facts.net_children_0_17_per_year <= facts.arrivals_not_working_age_per_year
 
 
 def test_fit_child_share_recovers_a_known_share():
@@ -138,7 +140,7 @@ def test_smooth_band_split_keeps_totals_and_has_no_steps_at_band_edges():
 
 
 def test_base_2020_has_no_band_artefacts(calibration):
-    base = calibration["base_2020"]
+    base = calibration.base_estimate
     ratio = base[:, 1:] / base[:, :-1] - 1  # ratio[:, x] = step from age x to x + 1
     for edge in (15, 58, 62):  # band edges of the BNS data (0-15 | 16-58/62 | 59+/63+)
         assert np.abs(ratio[:, edge]).max() <= 0.10, edge
@@ -147,8 +149,6 @@ def test_base_2020_has_no_band_artefacts(calibration):
 
 
 def test_reconciliation_spreads_a_known_error_of_closure():
-    from almaty_analytics import history
-
     years = range(2005, 2016)
     series = pd.Series([100.0 * (y - 2004) + (60.0 if y >= 2014 else 0.0) for y in years], index=list(years))  # census jump of 60 in 2014
     out = history.reconcile_intercensal(series, 2008, 2014, 60.0, "linear")
@@ -166,22 +166,24 @@ def test_reconciliation_spreads_a_known_error_of_closure():
 def test_closure_error_is_the_census_jump_over_the_expected_change(inputs, calibration):
     total = population.observed_total(inputs)
     expected = np.mean(np.diff(total.loc[2018:2021].to_numpy()))
-    assert calibration["migration_facts"]["closure_error"] == pytest.approx(total[2022] - total[2021] - expected)
-    rec = calibration["reconciliation"]
+    assert calibration.migration_facts.closure_error == pytest.approx(total[2022] - total[2021] - expected)
+    rec = calibration.reconciliation
     assert rec.loc[2022, "reconciled"] == total[2022] and rec.loc[2009, "correction"] == 0
 
 
 def test_cohort_backtest_has_no_look_ahead(inputs, calibration):
-    from almaty_analytics import evaluation
-
     official = population.observed_total(inputs)
-    context = {k: calibration[k] for k in ("schedules", "base_2020", "tfr_2020")} | {
-        "tfr_kz": population._wpp(inputs["wpp2022_kazakhstan_annual"], "tfr", "estimate"),
-        "life": inputs["bns_life_expectancy"],
-        "female_share": 0.53,
-        "e0_gain": 0.13,
-    }
-    methods = {"cohort_component": population.cohort_forecaster(context), "log_drift": evaluation.forecast_log_drift}
+    model = population.CohortModel(
+        calibration.schedules,
+        calibration.base_estimate,
+        calibration.tfr_calibrated,
+        2020,
+        population.wpp_series(inputs["wpp2022_kazakhstan_annual"], "tfr", "estimate"),
+        inputs["bns_life_expectancy"],
+        female_share=0.53,
+        e0_gain=0.13,
+    )
+    methods = {"cohort_component": population.cohort_forecaster(model), "log_drift": evaluation.forecast_log_drift}
     before = evaluation.rolling_origin_backtest(official, methods, [2013], [1, 3], shift_years=[2015])
     changed = official.copy()
     changed.loc[2014:] *= 1.1  # everything after the origin, including the boundary jump
@@ -224,7 +226,7 @@ def test_backtest_scores_the_cohort_model_and_every_benchmark_on_both_series(sma
     assert any(m.startswith("combination") for m in methods)
     assert set(acc["target"]) == {"official", "reconciled"} and sorted(acc["horizon"].unique()) == [1, 2, 3, 4, 5]
     official = acc[acc["target"] == "official"]
-    assert small_forecast.calibration["central_method"] == official.groupby("method")["mape"].mean().idxmin()
+    assert small_forecast.calibration.central_method == official.groupby("method")["mape"].mean().idxmin()
 
 
 def test_variants_print_where_they_lie_among_the_simulations(small_forecast):
@@ -234,13 +236,13 @@ def test_variants_print_where_they_lie_among_the_simulations(small_forecast):
 
 
 def test_fertility_uncertainty_grows_from_zero(calibration):
-    a = Assumptions(**calibration["defaults"])
+    a = calibration.defaults
     tfr, _, _ = population.assumption_paths(a.variant("high"), np.arange(2022, 2030), 2022)
     assert tfr[0, 0] == pytest.approx(a.tfr) and tfr[0, -1] > a.tfr + 7 * a.tfr_change
 
 
 def test_base_2020_matches_every_age_band_exactly(inputs, calibration):
-    base = calibration["base_2020"]
+    base = calibration.base_estimate
     for _, band in inputs["bns_population_age_bands"].iterrows():
         sex = population.SEXES.index(band["sex"])
         top = 100 if pd.isna(band["age_max"]) else int(band["age_max"])
@@ -262,16 +264,17 @@ def test_base_year_without_age_detail_is_refused(inputs, calibration):
 
 def test_scenario_defaults_are_the_calibrated_values(calibration):
     tolerance = {"tfr": 0.005, "tfr_change": 5e-5, "net_migration": 10, "life_expectancy_sd": 0.005}
-    for name, value in calibration["defaults"].items():
+    for name in population.PARAMETER_FIELDS:
+        value = getattr(calibration.defaults, name)
         assert scenarios.PARAMETERS[name].default == pytest.approx(value, abs=tolerance.get(name, 5e-4)), name
 
 
 def test_same_seed_same_trajectories_other_seed_other(calibration, inputs):
     base = population.base_population(inputs, calibration, 2022)
-    a = Assumptions(**calibration["defaults"])
-    one = population.run(base, calibration["schedules"], a, 2022, 2030, n=50, seed=7)["population"]
-    two = population.run(base, calibration["schedules"], a, 2022, 2030, n=50, seed=7)["population"]
-    three = population.run(base, calibration["schedules"], a, 2022, 2030, n=50, seed=8)["population"]
+    a = calibration.defaults
+    one = population.run(base, calibration.schedules, a, 2022, 2030, n=50, seed=7)["population"]
+    two = population.run(base, calibration.schedules, a, 2022, 2030, n=50, seed=7)["population"]
+    three = population.run(base, calibration.schedules, a, 2022, 2030, n=50, seed=8)["population"]
     np.testing.assert_array_equal(one, two)
     assert not np.array_equal(one, three)
 
@@ -334,10 +337,8 @@ def test_impossible_population_parameters_are_refused(name, value):
 
 
 def test_base_estimate_is_shared_through_data_processed(calibration):
-    from almaty_analytics import paths
-
     cached = pd.read_csv(paths.processed_dir() / "population_migration_fit_linear.csv")
-    assert cached["child_share"].iloc[0] == pytest.approx(calibration["defaults"]["migrant_child_share"])
+    assert cached["child_share"].iloc[0] == pytest.approx(calibration.defaults.migrant_child_share)
     assert (paths.processed_dir() / "population_migration_fit_linear.inputs.json").exists()
 
 
@@ -353,12 +354,12 @@ def test_age_groups_add_up_to_the_total_and_have_their_own_intervals(small_forec
 def test_shared_forecast_is_computed_once_per_parameter_set(project, monkeypatch):
     calls = []
     real = population.forecast
-    monkeypatch.setattr(population, "forecast", lambda p, i: calls.append(1) or real(p, i))
+    monkeypatch.setattr(population.projection, "forecast", lambda p, i: calls.append(1) or real(p, i))
     params = scenarios.load("default", {"n_simulations": 20, "horizon": 2025}).parameters
     first, key = population.shared_forecast(params)
     again, same_key = population.shared_forecast(params)
     assert calls == [1] and same_key == key
-    np.testing.assert_array_equal(first.trajectories, again.trajectories)
+    np.testing.assert_array_equal(first.simulated_population(), again.simulated_population())
     _, other_key = population.shared_forecast(params | {"seed": 7})
     assert other_key != key and len(calls) == 2
 
@@ -367,3 +368,176 @@ def test_forecast_refuses_parameters_without_every_population_parameter(inputs):
     params = scenarios.load("default").parameters
     with pytest.raises(ValueError, match="migrant_child_share"):
         population.forecast({k: v for k, v in params.items() if k != "migrant_child_share"}, inputs)
+
+
+# ---------------------------------------------------------------- calibration steps
+
+
+def _toy_wpp(tfr: dict[int, float], e0_medium: dict[int, float], spread: float) -> pd.DataFrame:
+    """A WPP annual table: TFR estimates, e0 medium for both sexes and 80% intervals ``spread`` wide around them."""
+    rows = [{"indicator": "tfr", "variant": "estimate", "year": y, "value": v} for y, v in tfr.items()]
+    rows += [{"indicator": f"e0_{s}", "variant": "medium", "year": y, "value": v} for s in population.SEXES for y, v in e0_medium.items()]
+    for indicator, centre in [("tfr", tfr), *((f"e0_{s}", e0_medium) for s in population.SEXES)]:
+        rows += [{"indicator": indicator, "variant": "pi80_upper", "year": y, "value": v + spread / 2} for y, v in centre.items()]
+        rows += [{"indicator": indicator, "variant": "pi80_lower", "year": y, "value": v - spread / 2} for y, v in centre.items()]
+    return pd.DataFrame(rows)
+
+
+def test_calibration_years_are_named_in_one_place_and_the_calibration_keeps_them(calibration):
+    assert calibration.years == population.YEARS
+    assert population.YEARS.closure == 2022 and population.YEARS.age_bands == 2020 and population.YEARS.uncertainty == 2032
+    assert population.YEARS.backtest_origins == tuple(range(2010, 2020))
+
+
+def test_crude_death_rate_of_a_constant_rate_is_the_share_dying():
+    base = np.full((2, N_AGES), 100.0)
+    assert population.crude_death_rate(base, np.full((2, N_AGES), 0.02)) == pytest.approx(1 - np.exp(-0.02))
+
+
+def test_calibrated_tfr_reproduces_the_births(calibration):
+    base = np.zeros((2, N_AGES))
+    base[1] = 1000.0  # uniform women: births = TFR x 1000
+    assert population.calibrated_tfr(calibration.schedules, base, births=1500.0) == pytest.approx(1.5)
+
+
+def test_fertility_assumptions_move_the_tfr_with_the_national_one():
+    years = population.CalibrationYears(age_bands=2020, base=2022, tfr_trend_end=2032, uncertainty=2032)
+    national = pd.Series({2020: 2.0, 2022: 2.2, 2032: 1.7})
+    annual = _toy_wpp(national.to_dict(), {2030: 70.0, 2035: 71.0}, spread=2 * population.Z80 * 0.17)
+    out = population.fertility_assumptions(annual, national, tfr_calibrated=1.8, years=years)
+    assert out["tfr"] == pytest.approx(1.8 * 2.2 / 2.0)
+    assert out["tfr_change"] == pytest.approx(out["tfr"] * (1.7 - 2.2) / 10 / 2.2)
+    assert out["tfr_sd"] == pytest.approx(0.1)  # sd 0.17 on a TFR of 1.7
+
+
+def test_life_expectancy_assumptions_take_the_bns_level_and_the_wpp_gain_and_spread():
+    annual = _toy_wpp({2032: 2.0}, {2030: 70.0, 2032: 70.4, 2035: 71.0}, spread=2 * population.Z80 * 1.5)
+    life = pd.DataFrame({"area": "almaty", "year": 2019, "sex": ["male", "female"], "life_expectancy_years": [70.5, 78.5]})
+    out = population.life_expectancy_assumptions(annual, life)
+    assert (out["life_expectancy_male"], out["life_expectancy_female"]) == (70.5, 78.5)
+    assert out["life_expectancy_gain"] == pytest.approx(0.2) and out["life_expectancy_sd"] == pytest.approx(1.5)
+
+
+def test_fit_evidence_targets_are_the_mean_of_the_programme_figures():
+    figures = {
+        "programme_schools": pd.DataFrame({"figure_id": ["pupil_growth_annual_low_l2793", "pupil_growth_annual_high_l2793"], "value": [12.0, 14.0]}),
+        "programme_population": pd.DataFrame(
+            {"figure_id": ["children_0_7_growth_annual", "average_age", "youth_14_35_share_l3183", "youth_14_29_count"], "value": [9.0, 33.6, 37.0, 440.0]}
+        ),
+    }
+    evidence = population.fit_evidence(figures).set_index("statistic")
+    assert evidence.loc["growth_6_17", "target"] == 13.0 and evidence.loc["count_14_29", "target"] == 440.0
+    assert list(evidence.index) == list(population.FIT_EVIDENCE)
+
+
+def test_demographic_balance_closes_and_births_follow_the_national_share(inputs, calibration):
+    data = population.calibration_data(inputs)
+    balance = population.demographic_balance(data, calibration.base_estimate).set_index("year")
+    assert list(balance.index) == list(range(2015, 2022))
+    np.testing.assert_allclose(balance["net_migration"], balance["change"] - balance["births"] + balance["deaths"])
+    assert balance.loc[2020, "births"] == pytest.approx(population.BIRTHS_2020)
+    np.testing.assert_allclose(balance["births"] / data.national_births.loc[2015:2021], population.BIRTHS_2020 / data.national_births[2020])
+    pd.testing.assert_frame_equal(balance.reset_index(), calibration.balance)
+
+
+def test_calibration_data_growth_rate_and_female_share_come_from_the_segment(inputs):
+    data = population.calibration_data(inputs)
+    total = population.observed_total(inputs).loc[2015:2021]
+    assert data.growth_rate == pytest.approx(total.diff().mean() / total.mean())
+    assert 0.4 < data.female_share < 0.7 and data.closure_by_sex.sum() == population.observed_total(inputs)[2022]
+
+
+def test_fit_statistics_at_the_fitted_share_are_the_published_model_values(inputs, calibration):
+    stats = population.fit_statistics(population.calibration_data(inputs), calibration.migration_facts.child_share)
+    fit = calibration.migration_fit.set_index("statistic")["model"]
+    assert set(stats) == set(population.FIT_EVIDENCE)
+    for name, value in stats.items():
+        assert value == pytest.approx(fit[name], rel=1e-9), name
+
+
+def test_migration_facts_read_the_profile_and_the_arrivals():
+    profile = np.zeros(N_AGES)
+    profile[10], profile[30] = 0.25, 0.75
+    figures = {"programme_population": pd.DataFrame({"figure_id": ["arrivals_working_age_share_2021", "migration_arrivals_2012_2021"], "value": [80.0, 500.0]})}
+    facts = population.migration_facts(figures, profile, net_migration=40_000.0, child_share=0.2, closure=66_000.0)
+    assert facts.share_6_17 == 0.25 and facts.net_children_0_17_per_year == 10_000.0
+    assert facts.arrivals_per_year == pytest.approx(50_000.0) and facts.arrivals_not_working_age_per_year == pytest.approx(10_000.0)
+
+
+def test_base_population_range_follows_the_calibration_years(inputs, calibration):
+    later = dataclasses.replace(calibration, years=dataclasses.replace(calibration.years, closure=2021))
+    with pytest.raises(ValueError, match="single-age estimates exist for 2020-2021"):
+        population.base_population(inputs, later, 2022)
+
+
+# ---------------------------------------------------------------- accessors and report values
+
+
+def test_by_year_reads_the_total_table_and_refuses_years_outside(small_forecast):
+    row = small_forecast.tables["population_total"].set_index("year").loc[2030]
+    got = small_forecast.by_year(2030)
+    assert (got.value, got.lo_80, got.hi_95) == (row["value"], row["lo_80"], row["hi_95"])
+    with pytest.raises(ValueError, match="year 2040 is outside the projection 2022-2035"):
+        small_forecast.by_year(2040)
+
+
+def test_sexes_add_up_to_the_total_and_age_groups_are_the_published_rows(small_forecast):
+    total = small_forecast.tables["population_total"].set_index("year")["value"]
+    both = small_forecast.sex("male")["value"] + small_forecast.sex("female")["value"]
+    assert (both - total).abs().max() <= 1
+    school = small_forecast.age_group("6-17 (school ages)")
+    assert list(school.index) == list(small_forecast.years) and (school["lo_80"] <= school["hi_80"]).all()
+    with pytest.raises(ValueError, match="unknown age group '7-18'"):
+        small_forecast.age_group("7-18")
+    with pytest.raises(ValueError, match="unknown sex 'total'"):
+        small_forecast.sex("total")
+
+
+def test_quantile_and_share_at_least_read_the_simulated_totals(small_forecast):
+    total = small_forecast.tables["population_total"].set_index("year")
+    median = small_forecast.quantile(0.5)
+    assert (total["lo_80"] <= median.round()).all() and (median.round() <= total["hi_80"]).all()
+    assert small_forecast.share_at_least(2030, 0) == 1.0 and small_forecast.share_at_least(2030, 1e9) == 0.0
+    assert small_forecast.simulated_totals().shape == (300, small_forecast.years.size)
+    assert small_forecast.central_population().shape == (small_forecast.years.size, 2, N_AGES)
+    with pytest.raises(ValueError, match="quantile 1.5"):
+        small_forecast.quantile(1.5)
+
+
+def test_mean_mape_and_beaten_by_rank_the_methods():
+    accuracy = pd.DataFrame(
+        {"target": "official", "method": ["naive", "naive", "cohort_component", "cohort_component", "drift", "drift"], "mape": [3.0, 5.0, 2.0, 4.0, 1.0, 2.0]}
+    )
+    assert list(population.mean_mape(accuracy).index) == ["drift", "cohort_component", "naive"]
+    assert population.beaten_by(accuracy) == ["drift"]
+    assert population.beaten_by(accuracy, "drift") == []
+
+
+def test_method_label_translates_the_method_and_keeps_a_combination_s_members():
+    t = i18n.Text("en")
+    assert report.method_label(t, "log_drift") == t.term("method", "log_drift")
+    combined = report.method_label(t, "combination (cohort_component + drift)")
+    assert combined == t.term("method", "combination") + " (cohort_component + drift)"
+
+
+def test_report_values_of_the_default_forecast(small_forecast):
+    assert report.answer_years(small_forecast) == [2025, 2030, 2035]
+    means = report.mean_components(small_forecast)
+    events = small_forecast.tables["population_components"].dropna()
+    assert means["births"] == events["births"].mean() and means["net_migration"] == events["net_migration"].mean()
+    assert means["growth"] == pytest.approx((events["value"].iloc[-1] - events["value"].iloc[0]) / (len(events) - 1))
+    positions = report.variant_positions(small_forecast)
+    assert list(positions) == list(population.VARIANTS) and positions["low"] < positions["medium"] < positions["high"]
+    assert "2.5 million in 2030" in report.target_text(small_forecast, i18n.Text("en"))
+
+
+def test_display_frames_are_translated_and_shaped_for_the_report(small_forecast):
+    t = i18n.Text("ru")
+    answer = report.answer_table(small_forecast, t).splitlines()
+    assert answer[0] == t("population.answer_header") and len(answer) == 2 + len(report.answer_years(small_forecast))
+    districts = report.district_frame(small_forecast, t, ["alatau", "medeu"])
+    assert list(districts.columns) == [2022, 2030, 2035] and list(districts.index) == [t.term("district", "alatau"), t.term("district", "medeu")]
+    mape = report.backtest_frame(small_forecast, t, "mape")
+    assert list(mape.columns) == [1, 2, 3, 4, 5] and mape.index.names == [t.column("target", "population"), t.column("method")]
+    groups = report.age_group_frame(small_forecast, t)
+    assert groups.shape == (len(population.AGE_GROUPS), 2 * 4)  # central and interval of the base year and three answer years

@@ -133,3 +133,11 @@ class Page:
             return column
         label = self.t.column(str(column), section)
         return label.format(**values) if values else label
+
+    def pivot(self, frame: pd.DataFrame, formatter: str | None = None, caption: str = "", **options) -> None:
+        """A display-ready frame whose labels are already translated, shown with its index (a pivot): one ``formatter``
+        for its numbers (``options`` as for Styler.format, e.g. precision=1) and an optional ``caption``; cells and
+        labels are HTML-escaped, so text from data shows as text."""
+        style = frame.style.format(formatter, escape="html", **options)
+        style = style.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
+        display(style.set_caption(caption) if caption else style)

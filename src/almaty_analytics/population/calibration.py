@@ -1,0 +1,400 @@
+"""Calibration of the cohort-component model on Almaty data: every default with its derivation, in named steps.
+
+``calibrate`` runs them in order: ``calibration_data`` (the observed series, the growth rate and the
+female share of growth of the segment between the boundary change and the census, the census-reconciled
+totals); ``migration_fit`` (the child share of net migrants fitted to the evidence, ``fit_statistics``
+for each trial share, cached in data/processed); ``base_estimate`` with the fitted profile,
+``calibrated_tfr`` and ``demographic_balance`` (the migration level); ``fertility_assumptions`` and
+``life_expectancy_assumptions`` (WPP 2022 Kazakhstan); the backtest (``backtest.backtest_table``) and the
+interval sds fitted on it; ``migration_facts`` for the report. Every year it uses is a field of
+``CalibrationYears``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from .. import io
+from .backtest import (
+    BACKTEST_HORIZONS,
+    CohortModel,
+    IntervalSd,
+    backtest_accuracy,
+    backtest_table,
+    central_method,
+    cohort_errors,
+    interval_sd,
+)
+from .base import estimate_single_ages
+from .inputs import BASE_INPUTS, almaty_e0, bns_series, closure_error, figure, observed_total, reconciled_total, shift_years, wpp_series
+from .model import (
+    AGES,
+    SEXES,
+    Z80,
+    Assumptions,
+    Schedules,
+    build_schedules,
+    migration_profile,
+    mortality_for,
+    net_migration_profile,
+    project_arrays,
+)
+
+BIRTHS_2020 = 32_300 * 12 / 11  # 32.3 thousand in Jan-Nov 2020 (dated_statements.csv), scaled to the year
+# Evidence the net-migration age profile is fitted to: statistic -> (table, figure ids, tolerance, why this tolerance)
+FIT_EVIDENCE = {
+    "growth_6_17": (
+        "programme_schools",
+        ("pupil_growth_annual_low_l2793", "pupil_growth_annual_high_l2793"),
+        1.0,
+        "pupils grow 12-14 thousand a year (line 2793; 12-15 at line 303): the 6-17 population, all at school, grows alike; tolerance half the range",
+    ),
+    "growth_0_7": ("programme_population", ("children_0_7_growth_annual",), 1.5, "children 0-7 grow 'about 9 thousand' a year (line 3007)"),
+    "mean_age": ("programme_population", ("average_age",), 0.3, "mean age 33.6 (line 226); tolerance a few tenths of a year"),
+    "share_14_35": (
+        "programme_population",
+        ("youth_14_35_share_l3183",),
+        1.0,
+        "37 % aged 14-35 (line 3183, with '>692 thousand'); tolerance 1 point",
+    ),
+    "count_14_29": ("programme_population", ("youth_14_29_count",), 10.0, "440 thousand aged 14-29 (line 3536); tolerance 10 thousand"),
+}
+CHILD_SHARE_GRID = np.linspace(0.0, 0.4, 41)
+WORKING_AGE_ARRIVALS = ("programme_population", "arrivals_working_age_share_2021")  # 88.5 % of ARRIVALS (gross), line 218
+ARRIVALS = ("programme_population", "migration_arrivals_2012_2021")  # thousand arrivals over CalibrationYears.arrivals, line 216
+
+
+@dataclass(frozen=True)
+class CalibrationYears:
+    """Every year the calibration uses, named in one place."""
+
+    segment: tuple[int, int] = (2015, 2021)  # between the 2014/15 boundary change and the 2021/22 census: growth rate, female share
+    balance: tuple[int, int] = (2015, 2021)  # calendar years whose demographic balance sets the default migration level
+    earlier_census: int = 2009  # 1 January 2009: the BNS series is based on the 2009 census (25 February 2009)
+    closure: int = 2022  # first 1 January re-based on the 2021 census (the error of closure), the last BNS total
+    age_bands: int = 2020  # 1 January of the BNS age bands; births, TFR and death rate of this calendar year calibrate the model
+    life_expectancy: int = 2019  # BNS e0 of the last year before COVID-19: the base estimate's mortality and the default e0
+    base: int = 2022  # the TFR is moved to this year (WPP ratio); the migration sd is relative to its population
+    tfr_trend_end: int = 2035  # TFR change per year: WPP medium from ``base`` to this year
+    e0_gain: tuple[int, int] = (2030, 2035)  # e0 gain per year: WPP medium over these years
+    uncertainty: int = 2032  # WPP 80% intervals of TFR and e0 this year (10 years after ``base``)
+    arrivals: tuple[int, int] = (2012, 2021)  # the years the programme's arrivals figure covers
+    backtest_origins: tuple[int, ...] = field(default_factory=lambda: tuple(range(2010, 2020)))
+
+
+YEARS = CalibrationYears()
+
+
+@dataclass(frozen=True)
+class CalibrationData:
+    """The observed series the calibration steps read (``calibration_data``)."""
+
+    years: CalibrationYears
+    schedules: Schedules  # WPP shapes; migration profile not yet fitted
+    total: pd.Series  # BNS Almaty total on 1 January
+    reconciled: pd.DataFrame  # observed, correction, reconciled by year (reconciled_total)
+    national_births: pd.Series  # WPP Kazakhstan births by year, persons
+    national_deaths: pd.Series  # WPP Kazakhstan deaths by year, persons
+    national_total: pd.Series  # BNS Kazakhstan population on 1 January
+    national_tfr: pd.Series  # WPP Kazakhstan TFR (estimate, then medium)
+    life: pd.DataFrame  # BNS life expectancy
+    bands: pd.DataFrame  # BNS Almaty age bands on 1 January ``years.age_bands``
+    closure_by_sex: np.ndarray  # (2,) BNS Almaty by sex on 1 January ``years.closure``
+    growth_rate: float  # mean yearly growth rate of the segment
+    female_share: float  # women's share of the segment's growth
+
+
+@dataclass(frozen=True)
+class MigrationFacts:
+    """Figures the report prints about net migration, with the ceiling the fitted profile must respect."""
+
+    child_share: float  # share of net migrants who are children moving with their families
+    share_6_17: float  # share of net migrants aged 6-17
+    net_children_0_17_per_year: float  # persons
+    arrivals_per_year: float  # gross arrivals (programme, line 216)
+    arrivals_not_working_age_per_year: float  # arrivals outside working age (line 218): a ceiling for net child migrants
+    closure_error: float  # persons the 2021 census found above the expected growth
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The model's defaults estimated from the data, with everything they were derived from."""
+
+    defaults: Assumptions  # the central assumptions (the scenario defaults are these, rounded)
+    base_estimate: np.ndarray  # (2, 101) single-age population on 1 January ``years.age_bands``
+    schedules: Schedules  # with the fitted migration profile
+    tfr_calibrated: float  # Almaty TFR reproducing the births of ``years.age_bands``
+    balance: pd.DataFrame  # year, change, births, deaths, net_migration: the demographic balance behind the migration level
+    growth_rate: float  # of the segment, for the stable shape of the oldest ages
+    reconciliation: pd.DataFrame  # observed, correction, reconciled by year
+    reconciliation_method: str  # linear or off
+    migration_fit: pd.DataFrame  # statistic, target, tolerance, source, model
+    migration_facts: MigrationFacts
+    backtest: pd.DataFrame  # rows of every method and origin, both targets
+    interval_sd: IntervalSd  # percent
+    central_method: str  # the method with the lowest backtest MAPE (official series)
+    years: CalibrationYears
+
+
+def calibration_data(inputs: dict[str, pd.DataFrame], reconciliation: str = "linear", years: CalibrationYears = YEARS) -> CalibrationData:
+    """The series the calibration reads, with the segment's growth rate and women's share of its growth."""
+    bns, annual = inputs["bns_population_1jan"], inputs["wpp2022_kazakhstan_annual"]
+    total = observed_total(inputs)
+    first, last = years.segment
+    segment = total.loc[first:last]
+    female = bns_series(bns, "almaty", "female")
+    return CalibrationData(
+        years=years,
+        schedules=build_schedules(inputs["wpp2022_kazakhstan_age_schedules"]),
+        total=total,
+        reconciled=reconciled_total(inputs, reconciliation, years.earlier_census, years.closure),
+        national_births=wpp_series(annual, "births_thousands", "estimate") * 1000,
+        national_deaths=wpp_series(annual, "deaths_thousands", "estimate") * 1000,
+        national_total=bns_series(bns, "kazakhstan", "total"),
+        national_tfr=wpp_series(annual, "tfr", "estimate").combine_first(wpp_series(annual, "tfr", "medium")),
+        life=inputs["bns_life_expectancy"],
+        bands=inputs["bns_population_age_bands"],
+        closure_by_sex=np.array([bns_series(bns, "almaty", sex)[years.closure] for sex in SEXES]),
+        growth_rate=float(segment.diff().mean() / segment.mean()),
+        female_share=float((female[last] - female[first]) / (total[last] - total[first])),
+    )
+
+
+def base_estimate(data: CalibrationData, child_share: float) -> np.ndarray:
+    """(2, 101) single ages on 1 January ``years.age_bands`` with a migrant stock of the profile of ``child_share``."""
+    mortality = mortality_for(data.schedules, almaty_e0(data.life, data.years.life_expectancy))
+    profile = net_migration_profile(child_share)
+    return estimate_single_ages(data.bands, data.national_births, mortality, data.growth_rate, profile, data.years.age_bands)
+
+
+def calibrated_tfr(schedules: Schedules, base: np.ndarray, births: float = BIRTHS_2020) -> float:
+    """The TFR at which the women of ``base`` (2, 101) give ``births`` in a year: births / Σ pattern_x·W_x."""
+    return births / float(schedules.fertility_pattern @ base[1])
+
+
+def crude_death_rate(base: np.ndarray, mortality: np.ndarray) -> float:
+    """Deaths per person in a year of ``base`` (2, 101) at death rates ``mortality`` (2, 101): Σ P·(1 − e^(−m)) / Σ P."""
+    return float((base * (1 - np.exp(-mortality))).sum() / base.sum())
+
+
+def demographic_balance(data: CalibrationData, base: np.ndarray) -> pd.DataFrame:
+    """Net migration of each calendar year ``years.balance``: change of the reconciled series − (births − deaths).
+
+    Births follow national births at Almaty's share in ``years.age_bands`` (BIRTHS_2020); deaths
+    follow Almaty's modelled crude death rate of that year on ``base``, moved with the national one.
+    """
+    years = data.years
+    calendar = np.arange(years.balance[0], years.balance[1] + 1)
+    rec = data.reconciled["reconciled"]
+    share = BIRTHS_2020 / data.national_births[years.age_bands]
+    births = share * data.national_births.loc[calendar].to_numpy()
+    rate = crude_death_rate(base, mortality_for(data.schedules, almaty_e0(data.life, years.age_bands)))
+    national_rate = data.national_deaths / data.national_total
+    deaths = rate * rec.loc[calendar].to_numpy() * national_rate.loc[calendar].to_numpy() / national_rate[years.age_bands]
+    change = rec.loc[calendar + 1].to_numpy() - rec.loc[calendar].to_numpy()
+    return pd.DataFrame({"year": calendar, "change": change, "births": births, "deaths": deaths, "net_migration": change - (births - deaths)})
+
+
+def fit_statistics(data: CalibrationData, child_share: float) -> dict[str, float]:
+    """The model's values of the ``FIT_EVIDENCE`` statistics with net migrants of ``child_share``.
+
+    The base estimate of that profile is projected from ``years.age_bands`` to ``years.closure`` with
+    the balance's migration level, the calibrated TFR and the observed e0; growth is per year over
+    those years, the age statistics on the census-based level of ``years.closure``.
+    """
+    years = data.years
+    steps = years.closure - years.age_bands
+    base = base_estimate(data, child_share)
+    level = float(demographic_balance(data, base)["net_migration"].mean())
+    tfr = calibrated_tfr(data.schedules, base)
+    profile = net_migration_profile(child_share)
+    path = project_arrays(
+        base[None],
+        np.broadcast_to(tfr * data.schedules.fertility_pattern, (1, steps, AGES.size)),
+        np.stack([mortality_for(data.schedules, almaty_e0(data.life, y)) for y in range(years.age_bands, years.closure)])[None],
+        np.full((1, steps), level),
+        np.stack([(1 - data.female_share) * profile, data.female_share * profile]),
+    )["population"][0]
+    last = path[steps] * (data.closure_by_sex / path[steps].sum(axis=1))[:, None]  # on the census-based level
+    by_age = last.sum(axis=0)
+    return {
+        "growth_6_17": float(path[steps][:, 6:18].sum() - path[0][:, 6:18].sum()) / steps / 1e3,
+        "growth_0_7": float(path[steps][:, 0:8].sum() - path[0][:, 0:8].sum()) / steps / 1e3,
+        "mean_age": float((by_age * (AGES + 0.5)).sum() / by_age.sum()),
+        "share_14_35": float(100 * by_age[14:36].sum() / by_age.sum()),
+        "count_14_29": float(by_age[14:30].sum() / 1e3),
+    }
+
+
+def fit_evidence(inputs: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """statistic, target (mean of the programme figures), tolerance and source of every ``FIT_EVIDENCE`` entry."""
+    rows = [
+        {"statistic": stat, "target": float(np.mean([figure(inputs, table, i) for i in ids])), "tolerance": tolerance, "source": why}
+        for stat, (table, ids, tolerance, why) in FIT_EVIDENCE.items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def fit_child_share(simulate, targets: dict[str, float], tolerances: dict[str, float], grid: np.ndarray = CHILD_SHARE_GRID) -> dict:
+    """The child share of net migrants that best reproduces the evidence (least squares in tolerance units).
+
+    ``simulate(share)`` returns the model's statistics; the loss is Σ((model − target) /
+    tolerance)². A grid search is refined by golden-section search between the grid
+    neighbours of the best point. Returns ``child_share``, ``loss`` and ``statistics``.
+    """
+
+    def loss(share: float) -> float:
+        stats = simulate(share)
+        return float(sum(((stats[k] - targets[k]) / tolerances[k]) ** 2 for k in targets))
+
+    values = [loss(g) for g in grid]
+    i = int(np.argmin(values))
+    lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
+    ratio = (np.sqrt(5) - 1) / 2
+    for _ in range(30):
+        a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+        if loss(a) <= loss(b):
+            hi = b
+        else:
+            lo = a
+    best = (lo + hi) / 2
+    return {"child_share": float(best), "loss": loss(best), "statistics": simulate(best)}
+
+
+def migration_fit(inputs: dict[str, pd.DataFrame], data: CalibrationData, reconciliation: str) -> pd.DataFrame:
+    """The evidence with the fitted model's values, ``child_share`` and ``loss`` (shared through data/processed/)."""
+
+    def build() -> pd.DataFrame:
+        evidence = fit_evidence(inputs)
+        targets = {row.statistic: row.target for row in evidence.itertuples()}
+        tolerances = {row.statistic: row.tolerance for row in evidence.itertuples()}
+        fit = fit_child_share(lambda share: fit_statistics(data, share), targets, tolerances)
+        fitted = evidence.assign(model=[fit["statistics"][s] for s in evidence["statistic"]])
+        return fitted.assign(child_share=fit["child_share"], loss=fit["loss"])
+
+    return io.processed_table(f"population_migration_fit_{reconciliation}", build, list(BASE_INPUTS))
+
+
+def fertility_assumptions(annual: pd.DataFrame, national_tfr: pd.Series, tfr_calibrated: float, years: CalibrationYears = YEARS) -> dict:
+    """tfr, tfr_change and tfr_sd: the calibrated TFR moved to ``years.base`` and changed as the WPP Kazakhstan medium.
+
+    tfr_sd is the WPP 80 % interval of ``years.uncertainty`` as a relative sd (half width / 1.28 / TFR).
+    """
+    base, end, ten = years.base, years.tfr_trend_end, years.uncertainty
+    tfr = tfr_calibrated * national_tfr[base] / national_tfr[years.age_bands]
+    change = tfr * (national_tfr[end] - national_tfr[base]) / (end - base) / national_tfr[base]
+    spread = wpp_series(annual, "tfr", "pi80_upper")[ten] - wpp_series(annual, "tfr", "pi80_lower")[ten]
+    return {"tfr": float(tfr), "tfr_change": float(change), "tfr_sd": float(spread / (2 * Z80) / national_tfr[ten])}
+
+
+def life_expectancy_assumptions(annual: pd.DataFrame, life: pd.DataFrame, years: CalibrationYears = YEARS) -> dict:
+    """e0 by sex (BNS ``years.life_expectancy``), its gain per year (WPP medium over ``years.e0_gain``) and its sd
+    (WPP 80 % interval of ``years.uncertainty`` / 2.56), both means over the sexes."""
+    start, end, ten = *years.e0_gain, years.uncertainty
+    gain = np.mean([(wpp_series(annual, f"e0_{s}", "medium")[end] - wpp_series(annual, f"e0_{s}", "medium")[start]) / (end - start) for s in SEXES])
+    sd = np.mean(
+        [(wpp_series(annual, f"e0_{s}", "pi80_upper")[ten] - wpp_series(annual, f"e0_{s}", "pi80_lower")[ten]) / (2 * Z80) for s in SEXES]
+    )
+    e0 = almaty_e0(life, years.life_expectancy)
+    return {"life_expectancy_male": float(e0[0]), "life_expectancy_female": float(e0[1]), "life_expectancy_gain": float(gain), "life_expectancy_sd": float(sd)}
+
+
+def migration_level_sd(sd_trend: float, population: float, yearly_change: float, net_migration: float) -> float:
+    """Relative sd of the migration level whose error, h·N·sd / P_h, best matches h·sd_trend % at h = 1-5.
+
+    P_h = population + h·yearly_change (the population the backtest errors are relative
+    to grows); least squares over the backtest horizons.
+    """
+    h = np.asarray(BACKTEST_HORIZONS, dtype=float)
+    effect = h * net_migration / (population + h * yearly_change)
+    return float((effect * h * sd_trend / 100).sum() / (effect**2).sum())
+
+
+def migration_facts(
+    inputs: dict[str, pd.DataFrame], profile: np.ndarray, net_migration: float, child_share: float, closure: float, years: CalibrationYears = YEARS
+) -> MigrationFacts:
+    """What the fitted age ``profile`` (101,) of ``net_migration`` migrants a year means, beside the programme's arrivals."""
+    arrivals_share = figure(inputs, *WORKING_AGE_ARRIVALS) / 100
+    arrivals_per_year = figure(inputs, *ARRIVALS) * 1e3 / (years.arrivals[1] - years.arrivals[0] + 1)
+    return MigrationFacts(
+        child_share=child_share,
+        share_6_17=float(profile[6:18].sum()),
+        net_children_0_17_per_year=float(profile[:18].sum() * net_migration),
+        arrivals_per_year=arrivals_per_year,
+        arrivals_not_working_age_per_year=(1 - arrivals_share) * arrivals_per_year,
+        closure_error=closure,
+    )
+
+
+def calibrate(inputs: dict[str, pd.DataFrame], reconciliation: str = "linear", years: CalibrationYears = YEARS) -> Calibration:
+    """Estimate the model's defaults from the data; every value comes with its derivation (the steps above)."""
+    data = calibration_data(inputs, reconciliation, years)
+    fit = migration_fit(inputs, data, reconciliation)
+    child_share = float(fit["child_share"].iloc[0])
+    schedules = replace(data.schedules, migration_profile_by_age=net_migration_profile(child_share))
+    base = base_estimate(data, child_share)
+    tfr = calibrated_tfr(schedules, base)
+    balance = demographic_balance(data, base)
+    net_migration = float(balance["net_migration"].mean())
+    fertility = fertility_assumptions(inputs["wpp2022_kazakhstan_annual"], data.national_tfr, tfr, years)
+    e0 = life_expectancy_assumptions(inputs["wpp2022_kazakhstan_annual"], data.life, years)
+    model = CohortModel(schedules, base, tfr, years.age_bands, data.national_tfr, data.life, data.female_share, e0["life_expectancy_gain"])
+    backtest = backtest_table(inputs, model, data.reconciled, list(years.backtest_origins), years.closure)
+    sd = interval_sd(cohort_errors(backtest))
+    defaults = Assumptions(
+        **fertility,
+        **e0,
+        net_migration=net_migration,
+        migrant_female_share=data.female_share,
+        migrant_child_share=child_share,
+        migration_sd=migration_level_sd(sd.trend, float(data.total[years.base]), float(balance["change"].mean()), net_migration),
+        migration_noise_sd=0.0,  # the calibrated level and base sds already carry the backtest errors
+        base_population_sd=float(sd.base / 100),  # backtest error that does not grow with the horizon
+    )
+    closure = closure_error(data.total, shift_years(inputs), years.closure)
+    return Calibration(
+        defaults=defaults,
+        base_estimate=base,
+        schedules=schedules,
+        tfr_calibrated=tfr,
+        balance=balance,
+        growth_rate=data.growth_rate,
+        reconciliation=data.reconciled,
+        reconciliation_method=reconciliation,
+        migration_fit=fit.drop(columns=["child_share", "loss"]),
+        migration_facts=migration_facts(inputs, schedules.migration_profile_by_age, net_migration, child_share, closure, years),
+        backtest=backtest,
+        interval_sd=sd,
+        central_method=central_method(backtest_accuracy(backtest)),
+        years=years,
+    )
+
+
+def base_population(inputs: dict[str, pd.DataFrame], calibration: Calibration, base_year: int) -> np.ndarray:
+    """(2, 101) population on 1 January ``base_year``: the single-age estimate carried forward, scaled to BNS by sex.
+
+    The years from the age bands' date to base_year-1 use the observed Almaty life expectancy (BNS),
+    the calibrated TFR and the estimated net migration; the scaling absorbs the census level shift.
+    """
+    first, last = calibration.years.age_bands, calibration.years.closure
+    if not first <= base_year <= last:
+        raise ValueError(
+            f"base_year {base_year}: single-age estimates exist for {first}-{last} (age bands of 1 January {first}, BNS totals to {last})"
+        )
+    population = calibration.base_estimate
+    schedules, defaults = calibration.schedules, calibration.defaults
+    for year in range(first, base_year):
+        step = project_arrays(
+            population[None],
+            (calibration.tfr_calibrated * schedules.fertility_pattern)[None, None],
+            mortality_for(schedules, almaty_e0(inputs["bns_life_expectancy"], year))[None, None],
+            np.array([[defaults.net_migration]]),
+            migration_profile(schedules, defaults.migrant_female_share),
+        )
+        population = step["population"][0, 1]
+    bns = inputs["bns_population_1jan"]
+    target = np.array([bns_series(bns, "almaty", sex)[base_year] for sex in SEXES])
+    return population * (target / population.sum(axis=1))[:, None]

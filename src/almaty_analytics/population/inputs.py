@@ -1,0 +1,83 @@
+"""The raw tables the population model reads, and the series it takes from them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import evaluation, history, io
+
+BASE_INPUTS = (  # the tables the single-age base estimate is built from
+    "bns_population_1jan",
+    "bns_population_age_bands",
+    "bns_life_expectancy",
+    "wpp2022_kazakhstan_annual",
+    "wpp2022_kazakhstan_age_schedules",
+    "level_shifts",
+    "programme_population",
+    "programme_schools",
+)
+INPUT_TABLES = BASE_INPUTS + ("programme_districts",)
+SHIFTED_SERIES = "bns_population_1jan"  # the level_shifts rows of the population series
+
+
+def read_inputs() -> dict[str, pd.DataFrame]:
+    """The raw tables the population model uses, validated."""
+    return {name: io.read_table(name) for name in INPUT_TABLES}
+
+
+def wpp_series(annual: pd.DataFrame, indicator: str, variant: str) -> pd.Series:
+    """One WPP 2022 Kazakhstan indicator of one variant (estimate, medium, pi80_lower ...) by year."""
+    rows = annual[(annual["indicator"] == indicator) & (annual["variant"] == variant)]
+    return rows.set_index("year")["value"].astype(float)
+
+
+def bns_series(population: pd.DataFrame, area: str, sex: str) -> pd.Series:
+    """BNS population on 1 January of an area (almaty, kazakhstan) and sex (male, female, total) by year."""
+    rows = population[(population["area"] == area) & (population["sex"] == sex)]
+    return rows.set_index("year")["persons"].astype(float)
+
+
+def almaty_e0(life: pd.DataFrame, year: int) -> np.ndarray:
+    """BNS life expectancy at birth in Almaty in ``year``: (male, female)."""
+    rows = life[(life["area"] == "almaty") & (life["year"] == year)].set_index("sex")["life_expectancy_years"]
+    return np.array([rows["male"], rows["female"]], dtype=float)
+
+
+def figure(inputs: dict[str, pd.DataFrame], table: str, figure_id: str) -> float:
+    """A programme figure (``programme_*`` table) by its id."""
+    return float(inputs[table].set_index("figure_id").loc[figure_id, "value"])
+
+
+def observed_total(inputs: dict[str, pd.DataFrame]) -> pd.Series:
+    """BNS population of Almaty on 1 January, by year (with its level shifts)."""
+    return bns_series(inputs["bns_population_1jan"], "almaty", "total")
+
+
+def population_shifts(inputs: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The level shifts of the BNS population series (rows of level_shifts)."""
+    shifts = inputs["level_shifts"]
+    return shifts[shifts["series"] == SHIFTED_SERIES]
+
+
+def shift_years(inputs: dict[str, pd.DataFrame]) -> list[int]:
+    """First years after each level shift of the BNS population series."""
+    return sorted(int(y) for y in population_shifts(inputs)["first_year_after"])
+
+
+def closure_error(total: pd.Series, shift_years: list[int], closure_year: int) -> float:
+    """Error of closure at the census: the census jump of 1 January ``closure_year`` over the expected change.
+
+    The expected change is the mean within-segment change of the three years before
+    (``evaluation.adjust_level_shifts``); the census itself (1 October 2021, results
+    published after mid-2022) is known to this model only through the re-based BNS value of 2022.
+    """
+    known = total.loc[:closure_year]
+    return float(evaluation.adjust_level_shifts(known, [s for s in shift_years if s <= closure_year])["jump"][closure_year])
+
+
+def reconciled_total(inputs: dict[str, pd.DataFrame], method: str, earlier_census: int, closure_year: int) -> pd.DataFrame:
+    """BNS totals with the census's error of closure spread back to ``earlier_census`` (history.reconcile_intercensal)."""
+    total = observed_total(inputs)
+    error = closure_error(total, shift_years(inputs), closure_year)
+    return history.reconcile_intercensal(total, earlier_census, closure_year, error, method)

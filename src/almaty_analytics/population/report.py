@@ -1,0 +1,222 @@
+"""What report 10 shows beyond the published tables, from a forecast: plain values and display-ready frames.
+
+The plain values (``answer_years``, ``mean_components``, ``variant_positions``, ``assumptions_table`` ...)
+carry no language; the texts' values and the display frames take the report's labels ``t``
+(``i18n.Text``): numbers in the language's format, methods, districts and series by their terms.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import io
+from ..i18n import Text
+from .backtest import beaten_by, mean_mape
+from .model import PARAMETER_FIELDS, PARAMETERS
+from .projection import PopulationForecast
+
+ANSWER_YEARS = (2025, 2030)  # shown in the answer with the horizon
+DISTRICT_YEAR = 2030  # shown in the district table with the base year and the horizon
+RECONCILIATION_FROM = 2005  # first year of the reconciliation chart
+SOURCE_FILES = "bns_population|bns_life|wpp2022|level_shifts|programme_population|programme_schools|programme_districts|dated_statements"
+
+
+# ---------------------------------------------------------------- plain values
+
+
+def answer_years(fc: PopulationForecast) -> list[int]:
+    """The years the answer shows: ANSWER_YEARS and the horizon, those after the base year."""
+    base, horizon = int(fc.years[0]), int(fc.years[-1])
+    return list(dict.fromkeys(y for y in (*ANSWER_YEARS, horizon) if base < y <= horizon))
+
+
+def mean_components(fc: PopulationForecast) -> dict[str, float]:
+    """Mean yearly births, deaths and net migration of the central projection's calendar years, persons, and the mean
+    yearly change of the 1 January population between the first and the last of those years (``growth``)."""
+    events = fc.tables["population_components"].dropna()
+    return {
+        "growth": float(events["value"].diff().mean()),
+        "births": float(events["births"].mean()),
+        "deaths": float(events["deaths"].mean()),
+        "net_migration": float(events["net_migration"].mean()),
+    }
+
+
+def first_components(fc: PopulationForecast, years: int = 5) -> pd.DataFrame:
+    """The components of change of the first ``years`` calendar years."""
+    return fc.tables["population_components"].dropna().head(years)
+
+
+def other_variants(fc: PopulationForecast) -> pd.DataFrame:
+    """The central paths of every variant but medium, and the programme's target line (compared in the fan chart)."""
+    variants = fc.tables["population_variants"]
+    return variants[variants["variant"] != "medium"]
+
+
+def variant_positions(fc: PopulationForecast) -> dict[str, float]:
+    """Share of the simulated totals at or below each variant in the horizon year, by variant."""
+    variants = fc.tables["population_variants"]
+    last = variants[(variants["year"] == fc.years[-1]) & (variants["variant"] != "programme_target")]
+    return dict(zip(last["variant"], last["share_of_simulations_at_or_below"], strict=True))
+
+
+def districts_shown(fc: PopulationForecast, districts: list[str]) -> pd.DataFrame:
+    """District populations of ``districts`` in the base year, DISTRICT_YEAR and the horizon: district by year."""
+    base, horizon = int(fc.years[0]), int(fc.years[-1])
+    years = list(dict.fromkeys([base, min(DISTRICT_YEAR, horizon), horizon]))
+    table = fc.tables["population_by_district"]
+    shown = table[table["district"].isin(districts) & table["year"].isin(years)]
+    return shown.pivot(index="district", columns="year", values="value")
+
+
+def assumptions_table(fc: PopulationForecast) -> pd.DataFrame:
+    """The assumptions in force (after the variant) with the data they were calibrated on."""
+    rows = [
+        {
+            "assumption": name,
+            "value": round(getattr(fc.assumptions, name), 4),
+            "default": PARAMETERS[name].default,
+            "source": PARAMETERS[name].help,
+        }
+        for name in PARAMETER_FIELDS
+    ]
+    return pd.DataFrame(rows)
+
+
+def sources() -> pd.DataFrame:
+    """The rows of the sources table (io.sources_table) the population model reads, without the licence."""
+    table = io.sources_table()
+    return table[table["file"].str.contains(SOURCE_FILES)].drop(columns="licence")
+
+
+# ---------------------------------------------------------------- in the report's language
+
+
+def method_label(t: Text, method: str) -> str:
+    """A backtest method as readers see it; a combination keeps its members: "combination (cohort_component + drift)"."""
+    name, bracket, members = method.partition(" (")
+    return t.term("method", name) + (bracket + members if bracket else "")
+
+
+def answer_table(fc: PopulationForecast, t: Text) -> str:
+    """The answer as a Markdown table: central value and 80 % / 95 % intervals of each answer year, million persons."""
+
+    def millions(v: float) -> str:
+        return t.num(v / 1e6, 3)
+
+    rows = [
+        f"| {t('population.on_date', year=y.year)} | **{millions(y.value)}** | {millions(y.lo_80)}–{millions(y.hi_80)} | "
+        f"{millions(y.lo_95)}–{millions(y.hi_95)} |"
+        for y in (fc.by_year(year) for year in answer_years(fc))
+    ]
+    return "\n".join([t("population.answer_header"), "|---|---|---|---|", *rows])
+
+
+def target_text(fc: PopulationForecast, t: Text) -> str:
+    """Where the programme's target lies against the projection and the share of trajectories reaching it ("" outside it)."""
+    target = fc.target
+    if not fc.years[0] < target.year <= fc.years[-1]:
+        return ""
+    share = fc.share_at_least(target.year, target.persons)
+    key = "population.target_below" if fc.by_year(target.year).value > target.persons else "population.target_above"
+    return t(key, target=t.num(target.million, 1), source=target.source, share=f"{share:.0%}")
+
+
+def growth_values(fc: PopulationForecast, t: Text) -> dict[str, str]:
+    """The values of the answer's growth sentence (population.answer_growth), thousand a year."""
+    means = mean_components(fc)
+    return {
+        "growth": t.num(means["growth"] / 1e3, 1),
+        "births": t.num(means["births"] / 1e3, 1),
+        "deaths": t.num(means["deaths"] / 1e3, 1),
+        "migration": t.num(means["net_migration"] / 1e3, 1),
+        "target": target_text(fc, t),
+    }
+
+
+def age_group_frame(fc: PopulationForecast, t: Text) -> pd.DataFrame:
+    """Broad age groups in the base year and the answer years: central and 80 % interval, thousand persons."""
+    groups = fc.tables["population_age_groups"]
+    groups = groups[groups["year"].isin(list(dict.fromkeys([int(fc.years[0]), *answer_years(fc)])))]
+    central, interval = t("population.central"), t("population.interval_80")
+    bounds = [f"{t.num(a / 1e3, 1)}–{t.num(b / 1e3, 1)}" for a, b in zip(groups["lo_80"], groups["hi_80"], strict=True)]
+    shown = groups.assign(**{central: groups["value"] / 1e3, interval: bounds})
+    wide = shown.pivot(index="age_group", columns="year", values=[central, interval])
+    return wide.rename_axis(index=t.column("age_group"), columns=[None, t.column("year")])
+
+
+def district_chart_data(fc: PopulationForecast, t: Text) -> pd.DataFrame:
+    """population_by_district with the districts' names."""
+    table = fc.tables["population_by_district"]
+    return table.assign(district=table["district"].map(lambda d: t.term("district", d)))
+
+
+def district_frame(fc: PopulationForecast, t: Text, districts: list[str]) -> pd.DataFrame:
+    """``districts_shown`` with the districts' names and translated axes."""
+    wide = districts_shown(fc, districts)
+    wide.index = [t.term("district", d) for d in wide.index]
+    return wide.rename_axis(index=t.column("district"), columns=t.column("year"))
+
+
+def backtest_values(fc: PopulationForecast, t: Text) -> dict[str, str]:
+    """The values of the backtest paragraph: mean MAPE of every method, the central method, what beats the cohort model."""
+    accuracy = fc.tables["population_backtest"]
+    scores = ", ".join(f"{method_label(t, m)} {t.num(v, 2)}%" for m, v in mean_mape(accuracy).items())
+    better = beaten_by(accuracy)
+    beaten = t("population.beaten_by", methods=", ".join(method_label(t, m) for m in better)) if better else t("population.not_beaten")
+    return {"scores": scores, "method": method_label(t, fc.calibration.central_method), "beaten": beaten}
+
+
+def backtest_frame(fc: PopulationForecast, t: Text, values: str | list[str]) -> pd.DataFrame:
+    """Backtest scores by target and method (rows) and horizon (columns): one score, or several side by side."""
+    accuracy = fc.tables["population_backtest"]
+    shown = accuracy.assign(method=accuracy["method"].map(lambda m: method_label(t, m)))
+    wide = shown.pivot_table(index=["target", "method"], columns="horizon", values=values, sort=False)
+    index = [t.column("target", "population"), t.column("method")]
+    if isinstance(values, str):
+        return wide.rename_axis(index=index, columns=t.column("horizon"))
+    return wide.rename(columns=lambda c: t.column(c), level=0).rename_axis(index=index)
+
+
+def interval_values(fc: PopulationForecast, t: Text) -> dict[str, str]:
+    """The calibrated interval sds (percent) of the calibrated_text paragraph."""
+    sd = fc.calibration.interval_sd
+    return {"base": t.num(sd.base, 2), "trend": t.num(sd.trend, 2)}
+
+
+def variants_list(fc: PopulationForecast, t: Text) -> str:
+    """Each variant with its percentile among the simulated totals in the horizon year."""
+    return ", ".join(
+        t("population.variant_percentile", variant=t.term("variant", v), p=f"{100 * share:.0f}") for v, share in variant_positions(fc).items()
+    )
+
+
+def migration_values(fc: PopulationForecast, t: Text) -> dict[str, str]:
+    """The values of the net-migration paragraph: error of closure, reconciliation, yearly balance and its mean (thousand)."""
+    balance, facts = fc.calibration.balance, fc.calibration.migration_facts
+    return {
+        "closure": t.num(facts.closure_error / 1e3, 1),
+        "method": fc.calibration.reconciliation_method,
+        "years": ", ".join(f"{int(y)}: {t.num(m / 1e3, 1)}" for y, m in zip(balance["year"], balance["net_migration"], strict=True)),
+        "mean": t.num(balance["net_migration"].mean() / 1e3, 1),
+    }
+
+
+def age_values(fc: PopulationForecast, t: Text) -> dict[str, str]:
+    """The values of the migration-by-age paragraph."""
+    facts = fc.calibration.migration_facts
+    return {
+        "child_share": t.pct(facts.child_share, 1),
+        "share_6_17": t.pct(facts.share_6_17, 1),
+        "children": t.num(facts.net_children_0_17_per_year / 1e3, 1),
+        "arrivals": t.num(facts.arrivals_per_year / 1e3, 0),
+        "ceiling": t.num(facts.arrivals_not_working_age_per_year / 1e3, 1),
+    }
+
+
+def reconciliation_series(fc: PopulationForecast, t: Text) -> pd.DataFrame:
+    """The BNS estimate and the census-reconciled series from RECONCILIATION_FROM, long, with the series' names."""
+    table = fc.tables["population_reconciliation"]
+    long = table.melt(id_vars="year", value_vars=["observed", "reconciled"], var_name="series", value_name="persons")
+    long = long.assign(series=long["series"].map(lambda s: t(f"population.{s}")))
+    return long[long["year"] >= RECONCILIATION_FROM]
