@@ -112,10 +112,15 @@ class Page:
         if self.params["report_note"]:
             self.text(key, note=self.params["report_note"])
 
-    def table(self, frame: pd.DataFrame, section: str | None = None, formats: dict[str, str] | None = None, **options) -> None:
-        """``frame`` with translated headers, without its index; ``formats`` maps a column (by its name on disk) to a format."""
+    def table(self, frame: pd.DataFrame, section: str | None = None, formats: dict[str, str | Callable] | None = None, **options) -> None:
+        """``frame`` with translated headers, without its index; ``formats`` maps a column (by its name on disk) to a format
+        string or a function of the value (e.g. ``lambda v: page.t.num(v, 1)`` for the language's separators)."""
         shown = self.t.columns(frame, section)
         style = shown.style.hide(axis="index")
         if formats:
             style = style.format({self.t.column(c, section): f for c, f in formats.items()}, **options)
         display(style)
+
+    def wide(self, frame: pd.DataFrame, fmt: str = "{:,.0f}") -> None:
+        """A cross-table (labels in its rows and columns, e.g. a pivot), every cell in the format ``fmt``."""
+        display(frame.style.format(fmt))
