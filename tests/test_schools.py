@@ -305,6 +305,25 @@ def test_badly_written_school_year_in_the_capacity_table_is_refused():
         schools.check_capacity(capacity)
 
 
+def test_pupils_of_the_base_year_are_the_programme_state_pupils_plus_the_private_share(pop, figures):
+    pupils = schools.project_pupils(pop, figures, private_share=0.1)
+    assert pupils.total[0] * 0.9 == pytest.approx(schools.programme_figure(figures, "state_pupils_2022"))
+    assert pupils.simulated_total.shape == (200, pop.years.size) and pupils.by_grade.shape == (pop.years.size, 11)
+
+
+def test_supply_without_delivery_risk_is_the_plan_in_every_draw(params, figures, statements, plan):
+    supply = schools.draw_supply(params | NO_RISK, figures, statements, plan, list(range(2022, 2031)), n=3)
+    np.testing.assert_allclose(supply.base_seats.mean() + supply.new_state, np.broadcast_to(supply.plan_seats, (3, 9)))
+    np.testing.assert_allclose(supply.new_private, np.broadcast_to(supply.plan_private, (3, 9)))
+
+
+def test_seat_base_draws_stay_within_what_the_sources_allow(params, figures, statements, plan):
+    supply = schools.draw_supply(params, figures, statements, plan, list(range(2022, 2031)), n=500)
+    assert supply.pupils_2021.min() >= 280_000 and supply.pupils_2021.max() <= 280_000 + params["pupils_2021_excess_max"]
+    deficit = supply.pupils_2021 - supply.base_seats
+    assert deficit.min() >= 19_000 and deficit.max() <= 19_600
+
+
 # ---------------------------------------------------------------- what the report shows
 
 

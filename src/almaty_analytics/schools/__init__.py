@@ -65,7 +65,22 @@ from .backtest import TABLES as BACKTEST_TABLES
 from .backtest import BacktestSummary, backtest_school_counts, backtest_summary
 from .districts import PERIPHERY, TOTAL_ROW, check_capacity, district_deficits, missing_capacity, pupils_by_district
 from .districts import TABLES as DISTRICT_TABLES
-from .model import CURRENT, DELIVERY_SEED_OFFSET, THRESHOLDS, SchoolForecast, deficits, forecast, regime_factor, schools_needed
+from .model import (
+    CURRENT,
+    DELIVERY_SEED_OFFSET,
+    THRESHOLDS,
+    Pupils,
+    SchoolForecast,
+    Supply,
+    central_state_pupils,
+    deficits,
+    draw_supply,
+    forecast,
+    project_pupils,
+    regime_factor,
+    schools_needed,
+    seat_rows,
+)
 from .model import TABLES as FORECAST_TABLES
 from .parameters import PARAMETERS
 from .pupils import (
@@ -126,6 +141,12 @@ from .supply import (
 from .supply import TABLES as SUPPLY_TABLES
 
 __all__ = [
+    "seat_rows",
+    "project_pupils",
+    "draw_supply",
+    "central_state_pupils",
+    "Supply",
+    "Pupils",
     "BASE_SCHOOL_YEAR",
     "CURRENT",
     "DELIVERY_SEED_OFFSET",

@@ -86,29 +86,43 @@ def _width(x: np.ndarray) -> np.ndarray:
     return hi - lo
 
 
-def forecast(
-    params: dict, pop, figures: pd.DataFrame, plan: pd.DataFrame, capacity: pd.DataFrame, statements: pd.DataFrame
-) -> SchoolForecast:
-    """Pupils, seats and deficits by school year (2021/22 to the horizon) from a population forecast (population.forecast)."""
-    years = [int(y) for y in pop.years]
-    if years[0] != BASE_SCHOOL_YEAR:
-        raise ValueError(
-            f"the school model is calibrated on {school_year(BASE_SCHOOL_YEAR)}: the population base_year must be {BASE_SCHOOL_YEAR}, got {years[0]}"
-        )
-    check_capacity(capacity)
-    private_share = params["private_share"]
-    central_population, simulated_population = age_sex_populations(pop)
-    central_cohorts = grade_cohorts(central_population)
-    sim_cohorts = grade_cohorts(simulated_population)
-    calibration = calibrate(
-        central_cohorts[0], programme_figure(figures, "state_pupils_2022"), private_share, programme_figure(figures, "first_to_last")
-    )
-    pupils_central = pupils_by_grade(central_cohorts, calibration)
-    total_central = pupils_central.sum(axis=-1)
-    total_sims = pupils_by_grade(sim_cohorts, calibration).sum(axis=-1)
-    n = total_sims.shape[0]
+@dataclass(frozen=True)
+class Pupils:
+    """Pupils in all schools by the grade-progression method, on the central path and on every population trajectory."""
 
-    # supply draws: seat base 2021/22 and delivery, on their own random stream
+    calibration: Calibration
+    cohorts: np.ndarray  # (years, 11) children of each grade's age mix, central path
+    by_grade: np.ndarray  # (years, 11) pupils, central path
+    total: np.ndarray  # (years,) pupils, central path
+    simulated_total: np.ndarray  # (n, years) pupils per population trajectory
+
+
+def project_pupils(pop, figures: pd.DataFrame, private_share: float) -> Pupils:
+    """Pupils from the population forecast ``pop``, calibrated on the programme's 2022/23 state pupils and first-to-last ratio."""
+    central_population, simulated_population = age_sex_populations(pop)
+    cohorts = grade_cohorts(central_population)
+    calibration = calibrate(cohorts[0], programme_figure(figures, "state_pupils_2022"), private_share, programme_figure(figures, "first_to_last"))
+    by_grade = pupils_by_grade(cohorts, calibration)
+    simulated_total = pupils_by_grade(grade_cohorts(simulated_population), calibration).sum(axis=-1)
+    return Pupils(calibration, cohorts, by_grade, by_grade.sum(axis=-1), simulated_total)
+
+
+@dataclass(frozen=True)
+class Supply:
+    """The supply draws, one per population trajectory: the 2021/22 seat base and the delivery of the build plan."""
+
+    pupils_2021: np.ndarray  # (n,) state pupils in 2021/22
+    base_seats: np.ndarray  # (n,) usable state seats in 2021/22
+    planned: pd.DataFrame  # planned_seats
+    arrivals: dict[str, np.ndarray]  # funding source -> (n, years) seats first serving each school year
+    new_state: np.ndarray  # (n, years) state seats added from the base year on, cumulative
+    new_private: np.ndarray  # (n, years) state pupils taken by private places opened after 2022/23
+    plan_seats: np.ndarray  # (years,) usable state seats if every school opens on time
+    plan_private: np.ndarray  # (years,) state pupils taken by private places if they open on time
+
+
+def draw_supply(params: dict, figures: pd.DataFrame, statements: pd.DataFrame, plan: pd.DataFrame, years: list[int], n: int) -> Supply:
+    """``n`` draws of the seat base (uniform within the sources' ranges) and of the delivery, on their own random stream (seed + 9)."""
     rng = np.random.default_rng(params["seed"] + DELIVERY_SEED_OFFSET)
     ranges = seat_base_ranges(figures, statements, params["pupils_2021_excess_max"])
     pupils_2021 = rng.uniform(*ranges["pupils"], n)
@@ -119,87 +133,123 @@ def forecast(
     arrivals = place_seats(planned, shares, delays, years)
     on_plan = place_seats(planned, np.ones((1, len(planned))), np.zeros((1, len(planned)), dtype=int), years)
     state_sources = [s for s in FUNDING_SOURCES if s != "private"]
-    new_state = sum(arrivals[s] for s in state_sources).cumsum(axis=1)
     private_open = arrivals["private"].cumsum(axis=1)
-    new_private = (private_open - private_open[:, :1]) * params["private_places_from_state"]  # places open by 2022/23 are in its 292 thousand
-
-    state_sims_pop = total_sims * (1 - private_share)  # the population part
-    state_central = total_central * (1 - private_share) - new_private.mean(axis=0)
     plan_private = on_plan["private"].cumsum(axis=1)[0]
-    plan_seats = base_seats.mean() + sum(on_plan[s] for s in state_sources).cumsum(axis=1)[0]
-    plan_state = total_central * (1 - private_share) - (plan_private - plan_private[0]) * params["private_places_from_state"]
+    taken = params["private_places_from_state"]
+    return Supply(
+        pupils_2021=pupils_2021,
+        base_seats=base_seats,
+        planned=planned,
+        arrivals=arrivals,
+        new_state=sum(arrivals[s] for s in state_sources).cumsum(axis=1),
+        new_private=(private_open - private_open[:, :1]) * taken,  # places open by 2022/23 are in its 292 thousand
+        plan_seats=base_seats.mean() + sum(on_plan[s] for s in state_sources).cumsum(axis=1)[0],
+        plan_private=(plan_private - plan_private[0]) * taken,
+    )
 
+
+def central_state_pupils(pupils: Pupils, supply: Supply, private_share: float) -> np.ndarray:
+    """(years,) state pupils on the central path: the state share of all pupils less those the new private places take (expected)."""
+    return pupils.total * (1 - private_share) - supply.new_private.mean(axis=0)
+
+
+def seat_rows(
+    params: dict, pupils: Pupils, supply: Supply, years: list[int], regimes: dict[str, float]
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """The ``school_seats`` table (2021/22, observed, then every projected year, per regime) and the simulated deficits per regime.
+
+    Each draw pairs a population trajectory with a supply draw; the central deficit is the central pupils
+    minus the expected seats; usable seats scale by the regime's factor.
+    """
+    private_share = params["private_share"]
+    state_simulated = pupils.simulated_total * (1 - private_share) - supply.new_private
+    state_central = central_state_pupils(pupils, supply, private_share)
+    state_on_plan = pupils.total * (1 - private_share) - supply.plan_private
+    unit_cost = params["school_cost_bn"] + params["land_cost_bn"]
+    rows, simulated_by_regime = [], {}
+    for regime, factor in regimes.items():
+        seats_simulated = (supply.base_seats[:, None] + supply.new_state) * factor
+        simulated = deficits(state_simulated, seats_simulated)
+        simulated_by_regime[regime] = simulated
+        seats_central = seats_simulated.mean(axis=0)
+        central = deficits(state_central, seats_central)
+        on_plan = deficits(state_on_plan, supply.plan_seats * factor)
+        lo, hi = np.quantile(simulated, [0.1, 0.9], axis=0)
+        seats_2021 = supply.base_seats * factor
+        observed = deficits(supply.pupils_2021, seats_2021)
+        pupils_2021 = supply.pupils_2021.mean()
+        rows.append(
+            _row(
+                SEATS_YEAR, regime, pupils_2021, pupils_2021 / (1 - private_share) * private_share, seats_2021.mean(), observed,
+                observed.mean(), observed.mean(), params["school_size"], unit_cost,
+            )
+        )
+        for i, year in enumerate(years):
+            rows.append(
+                _row(
+                    year, regime, state_central[i], pupils.total[i] - state_central[i], seats_central[i], simulated[:, i], central[i], on_plan[i],
+                    params["school_size"], unit_cost, lo[i], hi[i],
+                )
+            )
+    return pd.DataFrame(rows), simulated_by_regime
+
+
+def forecast(
+    params: dict, pop, figures: pd.DataFrame, plan: pd.DataFrame, capacity: pd.DataFrame, statements: pd.DataFrame
+) -> SchoolForecast:
+    """Pupils, seats and deficits by school year (2021/22 to the horizon) from a population forecast (population.forecast):
+    ``project_pupils``, ``draw_supply``, ``seat_rows``, then the tables that read them."""
+    years = [int(y) for y in pop.years]
+    if years[0] != BASE_SCHOOL_YEAR:
+        raise ValueError(
+            f"the school model is calibrated on {school_year(BASE_SCHOOL_YEAR)}: the population base_year must be {BASE_SCHOOL_YEAR}, got {years[0]}"
+        )
+    check_capacity(capacity)
+    pupils = project_pupils(pop, figures, params["private_share"])
+    supply = draw_supply(params, figures, statements, plan, years, pupils.simulated_total.shape[0])
     compared = f"{params['school_shifts']}_shift_{params['class_size']}_per_class"
     regimes = {
         CURRENT: 1.0,
         compared: regime_factor(params["school_shifts"], params["class_size"], params["current_shifts"], params["current_class_size"]),
     }
+    seats, simulated_by_regime = seat_rows(params, pupils, supply, years, regimes)
     unit_cost = params["school_cost_bn"] + params["land_cost_bn"]
-    rows, sims_by_regime = [], {}
-    for regime, factor in regimes.items():
-        seats_sims = (base_seats[:, None] + new_state) * factor
-        simulated = deficits(state_sims_pop - new_private, seats_sims)
-        sims_by_regime[regime] = simulated
-        seats_central = seats_sims.mean(axis=0)
-        central = deficits(state_central, seats_central)
-        on_plan_deficit = deficits(plan_state, plan_seats * factor)
-        lo, hi = np.quantile(simulated, [0.1, 0.9], axis=0)
-        seats_2021 = base_seats * factor
-        first = deficits(pupils_2021, seats_2021)
-        rows.append(
-            _row(
-                SEATS_YEAR,
-                regime,
-                pupils_2021.mean(),
-                pupils_2021.mean() / (1 - private_share) * private_share,
-                seats_2021.mean(),
-                first,
-                first.mean(),
-                first.mean(),
-                params["school_size"],
-                unit_cost,
-            )
-        )
-        for i, year in enumerate(years):
-            private = total_central[i] - state_central[i]
-            rows.append(
-                _row(
-                    year, regime, state_central[i], private, seats_central[i], simulated[:, i], central[i], on_plan_deficit[i],
-                    params["school_size"], unit_cost, lo[i], hi[i],
-                )
-            )
-    tables = {"school_seats": pd.DataFrame(rows)}
-    tables["school_pupils_by_grade"] = pd.DataFrame(
-        [
-            {"school_year": school_year(y), "grade": int(g), "pupils": round(pupils_central[i, j])}
-            for i, y in enumerate(years)
-            for j, g in enumerate(GRADES)
-        ]
-    )
-    shares_central = pupil_share(total_central, central_cohorts)
-    tables["school_pupil_share"] = pd.DataFrame(
-        {
-            "school_year": [school_year(y) for y in years],
-            "school_age_children": central_cohorts.sum(axis=-1).round(),
-            "pupils_all": total_central.round(),
-            "pupil_share": shares_central.round(4),
-        }
-    )
-    drift = share_drift(shares_central)
-    tables["school_uncertainty"] = _uncertainty(years, state_sims_pop, base_seats, new_state + new_private)
-    tables["school_build_pipeline"] = pipeline_table(planned, arrivals, years, unit_cost)
-    tables["school_targets"] = _targets(tables["school_seats"], figures, params, unit_cost)
-    rates = _rates(params, figures, tables["school_seats"], years)
-    tables["school_build_rates"] = _rates_table(rates, params, tables["school_seats"], years)
-    pupils_district = pupils_by_district(pop.tables["population_by_district"], state_central, years, params["periphery_school_age_ratio"])
-    tables["school_district_deficits"] = district_deficits(pupils_district, capacity)
+    shares = pupil_share(pupils.total, pupils.cohorts)
+    state_central = central_state_pupils(pupils, supply, params["private_share"])
+    rates = _rates(params, figures, seats, years)
+    district_pupils = pupils_by_district(pop.tables["population_by_district"], state_central, years, params["periphery_school_age_ratio"])
+    tables = {
+        "school_seats": seats,
+        "school_pupils_by_grade": pd.DataFrame(
+            [
+                {"school_year": school_year(y), "grade": int(g), "pupils": round(pupils.by_grade[i, j])}
+                for i, y in enumerate(years)
+                for j, g in enumerate(GRADES)
+            ]
+        ),
+        "school_pupil_share": pd.DataFrame(
+            {
+                "school_year": [school_year(y) for y in years],
+                "school_age_children": pupils.cohorts.sum(axis=-1).round(),
+                "pupils_all": pupils.total.round(),
+                "pupil_share": shares.round(4),
+            }
+        ),
+        "school_uncertainty": _uncertainty(
+            years, pupils.simulated_total * (1 - params["private_share"]), supply.base_seats, supply.new_state + supply.new_private
+        ),
+        "school_build_pipeline": pipeline_table(supply.planned, supply.arrivals, years, unit_cost),
+        "school_targets": _targets(seats, figures, params, unit_cost),
+        "school_build_rates": _rates_table(rates, params, seats, years),
+        "school_district_deficits": district_deficits(district_pupils, capacity),
+    }
     return SchoolForecast(
         school_years=[SEATS_YEAR, *years],
-        calibration=calibration,
+        calibration=pupils.calibration,
         tables=tables,
-        deficits=sims_by_regime,
+        deficits=simulated_by_regime,
         rates=rates,
-        pupil_share_drift=drift,
+        pupil_share_drift=share_drift(shares),
         compared_regime=compared,
         track_record=track_record(statements, figures, params["delivery_budget"]),
         capacity_missing=missing_capacity(capacity),
