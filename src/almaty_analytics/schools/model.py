@@ -358,7 +358,7 @@ def _rates_table(rates: dict[str, float], params: dict, seats: pd.DataFrame, yea
 
 
 
-TABLE_SOURCE = "cohort-survival projection (schools.py) on the population forecast; programme figures 001_22452510f78b59ea.txt:303, 2791-2801, 2918-2928"
+TABLE_SOURCE = "cohort-survival projection (schools/model.py) on the population forecast; programme figures 001_22452510f78b59ea.txt:303, 2791-2801, 2918-2928"
 
 # Tables the forecast builds (schools.TABLES composes them with the pipeline, district and backtest tables).
 TABLES: dict[str, TableSpec] = {

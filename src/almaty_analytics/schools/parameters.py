@@ -5,7 +5,6 @@ from __future__ import annotations
 from ..params import Param
 
 PARAMETERS: dict[str, Param] = {
-    # -- school parameters (schools.py) --
     "school_shifts": Param(int, "shifts per school day in the regime compared with the current one (the goal: 1)", 1, min=1, max=3),
     "class_size": Param(
         int, "pupils per class in the compared regime: the programme's norm is 25 (001_22452510f78b59ea.txt:2918)", 25, min=10, max=60
