@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import types
 
 import numpy as np
 import pandas as pd
@@ -407,15 +408,16 @@ def test_parameter_values_are_the_school_parameters_of_the_run(params):
 
 def test_results_are_computed_once_for_every_language_of_a_run(project, monkeypatch, params):
     computed = []
-    monkeypatch.setattr(schools, "compute", lambda p: computed.append(p["language"]) or "forecast")
-    assert schools.results(params | {"language": "en"}) == "forecast"
-    assert schools.results(params | {"language": "ru", "report_note": "draft"}) == "forecast"
-    assert computed == ["en"]
+    monkeypatch.setattr(schools, "compute", lambda p: computed.append(p["language"]) or types.SimpleNamespace(language=p["language"]))
+    schools.results(params | {"language": "en"})
+    loaded = schools.results(params | {"language": "ru", "report_note": "draft"})
+    assert computed == ["en"] and loaded.language == "en"
+    assert "data/raw/dated_statements.csv" in set(loaded.sources["files"]["file"])  # the sources are attached to what is loaded
 
 
 def test_results_are_computed_again_when_a_school_parameter_changes(project, monkeypatch, params):
     computed = []
-    monkeypatch.setattr(schools, "compute", lambda p: computed.append(p["school_size"]) or "forecast")
+    monkeypatch.setattr(schools, "compute", lambda p: computed.append(p["school_size"]) or types.SimpleNamespace())
     schools.results(params)
     schools.results(params | {"school_size": 1000})
     assert computed == [params["school_size"], 1000]

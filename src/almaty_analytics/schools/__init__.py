@@ -236,7 +236,7 @@ def validate(params: dict) -> None:
 
 
 def compute(params: dict) -> SchoolForecast:
-    """The school forecast of ``params`` on the shared population forecast, with the school-count backtest and the cited sources.
+    """The school forecast of ``params`` on the shared population forecast, with the school-count backtest.
 
     Fails (``check_share_drift``) when pupils stop being children of the population forecast.
     """
@@ -249,18 +249,19 @@ def compute(params: dict) -> SchoolForecast:
     check_share_drift(fc.tables["school_pupil_share"]["pupil_share"].to_numpy())
     fc.tables["school_backtest"] = backtest_school_counts(inputs["bns_schools"])[1]
     fc.population_digest = pop.digest
-    fc.sources = cited_sources(inputs["programme_schools"], inputs["dated_statements"], io.sources_table())
     return fc
 
 
 def results(params: dict) -> SchoolForecast:
-    """Every school table of a resolved scenario's ``params``, computed once per digest (``io.processed_object``).
+    """Every school table of a resolved scenario's ``params``, computed once per digest (``io.processed_object``), and the cited sources.
 
     The key holds ``PARAMETER_NAMES`` only, the stamp the population's and the school model's raw inputs and the
-    package code, so the ru and kk reports of a run load what the en report computed.
+    package code, so the ru and kk reports of a run load what the en report computed. The sources are read
+    afresh (they list the data manifest, which the stamp does not cover).
     """
     key = {name: params[name] for name in PARAMETER_NAMES if name in params}
     fc, _ = io.processed_object("school_forecast", key, lambda: compute(params), [*population.INPUT_TABLES, *INPUT_TABLES])
+    fc.sources = cited_sources(io.read_table("programme_schools"), io.read_table("dated_statements"), io.sources_table())
     return fc
 
 
