@@ -7,10 +7,10 @@ import re
 import numpy as np
 import pandas as pd
 
+from ..population import PERIPHERY  # the districts with the highest child demand (line 3021): one constant for both models
 from ..tablespec import TableSpec
 from .pupils import SEATS_YEAR, school_year
 
-PERIPHERY = ("alatau", "nauryzbay")  # the districts annexed in 2012-2014, named for the highest child demand (line 3021)
 TOTAL_ROW = "all_districts"
 _SCHOOL_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 
