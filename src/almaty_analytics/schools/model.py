@@ -44,7 +44,7 @@ class SchoolForecast:
     track_record: TrackRecord
     capacity_missing: list[str]  # districts with no typed capacity
     capacity_districts: int  # districts in the planners' capacity table
-    population_digest: str = ""  # of the population forecast the pupils come from (set by results)
+    population_digest: str = ""  # of the population forecast the pupils come from (set by compute)
     sources: dict[str, pd.DataFrame] = field(default_factory=dict)  # the report's cited sources (set by results)
 
     def seats(self, regime: str = CURRENT) -> pd.DataFrame:
