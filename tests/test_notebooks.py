@@ -50,7 +50,7 @@ KEY_FIGURES: dict[str, list[str]] = {
         "2030/31",
         "target 7.3 thousand",
         "chance of a shortage",
-        "uncertainty from population / seat base / delivery",
+        "uncertainty from population",
         "Calibration year 2021/22",
         "schools a year",
         "Capacity still missing",

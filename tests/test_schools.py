@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import types
 
 import numpy as np
 import pandas as pd
@@ -56,10 +58,6 @@ def fc(params, pop):
     return _forecast(params, pop)
 
 
-def _current(forecast):
-    return forecast.tables["school_seats"].query("regime == 'current'").set_index("school_year")
-
-
 # ---------------------------------------------------------------- pupils
 
 
@@ -87,7 +85,7 @@ def test_impossible_first_to_last_ratio_is_refused():
 
 
 def test_calibration_reproduces_the_programme_2022_state_pupils(fc, params):
-    row = _current(fc).loc["2022/23"]
+    row = fc.seats().loc["2022/23"]
     assert row["pupils_state"] == 292_000
     grades = fc.tables["school_pupils_by_grade"].query("school_year == '2022/23'").set_index("grade")["pupils"]
     assert grades.sum() == pytest.approx(292_000 / (1 - params["private_share"]), abs=2)
@@ -166,7 +164,7 @@ def test_zero_risk_gives_the_deterministic_plan(plan):
 
 def test_zero_risk_forecast_has_the_plan_as_its_central_seats(params, pop):
     no_risk = _forecast(params, pop, **NO_RISK)
-    current = _current(no_risk)
+    current = no_risk.seats()
     assert (current["deficit"] == current["deficit_on_plan"]).all()
 
 
@@ -212,7 +210,7 @@ def test_delivery_risk_is_inside_the_interval_and_the_split(fc):
 
 def test_adding_schools_after_2025_lowers_the_deficit_by_the_expected_seats(params, pop, fc):
     more = _forecast(params, pop, build_rate_after_2025=params["build_rate_after_2025"] + 1)
-    before, after = _current(fc)["deficit"], _current(more)["deficit"]
+    before, after = fc.seats()["deficit"], more.seats()["deficit"]
     risk = schools.delivery_risks(params)["post_2025"]
     for label in ("2026/27", "2030/31", "2035/36"):
         expected = schools.expected_seats_per_rate(risk, params["school_size"], int(label[:4]))
@@ -223,7 +221,7 @@ def test_adding_schools_after_2025_lowers_the_deficit_by_the_expected_seats(para
 def test_rate_that_closes_the_2030_gap_closes_it(params, pop, fc):
     rate = fc.rates["closes_2030_gap"]
     closed = _forecast(params, pop, build_rate_after_2025=rate)
-    assert abs(_current(closed).loc["2030/31", "deficit"]) < 0.02 * params["school_size"] * rate + 50
+    assert abs(closed.seats().loc["2030/31", "deficit"]) < 0.02 * params["school_size"] * rate + 50
     rates = fc.tables["school_build_rates"].set_index("rate")
     assert rates.loc["programme_need", "schools_per_year"] == 6 and rates.loc["closes_2030_gap", "deficit_2030_31"] == 0
 
@@ -232,9 +230,9 @@ def test_rate_that_closes_the_2030_gap_closes_it(params, pop, fc):
 
 
 def test_school_seats_start_at_2021_22_with_the_observed_deficit(fc):
-    current = _current(fc)
+    current = fc.seats()
     assert current.index[0] == "2021/22"
-    first = current.iloc[0]
+    first = current.loc["2021/22"]
     assert 19_000 <= first["deficit_lo_80"] <= first["deficit"] <= first["deficit_hi_80"] <= 19_600
     assert 280_000 <= first["pupils_state"] <= 285_000
     assert first["seats"] == pytest.approx(first["pupils_state"] - first["deficit"], abs=2)
@@ -247,7 +245,7 @@ def test_seat_base_ranges_come_from_the_sources(figures, statements):
 
 def test_one_shift_regime_halves_seats_when_two_shifts_are_current(fc):
     seats = fc.tables["school_seats"].pivot(index="school_year", columns="regime", values="seats")
-    np.testing.assert_allclose(seats["1_shift_25_per_class"], seats["current"] / 2, atol=1)
+    np.testing.assert_allclose(seats[fc.compared_regime], seats[schools.CURRENT] / 2, atol=1)
 
 
 def test_intervals_contain_the_central_deficit_and_probabilities_are_ordered(fc):
@@ -308,6 +306,123 @@ def test_badly_written_school_year_in_the_capacity_table_is_refused():
         schools.check_capacity(capacity)
 
 
+def test_pupils_of_the_base_year_are_the_programme_state_pupils_plus_the_private_share(pop, figures):
+    pupils = schools.project_pupils(pop, figures, private_share=0.1)
+    assert pupils.total[0] * 0.9 == pytest.approx(schools.programme_figure(figures, "state_pupils_2022"))
+    assert pupils.simulated_total.shape == (200, pop.years.size) and pupils.by_grade.shape == (pop.years.size, 11)
+
+
+def test_supply_without_delivery_risk_is_the_plan_in_every_draw(params, figures, statements, plan):
+    supply = schools.draw_supply(params | NO_RISK, figures, statements, plan, list(range(2022, 2031)), n=3)
+    np.testing.assert_allclose(supply.base_seats.mean() + supply.new_state, np.broadcast_to(supply.plan_seats, (3, 9)))
+    np.testing.assert_allclose(supply.new_private, np.broadcast_to(supply.plan_private, (3, 9)))
+
+
+def test_seat_base_draws_stay_within_what_the_sources_allow(params, figures, statements, plan):
+    supply = schools.draw_supply(params, figures, statements, plan, list(range(2022, 2031)), n=500)
+    assert supply.pupils_2021.min() >= 280_000 and supply.pupils_2021.max() <= 280_000 + params["pupils_2021_excess_max"]
+    deficit = supply.pupils_2021 - supply.base_seats
+    assert deficit.min() >= 19_000 and deficit.max() <= 19_600
+
+
+# ---------------------------------------------------------------- what the report shows
+
+
+def test_seats_of_a_regime_are_indexed_by_school_year(fc):
+    compared = fc.seats(fc.compared_regime)
+    assert fc.compared_regime == "1_shift_25_per_class" and (compared["regime"] == fc.compared_regime).all()
+    assert compared.index.is_unique and "2030/31" in compared.index
+    assert fc.deficit("2030/31") == fc.seats().loc["2030/31", "deficit"]
+
+
+def test_answer_rows_show_the_target_years_and_the_horizon_in_thousand_seats(fc, params):
+    rows = schools.answer_rows(fc).set_index("school_year")
+    assert list(rows.index) == ["2025/26", "2030/31", schools.school_year(params["horizon"])]
+    assert rows.loc["2030/31", "deficit_thousand"] == pytest.approx(fc.deficit("2030/31") / 1000)
+    shares = rows[["uncertainty_population", "uncertainty_seat_base", "uncertainty_delivery"]]
+    np.testing.assert_allclose(shares.sum(axis=1), 1.0, atol=0.002)
+
+
+def test_answer_years_are_shown_once_when_the_horizon_is_a_target_year(fc):
+    short = dataclasses.replace(fc, school_years=list(range(2021, 2031)))
+    assert schools.answer_years(short) == ["2025/26", "2030/31"]
+
+
+def test_a_target_is_met_only_when_the_projection_is_at_or_below_it(fc):
+    targets = pd.DataFrame(
+        {
+            "school_year": ["2025/26", "2030/31"], "target_deficit": [7300.0, 4300.0], "projected_deficit": [7300.0, 5000.0],
+            "gap": [0.0, 700.0], "extra_schools": [0, 1], "extra_cost_bn_kzt": [0.0, 10.2], "source": ["line 2984"] * 2,
+        }
+    )
+    met, missed = schools.verdicts(dataclasses.replace(fc, tables=fc.tables | {"school_targets": targets}))
+    assert met.met and met.target_thousand == 7.3
+    assert not missed.met and missed.projected_thousand == 5.0 and missed.extra_schools == 1 and missed.extra_cost_bn == 10.2
+
+
+def test_headline_quotes_the_observed_year_and_the_build_rates(fc):
+    head = schools.headline(fc)
+    observed = fc.seats().loc["2021/22"]
+    assert head.observed_year == "2021/22" and head.observed_pupils_thousand == observed["pupils_state"] / 1000
+    assert head.need_rate == 6 and head.closing_rate == pytest.approx(fc.rates["closes_2030_gap"], abs=0.005)
+    assert head.drift_points == pytest.approx(100 * fc.pupil_share_drift)
+    pupils = fc.seats()["pupils_state"]
+    assert head.first_year_growth == pupils["2023/24"] - pupils["2022/23"]
+
+
+def test_track_record_gives_the_delay_that_reproduces_the_on_time_share(statements, figures):
+    record = schools.track_record(statements, figures, delivery_share=0.9)
+    assert (record.planned_places, record.opened_places) == (13_000, 5_100)
+    assert 0.9 * math.exp(-record.delay) == pytest.approx(5_100 / 13_000)
+    assert record.private_places_per_school == pytest.approx(2_656 / 13)
+
+
+def test_cited_sources_keep_the_school_statements_and_the_school_files():
+    figures = pd.DataFrame(
+        [{"figure_id": f, "indicator": f, "value": 1.0, "unit": "seats", "source": "line 1", "note": ""} for f in schools.FIGURES.values()]
+        + [{"figure_id": "other", "indicator": "other", "value": 2.0, "unit": "seats", "source": "line 2", "note": ""}]
+    )
+    statements = pd.DataFrame(
+        {"indicator": ["seat_shortage", "seat_shortage", "planned_schools_2020_2021", "population"], "topic": ["schools", "emissions", "schools", "schools"]}
+    )
+    files = pd.DataFrame({"file": ["data/raw/bns_schools.csv", "data/raw/bns_population_1jan.csv"], "licence": ["CC", "CC"]})
+    cited = schools.cited_sources(figures, statements, files)
+    assert list(cited["programme"]["figure_id"]) == list(schools.FIGURES.values())
+    assert list(cited["statements"].index) == [0, 2]
+    assert list(cited["files"]["file"]) == ["data/raw/bns_schools.csv"] and "licence" not in cited["files"]
+
+
+def test_threshold_probabilities_fall_as_the_threshold_rises(fc):
+    chances = schools.threshold_probabilities(fc)
+    assert list(chances.columns) == ["school_year", "threshold_0", "threshold_5000", "threshold_10000"]
+    assert (chances["threshold_0"] >= chances["threshold_5000"]).all() and (chances["threshold_5000"] >= chances["threshold_10000"]).all()
+
+
+def test_parameter_values_are_the_school_parameters_of_the_run(params):
+    values = schools.parameter_values(params | {"school_size": 1000})
+    assert list(values) == list(schools.PARAMETERS) and values["school_size"] == 1000
+
+
+# ---------------------------------------------------------------- results computed once
+
+
+def test_results_are_computed_once_for_every_language_of_a_run(project, monkeypatch, params):
+    computed = []
+    monkeypatch.setattr(schools, "compute", lambda p: computed.append(p["language"]) or types.SimpleNamespace(language=p["language"]))
+    schools.results(params | {"language": "en"})
+    loaded = schools.results(params | {"language": "ru", "report_note": "draft"})
+    assert computed == ["en"] and loaded.language == "en"
+    assert "data/raw/dated_statements.csv" in set(loaded.sources["files"]["file"])  # the sources are attached to what is loaded
+
+
+def test_results_are_computed_again_when_a_school_parameter_changes(project, monkeypatch, params):
+    computed = []
+    monkeypatch.setattr(schools, "compute", lambda p: computed.append(p["school_size"]) or types.SimpleNamespace())
+    schools.results(params)
+    schools.results(params | {"school_size": 1000})
+    assert computed == [params["school_size"], 1000]
+
+
 # ---------------------------------------------------------------- backtest, parameters
 
 
@@ -322,6 +437,14 @@ def test_backtest_of_school_counts_has_no_look_ahead_and_scores_every_method():
     moved, _ = schools.backtest_school_counts(changed)
     before = rows.query("origin == 2008")["forecast"].to_numpy()
     np.testing.assert_allclose(moved.query("origin == 2008")["forecast"].to_numpy(), before)
+
+
+def test_backtest_summary_names_the_lowest_error_method_of_each_horizon():
+    accuracy = pd.DataFrame(
+        {"method": ["naive", "drift", "naive", "drift"], "horizon": [1, 1, 2, 2], "mape": [2.0, 1.0, 3.0, 4.0], "coverage_80": [0.5, 0.9, 0.2, 0.7]}
+    )
+    summary = schools.backtest_summary(accuracy)
+    assert summary.best == {1: "drift", 2: "naive"} and (summary.coverage_80_low, summary.coverage_80_high) == (0.2, 0.9)
 
 
 def test_school_model_needs_a_2022_population_base(params, pop):

@@ -113,7 +113,7 @@ class Page:
             self.text(key, note=self.params["report_note"])
 
     def table(
-        self, frame: pd.DataFrame, section: str | None = None, formats: dict | None = None, header_values: dict | None = None, **options
+        self, frame: pd.DataFrame, section: str | None = None, formats: dict[str, str | Callable] | None = None, header_values: dict | None = None, **options
     ) -> None:
         """``frame`` with translated headers, without its index; ``formats`` maps a column (by its name on disk) to a format.
 
@@ -141,3 +141,7 @@ class Page:
         style = frame.style.format(formatter, escape="html", **options)
         style = style.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
         display(style.set_caption(caption) if caption else style)
+
+    def wide(self, frame: pd.DataFrame, fmt: str = "{:,.0f}") -> None:
+        """A cross-table (labels in its rows and columns, e.g. a pivot), every cell in the format ``fmt``; cells and labels escaped."""
+        display(frame.style.format(fmt, escape="html").format_index(escape="html", axis=0).format_index(escape="html", axis=1))

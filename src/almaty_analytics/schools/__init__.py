@@ -1,0 +1,276 @@
+"""School-seat deficit: state-school pupils from the projected population against seats from what is built.
+
+Method (cohort survival, as used in school-place planning):
+
+* **Pupils by grade.** Grade 1 in the school year starting in September t takes the
+  children aged 6 on 1 September: ``entry_split`` of those aged 5 on 1 January t plus
+  the rest of those aged 6. Grade g holds the same mix of ages 4+g and 5+g. A pupil in
+  grade g moves to grade g+1 next year with the grade-progression ratio
+  GPR_g(t) = cohort of grade g+1 in t+1 / cohort of grade g in t (taken from the
+  population projection, so it carries the migration of children) times the retention
+  at that step (1, except the 9->10 transition to upper secondary). Every pupil is a
+  child of the population forecast: nothing is added on top of it. The report shows
+  pupils as a share of the children of school age, and ``check_share_drift`` fails when
+  that share moves by more than 1.5 percentage points over the horizon.
+* **Calibration (base school year 2022/23).** The coverage of the cohorts and the 9->10
+  transition are set so that all schools together hold the programme's 292 thousand
+  state pupils plus the private share, and first-graders are about twice the graduates
+  (programme, lines 303, 2793).
+* **State and private.** Private pupils are ``private_share`` of all pupils (dated:
+  88 private schools in July 2022 times the BNS 2019/20 national pupils per private
+  school, against the state pupils of 2021/22) plus the new private places delivered
+  after 2022/23, times ``private_places_from_state`` (1 = each new private place takes
+  one pupil from a state school).
+* **Seat base (2021/22, the calibration year).** Usable state seats = state pupils
+  minus the deficit, both uncertain within what the sources allow: pupils "more than
+  280" thousand (line 303), uniform on [280, 280 + ``pupils_2021_excess_max``]; deficit
+  uniform between the July 2022 press figure ("up to 19 thousand") and the programme's
+  end-of-year 19.6 thousand (line 2801).
+* **Supply.** The 2022-2025 programme by funding source (lines 2918-2928) and, after
+  2025, ``build_rate_after_2025`` standard schools a year: by default what the 2026-2030
+  budget funds (construction 108 + land 85 billion tenge, line 2980, at 5.2 + 5 billion
+  a school, line 2803). The programme's "at least 6 a year" (line 2918) is a need; the
+  report compares it with the rate that would close the 2030/31 gap.
+* **Delivery risk.** For each funding source and each planned year, a Monte Carlo draw
+  gives the share of the planned seats ever delivered, Beta with mean ``delivery_<s>``
+  and concentration ``delivery_concentration``, and the delay in whole years, Poisson
+  with mean ``delay_<s>``. Seats first serve the school year starting in the September
+  of the year they are commissioned plus the delay. The defaults come from the track
+  record in ``dated_statements``: 5,100 of the 13,000 places planned for 2020-2021 opened
+  in 2021 (on time: share x P(delay = 0)); private schools opened at 204 places against
+  385 planned per school. Zero risk (shares 1, delays 0) gives the plan exactly.
+* **Deficit** = state pupils - usable seats (positive = shortage), per paired draw of a
+  population trajectory and a delivery draw: the interval and the probabilities carry
+  population, seat-base and delivery uncertainty together. The central deficit is the
+  central population path minus the expected seats. Population and supply draws are
+  independent, so the variance of the deficit is the sum of the three parts' variances;
+  the report shows each part's share and its 80% width alone.
+* **Regimes.** Under another regime usable seats scale by shifts/current_shifts and
+  class size/current class size.
+* **Districts.** City state pupils split by district population times a relative
+  school-age share (``periphery_school_age_ratio`` for Alatau and Nauryzbay, 1
+  elsewhere: the sources give no district age data). Deficits only where planners typed
+  capacities in ``data/raw/school_capacity_by_district.csv``; a city total sums positive
+  deficits only.
+* **Backtest.** No series of Almaty pupils published by mid-2022 was found (data/raw, the
+  reference data and a search of public data repositories and pages); the only school
+  series is the BNS count of schools 2000-2021, backtested with naive, drift and
+  log-linear drift from rolling origins (a supply-side check, not of the pupil method).
+"""
+
+from __future__ import annotations
+
+from .. import io, population
+from .backtest import TABLES as BACKTEST_TABLES
+from .backtest import BacktestSummary, backtest_school_counts, backtest_summary
+from .districts import PERIPHERY, TOTAL_ROW, check_capacity, district_deficits, missing_capacity, pupils_by_district
+from .districts import TABLES as DISTRICT_TABLES
+from .model import (
+    CURRENT,
+    DELIVERY_SEED_OFFSET,
+    THRESHOLDS,
+    Pupils,
+    SchoolForecast,
+    Supply,
+    central_state_pupils,
+    deficits,
+    draw_supply,
+    forecast,
+    project_pupils,
+    regime_factor,
+    schools_needed,
+    seat_rows,
+)
+from .model import TABLES as FORECAST_TABLES
+from .parameters import PARAMETERS
+from .pupils import (
+    BASE_SCHOOL_YEAR,
+    GRADES,
+    SEATS_YEAR,
+    SHARE_DRIFT_LIMIT,
+    Calibration,
+    calibrate,
+    check_share_drift,
+    grade_cohorts,
+    pupil_share,
+    pupils_by_grade,
+    school_year,
+    share_drift,
+)
+from .report import (
+    Headline,
+    Verdict,
+    answer_rows,
+    answer_years,
+    district_pupils_shown,
+    headline,
+    known_district_deficits,
+    parameter_values,
+    pipeline_by_year,
+    pupils_by_grade_shown,
+    regime_deficits,
+    threshold_probabilities,
+    verdicts,
+)
+from .sources import (
+    FIGURES,
+    FUNDED_YEARS,
+    STATEMENTS,
+    TrackRecord,
+    cited_sources,
+    delay_from_track_record,
+    funded_build_rate,
+    on_time_share,
+    private_delivery_share,
+    private_share_from_statements,
+    programme_figure,
+    seat_base_ranges,
+    statement,
+    track_record,
+)
+from .supply import (
+    FUNDING_SOURCES,
+    PLAN_SOURCES,
+    DeliveryRisk,
+    delivery_risks,
+    draw_delivery,
+    expected_seats_per_rate,
+    place_seats,
+    planned_seats,
+)
+from .supply import TABLES as SUPPLY_TABLES
+
+__all__ = [
+    "seat_rows",
+    "project_pupils",
+    "draw_supply",
+    "central_state_pupils",
+    "Supply",
+    "Pupils",
+    "BASE_SCHOOL_YEAR",
+    "CURRENT",
+    "DELIVERY_SEED_OFFSET",
+    "FIGURES",
+    "FUNDED_YEARS",
+    "FUNDING_SOURCES",
+    "GRADES",
+    "INPUT_TABLES",
+    "PARAMETERS",
+    "PARAMETER_NAMES",
+    "PERIPHERY",
+    "PLAN_SOURCES",
+    "SEATS_YEAR",
+    "SHARE_DRIFT_LIMIT",
+    "STATEMENTS",
+    "TABLES",
+    "THRESHOLDS",
+    "TOTAL_ROW",
+    "answer_rows",
+    "answer_years",
+    "backtest_school_counts",
+    "backtest_summary",
+    "calibrate",
+    "check_capacity",
+    "check_share_drift",
+    "cited_sources",
+    "compute",
+    "deficits",
+    "delay_from_track_record",
+    "delivery_risks",
+    "district_deficits",
+    "district_pupils_shown",
+    "draw_delivery",
+    "expected_seats_per_rate",
+    "forecast",
+    "funded_build_rate",
+    "grade_cohorts",
+    "headline",
+    "known_district_deficits",
+    "missing_capacity",
+    "on_time_share",
+    "parameter_values",
+    "pipeline_by_year",
+    "place_seats",
+    "planned_seats",
+    "private_delivery_share",
+    "private_share_from_statements",
+    "programme_figure",
+    "pupil_share",
+    "pupils_by_district",
+    "pupils_by_grade",
+    "pupils_by_grade_shown",
+    "regime_deficits",
+    "regime_factor",
+    "results",
+    "school_year",
+    "schools_needed",
+    "seat_base_ranges",
+    "share_drift",
+    "statement",
+    "threshold_probabilities",
+    "track_record",
+    "validate",
+    "verdicts",
+    "BacktestSummary",
+    "Calibration",
+    "DeliveryRisk",
+    "Headline",
+    "SchoolForecast",
+    "TrackRecord",
+    "Verdict",
+]
+
+# Every parameter the school results depend on: the population forecast's and the school model's own
+# (never language, report_note, districts or output folders): the key of the cached results.
+PARAMETER_NAMES = (*population.PARAMETER_NAMES, *PARAMETERS)
+INPUT_TABLES = ("programme_schools", "programme_school_build_plan", "school_capacity_by_district", "dated_statements", "bns_schools")
+
+
+def validate(params: dict) -> None:
+    """Check the parameters and planner inputs the school model needs beyond the schema (run before any kernel starts)."""
+    if int(params["base_year"]) != BASE_SCHOOL_YEAR:
+        raise ValueError(
+            f"parameter 'base_year': the school model is calibrated on {school_year(BASE_SCHOOL_YEAR)}; expected {BASE_SCHOOL_YEAR}, got {params['base_year']}"
+        )
+    check_capacity(io.read_table("school_capacity_by_district"))
+
+
+def compute(params: dict) -> SchoolForecast:
+    """The school forecast of ``params`` on the shared population forecast, with the school-count backtest.
+
+    Fails (``check_share_drift``) when pupils stop being children of the population forecast.
+    """
+    pop = population.results(params)
+    inputs = {name: io.read_table(name) for name in INPUT_TABLES}
+    fc = forecast(
+        params, pop, inputs["programme_schools"], inputs["programme_school_build_plan"],
+        inputs["school_capacity_by_district"], inputs["dated_statements"],
+    )
+    check_share_drift(fc.tables["school_pupil_share"]["pupil_share"].to_numpy())
+    fc.tables["school_backtest"] = backtest_school_counts(inputs["bns_schools"])[1]
+    fc.population_digest = pop.digest
+    return fc
+
+
+def results(params: dict) -> SchoolForecast:
+    """Every school table of a resolved scenario's ``params``, computed once per digest (``io.processed_object``), and the cited sources.
+
+    The key holds ``PARAMETER_NAMES`` only, the stamp the population's and the school model's raw inputs and the
+    package code, so the ru and kk reports of a run load what the en report computed. The sources are read
+    afresh (they list the data manifest, which the stamp does not cover).
+    """
+    key = {name: params[name] for name in PARAMETER_NAMES if name in params}
+    fc, _ = io.processed_object("school_forecast", key, lambda: compute(params), [*population.INPUT_TABLES, *INPUT_TABLES])
+    fc.sources = cited_sources(io.read_table("programme_schools"), io.read_table("dated_statements"), io.sources_table())
+    return fc
+
+
+_DECLARED = FORECAST_TABLES | SUPPLY_TABLES | DISTRICT_TABLES | BACKTEST_TABLES
+# Tables this model publishes, each declared beside the code that builds it, in the order of the report (export.TABLES composes them).
+TABLES = {
+    name: _DECLARED[name]
+    for name in (
+        "school_seats", "school_pupils_by_grade", "school_pupil_share", "school_uncertainty", "school_build_pipeline", "school_build_rates",
+        "school_targets", "school_district_deficits", "school_backtest",
+    )
+}

@@ -1,0 +1,434 @@
+"""The forecast as a whole: pupils, usable seats and the deficit by school year, with its intervals, regimes, targets and build rates."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..tablespec import TableSpec
+from .districts import check_capacity, district_deficits, missing_capacity, pupils_by_district
+from .pupils import (
+    BASE_SCHOOL_YEAR,
+    GRADES,
+    SEATS_YEAR,
+    Calibration,
+    calibrate,
+    grade_cohorts,
+    pupil_share,
+    pupils_by_grade,
+    school_year,
+    share_drift,
+)
+from .sources import FIGURES, TrackRecord, funded_build_rate, programme_figure, seat_base_ranges, track_record
+from .supply import FUNDING_SOURCES, delivery_risks, draw_delivery, expected_seats_per_rate, pipeline_table, place_seats, planned_seats
+
+THRESHOLDS = (0, 5_000, 10_000)  # deficit thresholds for probabilities, seats
+DELIVERY_SEED_OFFSET = 9  # the delivery draws use their own random stream (seed + 9), independent of the population's
+CURRENT = "current"  # the regime of seats as the programme counts them
+
+
+@dataclass
+class SchoolForecast:
+    """Everything the school report shows: the published tables and the typed values behind them."""
+
+    school_years: list[int]  # 2021 (calibration year) to the horizon
+    calibration: Calibration
+    tables: dict[str, pd.DataFrame]
+    deficits: dict[str, np.ndarray]  # regime -> (n, years) simulated deficits, years from 2022
+    rates: dict[str, float]  # build rates after 2025: funded, used, programme need, needed to close the 2030/31 gap
+    pupil_share_drift: float
+    compared_regime: str  # the regime compared with the current one, e.g. 1_shift_25_per_class
+    track_record: TrackRecord
+    capacity_missing: list[str]  # districts with no typed capacity
+    capacity_districts: int  # districts in the planners' capacity table
+    population_digest: str = ""  # of the population forecast the pupils come from (set by compute)
+    sources: dict[str, pd.DataFrame] = field(default_factory=dict)  # the report's cited sources (set by results)
+
+    def seats(self, regime: str = CURRENT) -> pd.DataFrame:
+        """The ``school_seats`` rows of ``regime`` indexed by school year."""
+        table = self.tables["school_seats"]
+        return table[table["regime"] == regime].set_index("school_year")
+
+    def deficit(self, label: str, regime: str = CURRENT) -> float:
+        """The central deficit of school year ``label`` (e.g. "2030/31") under ``regime``."""
+        return float(self.seats(regime).loc[label, "deficit"])
+
+
+def deficits(state_pupils: np.ndarray, seats: np.ndarray) -> np.ndarray:
+    """Pupils minus usable seats (positive = shortage); broadcasts over trajectories."""
+    return state_pupils - seats
+
+
+def regime_factor(shifts: float, class_size: float, current_shifts: float, current_class_size: float) -> float:
+    """Usable seats under a regime relative to the current one."""
+    return (shifts / current_shifts) * (class_size / current_class_size)
+
+
+def schools_needed(deficit: float, school_size: int) -> int:
+    return max(0, math.ceil(deficit / school_size))
+
+
+def _width(x: np.ndarray) -> np.ndarray:
+    lo, hi = np.quantile(x, [0.1, 0.9], axis=0)
+    return hi - lo
+
+
+@dataclass(frozen=True)
+class Pupils:
+    """Pupils in all schools by the grade-progression method, on the central path and on every population trajectory."""
+
+    calibration: Calibration
+    cohorts: np.ndarray  # (years, 11) children of each grade's age mix, central path
+    by_grade: np.ndarray  # (years, 11) pupils, central path
+    total: np.ndarray  # (years,) pupils, central path
+    simulated_total: np.ndarray  # (n, years) pupils per population trajectory
+
+
+def project_pupils(pop, figures: pd.DataFrame, private_share: float) -> Pupils:
+    """Pupils from the population forecast ``pop``, calibrated on the programme's 2022/23 state pupils and first-to-last ratio."""
+    central_population, simulated_population = pop.central_population(), pop.simulated_population()
+    cohorts = grade_cohorts(central_population)
+    calibration = calibrate(cohorts[0], programme_figure(figures, "state_pupils_2022"), private_share, programme_figure(figures, "first_to_last"))
+    by_grade = pupils_by_grade(cohorts, calibration)
+    simulated_total = pupils_by_grade(grade_cohorts(simulated_population), calibration).sum(axis=-1)
+    return Pupils(calibration, cohorts, by_grade, by_grade.sum(axis=-1), simulated_total)
+
+
+@dataclass(frozen=True)
+class Supply:
+    """The supply draws, one per population trajectory: the 2021/22 seat base and the delivery of the build plan."""
+
+    pupils_2021: np.ndarray  # (n,) state pupils in 2021/22
+    base_seats: np.ndarray  # (n,) usable state seats in 2021/22
+    planned: pd.DataFrame  # planned_seats
+    arrivals: dict[str, np.ndarray]  # funding source -> (n, years) seats first serving each school year
+    new_state: np.ndarray  # (n, years) state seats added from the base year on, cumulative
+    new_private: np.ndarray  # (n, years) state pupils taken by private places opened after 2022/23
+    plan_seats: np.ndarray  # (years,) usable state seats if every school opens on time
+    plan_private: np.ndarray  # (years,) state pupils taken by private places if they open on time
+
+
+def draw_supply(params: dict, figures: pd.DataFrame, statements: pd.DataFrame, plan: pd.DataFrame, years: list[int], n: int) -> Supply:
+    """``n`` draws of the seat base (uniform within the sources' ranges) and of the delivery, on their own random stream (seed + 9)."""
+    rng = np.random.default_rng(params["seed"] + DELIVERY_SEED_OFFSET)
+    ranges = seat_base_ranges(figures, statements, params["pupils_2021_excess_max"])
+    pupils_2021 = rng.uniform(*ranges["pupils"], n)
+    deficit_2021 = rng.uniform(*ranges["deficit"], n)
+    base_seats = pupils_2021 - deficit_2021
+    planned = planned_seats(plan, years[-1], rate_after_2025=params["build_rate_after_2025"], school_size=params["school_size"])
+    shares, delays = draw_delivery(planned, delivery_risks(params), params["delivery_concentration"], n, rng)
+    arrivals = place_seats(planned, shares, delays, years)
+    on_plan = place_seats(planned, np.ones((1, len(planned))), np.zeros((1, len(planned)), dtype=int), years)
+    state_sources = [s for s in FUNDING_SOURCES if s != "private"]
+    private_open = arrivals["private"].cumsum(axis=1)
+    plan_private = on_plan["private"].cumsum(axis=1)[0]
+    taken = params["private_places_from_state"]
+    return Supply(
+        pupils_2021=pupils_2021,
+        base_seats=base_seats,
+        planned=planned,
+        arrivals=arrivals,
+        new_state=sum(arrivals[s] for s in state_sources).cumsum(axis=1),
+        new_private=(private_open - private_open[:, :1]) * taken,  # places open by 2022/23 are in its 292 thousand
+        plan_seats=base_seats.mean() + sum(on_plan[s] for s in state_sources).cumsum(axis=1)[0],
+        plan_private=(plan_private - plan_private[0]) * taken,
+    )
+
+
+def central_state_pupils(pupils: Pupils, supply: Supply, private_share: float) -> np.ndarray:
+    """(years,) state pupils on the central path: the state share of all pupils less those the new private places take (expected)."""
+    return pupils.total * (1 - private_share) - supply.new_private.mean(axis=0)
+
+
+def seat_rows(
+    params: dict, pupils: Pupils, supply: Supply, years: list[int], regimes: dict[str, float]
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """The ``school_seats`` table (2021/22, observed, then every projected year, per regime) and the simulated deficits per regime.
+
+    Each draw pairs a population trajectory with a supply draw; the central deficit is the central pupils
+    minus the expected seats; usable seats scale by the regime's factor.
+    """
+    private_share = params["private_share"]
+    state_simulated = pupils.simulated_total * (1 - private_share) - supply.new_private
+    state_central = central_state_pupils(pupils, supply, private_share)
+    state_on_plan = pupils.total * (1 - private_share) - supply.plan_private
+    unit_cost = params["school_cost_bn"] + params["land_cost_bn"]
+    rows, simulated_by_regime = [], {}
+    for regime, factor in regimes.items():
+        seats_simulated = (supply.base_seats[:, None] + supply.new_state) * factor
+        simulated = deficits(state_simulated, seats_simulated)
+        simulated_by_regime[regime] = simulated
+        seats_central = seats_simulated.mean(axis=0)
+        central = deficits(state_central, seats_central)
+        on_plan = deficits(state_on_plan, supply.plan_seats * factor)
+        lo, hi = np.quantile(simulated, [0.1, 0.9], axis=0)
+        seats_2021 = supply.base_seats * factor
+        observed = deficits(supply.pupils_2021, seats_2021)
+        pupils_2021 = supply.pupils_2021.mean()
+        rows.append(
+            _row(
+                SEATS_YEAR, regime, pupils_2021, pupils_2021 / (1 - private_share) * private_share, seats_2021.mean(), observed,
+                observed.mean(), observed.mean(), params["school_size"], unit_cost,
+            )
+        )
+        for i, year in enumerate(years):
+            rows.append(
+                _row(
+                    year, regime, state_central[i], pupils.total[i] - state_central[i], seats_central[i], simulated[:, i], central[i], on_plan[i],
+                    params["school_size"], unit_cost, lo[i], hi[i],
+                )
+            )
+    return pd.DataFrame(rows), simulated_by_regime
+
+
+def forecast(
+    params: dict, pop, figures: pd.DataFrame, plan: pd.DataFrame, capacity: pd.DataFrame, statements: pd.DataFrame
+) -> SchoolForecast:
+    """Pupils, seats and deficits by school year (2021/22 to the horizon) from a population forecast (population.forecast):
+    ``project_pupils``, ``draw_supply``, ``seat_rows``, then the tables that read them."""
+    years = [int(y) for y in pop.years]
+    if years[0] != BASE_SCHOOL_YEAR:
+        raise ValueError(
+            f"the school model is calibrated on {school_year(BASE_SCHOOL_YEAR)}: the population base_year must be {BASE_SCHOOL_YEAR}, got {years[0]}"
+        )
+    check_capacity(capacity)
+    pupils = project_pupils(pop, figures, params["private_share"])
+    supply = draw_supply(params, figures, statements, plan, years, pupils.simulated_total.shape[0])
+    compared = f"{params['school_shifts']}_shift_{params['class_size']}_per_class"
+    regimes = {
+        CURRENT: 1.0,
+        compared: regime_factor(params["school_shifts"], params["class_size"], params["current_shifts"], params["current_class_size"]),
+    }
+    seats, simulated_by_regime = seat_rows(params, pupils, supply, years, regimes)
+    unit_cost = params["school_cost_bn"] + params["land_cost_bn"]
+    shares = pupil_share(pupils.total, pupils.cohorts)
+    state_central = central_state_pupils(pupils, supply, params["private_share"])
+    rates = _rates(params, figures, seats, years)
+    district_pupils = pupils_by_district(pop.tables["population_by_district"], state_central, years, params["periphery_school_age_ratio"])
+    tables = {
+        "school_seats": seats,
+        "school_pupils_by_grade": pd.DataFrame(
+            [
+                {"school_year": school_year(y), "grade": int(g), "pupils": round(pupils.by_grade[i, j])}
+                for i, y in enumerate(years)
+                for j, g in enumerate(GRADES)
+            ]
+        ),
+        "school_pupil_share": pd.DataFrame(
+            {
+                "school_year": [school_year(y) for y in years],
+                "school_age_children": pupils.cohorts.sum(axis=-1).round(),
+                "pupils_all": pupils.total.round(),
+                "pupil_share": shares.round(4),
+            }
+        ),
+        "school_uncertainty": _uncertainty(
+            years, pupils.simulated_total * (1 - params["private_share"]), supply.base_seats, supply.new_state + supply.new_private
+        ),
+        "school_build_pipeline": pipeline_table(supply.planned, supply.arrivals, years, unit_cost),
+        "school_targets": _targets(seats, figures, params, unit_cost),
+        "school_build_rates": _rates_table(rates, params, seats, years),
+        "school_district_deficits": district_deficits(district_pupils, capacity),
+    }
+    return SchoolForecast(
+        school_years=[SEATS_YEAR, *years],
+        calibration=pupils.calibration,
+        tables=tables,
+        deficits=simulated_by_regime,
+        rates=rates,
+        pupil_share_drift=share_drift(shares),
+        compared_regime=compared,
+        track_record=track_record(statements, figures, params["delivery_budget"]),
+        capacity_missing=missing_capacity(capacity),
+        capacity_districts=capacity["district"].nunique(),
+    )
+
+
+def _row(year, regime, pupils, private, seats, simulated, central, on_plan, school_size, unit_cost, lo=None, hi=None) -> dict:
+    if lo is None:
+        lo, hi = np.quantile(simulated, [0.1, 0.9])
+    needed = schools_needed(central, school_size)
+    row = {
+        "school_year": school_year(year),
+        "pupils_state": round(pupils),
+        "pupils_private": round(private),
+        "seats": round(seats),
+        "deficit": round(central),
+        "deficit_lo_80": round(lo),
+        "deficit_hi_80": round(hi),
+        "deficit_on_plan": round(on_plan),
+    }
+    row |= {f"p_deficit_over_{t}": round(float((simulated > t).mean()), 3) for t in THRESHOLDS}
+    row |= {"schools_needed": needed, "cost_bn_kzt": round(needed * unit_cost, 1), "regime": regime}
+    return row
+
+
+def _uncertainty(years: list[int], pupils: np.ndarray, base: np.ndarray, delivered: np.ndarray) -> pd.DataFrame:
+    """Variance shares and 80% widths of the deficit's three independent parts: population, seat base, delivery."""
+    parts = {"population": pupils, "seat_base": np.broadcast_to(base[:, None], pupils.shape), "delivery": delivered}
+    variances = {k: v.var(axis=0) for k, v in parts.items()}
+    total = sum(variances.values())
+    total = np.where(total > 0, total, 1.0)
+    width = _width(pupils - base[:, None] - delivered)
+    frame = pd.DataFrame({"school_year": [school_year(y) for y in years], "width_80": width.round()})
+    for k, v in parts.items():
+        frame[f"width_80_{k}_only"] = _width(v).round()
+    for k, var in variances.items():
+        frame[f"variance_share_{k}"] = (var / total).round(3)
+    return frame
+
+
+def _targets(seats: pd.DataFrame, figures: pd.DataFrame, params: dict, unit_cost: float) -> pd.DataFrame:
+    current = seats[seats["regime"] == CURRENT].set_index("school_year")
+    rows = []
+    for key, year in (("target_2025", 2025), ("target_2030", 2030)):
+        label = school_year(year)
+        if label not in current.index:
+            continue
+        target = programme_figure(figures, key)
+        projected = float(current.loc[label, "deficit"])
+        extra = schools_needed(projected - target, params["school_size"])
+        source = figures.set_index("figure_id").loc[FIGURES[key], "source"]
+        rows.append(
+            {
+                "school_year": label,
+                "target_deficit": target,
+                "projected_deficit": projected,
+                "gap": projected - target,
+                "extra_schools": extra,
+                "extra_cost_bn_kzt": round(extra * unit_cost, 1),
+                "source": source,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["school_year", "target_deficit", "projected_deficit", "gap", "extra_schools", "extra_cost_bn_kzt", "source"]
+    )
+
+
+def _rates(params: dict, figures: pd.DataFrame, seats: pd.DataFrame, years: list[int]) -> dict[str, float]:
+    """Build rates after 2025: the funded one, the one used, the programme's need and the one closing the 2030/31 gap."""
+    rates = {
+        "funded": funded_build_rate(figures),
+        "used": params["build_rate_after_2025"],
+        "programme_need": programme_figure(figures, "schools_needed_per_year"),
+    }
+    target_year = 2030
+    if target_year in years:
+        risk = delivery_risks(params)["post_2025"]
+        per_rate = expected_seats_per_rate(risk, params["school_size"], target_year)
+        deficit = float(seats[seats["regime"] == CURRENT].set_index("school_year").loc[school_year(target_year), "deficit"])
+        rates["closes_2030_gap"] = max(0.0, params["build_rate_after_2025"] + deficit / per_rate) if per_rate > 0 else math.inf
+    return rates
+
+
+def _rates_table(rates: dict[str, float], params: dict, seats: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """Deficit in 2030/31 and at the horizon under each build rate (linear in the rate: expected seats per school a year)."""
+    current = seats[seats["regime"] == CURRENT].set_index("school_year")["deficit"]
+    risk = delivery_risks(params)["post_2025"]
+    notes = {
+        "funded": "2026-2030 budget: construction + land (line 2980) / (5.2 + 5 bn a school, line 2803) / 5 years",
+        "used": "build_rate_after_2025 in this run",
+        "programme_need": "'at least 6 new schools a year' are needed (line 2918): a need, not a plan",
+        "closes_2030_gap": "rate after 2025 that brings the central 2030/31 deficit to zero, with the same delivery risk",
+    }
+    rows = []
+    for name, rate in rates.items():
+        row = {"rate": name, "schools_per_year": round(rate, 2), "seats_per_year": round(rate * params["school_size"])}
+        for label, year in (("deficit_2030_31", 2030), ("deficit_horizon", years[-1])):
+            if year in years:
+                per_rate = expected_seats_per_rate(risk, params["school_size"], year)
+                row[label] = round(float(current[school_year(year)]) - (rate - params["build_rate_after_2025"]) * per_rate)
+            else:
+                row[label] = np.nan
+        rows.append(row | {"note": notes[name]})
+    return pd.DataFrame(rows)
+
+
+
+TABLE_SOURCE = "cohort-survival projection (schools/model.py) on the population forecast; programme figures 001_22452510f78b59ea.txt:303, 2791-2801, 2918-2928"
+
+# Tables the forecast builds (schools.TABLES composes them with the pipeline, district and backtest tables).
+TABLES: dict[str, TableSpec] = {
+    "school_seats": TableSpec(
+        "State-school pupils, usable seats and the seat deficit by school year from 2021/22 (the calibration year, observed), under the current regime and a compared one",
+        {
+            "school_year": ("", "school year starting in September, e.g. 2025/26; 2021/22 is the observed calibration year"),
+            "pupils_state": ("pupils", "state-school pupils, central projection (2021/22: middle of 'more than 280' thousand)"),
+            "pupils_private": ("pupils", "private-school pupils (private share plus new private places)"),
+            "seats": ("seats", "usable state-school seats under the regime, expected over the delivery draws"),
+            "deficit": ("seats", "pupils_state - seats; positive = shortage (central population, expected delivery)"),
+            "deficit_lo_80": ("seats", "10th percentile over paired population and delivery draws (population, seat base and delivery uncertainty)"),
+            "deficit_hi_80": ("seats", "90th percentile, same draws"),
+            "deficit_on_plan": ("seats", "deficit if every planned school opens on time (no delivery risk)"),
+            "p_deficit_over_0": ("probability", "share of draws with a shortage"),
+            "p_deficit_over_5000": ("probability", "share of draws with a shortage above 5,000 seats"),
+            "p_deficit_over_10000": ("probability", "share of draws with a shortage above 10,000 seats"),
+            "schools_needed": ("schools", "standard schools (school_size seats) that would close the central deficit"),
+            "cost_bn_kzt": ("billion KZT", "their cost: construction plus land (programme unit costs, line 2803)"),
+            "regime": ("", "current (seats as the programme counts them) or N_shift_M_per_class"),
+        },
+        TABLE_SOURCE,
+    ),
+    "school_pupils_by_grade": TableSpec(
+        "Pupils in all schools (state and private) by grade, central projection",
+        {
+            "school_year": ("", "school year starting in September"),
+            "grade": ("", "grade 1-11"),
+            "pupils": ("pupils", "pupils in all schools"),
+        },
+        TABLE_SOURCE,
+    ),
+    "school_pupil_share": TableSpec(
+        "Pupils as a share of the school-age population (the check that every pupil is a child of the population forecast)",
+        {
+            "school_year": ("", "school year starting in September"),
+            "school_age_children": ("persons", "children of the grades' ages (grade g: 8/12 of age 4+g and 4/12 of age 5+g on 1 January)"),
+            "pupils_all": ("pupils", "pupils in all schools, central projection"),
+            "pupil_share": ("ratio", "pupils_all / school_age_children; may move at most 0.015 over the horizon without a sourced component"),
+        },
+        TABLE_SOURCE,
+    ),
+    "school_uncertainty": TableSpec(
+        "How much of the deficit's uncertainty comes from the population, the 2021/22 seat base and the delivery of schools",
+        {
+            "school_year": ("", "school year starting in September"),
+            "width_80": ("seats", "width of the deficit's 80% interval, all parts together"),
+            "width_80_population_only": ("seats", "80% width of state pupils over the population trajectories alone"),
+            "width_80_seat_base_only": ("seats", "80% width of the 2021/22 seat base alone"),
+            "width_80_delivery_only": ("seats", "80% width of the seats (and private places) delivered alone"),
+            "variance_share_population": ("share", "population share of the deficit's variance (parts independent: shares add to 1)"),
+            "variance_share_seat_base": ("share", "seat-base share of the variance"),
+            "variance_share_delivery": ("share", "delivery share of the variance"),
+        },
+        TABLE_SOURCE,
+    ),
+    "school_build_rates": TableSpec(
+        "Schools a year after 2025: what is funded, what the programme says is needed, and what would close the 2030/31 gap",
+        {
+            "rate": ("", "funded, used (this run), programme_need or closes_2030_gap"),
+            "schools_per_year": ("schools per year", "standard schools commissioned a year from 2026"),
+            "seats_per_year": ("seats per year", "their seats"),
+            "deficit_2030_31": ("seats", "central deficit in 2030/31 at this rate (expected delivery)"),
+            "deficit_horizon": ("seats", "central deficit in the last school year at this rate"),
+            "note": ("", "where the rate comes from"),
+        },
+        "001_22452510f78b59ea.txt:2803, 2918, 2980",
+    ),
+    "school_targets": TableSpec(
+        "The programme's deficit targets against the projected deficit (current regime)",
+        {
+            "school_year": ("", "target school year"),
+            "target_deficit": ("seats", "programme target"),
+            "projected_deficit": ("seats", "central projection"),
+            "gap": ("seats", "projected - target; positive = target missed"),
+            "extra_schools": ("schools", "standard schools beyond the plan needed to meet the target"),
+            "extra_cost_bn_kzt": ("billion KZT", "their cost (construction + land)"),
+            "source": ("", "programme line of the target"),
+        },
+        "targets: 001_22452510f78b59ea.txt:2984",
+    ),
+}
+

@@ -1,0 +1,162 @@
+"""What report 20 shows beside the published tables: the answer rows, the verdicts on the targets, the headline figures and the pivots.
+
+Every function reads a ``SchoolForecast`` and returns plain values or display-ready frames (numbers, not
+text: the notebook picks the language's labels and number format).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .model import SchoolForecast
+from .parameters import PARAMETERS
+from .pupils import BASE_SCHOOL_YEAR, SEATS_YEAR, school_year
+
+ANSWER_YEARS = (2025, 2030)  # the programme's target years, shown with the horizon
+THOUSAND = 1e3
+
+
+def answer_years(fc: SchoolForecast) -> list[str]:
+    """The school years the answer shows: the target years and the horizon, those inside the forecast, once each."""
+    labels = [school_year(y) for y in (*ANSWER_YEARS, fc.school_years[-1]) if y in fc.school_years]
+    return list(dict.fromkeys(labels))
+
+
+def answer_rows(fc: SchoolForecast) -> pd.DataFrame:
+    """The answer table, one row per answer year (current regime; deficits in thousand seats).
+
+    school_year, deficit_thousand, interval_lo_thousand, interval_hi_thousand, chance_of_shortage, uncertainty_population,
+    uncertainty_seat_base, uncertainty_delivery (variance shares), on_time_deficit_thousand, schools_to_close, cost_bn_tenge.
+    """
+    labels = answer_years(fc)
+    seats = fc.seats().loc[labels]
+    shares = fc.tables["school_uncertainty"].set_index("school_year").loc[labels]
+    return pd.DataFrame(
+        {
+            "school_year": labels,
+            "deficit_thousand": seats["deficit"].to_numpy() / THOUSAND,
+            "interval_lo_thousand": seats["deficit_lo_80"].to_numpy() / THOUSAND,
+            "interval_hi_thousand": seats["deficit_hi_80"].to_numpy() / THOUSAND,
+            "chance_of_shortage": seats["p_deficit_over_0"].to_numpy(),
+            "uncertainty_population": shares["variance_share_population"].to_numpy(),
+            "uncertainty_seat_base": shares["variance_share_seat_base"].to_numpy(),
+            "uncertainty_delivery": shares["variance_share_delivery"].to_numpy(),
+            "on_time_deficit_thousand": seats["deficit_on_plan"].to_numpy() / THOUSAND,
+            "schools_to_close": seats["schools_needed"].to_numpy(),
+            "cost_bn_tenge": seats["cost_bn_kzt"].to_numpy(),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A programme target against the projected deficit (current regime)."""
+
+    school_year: str
+    target_thousand: float
+    projected_thousand: float
+    source: str  # programme line of the target
+    met: bool
+    extra_schools: int  # standard schools beyond the plan that would meet it
+    extra_cost_bn: float
+
+
+def verdicts(fc: SchoolForecast) -> list[Verdict]:
+    """One verdict per target of ``school_targets``."""
+    return [
+        Verdict(
+            school_year=row.school_year,
+            target_thousand=float(row.target_deficit) / THOUSAND,
+            projected_thousand=float(row.projected_deficit) / THOUSAND,
+            source=row.source,
+            met=bool(row.projected_deficit <= row.target_deficit),
+            extra_schools=int(row.extra_schools),
+            extra_cost_bn=float(row.extra_cost_bn_kzt),
+        )
+        for row in fc.tables["school_targets"].itertuples(index=False)
+    ]
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The figures the answer's text and the calibration paragraph quote."""
+
+    observed_year: str  # the calibration year 2021/22
+    observed_pupils_thousand: float
+    observed_lo_thousand: float  # 80% range of the observed deficit
+    observed_hi_thousand: float
+    need_rate: float  # schools a year the programme says are needed
+    funded_rate: float  # schools a year the 2026-2030 budget pays for
+    closing_rate: float  # schools a year that close the 2030/31 gap
+    deficit_2030_at_need_thousand: float
+    share_min: float  # pupils per school-age child, over the horizon
+    share_max: float
+    drift_points: float  # share_max - share_min in percentage points
+    first_year_growth: float  # state pupils added in the first projected school year
+
+
+def headline(fc: SchoolForecast) -> Headline:
+    """The headline figures of ``fc``."""
+    seats = fc.seats()
+    observed = seats.loc[school_year(SEATS_YEAR)]
+    rates = fc.tables["school_build_rates"].set_index("rate")
+    shares = fc.tables["school_pupil_share"]["pupil_share"]
+    return Headline(
+        observed_year=school_year(SEATS_YEAR),
+        observed_pupils_thousand=float(observed["pupils_state"] / THOUSAND),
+        observed_lo_thousand=float(observed["deficit_lo_80"] / THOUSAND),
+        observed_hi_thousand=float(observed["deficit_hi_80"] / THOUSAND),
+        need_rate=float(rates.loc["programme_need", "schools_per_year"]),
+        funded_rate=float(rates.loc["funded", "schools_per_year"]),
+        closing_rate=float(rates.loc["closes_2030_gap", "schools_per_year"]),
+        deficit_2030_at_need_thousand=float(rates.loc["programme_need", "deficit_2030_31"] / THOUSAND),
+        share_min=float(shares.min()),
+        share_max=float(shares.max()),
+        drift_points=100 * float(fc.pupil_share_drift),
+        first_year_growth=float(seats["pupils_state"].diff().loc[school_year(BASE_SCHOOL_YEAR + 1)]),
+    )
+
+
+def threshold_probabilities(fc: SchoolForecast) -> pd.DataFrame:
+    """school_year and the chance that the deficit exceeds each threshold (threshold_0, threshold_5000, ...), current regime."""
+    columns = [c for c in fc.tables["school_seats"].columns if c.startswith("p_deficit_over_")]
+    return fc.seats()[columns].rename(columns=lambda c: c.replace("p_deficit_over_", "threshold_")).reset_index()
+
+
+def pipeline_by_year(fc: SchoolForecast) -> pd.DataFrame:
+    """Seats planned and expected by school year (rows) and funding source (columns under each measure)."""
+    pipeline = fc.tables["school_build_pipeline"]
+    return pipeline.pivot_table(index="school_year", columns="funding_source", values=["seats_planned", "seats_expected"], aggfunc="sum").fillna(0)
+
+
+def regime_deficits(fc: SchoolForecast) -> pd.DataFrame:
+    """Central deficit by school year (rows) under each regime (columns)."""
+    return fc.tables["school_seats"].pivot(index="school_year", columns="regime", values="deficit")
+
+
+def _shown_years(fc: SchoolForecast) -> list[str]:
+    return list(dict.fromkeys([school_year(BASE_SCHOOL_YEAR), *answer_years(fc)]))
+
+
+def pupils_by_grade_shown(fc: SchoolForecast) -> pd.DataFrame:
+    """Pupils by grade (rows) in the base school year and the answer years (columns)."""
+    wide = fc.tables["school_pupils_by_grade"].pivot(index="grade", columns="school_year", values="pupils")
+    return wide[[c for c in wide.columns if c in _shown_years(fc)]]
+
+
+def district_pupils_shown(fc: SchoolForecast) -> pd.DataFrame:
+    """State pupils by district (rows, the all_districts total included) in the base school year and the answer years (columns)."""
+    wide = fc.tables["school_district_deficits"].pivot(index="district", columns="school_year", values="pupils_state")
+    return wide[[c for c in wide.columns if c in _shown_years(fc)]]
+
+
+def known_district_deficits(fc: SchoolForecast) -> pd.DataFrame:
+    """The rows of ``school_district_deficits`` where planners typed the seats (empty when none)."""
+    return fc.tables["school_district_deficits"].dropna(subset=["seats"])
+
+
+def parameter_values(params: dict) -> dict:
+    """The school model's parameters of a run, in their declaration order (for the report's parameter table)."""
+    return {name: params[name] for name in PARAMETERS}

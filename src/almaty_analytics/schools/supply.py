@@ -1,0 +1,150 @@
+"""Supply: seats as planned by funding source, the delivery draws (share delivered, delay) and the seats they place in each school year."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..tablespec import TableSpec
+from .pupils import school_year
+
+PLAN_SOURCES = ("budget", "branch", "memorandum", "private")
+FUNDING_SOURCES = (*PLAN_SOURCES, "post_2025")
+COSTED_SOURCES = ("budget", "post_2025")  # sources built at the standard unit cost (the programme gives no other cost)
+
+
+def planned_seats(plan: pd.DataFrame, last_year: int, *, rate_after_2025: float, school_size: int) -> pd.DataFrame:
+    """Seats as planned by commissioning year and funding source: year, funding_source, schools, seats.
+
+    The programme gives schools by year and seats per funding source for 2022-2025;
+    a source's seats are spread over its years in proportion to the schools; sources
+    with no yearly split (private) are spread evenly over 2022-2025. After 2025,
+    ``rate_after_2025`` schools of ``school_size`` seats a year up to ``last_year``.
+    """
+    rows = []
+    for source in PLAN_SOURCES:
+        rows_for = plan[plan["funding_source"] == source]
+        total = rows_for[rows_for["year"].isna()]
+        if total.empty:
+            raise ValueError(f"build plan: no total row (empty year) for funding source {source!r}")
+        seats = float(total["seats_thousand"].iloc[0]) * 1000
+        yearly = rows_for.dropna(subset=["year"])
+        if yearly.empty:
+            yearly = pd.DataFrame({"year": range(2022, 2026), "schools": float(total["schools"].iloc[0]) / 4})
+        for _, row in yearly.iterrows():
+            share = float(row["schools"]) / float(yearly["schools"].sum())
+            rows.append({"year": int(row["year"]), "funding_source": source, "schools": float(row["schools"]), "seats": seats * share})
+    for year in range(2026, last_year + 1):
+        rows.append({"year": year, "funding_source": "post_2025", "schools": rate_after_2025, "seats": rate_after_2025 * school_size})
+    return pd.DataFrame(rows, columns=["year", "funding_source", "schools", "seats"])
+
+
+@dataclass(frozen=True)
+class DeliveryRisk:
+    share: float  # mean share of the planned seats ever delivered
+    delay: float  # mean delay, years (Poisson)
+
+
+def delivery_risks(params: dict) -> dict[str, DeliveryRisk]:
+    """The delivery risk of every funding source from the parameters ``delivery_<source>`` and ``delay_<source>``."""
+    return {s: DeliveryRisk(params[f"delivery_{s}"], params[f"delay_{s}"]) for s in FUNDING_SOURCES}
+
+
+def draw_delivery(
+    planned: pd.DataFrame, risks: dict[str, DeliveryRisk], concentration: float, n: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """(n, rows) delivered shares and integer delays, one independent draw per planned row.
+
+    Share ~ Beta(m * c, (1 - m) * c) with mean m = risk.share and concentration c (the
+    share itself when m is 0 or 1); delay ~ Poisson(risk.delay) (0 when the mean is 0).
+    """
+    unknown = set(planned["funding_source"]) - set(risks)
+    if unknown:
+        raise ValueError(f"delivery: no risk for funding source(s) {sorted(unknown)}; expected {list(FUNDING_SOURCES)}")
+    shares = np.empty((n, len(planned)))
+    delays = np.empty((n, len(planned)), dtype=int)
+    for j, source in enumerate(planned["funding_source"]):
+        risk = risks[source]
+        if 0 < risk.share < 1:
+            shares[:, j] = rng.beta(risk.share * concentration, (1 - risk.share) * concentration, n)
+        else:
+            shares[:, j] = risk.share
+        delays[:, j] = rng.poisson(risk.delay, n) if risk.delay > 0 else 0
+    return shares, delays
+
+
+def place_seats(planned: pd.DataFrame, shares: np.ndarray, delays: np.ndarray, years: list[int]) -> dict[str, np.ndarray]:
+    """Seats first serving each school year, per funding source: (n, len(years)) arrays.
+
+    Row j of ``planned`` delivers seats x shares[:, j] in year + delays[:, j]; seats that
+    arrive after the last year are outside the horizon.
+    """
+    first = years[0]
+    out = {s: np.zeros((shares.shape[0], len(years))) for s in FUNDING_SOURCES}
+    draws = np.arange(shares.shape[0])
+    for j, (year, source, seats) in enumerate(planned[["year", "funding_source", "seats"]].itertuples(index=False)):
+        index = int(year) + delays[:, j] - first
+        inside = (index >= 0) & (index < len(years))
+        np.add.at(out[source], (draws[inside], index[inside]), seats * shares[inside, j])
+    return out
+
+
+def expected_seats_per_rate(risk: DeliveryRisk, school_size: int, by_year: int) -> float:
+    """Expected post-2025 seats in service by ``by_year`` per school a year built from 2026."""
+    total = 0.0
+    for year in range(2026, by_year + 1):
+        k = by_year - year
+        total += sum(math.exp(-risk.delay) * risk.delay**i / math.factorial(i) for i in range(k + 1))
+    return risk.share * school_size * total
+
+
+def pipeline_table(planned: pd.DataFrame, arrivals: dict[str, np.ndarray], years: list[int], unit_cost: float) -> pd.DataFrame:
+    """The published ``school_build_pipeline``: seats planned and delivered (mean and 80% range) by school year and source."""
+    rows = []
+    plan = planned.set_index(["year", "funding_source"])
+    for source in FUNDING_SOURCES:
+        expected = arrivals[source].mean(axis=0)
+        lo, hi = np.quantile(arrivals[source], [0.1, 0.9], axis=0)
+        for i, year in enumerate(years):
+            schools = float(plan["schools"].get((year, source), 0.0))
+            seats = float(plan["seats"].get((year, source), 0.0))
+            if seats == 0 and expected[i] == 0:
+                continue
+            cost = schools * unit_cost if source in COSTED_SOURCES else np.nan
+            rows.append(
+                {
+                    "school_year": school_year(year),
+                    "funding_source": source,
+                    "schools_planned": round(schools, 2),
+                    "seats_planned": round(seats),
+                    "seats_expected": round(expected[i]),
+                    "seats_lo_80": round(lo[i]),
+                    "seats_hi_80": round(hi[i]),
+                    "cost_bn_kzt": round(cost, 1),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+TABLES: dict[str, TableSpec] = {
+    "school_build_pipeline": TableSpec(
+        "Seats planned and seats expected after delivery risk, by school year and funding source",
+        {
+            "school_year": ("", "school year the new seats first serve (commissioned by September)"),
+            "funding_source": ("", "budget, branch, memorandum, private (programme 2022-2025) or post_2025 (build rate)"),
+            "schools_planned": ("schools", "schools planned to open that year"),
+            "seats_planned": ("seats", "seats planned to open that year"),
+            "seats_expected": ("seats", "seats first serving that year, mean over the delivery draws (late seats of earlier years included)"),
+            "seats_lo_80": ("seats", "10th percentile over the delivery draws"),
+            "seats_hi_80": ("seats", "90th percentile"),
+            "cost_bn_kzt": (
+                "billion KZT",
+                "planned budget and post-2025 schools at the standard unit cost (construction + land); empty where the programme gives no cost",
+            ),
+        },
+        "build plan: 001_22452510f78b59ea.txt:2918-2928 (data/raw/programme_school_build_plan.csv); delivery track record: data/raw/dated_statements.csv",
+    ),
+}
