@@ -4,6 +4,11 @@ Every raw CSV in ``data/raw/`` is described in ``data/raw/datapackage.yaml``: it
 provenance and a schema (columns, types, units, ranges, allowed labels, unique keys).
 ``read_table`` checks a table against that schema and raises ``DataError`` naming the
 file, the row (as the line number in the file) and the column at the first problem.
+
+Every table of figures is dated: a column ``published`` holds each row's release, and a
+revised figure is a new row. ``read_table(name, vintage=...)`` returns the as-of view: the
+rows published on or before the vintage and, per figure (the primary key without
+``published``), the newest of them.
 """
 
 from __future__ import annotations
@@ -15,9 +20,11 @@ import json
 import math
 import os
 import pickle
+import re
 import tempfile
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,8 +35,24 @@ import yaml
 from . import paths
 
 MANIFEST = "datapackage.yaml"
-_TYPES = ("integer", "number", "string", "boolean")
+_TYPES = ("integer", "number", "string", "boolean", "date")
 _BOOLEANS = {"true": True, "false": False}
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+RELEASE = "published"  # the column holding each row's release date
+DATA_CUTOFF = "2024-03-31"  # the project's newest data: figures published later are kept out, to judge the forecasts
+# The models are calibrated on the data known when the programme was approved (the newest release they read,
+# 2022-09-12); they re-base on the newest data in the next step (issue 17, item 3). Until then every model reads
+# this as-of view, which is exactly the data they read before releases were dated.
+MODEL_VINTAGE = "2022-09-12"
+NEWEST = None  # vintage=NEWEST: the newest release of every figure in data/raw
+# Period kinds: the first day a row describing period value v can be published (see the manifest's header).
+PERIOD_KINDS: dict[str, Callable[[Any], str]] = {
+    "date": lambda v: v,
+    "january_1": lambda v: f"{v:04d}-01-01",
+    "calendar_year": lambda v: f"{v + 1:04d}-01-01",
+    "school_year": lambda v: f"{v:04d}-09-01",
+}
 
 
 class DataError(ValueError):
@@ -55,9 +78,11 @@ class Resource:
     title: str
     publisher: str
     source: str
-    published: str
     licence: str
     fields: tuple[Field, ...]
+    published: str = ""  # only for a table without a `published` column (e.g. a planner's template)
+    published_note: str = ""  # how the release dates are known
+    period: tuple[str, str] | None = None  # (column, kind): the period a row describes, see PERIOD_KINDS
     primary_key: tuple[str, ...] = ()
     cited: tuple[str, ...] = ()
     one_used_per: tuple[str, ...] = ()
@@ -73,7 +98,7 @@ class Resource:
 
 
 _FIELD_KEYS = {"name": str, "type": str, "unit": str, "description": str, "min": float, "max": float, "enum": list, "required": bool}
-_TEXT_KEYS = ("name", "path", "title", "publisher", "source", "licence", "via", "note")
+_TEXT_KEYS = ("name", "path", "title", "publisher", "source", "licence", "via", "note", "published_note")
 _LIST_KEYS = ("primary_key", "cited", "one_used_per")
 
 
@@ -125,6 +150,17 @@ def _required_rows(entries, fields: dict[str, Field], where: str) -> tuple:
     return tuple(parsed)
 
 
+def _period(value, fields: dict[str, Field], where: str) -> tuple[str, str]:
+    """The manifest's ``period: {column, kind}`` as (column, kind), checked against the fields."""
+    if not isinstance(value, dict) or set(value) != {"column", "kind"} or value["kind"] not in PERIOD_KINDS:
+        raise DataError(f"{where}, key 'period': expected {{column: COLUMN, kind: one of {list(PERIOD_KINDS)}}}, got {value!r}")
+    column = fields.get(value["column"])
+    wanted = "string" if value["kind"] == "date" else "integer"
+    if column is None or column.type != wanted or RELEASE not in fields:
+        raise DataError(f"{where}, key 'period': {value['column']!r} must be a {wanted} column of a table with a {RELEASE!r} column")
+    return value["column"], value["kind"]
+
+
 def _resource(entry, where: str) -> Resource:
     if not isinstance(entry, dict):
         raise DataError(f"{where}: resource {entry!r} is not a mapping; expected name, path, title, ..., fields")
@@ -156,6 +192,13 @@ def _resource(entry, where: str) -> Resource:
         entry["required_rows"] = _required_rows(entry["required_rows"], by_name, where)
     if "published" in entry:
         entry["published"] = str(entry["published"])
+    if RELEASE in by_name:
+        if by_name[RELEASE].type != "date" or not by_name[RELEASE].required:
+            raise DataError(f"{where}, field {RELEASE!r}: expected a required field of type date")
+    elif not entry.get("published"):
+        raise DataError(f"{where}: no {RELEASE!r} column and no 'published' date; expected one of them")
+    if "period" in entry:
+        entry["period"] = _period(entry["period"], by_name, where)
     try:
         return Resource(fields=fields, **entry)
     except TypeError as exc:
@@ -228,15 +271,51 @@ def read_yaml(path: Path, error: type[ValueError]):
         raise error(f"{path}: not valid YAML: {' '.join(str(exc).replace(where, '').split())}") from None
 
 
-def read_table(name: str, raw: Path | None = None) -> pd.DataFrame:
-    """Load raw table ``name`` and validate it against its manifest entry."""
+def read_table(name: str, raw: Path | None = None, *, vintage: str | None = MODEL_VINTAGE, releases: bool = False) -> pd.DataFrame:
+    """Raw table ``name``, validated against its manifest entry, as of ``vintage``.
+
+    The as-of view keeps the rows published on or before ``vintage`` (YYYY-MM-DD; ``NEWEST`` = None: every row)
+    and, of several releases of one figure (same primary key but ``published``), the newest; rows keep the
+    file's order. The ``published`` column is dropped unless ``releases`` is true. The default vintage,
+    ``MODEL_VINTAGE``, gives the models exactly the rows they were calibrated on.
+    """
+    resource, path = _located(name, raw)
+    frame = _read_validated(path, resource, _mtime(path))
+    return as_of(frame, resource, vintage, releases)
+
+
+def _located(name: str, raw: Path | None) -> tuple[Resource, Path]:
     raw = raw or paths.raw_dir()
     resources = manifest(raw)
     if name not in resources:
         raise DataError(f"{raw / MANIFEST}: no resource named {name!r}; known: {', '.join(sorted(resources))}")
-    resource = resources[name]
-    path = raw / resource.path
-    return _read_validated(path, resource, _mtime(path)).copy()
+    return resources[name], raw / resources[name].path
+
+
+def as_of(frame: pd.DataFrame, resource: Resource, vintage: str | None, releases: bool = False) -> pd.DataFrame:
+    """The rows of a validated ``frame`` known at ``vintage``: per figure, the newest release published by then."""
+    if RELEASE not in frame.columns:
+        return frame.copy()
+    if vintage is not None:
+        if not isinstance(vintage, str) or not _is_iso_date(vintage):
+            raise DataError(f"vintage {vintage!r}: expected a date YYYY-MM-DD, or None for the newest releases")
+        frame = frame[frame[RELEASE] <= vintage]
+    figure = [c for c in resource.primary_key if c != RELEASE]
+    if figure:
+        newest = frame.sort_values(RELEASE, kind="stable").drop_duplicates(figure, keep="last").index
+        frame = frame.loc[frame.index.isin(newest)]
+    frame = frame.reset_index(drop=True)
+    return frame if releases else frame.drop(columns=RELEASE)
+
+
+def _is_iso_date(text: str) -> bool:
+    if not _ISO_DATE.fullmatch(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 @cache
@@ -245,7 +324,7 @@ def _read_validated(path: Path, resource: Resource, _mtime: float) -> pd.DataFra
         what = "is a folder, not a file" if path.exists() else "file is missing"
         raise DataError(f"{path}: {what} (listed in {MANIFEST} as resource {resource.name!r})")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", skip_blank_lines=False)
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", skip_blank_lines=False).fillna("")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as exc:
         raise DataError(f"{path}: cannot be read as a UTF-8 CSV: {' '.join(str(exc).split())}") from None
     blank = (frame == "").all(axis=1)
@@ -284,8 +363,34 @@ def validate(frame: pd.DataFrame, resource: Resource, path: Path | str) -> pd.Da
             raise DataError(
                 f"{path}: row {row + 2}, column 'used': no row marked used=true for {typed.loc[row, group].tolist()}; expected exactly one per {group}"
             )
+    _check_releases(typed, resource, path)
     _check_required_rows(typed, resource, path)
     return typed.reset_index(drop=True)
+
+
+def _check_releases(typed: pd.DataFrame, resource: Resource, path: Path | str) -> None:
+    """No release after ``DATA_CUTOFF``, none before the end of the period its row describes."""
+    if RELEASE not in typed.columns:
+        return
+    late = typed[RELEASE] > DATA_CUTOFF
+    if late.any():
+        row = late.idxmax()
+        raise DataError(
+            f"{path}: row {row + 2}, column {RELEASE!r}: release {typed.at[row, RELEASE]} is after the data cutoff {DATA_CUTOFF}; "
+            "later figures stay out of the project"
+        )
+    if resource.period is None:
+        return
+    column, kind = resource.period
+    for row, (described, released) in typed[[column, RELEASE]].iterrows():
+        if described is None or pd.isna(described):
+            continue
+        first_day = PERIOD_KINDS[kind](_plain(described))
+        if released < first_day:
+            raise DataError(
+                f"{path}: row {row + 2}, column {RELEASE!r}: release {released} is before the end of the period it describes "
+                f"({column} = {_plain(described)}, {kind}: not before {first_day})"
+            )
 
 
 def _plain(value):
@@ -309,6 +414,11 @@ def _typed_column(values: pd.Series, f: Field, path: Path | str) -> pd.Series:
     if f.required and empty.any():
         raise DataError(f"{path}: row {empty.idxmax() + 2}, column {f.name!r}: value is empty; a {f.type} is required")
     if f.type == "string":
+        typed = text.where(~empty, None)
+    elif f.type == "date":
+        bad = ~empty & ~text.map(_is_iso_date)
+        if bad.any():
+            raise DataError(f"{path}: row {bad.idxmax() + 2}, column {f.name!r}: expected a date YYYY-MM-DD, got {values[bad.idxmax()]!r}")
         typed = text.where(~empty, None)
     elif f.type == "boolean":
         typed = text.str.lower().map(_BOOLEANS)
@@ -351,20 +461,58 @@ def validate_all(raw: Path | None = None) -> list[str]:
     return names
 
 
-def sources_table(raw: Path | None = None) -> pd.DataFrame:
-    """One row per raw file: title, publisher, source, publication date, licence."""
+def sources_table(raw: Path | None = None, vintage: str | None = MODEL_VINTAGE) -> pd.DataFrame:
+    """One row per raw file: title, publisher, source, publication (the dates of its releases seen at ``vintage``), licence."""
     rows = [
         {
             "file": f"data/raw/{r.path}",
             "title": r.title,
             "publisher": r.publisher,
             "source": r.source,
-            "published": r.published,
+            "published": _release_range(name, r, raw, vintage),
             "licence": r.licence,
         }
-        for r in manifest(raw).values()
+        for name, r in manifest(raw).items()
     ]
     return pd.DataFrame(rows)
+
+
+def _release_range(name: str, resource: Resource, raw: Path | None, vintage: str | None) -> str:
+    if RELEASE not in resource.columns:
+        return resource.published
+    dates = read_table(name, raw, vintage=vintage, releases=True)[RELEASE]
+    if dates.empty:
+        return f"after {vintage}"
+    return dates.min() if dates.min() == dates.max() else f"{dates.min()} to {dates.max()}"
+
+
+def release_overview(raw: Path | None = None) -> pd.DataFrame:
+    """Each dated table's series with its newest observation and that observation's release date.
+
+    A series is a figure's primary key without ``published`` and without the table's period column (e.g.
+    bns_population_1jan, area=almaty, sex=total); ``newest`` is its latest period and ``published`` the date of the
+    newest release of that period's figure. A table without a period column is one series: its newest release.
+    """
+    rows = []
+    for name, resource in manifest(raw).items():
+        if RELEASE not in resource.columns:
+            continue
+        frame = read_table(name, raw, vintage=NEWEST, releases=True)
+        period = resource.period[0] if resource.period else None
+        series = [c for c in resource.primary_key if c not in (RELEASE, period)] if period else []
+        groups = frame.groupby(series, dropna=False, sort=True) if series else [((), frame)]
+        for key, group in groups:
+            key = key if isinstance(key, tuple) else (key,)
+            last = group.sort_values([period, RELEASE] if period else RELEASE, kind="stable").iloc[-1]
+            rows.append(
+                {
+                    "table": name,
+                    "series": ", ".join(f"{c}={_plain(v)}" for c, v in zip(series, key, strict=True)),
+                    "newest": "" if period is None else str(_plain(last[period])),
+                    "published": last[RELEASE],
+                }
+            )
+    return pd.DataFrame(rows, columns=["table", "series", "newest", "published"])
 
 
 def file_hashes(directory: Path | None = None) -> dict[str, str]:
