@@ -116,7 +116,7 @@ CASES: dict[str, Case] = {
     "yaml_bad_scenario_name": Case(["run", "--scenario", "../default"], "'../default'"),
     # -- raw data files --
     "csv_header_only": Case(["run"], "bns_schools.csv", write(f"{RAW}/bns_schools.csv", "school_year,start_year,area,schools\n")),
-    "csv_missing_required_row": Case(["run"], f"{POP}: no row with year=2022, area='almaty', sex='male'", replace_in_table(POP, "2022,almaty,male,976659\n", "")),
+    "csv_missing_required_row": Case(["run"], f"{POP}: no row with year=2022, area='almaty', sex='male'", replace_in_table(POP, "2022,almaty,male,976659,2022-06-30\n", "")),
     "csv_inf_persons": Case(["run"], "column 'persons'", replace_in_table(POP, "2022,almaty,male,976659", "2022,almaty,male,inf")),
     "csv_1e15_persons": Case(["run"], "column 'persons'", replace_in_table(POP, "2022,almaty,male,976659", "2022,almaty,male,1e15")),
     "csv_nan_number": Case(["run"], "column 'emissions_kt'", replace_in_table("bns_stationary_emissions.csv", "2005,almaty,15.5", "2005,almaty,nan")),
@@ -125,11 +125,11 @@ CASES: dict[str, Case] = {
     "csv_missing": Case(["run"], "level_shifts.csv", lambda root: (root / RAW / "level_shifts.csv").unlink()),
     "csv_is_a_folder": Case(["run"], "level_shifts.csv", make_dir(f"{RAW}/level_shifts.csv")),
     "csv_duplicate_key": Case(["run"], "duplicate key {'year': 2000", replace_in_table(POP, "2000,almaty,male,", "2000,almaty,total,")),
-    "csv_extra_column": Case(["run"], "bns_schools.csv", edit(f"{RAW}/bns_schools.csv", lambda t: t.replace("schools\n", "schools,extra\n", 1))),
+    "csv_extra_column": Case(["run"], "bns_schools.csv", edit(f"{RAW}/bns_schools.csv", lambda t: t.replace("published\n", "published,extra\n", 1))),
     "csv_unknown_label": Case(["run"], "column 'area'", replace_in_table("bns_schools.csv", "2000,almaty,237", "2000,almatty,237")),
     # -- the data manifest --
     "manifest_no_tables": Case(["validate"], "datapackage.yaml", write(f"{RAW}/datapackage.yaml", "name: x\nresources: []\n")),
-    "manifest_min_abc": Case(["run"], "field 'year', key 'min'", replace_in_manifest("min: 2000, max: 2022", "min: abc, max: 2022")),
+    "manifest_min_abc": Case(["run"], "field 'year', key 'min'", replace_in_manifest("min: 2000, max: 2023", "min: abc, max: 2023")),
     "manifest_max_nan": Case(["run"], "key 'max'", replace_in_manifest("min: 2000, max: 2022", "min: 2000, max: .nan")),
     "manifest_resource_is_text": Case(["run"], "datapackage.yaml", replace_in_manifest("resources:\n", "resources:\n  - just a string\n")),
     "manifest_not_utf8": Case(["run"], "datapackage.yaml", write(f"{RAW}/datapackage.yaml", b"name: x\nresources:\n  - name: caf\xe9\n")),
@@ -138,7 +138,7 @@ CASES: dict[str, Case] = {
     "manifest_unknown_type": Case(["run"], "field 'persons'", replace_in_manifest("{name: persons, type: integer", "{name: persons, type: int")),
     "manifest_path_outside_raw": Case(["run"], "key 'path'", replace_in_manifest("path: bns_population_1jan.csv", "path: ../secrets.csv")),
     "manifest_required_rows_unknown_column": Case(["run"], "required_rows", replace_in_manifest("area: almaty, sex: [total", "areas: almaty, sex: [total")),
-    "manifest_primary_key_unknown_column": Case(["run"], "primary_key", replace_in_manifest("primary_key: [year, area, sex]", "primary_key: [year, region, sex]")),
+    "manifest_primary_key_unknown_column": Case(["run"], "primary_key", replace_in_manifest("primary_key: [year, area, sex, published]", "primary_key: [year, region, sex, published]")),
     "validate_header_only": Case(["validate"], "level_shifts.csv", edit(f"{RAW}/level_shifts.csv", lambda t: t.splitlines()[0] + "\n")),
     # -- command-line flags --
     "flag_jobs_zero": Case(["run", "--jobs", "0"], "--jobs"),

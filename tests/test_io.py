@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -131,7 +132,7 @@ def test_manifest_that_is_not_valid_yaml_is_reported_with_its_path(tmp_path):
 
 def test_manifest_field_with_unknown_type_is_rejected(tmp_path):
     raw = make_raw(tmp_path)
-    (raw / io.MANIFEST).write_text(TINY_MANIFEST.replace("type: boolean", "type: date"), encoding="utf-8")
+    (raw / io.MANIFEST).write_text(TINY_MANIFEST.replace("type: boolean", "type: datetime"), encoding="utf-8")
     with pytest.raises(io.DataError, match=r"resource 'tiny', field 'flag': type must be one of"):
         io.read_table("tiny", raw=raw)
 
@@ -271,6 +272,143 @@ def test_read_table_returns_a_copy_so_callers_cannot_corrupt_the_cache(tmp_path)
     assert io.read_table("tiny", raw=raw).loc[0, "id"] == "r1"
 
 
+# --- releases and the as-of view -----------------------------------------------------------
+
+DATED_MANIFEST = """\
+resources:
+  - name: pop
+    path: pop.csv
+    title: Population on 1 January
+    publisher: Test publisher
+    source: https://example.org/pop
+    licence: public
+    period: {column: year, kind: january_1}
+    primary_key: [year, area, published]
+    fields:
+      - {name: year, type: integer, unit: year}
+      - {name: area, type: string}
+      - {name: persons, type: integer, unit: persons}
+      - {name: published, type: date}
+  - name: flows
+    path: flows.csv
+    title: A yearly flow
+    publisher: Test publisher
+    source: https://example.org/flows
+    licence: public
+    period: {column: year, kind: calendar_year}
+    primary_key: [year, published]
+    fields:
+      - {name: year, type: integer, unit: year}
+      - {name: tonnes, type: number, unit: t}
+      - {name: published, type: date}
+"""
+POP_HEADER = "year,area,persons,published"
+FLOWS = "year,tonnes,published\n2021,5.0,2022-06-30\n"
+
+
+def make_dated(root: Path, pop_rows: list[str], flows: str = FLOWS) -> Path:
+    """A raw directory with a dated stock table pop.csv (header + rows) and a dated flow table flows.csv."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / io.MANIFEST).write_text(DATED_MANIFEST, encoding="utf-8")
+    (root / "pop.csv").write_text("\n".join([POP_HEADER, *pop_rows]) + "\n", encoding="utf-8")
+    (root / "flows.csv").write_text(flows, encoding="utf-8")
+    return root
+
+
+TWO_RELEASES = ["2022,city,100,2022-06-30", "2023,city,110,2023-06-30", "2023,city,111,2023-07-21"]
+
+
+def test_a_release_dated_after_the_vintage_is_invisible(tmp_path):
+    frame = io.read_table("pop", raw=make_dated(tmp_path, TWO_RELEASES), vintage="2023-06-29")
+    assert frame.to_dict("records") == [{"year": 2022, "area": "city", "persons": 100}]
+
+
+def test_a_release_dated_on_the_vintage_is_visible(tmp_path):
+    frame = io.read_table("pop", raw=make_dated(tmp_path, TWO_RELEASES), vintage="2023-06-30")
+    assert frame["persons"].tolist() == [100, 110]
+
+
+def test_the_newest_of_two_releases_of_one_figure_wins(tmp_path):
+    frame = io.read_table("pop", raw=make_dated(tmp_path, TWO_RELEASES[::-1]), vintage=io.NEWEST)
+    assert frame.sort_values("year")["persons"].tolist() == [100, 111]
+
+
+def test_the_as_of_view_keeps_the_file_order_of_the_rows(tmp_path):
+    rows = ["2023,city,111,2023-07-21", "2022,city,100,2022-06-30", "2023,city,110,2023-06-30"]
+    assert io.read_table("pop", raw=make_dated(tmp_path, rows), vintage=None)["year"].tolist() == [2023, 2022]
+
+
+def test_releases_true_keeps_the_published_column(tmp_path):
+    frame = io.read_table("pop", raw=make_dated(tmp_path, TWO_RELEASES), vintage=None, releases=True)
+    assert list(frame.columns) == ["year", "area", "persons", "published"]
+    assert frame["published"].tolist() == ["2022-06-30", "2023-07-21"]
+
+
+def test_the_default_read_drops_the_published_column(tmp_path):
+    assert "published" not in io.read_table("pop", raw=make_dated(tmp_path, TWO_RELEASES)).columns
+
+
+def test_a_stock_released_before_its_1_january_is_refused_naming_file_row_and_column(tmp_path):
+    raw = make_dated(tmp_path, ["2022,city,100,2022-06-30", "2023,city,110,2022-12-31"])
+    with pytest.raises(
+        io.DataError, match=r"pop\.csv: row 3, column 'published': release 2022-12-31 is before the end of the period it describes \(year = 2023"
+    ):
+        io.read_table("pop", raw=raw)
+
+
+def test_a_yearly_flow_released_before_the_year_ends_is_refused(tmp_path):
+    raw = make_dated(tmp_path, TWO_RELEASES, flows="year,tonnes,published\n2022,5.0,2022-12-31\n")
+    with pytest.raises(io.DataError, match=r"flows\.csv: row 2, column 'published': .* not before 2023-01-01"):
+        io.read_table("flows", raw=raw)
+
+
+def test_a_release_after_the_data_cutoff_is_refused(tmp_path):
+    raw = make_dated(tmp_path, ["2024,city,120,2024-04-01"])
+    with pytest.raises(io.DataError, match=r"pop\.csv: row 2, column 'published': release 2024-04-01 is after the data cutoff 2024-03-31"):
+        io.read_table("pop", raw=raw)
+
+
+@pytest.mark.parametrize("published", ["2023-02-30", "30.06.2023", "2023-6-30"])
+def test_a_published_value_that_is_not_an_iso_date_is_refused(tmp_path, published):
+    raw = make_dated(tmp_path, [f"2023,city,110,{published}"])
+    with pytest.raises(io.DataError, match=r"pop\.csv: row 2, column 'published': expected a date YYYY-MM-DD"):
+        io.read_table("pop", raw=raw)
+
+
+def test_an_empty_published_value_is_refused(tmp_path):
+    raw = make_dated(tmp_path, ["2023,city,110"])
+    with pytest.raises(io.DataError, match=r"pop\.csv: row 2, column 'published': value is empty; a date is required"):
+        io.read_table("pop", raw=raw)
+
+
+def test_a_vintage_that_is_not_a_date_is_refused(tmp_path):
+    with pytest.raises(io.DataError, match=r"vintage '2023': expected a date YYYY-MM-DD"):
+        io.read_table("pop", raw=make_dated(tmp_path, TWO_RELEASES), vintage="2023")
+
+
+def test_a_table_with_neither_a_published_column_nor_a_published_date_is_refused(tmp_path):
+    (tmp_path / io.MANIFEST).write_text(
+        "resources:\n  - {name: t, path: t.csv, title: T, publisher: P, source: S, licence: L, fields: [{name: level, type: integer}]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(io.DataError, match=r"resource 't': no 'published' column and no 'published' date"):
+        io.manifest(tmp_path)
+
+
+def test_release_overview_gives_each_series_newest_observation_and_its_newest_release(tmp_path):
+    overview = io.release_overview(raw=make_dated(tmp_path, [*TWO_RELEASES, "2023,town,50,2023-06-30"]))
+    assert overview.to_dict("records") == [
+        {"table": "pop", "series": "area=city", "newest": "2023", "published": "2023-07-21"},
+        {"table": "pop", "series": "area=town", "newest": "2023", "published": "2023-06-30"},
+        {"table": "flows", "series": "", "newest": "2021", "published": "2022-06-30"},
+    ]
+
+
+def test_sources_table_gives_the_releases_seen_at_the_vintage(tmp_path):
+    table = io.sources_table(raw=make_dated(tmp_path, TWO_RELEASES), vintage="2023-06-30")
+    assert table["published"].tolist() == ["2022-06-30 to 2023-06-30", "2022-06-30"]
+
+
 # --- the real data --------------------------------------------------------------------------
 
 
@@ -285,6 +423,70 @@ def test_every_real_raw_table_validates(real_root):
     names = io.validate_all()
     assert set(names) == set(io.manifest())
     assert len(names) == len(list(REAL_RAW.glob("*.csv")))
+
+
+# Rows and a digest of every table as the models read it before releases were dated (main at a51cae3,
+# read through the rules of that day): the default read (io.MODEL_VINTAGE) must give exactly these frames.
+MID_2022_FRAMES = {
+    "bns_population_1jan": (92, "a44ee290407b6109"),
+    "bns_population_age_bands": (6, "2bdf2679d8376e9f"),
+    "bns_life_expectancy": (138, "065101b6a4445b39"),
+    "bns_stationary_emissions": (34, "31bdb327ae636026"),
+    "bns_schools": (44, "c2ecca02effa5b2b"),
+    "wpp2022_kazakhstan_annual": (778, "271c2d75a61c7f53"),
+    "wpp2022_kazakhstan_age_schedules": (636, "12b82bfd3f67674a"),
+    "dated_statements": (30, "56e33c465fceb5ea"),
+    "level_shifts": (3, "92c5466e723dceef"),
+    "programme_population": (49, "53a8cfd4ac56e546"),
+    "programme_schools": (58, "0e18630af34d2b27"),
+    "programme_districts": (8, "8fd7b762618c1dbd"),
+    "programme_school_build_plan": (14, "d88d989592ebb302"),
+    "programme_emissions": (142, "ca7467a137fb8d8a"),
+    "programme_emission_inventory": (16, "7f21ea0472427086"),
+    "programme_emission_measures": (29, "2e4fba484d2787da"),
+    "emep_eea_emission_factors": (16, "bd7dd5c95e5beb04"),
+    "school_capacity_by_district": (8, "6ef5536896366085"),
+}
+
+
+def frame_digest(frame: pd.DataFrame) -> str:
+    """SHA-256 (16 hex digits) of a frame's CSV text, column order and dtypes."""
+    return hashlib.sha256((frame.to_csv(index=False) + repr(frame.dtypes.astype(str).to_dict())).encode()).hexdigest()[:16]
+
+
+@pytest.mark.parametrize("name", sorted(MID_2022_FRAMES))
+def test_the_default_read_is_exactly_the_mid_2022_frame_the_models_were_calibrated_on(real_root, name):
+    frame = io.read_table(name)
+    assert (len(frame), frame_digest(frame)) == MID_2022_FRAMES[name]
+
+
+def test_new_tables_have_no_row_at_the_model_vintage_the_models_could_read(real_root):
+    assert io.read_table("bns_population_districts").empty
+
+
+def test_the_newest_real_population_of_1_january_2023_is_the_multi_year_table_release(real_root):
+    newest = io.read_table("bns_population_1jan", vintage=io.NEWEST).query("year == 2023 and area == 'almaty'")
+    assert dict(zip(newest["sex"], newest["persons"], strict=True)) == {"total": 2161797, "male": 1003881, "female": 1157916}
+
+
+def test_the_real_bulletin_release_is_the_one_seen_between_the_two_releases(real_root):
+    seen = io.read_table("bns_population_1jan", vintage="2023-07-01").query("year == 2023 and area == 'almaty' and sex == 'total'")
+    assert seen["persons"].tolist() == [2161695]
+
+
+def test_the_real_districts_of_1_january_2023_sum_to_the_bulletin_total(real_root):
+    districts = io.read_table("bns_population_districts", vintage=io.NEWEST)
+    assert districts.query("sex == 'total'")["persons"].sum() == 2161695
+    assert districts.query("sex != 'total'")["persons"].sum() == 2161695
+
+
+def test_real_release_overview_has_every_dated_table_and_no_release_after_the_cutoff(real_root):
+    overview = io.release_overview()
+    dated = {n for n, r in io.manifest().items() if io.RELEASE in r.columns}
+    assert set(overview["table"]) == dated
+    assert (overview["published"] <= io.DATA_CUTOFF).all()
+    emissions = overview.query("table == 'bns_stationary_emissions' and series == 'area=almaty'")
+    assert emissions[["newest", "published"]].values.tolist() == [["2022", "2023-12-31"]]
 
 
 def test_every_real_csv_is_listed_in_the_manifest(real_root):

@@ -139,7 +139,7 @@ def test_changed_raw_data_triggers_a_rerun(project):
     assert runner.run(log=lambda m: None) == 0
     path = project / "data" / "raw" / "dated_statements.csv"
     with path.open("a") as handle:
-        handle.write("2022-07-29,schools,seat_shortage_test,1,seats,http://example.invalid,\n")
+        handle.write("2022-07-29,schools,seat_shortage_test,1,seats,http://example.invalid,,2022-07-29\n")
     messages = []
     assert runner.run(log=messages.append) == 0
     assert any("ok in" in m for m in messages)

@@ -1,9 +1,14 @@
-"""Read raw tables, validate them against the manifest, cache derived tables, write atomically.
+"""Read raw tables as of a vintage, validate them against the manifest, cache derived tables, write atomically.
 
-Every raw CSV in ``data/raw/`` is described in ``data/raw/datapackage.yaml``: its
-provenance and a schema (columns, types, units, ranges, allowed labels, unique keys).
+Every raw CSV in ``data/raw/`` is described in ``data/raw/datapackage.yaml`` (see ``datapackage``):
+its provenance and a schema (columns, types, units, ranges, allowed labels, unique keys).
 ``read_table`` checks a table against that schema and raises ``DataError`` naming the
 file, the row (as the line number in the file) and the column at the first problem.
+
+Every table of figures is dated: a column ``published`` holds each row's release, and a
+revised figure is a new row. ``read_table(name, vintage=...)`` returns the as-of view: the
+rows published on or before the vintage and, per figure (the primary key without
+``published``), the newest of them.
 """
 
 from __future__ import annotations
@@ -15,228 +20,76 @@ import json
 import math
 import os
 import pickle
+import re
 import tempfile
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from collections.abc import Callable
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from . import paths
+from .datapackage import MANIFEST, PERIOD_KINDS, RELEASE, DataError, Field, Resource, manifest, modified_time
+from .datapackage import read_yaml as read_yaml  # re-exported: scenarios reads its YAML files through io
 
-MANIFEST = "datapackage.yaml"
-_TYPES = ("integer", "number", "string", "boolean")
 _BOOLEANS = {"true": True, "false": False}
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+DATA_CUTOFF = "2024-03-31"  # the project's newest data: figures published later are kept out, to judge the forecasts
+# The models are calibrated on the data known when the programme was approved (the newest release they read,
+# 2022-09-12); they re-base on the newest data in the next step (issue 17, item 3). Until then every model reads
+# this as-of view, which is exactly the data they read before releases were dated.
+MODEL_VINTAGE = "2022-09-12"
+NEWEST = None  # vintage=NEWEST: the newest release of every figure in data/raw
 
 
-class DataError(ValueError):
-    """A raw data file is missing or does not match its schema."""
+def read_table(name: str, raw: Path | None = None, *, vintage: str | None = MODEL_VINTAGE, releases: bool = False) -> pd.DataFrame:
+    """Raw table ``name``, validated against its manifest entry, as of ``vintage``.
+
+    The as-of view keeps the rows published on or before ``vintage`` (YYYY-MM-DD; ``NEWEST`` = None: every row)
+    and, of several releases of one figure (same primary key but ``published``), the newest; rows keep the
+    file's order. The ``published`` column is dropped unless ``releases`` is true. The default vintage,
+    ``MODEL_VINTAGE``, gives the models exactly the rows they were calibrated on.
+    """
+    resource, path = _located(name, raw)
+    frame = _read_validated(path, resource, modified_time(path))
+    return as_of(frame, resource, vintage, releases)
 
 
-@dataclass(frozen=True)
-class Field:
-    name: str
-    type: str
-    unit: str = ""
-    description: str = ""
-    min: float | None = None
-    max: float | None = None
-    enum: tuple | None = None
-    required: bool = True
-
-
-@dataclass(frozen=True)
-class Resource:
-    name: str
-    path: str
-    title: str
-    publisher: str
-    source: str
-    published: str
-    licence: str
-    fields: tuple[Field, ...]
-    primary_key: tuple[str, ...] = ()
-    cited: tuple[str, ...] = ()
-    one_used_per: tuple[str, ...] = ()
-    # Rows the models read: each entry maps columns to allowed values, and every combination
-    # must be present, e.g. {year: {from: 2000, to: 2022}, area: [almaty], sex: [total, male, female]}.
-    required_rows: tuple[tuple[tuple[str, tuple], ...], ...] = ()
-    via: str = ""
-    note: str = ""
-
-    @property
-    def columns(self) -> list[str]:
-        return [f.name for f in self.fields]
-
-
-_FIELD_KEYS = {"name": str, "type": str, "unit": str, "description": str, "min": float, "max": float, "enum": list, "required": bool}
-_TEXT_KEYS = ("name", "path", "title", "publisher", "source", "licence", "via", "note")
-_LIST_KEYS = ("primary_key", "cited", "one_used_per")
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _field(entry, where: str) -> Field:
-    if not isinstance(entry, dict):
-        raise DataError(f"{where}: field {entry!r} is not a mapping; expected {{name: ..., type: ...}}")
-    if not isinstance(entry.get("name"), str):
-        raise DataError(f"{where}: a field has no text 'name'; expected {{name: ..., type: ...}}")
-    where = f"{where}, field {entry['name']!r}"
-    for key, value in entry.items():
-        kind = _FIELD_KEYS.get(key)
-        if kind is None:
-            raise DataError(f"{where}: unknown key {key!r}; expected keys from {list(_FIELD_KEYS)}")
-        if kind is float and not _is_number(value):
-            raise DataError(f"{where}, key {key!r}: expected a finite number, got {value!r}")
-        if kind is not float and not (isinstance(value, kind) and not (kind is str and value == "" and key == "type")):
-            raise DataError(f"{where}, key {key!r}: expected {kind.__name__}, got {value!r}")
-    if entry.get("type") not in _TYPES:
-        raise DataError(f"{where}: type must be one of {_TYPES}, got {entry.get('type')!r}")
-    if "min" in entry and "max" in entry and entry["min"] > entry["max"]:
-        raise DataError(f"{where}: min {entry['min']} is above max {entry['max']}")
-    return Field(**{**entry, "enum": tuple(entry["enum"]) if "enum" in entry else None})
-
-
-def _required_rows(entries, fields: dict[str, Field], where: str) -> tuple:
-    """Each entry as ((column, allowed values), ...); ranges {from, to} become the integers between."""
-    if not isinstance(entries, list) or not entries or not all(isinstance(e, dict) and e for e in entries):
-        raise DataError(f"{where}, required_rows: expected a list of mappings column -> values")
-    parsed = []
-    for entry in entries:
-        combo = []
-        for column, values in entry.items():
-            if column not in fields:
-                raise DataError(f"{where}, required_rows: unknown column {column!r}; expected one of {list(fields)}")
-            if isinstance(values, dict):
-                ends = (values.get("from"), values.get("to"))
-                if set(values) != {"from", "to"} or not all(isinstance(v, int) and not isinstance(v, bool) for v in ends):
-                    raise DataError(f"{where}, required_rows, column {column!r}: expected {{from: YEAR, to: YEAR}}, got {values!r}")
-                values = list(range(ends[0], ends[1] + 1))
-            values = values if isinstance(values, list) else [values]
-            if not values:
-                raise DataError(f"{where}, required_rows, column {column!r}: no values given")
-            combo.append((column, tuple(values)))
-        parsed.append(tuple(combo))
-    return tuple(parsed)
-
-
-def _resource(entry, where: str) -> Resource:
-    if not isinstance(entry, dict):
-        raise DataError(f"{where}: resource {entry!r} is not a mapping; expected name, path, title, ..., fields")
-    name = entry.get("name")
-    if not isinstance(name, str) or not name:
-        raise DataError(f"{where}: a resource has no text 'name'")
-    where = f"{where}: resource {name!r}"
-    entry = dict(entry)
-    for key in _TEXT_KEYS:
-        if key in entry and not isinstance(entry[key], str):
-            raise DataError(f"{where}, key {key!r}: expected text, got {entry[key]!r}")
-    path = entry.get("path")
-    if not isinstance(path, str) or not path.endswith(".csv") or "/" in path or "\\" in path or path.startswith("."):
-        raise DataError(f"{where}, key 'path': expected a CSV file name in data/raw/ (e.g. table.csv), got {path!r}")
-    if not isinstance(entry.get("fields"), list) or not entry["fields"]:
-        raise DataError(f"{where}, key 'fields': expected a non-empty list of fields")
-    fields = tuple(_field(f, where) for f in entry.pop("fields"))
-    by_name = {f.name: f for f in fields}
-    if len(by_name) != len(fields):
-        raise DataError(f"{where}: a field name is given twice")
-    for key in _LIST_KEYS:
-        value = entry.get(key, [])
-        if not isinstance(value, list) or any(c not in by_name for c in value):
-            raise DataError(f"{where}, key {key!r}: expected a list of the resource's columns {list(by_name)}, got {value!r}")
-        entry[key] = tuple(value)
-    if entry["one_used_per"] and by_name.get("used", Field("", "")).type != "boolean":
-        raise DataError(f"{where}, key 'one_used_per': needs a boolean column 'used'")
-    if "required_rows" in entry:
-        entry["required_rows"] = _required_rows(entry["required_rows"], by_name, where)
-    if "published" in entry:
-        entry["published"] = str(entry["published"])
-    try:
-        return Resource(fields=fields, **entry)
-    except TypeError as exc:
-        raise DataError(f"{where} is malformed: {exc}") from None
-
-
-def manifest(raw: Path | None = None) -> dict[str, Resource]:
-    """Every resource described in the manifest, by name."""
-    raw = raw or paths.raw_dir()
-    return _manifest(raw / MANIFEST, _mtime(raw / MANIFEST))
-
-
-@cache
-def _manifest(path: Path, _mtime: float) -> dict[str, Resource]:
-    if not path.exists():
-        raise DataError(f"{path}: the data manifest is missing")
-    doc = read_yaml(path, DataError)
-    if not isinstance(doc, dict) or not isinstance(doc.get("resources"), list):
-        raise DataError(f"{path}: expected a mapping with a list 'resources'")
-    if not doc["resources"]:
-        raise DataError(f"{path}: 'resources' is empty; expected at least one data table")
-    resources = [_resource(entry, str(path)) for entry in doc["resources"]]
-    names = [r.name for r in resources]
-    twice = [n for n in names if names.count(n) > 1]
-    if twice:
-        raise DataError(f"{path}: resource {twice[0]!r} is described twice; expected each name once")
-    return {r.name: r for r in resources}
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
-
-
-class UniqueKeyLoader(yaml.SafeLoader):
-    """The safe YAML loader, refusing a key given twice in one mapping (plain YAML keeps the last silently)."""
-
-    def construct_mapping(self, node, deep=False):
-        if isinstance(node, yaml.MappingNode):
-            seen = set()
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=True)
-                if not isinstance(key, Hashable):
-                    continue
-                if key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"key {key!r} is given twice (expected each key once), at", key_node.start_mark
-                    )
-                seen.add(key)
-        return super().construct_mapping(node, deep)
-
-
-def read_yaml(path: Path, error: type[ValueError]):
-    """Parse ``path`` with ``UniqueKeyLoader``; any problem (missing, a folder, not UTF-8, bad YAML) raises ``error`` in one line."""
-    try:
-        text = path.read_bytes().decode("utf-8")
-        return yaml.load(text, Loader=UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except FileNotFoundError:
-        raise error(f"{path}: file is missing") from None
-    except IsADirectoryError:
-        raise error(f"{path}: is a folder; expected a YAML file") from None
-    except OSError as exc:
-        raise error(f"{path}: cannot be read: {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        raise error(f"{path}: byte {exc.start} is not UTF-8; save the file as UTF-8") from None
-    except yaml.YAMLError as exc:
-        where = ' in "<unicode string>",'
-        raise error(f"{path}: not valid YAML: {' '.join(str(exc).replace(where, '').split())}") from None
-
-
-def read_table(name: str, raw: Path | None = None) -> pd.DataFrame:
-    """Load raw table ``name`` and validate it against its manifest entry."""
+def _located(name: str, raw: Path | None) -> tuple[Resource, Path]:
     raw = raw or paths.raw_dir()
     resources = manifest(raw)
     if name not in resources:
         raise DataError(f"{raw / MANIFEST}: no resource named {name!r}; known: {', '.join(sorted(resources))}")
-    resource = resources[name]
-    path = raw / resource.path
-    return _read_validated(path, resource, _mtime(path)).copy()
+    return resources[name], raw / resources[name].path
+
+
+def as_of(frame: pd.DataFrame, resource: Resource, vintage: str | None, releases: bool = False) -> pd.DataFrame:
+    """The rows of a validated ``frame`` known at ``vintage``: per figure, the newest release published by then."""
+    if RELEASE not in frame.columns:
+        return frame.copy()
+    if vintage is not None:
+        if not isinstance(vintage, str) or not _is_iso_date(vintage):
+            raise DataError(f"vintage {vintage!r}: expected a date YYYY-MM-DD, or None for the newest releases")
+        frame = frame[frame[RELEASE] <= vintage]
+    figure = [c for c in resource.primary_key if c != RELEASE]
+    if figure:
+        newest = frame.sort_values(RELEASE, kind="stable").drop_duplicates(figure, keep="last").index
+        frame = frame.loc[frame.index.isin(newest)]
+    frame = frame.reset_index(drop=True)
+    return frame if releases else frame.drop(columns=RELEASE)
+
+
+def _is_iso_date(text: str) -> bool:
+    if not _ISO_DATE.fullmatch(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 @cache
@@ -245,7 +98,7 @@ def _read_validated(path: Path, resource: Resource, _mtime: float) -> pd.DataFra
         what = "is a folder, not a file" if path.exists() else "file is missing"
         raise DataError(f"{path}: {what} (listed in {MANIFEST} as resource {resource.name!r})")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", skip_blank_lines=False)
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", skip_blank_lines=False).fillna("")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as exc:
         raise DataError(f"{path}: cannot be read as a UTF-8 CSV: {' '.join(str(exc).split())}") from None
     blank = (frame == "").all(axis=1)
@@ -284,8 +137,34 @@ def validate(frame: pd.DataFrame, resource: Resource, path: Path | str) -> pd.Da
             raise DataError(
                 f"{path}: row {row + 2}, column 'used': no row marked used=true for {typed.loc[row, group].tolist()}; expected exactly one per {group}"
             )
+    _check_releases(typed, resource, path)
     _check_required_rows(typed, resource, path)
     return typed.reset_index(drop=True)
+
+
+def _check_releases(typed: pd.DataFrame, resource: Resource, path: Path | str) -> None:
+    """No release after ``DATA_CUTOFF``, none before the end of the period its row describes."""
+    if RELEASE not in typed.columns:
+        return
+    late = typed[RELEASE] > DATA_CUTOFF
+    if late.any():
+        row = late.idxmax()
+        raise DataError(
+            f"{path}: row {row + 2}, column {RELEASE!r}: release {typed.at[row, RELEASE]} is after the data cutoff {DATA_CUTOFF}; "
+            "later figures stay out of the project"
+        )
+    if resource.period is None:
+        return
+    column, kind = resource.period
+    for row, (described, released) in typed[[column, RELEASE]].iterrows():
+        if described is None or pd.isna(described):
+            continue
+        first_day = PERIOD_KINDS[kind](_plain(described))
+        if released < first_day:
+            raise DataError(
+                f"{path}: row {row + 2}, column {RELEASE!r}: release {released} is before the end of the period it describes "
+                f"({column} = {_plain(described)}, {kind}: not before {first_day})"
+            )
 
 
 def _plain(value):
@@ -309,6 +188,11 @@ def _typed_column(values: pd.Series, f: Field, path: Path | str) -> pd.Series:
     if f.required and empty.any():
         raise DataError(f"{path}: row {empty.idxmax() + 2}, column {f.name!r}: value is empty; a {f.type} is required")
     if f.type == "string":
+        typed = text.where(~empty, None)
+    elif f.type == "date":
+        bad = ~empty & ~text.map(_is_iso_date)
+        if bad.any():
+            raise DataError(f"{path}: row {bad.idxmax() + 2}, column {f.name!r}: expected a date YYYY-MM-DD, got {values[bad.idxmax()]!r}")
         typed = text.where(~empty, None)
     elif f.type == "boolean":
         typed = text.str.lower().map(_BOOLEANS)
@@ -351,20 +235,58 @@ def validate_all(raw: Path | None = None) -> list[str]:
     return names
 
 
-def sources_table(raw: Path | None = None) -> pd.DataFrame:
-    """One row per raw file: title, publisher, source, publication date, licence."""
+def sources_table(raw: Path | None = None, vintage: str | None = MODEL_VINTAGE) -> pd.DataFrame:
+    """One row per raw file: title, publisher, source, publication (the dates of its releases seen at ``vintage``), licence."""
     rows = [
         {
             "file": f"data/raw/{r.path}",
             "title": r.title,
             "publisher": r.publisher,
             "source": r.source,
-            "published": r.published,
+            "published": _release_range(name, r, raw, vintage),
             "licence": r.licence,
         }
-        for r in manifest(raw).values()
+        for name, r in manifest(raw).items()
     ]
     return pd.DataFrame(rows)
+
+
+def _release_range(name: str, resource: Resource, raw: Path | None, vintage: str | None) -> str:
+    if RELEASE not in resource.columns:
+        return resource.published
+    dates = read_table(name, raw, vintage=vintage, releases=True)[RELEASE]
+    if dates.empty:
+        return f"after {vintage}"
+    return dates.min() if dates.min() == dates.max() else f"{dates.min()} to {dates.max()}"
+
+
+def release_overview(raw: Path | None = None) -> pd.DataFrame:
+    """Each dated table's series with its newest observation and that observation's release date.
+
+    A series is a figure's primary key without ``published`` and without the table's period column (e.g.
+    bns_population_1jan, area=almaty, sex=total); ``newest`` is its latest period and ``published`` the date of the
+    newest release of that period's figure. A table without a period column is one series: its newest release.
+    """
+    rows = []
+    for name, resource in manifest(raw).items():
+        if RELEASE not in resource.columns:
+            continue
+        frame = read_table(name, raw, vintage=NEWEST, releases=True)
+        period = resource.period[0] if resource.period else None
+        series = [c for c in resource.primary_key if c not in (RELEASE, period)] if period else []
+        groups = frame.groupby(series, dropna=False, sort=True) if series else [((), frame)]
+        for key, group in groups:
+            key = key if isinstance(key, tuple) else (key,)
+            last = group.sort_values([period, RELEASE] if period else RELEASE, kind="stable").iloc[-1]
+            rows.append(
+                {
+                    "table": name,
+                    "series": ", ".join(f"{c}={_plain(v)}" for c, v in zip(series, key, strict=True)),
+                    "newest": "" if period is None else str(_plain(last[period])),
+                    "published": last[RELEASE],
+                }
+            )
+    return pd.DataFrame(rows, columns=["table", "series", "newest", "published"])
 
 
 def file_hashes(directory: Path | None = None) -> dict[str, str]:
