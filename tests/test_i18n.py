@@ -15,7 +15,7 @@ from matplotlib.ft2font import FT2Font
 from almaty_analytics import export, i18n, paths, plots, scenarios
 
 matplotlib.use("Agg")
-SOURCES = sorted(p for p in Path(i18n.__file__).parent.glob("*.py") if p.name != "i18n.py") + sorted(paths.notebooks_dir().glob("*.ipynb"))
+SOURCES = sorted(p for p in Path(i18n.__file__).parent.rglob("*.py") if p.name != "i18n.py") + sorted(paths.notebooks_dir().glob("*.ipynb"))
 
 
 @pytest.mark.parametrize("language", i18n.LANGUAGES[1:])

@@ -134,13 +134,13 @@ class Text:
 
 
 def keys_used(paths: list[Path]) -> dict[str, set[str]]:
-    """Literal keys passed to ``t("...")`` in the given files (notebooks included), by file name."""
+    """Literal keys passed to ``t("...")`` in the given files (notebooks included), by file path."""
     found = {}
     for path in paths:
         text = path.read_text(encoding="utf-8")
         if path.suffix == ".ipynb":
             text = "\n".join("".join(cell["source"]) for cell in json.loads(text)["cells"] if cell["cell_type"] == "code")
-        found[path.name] = set(KEY_PATTERN.findall(text))
+        found[str(path)] = set(KEY_PATTERN.findall(text))
     return found
 
 
