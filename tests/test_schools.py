@@ -143,9 +143,8 @@ def test_private_share_is_the_dated_estimate(statements, figures):
     assert value == pytest.approx(88 * 42_300 / 189 / (88 * 42_300 / 189 + 280_000))
     assert scenarios.PARAMETERS["private_share"].default == pytest.approx(value, abs=0.0005)
 
-
-def test_no_dated_statement_is_after_the_data_vintage(statements):
-    assert (pd.to_datetime(statements["date"]) <= "2022-07-31").all()
+def test_no_dated_statement_the_school_model_reads_is_after_the_model_vintage(statements):
+    assert (pd.to_datetime(statements["date"]) <= io.MODEL_VINTAGE).all()
 
 
 # ---------------------------------------------------------------- delivery draws
