@@ -1,14 +1,28 @@
-"""Shared fixtures: a throw-away project root with the real raw data and small notebooks."""
+"""Shared fixtures: a throw-away project root with the real raw data and small notebooks, and an in-process executor.
+
+Orchestration tests run notebooks with ``in_process`` (runner.execute.execute_notebook replaced by
+``execute_in_process``, as papermill's own tests replace their engine): the code cells run in the test
+process, the report is rendered by the real nbconvert step, and no kernel starts. Only a few contract
+tests start real kernels (tests/test_kernels.py, test_runner.py) and one end-to-end run (``published``).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
 import shutil
+import time
+import traceback
 from pathlib import Path
 
 import nbformat
 import pytest
+from papermill.iorw import load_notebook_node
+from papermill.parameterize import parameterize_notebook
 
-from almaty_analytics import page, paths
+from almaty_analytics import page, paths, runner
+from almaty_analytics.runner import execute
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -61,7 +75,41 @@ def project(tmp_path, monkeypatch) -> Path:
 
 def visible_text(html: str) -> str:
     """The text a reader sees: tags and style blocks removed, entities kept."""
-    import re
-
     text = re.sub(r"<(style|script)\b.*?</\1>", "", html, flags=re.S)
     return re.sub(r"<[^>]+>", "", text)
+
+
+def execute_in_process(notebook: Path, parameters: dict, staging: Path, progress: bool = False, timeout: float = 0) -> runner.Result:
+    """Stand-in for runner.execute.execute_notebook: papermill's parameter cell, then every code cell run here.
+
+    Each cell's standard output becomes its stream output; the first exception stops the notebook as a
+    failed cell does in a kernel (its report rendered with the code shown). ``progress`` and ``timeout`` are ignored.
+    """
+    started = time.perf_counter()
+    nb = parameterize_notebook(load_notebook_node(str(notebook)), parameters, kernel_name=runner.KERNEL_NAME, language="python")
+    namespace: dict = {"__name__": "__main__"}
+    error = ""
+    for number, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+        cell.execution_count = number + 1
+        printed = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(printed):
+                exec(compile(cell.source, f"<cell {number + 1}>", "exec"), namespace)
+        except Exception as exc:
+            name, value = type(exc).__name__, str(exc)
+            cell.outputs = [nbformat.v4.new_output("error", ename=name, evalue=value, traceback=traceback.format_exc().splitlines())]
+            error = f"cell {number + 1}: {name}: {value}"
+            break
+        finally:
+            if printed.getvalue():
+                cell.outputs.insert(0, nbformat.v4.new_output("stream", name="stdout", text=printed.getvalue()))
+    nbformat.write(nb, staging / f"{notebook.stem}.ipynb")
+    html = staging / f"{notebook.stem}{'.failed' if error else ''}.html"
+    runner.render_html(staging / f"{notebook.stem}.ipynb", html, show_code=bool(error))
+    return runner.Result(notebook.stem, "failed" if error else "ok", time.perf_counter() - started, error)
+
+
+@pytest.fixture
+def in_process(monkeypatch):
+    """Notebooks run in this process, no kernel (pass jobs=1 / --jobs 1 when a stage has several notebooks)."""
+    monkeypatch.setattr(execute, "execute_notebook", execute_in_process)

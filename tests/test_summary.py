@@ -6,7 +6,8 @@ import json
 
 import pandas as pd
 
-from almaty_analytics import i18n, runner, summary
+from almaty_analytics import cli, i18n, runner, summary
+from conftest import make_notebook
 
 
 def _publish(root, scenario, emission_case="programme"):
@@ -84,9 +85,7 @@ def test_index_puts_the_scenarios_side_by_side(tmp_path):
     assert "30.3 (10.9–49.4) thousand seats" in page
 
 
-def test_all_scenarios_runs_every_scenario_file_and_indexes_them(project):
-    from almaty_analytics import cli
-
+def test_all_scenarios_runs_every_scenario_file_and_indexes_them(project, in_process):
     (project / "scenarios" / "second.yaml").write_text("description: a second scenario\nparameters:\n  base_year: 2022\n  horizon: 2035\n  report_note: second\n")
     assert cli.main(["run", "--all-scenarios", "--notebook", "00_echo"]) == 0
     scenario_names = sorted(p.stem for p in (project / "scenarios").glob("*.yaml"))
@@ -201,10 +200,7 @@ LATE_PARAMETERS = 'scenario = "default"  # scenario name\nreports_dir = ""  # se
 LATE_BODY = ["import pathlib\nprint('SEEN:' + ','.join(sorted(p.parent.parent.name for p in pathlib.Path(reports_dir).glob('*/tables/*.csv'))))"]
 
 
-def test_with_all_scenarios_every_summary_runs_after_every_scenarios_tables(project):
-    from almaty_analytics import cli
-    from conftest import make_notebook
-
+def test_with_all_scenarios_every_summary_runs_after_every_scenarios_tables(project, in_process):
     make_notebook(project / "notebooks" / "90_late.ipynb", LATE_PARAMETERS, LATE_BODY)
     (project / "scenarios" / "another.yaml").write_text("description: another\nparameters:\n  base_year: 2022\n  horizon: 2035\n")
     assert cli.main(["run", "--all-scenarios"]) == 0
@@ -213,9 +209,7 @@ def test_with_all_scenarios_every_summary_runs_after_every_scenarios_tables(proj
         assert f"SEEN:{','.join(names)}" in (project / "reports" / name / "90_late.html").read_text()
 
 
-def test_a_language_run_publishes_under_its_folder_and_the_indexes_link_each_other(project):
-    from almaty_analytics import cli
-
+def test_a_language_run_publishes_under_its_folder_and_the_indexes_link_each_other(project, in_process):
     assert cli.main(["run", "--language", "kk"]) == 0
     assert (project / "reports" / "kk" / "default" / "00_echo.html").exists()
     assert not (project / "reports" / "default").exists()
@@ -228,10 +222,7 @@ def test_a_language_run_publishes_under_its_folder_and_the_indexes_link_each_oth
     assert cli.main(["run", "--language", "ru", "-p", "language=kk"]) == 2  # given twice
 
 
-def test_a_late_pass_keeps_the_early_notebooks_parameters_in_the_manifest(project):
-    from almaty_analytics import cli
-    from conftest import make_notebook
-
+def test_a_late_pass_keeps_the_early_notebooks_parameters_in_the_manifest(project, in_process):
     make_notebook(project / "notebooks" / "90_late.ipynb", LATE_PARAMETERS, ["print('late')"])
     assert cli.main(["run", "--all-scenarios"]) == 0
     manifest = json.loads((project / "reports" / "default" / "manifest.json").read_text())

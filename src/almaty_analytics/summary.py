@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import i18n
+from . import evaluation, i18n
 from .tablespec import TableSpec
 
 POPULATION_YEAR = 2030
@@ -248,8 +248,6 @@ def accuracy_scorecard(tables_dir: Path) -> tuple[pd.DataFrame, list[str]]:
     driver model's calibrated interval from ``emissions_interval_coverage`` (out of sample, origins after the
     2014 shift, ``coverage_n`` forecasts); elsewhere the method's own interval (``coverage_n`` = ``n``).
     """
-    from . import evaluation
-
     missing, parts = [], []
     population = _read(tables_dir, "population_backtest", missing)
     if population is not None:
