@@ -886,7 +886,20 @@ class PopulationForecast:
     assumptions: Assumptions
     calibration: dict
     tables: dict[str, pd.DataFrame]
-    digest: str = ""  # of the parameters, raw inputs and code that produced it (run); printed by every report
+    digest: str = ""  # of the parameters, raw inputs and code that produced it (results); printed by every report
+
+    # Accessors with named axes: callers outside this module use these, never array positions.
+    def central_population(self) -> np.ndarray:
+        """Central path on 1 January: axes (year, sex, age), years ``self.years``, sexes ``SEXES``, ages ``AGES``."""
+        return self.central["population"][0]
+
+    def simulated_population(self) -> np.ndarray:
+        """Monte Carlo populations on 1 January: axes (simulation, year, sex, age)."""
+        return self.trajectories
+
+    def simulated_totals(self) -> np.ndarray:
+        """Monte Carlo totals on 1 January: axes (simulation, year)."""
+        return self.trajectories.sum(axis=(2, 3))
 
 
 def _total_table(years, central_total, sim_totals) -> pd.DataFrame:
