@@ -14,6 +14,7 @@ import re
 import shutil
 import time
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -21,7 +22,7 @@ import pytest
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
-from almaty_analytics import page, paths, runner
+from almaty_analytics import export, i18n, page, paths, runner
 from almaty_analytics.runner import execute
 
 REPO = Path(__file__).resolve().parents[1]
@@ -113,3 +114,60 @@ def execute_in_process(notebook: Path, parameters: dict, staging: Path, progress
 def in_process(monkeypatch):
     """Notebooks run in this process, no kernel (pass jobs=1 / --jobs 1 when a stage has several notebooks)."""
     monkeypatch.setattr(execute, "execute_notebook", execute_in_process)
+
+
+SMALL = {"n_simulations": "200"}  # keeps every notebook fast; the reports stay complete
+PUBLISHED_EPOCH, PUBLISHED_DATE = "1700000000", "2023-11-14"  # SOURCE_DATE_EPOCH of the end-to-end run, and its run date
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> Path:
+    """The suite's one end-to-end run: every real notebook, default scenario, small, run date fixed; its output root."""
+    root = tmp_path_factory.mktemp("published")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", PUBLISHED_EPOCH)
+        failures = []
+        messages = []
+        code = runner.run(overrides=SMALL, output_root=root, jobs=2, force=True, log=messages.append, err=failures.append)
+    assert code == 0, failures
+    (root / "run.log").write_text("\n".join(messages))
+    return root
+
+
+@dataclass
+class InProcessRun:
+    """An English run of the real notebooks in this process: the labels it looked up and the tables it wrote."""
+
+    calls: list[tuple[str, dict]]  # (key, values) of every label looked up
+    checked: list[str]  # every label checked for (Text.has)
+    tables: Path  # every table the notebooks wrote, stamped with the end-to-end run's date
+
+
+@pytest.fixture(scope="session")
+def in_process_run(published, tmp_path_factory) -> InProcessRun:
+    """The real notebooks run again in process (execute_in_process), English, against the end-to-end run's reports,
+    with i18n.Text recording; nothing is published."""
+    calls, checked = [], []
+    call, has = i18n.Text.__call__, i18n.Text.has
+
+    def recording_call(self, key, /, **values):
+        calls.append((key, values))
+        return call(self, key, **values)
+
+    def recording_has(self, key):
+        checked.append(key)
+        return has(self, key)
+
+    staging = tmp_path_factory.mktemp("in_process")
+    given = {"scenario": "default", "overrides": {k: int(v) for k, v in SMALL.items()}, "reports_dir": str(published)}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(i18n.Text, "__call__", recording_call)
+        patch.setattr(i18n.Text, "has", recording_has)
+        for notebook in runner.discover():
+            declared = runner.declared_parameters(notebook)
+            parameters = {k: v for k, v in given.items() if k in declared} | {"output_dir": str(staging)}
+            result = execute_in_process(notebook, parameters, staging)
+            assert result.status == "ok", result.error
+    for table in sorted((staging / "tables").glob("*.csv")):
+        export.stamp_table(table, PUBLISHED_DATE)
+    return InProcessRun(calls, checked, staging / "tables")

@@ -209,3 +209,13 @@ def test_reports_print_on_a4_with_charts_two_across(project, in_process):
     assert "size: A4" in print_rules and "@media print" in print_rules
     assert ".jp-OutputArea-child:has(.jp-RenderedImage)" in print_rules and "width: 49.5%" in print_rules
     assert html.index("@page") < html.index("<body")  # in the head, applied whatever the report holds
+
+
+def test_a_run_keeps_the_tables_and_manifest_it_replaces_under_previous(project, in_process):
+    assert runner.run(**QUIET) == 0
+    out = project / "reports" / "default"
+    table, manifest = (out / "tables" / "data_population_history.csv").read_bytes(), (out / "manifest.json").read_bytes()
+    assert runner.run(force=True, overrides={"report_note": "second"}, **QUIET) == 0
+    assert (out / runner.PREVIOUS / "tables" / "data_population_history.csv").read_bytes() == table
+    assert (out / runner.PREVIOUS / "manifest.json").read_bytes() == manifest
+    assert json.loads((out / "manifest.json").read_text())["parameters"]["report_note"] == "second"

@@ -35,7 +35,7 @@ def test_key_figures_come_from_the_published_tables(tmp_path):
     assert figures["population_2030"] == "2030: 2.600 (2.400–2.800) million"
     assert figures["population_horizon"].startswith("2035: 2.900")
     assert figures["deficit_2030_31"] == "30.3 (10.9–49.4) thousand seats; P(shortage) 98%"  # the current regime, not the other
-    assert figures["emissions_2030"] == "" and figures["missing"] == "emissions_target_gap"
+    assert figures["emissions_2030"] == "" and figures["missing"] == "emissions_by_source, emissions_target_gap"
 
 
 def test_key_figures_in_russian_use_the_catalogue_and_decimal_commas(tmp_path):
@@ -47,19 +47,12 @@ def test_key_figures_in_russian_use_the_catalogue_and_decimal_commas(tmp_path):
 
 def test_emissions_show_the_scenarios_own_emission_case(tmp_path):
     _publish(tmp_path, "late", emission_case="delayed")
-    rows = [("programme", 89.6), ("delayed", 106.4)]
-    pd.DataFrame(
-        {
-            "year": 2030,
-            "emission_scenario": [r[0] for r in rows],
-            "boundary": "city",
-            "median_kt": [r[1] for r in rows],
-            "lo_80": [80.0, 95.5],
-            "hi_80": [103.2, 118.9],
-            "target_kt": 78.0,
-            "share_meeting_target": [0.08, 0.0],
-        }
-    ).to_csv(tmp_path / "late" / "tables" / "emissions_target_gap.csv", index=False)
+    rows = [("programme", 89.6, 0.08), ("delayed", 106.4, 0.0)]
+    gap = pd.DataFrame({"year": 2030, "emission_scenario": [r[0] for r in rows], "boundary": "city", "median_kt": [r[1] for r in rows],
+                        "lo_80": [80.0, 95.5], "hi_80": [103.2, 118.9], "target_kt": 78.0, "share_meeting_target": [r[2] for r in rows]})
+    gap.to_csv(tmp_path / "late" / "tables" / "emissions_target_gap.csv", index=False)
+    gap.drop(columns=["target_kt", "share_meeting_target"]).assign(source="total", emissions_kt=gap["median_kt"]).to_csv(
+        tmp_path / "late" / "tables" / "emissions_by_source.csv", index=False)
     assert summary.key_figures(tmp_path / "late")["emissions_2030"] == "delayed: 106.4 (95.5–118.9) kt; P(≤ 78 kt) 0%"
     # the case the emission report itself ran with wins over the run-level parameters
     (tmp_path / "late" / "manifest.json").write_text(json.dumps(
@@ -67,12 +60,21 @@ def test_emissions_show_the_scenarios_own_emission_case(tmp_path):
     assert summary.key_figures(tmp_path / "late")["emissions_2030"].startswith("delayed: 106.4")
 
 
+def test_the_index_and_the_summary_read_the_same_numbers(tmp_path):
+    _publish(tmp_path, "default")
+    _emissions(tmp_path, "default")
+    numbers, _ = summary.key_numbers(tmp_path / "default")
+    deficit = numbers.set_index(["indicator", "year"]).loc[("deficit", 2030)]
+    assert summary.key_figures(tmp_path / "default")["deficit_2030_31"].startswith(f"{deficit['value'] / 1e3:.1f} ")
+    assert summary.key_figures(tmp_path / "default")["emissions_2030"] == "programme: 90.0 (80.0–100.0) kt; P(≤ 78 kt) 8%"
+
+
 def test_a_scenario_without_tables_is_listed_with_what_is_missing(tmp_path):
     (tmp_path / "empty").mkdir()
     (tmp_path / "empty" / "manifest.json").write_text("{}")
     table = summary.comparison(tmp_path)
     assert list(table["scenario"]) == ["empty"]
-    assert table.loc[0, "missing"] == "population_total, school_seats, emissions_target_gap"
+    assert table.loc[0, "missing"] == "population_total, school_seats, emissions_by_source, emissions_target_gap"
 
 
 def test_index_puts_the_scenarios_side_by_side(tmp_path):

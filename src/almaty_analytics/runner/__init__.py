@@ -27,12 +27,13 @@ atomic moves, ``previous/``), ``manifest`` (fingerprints, manifest entries), ``i
 (index.html) and ``orchestrate`` (one scenario's run, and the passes of several).
 """
 
+from ..paths import PREVIOUS, language_folder
 from .execute import DEFAULT_TIMEOUT, Result, execute_notebook, markdown_escaped, render_html
 from .index import write_index, write_indexes
 from .kernel import KERNEL_NAME, QUIET_KERNEL, ensure_kernel
 from .manifest import fingerprint, good_run, table_runs
 from .orchestrate import run, run_scenarios
-from .publish import DEFAULT_LOCK_TIMEOUT, OWNER, PREVIOUS, SetupError, check_output, language_folder, remove_stale_staging
+from .publish import DEFAULT_LOCK_TIMEOUT, OWNER, SetupError, check_output, remove_stale_staging
 from .selection import LATE_FROM, PRE_RUN_CHECKS, STAGES, declared_parameters, discover, pre_run_checks, select
 
 __all__ = [

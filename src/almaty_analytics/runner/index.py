@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from .. import i18n, io, summary
-from .publish import language_folder
+from ..paths import language_folder
 
 
 def write_indexes(output_root: Path, language: str) -> None:

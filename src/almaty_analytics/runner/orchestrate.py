@@ -150,7 +150,7 @@ def prepare(
     if output_root is not None and not str(output_root).strip():
         raise SetupError("--output '': expected a folder name (an empty name would write into the current folder)")
     root = Path(output_root if output_root is not None else paths.reports_dir())
-    language_root = publish.language_folder(root, scenario.parameters.get("language", "en"))
+    language_root = paths.language_folder(root, scenario.parameters.get("language", "en"))
     out = language_root / scenario.name
     for folder in (root, language_root, out):
         publish.check_output(folder, None if folder == root else root)

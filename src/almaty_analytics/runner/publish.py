@@ -23,20 +23,15 @@ from pathlib import Path
 from typing import IO
 
 from .. import export
+from ..paths import PREVIOUS
 from .execute import Result
 
 OWNER = ".owner"  # lock file inside each staging folder, held while its run lives
-PREVIOUS = "previous"  # reports/<scenario>/previous/: the tables and manifest as they were before the last run that changed them
 DEFAULT_LOCK_TIMEOUT = 3600  # seconds to wait for another run of the same scenario (its notebooks time out first)
 
 
 class SetupError(ValueError):
     """The run cannot start: the output folder is unusable or another run holds the scenario too long."""
-
-
-def language_folder(output_root: Path, language: str) -> Path:
-    """Where a language's scenarios are published: the output root for English, ``<root>/<language>/`` otherwise."""
-    return Path(output_root) if language == "en" else Path(output_root) / language
 
 
 def sha256(path: Path) -> str:
