@@ -8,7 +8,7 @@ tests start real kernels (tests/test_kernels.py, test_runner.py) and one end-to-
 
 from __future__ import annotations
 
-import contextlib
+import base64
 import io
 import re
 import shutil
@@ -17,10 +17,14 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import nbformat
 import pytest
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
+from traitlets.config import Config
 
 from almaty_analytics import export, i18n, page, paths, runner
 from almaty_analytics.runner import execute
@@ -42,12 +46,13 @@ def make_notebook(path: Path, parameters: str, body: list[str]) -> Path:
 
 
 ECHO_PARAMETERS = """scenario = "default"  # scenario name
+language = ""  # the scenario's when empty
 overrides = {}  # parameter values replacing the scenario's
 output_dir = ""  # where the runner collects tables"""
 
 ECHO_BODY = [
     "from almaty_analytics import export, history, io\nfrom almaty_analytics.page import Page\n"
-    "page = Page('00_echo', scenario, '', overrides, output_dir)\nreport_note = page['report_note']",
+    "page = Page('00_echo', scenario, language, overrides, output_dir)\nreport_note = page['report_note']",
     'if report_note == "FAIL":\n    raise RuntimeError("asked to fail")',
     "print(repr(report_note))",
     "print('SECRET-CODE-MARKER-' + 'OUTPUT')",
@@ -80,34 +85,48 @@ def visible_text(html: str) -> str:
     return re.sub(r"<[^>]+>", "", text)
 
 
+NO_HISTORY = Config({"HistoryManager": {"enabled": False}})  # the in-process shell writes nothing to ~/.ipython
+
+
 def execute_in_process(notebook: Path, parameters: dict, staging: Path, progress: bool = False, timeout: float = 0) -> runner.Result:
     """Stand-in for runner.execute.execute_notebook: papermill's parameter cell, then every code cell run here.
 
-    Each cell's standard output becomes its stream output; the first exception stops the notebook as a
-    failed cell does in a kernel (its report rendered with the code shown). ``progress`` and ``timeout`` are ignored.
+    An IPython shell in this process captures what a kernel would send: standard output, rich displays
+    (IPython.utils.capture) and, at the end of each cell, every open matplotlib figure as PNG (as the inline
+    backend does). The first exception stops the notebook as a failed cell does in a kernel (its report
+    rendered with the code shown). ``progress`` and ``timeout`` are ignored.
     """
     started = time.perf_counter()
     nb = parameterize_notebook(load_notebook_node(str(notebook)), parameters, kernel_name=runner.KERNEL_NAME, language="python")
+    InteractiveShell.instance(config=NO_HISTORY)  # display() publishes to the shell, which capture_output records
     namespace: dict = {"__name__": "__main__"}
     error = ""
     for number, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
         cell.execution_count = number + 1
-        printed = io.StringIO()
-        try:
-            with contextlib.redirect_stdout(printed):
+        with capture_output(stderr=False) as captured:
+            try:
                 exec(compile(cell.source, f"<cell {number + 1}>", "exec"), namespace)
-        except Exception as exc:
-            name, value = type(exc).__name__, str(exc)
-            cell.outputs = [nbformat.v4.new_output("error", ename=name, evalue=value, traceback=traceback.format_exc().splitlines())]
-            error = f"cell {number + 1}: {name}: {value}"
+            except Exception as exc:
+                name, value = type(exc).__name__, str(exc)
+                error = f"cell {number + 1}: {name}: {value}"
+                failure = nbformat.v4.new_output("error", ename=name, evalue=value, traceback=traceback.format_exc().splitlines())
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=captured.stdout)] if captured.stdout else []
+        cell.outputs += [nbformat.v4.new_output("display_data", data=o.data, metadata=o.metadata) for o in captured.outputs]
+        cell.outputs += [_figure_output(plt.figure(n)) for n in plt.get_fignums()]
+        plt.close("all")
+        if error:
+            cell.outputs.append(failure)
             break
-        finally:
-            if printed.getvalue():
-                cell.outputs.insert(0, nbformat.v4.new_output("stream", name="stdout", text=printed.getvalue()))
     nbformat.write(nb, staging / f"{notebook.stem}.ipynb")
     html = staging / f"{notebook.stem}{'.failed' if error else ''}.html"
     runner.render_html(staging / f"{notebook.stem}.ipynb", html, show_code=bool(error))
     return runner.Result(notebook.stem, "failed" if error else "ok", time.perf_counter() - started, error)
+
+
+def _figure_output(figure) -> nbformat.NotebookNode:
+    png = io.BytesIO()
+    figure.savefig(png, format="png", bbox_inches="tight")
+    return nbformat.v4.new_output("display_data", data={"image/png": base64.b64encode(png.getvalue()).decode(), "text/plain": repr(figure)})
 
 
 @pytest.fixture

@@ -52,7 +52,7 @@ def test_the_summary_leads_with_the_figures_of_the_published_tables(published):
     assert card.groupby(["domain", "horizon"])["best_at_horizon"].sum().eq(1).all()
 
 
-def test_the_summary_says_what_changed_since_the_previous_run(published, tmp_path):
+def test_the_summary_says_what_changed_since_the_previous_run(published, in_process, tmp_path):
     root = tmp_path / "reports"
     shutil.copytree(published, root)
     previous = root / "default" / runner.PREVIOUS

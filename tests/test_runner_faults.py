@@ -39,7 +39,7 @@ def _outputs(out):
     }
 
 
-def test_sigkill_mid_notebook_keeps_the_last_good_outputs_and_the_next_run_cleans_up(project, tmp_path):
+def test_sigkill_mid_notebook_keeps_the_last_good_outputs_and_the_next_run_cleans_up(project, in_process, tmp_path):
     make_notebook(project / "notebooks" / "00_echo.ipynb", ECHO_PARAMETERS, [*ECHO_BODY[:1], SLOW_CELL, *ECHO_BODY[1:]])
     assert runner.run(**QUIET) == 0
     out = project / "reports" / "default"
@@ -190,7 +190,7 @@ def test_jobs_default_is_the_cores_at_most_the_notebooks(project, monkeypatch):
     assert seen == [2, 1, 2]
 
 
-def test_report_note_html_is_shown_as_text_and_nothing_is_loaded_from_the_internet(project):
+def test_report_note_html_is_shown_as_text_and_nothing_is_loaded_from_the_internet(project, in_process):
     show_note = "from IPython.display import Markdown, display\nif report_note:\n    display(Markdown(f'> **Note:** {report_note}'))"
     make_notebook(project / "notebooks" / "00_echo.ipynb", ECHO_PARAMETERS, [ECHO_BODY[0], show_note])
     note = '<img src="http://example.invalid/x.png"> ![t](http://example.invalid/y.png) <script>alert(1)</script> **draft**'

@@ -6,7 +6,7 @@ import json
 
 import pandas as pd
 
-from almaty_analytics import cli, i18n, runner, summary
+from almaty_analytics import cli, i18n, runner, scenarios, summary
 from conftest import make_notebook
 
 
@@ -213,7 +213,7 @@ def test_with_all_scenarios_every_summary_runs_after_every_scenarios_tables(proj
 
 def test_a_language_run_publishes_under_its_folder_and_the_indexes_link_each_other(project, in_process):
     assert cli.main(["run", "--language", "kk"]) == 0
-    assert (project / "reports" / "kk" / "default" / "00_echo.html").exists()
+    assert '<html lang="kk">' in (project / "reports" / "kk" / "default" / "00_echo.html").read_text()
     assert not (project / "reports" / "default").exists()
     kazakh = (project / "reports" / "kk" / "index.html").read_text()
     assert "<html lang='kk'>" in kazakh and "Есептер" in kazakh
@@ -229,3 +229,14 @@ def test_a_late_pass_keeps_the_early_notebooks_parameters_in_the_manifest(projec
     assert cli.main(["run", "--all-scenarios"]) == 0
     manifest = json.loads((project / "reports" / "default" / "manifest.json").read_text())
     assert manifest["parameters"]["base_year"] == 2022  # a parameter of 00_echo, run in the first pass
+
+
+def test_the_summary_results_give_one_chart_per_published_domain_with_the_programme_target(tmp_path):
+    _publish(tmp_path, "default")
+    _emissions(tmp_path, "default")
+    brief = summary.results(scenarios.load("default").parameters | {"reports_dir": str(tmp_path)})
+    charts = brief.charts(i18n.Text("en"))
+    assert [c["title"] for c in charts] == [i18n.Text("en")(f"summary.chart_{i}_title") for i in summary.CHARTS]
+    assert [c["target"] for c in charts][:2] == [None, None] and charts[2]["target"][:2] == (2030, 78.0)
+    assert brief.answer(i18n.Text("en"))["emissions"] == "90.0" and brief.change is None
+    assert brief.tables == {"accuracy_scorecard": None}  # no backtest published: no scorecard this run

@@ -133,12 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         if args.command == "validate":
             names = io.validate_all()
-            checked = [scenarios.load(name) for name in scenarios.available()]
-            for scenario in checked:
-                try:
-                    runner.pre_run_checks(runner.discover(), scenario.parameters)
-                except scenarios.ParameterError as exc:
-                    raise scenarios.ParameterError(f"scenario {scenario.name!r}: {exc}") from None
+            checked = runner.check_scenarios(scenarios.available(), runner.discover())
             print(f"ok: {len(names)} data tables and {len(checked)} scenarios ({', '.join(s.name for s in checked)}) are valid")
             return 0
         for name, spec in scenarios.PARAMETERS.items():

@@ -34,11 +34,11 @@ from .kernel import KERNEL_NAME, QUIET_KERNEL, ensure_kernel
 from .manifest import fingerprint, good_run, table_runs
 from .orchestrate import run, run_scenarios
 from .publish import DEFAULT_LOCK_TIMEOUT, OWNER, SetupError, check_output, remove_stale_staging
-from .selection import LATE_FROM, PRE_RUN_CHECKS, STAGES, declared_parameters, discover, pre_run_checks, select
+from .selection import LATE_FROM, PRE_RUN_CHECKS, STAGES, check_scenarios, declared_parameters, discover, pre_run_checks, select
 
 __all__ = [
     "DEFAULT_LOCK_TIMEOUT", "DEFAULT_TIMEOUT", "KERNEL_NAME", "LATE_FROM", "OWNER", "PREVIOUS", "PRE_RUN_CHECKS", "QUIET_KERNEL", "STAGES",
-    "Result", "SetupError", "check_output", "declared_parameters", "discover", "ensure_kernel", "execute_notebook", "fingerprint",
+    "Result", "SetupError", "check_output", "check_scenarios", "declared_parameters", "discover", "ensure_kernel", "execute_notebook", "fingerprint",
     "good_run", "language_folder", "markdown_escaped", "pre_run_checks", "remove_stale_staging", "render_html", "run", "run_scenarios",
     "select", "table_runs", "write_index", "write_indexes",
 ]

@@ -120,13 +120,7 @@ def run_scenarios(names: list[str], notebooks: list[str] | None, overrides: dict
     """
     if len(names) == 1:
         return run(names[0], notebooks, overrides, output_root, **options)
-    typed = _typed(overrides)
-    for name in names:
-        parameters = scenarios.load(name, typed).parameters  # its errors name the scenario file
-        try:
-            selection.pre_run_checks(selection.select(notebooks), parameters)
-        except scenarios.ParameterError as exc:
-            raise scenarios.ParameterError(f"scenario {name!r}: {exc}") from None
+    selection.check_scenarios(names, selection.select(notebooks), _typed(overrides))
     return max(run(name, notebooks, overrides, output_root, stages=(stage,), **options) for stage in selection.STAGES for name in names)
 
 

@@ -89,3 +89,19 @@ def pre_run_checks(notebooks: list[Path], parameters: dict[str, Any]) -> None:
                 check(parameters)
             except ValueError as exc:
                 raise scenarios.ParameterError(f"notebook {nb.stem}: {exc}") from None
+
+
+def check_scenarios(names: list[str], notebooks: list[Path], overrides: dict[str, Any] | None = None) -> list[scenarios.Scenario]:
+    """Load every scenario of ``names`` with the typed ``overrides`` and run the PRE_RUN_CHECKS of ``notebooks`` on it.
+
+    A problem raises ParameterError naming the scenario (a scenario file's own errors name the file).
+    """
+    checked = []
+    for name in names:
+        scenario = scenarios.load(name, overrides)
+        try:
+            pre_run_checks(notebooks, scenario.parameters)
+        except scenarios.ParameterError as exc:
+            raise scenarios.ParameterError(f"scenario {name!r}: {exc}") from None
+        checked.append(scenario)
+    return checked
