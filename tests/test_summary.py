@@ -6,7 +6,7 @@ import json
 
 import pandas as pd
 
-from almaty_analytics import cli, i18n, runner, scenarios, summary
+from almaty_analytics import cli, i18n, runner, scenarios, scorecard, summary
 from conftest import make_notebook
 
 
@@ -175,7 +175,7 @@ def _backtests(tables):
 def test_the_scorecard_marks_the_chosen_method_the_benchmarks_and_the_winner_per_horizon(tmp_path):
     _backtests(tmp_path)
     card, missing = summary.accuracy_scorecard(tmp_path)
-    assert missing == ["school_backtest"] and list(card.columns) == summary.SCORECARD_COLUMNS
+    assert missing == ["school_backtest"] and list(card.columns) == scorecard.COLUMNS
     population = card[card["domain"] == "population"].set_index(["method", "horizon"])
     assert population.loc[("cohort_component", 1), "role"] == "chosen"  # the lowest mean MAPE, as population.forecast picks
     assert population.loc[("log_drift", 1), "role"] == "benchmark"
@@ -189,13 +189,13 @@ def test_the_scorecard_marks_the_chosen_method_the_benchmarks_and_the_winner_per
     assert by.loc[("emissions", "driver", 2), ["coverage_80", "coverage_of", "coverage_n"]].tolist() == [0.5, "forecast_interval", 2]
     assert by.loc[("emissions", "naive", 2), ["coverage_80", "coverage_of", "coverage_n"]].tolist() == [0.6, "method_interval", 5]
     assert by.loc[("population", "cohort_component", 1), "coverage_of"] == "forecast_interval"
-    shown = summary.format_scorecard(card, i18n.Text("en")).set_index(["domain", "method"])["80% coverage, mean"]
+    shown = scorecard.formatted(card, i18n.Text("en")).set_index(["domain", "method"])["80% coverage, mean"]
     assert shown[("emissions", "driver model")] == "75% †"  # (1.0·2 + 0.5·2) / 4
     assert shown[("emissions", "naive (last value)")] == "60%"
-    lines = summary.scorecard_verdicts(card, i18n.Text("en"))
+    lines = scorecard.verdicts(card, i18n.Text("en"))
     assert "beaten at horizons 2 (by log-linear drift)" in lines[0] and "beaten at horizons 1 (by naive (last value))" in lines[1]
-    assert lines[0].startswith("Population:") and summary.scorecard_verdicts(card, i18n.Text("ru"))[1].startswith("Выбросы:")
-    assert summary.format_scorecard(card, i18n.Text("kk")).columns[0] == "бағыт"
+    assert lines[0].startswith("Population:") and scorecard.verdicts(card, i18n.Text("ru"))[1].startswith("Выбросы:")
+    assert scorecard.formatted(card, i18n.Text("kk")).columns[0] == "бағыт"
 
 
 LATE_PARAMETERS = 'scenario = "default"  # scenario name\nreports_dir = ""  # set by the runner'
