@@ -16,6 +16,7 @@ import papermill
 import pytest
 
 from almaty_analytics import i18n, page, population, runner, scenarios
+from almaty_analytics.runner import kernel
 from conftest import visible_text
 
 NOTEBOOKS = runner.discover()
@@ -127,10 +128,11 @@ def test_population_school_and_emission_reports_show_one_set_of_trajectories(pub
 def test_plain_papermill_gives_the_scenario_asked_for(tmp_path):
     notebook = next(p for p in NOTEBOOKS if p.stem == "10_population_forecast")
     small = {"n_simulations": 200}
-    papermill.execute_notebook(
-        str(notebook), str(tmp_path / "out.ipynb"), parameters={"scenario": "high", "overrides": small, "output_dir": str(tmp_path)},
-        progress_bar=False,
-    )
+    with kernel.private_sockets() as sockets:  # the runner's transport, so that no other process can take the kernel's ports
+        papermill.execute_notebook(
+            str(notebook), str(tmp_path / "out.ipynb"), parameters={"scenario": "high", "overrides": small, "output_dir": str(tmp_path)},
+            progress_bar=False, config=sockets,
+        )
     published = pd.read_csv(tmp_path / "tables" / "population_total.csv").set_index("year")["value"]
     high, default = (population.results(scenarios.load(name, small).parameters).tables["population_total"].set_index("year")["value"]
                      for name in ("high", "default"))
