@@ -30,16 +30,17 @@ reports: $(STAMP) ## run every report for every scenario (or SCENARIO=name) in e
 	  $(BIN)/almaty-analytics run $(if $(SCENARIO),--scenario $(SCENARIO),--all-scenarios) --language $$language $(RUN_ARGS) || status=$$?; \
 	done; exit $$status
 
-test: $(STAMP) ## run the whole test suite (executes every notebook with small parameters)
+test: $(STAMP) ## run the whole test suite (about two minutes: one end-to-end run, orchestration in process)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lab: $(STAMP) ## open JupyterLab on notebooks/ with the registered kernel almaty-analytics
 	$(BIN)/jupyter lab notebooks/
 
-bench: $(STAMP) ## population Monte Carlo speed and memory; full run (default --jobs vs --jobs 1), unchanged re-run, floor
+bench: $(STAMP) ## population Monte Carlo speed and memory; full run (default --jobs vs --jobs 1), unchanged re-run, floor; test suite
 	$(BIN)/python benchmarks/bench_population.py
 	$(BIN)/python benchmarks/bench_memory.py
 	$(BIN)/python benchmarks/bench_runner.py
+	$(BIN)/python benchmarks/bench_tests.py
 
 lint: $(STAMP) ## ruff on the package, tests and benchmarks
 	$(BIN)/ruff check src tests benchmarks

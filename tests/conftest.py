@@ -1,14 +1,33 @@
-"""Shared fixtures: a throw-away project root with the real raw data and small notebooks."""
+"""Shared fixtures: a throw-away project root with the real raw data and small notebooks, and an in-process executor.
+
+Orchestration tests run notebooks with ``in_process`` (runner.execute.execute_notebook replaced by
+``execute_in_process``, as papermill's own tests replace their engine): the code cells run in the test
+process, the report is rendered by the real nbconvert step, and no kernel starts. Only a few contract
+tests start real kernels (tests/test_kernels.py, test_runner.py) and one end-to-end run (``published``).
+"""
 
 from __future__ import annotations
 
+import base64
+import io
+import re
 import shutil
+import time
+import traceback
+from dataclasses import dataclass
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import nbformat
 import pytest
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+from papermill.iorw import load_notebook_node
+from papermill.parameterize import parameterize_notebook
+from traitlets.config import Config
 
-from almaty_analytics import page, paths
+from almaty_analytics import export, i18n, page, paths, runner
+from almaty_analytics.runner import execute
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -27,12 +46,13 @@ def make_notebook(path: Path, parameters: str, body: list[str]) -> Path:
 
 
 ECHO_PARAMETERS = """scenario = "default"  # scenario name
+language = ""  # the scenario's when empty
 overrides = {}  # parameter values replacing the scenario's
 output_dir = ""  # where the runner collects tables"""
 
 ECHO_BODY = [
     "from almaty_analytics import export, history, io\nfrom almaty_analytics.page import Page\n"
-    "page = Page('00_echo', scenario, '', overrides, output_dir)\nreport_note = page['report_note']",
+    "page = Page('00_echo', scenario, language, overrides, output_dir)\nreport_note = page['report_note']",
     'if report_note == "FAIL":\n    raise RuntimeError("asked to fail")',
     "print(repr(report_note))",
     "print('SECRET-CODE-MARKER-' + 'OUTPUT')",
@@ -61,7 +81,112 @@ def project(tmp_path, monkeypatch) -> Path:
 
 def visible_text(html: str) -> str:
     """The text a reader sees: tags and style blocks removed, entities kept."""
-    import re
-
     text = re.sub(r"<(style|script)\b.*?</\1>", "", html, flags=re.S)
     return re.sub(r"<[^>]+>", "", text)
+
+
+NO_HISTORY = Config({"HistoryManager": {"enabled": False}})  # the in-process shell writes nothing to ~/.ipython
+
+
+def execute_in_process(notebook: Path, parameters: dict, staging: Path, progress: bool = False, timeout: float = 0) -> runner.Result:
+    """Stand-in for runner.execute.execute_notebook: papermill's parameter cell, then every code cell run here.
+
+    An IPython shell in this process captures what a kernel would send: standard output, rich displays
+    (IPython.utils.capture) and, at the end of each cell, every open matplotlib figure as PNG (as the inline
+    backend does). The first exception stops the notebook as a failed cell does in a kernel (its report
+    rendered with the code shown). ``progress`` and ``timeout`` are ignored.
+    """
+    started = time.perf_counter()
+    nb = parameterize_notebook(load_notebook_node(str(notebook)), parameters, kernel_name=runner.KERNEL_NAME, language="python")
+    InteractiveShell.instance(config=NO_HISTORY)  # display() publishes to the shell, which capture_output records
+    namespace: dict = {"__name__": "__main__"}
+    error = ""
+    for number, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+        cell.execution_count = number + 1
+        with capture_output(stderr=False) as captured:
+            try:
+                exec(compile(cell.source, f"<cell {number + 1}>", "exec"), namespace)
+            except Exception as exc:
+                name, value = type(exc).__name__, str(exc)
+                error = f"cell {number + 1}: {name}: {value}"
+                failure = nbformat.v4.new_output("error", ename=name, evalue=value, traceback=traceback.format_exc().splitlines())
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=captured.stdout)] if captured.stdout else []
+        cell.outputs += [nbformat.v4.new_output("display_data", data=o.data, metadata=o.metadata) for o in captured.outputs]
+        cell.outputs += [_figure_output(plt.figure(n)) for n in plt.get_fignums()]
+        plt.close("all")
+        if error:
+            cell.outputs.append(failure)
+            break
+    nbformat.write(nb, staging / f"{notebook.stem}.ipynb")
+    html = staging / f"{notebook.stem}{'.failed' if error else ''}.html"
+    runner.render_html(staging / f"{notebook.stem}.ipynb", html, show_code=bool(error))
+    return runner.Result(notebook.stem, "failed" if error else "ok", time.perf_counter() - started, error)
+
+
+def _figure_output(figure) -> nbformat.NotebookNode:
+    png = io.BytesIO()
+    figure.savefig(png, format="png", bbox_inches="tight")
+    return nbformat.v4.new_output("display_data", data={"image/png": base64.b64encode(png.getvalue()).decode(), "text/plain": repr(figure)})
+
+
+@pytest.fixture
+def in_process(monkeypatch):
+    """Notebooks run in this process, no kernel (pass jobs=1 / --jobs 1 when a stage has several notebooks)."""
+    monkeypatch.setattr(execute, "execute_notebook", execute_in_process)
+
+
+SMALL = {"n_simulations": "200"}  # keeps every notebook fast; the reports stay complete
+PUBLISHED_EPOCH, PUBLISHED_DATE = "1700000000", "2023-11-14"  # SOURCE_DATE_EPOCH of the end-to-end run, and its run date
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> Path:
+    """The suite's one end-to-end run: every real notebook, default scenario, small, run date fixed; its output root."""
+    root = tmp_path_factory.mktemp("published")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", PUBLISHED_EPOCH)
+        failures = []
+        messages = []
+        code = runner.run(overrides=SMALL, output_root=root, jobs=2, force=True, log=messages.append, err=failures.append)
+    assert code == 0, failures
+    (root / "run.log").write_text("\n".join(messages))
+    return root
+
+
+@dataclass
+class InProcessRun:
+    """An English run of the real notebooks in this process: the labels it looked up and the tables it wrote."""
+
+    calls: list[tuple[str, dict]]  # (key, values) of every label looked up
+    checked: list[str]  # every label checked for (Text.has)
+    tables: Path  # every table the notebooks wrote, stamped with the end-to-end run's date
+
+
+@pytest.fixture(scope="session")
+def in_process_run(published, tmp_path_factory) -> InProcessRun:
+    """The real notebooks run again in process (execute_in_process), English, against the end-to-end run's reports,
+    with i18n.Text recording; nothing is published."""
+    calls, checked = [], []
+    call, has = i18n.Text.__call__, i18n.Text.has
+
+    def recording_call(self, key, /, **values):
+        calls.append((key, values))
+        return call(self, key, **values)
+
+    def recording_has(self, key):
+        checked.append(key)
+        return has(self, key)
+
+    staging = tmp_path_factory.mktemp("in_process")
+    given = {"scenario": "default", "overrides": {k: int(v) for k, v in SMALL.items()}, "reports_dir": str(published)}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(i18n.Text, "__call__", recording_call)
+        patch.setattr(i18n.Text, "has", recording_has)
+        for notebook in runner.discover():
+            declared = runner.declared_parameters(notebook)
+            parameters = {k: v for k, v in given.items() if k in declared} | {"output_dir": str(staging)}
+            result = execute_in_process(notebook, parameters, staging)
+            assert result.status == "ok", result.error
+    for table in sorted((staging / "tables").glob("*.csv")):
+        export.stamp_table(table, PUBLISHED_DATE)
+    return InProcessRun(calls, checked, staging / "tables")

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from almaty_analytics import cli, io, runner
+from almaty_analytics import cli, io
+from almaty_analytics.runner import execute, kernel
 
 RAW = Path("data") / "raw"
 
@@ -169,9 +170,9 @@ def no_kernel(monkeypatch):
         started.append(args)
         raise AssertionError("a kernel was about to start although the input is bad")
 
-    monkeypatch.setattr(runner, "_execute", spy)
-    monkeypatch.setattr(runner, "_execute_all", spy)
-    monkeypatch.setattr(runner, "ensure_kernel", spy)
+    monkeypatch.setattr(execute, "execute_notebook", spy)
+    monkeypatch.setattr(execute, "execute_all", spy)
+    monkeypatch.setattr(kernel, "ensure_kernel", spy)
     return started
 
 

@@ -1,66 +1,70 @@
-"""A scenario run end to end through the runner: every table, the same bytes for the same seed, the summary's comparison."""
+"""A scenario run end to end through the runner (conftest ``published``): every table, the same bytes for the same seed,
+parallel notebooks, the summary's comparison and what a re-run changed."""
 
 from __future__ import annotations
+
+import json
+import shutil
 
 import pandas as pd
 import pytest
 
 from almaty_analytics import export, runner
-from conftest import visible_text
-
-SMALL = {"n_simulations": "200"}
+from conftest import PUBLISHED_DATE, PUBLISHED_EPOCH, visible_text
 
 
-@pytest.fixture(scope="module")
-def two_runs(tmp_path_factory):
-    """The default scenario run twice from scratch into two folders with the same seed and run date."""
-    roots = [tmp_path_factory.mktemp(f"run{i}") for i in (1, 2)]
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-        for root in roots:
-            assert runner.run(overrides=SMALL, output_root=root, force=True, log=lambda m: None) == 0
-    return roots
+def _tables(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.csv"))}
 
 
-def test_a_run_publishes_every_declared_table_with_scenario_vintage_and_run_date(two_runs):
-    tables = two_runs[0] / "default" / "tables"
-    published = {p.stem for p in tables.glob("*.csv")}
-    assert published == set(export.TABLES)
+def test_a_run_publishes_every_declared_table_with_scenario_vintage_and_run_date(published):
+    tables = published / "default" / "tables"
+    assert {p.stem for p in tables.glob("*.csv")} == set(export.TABLES)
     for path in sorted(tables.glob("*.csv")):
         assert path.read_bytes().startswith(b"\xef\xbb\xbf"), path.name
         table = pd.read_csv(path)
         assert list(table.columns[-2:]) == ["data_vintage", "run_date"], path.name
-        assert set(table["data_vintage"]) == {export.DATA_VINTAGE} and set(table["run_date"]) == {"2023-11-14"}, path.name
+        assert set(table["data_vintage"]) == {export.DATA_VINTAGE} and set(table["run_date"]) == {PUBLISHED_DATE}, path.name
         assert table["scenario"].astype(str).str.startswith("default").all(), path.name
     assert (tables / "default.xlsx").exists()
 
 
-def test_the_same_seed_gives_byte_identical_tables(two_runs):
-    first, second = (sorted((root / "default" / "tables").glob("*.csv")) for root in two_runs)
-    assert [p.name for p in first] == [p.name for p in second]
-    differ = [a.name for a, b in zip(first, second, strict=True) if a.read_bytes() != b.read_bytes()]
-    assert not differ
+def test_the_domain_notebooks_ran_in_parallel_processes(published):
+    log = (published / "run.log").read_text().splitlines()
+    assert sum("queued (2 at a time)" in line for line in log) == 4  # 00, 10, 20, 30; then the summary alone
+    assert sum(" ok in " in line for line in log) == 5
 
 
-def test_the_summary_leads_with_the_figures_of_the_published_tables(two_runs):
-    root = two_runs[0]
-    html = (root / "default" / "90_summary.html").read_text()
+def test_the_same_seed_in_another_process_gives_byte_identical_tables(published, in_process_run):
+    assert _tables(in_process_run.tables) == _tables(published / "default" / "tables")
+
+
+def test_the_summary_leads_with_the_figures_of_the_published_tables(published):
+    html = (published / "default" / "90_summary.html").read_text()
     assert html.count('src="data:image/png;base64,') == 3  # one chart per domain
     text = visible_text(html)
-    total = pd.read_csv(root / "default" / "tables" / "population_total.csv").set_index("year")
+    total = pd.read_csv(published / "default" / "tables" / "population_total.csv").set_index("year")
     assert f"{total.loc[2030, 'value'] / 1e6:.3f} million" in text
     assert text.index("Key figures") < text.index("What changed") < text.index("Accuracy scorecard") < text.index("Sources")
     assert "first run of scenario default" in text
-    card = pd.read_csv(root / "default" / "tables" / "accuracy_scorecard.csv")
+    card = pd.read_csv(published / "default" / "tables" / "accuracy_scorecard.csv")
     assert set(card["domain"]) == {"population", "schools", "emissions"}
     assert card.groupby(["domain", "horizon"])["best_at_horizon"].sum().eq(1).all()
 
 
-def test_a_rerun_with_another_seed_says_what_changed(two_runs, tmp_path):
-    root = two_runs[1]
-    code = runner.run(notebooks=["10_population_forecast", "90_summary"], overrides=SMALL | {"seed": "7"}, output_root=root, log=lambda m: None)
-    assert code == 0
-    assert (root / "default" / runner.PREVIOUS / "tables" / "population_total.csv").exists()
+def test_the_summary_says_what_changed_since_the_previous_run(published, in_process, tmp_path):
+    root = tmp_path / "reports"
+    shutil.copytree(published, root)
+    previous = root / "default" / runner.PREVIOUS
+    shutil.copytree(root / "default" / "tables", previous / "tables")
+    total = pd.read_csv(previous / "tables" / "population_total.csv")
+    total.assign(value=total["value"] - 1000).to_csv(previous / "tables" / "population_total.csv", index=False)
+    manifest = json.loads((root / "default" / "manifest.json").read_text())
+    manifest["notebooks"]["10_population_forecast"]["parameters"]["seed"] = 7
+    (previous / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", PUBLISHED_EPOCH)
+        assert runner.run(notebooks=["90_summary"], output_root=root, force=True, log=lambda m: None) == 0
     text = visible_text((root / "default" / "90_summary.html").read_text())
     assert "Key figures that changed" in text and "population_total (changed)" in text
     assert "Parameters changed" in text and "seed" in text

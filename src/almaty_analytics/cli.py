@@ -121,47 +121,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             if args.all_scenarios and args.scenario:
                 raise UsageError("--scenario and --all-scenarios: give one or the other")
-            names = scenarios.available() if args.all_scenarios else [args.scenario or "default"]
             overrides = dict(_unique(args.parameter))
             if args.language:
                 if "language" in overrides:
                     raise UsageError("--language and -p language=...: give the language once")
                 overrides["language"] = args.language
-            if len(names) > 1:  # every scenario is checked before the first kernel starts
-                typed = {k: scenarios.parse_cli_value(k, v) for k, v in overrides.items()}
-                for name in names:
-                    parameters = scenarios.load(name, typed).parameters  # its errors name the scenario file
-                    try:
-                        runner.pre_run_checks(runner.select(args.notebook), parameters)
-                    except scenarios.ParameterError as exc:
-                        raise scenarios.ParameterError(f"scenario {name!r}: {exc}") from None
-            # With several scenarios the domain notebooks of all of them run first, then the summaries,
-            # so that each summary compares every scenario of this run.
-            passes = [("early",), ("late",)] if len(names) > 1 else [runner.STAGES]
-            codes = [
-                runner.run(
-                    name,
-                    args.notebook,
-                    overrides,
-                    args.output,
-                    args.jobs,
-                    args.force,
-                    timeout=args.timeout,
-                    lock_timeout=args.lock_timeout,
-                    stages=stages,
-                )
-                for stages in passes
-                for name in names
-            ]
-            return max(codes)
+            names = scenarios.available() if args.all_scenarios else [args.scenario or "default"]
+            return runner.run_scenarios(
+                names, args.notebook, overrides, args.output, jobs=args.jobs, force=args.force, timeout=args.timeout,
+                lock_timeout=args.lock_timeout,
+            )
         if args.command == "validate":
             names = io.validate_all()
-            checked = [scenarios.load(name) for name in scenarios.available()]
-            for scenario in checked:
-                try:
-                    runner.pre_run_checks(runner.discover(), scenario.parameters)
-                except scenarios.ParameterError as exc:
-                    raise scenarios.ParameterError(f"scenario {scenario.name!r}: {exc}") from None
+            checked = runner.check_scenarios(scenarios.available(), runner.discover())
             print(f"ok: {len(names)} data tables and {len(checked)} scenarios ({', '.join(s.name for s in checked)}) are valid")
             return 0
         for name, spec in scenarios.PARAMETERS.items():

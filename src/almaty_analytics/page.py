@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 from IPython.display import Markdown, display
 
-from . import emissions, export, i18n, overview, plots, population, scenarios, schools
+from . import emissions, export, i18n, overview, plots, population, scenarios, schools, summary
 
 NOTEBOOK_PARAMETERS = ("scenario", "language", "overrides", "output_dir", "reports_dir")  # all a parameters cell may hold
 
@@ -47,6 +47,7 @@ DOMAINS: dict[str, tuple[Any, Callable[[dict], Any]]] = {
     "population": (population, population.results),
     "schools": (schools, schools.results),
     "emissions": (emissions, emissions.results),
+    "summary": (summary, summary.results),
 }
 
 
@@ -64,13 +65,16 @@ class Page:
     ``page["horizon"]`` is a parameter, ``page.t`` the labels, ``page.text(key, ...)`` shows a paragraph.
     """
 
-    def __init__(self, notebook: str, scenario: str = "default", language: str = "", overrides: dict | None = None, output_dir: str = ""):
+    def __init__(
+        self, notebook: str, scenario: str = "default", language: str = "", overrides: dict | None = None, output_dir: str = "",
+        reports_dir: str = "",
+    ):
         if overrides is not None and not isinstance(overrides, dict):
             raise scenarios.ParameterError(f"parameter 'overrides': expected a mapping of parameter names to values, got {overrides!r}")
         self.notebook = notebook
         self.overrides = dict(overrides or {}) | ({"language": language} if language else {})
         self.scenario = scenarios.load(scenario, self.overrides)
-        self.params = self.scenario.parameters
+        self.params = self.scenario.parameters | ({"reports_dir": reports_dir} if reports_dir else {})  # given by the runner
         self.language = self.params["language"]
         self.t = i18n.Text(self.language)
         self.output_dir = output_dir
@@ -89,12 +93,14 @@ class Page:
         return results
 
     def publish(self, tables: dict[str, pd.DataFrame], declared: dict) -> None:
-        """Write every declared table (when the runner collects tables: ``output_dir``); a declared table missing is an error."""
+        """Write every declared table (when the runner collects tables: ``output_dir``); a declared table missing is an error,
+        one the results hold as None is not published by this run (its inputs are missing)."""
         missing = [name for name in declared if name not in tables]
         if missing:
             raise KeyError(f"{self.notebook}: the results lack the declared table(s) {missing}")
         for name in declared:
-            export.write_table(tables[name], name, self.output_dir, self.scenario.name)
+            if tables[name] is not None:
+                export.write_table(tables[name], name, self.output_dir, self.scenario.name)
 
     # -- display --
     def markdown(self, text: str) -> None:
@@ -145,3 +151,7 @@ class Page:
     def wide(self, frame: pd.DataFrame, fmt: str = "{:,.0f}") -> None:
         """A cross-table (labels in its rows and columns, e.g. a pivot), every cell in the format ``fmt``; cells and labels escaped."""
         display(frame.style.format(fmt, escape="html").format_index(escape="html", axis=0).format_index(escape="html", axis=1))
+
+    def shown(self, frame: pd.DataFrame) -> None:
+        """A table the package has already put in the reader's words (headers and cells), without its index; cells escaped."""
+        display(frame.style.hide(axis="index").format(escape="html").format_index(escape="html", axis=1))

@@ -36,3 +36,11 @@ def reports_dir() -> Path:
 
 def package_dir() -> Path:
     return Path(__file__).resolve().parent
+
+
+PREVIOUS = "previous"  # <scenario folder>/previous/: its tables and manifest as they were before the last run that changed them
+
+
+def language_folder(output_root: Path, language: str) -> Path:
+    """Where a language's scenarios are published: the output root for English, ``<root>/<language>/`` otherwise."""
+    return Path(output_root) if language == "en" else Path(output_root) / language

@@ -6,21 +6,24 @@ interval (``population_total``), the state-school seat deficit of 2025/26 and 20
 regime with its 80% interval and chance of a shortage (``school_seats``), and city emissions in 2030
 for the scenario's emission case against the 78 kt target (``emissions_target_gap``). A table that is
 missing (its notebook has not run or failed) gives empty figures and says which table, never an error.
+One reader, ``key_numbers``, gives the figures as numbers; the index's text (``key_figures``) and the
+summary report (``results``, notebook 90_summary) both present what it reads.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from . import i18n
-from .tablespec import TableSpec
+from . import emissions, i18n, paths, scorecard
 
 POPULATION_YEAR = 2030
-SCHOOL_YEARS = ("2025/26", "2030/31")
-EMISSION_YEAR = 2030
+SCHOOL_YEARS = (2025, 2030)  # the school years starting that September: 2025/26 and 2030/31
+EMISSION_YEAR = emissions.TARGET_YEAR
 EMISSION_NOTEBOOK = "30_emissions_forecast"  # its emission_scenario parameter is the case a scenario reports
 COLUMNS = [
     "scenario",
@@ -41,44 +44,31 @@ def _read(tables: Path, name: str, missing: list[str]) -> pd.DataFrame | None:
     return pd.read_csv(path, encoding="utf-8-sig")  # the BOM of the planners' CSV (export.CSV_ENCODING)
 
 
-def _interval(t: i18n.Text, value: float, lo: float, hi: float, scale: float, digits: int) -> dict[str, str]:
-    return {"value": t.num(value / scale, digits), "lo": t.num(lo / scale, digits), "hi": t.num(hi / scale, digits)}
+def _interval(t: i18n.Text, row: pd.Series, scale: float, digits: int) -> dict[str, str]:
+    return {"value": t.num(row["value"] / scale, digits), "lo": t.num(row["lo_80"] / scale, digits), "hi": t.num(row["hi_80"] / scale, digits)}
 
 
 def key_figures(scenario_dir: Path, t: i18n.Text | None = None) -> dict[str, str]:
-    """The key figures of one scenario's published tables, as display text (empty where a table is missing)."""
+    """The key figures of one scenario's published tables (key_numbers) as the index's text (empty where a table is missing)."""
     t = t or i18n.Text("en")
-    tables, missing = scenario_dir / "tables", []
+    figures, missing = key_numbers(scenario_dir)
+    by = figures.set_index(["indicator", "year"])
     out = {"scenario": scenario_dir.name} | {c: "" for c in COLUMNS[1:]}
-    population = _read(tables, "population_total", missing)
-    if population is not None:
-        by_year = population.set_index("year")
-        for column, year in (("population_2030", POPULATION_YEAR), ("population_horizon", int(by_year.index.max()))):
-            if year in by_year.index:
-                row = by_year.loc[year]
-                out[column] = t("index.population_value", year=year, **_interval(t, row["value"], row["lo_80"], row["hi_80"], 1e6, 3))
-    seats = _read(tables, "school_seats", missing)
-    if seats is not None:
-        current = seats[seats["regime"] == "current"].set_index("school_year")
-        for column, year in zip(("deficit_2025_26", "deficit_2030_31"), SCHOOL_YEARS, strict=True):
-            if year in current.index:
-                row = current.loc[year]
-                figures = _interval(t, row["deficit"], row["deficit_lo_80"], row["deficit_hi_80"], 1e3, 1)
-                out[column] = t("index.deficit_value", p=f"{row['p_deficit_over_0']:.0%}", **figures)
-    gap = _read(tables, "emissions_target_gap", missing)
-    if gap is not None:
-        case = _emission_case(scenario_dir)
-        rows = gap[(gap["emission_scenario"] == case) & (gap["boundary"] == "city") & (gap["year"] == EMISSION_YEAR)]
-        if not rows.empty:
-            row = rows.iloc[0]
-            figures = _interval(t, row["median_kt"], row["lo_80"], row["hi_80"], 1, 1)
-            out["emissions_2030"] = t(
-                "index.emissions_value",
-                case=t.term("emission_scenario", case),
-                target=t.num(row["target_kt"]),
-                p=f"{row['share_meeting_target']:.0%}",
-                **figures,
-            )
+    population = figures[figures["indicator"] == "population"]
+    if not population.empty:
+        for column, year in (("population_2030", POPULATION_YEAR), ("population_horizon", int(population["year"].max()))):
+            if ("population", year) in by.index:
+                out[column] = t("index.population_value", year=year, **_interval(t, by.loc[("population", year)], 1e6, 3))
+    for column, year in zip(("deficit_2025_26", "deficit_2030_31"), SCHOOL_YEARS, strict=True):
+        if ("deficit", year) in by.index:
+            row = by.loc[("deficit", year)]
+            out[column] = t("index.deficit_value", p=f"{row['probability']:.0%}", **_interval(t, row, 1e3, 1))
+    if ("emissions", EMISSION_YEAR) in by.index and pd.notna(by.loc[("emissions", EMISSION_YEAR), "probability"]):
+        row = by.loc[("emissions", EMISSION_YEAR)]
+        out["emissions_2030"] = t(
+            "index.emissions_value", case=t.term("emission_scenario", _emission_case(scenario_dir)), target=t.num(row["target"]),
+            p=f"{row['probability']:.0%}", **_interval(t, row, 1, 1),
+        )
     out["missing"] = ", ".join(missing)
     return out
 
@@ -103,7 +93,7 @@ def comparison(output_root: Path, t: i18n.Text | None = None) -> pd.DataFrame:
 
 LEAD_YEARS = (2025, 2030)  # and the horizon of the run
 INDICATORS = ("population", "deficit", "emissions")  # persons on 1 January; state-school seats; thousand t/yr (city)
-FIGURE_COLUMNS = ["scenario", "indicator", "year", "value", "lo_80", "hi_80", "probability"]
+FIGURE_COLUMNS = ["scenario", "indicator", "year", "value", "lo_80", "hi_80", "probability", "target"]
 
 
 def _scenario_name(scenario_dir: Path) -> str:
@@ -114,45 +104,55 @@ def _scenario_name(scenario_dir: Path) -> str:
         return scenario_dir.name
 
 
-def key_numbers(scenario_dir: Path) -> tuple[pd.DataFrame, list[str]]:
-    """The lead figures of one scenario folder as numbers, and the tables that were missing.
+SERIES_COLUMNS = ["year", "value", "lo_80", "hi_80", "probability", "target"]
 
-    Rows per indicator for 2025, 2030 and the horizon: population on 1 January (central, 80% interval);
-    state-school seat deficit of the school year starting that September under the current regime (central,
-    80% interval, probability of a shortage); city emissions of the scenario's emission case (simulated median,
-    80% interval; for 2030 the share of trajectories at or below the 78 kt target). Nothing is recomputed.
+
+def indicator_series(scenario_dir: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """Every indicator's path in one scenario folder, read from its published tables (the one reader of them), and the
+    tables that were missing.
+
+    Indicator -> rows of SERIES_COLUMNS by year: ``population`` on 1 January (central, 80% interval);
+    ``deficit``, the state-school seat deficit of the school year starting that September under the current
+    regime (central, 80% interval, probability of a shortage); ``emissions`` of the city for the scenario's
+    emission case (simulated median, 80% interval; where the programme sets one, the share of trajectories at
+    or below the ``target`` in kt). Nothing is recomputed.
     """
-    tables, missing, rows = scenario_dir / "tables", [], []
-    name = _scenario_name(scenario_dir)
+    tables, missing, series = scenario_dir / "tables", [], {}
     population = _read(tables, "population_total", missing)
-    horizon = int(population["year"].max()) if population is not None else None
-    years = sorted({*LEAD_YEARS, *([horizon] if horizon else [])})
     if population is not None:
-        by_year = population.set_index("year")
-        rows += [("population", y, *by_year.loc[y, ["value", "lo_80", "hi_80"]], None) for y in years if y in by_year.index]
+        series["population"] = population[["year", "value", "lo_80", "hi_80"]].assign(probability=None, target=None)
     seats = _read(tables, "school_seats", missing)
     if seats is not None:
-        current = seats[seats["regime"] == "current"].assign(year=lambda f: f["school_year"].str[:4].astype(int)).set_index("year")
-        for year in years:
-            if year in current.index:
-                row = current.loc[year]
-                rows.append(("deficit", year, row["deficit"], row["deficit_lo_80"], row["deficit_hi_80"], row["p_deficit_over_0"]))
+        current = seats[seats["regime"] == "current"]
+        series["deficit"] = pd.DataFrame({
+            "year": current["school_year"].str[:4].astype(int), "value": current["deficit"], "lo_80": current["deficit_lo_80"],
+            "hi_80": current["deficit_hi_80"], "probability": current["p_deficit_over_0"], "target": None,
+        })
     by_source = _read(tables, "emissions_by_source", missing)
     gap = _read(tables, "emissions_target_gap", missing)
     if by_source is not None:
         case = _emission_case(scenario_dir)
-        city = by_source[(by_source["emission_scenario"] == case) & (by_source["boundary"] == "city")]
-        total = city[city["source"] == "total"].set_index("year")
-        target = None
+        chosen = by_source[(by_source["emission_scenario"] == case) & (by_source["boundary"] == "city") & (by_source["source"] == "total")]
+        total = chosen[["year", "median_kt", "lo_80", "hi_80"]].rename(columns={"median_kt": "value"})
+        targets = pd.DataFrame(columns=["year", "probability", "target"])
         if gap is not None:
             hit = gap[(gap["emission_scenario"] == case) & (gap["boundary"] == "city")]
-            target = hit.set_index("year")["share_meeting_target"].to_dict()
-        for year in years:
-            if year in total.index:
-                row = total.loc[year]
-                rows.append(("emissions", year, row["median_kt"], row["lo_80"], row["hi_80"], (target or {}).get(year)))
-    frame = pd.DataFrame([(name, *r) for r in rows], columns=FIGURE_COLUMNS)
-    return frame, missing
+            targets = hit[["year", "share_meeting_target", "target_kt"]].set_axis(["year", "probability", "target"], axis=1)
+        series["emissions"] = total.merge(targets.astype({"year": int}), on="year", how="left")
+    return {k: v[SERIES_COLUMNS].reset_index(drop=True) for k, v in series.items()}, missing
+
+
+def key_numbers(scenario_dir: Path) -> tuple[pd.DataFrame, list[str]]:
+    """The lead figures of one scenario folder as numbers (indicator_series for 2025, 2030 and the horizon), and the
+    tables that were missing."""
+    series, missing = indicator_series(scenario_dir)
+    horizon = int(series["population"]["year"].max()) if "population" in series else None
+    years = sorted({*LEAD_YEARS, *([horizon] if horizon else [])})
+    frames = [series[i][series[i]["year"].isin(years)].assign(indicator=i) for i in INDICATORS if i in series]
+    if not frames:
+        return pd.DataFrame(columns=FIGURE_COLUMNS), missing
+    frame = pd.concat(frames, ignore_index=True).assign(scenario=_scenario_name(scenario_dir))
+    return frame[FIGURE_COLUMNS], missing
 
 
 def lead_table(language_root: Path) -> tuple[pd.DataFrame, dict[str, list[str]]]:
@@ -227,91 +227,22 @@ def changes(scenario_dir: Path, previous_dir: Path) -> dict | None:
     }
 
 
-SCORECARD_COLUMNS = [
-    "domain", "series", "method", "role", "horizon", "mape", "bias", "coverage_80", "coverage_of", "coverage_n", "n", "best_at_horizon",
-]
-BENCHMARKS = ("naive", "drift", "log_drift", "damped_trend")
-
-
 def accuracy_scorecard(tables_dir: Path) -> tuple[pd.DataFrame, list[str]]:
-    """One accuracy table across the domains from the published backtests, and the backtest tables missing.
-
-    Population: ``population_backtest`` against the official BNS series; the chosen method is the one the
-    forecast uses (lowest MAPE over horizons, evaluation.best_method, as population.forecast picks it).
-    Schools: ``school_backtest`` (benchmarks on the BNS count of schools: no pupil series exists to mid-2022,
-    so the pupil model itself has no backtest). Emissions: ``emissions_backtest`` per horizon (the pooled
-    horizon 0 left out); the chosen method is ``driver``, the baseline's. ``best_at_horizon`` marks the lowest
-    MAPE per domain and horizon.
-
-    ``coverage_80`` is the coverage of the interval the forecast publishes where the backtest scores it
-    (``coverage_of`` = forecast_interval): the cohort model's calibrated leave-one-origin-out intervals, and the
-    driver model's calibrated interval from ``emissions_interval_coverage`` (out of sample, origins after the
-    2014 shift, ``coverage_n`` forecasts); elsewhere the method's own interval (``coverage_n`` = ``n``).
-    """
-    from . import evaluation
-
-    missing, parts = [], []
-    population = _read(tables_dir, "population_backtest", missing)
-    if population is not None:
-        official = population[population["target"] == "official"]
-        chosen = evaluation.best_method(official, list(pd.unique(official["method"])))
-        role = official["method"].map(lambda m: "chosen" if m == chosen else "benchmark" if m in BENCHMARKS else "alternative")
-        coverage_of = official["method"].map(lambda m: "forecast_interval" if m == "cohort_component" else "method_interval")
-        parts.append(official.assign(domain="population", series="BNS population on 1 January (official)", role=role,
-                                     coverage_of=coverage_of, coverage_n=official["n"]))
-    schools = _read(tables_dir, "school_backtest", missing)
-    if schools is not None:
-        parts.append(schools.assign(domain="schools", series="BNS number of schools (no pupil series to mid-2022)", role="benchmark",
-                                    coverage_of="method_interval", coverage_n=schools["n"]))
-    emissions = _read(tables_dir, "emissions_backtest", missing)
-    if emissions is not None:
-        per_horizon = emissions[emissions["horizon"] > 0]
-        role = per_horizon["method"].map(lambda m: "chosen" if m == "driver" else "benchmark")
-        part = per_horizon.assign(domain="emissions", series="BNS stationary-source emissions", role=role,
-                                  coverage_of="method_interval", coverage_n=per_horizon["n"])
-        calibrated = _read(tables_dir, "emissions_interval_coverage", missing)
-        if calibrated is not None:
-            by_horizon = calibrated[calibrated["horizon"] > 0].set_index("horizon")
-            driver = part["method"] == "driver"
-            horizons = part.loc[driver, "horizon"]
-            part.loc[driver, "coverage_80"] = horizons.map(by_horizon["out_of_sample"]).to_numpy()
-            part.loc[driver, "coverage_n"] = horizons.map(by_horizon["n"]).fillna(0).to_numpy()
-            part.loc[driver, "coverage_of"] = "forecast_interval"
-        parts.append(part)
-    if not parts:
-        return pd.DataFrame(columns=SCORECARD_COLUMNS), missing
-    card = pd.concat(parts, ignore_index=True)
-    best = card.groupby(["domain", "horizon"])["mape"].transform("min")
-    card = card.assign(best_at_horizon=card["mape"] == best, horizon=card["horizon"].astype(int), n=card["n"].astype(int),
-                       coverage_n=card["coverage_n"].astype(int))
-    return card[SCORECARD_COLUMNS].reset_index(drop=True), missing
+    """The accuracy scorecard (scorecard.combine) of the backtests published in ``tables_dir``, and the backtest tables missing
+    (emissions_interval_coverage is looked for when emissions_backtest is there)."""
+    missing: list[str] = []
+    population, schools, emissions = (_read(tables_dir, name, missing) for name in ("population_backtest", "school_backtest", "emissions_backtest"))
+    calibrated = None if emissions is None else _read(tables_dir, "emissions_interval_coverage", missing)
+    return scorecard.combine(population, schools, emissions, calibrated), missing
 
 
 def domain_series(language_root: Path, indicator: str) -> pd.DataFrame:
-    """One indicator's path for every scenario in the folder: scenario, year, value, lo_80, hi_80 (as key_numbers)."""
+    """One indicator's path for every scenario in the folder: scenario, year, value, lo_80, hi_80 (indicator_series)."""
     frames = []
     for manifest in sorted(language_root.glob("*/manifest.json")):
-        folder, missing = manifest.parent, []
-        tables = folder / "tables"
-        if indicator == "population":
-            frame = _read(tables, "population_total", missing)
-            frame = None if frame is None else frame[["year", "value", "lo_80", "hi_80"]]
-        elif indicator == "deficit":
-            seats = _read(tables, "school_seats", missing)
-            frame = None
-            if seats is not None:
-                current = seats[seats["regime"] == "current"]
-                frame = pd.DataFrame({"year": current["school_year"].str[:4].astype(int), "value": current["deficit"],
-                                      "lo_80": current["deficit_lo_80"], "hi_80": current["deficit_hi_80"]})
-        else:
-            by_source = _read(tables, "emissions_by_source", missing)
-            frame = None
-            if by_source is not None:
-                case = _emission_case(folder)
-                chosen = by_source[(by_source["emission_scenario"] == case) & (by_source["boundary"] == "city") & (by_source["source"] == "total")]
-                frame = chosen[["year", "median_kt", "lo_80", "hi_80"]].rename(columns={"median_kt": "value"})
-        if frame is not None:
-            frames.append(frame.assign(scenario=_scenario_name(folder)))
+        series, _ = indicator_series(manifest.parent)
+        if indicator in series:
+            frames.append(series[indicator][["year", "value", "lo_80", "hi_80"]].assign(scenario=_scenario_name(manifest.parent)))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["year", "value", "lo_80", "hi_80", "scenario"])
 
 
@@ -380,83 +311,78 @@ def format_changes(figures: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[t.column(c, "summary") for c in ("indicator", "year", "previous", "current", "change")])
 
 
-def _method_label(method: str, t: i18n.Text) -> str:
-    """A method name in the reader's language; a qualifier in parentheses (which methods a combination mixes) is kept."""
-    base, _, rest = method.partition(" (")
-    return t.term("method", base) + (f" ({rest}" if rest else "")
+# -- the summary report's results (notebook 90_summary: page.forecast("summary")) --
+
+CHARTS = ("population", "deficit", "emissions")  # one chart per domain, in this order; emissions with the programme's target
 
 
-def format_scorecard(card: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
-    """The scorecard for reading: MAPE per method and horizon (✓ = best of its domain there), with mean bias and 80% coverage.
+@dataclass
+class Brief:
+    """What the summary of one scenario shows, read from the published folder of its language (``results``)."""
 
-    The coverage is pooled over the horizons (weighted by ``coverage_n``); † marks the forecast's own published interval.
-    """
-    shown = card.assign(
-        cell=[f"{m:.2f}{' ✓' if b else ''}" for m, b in zip(card["mape"], card["best_at_horizon"], strict=True)],
-        domain=card["domain"].map(lambda d: t.term("domain", d)),
-        method=card["method"].map(lambda m: _method_label(m, t)),
-        role=card["role"].map(lambda r: t.term("role", r) if t.has(f"terms.role.{r}") else r),
+    scenario: str
+    figures: pd.DataFrame  # key_numbers of every scenario in the folder
+    missing: dict[str, list[str]]  # scenario -> its tables not (yet) published
+    run: dict[str, str]  # run_facts of this scenario: description, run_date
+    change: dict | None  # changes since the previous run (None: the first run)
+    card: pd.DataFrame  # accuracy_scorecard of this scenario
+    card_missing: list[str]
+    series: dict[str, pd.DataFrame]  # indicator -> every scenario's path (domain_series), non-empty only
+    tables: dict[str, pd.DataFrame | None]  # the tables the summary publishes (None: not this run, its inputs are missing)
+
+    @property
+    def mine(self) -> pd.DataFrame:
+        """The key numbers of this scenario."""
+        return self.figures[self.figures["scenario"] == self.scenario]
+
+    @property
+    def previous_folder(self) -> str:
+        """Where the previous run's tables are kept, relative to the language's folder (shown to readers)."""
+        return f"{self.scenario}/{paths.PREVIOUS}/"
+
+    def answer(self, t: i18n.Text) -> dict[str, str] | None:
+        """The placeholders of the one-sentence answer for 2030 (answer_values), None when a figure is missing."""
+        return None if self.mine.empty else answer_values(self.mine, t)
+
+    def moved(self) -> pd.DataFrame:
+        """The key figures that moved since the previous run (empty on a first run)."""
+        return self.change["figures"][self.change["figures"]["moved"]] if self.change else pd.DataFrame()
+
+    def charts(self, t: i18n.Text) -> list[dict[str, Any]]:
+        """The arguments of plots.scenario_comparison for each domain that has published paths, in CHARTS order."""
+        target = self.mine[(self.mine["indicator"] == "emissions") & (self.mine["year"] == EMISSION_YEAR)]["target"].dropna()
+        targets = {"emissions": (EMISSION_YEAR, float(target.iloc[0]), t("summary.target_label"))} if not target.empty else {}
+        return [
+            {"data": self.series[indicator], "highlight": self.scenario, "scale": SCALES[indicator][0], "target": targets.get(indicator),
+             "ylabel": t(f"summary.chart_{indicator}_y"), "title": t(f"summary.chart_{indicator}_title"), "source": t("summary.chart_source")}
+            for indicator in CHARTS if indicator in self.series
+        ]
+
+    def changed_tables(self, t: i18n.Text) -> str:
+        """The tables with other numbers, added or removed since the previous run, as a list for reading ("" when none)."""
+        tables = self.change["tables"] if self.change else pd.DataFrame(columns=["table", "status"])
+        return ", ".join(f"{r.table} ({t(f'summary.status_{r.status}')})" for r in tables.itertuples())
+
+
+def results(params: dict[str, Any]) -> Brief:
+    """The summary of ``params["scenario"]`` from the published folder of its language (``reports_dir``, given by the
+    runner; empty: reports/ or reports/<language>/). Nothing is recomputed."""
+    root = Path(params["reports_dir"]) if params["reports_dir"] else paths.language_folder(paths.reports_dir(), params["language"])
+    here = root / params["scenario"]
+    figures, missing = lead_table(root)
+    card, card_missing = accuracy_scorecard(here / "tables")
+    series = {indicator: domain_series(root, indicator) for indicator in CHARTS}
+    return Brief(
+        scenario=params["scenario"],
+        figures=figures,
+        missing=missing,
+        run=run_facts(here, i18n.Text(params["language"])),
+        change=changes(here, here / paths.PREVIOUS),
+        card=card,
+        card_missing=card_missing,
+        series={indicator: frame for indicator, frame in series.items() if not frame.empty},
+        tables={"accuracy_scorecard": None if card.empty else card},
     )
-    wide = shown.pivot_table(index=["domain", "method", "role"], columns="horizon", values="cell", aggfunc="first", sort=False)
-    wide.columns = [t("summary.mape_at", h=h) for h in wide.columns]
-    shown = shown.assign(covered=shown["coverage_80"].fillna(0) * shown["coverage_n"], forecast=shown["coverage_of"] == "forecast_interval")
-    means = shown.groupby(["domain", "method", "role"], sort=False).agg(
-        bias=("bias", "mean"), covered=("covered", "sum"), scored=("coverage_n", "sum"), forecast=("forecast", "any"))
-    coverage = [f"{c / n:.0%}{' †' if f else ''}" if n else "–" for c, n, f in zip(means["covered"], means["scored"], means["forecast"], strict=True)]
-    means = pd.DataFrame({t("summary.mean_bias"): means["bias"].map(lambda b: f"{b:+.2f}"), t("summary.mean_coverage"): coverage},
-                         index=means.index)
-    table = wide.join(means).reset_index()
-    return table.rename(columns={c: t.column(c, "summary") for c in ("domain", "method", "role")})
 
 
-def scorecard_verdicts(card: pd.DataFrame, t: i18n.Text) -> list[str]:
-    """One sentence per domain with a chosen method: does it win at every horizon, or which methods beat it where."""
-    lines = []
-
-    def domain_name(domain: str) -> str:  # starts a sentence
-        name = t.term("domain", domain)
-        return name[:1].upper() + name[1:]
-
-    for domain, rows in card.groupby("domain", sort=False):
-        chosen = rows[rows["role"] == "chosen"]
-        if chosen.empty:
-            continue
-        method = _method_label(chosen["method"].iloc[0], t)
-        lost = chosen[~chosen["best_at_horizon"]]["horizon"].tolist()
-        if not lost:
-            lines.append(t("summary.scorecard_won", domain=domain_name(domain), method=method))
-            continue
-        winners = rows[rows["best_at_horizon"] & rows["horizon"].isin(lost)]["method"].map(lambda m: _method_label(m, t))
-        lines.append(
-            t("summary.scorecard_lost", domain=domain_name(domain), method=method, horizons=", ".join(map(str, lost)),
-              winners=", ".join(dict.fromkeys(winners)))
-        )
-    return lines
-
-
-# Tables the summary publishes (export.TABLES composes them).
-TABLES: dict[str, TableSpec] = {
-    "accuracy_scorecard": TableSpec(
-        "Accuracy of every backtested forecast across the domains: the chosen method beside the benchmarks, winner per horizon marked",
-        {
-            "domain": ("", "population, schools or emissions"),
-            "series": ("", "the observed series the forecasts are scored against"),
-            "method": ("", "method as named in the domain's backtest table"),
-            "role": ("", "chosen (the method the forecast uses), benchmark (naive, drift, log_drift, damped_trend) or alternative"),
-            "horizon": ("years", "years ahead of the origin"),
-            "mape": ("percent", "mean absolute percentage error"),
-            "bias": ("percent", "mean signed percentage error; positive = over-forecast"),
-            "coverage_80": ("share", "share of actual values inside the 80% interval named in coverage_of (0-1; 0.8 is ideal)"),
-            "coverage_of": (
-                "",
-                "forecast_interval (the interval the forecast publishes, calibrated on the other origins: out of sample) or method_interval (the method's own)",
-            ),
-            "coverage_n": ("count", "forecasts scored for coverage_80 (the emission forecast's interval: origins after the 2014 shift only)"),
-            "n": ("count", "forecasts scored"),
-            "best_at_horizon": ("", "true for the lowest MAPE of the domain at this horizon"),
-        },
-        "population_backtest (official series), school_backtest, emissions_backtest (per horizon), emissions_interval_coverage of the same run: "
-        "summary.accuracy_scorecard",
-    ),
-    # -- emission tables (emissions.py) --
-}
+TABLES = scorecard.TABLES  # the summary report publishes the accuracy scorecard

@@ -1,0 +1,66 @@
+"""Wall time of the test suite, and where it goes: seconds per test file (setup, call and teardown), slowest tests.
+
+Runs ``python -m pytest`` from the repository ``--repeat`` times (default 1) with a JUnit report in a
+temporary folder and prints the median wall time, then the last run's seconds per file and its slowest
+tests. Extra arguments go to pytest, e.g. ``python benchmarks/bench_tests.py -- tests/test_runner.py``.
+The suite is meant to take about two minutes on a quiet two-core machine (README, "Tests").
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def timed_run(report: Path, pytest_args: list[str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}", *pytest_args],
+        cwd=REPO, capture_output=True, text=True,
+    )
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"the suite failed ({proc.returncode}):\n{proc.stdout[-3000:]}")
+    return elapsed
+
+
+def test_times(report: Path) -> list[tuple[str, str, float]]:
+    """(file, test, seconds) of every test case in a JUnit report."""
+    cases = ElementTree.parse(report).getroot().iter("testcase")
+    return [(case.get("classname", "").rsplit(".", 1)[-1] + ".py", case.get("name", ""), float(case.get("time", 0))) for case in cases]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--slowest", type=int, default=10)
+    parser.add_argument("pytest_args", nargs="*", help="passed to pytest (after --)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "junit.xml"
+        walls = [timed_run(report, args.pytest_args) for _ in range(args.repeat)]
+        cases = test_times(report)
+    per_file = collections.defaultdict(lambda: [0, 0.0])
+    for file, _, seconds in cases:
+        per_file[file][0] += 1
+        per_file[file][1] += seconds
+    print(f"suite: {len(cases)} tests; wall time median {statistics.median(walls):.1f} s over {args.repeat} run(s) (min {min(walls):.1f} s)")
+    print(f"{'file':<30} {'tests':>6} {'seconds':>8}")
+    for file, (count, seconds) in sorted(per_file.items(), key=lambda item: -item[1][1]):
+        print(f"{file:<30} {count:>6} {seconds:>8.1f}")
+    print(f"slowest {args.slowest} tests (with their fixtures' setup):")
+    for file, name, seconds in sorted(cases, key=lambda case: -case[2])[: args.slowest]:
+        print(f"  {seconds:7.1f} s  {file}::{name}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""``index.html`` of each language's folder: links to the other languages, the scenarios side by side, every report.
+
+Method: everything is read back from what was published: each scenario's ``manifest.json`` (status and
+time of each report) and its tables (the key figures, summary.comparison, the same reader as the summary's).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from pathlib import Path
+
+from .. import i18n, io, summary
+from ..paths import language_folder
+
+
+def write_indexes(output_root: Path, language: str) -> None:
+    """The index of ``language`` and of every other language already published, so each links all the others."""
+    for other in i18n.LANGUAGES:
+        root = language_folder(output_root, other)
+        if other == language or (root / "index.html").exists():
+            write_index(root, other)
+
+
+def write_index(root: Path, language: str = "en") -> None:
+    """``index.html`` of one language's folder: links to the other languages, the scenarios' key figures side by
+    side, then every report with its date and status."""
+    t = i18n.Text(language)
+    rows = [row for manifest_path in sorted(root.glob("*/manifest.json")) for row in _scenario_rows(manifest_path, t)]
+    heads = "".join(f"<th>{html.escape(t(f'index.{k}'))}</th>" for k in ("scenario", "report", "last_run", "finished", "files"))
+    page = (
+        f"<!DOCTYPE html><html lang='{language}'><head><meta charset='utf-8'><title>{html.escape(t('index.title'))}</title>"
+        "<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto}td,th{padding:4px 10px;text-align:left}"
+        f"tr:nth-child(even){{background:#f3f3f3}}</style></head><body><h1>{html.escape(t('index.title'))}</h1>"
+        + _language_links(root, language)
+        + _comparison_html(root, t)
+        + f"<table><tr>{heads}</tr>"
+        + "".join(rows)
+        + "</table></body></html>"
+    )
+    io.atomic_write_text(root / "index.html", page)
+
+
+def _scenario_rows(manifest_path: Path, t: i18n.Text) -> list[str]:
+    """One row per report of the scenario (status, finish time, links), then its workbook's row."""
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return []
+    folder, rows = manifest_path.parent, []
+    scenario = folder.name
+    for stem, entry in manifest.get("notebooks", {}).items():
+        links = []
+        if (folder / f"{stem}.html").exists():
+            links.append(f'<a href="{scenario}/{stem}.html">{html.escape(t("index.report_link"))}</a>')
+        if (folder / f"{stem}.failed.html").exists():
+            links.append(f'<a href="{scenario}/{stem}.failed.html">{html.escape(t("index.failure_link"))}</a>')
+        status = entry.get("status", "")
+        rows.append(
+            f"<tr><td>{html.escape(scenario)}</td><td>{html.escape(stem)}</td>"
+            f"<td>{html.escape(t.term('status', status) if t.has(f'terms.status.{status}') else status)}</td>"
+            f"<td>{html.escape(entry.get('finished', ''))}</td><td>{' · '.join(links)}</td></tr>"
+        )
+    if (folder / "tables" / f"{scenario}.xlsx").exists():
+        rows.append(
+            f"<tr><td>{html.escape(scenario)}</td><td>{html.escape(t('index.tables'))}</td><td></td>"
+            f"<td>{html.escape(manifest.get('finished', ''))}</td>"
+            f'<td><a href="{scenario}/tables/{scenario}.xlsx">{html.escape(t("index.workbook"))}</a> · '
+            f'<a href="{scenario}/manifest.json">{html.escape(t("index.manifest"))}</a></td></tr>'
+        )
+    return rows
+
+
+def _comparison_html(root: Path, t: i18n.Text) -> str:
+    """The scenarios side by side: key figures read from each scenario's published tables (summary.comparison)."""
+    table = summary.comparison(root, t)
+    if table.empty:
+        return ""
+    head = "".join(f"<th>{html.escape(t(f'index.{c}'))}</th>" for c in table.columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in table.itertuples(index=False))
+    return (
+        f"<h2>{html.escape(t('index.scenarios_heading'))}</h2><p>{html.escape(t('index.scenarios_intro'))}</p>"
+        f"<table><tr>{head}</tr>{body}</table><h2>{html.escape(t('index.reports_heading'))}</h2>"
+    )
+
+
+def _language_links(root: Path, language: str) -> str:
+    """Links to the index of every language that has been run (the English root holds the others' folders)."""
+    english_root = root if language == "en" else root.parent
+    links = []
+    for other in i18n.LANGUAGES:
+        index = language_folder(english_root, other) / "index.html"
+        if other == language or not index.exists():
+            continue
+        links.append(f'<a href="{os.path.relpath(index, root)}" hreflang="{other}">{html.escape(i18n.NAMES[other])}</a>')
+    if not links:
+        return ""
+    return f"<p>{html.escape(i18n.Text(language)('index.languages'))} <b>{html.escape(i18n.NAMES[language])}</b> · {' · '.join(links)}</p>"

@@ -1,0 +1,235 @@
+"""One run of one scenario, and the passes of a run of several: validate, plan, execute, publish, record.
+
+Method: ``prepare`` checks everything a run needs before any kernel starts (parameters, scenario,
+notebooks, raw data, the PRE_RUN_CHECKS of the selected notebooks, flags, output folders): a problem
+raises ParameterError, DataError or SetupError. Under the scenario's lock, each stage is ``plan`` (the
+notebooks whose fingerprint changed since their last good run, or all with ``force``), ``execute``
+(execute.execute_all into the run's staging folder) and ``publish`` (atomic moves, manifest entries),
+then ``record`` writes the manifest, the workbook and the indexes. The "early" stage runs the domain
+notebooks; the "late" stage (the summary) runs after them, since it reads their published tables.
+``run_scenarios`` runs several scenarios as the CLI's ``--all-scenarios``: every scenario is checked
+first, then the early stage of each, then the late stage of each, so every summary compares them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import __version__, export, io, page, paths, scenarios
+from . import execute, index, kernel, manifest, publish, selection
+from .execute import DEFAULT_TIMEOUT, Result
+from .publish import DEFAULT_LOCK_TIMEOUT, SetupError
+
+
+@dataclass
+class Job:
+    """A notebook to execute: the parameters its results depend on, what its parameters cell gets, its fingerprint."""
+
+    notebook: Path
+    parameters: dict[str, Any]
+    given: dict[str, Any]
+    fingerprint: str
+
+
+@dataclass
+class ScenarioRun:
+    """Everything one run of one scenario knows, checked before any kernel starts (``prepare``)."""
+
+    scenario: scenarios.Scenario
+    overrides: dict[str, Any]  # typed values of -p and --language
+    selected: list[Path]
+    declared: dict[str, list[str]]  # notebook stem -> the names in its parameters cell
+    used: dict[str, list[str]]  # notebook stem -> the scenario parameters its results depend on
+    output_root: Path
+    language_root: Path
+    out: Path
+    data_hashes: dict[str, str]
+    code_hash: str
+    started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    entries: dict[str, dict] = field(default_factory=dict)  # notebook stem -> its manifest entry
+    skipped: list[str] = field(default_factory=list)
+    staging: Path | None = None
+
+    @property
+    def language(self) -> str:
+        return self.scenario.parameters.get("language", "en")
+
+    @property
+    def data_hash(self) -> str:
+        return hashlib.sha256(json.dumps(self.data_hashes, sort_keys=True).encode()).hexdigest()
+
+
+def run(
+    scenario_name: str = "default",
+    notebooks: list[str] | None = None,
+    overrides: dict[str, str] | None = None,
+    output_root: Path | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    log=print,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    err=None,
+    stages: tuple[str, ...] = selection.STAGES,
+) -> int:
+    """Run the notebooks; return 0 (all good or skipped) or 1 (a notebook failed).
+
+    Bad parameters, scenarios, notebooks, data or output folders raise ParameterError /
+    DataError / SetupError before any kernel starts. ``log`` gets progress, ``err`` (default:
+    standard error) the FAILED lines. ``jobs`` None: one process per core, at most one per notebook.
+    ``stages``: "early" (the domain notebooks), "late" (notebooks numbered LATE_FROM and above, which read
+    the published tables), or both in that order.
+    """
+    state = prepare(scenario_name, notebooks, overrides, output_root, jobs=jobs, timeout=timeout, lock_timeout=lock_timeout)
+    kernel.ensure_kernel()
+    executed: list[Result] = []
+    with publish.scenario_lock(state.out, log, lock_timeout):
+        state.started = dt.datetime.now(dt.UTC)
+        publish.remove_stale_staging(state.out, log)
+        previous = manifest.read_manifest(state.out / "manifest.json", log)
+        state.entries = dict(previous.get("notebooks", {}))
+        with publish.staging_folder(state.out) as state.staging:
+            if "early" in stages:
+                todo = plan(state, [nb for nb in state.selected if not selection.is_late(nb)], state.data_hashes, force, log)
+                if todo:
+                    publish.keep_previous(state.out)
+                executed += execute_and_publish(state, todo, jobs, log, timeout)
+                record(state, todo, executed, stages)
+            if "late" in stages:
+                inputs = state.data_hashes | manifest.table_hashes(state.language_root)
+                todo = plan(state, [nb for nb in state.selected if selection.is_late(nb)], inputs, force, log)
+                executed += execute_and_publish(state, todo, jobs, log, timeout)
+                record(state, todo, executed, stages)
+    return report_failures(state.out, executed, err or (lambda message: print(message, file=sys.stderr)))
+
+
+def run_scenarios(names: list[str], notebooks: list[str] | None, overrides: dict[str, str], output_root: Path | None, **options) -> int:
+    """Run every scenario of ``names``; the highest exit code of their runs (``options``: those of ``run``).
+
+    With several scenarios, each is checked before the first kernel starts; then the domain notebooks of
+    all of them run, then the summaries, so that each summary compares every scenario of this run.
+    """
+    if len(names) == 1:
+        return run(names[0], notebooks, overrides, output_root, **options)
+    selection.check_scenarios(names, selection.select(notebooks), _typed(overrides))
+    return max(run(name, notebooks, overrides, output_root, stages=(stage,), **options) for stage in selection.STAGES for name in names)
+
+
+def prepare(
+    scenario_name: str, notebooks: list[str] | None, overrides: dict[str, str] | None, output_root: Path | None, *,
+    jobs: int | None, timeout: float, lock_timeout: float,
+) -> ScenarioRun:
+    """Check the run before any kernel: scenario and overrides, notebooks, data, each notebook's checks, flags, output folders."""
+    typed = _typed(overrides)
+    scenario = scenarios.load(scenario_name, typed)
+    selected = selection.select(notebooks)
+    if not selected:
+        raise scenarios.ParameterError(f"no notebooks to run in {paths.notebooks_dir()} (expected NN_name.ipynb)")
+    declared = {nb.stem: selection.declared_parameters(nb) for nb in selected}
+    selection.check_declared(declared)
+    used = {nb.stem: page.parameter_names(nb.stem) for nb in selected}
+    selection.check_overrides_used(typed, used)
+    io.validate_all()
+    selection.pre_run_checks(selected, scenario.parameters)
+    _check_flags(jobs, timeout, lock_timeout)
+    if output_root is not None and not str(output_root).strip():
+        raise SetupError("--output '': expected a folder name (an empty name would write into the current folder)")
+    root = Path(output_root if output_root is not None else paths.reports_dir())
+    language_root = paths.language_folder(root, scenario.parameters.get("language", "en"))
+    out = language_root / scenario.name
+    for folder in (root, language_root, out):
+        publish.check_output(folder, None if folder == root else root)
+    return ScenarioRun(scenario, typed, selected, declared, used, root, language_root, out, io.file_hashes(), io.package_hash())
+
+
+def _typed(overrides: dict[str, str] | None) -> dict[str, Any]:
+    return {k: scenarios.parse_cli_value(k, v) for k, v in (overrides or {}).items()}
+
+
+def _check_flags(jobs: int | None, timeout: float, lock_timeout: float) -> None:
+    if jobs is not None and jobs < 1:
+        raise scenarios.ParameterError(f"--jobs: expected a positive integer, got {jobs}")
+    for flag, seconds in (("--timeout", timeout), ("--lock-timeout", lock_timeout)):
+        if not (isinstance(seconds, int | float) and math.isfinite(seconds) and seconds > 0):
+            raise scenarios.ParameterError(f"{flag}: expected a positive number of seconds, got {seconds!r}")
+
+
+def plan(state: ScenarioRun, stage: list[Path], inputs: dict[str, str], force: bool, log) -> list[Job]:
+    """The notebooks of ``stage`` to execute: changed since their last good run (``inputs`` are hashed in), or forced."""
+    todo = []
+    for nb in stage:
+        parameters = {k: state.scenario.parameters[k] for k in state.used[nb.stem]}
+        fp = manifest.fingerprint(nb, parameters, inputs, state.code_hash)  # the runner's folders are not hashed: given per run
+        last = state.entries.get(nb.stem, {})
+        if not force and manifest.unchanged(state.out, last, fp):
+            log(f"[{nb.stem}] unchanged since {last.get('finished', '?')}: skipped (use --force to re-run)")
+            state.skipped.append(nb.stem)
+            continue
+        given = {"scenario": state.scenario.name, "language": state.language, "overrides": state.overrides,
+                 "output_dir": str(state.staging / nb.stem), "reports_dir": str(state.language_root)}
+        todo.append(Job(nb, parameters, {k: v for k, v in given.items() if k in state.declared[nb.stem]}, fp))
+    return todo
+
+
+def execute_and_publish(state: ScenarioRun, todo: list[Job], jobs: int | None, log, timeout: float) -> list[Result]:
+    """Execute the planned notebooks, move each one's results into place and record its manifest entry."""
+    if not todo:
+        return []
+    workers = min(jobs or os.cpu_count() or 1, len(todo))
+    results = execute.execute_all([(job.notebook, job.given) for job in todo], state.staging, workers, log, timeout)
+    finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    hashes = {"data_hash": state.data_hash, "code_hash": state.code_hash}
+    for result, job in zip(results, todo, strict=True):
+        last = state.entries.get(job.notebook.stem, {})
+        outputs = publish.publish(state.staging, state.out, result, manifest.good_run(last) or {}, export.run_date())
+        state.entries[job.notebook.stem] = manifest.notebook_entry(result, job.parameters, job.fingerprint, outputs, last, finished, hashes)
+    return results
+
+
+def record(state: ScenarioRun, ran: list[Job], executed: list[Result], stages: tuple[str, ...]) -> None:
+    """Write the manifest, the workbook and the indexes when anything ran or one of them is missing."""
+    manifest_path = state.out / "manifest.json"
+    workbook = state.out / "tables" / f"{state.scenario.name}.xlsx"
+    tables = manifest.table_runs(state.entries)
+    if not (ran or not manifest_path.exists() or (tables and not workbook.exists())):
+        return
+    current = state.skipped + [r.notebook for r in executed if r.status == "ok"]
+    if "early" not in stages:  # a late pass (run_scenarios): the early notebooks ran in this run's first pass
+        current += [nb.stem for nb in state.selected if not selection.is_late(nb) and state.entries.get(nb.stem, {}).get("status") == "ok"]
+    run_info = {
+        "scenario": state.scenario.name,
+        "description": state.scenario.description,
+        "language": state.language,
+        "started": state.started.isoformat(timespec="seconds"),
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "package_version": __version__,
+        "git_commit": manifest.git_commit(),
+        "code_hash": state.code_hash,
+        # only what the notebooks that are good in this run used; each table's own run is under "tables"
+        "parameters": {k: v for stem in current for k, v in state.entries[stem]["parameters"].items()},
+        "input_hashes": state.data_hashes,
+        "versions": manifest.versions(),
+    }
+    if tables:
+        export.write_workbook(state.out / "tables", workbook, run_info, tables, state.language)
+    io.atomic_write_text(manifest_path, json.dumps(run_info | {"tables": tables, "notebooks": state.entries}, indent=2, default=str))
+    index.write_indexes(state.output_root, state.language)
+
+
+def report_failures(out: Path, executed: list[Result], err) -> int:
+    """One FAILED line per failed notebook to ``err``; the run's exit code (1 when any failed)."""
+    failed = [r for r in executed if r.status == "failed"]
+    for r in failed:
+        report = out / f"{r.notebook}.failed.html"
+        where = f"see {report}" if report.exists() else "no failure report could be rendered"
+        err(f"FAILED {r.notebook}: {r.error.splitlines()[0] if r.error else ''} — {where}; the last good report is unchanged")
+    return 1 if failed else 0
