@@ -65,6 +65,8 @@ from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
+from statsmodels.tools.sm_exceptions import ConvergenceWarning
+from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
 FORECAST_COLUMNS = ["mean", "lo_80", "hi_80", "lo_95", "hi_95"]
 BACKTEST_COLUMNS = ["method", "origin", "horizon", "forecast", "actual", "lo_80", "hi_80", "lo_95", "hi_95", "scale", "error", "pct_error"]
@@ -226,9 +228,6 @@ def forecast_damped_trend(y: pd.Series, h: int) -> pd.DataFrame:
     values = y.to_numpy()
     if np.ptp(values) == 0:
         return _frame(last_year, np.full(h, values[-1]), np.zeros(h))
-
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning
-    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     endog = pd.Series(values, index=pd.RangeIndex(len(values)))
     with warnings.catch_warnings(), np.errstate(all="ignore"):
