@@ -193,3 +193,13 @@ def test_kernel_is_registered_for_this_interpreter(project):
 def test_domain_checks_of_the_real_notebooks_run_before_any_kernel(no_kernel, capsys, argv, named):
     assert cli.main(argv) == 2
     assert named in capsys.readouterr().err
+
+
+def test_every_progress_line_names_its_scenario_and_language_and_a_closing_line_counts(project, in_process):
+    lines = []
+    assert runner.run(log=lines.append) == 0
+    assert lines and all(line.startswith("[default/en] ") for line in lines)
+    assert lines[-1].startswith("[default/en] done in ") and lines[-1].endswith("1 ran, 0 failed, 0 unchanged")
+    lines.clear()
+    assert runner.run(log=lines.append) == 0
+    assert lines[-1].endswith("0 ran, 0 failed, 1 unchanged")

@@ -19,6 +19,7 @@ import json
 import math
 import os
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,9 @@ def run(
     """
     state = prepare(scenario_name, notebooks, overrides, output_root, jobs=jobs, timeout=timeout, lock_timeout=lock_timeout)
     kernel.ensure_kernel()
+    run_name = f"{state.scenario.name}/{state.scenario.parameters['language']}"
+    unscoped, log = log, (lambda message: unscoped(f"[{run_name}] {message}"))  # every progress line names its run
+    clock = time.perf_counter()
     executed: list[Result] = []
     with publish.scenario_lock(state.out, log, lock_timeout):
         state.started = dt.datetime.now(dt.UTC)
@@ -109,6 +113,8 @@ def run(
                 todo = plan(state, [nb for nb in state.selected if selection.is_late(nb)], inputs, force, log)
                 executed += execute_and_publish(state, todo, jobs, log, timeout)
                 record(state, todo, executed, stages)
+    ok = sum(r.status == "ok" for r in executed)
+    log(f"done in {time.perf_counter() - clock:.1f} s: {ok} ran, {len(executed) - ok} failed, {len(state.skipped)} unchanged")
     return report_failures(state.out, executed, err or (lambda message: print(message, file=sys.stderr)))
 
 
