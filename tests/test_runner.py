@@ -203,3 +203,15 @@ def test_every_progress_line_names_its_scenario_and_language_and_a_closing_line_
     lines.clear()
     assert runner.run(log=lines.append) == 0
     assert lines[-1].endswith("0 ran, 0 failed, 1 unchanged")
+
+
+def test_python_dash_m_is_the_command_and_a_closed_pipe_ends_quietly():
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first line (as `| head` after its lines)
+    try:
+        done = subprocess.run([sys.executable, "-m", "almaty_analytics", "params"], stdout=write, stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write)
+    assert done.returncode == 0 and done.stderr == ""
+    listed = subprocess.run([sys.executable, "-m", "almaty_analytics", "params"], capture_output=True, text=True, timeout=120)
+    assert listed.stdout.startswith("scenario: ")

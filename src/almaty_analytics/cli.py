@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import re
 import sys
 from pathlib import Path
@@ -143,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, scenarios.ParameterError, io.DataError, runner.SetupError) as exc:
         print(f"almaty-analytics: error: {one_line(exc)}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader closed the pipe (`almaty-analytics params | head`): stop quietly, as the Python docs advise
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _unique(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:

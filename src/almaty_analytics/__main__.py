@@ -1,0 +1,7 @@
+"""``python -m almaty_analytics``: the same command as ``almaty-analytics``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
