@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from almaty_analytics import io, paths
+from almaty_analytics import datapackage, io, paths
 
 REAL_RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 
@@ -666,3 +666,33 @@ def test_manifest_without_a_resources_list_is_rejected(tmp_path, content):
     (tmp_path / io.MANIFEST).write_text(content, encoding="utf-8")
     with pytest.raises(io.DataError, match=r"datapackage\.yaml: expected a mapping with a list 'resources'"):
         io.manifest(tmp_path)
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8)
+)
+
+
+def test_a_yaml_alias_bomb_is_refused_quickly_in_one_line(tmp_path):
+    path = tmp_path / "bomb.yaml"
+    path.write_text(BOMB)
+    assert len(BOMB) < 500
+    with pytest.raises(ValueError, match=r"bomb\.yaml: expands to more than 100,000 values through aliases"):
+        datapackage.read_yaml(path, ValueError)
+
+
+def test_a_few_aliases_are_still_read(tmp_path):
+    path = tmp_path / "ok.yaml"
+    path.write_text("base: &b {type: string}\nfields: [*b, *b]\n")
+    assert datapackage.read_yaml(path, ValueError) == {"base": {"type": "string"}, "fields": [{"type": "string"}] * 2}
+
+
+def test_an_oversized_or_deeply_nested_yaml_file_is_refused(tmp_path):
+    big = tmp_path / "big.yaml"
+    big.write_text("a: " + "x" * (datapackage.MAX_YAML_BYTES + 1))
+    with pytest.raises(ValueError, match=r"big\.yaml: .* bytes; expected at most 1,000,000"):
+        datapackage.read_yaml(big, ValueError)
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("[" * 5000 + "]" * 5000)
+    with pytest.raises(ValueError, match=r"deep\.yaml: nested too deeply"):
+        datapackage.read_yaml(deep, ValueError)

@@ -229,11 +229,41 @@ class UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
-def read_yaml(path: Path, error: type[ValueError]):
-    """Parse ``path`` with ``UniqueKeyLoader``; any problem (missing, a folder, not UTF-8, bad YAML) raises ``error`` in one line."""
+MAX_YAML_BYTES = 1_000_000  # a scenario file is under 1 kB and the data manifest under 40 kB
+MAX_YAML_NODES = 100_000  # values after alias expansion: a "billion laughs" alias bomb of 400 bytes expands to 10^9
+
+
+def expanded_size(node: yaml.Node, sizes: dict[int, int] | None = None) -> int:
+    """Number of values ``node`` stands for with every alias expanded (each shared node counted where it is used)."""
+    sizes = {} if sizes is None else sizes
+    if id(node) not in sizes:
+        children = node.value if isinstance(node, yaml.SequenceNode) else [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else []
+        sizes[id(node)] = 1 + sum(expanded_size(child, sizes) for child in children)
+    return sizes[id(node)]
+
+
+def _load_bounded(text: str, path: Path, error: type[ValueError]):
+    """YAML ``text`` parsed by ``UniqueKeyLoader`` after checking that its alias expansion stays small."""
+    loader = UniqueKeyLoader(text)
     try:
+        node = loader.get_single_node()
+        if node is not None and expanded_size(node) > MAX_YAML_NODES:
+            raise error(f"{path}: expands to more than {MAX_YAML_NODES:,} values through aliases (*name); expected a plain file")
+        return loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+
+
+def read_yaml(path: Path, error: type[ValueError]):
+    """Parse ``path`` with ``UniqueKeyLoader``; any problem (missing, a folder, too large, not UTF-8, bad YAML, an alias
+    bomb) raises ``error`` in one line."""
+    try:
+        if path.is_file() and path.stat().st_size > MAX_YAML_BYTES:
+            raise error(f"{path}: {path.stat().st_size:,} bytes; expected at most {MAX_YAML_BYTES:,} (a YAML file this large is not a scenario or manifest)")
         text = path.read_bytes().decode("utf-8")
-        return yaml.load(text, Loader=UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        return _load_bounded(text, path, error)
+    except RecursionError:
+        raise error(f"{path}: nested too deeply; expected a plain file") from None
     except FileNotFoundError:
         raise error(f"{path}: file is missing") from None
     except IsADirectoryError:
