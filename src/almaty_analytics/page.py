@@ -148,10 +148,6 @@ class Page:
         style = style.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
         display(style.set_caption(caption) if caption else style)
 
-    def wide(self, frame: pd.DataFrame, fmt: str = "{:,.0f}") -> None:
-        """A cross-table (labels in its rows and columns, e.g. a pivot), every cell in the format ``fmt``; cells and labels escaped."""
-        display(frame.style.format(fmt, escape="html").format_index(escape="html", axis=0).format_index(escape="html", axis=1))
-
     def shown(self, frame: pd.DataFrame) -> None:
         """A table the package has already put in the reader's words (headers and cells), without its index; cells escaped."""
         display(frame.style.hide(axis="index").format(escape="html").format_index(escape="html", axis=1))
