@@ -43,6 +43,42 @@ DATA_CUTOFF = "2024-03-31"  # the project's newest data: figures published later
 # this as-of view, which is exactly the data they read before releases were dated.
 MODEL_VINTAGE = "2022-09-12"
 NEWEST = None  # vintage=NEWEST: the newest release of every figure in data/raw
+FIRST_VINTAGE = "2022-09-12"  # the earliest as-of date the models run from: the programme, published then, feeds every model
+
+
+def vintage_date(vintage: str) -> str | None:
+    """The as-of date of a scenario's ``vintage`` parameter for ``read_table``: '' (the newest data) is ``NEWEST``."""
+    return vintage or NEWEST
+
+
+def read_tables(names: tuple[str, ...] | list[str], vintage: str) -> dict[str, pd.DataFrame]:
+    """The raw tables ``names`` as of a scenario's ``vintage`` parameter ('' = the newest release of every figure)."""
+    return {name: read_table(name, vintage=vintage_date(vintage)) for name in names}
+
+
+def newest_release(raw: Path | None = None) -> str:
+    """The date of the newest release in data/raw: the as-of date of a run on the newest data."""
+    dates = [read_table(name, raw, vintage=NEWEST, releases=True)[RELEASE].max() for name, r in manifest(raw).items() if RELEASE in r.columns]
+    return max(dates)
+
+
+def shown_vintage(vintage: str, raw: Path | None = None) -> str:
+    """The as-of date a run with ``vintage`` uses, for reports and tables: the given date, or the newest release."""
+    return vintage or newest_release(raw)
+
+
+def check_vintage(vintage: str) -> str | None:
+    """Why ``vintage`` cannot be a scenario's as-of date ('' or YYYY-MM-DD from FIRST_VINTAGE to DATA_CUTOFF), or None."""
+    if vintage == "":
+        return None
+    if not _is_iso_date(vintage):
+        return f"{vintage!r} is not a date; expected YYYY-MM-DD, or '' for the newest data in data/raw"
+    if not FIRST_VINTAGE <= vintage <= DATA_CUTOFF:
+        return (
+            f"{vintage} is outside the dates the models can run from; expected {FIRST_VINTAGE} (the programme, which every model reads, "
+            f"was published then) to {DATA_CUTOFF} (the data cutoff), or '' for the newest data"
+        )
+    return None
 
 
 def read_table(name: str, raw: Path | None = None, *, vintage: str | None = MODEL_VINTAGE, releases: bool = False) -> pd.DataFrame:

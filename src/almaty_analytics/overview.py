@@ -36,14 +36,21 @@ class Overview:
         return float(self.headline.set_index("figure_id").loc[figure_id, "value"])
 
 
+INPUT_TABLES = (
+    "level_shifts", "bns_population_1jan", "bns_stationary_emissions", "bns_schools", "programme_population", "programme_schools",
+    "programme_emissions", "programme_emission_inventory", "programme_districts",
+)
+
+
 def overview(params: dict) -> Overview:
     """Every observed figure report 00 shows, for the run's ``base_year`` and ``districts``."""
-    shifts = io.read_table("level_shifts")
-    population = io.read_table("bns_population_1jan").query("area == 'almaty'").drop(columns="area")
+    data = io.read_tables(INPUT_TABLES, params["vintage"])
+    shifts = data["level_shifts"]
+    population = data["bns_population_1jan"].query("area == 'almaty'").drop(columns="area")
     population_history = history.with_level_shifts(population, shifts, "bns_population_1jan", "persons", by=["sex"])
     total = population_history.query("sex == 'total'")
-    emissions = io.read_table("bns_stationary_emissions").query("area == 'almaty'").drop(columns="area")
-    figures = {d: io.read_table(f"programme_{d}") for d in ("population", "schools", "emissions")}
+    emissions = data["bns_stationary_emissions"].query("area == 'almaty'").drop(columns="area")
+    figures = {d: data[f"programme_{d}"] for d in ("population", "schools", "emissions")}
     headline = programme.headline_figures(figures, programme.HEADLINE_FIGURES)
     tables = {
         "data_population_history": population_history.rename(columns={"change": "change_persons"})[list(TABLES["data_population_history"].columns)],
@@ -55,11 +62,11 @@ def overview(params: dict) -> Overview:
         base_population=int(total.loc[total["year"] == params["base_year"], "persons"].iloc[0]),
         emissions=emissions,
         emissions_history=history.with_level_shifts(emissions, shifts, "bns_stationary_emissions", "emissions_kt"),
-        schools=io.read_table("bns_schools").query("area == 'almaty'"),
+        schools=data["bns_schools"].query("area == 'almaty'"),
         shifts=shifts,
         headline=headline,
-        inventory=io.read_table("programme_emission_inventory").query("used"),
-        districts=programme.district_shares(io.read_table("programme_districts"), params["districts"]),
+        inventory=data["programme_emission_inventory"].query("used"),
+        districts=programme.district_shares(data["programme_districts"], params["districts"]),
         tables=tables,
     )
 

@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 from IPython.display import Markdown, display
 
-from . import emissions, export, i18n, overview, plots, population, scenarios, schools, summary
+from . import emissions, export, i18n, io, overview, plots, population, scenarios, schools, summary
 
 NOTEBOOK_PARAMETERS = ("scenario", "language", "overrides", "output_dir", "reports_dir")  # all a parameters cell may hold
 
@@ -107,7 +107,9 @@ class Page:
         display(Markdown(text))
 
     def title(self, key: str) -> None:
+        """The report's heading, then the data vintage and scenario it used."""
         self.markdown("# " + self.t(key))
+        self.text("common.vintage", vintage=io.shown_vintage(self.params["vintage"]), scenario=self.scenario.name)
 
     def text(self, key: str, /, **values) -> None:
         """The catalogue's paragraph ``key`` with ``values`` filled in."""

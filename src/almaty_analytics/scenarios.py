@@ -40,6 +40,12 @@ COMMON_PARAMETERS: dict[str, Param] = {
         "en",
         choices=LANGUAGES,
     ),
+    "vintage": Param(
+        str,
+        "as-of date of the data (YYYY-MM-DD): every model sees only the releases published by then, the newest of each figure; "
+        "'' = the newest data in data/raw",
+        io.MODEL_VINTAGE,
+    ),
     "report_note": Param(str, "free text shown at the top of every report (e.g. 'draft for the budget committee')", ""),
     "base_year": Param(
         int,
@@ -65,6 +71,9 @@ def _check_combinations(values: dict[str, Any]) -> None:
         raise ParameterError(
             f"parameter 'horizon': {values['horizon']} is not after base_year {values['base_year']}; expected a later year"
         )
+    problem = io.check_vintage(values["vintage"]) if "vintage" in values else None
+    if problem:
+        raise ParameterError(f"parameter 'vintage': {problem}")
     if "districts" in values and not values["districts"]:
         raise ParameterError("parameter 'districts': the list is empty; expected at least one district")
 

@@ -178,18 +178,19 @@ def forecast(
 
 def validate(params: dict) -> None:
     """Check the emission parameters against the measures in data/raw (run before any kernel starts)."""
-    checked_plan(params, io.read_table("programme_emission_measures"), io.read_table("programme_emissions"))
+    plan = io.read_tables(("programme_emission_measures", "programme_emissions"), params["vintage"])
+    checked_plan(params, plan["programme_emission_measures"], plan["programme_emissions"])
 
 
 def compute(params: dict, pop: population.PopulationForecast) -> EmissionsForecast:
     """The forecast on the population forecast ``pop``, the tornado of the baseline and programme scenarios, the
     stationary backtest and its calibrated coverage: every table report 30 publishes."""
     total = pop.tables["population_total"]
-    inputs = {name: io.read_table(name) for name in INPUT_TABLES}
+    inputs = io.read_tables(INPUT_TABLES, params["vintage"])
     years, central = total["year"].to_numpy(), total["value"].to_numpy()
     fc = forecast(params, inputs, years, central, pop.simulated_totals())
     rows = backtest_stationary(
-        *(io.read_table(name) for name in BACKTEST_INPUTS),
+        *io.read_tables(BACKTEST_INPUTS, params["vintage"]).values(),
         chp_share=fc.levels["tpp2"] / (fc.levels["tpp2"] + fc.levels["stationary_other"]),
         heat_elasticity=params["heat_elasticity"],
         headroom=params["tpp2_capacity_headroom"],

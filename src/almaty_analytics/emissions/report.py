@@ -59,8 +59,9 @@ class EmissionsReport:
         self.arithmetic = fc.tables["emissions_targets"].set_index("item")["value_kt"]
         self.target = float(self.arithmetic["target_2030"])
         self.source = t("emissions.source")
-        self.bns = io.read_table("bns_stationary_emissions").query("area == 'almaty'")
-        self.shifts = io.read_table("level_shifts")
+        data = io.read_tables(("bns_stationary_emissions", "level_shifts"), params["vintage"])
+        self.bns = data["bns_stationary_emissions"].query("area == 'almaty'")
+        self.shifts = data["level_shifts"]
 
     # -- labels --
     def scenario_name(self, name: str) -> str:
@@ -386,8 +387,7 @@ class EmissionsReport:
         plan = self.fc.plan
         return plan[plan["quantified"]][TIMING_COLUMNS]
 
-    @staticmethod
-    def data_sources() -> pd.DataFrame:
-        """The data sources the emission report draws on (io.sources_table), without their licences."""
-        sources = io.sources_table()
+    def data_sources(self) -> pd.DataFrame:
+        """The data sources the emission report draws on (io.sources_table at the run's vintage), without their licences."""
+        sources = io.sources_table(vintage=io.vintage_date(self.params["vintage"]))
         return sources[sources["file"].str.contains(SOURCES_SHOWN)].drop(columns="licence")

@@ -21,9 +21,9 @@ INPUT_TABLES = BASE_INPUTS + ("programme_districts",)
 SHIFTED_SERIES = "bns_population_1jan"  # the level_shifts rows of the population series
 
 
-def read_inputs() -> dict[str, pd.DataFrame]:
-    """The raw tables the population model uses, validated."""
-    return {name: io.read_table(name) for name in INPUT_TABLES}
+def read_inputs(vintage: str) -> dict[str, pd.DataFrame]:
+    """The raw tables the population model uses, validated, as of a scenario's ``vintage`` ('' = the newest data)."""
+    return io.read_tables(INPUT_TABLES, vintage)
 
 
 def wpp_series(annual: pd.DataFrame, indicator: str, variant: str) -> pd.Series:

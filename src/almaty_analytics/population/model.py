@@ -63,6 +63,7 @@ PARAMETER_FIELDS = tuple(f for f in Assumptions.__dataclass_fields__ if f != "va
 PARAMETER_NAMES = PARAMETER_FIELDS + (
     "population_variant",
     "population_reconciliation",
+    "vintage",
     "base_year",
     "horizon",
     "n_simulations",

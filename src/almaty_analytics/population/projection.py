@@ -274,7 +274,7 @@ def benchmarks_table(inputs: dict[str, pd.DataFrame], base_year: int, horizon: i
 
 
 def forecast(params: dict, inputs: dict[str, pd.DataFrame]) -> PopulationForecast:
-    """Everything the population report and the planner tables need, for one parameter set (inputs: read_inputs())."""
+    """Everything the population report and the planner tables need, for one parameter set (inputs: read_inputs(vintage))."""
     missing = [name for name in PARAMETER_NAMES if name not in params]
     if missing:
         raise ValueError(f"population forecast: parameters {missing} are missing; expected every name in population.PARAMETER_NAMES")
@@ -317,7 +317,7 @@ def shared_forecast(params: dict) -> tuple[PopulationForecast, str]:
     its digest, which each report prints so a reader can check that they match.
     """
     key = {name: params[name] for name in PARAMETER_NAMES if name in params}
-    return io.processed_object("population_forecast", key, lambda: forecast(params, read_inputs()), list(INPUT_TABLES))
+    return io.processed_object("population_forecast", key, lambda: forecast(params, read_inputs(params["vintage"])), list(INPUT_TABLES))
 
 
 def results(params: dict) -> PopulationForecast:

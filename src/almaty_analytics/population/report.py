@@ -83,9 +83,9 @@ def assumptions_table(fc: PopulationForecast) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def sources() -> pd.DataFrame:
-    """The rows of the sources table (io.sources_table) the population model reads, without the licence."""
-    table = io.sources_table()
+def sources(vintage: str) -> pd.DataFrame:
+    """The rows of the sources table (io.sources_table as of the scenario's ``vintage``) the population model reads, without the licence."""
+    table = io.sources_table(vintage=io.vintage_date(vintage))
     return table[table["file"].str.contains(SOURCE_FILES)].drop(columns="licence")
 
 

@@ -232,7 +232,7 @@ def validate(params: dict) -> None:
         raise ValueError(
             f"parameter 'base_year': the school model is calibrated on {school_year(BASE_SCHOOL_YEAR)}; expected {BASE_SCHOOL_YEAR}, got {params['base_year']}"
         )
-    check_capacity(io.read_table("school_capacity_by_district"))
+    check_capacity(io.read_tables(("school_capacity_by_district",), params["vintage"])["school_capacity_by_district"])
 
 
 def compute(params: dict) -> SchoolForecast:
@@ -241,7 +241,7 @@ def compute(params: dict) -> SchoolForecast:
     Fails (``check_share_drift``) when pupils stop being children of the population forecast.
     """
     pop = population.results(params)
-    inputs = {name: io.read_table(name) for name in INPUT_TABLES}
+    inputs = io.read_tables(INPUT_TABLES, params["vintage"])
     fc = forecast(
         params, pop, inputs["programme_schools"], inputs["programme_school_build_plan"],
         inputs["school_capacity_by_district"], inputs["dated_statements"],
@@ -261,7 +261,8 @@ def results(params: dict) -> SchoolForecast:
     """
     key = {name: params[name] for name in PARAMETER_NAMES if name in params}
     fc, _ = io.processed_object("school_forecast", key, lambda: compute(params), [*population.INPUT_TABLES, *INPUT_TABLES])
-    fc.sources = cited_sources(io.read_table("programme_schools"), io.read_table("dated_statements"), io.sources_table())
+    cited = io.read_tables(("programme_schools", "dated_statements"), params["vintage"])
+    fc.sources = cited_sources(cited["programme_schools"], cited["dated_statements"], io.sources_table(vintage=io.vintage_date(params["vintage"])))
     return fc
 
 
