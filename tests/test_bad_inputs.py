@@ -128,6 +128,14 @@ CASES: dict[str, Case] = {
     "csv_duplicate_key": Case(["run"], "duplicate key {'year': 2000", replace_in_table(POP, "2000,almaty,male,", "2000,almaty,total,")),
     "csv_extra_column": Case(["run"], "bns_schools.csv", edit(f"{RAW}/bns_schools.csv", lambda t: t.replace("published\n", "published,extra\n", 1))),
     "csv_unknown_label": Case(["run"], "column 'area'", replace_in_table("bns_schools.csv", "2000,almaty,237", "2000,almatty,237")),
+    # -- implausible data (plausibility, before any kernel) --
+    "plausible_parts_do_not_add_up": Case(["validate"], f"{POP}: {{'year': 2022, 'area': 'almaty'}}", replace_in_table(POP, "2022,almaty,male,976659", "2022,almaty,male,976000")),
+    "plausible_step_beyond_bound": Case(["run"], "bns_stationary_emissions.csv: {'area': 'almaty'}", replace_in_table("bns_stationary_emissions.csv", "2006,almaty,15.1", "2006,almaty,35.1")),
+    "plausible_file_cut_short": Case(["run"], "level_shifts.csv: the last line has no line end", edit(f"{RAW}/level_shifts.csv", lambda t: t.rstrip("\n"))),
+    "plausible_districts_disagree_with_city": Case(
+        ["validate"], "bns_population_districts.csv: 1 January 2023",
+        edit(f"{RAW}/bns_population_districts.csv", lambda t: t.replace("2023,alatau,total,354899", "2023,alatau,total,454899").replace("2023,alatau,female,185605", "2023,alatau,female,285605")),
+    ),
     # -- the data manifest --
     "manifest_no_tables": Case(["validate"], "datapackage.yaml", write(f"{RAW}/datapackage.yaml", "name: x\nresources: []\n")),
     "manifest_min_abc": Case(["run"], "field 'year', key 'min'", replace_in_manifest("min: 2000, max: 2023", "min: abc, max: 2023")),

@@ -30,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import paths
+from . import paths, plausibility
 from .datapackage import MANIFEST, PERIOD_KINDS, RELEASE, DataError, Field, Resource, manifest, modified_time
 from .datapackage import read_yaml as read_yaml  # re-exported: scenarios reads its YAML files through io
 
@@ -268,7 +268,28 @@ def validate_all(raw: Path | None = None) -> list[str]:
     names = list(manifest(raw))
     for name in names:
         read_table(name, raw)
+    check_plausible(raw)
     return names
+
+
+def check_plausible(raw: Path | None = None) -> None:
+    """The plausibility checks (module ``plausibility``): no file cut short, parts that add up, no implausible step
+    between neighbouring years inside a level-shift segment; every dated table as known at each of its releases."""
+    resources = manifest(raw)
+    for name in resources:
+        plausibility.check_file_end(_located(name, raw)[1])
+    shifts = read_table("level_shifts", raw, vintage=NEWEST) if "level_shifts" in resources else None
+    for name in [n for n in plausibility.STEP_BOUNDS if n in resources]:
+        resource, path = _located(name, raw)
+        frame = _read_validated(path, resource, modified_time(path))
+        breaks = plausibility.shift_steps(shifts, name) if shifts is not None else set()
+        for release, view in plausibility.release_views(frame, resource, as_of):
+            plausibility.check_steps(name, view, breaks, path, release)
+            if name in plausibility.SEX_PARTS:
+                plausibility.check_sex_parts(name, view, path, release)
+            if name == "bns_population_districts" and "bns_population_1jan" in resources:
+                city = read_table("bns_population_1jan", raw, vintage=release or NEWEST)
+                plausibility.check_districts(view, city, path, release)
 
 
 def sources_table(raw: Path | None = None, vintage: str | None = MODEL_VINTAGE) -> pd.DataFrame:
