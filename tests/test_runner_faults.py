@@ -198,7 +198,8 @@ def test_report_note_html_is_shown_as_text_and_nothing_is_loaded_from_the_intern
     html = (project / "reports" / "default" / "00_echo.html").read_text()
     assert "<script>alert" not in html and not re.search(r"<[^>]+\ssrc=\"https?:", html)  # no tag loads anything
     assert "&lt;img" in html and "<strong>draft</strong>" in html
-    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html and "script-src 'none'" in html  # no script runs
+    assert "script-src 'unsafe-inline'" not in html and "<script" not in html
 
 
 def test_reports_print_on_a4_with_charts_two_across(project, in_process):
