@@ -491,18 +491,42 @@ def test_latest_segment_accuracy_scores_only_origins_after_the_level_shift():
         emissions.latest_segment_accuracy(rows[rows["origin"] < 2014])
 
 
+# ---------------------------------------------------------------- key figures
+
+
+def test_key_figures_are_the_city_total_of_the_emission_case_with_the_target_in_2030(inputs):
+    fc = run(inputs)
+    by_source, gap = fc.tables["emissions_by_source"], fc.tables["emissions_target_gap"]
+    for case in emissions.EMISSION_SCENARIOS:
+        table = emissions.key_figures_table(by_source, gap, case)
+        assert list(table.columns) == list(export.TABLES[emissions.KEY_FIGURES].columns)
+        key = table.set_index("year")
+        city = by_source.query("emission_scenario == @case and boundary == 'city' and source == 'total'").set_index("year")
+        assert key.index.tolist() == city.index.tolist() == list(fc.years) and set(key["case"]) == {case}
+        assert key[["value", "lo_80", "hi_80"]].values.tolist() == city[["median_kt", "lo_80", "hi_80"]].values.tolist()
+        hit = gap.query("emission_scenario == @case and boundary == 'city'").iloc[0]
+        assert key.loc[2030, ["probability", "target"]].tolist() == [hit["share_meeting_target"], 78.0]
+        assert key.drop(index=2030)[["probability", "target"]].isna().all().all()  # the target is for 2030 only
+    assert set(key["indicator"]) == {"emissions"} and set(key["unit"]) == {"thousand t/yr"}
+
+
 # ---------------------------------------------------------------- results cached across languages
 
 
 def test_results_are_computed_once_for_runs_that_differ_only_in_what_they_show(project, monkeypatch):
     builds = []
     monkeypatch.setattr("almaty_analytics.population.results", lambda params: "shared population")
-    monkeypatch.setattr(emissions, "compute", lambda params, pop: builds.append(params["seed"]) or SimpleNamespace(population=None))
+    tables = {"emissions_by_source": None, "emissions_target_gap": None}
+    monkeypatch.setattr(emissions, "compute", lambda params, pop: builds.append(params["seed"]) or SimpleNamespace(population=None, tables=tables))
+    monkeypatch.setattr(emissions, "key_figures_table", lambda by_source, gap, case: f"key figures of {case}")
     base = scenarios.load("default", {}).parameters
     first = emissions.results(base)
     for shown in ({"language": "ru"}, {"boundary": "city_plus"}, {"emission_scenario": "baseline"}, {"report_note": "draft"}):
         emissions.results(base | shown)
     assert builds == [base["seed"]] and first.population == "shared population"
+    # the key figures carry the emission case each run shows, though the forecast is computed once
+    assert first.tables[emissions.KEY_FIGURES] == "key figures of programme"
+    assert emissions.results(base | {"emission_scenario": "delayed"}).tables[emissions.KEY_FIGURES] == "key figures of delayed"
     emissions.results(base | {"seed": 7})
     emissions.results(base | {"measure_delay_years": 3})
     assert builds == [base["seed"], 7, base["seed"]]

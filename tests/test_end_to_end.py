@@ -57,8 +57,8 @@ def test_the_summary_says_what_changed_since_the_previous_run(published, in_proc
     shutil.copytree(published, root)
     previous = root / "default" / runner.PREVIOUS
     shutil.copytree(root / "default" / "tables", previous / "tables")
-    total = pd.read_csv(previous / "tables" / "population_total.csv")
-    total.assign(value=total["value"] - 1000).to_csv(previous / "tables" / "population_total.csv", index=False)
+    total = pd.read_csv(previous / "tables" / "population_key_figures.csv")
+    total.assign(value=total["value"] - 1000).to_csv(previous / "tables" / "population_key_figures.csv", index=False)
     manifest = json.loads((root / "default" / "manifest.json").read_text())
     manifest["notebooks"]["10_population_forecast"]["parameters"]["seed"] = 7
     (previous / "manifest.json").write_text(json.dumps(manifest))
@@ -66,5 +66,19 @@ def test_the_summary_says_what_changed_since_the_previous_run(published, in_proc
         patch.setenv("SOURCE_DATE_EPOCH", PUBLISHED_EPOCH)
         assert runner.run(notebooks=["90_summary"], output_root=root, force=True, log=lambda m: None) == 0
     text = visible_text((root / "default" / "90_summary.html").read_text())
-    assert "Key figures that changed" in text and "population_total (changed)" in text
+    assert "Key figures that changed" in text and "population_key_figures (changed)" in text
     assert "Parameters changed" in text and "seed" in text
+
+
+def test_each_domains_key_figures_are_its_published_headline_rows(published):
+    tables = published / "default" / "tables"
+    read = lambda name: pd.read_csv(tables / f"{name}.csv", encoding="utf-8-sig")  # noqa: E731
+    population, deficit, emission = (read(f"{name}_key_figures").set_index("year") for name in ("population", "school", "emission"))
+    total = read("population_total").set_index("year")
+    assert population[["value", "lo_80", "hi_80"]].equals(total[["value", "lo_80", "hi_80"]])
+    seats = read("school_seats").query("regime == 'current'").set_index("school_year")
+    assert deficit.loc[2030, ["value", "probability"]].tolist() == seats.loc["2030/31", ["deficit", "p_deficit_over_0"]].tolist()
+    manifest = json.loads((published / "default" / "manifest.json").read_text())
+    case = manifest["notebooks"]["30_emissions_forecast"]["parameters"]["emission_scenario"]
+    gap = read("emissions_target_gap").query("emission_scenario == @case and boundary == 'city'").iloc[0]
+    assert set(emission["case"]) == {case} and emission.loc[2030, ["value", "probability"]].tolist() == [gap["median_kt"], gap["share_meeting_target"]]

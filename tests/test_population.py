@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from almaty_analytics import evaluation, history, i18n, paths, population, scenarios
+from almaty_analytics import evaluation, export, history, i18n, keyfigures, paths, population, scenarios
 from almaty_analytics.population import AGES, Assumptions, report
 
 N_AGES = AGES.size
@@ -479,6 +479,17 @@ def test_by_year_reads_the_total_table_and_refuses_years_outside(small_forecast)
     assert (got.value, got.lo_80, got.hi_95) == (row["value"], row["lo_80"], row["hi_95"])
     with pytest.raises(ValueError, match="year 2040 is outside the projection 2022-2035"):
         small_forecast.by_year(2040)
+
+
+def test_key_figures_are_the_total_of_every_year_in_the_shared_layout(small_forecast):
+    total = small_forecast.tables["population_total"]
+    key = small_forecast.tables[population.KEY_FIGURES]
+    assert list(key.columns) == list(keyfigures.COLUMNS) == list(export.TABLES[population.KEY_FIGURES].columns)
+    assert key["year"].tolist() == list(small_forecast.years)
+    np.testing.assert_array_equal(key[["value", "lo_80", "hi_80"]].to_numpy(), total[["value", "lo_80", "hi_80"]].to_numpy())
+    assert key.loc[key["year"] == 2030, "value"].item() == small_forecast.by_year(2030).value
+    assert set(key["indicator"]) == {"population"} and set(key["case"]) == {"central"} and set(key["unit"]) == {"persons"}
+    assert key[["probability", "target"]].isna().all().all()  # the population has neither
 
 
 def test_sexes_add_up_to_the_total_and_age_groups_are_the_published_rows(small_forecast):

@@ -237,6 +237,25 @@ def test_school_seats_start_at_2021_22_with_the_observed_deficit(fc):
     assert first["seats"] == pytest.approx(first["pupils_state"] - first["deficit"], abs=2)
 
 
+def test_key_figures_are_the_current_regimes_deficit_of_every_school_year(fc):
+    key = fc.tables[schools.KEY_FIGURES].set_index("year")
+    assert key.index.tolist() == fc.school_years and set(key["case"]) == {schools.CURRENT} and set(key["unit"]) == {"seats"}
+    current = fc.seats()
+    for year, label in ((2021, "2021/22"), (2030, "2030/31")):
+        assert key.loc[year, ["value", "lo_80", "hi_80", "probability"]].tolist() == current.loc[
+            label, ["deficit", "deficit_lo_80", "deficit_hi_80", "p_deficit_over_0"]].tolist()
+    assert key["target"].isna().all()
+
+
+def test_key_figures_leave_the_compared_regime_out():
+    seats = pd.DataFrame({"school_year": ["2021/22", "2022/23"] * 2, "regime": ["current", "current", "1_shift", "1_shift"],
+                          "deficit": [19_000, 21_000, 150_000, 160_000], "deficit_lo_80": [18_000, 15_000, 140_000, 150_000],
+                          "deficit_hi_80": [19_500, 27_000, 155_000, 170_000], "p_deficit_over_0": [1.0, 0.9, 1.0, 1.0]})
+    key = schools.key_figures_table(seats, [2021, 2022])
+    assert key[["indicator", "year", "value", "lo_80", "hi_80", "probability"]].values.tolist() == [
+        ["deficit", 2021, 19_000, 18_000, 19_500, 1.0], ["deficit", 2022, 21_000, 15_000, 27_000, 0.9]]
+
+
 def test_seat_base_ranges_come_from_the_sources(figures, statements):
     ranges = schools.seat_base_ranges(figures, statements, 5000)
     assert ranges == {"pupils": (280_000, 285_000), "deficit": (19_000, 19_600)}

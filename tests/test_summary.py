@@ -6,27 +6,28 @@ import json
 
 import pandas as pd
 
-from almaty_analytics import cli, i18n, runner, scenarios, scorecard, summary
+from almaty_analytics import cli, emissions, export, i18n, keyfigures, population, runner, scenarios, schools, scorecard, summary
 from conftest import make_notebook
 
 
-def _publish(root, scenario, emission_case="programme"):
-    tables = root / scenario / "tables"
-    tables.mkdir(parents=True)
-    pd.DataFrame({"year": [2030, 2035], "value": [2.6e6, 2.9e6], "lo_80": [2.4e6, 2.5e6], "hi_80": [2.8e6, 3.3e6]}).to_csv(
-        tables / "population_total.csv", index=False
+def _publish(root, scenario):
+    """The population and school key figures of ``scenario``, written as a run publishes them (export.write_table)."""
+    population_series = pd.DataFrame({"year": [2030, 2035], "value": [2.6e6, 2.9e6], "lo_80": [2.4e6, 2.5e6], "hi_80": [2.8e6, 3.3e6]})
+    deficit_series = pd.DataFrame(
+        {"year": [2025, 2030], "value": [17900, 30300], "lo_80": [8700, 10900], "hi_80": [26500, 49400], "probability": [1.0, 0.98]}
     )
-    pd.DataFrame(
-        {
-            "school_year": ["2025/26", "2030/31", "2030/31"],
-            "regime": ["current", "current", "1_shift_25_per_class"],
-            "deficit": [17900, 30300, 150000],
-            "deficit_lo_80": [8700, 10900, 140000],
-            "deficit_hi_80": [26500, 49400, 160000],
-            "p_deficit_over_0": [1.0, 0.98, 1.0],
-        }
-    ).to_csv(tables / "school_seats.csv", index=False)
-    (root / scenario / "manifest.json").write_text(f'{{"parameters": {{"emission_scenario": "{emission_case}"}}}}')
+    for name, frame in (
+        (population.KEY_FIGURES, keyfigures.table("population", "central", "persons", population_series)),
+        (schools.KEY_FIGURES, keyfigures.table("deficit", "current", "seats", deficit_series)),
+    ):
+        export.write_table(frame, name, root / scenario, scenario)
+    (root / scenario / "manifest.json").write_text('{"parameters": {}}')
+
+
+def _emissions(root, scenario, median=(120.0, 90.0), case="programme", share=0.08):
+    series = pd.DataFrame({"year": [2025, 2030], "value": list(median), "lo_80": [m - 10 for m in median], "hi_80": [m + 10 for m in median],
+                           "probability": [None, share], "target": [None, 78.0]})
+    export.write_table(keyfigures.table("emissions", case, "thousand t/yr", series), emissions.KEY_FIGURES, root / scenario, scenario)
 
 
 def test_key_figures_come_from_the_published_tables(tmp_path):
@@ -34,8 +35,8 @@ def test_key_figures_come_from_the_published_tables(tmp_path):
     figures = summary.key_figures(tmp_path / "default")
     assert figures["population_2030"] == "2030: 2.600 (2.400–2.800) million"
     assert figures["population_horizon"].startswith("2035: 2.900")
-    assert figures["deficit_2030_31"] == "30.3 (10.9–49.4) thousand seats; P(shortage) 98%"  # the current regime, not the other
-    assert figures["emissions_2030"] == "" and figures["missing"] == "emissions_by_source, emissions_target_gap"
+    assert figures["deficit_2030_31"] == "30.3 (10.9–49.4) thousand seats; P(shortage) 98%"
+    assert figures["emissions_2030"] == "" and figures["missing"] == "emission_key_figures"
 
 
 def test_key_figures_in_russian_use_the_catalogue_and_decimal_commas(tmp_path):
@@ -45,19 +46,27 @@ def test_key_figures_in_russian_use_the_catalogue_and_decimal_commas(tmp_path):
     assert figures["deficit_2030_31"] == "30,3 (10,9–49,4) тыс. мест; P(нехватки) 98%"
 
 
-def test_emissions_show_the_scenarios_own_emission_case(tmp_path):
-    _publish(tmp_path, "late", emission_case="delayed")
-    rows = [("programme", 89.6, 0.08), ("delayed", 106.4, 0.0)]
-    gap = pd.DataFrame({"year": 2030, "emission_scenario": [r[0] for r in rows], "boundary": "city", "median_kt": [r[1] for r in rows],
-                        "lo_80": [80.0, 95.5], "hi_80": [103.2, 118.9], "target_kt": 78.0, "share_meeting_target": [r[2] for r in rows]})
-    gap.to_csv(tmp_path / "late" / "tables" / "emissions_target_gap.csv", index=False)
-    gap.drop(columns=["target_kt", "share_meeting_target"]).assign(source="total", emissions_kt=gap["median_kt"]).to_csv(
-        tmp_path / "late" / "tables" / "emissions_by_source.csv", index=False)
-    assert summary.key_figures(tmp_path / "late")["emissions_2030"] == "delayed: 106.4 (95.5–118.9) kt; P(≤ 78 kt) 0%"
-    # the case the emission report itself ran with wins over the run-level parameters
-    (tmp_path / "late" / "manifest.json").write_text(json.dumps(
-        {"parameters": {"language": "en"}, "notebooks": {"30_emissions_forecast": {"parameters": {"emission_scenario": "delayed"}}}}))
-    assert summary.key_figures(tmp_path / "late")["emissions_2030"].startswith("delayed: 106.4")
+def test_emissions_show_the_emission_case_their_key_figures_carry(tmp_path):
+    _publish(tmp_path, "late")
+    _emissions(tmp_path, "late", median=(110.0, 106.4), case="delayed", share=0.0)
+    assert summary.key_figures(tmp_path / "late")["emissions_2030"] == "delayed: 106.4 (96.4–116.4) kt; P(≤ 78 kt) 0%"
+    assert summary.key_figures(tmp_path / "late", i18n.Text("ru"))["emissions_2030"].startswith(i18n.Text("ru").term("emission_scenario", "delayed"))
+
+
+def test_the_one_reader_gives_every_domains_key_figures_and_names_the_missing_tables(tmp_path):
+    _publish(tmp_path, "default")
+    figures, missing = summary.read_key_figures(tmp_path / "default")
+    assert missing == ["emission_key_figures"] and list(figures.columns) == list(keyfigures.COLUMNS)  # the scenario column is the folder's
+    assert figures["indicator"].tolist() == ["population", "population", "deficit", "deficit"]
+    assert figures.set_index(["indicator", "year"]).loc[("deficit", 2030), ["value", "probability"]].tolist() == [30300, 0.98]
+    _emissions(tmp_path, "default")
+    assert summary.read_key_figures(tmp_path / "default")[1] == []
+    (tmp_path / "default" / "tables" / f"{population.KEY_FIGURES}.csv").unlink()
+    figures, missing = summary.read_key_figures(tmp_path / "default")
+    assert missing == ["population_key_figures"] and set(figures["indicator"]) == {"deficit", "emissions"}
+    assert summary.domain_series(tmp_path, "population").empty and len(summary.domain_series(tmp_path, "emissions")) == 2
+    empty, missing = summary.read_key_figures(tmp_path / "nowhere")
+    assert empty.empty and missing == list(summary.KEY_FIGURE_TABLES)
 
 
 def test_the_index_and_the_summary_read_the_same_numbers(tmp_path):
@@ -74,7 +83,7 @@ def test_a_scenario_without_tables_is_listed_with_what_is_missing(tmp_path):
     (tmp_path / "empty" / "manifest.json").write_text("{}")
     table = summary.comparison(tmp_path)
     assert list(table["scenario"]) == ["empty"]
-    assert table.loc[0, "missing"] == "population_total, school_seats, emissions_by_source, emissions_target_gap"
+    assert table.loc[0, "missing"] == "population_key_figures, school_key_figures, emission_key_figures"
 
 
 def test_index_puts_the_scenarios_side_by_side(tmp_path):
@@ -97,19 +106,6 @@ def test_all_scenarios_runs_every_scenario_file_and_indexes_them(project, in_pro
     assert all(f"<td>{name}</td>" in page for name in scenario_names)
 
 
-def _emissions(root, scenario, median=(120.0, 90.0)):
-    tables = root / scenario / "tables"
-    rows = [(2025, median[0]), (2030, median[1])]
-    pd.DataFrame(
-        {"year": [r[0] for r in rows], "emission_scenario": "programme", "boundary": "city", "source": "total",
-         "emissions_kt": [r[1] for r in rows], "median_kt": [r[1] for r in rows], "lo_80": [r[1] - 10 for r in rows], "hi_80": [r[1] + 10 for r in rows]}
-    ).to_csv(tables / "emissions_by_source.csv", index=False)
-    pd.DataFrame(
-        {"year": [2030], "emission_scenario": "programme", "boundary": "city", "median_kt": [median[1]], "lo_80": [median[1] - 10],
-         "hi_80": [median[1] + 10], "target_kt": [78.0], "share_meeting_target": [0.08]}
-    ).to_csv(tables / "emissions_target_gap.csv", index=False)
-
-
 def test_key_numbers_give_2025_2030_and_the_horizon_with_intervals_and_probabilities(tmp_path):
     _publish(tmp_path, "default")
     _emissions(tmp_path, "default")
@@ -117,7 +113,7 @@ def test_key_numbers_give_2025_2030_and_the_horizon_with_intervals_and_probabili
     assert missing == []
     by = figures.set_index(["indicator", "year"])
     assert by.loc[("population", 2030), "value"] == 2.6e6 and by.loc[("population", 2035), "hi_80"] == 3.3e6
-    assert by.loc[("deficit", 2030), "value"] == 30300 and by.loc[("deficit", 2030), "probability"] == 0.98  # current regime
+    assert by.loc[("deficit", 2030), "value"] == 30300 and by.loc[("deficit", 2030), "probability"] == 0.98
     assert by.loc[("emissions", 2030), "probability"] == 0.08 and pd.isna(by.loc[("emissions", 2025), "probability"])
     lead = summary.format_lead(figures, i18n.Text("en")).set_index("indicator")
     assert lead.loc["seat deficit, thousand", "2030"] == "30.3 (10.9–49.4); P(shortage) 98%"
@@ -127,15 +123,15 @@ def test_key_numbers_give_2025_2030_and_the_horizon_with_intervals_and_probabili
 def test_key_numbers_name_the_missing_tables_instead_of_failing(tmp_path):
     (tmp_path / "bare" / "tables").mkdir(parents=True)
     figures, missing = summary.key_numbers(tmp_path / "bare")
-    assert figures.empty and missing == ["population_total", "school_seats", "emissions_by_source", "emissions_target_gap"]
+    assert figures.empty and missing == ["population_key_figures", "school_key_figures", "emission_key_figures"]
 
 
 def test_changes_compare_the_previous_snapshot_ignoring_the_run_date(tmp_path):
     _publish(tmp_path, "default")
     previous = tmp_path / "default" / "previous"
     (previous / "tables").mkdir(parents=True)
-    for name in ("population_total", "school_seats"):
-        table = pd.read_csv(tmp_path / "default" / "tables" / f"{name}.csv")
+    for name in (population.KEY_FIGURES, schools.KEY_FIGURES):
+        table = pd.read_csv(tmp_path / "default" / "tables" / f"{name}.csv", encoding="utf-8-sig")
         table.assign(run_date="2026-01-01").to_csv(previous / "tables" / f"{name}.csv", index=False)
         table.assign(run_date="2026-02-02").to_csv(tmp_path / "default" / "tables" / f"{name}.csv", index=False)
     run = {"status": "ok", "parameters": {"seed": 1, "tfr": 1.9}}
@@ -150,10 +146,11 @@ def test_changes_compare_the_previous_snapshot_ignoring_the_run_date(tmp_path):
     assert change["tables"].empty and not change["figures"]["moved"].any()  # a later run date alone is no change
     assert change["parameters"].values.tolist() == [["10_population_forecast", "seed", 1, 2]]  # a failed run's values produced no table
     assert change["inputs"] == [] and not change["code"]
-    population = pd.read_csv(tmp_path / "default" / "tables" / "population_total.csv")
-    population.assign(value=population["value"] + 1000).to_csv(tmp_path / "default" / "tables" / "population_total.csv", index=False)
+    published = tmp_path / "default" / "tables" / f"{population.KEY_FIGURES}.csv"
+    table = pd.read_csv(published, encoding="utf-8-sig")
+    table.assign(value=table["value"] + 1000).to_csv(published, index=False)
     change = summary.changes(tmp_path / "default", previous)
-    assert change["tables"].values.tolist() == [["population_total", "changed"]]
+    assert change["tables"].values.tolist() == [["population_key_figures", "changed"]]
     moved = change["figures"][change["figures"]["moved"]]
     assert moved[["indicator", "year", "change"]].values.tolist() == [["population", 2030, 1000.0], ["population", 2035, 1000.0]]
     assert summary.format_changes(moved, i18n.Text("en")).iloc[0].tolist() == [

@@ -1,13 +1,13 @@
-"""Key figures of a run, read back from the published tables of each scenario, to compare scenarios.
+"""Key figures of a run, read back from the key-figures tables of each scenario, to compare scenarios.
 
-Method: nothing is recomputed. For one scenario folder (``reports/<scenario>/``) the figures come from
-the tables its notebooks published: population on 1 January 2030 and at the horizon with the 80%
-interval (``population_total``), the state-school seat deficit of 2025/26 and 2030/31 under the current
-regime with its 80% interval and chance of a shortage (``school_seats``), and city emissions in 2030
-for the scenario's emission case against the 78 kt target (``emissions_target_gap``). A table that is
-missing (its notebook has not run or failed) gives empty figures and says which table, never an error.
-One reader, ``key_numbers``, gives the figures as numbers; the index's text (``key_figures``) and the
-summary report (``results``, notebook 90_summary) both present what it reads.
+Method: nothing is recomputed. Every domain publishes its headline series in one layout (``keyfigures``):
+``population_key_figures`` (population on 1 January with the 80% interval), ``school_key_figures`` (the
+state-school seat deficit under the current regime with its 80% interval and chance of a shortage) and
+``emission_key_figures`` (city emissions of the scenario's emission case against the 78 kt target).
+``read_key_figures`` is the one reader of them; the index and the summary know no other domain table. A
+table that is missing (its notebook has not run or failed) gives empty figures and says which table, never
+an error. ``key_numbers`` gives the lead figures (2025, 2030 and the horizon) as numbers; the index's text
+(``key_figures``) and the summary report (``results``, notebook 90_summary) both present what it reads.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from typing import Any
 
 import pandas as pd
 
-from . import emissions, i18n, paths, scorecard
+from . import emissions, i18n, keyfigures, paths, population, schools, scorecard
 
 POPULATION_YEAR = 2030
 SCHOOL_YEARS = (2025, 2030)  # the school years starting that September: 2025/26 and 2030/31
 EMISSION_YEAR = emissions.TARGET_YEAR
-EMISSION_NOTEBOOK = "30_emissions_forecast"  # its emission_scenario parameter is the case a scenario reports
+KEY_FIGURE_TABLES = (population.KEY_FIGURES, schools.KEY_FIGURES, emissions.KEY_FIGURES)  # what the index and the summary read
 COLUMNS = [
     "scenario",
     "population_2030",
@@ -54,9 +54,9 @@ def key_figures(scenario_dir: Path, t: i18n.Text | None = None) -> dict[str, str
     figures, missing = key_numbers(scenario_dir)
     by = figures.set_index(["indicator", "year"])
     out = {"scenario": scenario_dir.name} | {c: "" for c in COLUMNS[1:]}
-    population = figures[figures["indicator"] == "population"]
-    if not population.empty:
-        for column, year in (("population_2030", POPULATION_YEAR), ("population_horizon", int(population["year"].max()))):
+    persons = figures[figures["indicator"] == "population"]
+    if not persons.empty:
+        for column, year in (("population_2030", POPULATION_YEAR), ("population_horizon", int(persons["year"].max()))):
             if ("population", year) in by.index:
                 out[column] = t("index.population_value", year=year, **_interval(t, by.loc[("population", year)], 1e6, 3))
     for column, year in zip(("deficit_2025_26", "deficit_2030_31"), SCHOOL_YEARS, strict=True):
@@ -66,21 +66,11 @@ def key_figures(scenario_dir: Path, t: i18n.Text | None = None) -> dict[str, str
     if ("emissions", EMISSION_YEAR) in by.index and pd.notna(by.loc[("emissions", EMISSION_YEAR), "probability"]):
         row = by.loc[("emissions", EMISSION_YEAR)]
         out["emissions_2030"] = t(
-            "index.emissions_value", case=t.term("emission_scenario", _emission_case(scenario_dir)), target=t.num(row["target"]),
+            "index.emissions_value", case=t.term("emission_scenario", row["case"]), target=t.num(row["target"]),
             p=f"{row['probability']:.0%}", **_interval(t, row, 1, 1),
         )
     out["missing"] = ", ".join(missing)
     return out
-
-
-def _emission_case(scenario_dir: Path) -> str:
-    """The emission case the scenario reports: the ``emission_scenario`` the emission report ran with (programme when unknown)."""
-    try:
-        manifest = json.loads((scenario_dir / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return "programme"
-    emission_run = manifest.get("notebooks", {}).get(EMISSION_NOTEBOOK, {}).get("parameters", {})
-    return str(emission_run.get("emission_scenario", manifest.get("parameters", {}).get("emission_scenario", "programme")))
 
 
 def comparison(output_root: Path, t: i18n.Text | None = None) -> pd.DataFrame:
@@ -92,8 +82,7 @@ def comparison(output_root: Path, t: i18n.Text | None = None) -> pd.DataFrame:
 # -- the planners' summary report (notebook 90_summary) --
 
 LEAD_YEARS = (2025, 2030)  # and the horizon of the run
-INDICATORS = ("population", "deficit", "emissions")  # persons on 1 January; state-school seats; thousand t/yr (city)
-FIGURE_COLUMNS = ["scenario", "indicator", "year", "value", "lo_80", "hi_80", "probability", "target"]
+FIGURE_COLUMNS = ["scenario", "indicator", "case", "year", "value", "lo_80", "hi_80", "probability", "target"]
 
 
 def _scenario_name(scenario_dir: Path) -> str:
@@ -104,55 +93,30 @@ def _scenario_name(scenario_dir: Path) -> str:
         return scenario_dir.name
 
 
-SERIES_COLUMNS = ["year", "value", "lo_80", "hi_80", "probability", "target"]
+def read_key_figures(scenario_dir: Path) -> tuple[pd.DataFrame, list[str]]:
+    """Every indicator's path in one scenario folder, from the key-figures tables it published (KEY_FIGURE_TABLES), as
+    one frame of keyfigures.COLUMNS, and the tables that were missing: the one reader of the domains' tables for the
+    index and the summary. Nothing is recomputed.
 
-
-def indicator_series(scenario_dir: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
-    """Every indicator's path in one scenario folder, read from its published tables (the one reader of them), and the
-    tables that were missing.
-
-    Indicator -> rows of SERIES_COLUMNS by year: ``population`` on 1 January (central, 80% interval);
-    ``deficit``, the state-school seat deficit of the school year starting that September under the current
-    regime (central, 80% interval, probability of a shortage); ``emissions`` of the city for the scenario's
-    emission case (simulated median, 80% interval; where the programme sets one, the share of trajectories at
-    or below the ``target`` in kt). Nothing is recomputed.
+    ``population`` on 1 January (central, 80% interval); ``deficit``, the state-school seat deficit of the school
+    year starting that September under the current regime (central, 80% interval, probability of a shortage);
+    ``emissions`` of the city for the emission case the emission report showed (``case``; simulated median, 80%
+    interval; where the programme sets one, the share of trajectories at or below the ``target`` in kt).
     """
-    tables, missing, series = scenario_dir / "tables", [], {}
-    population = _read(tables, "population_total", missing)
-    if population is not None:
-        series["population"] = population[["year", "value", "lo_80", "hi_80"]].assign(probability=None, target=None)
-    seats = _read(tables, "school_seats", missing)
-    if seats is not None:
-        current = seats[seats["regime"] == "current"]
-        series["deficit"] = pd.DataFrame({
-            "year": current["school_year"].str[:4].astype(int), "value": current["deficit"], "lo_80": current["deficit_lo_80"],
-            "hi_80": current["deficit_hi_80"], "probability": current["p_deficit_over_0"], "target": None,
-        })
-    by_source = _read(tables, "emissions_by_source", missing)
-    gap = _read(tables, "emissions_target_gap", missing)
-    if by_source is not None:
-        case = _emission_case(scenario_dir)
-        chosen = by_source[(by_source["emission_scenario"] == case) & (by_source["boundary"] == "city") & (by_source["source"] == "total")]
-        total = chosen[["year", "median_kt", "lo_80", "hi_80"]].rename(columns={"median_kt": "value"})
-        targets = pd.DataFrame(columns=["year", "probability", "target"])
-        if gap is not None:
-            hit = gap[(gap["emission_scenario"] == case) & (gap["boundary"] == "city")]
-            targets = hit[["year", "share_meeting_target", "target_kt"]].set_axis(["year", "probability", "target"], axis=1)
-        series["emissions"] = total.merge(targets.astype({"year": int}), on="year", how="left")
-    return {k: v[SERIES_COLUMNS].reset_index(drop=True) for k, v in series.items()}, missing
+    missing: list[str] = []
+    frames = [_read(scenario_dir / "tables", name, missing) for name in KEY_FIGURE_TABLES]
+    found = [frame[list(keyfigures.COLUMNS)] for frame in frames if frame is not None]
+    return (pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=list(keyfigures.COLUMNS))), missing
 
 
 def key_numbers(scenario_dir: Path) -> tuple[pd.DataFrame, list[str]]:
-    """The lead figures of one scenario folder as numbers (indicator_series for 2025, 2030 and the horizon), and the
-    tables that were missing."""
-    series, missing = indicator_series(scenario_dir)
-    horizon = int(series["population"]["year"].max()) if "population" in series else None
-    years = sorted({*LEAD_YEARS, *([horizon] if horizon else [])})
-    frames = [series[i][series[i]["year"].isin(years)].assign(indicator=i) for i in INDICATORS if i in series]
-    if not frames:
-        return pd.DataFrame(columns=FIGURE_COLUMNS), missing
-    frame = pd.concat(frames, ignore_index=True).assign(scenario=_scenario_name(scenario_dir))
-    return frame[FIGURE_COLUMNS], missing
+    """The lead figures of one scenario folder as numbers (read_key_figures for 2025, 2030 and the horizon of the
+    population), and the key-figures tables that were missing."""
+    figures, missing = read_key_figures(scenario_dir)
+    horizon = figures.loc[figures["indicator"] == "population", "year"].max()
+    years = sorted({*LEAD_YEARS, *([int(horizon)] if pd.notna(horizon) else [])})
+    lead = figures[figures["year"].isin(years)].assign(scenario=_scenario_name(scenario_dir))
+    return lead[FIGURE_COLUMNS].reset_index(drop=True), missing
 
 
 def lead_table(language_root: Path) -> tuple[pd.DataFrame, dict[str, list[str]]]:
@@ -237,12 +201,13 @@ def accuracy_scorecard(tables_dir: Path) -> tuple[pd.DataFrame, list[str]]:
 
 
 def domain_series(language_root: Path, indicator: str) -> pd.DataFrame:
-    """One indicator's path for every scenario in the folder: scenario, year, value, lo_80, hi_80 (indicator_series)."""
+    """One indicator's path for every scenario in the folder: scenario, year, value, lo_80, hi_80 (read_key_figures)."""
     frames = []
     for manifest in sorted(language_root.glob("*/manifest.json")):
-        series, _ = indicator_series(manifest.parent)
-        if indicator in series:
-            frames.append(series[indicator][["year", "value", "lo_80", "hi_80"]].assign(scenario=_scenario_name(manifest.parent)))
+        figures, _ = read_key_figures(manifest.parent)
+        rows = figures[figures["indicator"] == indicator]
+        if not rows.empty:
+            frames.append(rows[["year", "value", "lo_80", "hi_80"]].assign(scenario=_scenario_name(manifest.parent)))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["year", "value", "lo_80", "hi_80", "scenario"])
 
 

@@ -132,7 +132,7 @@ from .sources import (
     boundary_total,
 )
 from .tables import by_source_table, measures_table, wedges_table
-from .targets import target_arithmetic, target_gap_table
+from .targets import KEY_FIGURES, key_figures_table, target_arithmetic, target_gap_table
 
 __all__ = [
     "BASE_YEAR", "BOUNDARIES", "DEFAULT_TIMING", "EMISSION_SCENARIOS", "MEASURE_SOURCE", "POLLUTANTS", "REGIONS", "SOURCES", "SOURCE_IDS",
@@ -143,7 +143,7 @@ __all__ = [
     "inbound_share_from_data", "inventory", "latest_segment_accuracy", "log_linear_trend", "measure_plan", "measures_table",
     "old_vehicle_ratio_from_factors", "pollutant_shares", "pollutants_table", "population_from_2021", "printed_total", "ramp",
     "simulate", "stationary_driver_forecast", "stationary_level_sd", "target_arithmetic", "target_gap_table", "tornado",
-    "tpp2_by_fuel", "wedges", "wedges_table", "with_ramps",
+    "tpp2_by_fuel", "wedges", "wedges_table", "with_ramps", "KEY_FIGURES", "key_figures_table",
     "PARAMETERS", "TABLES", "forecast", "results", "validate",
 ]
 
@@ -210,13 +210,15 @@ def results(params: dict) -> EmissionsForecast:
     Kept in ``data/processed/emission_forecast/`` under a digest of those parameters, the raw tables and the
     package code (``io.processed_object``, as ``population.shared_forecast``): a run in another language, or with
     another ``emission_scenario`` or ``boundary`` (which only choose what the report shows), only presents.
-    ``population`` is the shared population forecast the drivers come from (not stored twice).
+    ``population`` is the shared population forecast the drivers come from (not stored twice). The key figures are
+    built here, after the cache, since they carry the ``emission_scenario`` the report shows.
     """
     pop = population.results(params)
     key = {name: params[name] for name in RESULT_PARAMETERS}
     inputs = list(dict.fromkeys(INPUT_TABLES + BACKTEST_INPUTS + tuple(population.INPUT_TABLES)))
     fc, _ = io.processed_object("emission_forecast", key, partial(compute, params, pop), inputs)
     fc.population = pop
+    fc.tables[KEY_FIGURES] = key_figures_table(fc.tables["emissions_by_source"], fc.tables["emissions_target_gap"], params["emission_scenario"])
     return fc
 
 

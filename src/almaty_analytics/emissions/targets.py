@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import keyfigures
 from ..tablespec import TableSpec
 from .inventory import inventory, printed_total, used_row
 from .simulation import EmissionsForecast
@@ -42,6 +43,22 @@ def target_gap_table(fc: EmissionsForecast, programme: pd.DataFrame) -> pd.DataF
                 }
             )
     return pd.DataFrame(rows)
+
+
+KEY_FIGURES = "emission_key_figures"  # the table of this domain the index and the summary read (keyfigures)
+
+
+def key_figures_table(by_source: pd.DataFrame, gap: pd.DataFrame, case: str) -> pd.DataFrame:
+    """The emissions' key figures (keyfigures layout) for the emission scenario ``case`` the report shows: the city total
+    of every year of ``by_source`` (emissions_by_source; simulated median, 80% interval), with the target and the share of
+    trajectories meeting it in the target year (``gap``: emissions_target_gap)."""
+    chosen = by_source[(by_source["emission_scenario"] == case) & (by_source["boundary"] == "city") & (by_source["source"] == "total")]
+    hit = gap[(gap["emission_scenario"] == case) & (gap["boundary"] == "city")]
+    series = chosen[["year", "median_kt", "lo_80", "hi_80"]].rename(columns={"median_kt": "value"}).merge(
+        hit[["year", "share_meeting_target", "target_kt"]].rename(columns={"share_meeting_target": "probability", "target_kt": "target"}),
+        on="year", how="left",
+    )
+    return keyfigures.table("emissions", case, "thousand t/yr", series)
 
 
 def target_arithmetic(inventory_table: pd.DataFrame, measures: pd.DataFrame, programme: pd.DataFrame) -> pd.DataFrame:
@@ -161,5 +178,9 @@ TABLES: dict[str, TableSpec] = {
             "source_line": ("", "lines of 001_22452510f78b59ea.txt"),
         },
         "001_22452510f78b59ea.txt:396, 443, 4253-4255, 4309-4371",
+    ),
+    KEY_FIGURES: keyfigures.spec(
+        "Key figures: city emissions of the emission scenario the report shows, with the 80% interval and, in 2030, the chance of meeting the 78 kt target",
+        "emissions/targets.py from emissions_by_source and emissions_target_gap; target 001_22452510f78b59ea.txt:443",
     ),
 }

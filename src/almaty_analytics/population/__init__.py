@@ -122,6 +122,7 @@ from .model import (
 )
 from .projection import (
     AGE_GROUPS,
+    KEY_FIGURES,
     PERIPHERY,
     PROGRAMME_TARGET,
     TABLES,
@@ -131,6 +132,7 @@ from .projection import (
     coverage_table,
     district_projection,
     forecast,
+    key_figures_table,
     quantiles,
     results,
     round_preserving_sum,
@@ -157,6 +159,7 @@ __all__ = [
     "FIT_EVIDENCE",
     "INPUT_TABLES",
     "IntervalSd",
+    "KEY_FIGURES",
     "MigrationFacts",
     "PARAMETERS",
     "PARAMETER_FIELDS",
@@ -202,6 +205,7 @@ __all__ = [
     "fit_statistics",
     "forecast",
     "interval_sd",
+    "key_figures_table",
     "life_expectancy",
     "life_expectancy_assumptions",
     "mean_mape",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import evaluation, io
+from .. import evaluation, io, keyfigures
 from ..tablespec import TableSpec
 from .backtest import backtest_accuracy, cohort_errors
 from .calibration import Calibration, base_population, calibrate
@@ -17,6 +17,7 @@ from .model import AGES, PARAMETER_NAMES, SEXES, VARIANTS, Z80, Assumptions, Sch
 
 PERIPHERY = ("alatau", "nauryzbay")  # districts of mass housing construction on the city edge
 PROGRAMME_TARGET = ("population_target_2030", 2030)  # programme_population.csv figure id, year
+KEY_FIGURES = "population_key_figures"  # the table of this domain the index and the summary read (keyfigures)
 AGE_GROUPS = {"0-5": (0, 5), "6-17 (school ages)": (6, 17), "18-64": (18, 64), "65+": (65, 100)}
 
 
@@ -223,6 +224,11 @@ def coverage_table(calibration: Calibration, total: pd.DataFrame | None = None) 
     return out
 
 
+def key_figures_table(total: pd.DataFrame) -> pd.DataFrame:
+    """The population's key figures (keyfigures layout): the central total on 1 January of every year with its 80% interval."""
+    return keyfigures.table("population", "central", "persons", total[["year", "value", "lo_80", "hi_80"]])
+
+
 def programme_target(inputs: dict[str, pd.DataFrame]) -> ProgrammeTarget:
     """The programme's population target (PROGRAMME_TARGET) as printed, with its source."""
     figure_id, year = PROGRAMME_TARGET
@@ -302,6 +308,7 @@ def forecast(params: dict, inputs: dict[str, pd.DataFrame]) -> PopulationForecas
         "population_reconciliation": calibration.reconciliation.reset_index().round().astype("int64"),
         "population_migration_fit": calibration.migration_fit,
         "population_benchmarks": benchmarks_table(inputs, base_year, horizon),
+        KEY_FIGURES: key_figures_table(total),
     }
     return PopulationForecast(
         years, central, sims["population"], assumptions, calibration, tables, observed_total(inputs), population_shifts(inputs), target
@@ -481,5 +488,6 @@ TABLES: dict[str, TableSpec] = {
         },
         "BNS population on 1 January 2000-2022",
     ),
+    KEY_FIGURES: keyfigures.spec("Key figures: Almaty population on 1 January, central projection with the 80% interval", TABLE_SOURCE),
     # -- school tables (schools.py) --
 }

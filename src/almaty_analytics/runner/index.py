@@ -1,7 +1,7 @@
 """``index.html`` of each language's folder: links to the other languages, the scenarios side by side, every report.
 
 Method: everything is read back from what was published: each scenario's ``manifest.json`` (status and
-time of each report) and its tables (the key figures, summary.comparison, the same reader as the summary's).
+time of each report) and its key-figures tables (summary.comparison, through the summary's one reader of them).
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def _scenario_rows(manifest_path: Path, t: i18n.Text) -> list[str]:
 
 
 def _comparison_html(root: Path, t: i18n.Text) -> str:
-    """The scenarios side by side: key figures read from each scenario's published tables (summary.comparison)."""
+    """The scenarios side by side: each scenario's published key-figures tables (summary.comparison)."""
     table = summary.comparison(root, t)
     if table.empty:
         return ""

@@ -68,6 +68,7 @@ from .districts import TABLES as DISTRICT_TABLES
 from .model import (
     CURRENT,
     DELIVERY_SEED_OFFSET,
+    KEY_FIGURES,
     THRESHOLDS,
     Pupils,
     SchoolForecast,
@@ -76,6 +77,7 @@ from .model import (
     deficits,
     draw_supply,
     forecast,
+    key_figures_table,
     project_pupils,
     regime_factor,
     schools_needed,
@@ -155,6 +157,7 @@ __all__ = [
     "FUNDING_SOURCES",
     "GRADES",
     "INPUT_TABLES",
+    "KEY_FIGURES",
     "PARAMETERS",
     "PARAMETER_NAMES",
     "PERIPHERY",
@@ -185,6 +188,7 @@ __all__ = [
     "funded_build_rate",
     "grade_cohorts",
     "headline",
+    "key_figures_table",
     "known_district_deficits",
     "missing_capacity",
     "on_time_share",
@@ -272,6 +276,6 @@ TABLES = {
     name: _DECLARED[name]
     for name in (
         "school_seats", "school_pupils_by_grade", "school_pupil_share", "school_uncertainty", "school_build_pipeline", "school_build_rates",
-        "school_targets", "school_district_deficits", "school_backtest",
+        "school_targets", "school_district_deficits", "school_backtest", KEY_FIGURES,
     )
 }

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .. import keyfigures
 from ..tablespec import TableSpec
 from .districts import check_capacity, district_deficits, missing_capacity, pupils_by_district
 from .pupils import (
@@ -28,6 +29,7 @@ from .supply import FUNDING_SOURCES, delivery_risks, draw_delivery, expected_sea
 THRESHOLDS = (0, 5_000, 10_000)  # deficit thresholds for probabilities, seats
 DELIVERY_SEED_OFFSET = 9  # the delivery draws use their own random stream (seed + 9), independent of the population's
 CURRENT = "current"  # the regime of seats as the programme counts them
+KEY_FIGURES = "school_key_figures"  # the table of this domain the index and the summary read (keyfigures)
 
 
 @dataclass
@@ -184,6 +186,18 @@ def seat_rows(
     return pd.DataFrame(rows), simulated_by_regime
 
 
+def key_figures_table(seats: pd.DataFrame, school_years: list[int]) -> pd.DataFrame:
+    """The schools' key figures (keyfigures layout): the state-school seat deficit under the current regime of every
+    school year (``school_years``: the September it starts, the order of ``seats``), with its 80% interval and the
+    probability of a shortage."""
+    current = seats[seats["regime"] == CURRENT]
+    series = pd.DataFrame({
+        "year": school_years, "value": current["deficit"].to_numpy(), "lo_80": current["deficit_lo_80"].to_numpy(),
+        "hi_80": current["deficit_hi_80"].to_numpy(), "probability": current["p_deficit_over_0"].to_numpy(),
+    })
+    return keyfigures.table("deficit", CURRENT, "seats", series)
+
+
 def forecast(
     params: dict, pop, figures: pd.DataFrame, plan: pd.DataFrame, capacity: pd.DataFrame, statements: pd.DataFrame
 ) -> SchoolForecast:
@@ -232,6 +246,7 @@ def forecast(
         "school_targets": _targets(seats, figures, params, unit_cost),
         "school_build_rates": _rates_table(rates, params, seats, years),
         "school_district_deficits": district_deficits(district_pupils, capacity),
+        KEY_FIGURES: key_figures_table(seats, [SEATS_YEAR, *years]),
     }
     return SchoolForecast(
         school_years=[SEATS_YEAR, *years],
@@ -429,6 +444,10 @@ TABLES: dict[str, TableSpec] = {
             "source": ("", "programme line of the target"),
         },
         "targets: 001_22452510f78b59ea.txt:2984",
+    ),
+    KEY_FIGURES: keyfigures.spec(
+        "Key figures: the state-school seat deficit by school year under the current regime, with the 80% interval and the chance of a shortage",
+        TABLE_SOURCE,
     ),
 }
 
