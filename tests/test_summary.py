@@ -236,4 +236,6 @@ def test_the_summary_results_give_one_chart_per_published_domain_with_the_progra
     assert [c["title"] for c in charts] == [i18n.Text("en")(f"summary.chart_{i}_title") for i in summary.CHARTS]
     assert [c["target"] for c in charts][:2] == [None, None] and charts[2]["target"][:2] == (2030, 78.0)
     assert brief.answer(i18n.Text("en"))["emissions"] == "90.0" and brief.change is None
-    assert brief.tables == {"accuracy_scorecard": None}  # no backtest published: no scorecard this run
+    assert brief.tables["accuracy_scorecard"] is None  # no backtest published: no scorecard this run
+    revised = brief.tables["forecast_revisions"]  # at the mid-2022 vintage itself: computed again, nothing moved
+    assert revised["indicator"].tolist() == ["population", "deficit", "emissions"] and (revised["change"] == 0).all()

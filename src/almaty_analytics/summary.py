@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import emissions, i18n, keyfigures, paths, population, schools, scorecard
+from . import emissions, i18n, keyfigures, paths, population, revisions, schools, scorecard
 
 POPULATION_YEAR = 2030
 SCHOOL_YEARS = (2025, 2030)  # the school years starting that September: 2025/26 and 2030/31
@@ -261,6 +261,20 @@ def answer_values(figures: pd.DataFrame, t: i18n.Text, year: int = 2030) -> dict
     return values
 
 
+def format_revisions(revised: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
+    """The revisions as text: headline, year, "central (80% interval)" at mid-2022 and now, the change, the new releases."""
+    rows = []
+    for r in revised.itertuples():
+        scale, digits = SCALES[r.indicator]
+
+        def text(value, lo, hi, scale=scale, digits=digits):
+            return f"{t.num(value / scale, digits)} ({t.num(lo / scale, digits)}–{t.num(hi / scale, digits)})"
+
+        rows.append([t(f"summary.indicator_{r.indicator}"), r.year, text(r.value_then, r.lo_80_then, r.hi_80_then),
+                     text(r.value_now, r.lo_80_now, r.hi_80_now), t.num(r.change / scale, digits, signed=True), r.new_releases or "–"])
+    return pd.DataFrame(rows, columns=[t.column(c, "summary") for c in ("indicator", "year", "then", "now", "change", "new_releases")])
+
+
 def format_changes(figures: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
     """Key figures then and now, "central (80% interval)" in display units (million persons, thousand seats, kt)."""
     rows = []
@@ -293,6 +307,7 @@ class Brief:
     card: pd.DataFrame  # accuracy_scorecard of this scenario
     card_missing: list[str]
     series: dict[str, pd.DataFrame]  # indicator -> every scenario's path (domain_series), non-empty only
+    revised: pd.DataFrame  # revisions.revisions: the headlines at the mid-2022 vintage and at this run's
     tables: dict[str, pd.DataFrame | None]  # the tables the summary publishes (None: not this run, its inputs are missing)
 
     @property
@@ -331,7 +346,8 @@ class Brief:
 
 def results(params: dict[str, Any]) -> Brief:
     """The summary of ``params["scenario"]`` from the published folder of its language (``reports_dir``, given by the
-    runner; empty: reports/ or reports/<language>/). Nothing is recomputed."""
+    runner; empty: reports/ or reports/<language>/). Nothing published is recomputed; the revisions forecast the
+    scenario once more at the mid-2022 vintage (``revisions``, each domain's cache)."""
     root = Path(params["reports_dir"]) if params["reports_dir"] else paths.language_folder(paths.reports_dir(), params["language"])
     here = root / params["scenario"]
     figures, missing = lead_table(root)
@@ -346,8 +362,9 @@ def results(params: dict[str, Any]) -> Brief:
         card=card,
         card_missing=card_missing,
         series={indicator: frame for indicator, frame in series.items() if not frame.empty},
-        tables={"accuracy_scorecard": None if card.empty else card},
+        revised=(revised := revisions.revisions(params)),
+        tables={"accuracy_scorecard": None if card.empty else card, "forecast_revisions": revised},
     )
 
 
-TABLES = scorecard.TABLES  # the summary report publishes the accuracy scorecard
+TABLES = scorecard.TABLES | revisions.TABLES  # the summary report publishes the accuracy scorecard and the revisions
