@@ -40,7 +40,7 @@ KEY_FIGURES: dict[str, list[str]] = {
         "target 7.3 thousand",
         "chance of a shortage",
         "uncertainty from population",
-        "Calibration year 2021/22",
+        "Seat base 2021/22",
         "schools a year",
         "Capacity still missing",
         "share of the school-age",

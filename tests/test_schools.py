@@ -1,8 +1,9 @@
-"""School-seat model: known-answer toys, calibration, funded rate, delivery draws, seat base, districts, backtest, parameters."""
+"""School-seat model: known-answer toys, the base as of the vintage, calibration, funded rate, delivery draws, seat base, districts, backtest, parameters."""
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import math
 import types
 
@@ -21,7 +22,7 @@ def params():
 
 @pytest.fixture(scope="module")
 def pop(params):
-    return population.forecast(params, population.read_inputs())
+    return population.forecast(params, population.read_inputs(params["vintage"]))
 
 
 @pytest.fixture(scope="module")
@@ -35,19 +36,39 @@ def statements():
 
 
 @pytest.fixture(scope="module")
+def counts():
+    return io.read_table("school_pupils")
+
+
+@pytest.fixture(scope="module")
 def plan():
     return io.read_table("programme_school_build_plan")
 
 
-def _forecast(params, pop, capacity=None, **overrides):
+@pytest.fixture(scope="module")
+def base(figures, statements, counts, params):
+    return schools.school_base(counts, figures, statements, 2022, params["pupils_2021_excess_max"])
+
+
+def _forecast(params, pop, capacity=None, vintage=io.MODEL_VINTAGE, **overrides):
+    tables = {name: io.read_table(name, vintage=vintage) for name in schools.INPUT_TABLES}
     return schools.forecast(
         params | overrides,
         pop,
-        io.read_table("programme_schools"),
-        io.read_table("programme_school_build_plan"),
-        io.read_table("school_capacity_by_district") if capacity is None else capacity,
-        io.read_table("dated_statements"),
+        tables["programme_schools"],
+        tables["programme_school_build_plan"],
+        tables["school_capacity_by_district"] if capacity is None else capacity,
+        tables["dated_statements"],
+        tables["school_pupils"],
     )
+
+
+def _starting_later(pop, years: int):
+    """The population forecast ``pop`` without its first ``years`` years: a forecast whose first year is later (the 2023 base)."""
+    central = pop.central | {"population": pop.central["population"][:, years:]}
+    by_district = pop.tables["population_by_district"]
+    tables = pop.tables | {"population_by_district": by_district[by_district["year"] >= pop.years[years]]}
+    return dataclasses.replace(pop, years=pop.years[years:], central=central, trajectories=pop.trajectories[:, years:], tables=tables)
 
 
 NO_RISK = {f"delivery_{s}": 1.0 for s in schools.FUNDING_SOURCES} | {f"delay_{s}": 0.0 for s in schools.FUNDING_SOURCES}
@@ -63,7 +84,7 @@ def fc(params, pop):
 
 def test_constant_cohorts_give_constant_enrolment():
     cohorts = np.full((6, 11), 1000.0)
-    calibration = schools.calibrate(cohorts[0], state_pupils=9000.0, private_share=0.1, first_to_last=1.0)
+    calibration = schools.calibrate(cohorts[0], state_pupils=9000.0, private_share=0.1, first_to_last=1.0, school_year=2000)
     pupils = schools.pupils_by_grade(cohorts, calibration)
     np.testing.assert_allclose(pupils, np.broadcast_to(pupils[0], pupils.shape))
     assert pupils[0].sum() == pytest.approx(10000.0)
@@ -72,7 +93,7 @@ def test_constant_cohorts_give_constant_enrolment():
 def test_progression_follows_the_cohorts_and_the_transition():
     cohorts = np.full((3, 11), 1000.0)
     cohorts[1] *= 1.1  # every cohort grows 10 % in a year (in-migration of children)
-    calibration = schools.calibrate(cohorts[0], 9000.0, 0.0, first_to_last=2.0)
+    calibration = schools.calibrate(cohorts[0], 9000.0, 0.0, first_to_last=2.0, school_year=2000)
     assert calibration.transition == pytest.approx(0.5)
     pupils = schools.pupils_by_grade(cohorts, calibration)
     np.testing.assert_allclose(pupils[1, 1:9], pupils[0, :8] * 1.1)
@@ -81,14 +102,14 @@ def test_progression_follows_the_cohorts_and_the_transition():
 
 def test_impossible_first_to_last_ratio_is_refused():
     with pytest.raises(ValueError, match="9->10 transition"):
-        schools.calibrate(np.full(11, 1000.0), 9000.0, 0.0, first_to_last=0.5)
+        schools.calibrate(np.full(11, 1000.0), 9000.0, 0.0, first_to_last=0.5, school_year=2000)
 
 
-def test_calibration_reproduces_the_programme_2022_state_pupils(fc, params):
+def test_calibration_reproduces_the_programme_2022_state_pupils(fc):
     row = fc.seats().loc["2022/23"]
-    assert row["pupils_state"] == 292_000
+    assert row["pupils_state"] == 292_000 and fc.calibration.school_year == 2022
     grades = fc.tables["school_pupils_by_grade"].query("school_year == '2022/23'").set_index("grade")["pupils"]
-    assert grades.sum() == pytest.approx(292_000 / (1 - params["private_share"]), abs=2)
+    assert grades.sum() == pytest.approx(292_000 / (1 - 0.0657), abs=2)
     assert grades[1] / grades[11] == pytest.approx(2.0, rel=0.01)  # first-graders about twice the graduates (line 2793)
 
 
@@ -109,11 +130,108 @@ def test_share_drift_check_fails_on_a_plug_unless_a_sourced_component_explains_i
     assert schools.check_share_drift(shares, explained_by="pupils living outside the city (source ...)") == pytest.approx(0.03)
 
 
+# ---------------------------------------------------------------- the base as of the vintage
+
+# Digests of the school tables as export.write_table writes them (before the runner stamps data_vintage and run_date),
+# default scenario, n_simulations 200, vintage 2022-09-12: computed with main 58b9377, before the base followed the vintage.
+# (At n_simulations 1000 the same code gives the stamped CSVs of /tmp/golden, main c8ae7b7, byte for byte.)
+MAIN_DIGESTS = {
+    "school_seats": "f6445f3e486b2dd67accf5fc09d6a745b83fa8f23bfb8f3b86541a1eac4dc09e",
+    "school_pupils_by_grade": "654a2b1080120d6d4847cd6c9a27508e87c514b459bee14cd59abd7e00dccecd",
+    "school_pupil_share": "c56a6c825425365b334447b4c93e941d9c1e0c4fd67ef9a3008c0af761ec079f",
+    "school_uncertainty": "404ea137b3fe98e3e6c6925ef74e8498c326ce313ef9bd0ad8e8a79cf76fee81",
+    "school_build_pipeline": "e334cdf1a5e5030b04524ea768a9edf031855515c6d7cbc394e9e57a5ab00d9d",
+    "school_build_rates": "de4f5d62e0d72a84a0a36e81196cacceb6d7725c5db120afc990c16802546ead",
+    "school_targets": "3a8867379c26b06d5e0827bc7004763705622bdb761d9c8841212046b091d44b",
+    "school_district_deficits": "0506918aece9edaddfd473d7ef4b72626d829039af58f6fe573efd819a7441e5",
+    "school_backtest": "601d553de714f71d79e0992f6818619032acb4ba901d26fcc36b92b36426a653",
+}
+
+
+def test_school_tables_at_the_first_vintage_are_byte_identical_to_main(fc, params, tmp_path):
+    assert params["vintage"] == io.FIRST_VINTAGE == "2022-09-12"
+    tables = fc.tables | {"school_backtest": schools.backtest_school_counts(io.read_table("bns_schools", vintage=params["vintage"]))[1]}
+    written = {name: export.write_table(tables[name], name, tmp_path, "default") for name in MAIN_DIGESTS}  # the tables of main before the re-base
+    assert {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in written.items()} == MAIN_DIGESTS
+
+
+def _counts(*rows):
+    """A toy school_pupils table: (school_year, sector, kind, pupils, date, source) rows."""
+    frame = pd.DataFrame(rows, columns=["school_year", "sector", "kind", "pupils", "date", "source"])
+    return frame.assign(note="")
+
+
+def test_the_base_school_year_follows_a_later_counted_year(counts, figures):
+    assert schools.base_school_year(schools.counted_state_pupils(counts, figures), 2022) == 2022  # the programme's 292 thousand
+    later = pd.concat([counts, _counts(("2023/24", "state", "counted", 300_000, "2024-01-15", "toy"))], ignore_index=True)
+    counted = schools.counted_state_pupils(later, figures)
+    assert schools.base_school_year(counted, 2023) == 2023 and counted[2023] == 300_000
+    assert schools.base_school_year(counted, 2022) == 2022  # never a count after the population's first year
+    expected = pd.concat([counts, _counts(("2023/24", "state", "expected", 300_000, "2023-08-20", "toy"))], ignore_index=True)
+    assert schools.base_school_year(schools.counted_state_pupils(expected, figures), 2023) == 2022  # an expected figure is not a count
+
+
+def test_the_city_count_replaces_the_programme_figure_of_the_same_school_year(figures):
+    newest = io.read_table("school_pupils", vintage=io.NEWEST)
+    assert schools.counted_state_pupils(newest, figures).to_dict() == {2022: 292_015}
+    assert schools.counted_state_pupils(io.read_table("school_pupils"), figures).to_dict() == {2022: 292_000}
+
+
+def test_the_newest_base_is_the_end_2022_shortage_and_the_places_opened_in_2023(figures, params):
+    newest = {name: io.read_table(name, vintage=io.NEWEST) for name in ("school_pupils", "dated_statements")}
+    base = schools.school_base(newest["school_pupils"], figures, newest["dated_statements"], 2023, params["pupils_2021_excess_max"])
+    assert (base.school_year, base.state_pupils, base.pupils_counted_by_city) == (2022, 292_015, True)
+    assert (base.seat_year, base.seat_pupils, base.seat_deficit, base.seat_stated) == (2022, (292_015, 292_015), (19_100, 19_100), True)
+    assert base.opened.to_dict() == {2023: 5_920}  # the 18,000 of 2022 are inside the end-2022 base; 37,100 'planned' is no opening
+    assert (base.carried_opened, base.carried_deficit) == (18_000, pytest.approx(292_015 - (282_500 - 19_300 + 18_000)))  # the other reading
+
+
+def test_places_opened_replace_the_plan_of_their_year(plan):
+    planned = schools.planned_seats(plan, 2030, rate_after_2025=4, school_size=1200)
+    replaced = schools.with_openings(planned, 2022, pd.Series({2023: 5_920.0}))
+    assert replaced["year"].min() == 2023  # 2022's plan is in the end-2022 seat base
+    in_2023 = replaced[replaced["year"] == 2023]
+    assert list(in_2023["funding_source"]) == [schools.OPENED] and in_2023["seats"].sum() == 5_920
+    later = planned[planned["year"] > 2023].reset_index(drop=True)
+    pd.testing.assert_frame_equal(replaced[replaced["year"] > 2023].reset_index(drop=True), later)
+    assert schools.with_openings(planned, 2021, pd.Series(dtype=float)).equals(planned)  # the mid-2022 vintage: the plan as it was
+
+
+def test_the_newest_forecast_serves_the_places_opened_without_delivery_risk(params, pop):
+    newest = _forecast(params, pop, vintage=io.NEWEST)
+    seats = newest.seats()
+    assert seats.index[0] == "2022/23" and seats.loc["2022/23", "deficit"] == 19_100  # the stated base serves the first year
+    assert seats.loc["2023/24", "seats"] - seats.loc["2022/23", "seats"] == 5_920  # the 2023 plan is replaced by what opened
+    opened = newest.tables["school_build_pipeline"].query("funding_source == 'opened'").iloc[0]
+    assert (opened["school_year"], opened["seats_lo_80"], opened["seats_hi_80"]) == ("2023/24", 5_920, 5_920)
+    assert newest.calibration.total_pupils == pytest.approx(320_601, abs=1)  # 292,015 state + the counted private share
+
+
+def test_a_base_school_year_before_the_population_is_backcast_by_its_own_cohort_change(pop):
+    central = pop.central_population()
+    backcast = schools.backcast_population(central[1:], 1)
+    truth, ageing = schools.grade_cohorts(central[0]), schools.grade_cohorts(central[1, :, 1:])
+    np.testing.assert_allclose(schools.grade_cohorts(backcast), truth, rtol=0.002)
+    assert (ageing / truth - 1).min() > 0.004  # ageing alone would keep a year of child migration in the base
+
+
+def test_a_population_from_2023_lines_up_its_school_years_after_the_observed_base(params, pop, fc):
+    later = _forecast(params, _starting_later(pop, 1), vintage=io.NEWEST)
+    assert later.school_years[:3] == [2022, 2023, 2024] and later.first_year == 2023
+    seats = later.seats()
+    assert list(seats.index[:2]) == ["2022/23", "2023/24"]
+    assert (seats.loc["2022/23", "pupils_state"], seats.loc["2022/23", "deficit"]) == (292_015, 19_100)  # observed row
+    full = _forecast(params, pop, vintage=io.NEWEST).seats()
+    assert seats.loc["2023/24", "pupils_state"] == pytest.approx(full.loc["2023/24", "pupils_state"], rel=0.002)
+    assert later.tables["school_pupil_share"]["school_year"].iloc[0] == "2023/24"
+
+
 # ---------------------------------------------------------------- supply: funded rate, track record
 
 
-def test_funded_build_rate_is_computed_from_the_cited_figures(figures):
-    rate = schools.funded_build_rate(figures)
+def test_funded_build_rate_is_computed_from_the_cited_figures(figures, plan):
+    assert schools.plan_years(plan) == range(2022, 2026)
+    rate = schools.funded_build_rate(figures, schools.plan_years(plan)[-1] + 1)
     assert rate == pytest.approx((108 + 85) / (5.2 + 5) / 5)
     assert scenarios.PARAMETERS["build_rate_after_2025"].default == pytest.approx(rate, abs=0.005)
     assert schools.programme_figure(figures, "schools_needed_per_year") == 6  # the need, shown beside it
@@ -138,10 +256,22 @@ def test_delivery_defaults_follow_the_track_record(statements, figures):
     assert scenarios.PARAMETERS["delivery_private"].default == pytest.approx(schools.private_delivery_share(statements, figures), abs=0.005)
 
 
-def test_private_share_is_the_dated_estimate(statements, figures):
+def test_private_share_is_the_dated_estimate_until_the_vintage_has_a_count(statements, figures, counts):
     value = schools.private_share_from_statements(statements, figures)
     assert value == pytest.approx(88 * 42_300 / 189 / (88 * 42_300 / 189 + 280_000))
-    assert scenarios.PARAMETERS["private_share"].default == pytest.approx(value, abs=0.0005)
+    assert schools.private_share(counts, statements, figures, 2022) == (0.0657, False)  # 3 significant digits, as before
+    newest = io.read_table("school_pupils", vintage=io.NEWEST)
+    assert schools.private_share(newest, statements, figures, 2022) == (pytest.approx(28_586 / 320_601), True)
+
+
+def test_a_private_share_is_never_taken_across_statements(statements, figures):
+    toy = pd.DataFrame(
+        {
+            "school_year": ["2022/23"] * 2, "date": ["2022-09-01", "2023-06-16"], "sector": ["all", "private"], "kind": ["counted"] * 2,
+            "pupils": [317_000, 28_586], "source": ["a", "b"], "note": ["", ""],
+        }
+    )
+    assert schools.private_share(toy, statements, figures, 2022) == (0.0657, False)
 
 def test_no_dated_statement_the_school_model_reads_is_after_the_model_vintage(statements):
     assert (pd.to_datetime(statements["date"]) <= io.MODEL_VINTAGE).all()
@@ -152,7 +282,7 @@ def test_no_dated_statement_the_school_model_reads_is_after_the_model_vintage(st
 
 def test_zero_risk_gives_the_deterministic_plan(plan):
     planned = schools.planned_seats(plan, 2030, rate_after_2025=4, school_size=1200)
-    risks = {s: schools.DeliveryRisk(1.0, 0.0) for s in schools.FUNDING_SOURCES}
+    risks = {s: schools.DeliveryRisk(1.0, 0.0) for s in schools.SOURCES}
     shares, delays = schools.draw_delivery(planned, risks, 5.0, 50, np.random.default_rng(1))
     years = list(range(2022, 2031))
     placed = schools.place_seats(planned, shares, delays, years)
@@ -212,7 +342,7 @@ def test_adding_schools_after_2025_lowers_the_deficit_by_the_expected_seats(para
     before, after = fc.seats()["deficit"], more.seats()["deficit"]
     risk = schools.delivery_risks(params)["post_2025"]
     for label in ("2026/27", "2030/31", "2035/36"):
-        expected = schools.expected_seats_per_rate(risk, params["school_size"], int(label[:4]))
+        expected = schools.expected_seats_per_rate(risk, params["school_size"], int(label[:4]), 2026)
         assert before[label] - after[label] == pytest.approx(expected, rel=0.05, abs=30)
     assert (before[:"2025/26"] == after[:"2025/26"]).all()
 
@@ -256,9 +386,9 @@ def test_key_figures_leave_the_compared_regime_out():
         ["deficit", 2021, 19_000, 18_000, 19_500, 1.0], ["deficit", 2022, 21_000, 15_000, 27_000, 0.9]]
 
 
-def test_seat_base_ranges_come_from_the_sources(figures, statements):
-    ranges = schools.seat_base_ranges(figures, statements, 5000)
-    assert ranges == {"pupils": (280_000, 285_000), "deficit": (19_000, 19_600)}
+def test_seat_base_ranges_come_from_the_sources(base):
+    assert (base.seat_year, base.seat_pupils, base.seat_deficit) == (2021, (280_000, 285_000), (19_000, 19_600))
+    assert not base.seat_stated and base.opened.empty and base.carried_deficit is None
 
 
 def test_one_shift_regime_halves_seats_when_two_shifts_are_current(fc):
@@ -312,7 +442,8 @@ def test_periphery_districts_get_more_pupils_per_resident(params, pop, fc):
 def test_typed_capacity_gives_district_deficits_and_missing_districts_are_named(params, pop):
     capacity = io.read_table("school_capacity_by_district").copy()
     capacity.loc[capacity["district"] == "alatau", "state_seats"] = 40_000
-    out = _forecast(params, pop, capacity=capacity).tables["school_district_deficits"].query("school_year == '2022/23'").set_index("district")
+    table = _forecast(params, pop, capacity=capacity).tables["school_district_deficits"]
+    out = table.query("school_year == '2022/23'").set_index("district")
     assert out.loc["alatau", "deficit"] == out.loc["alatau", "pupils_state"] - 40_000
     assert out.loc[schools.TOTAL_ROW, "shortage"] == max(0, out.loc["alatau", "deficit"])
     assert "alatau" not in schools.missing_capacity(capacity) and "medeu" in schools.missing_capacity(capacity)
@@ -324,22 +455,22 @@ def test_badly_written_school_year_in_the_capacity_table_is_refused():
         schools.check_capacity(capacity)
 
 
-def test_pupils_of_the_base_year_are_the_programme_state_pupils_plus_the_private_share(pop, figures):
-    pupils = schools.project_pupils(pop, figures, private_share=0.1)
-    assert pupils.total[0] * 0.9 == pytest.approx(schools.programme_figure(figures, "state_pupils_2022"))
+def test_pupils_of_the_base_year_are_the_programme_state_pupils_plus_the_private_share(pop, figures, base):
+    pupils = schools.project_pupils(pop, figures, dataclasses.replace(base, private_share=0.1))
+    assert pupils.total[0] * 0.9 == pytest.approx(schools.programme_figure(figures, "state_pupils"))
     assert pupils.simulated_total.shape == (200, pop.years.size) and pupils.by_grade.shape == (pop.years.size, 11)
 
 
-def test_supply_without_delivery_risk_is_the_plan_in_every_draw(params, figures, statements, plan):
-    supply = schools.draw_supply(params | NO_RISK, figures, statements, plan, list(range(2022, 2031)), n=3)
+def test_supply_without_delivery_risk_is_the_plan_in_every_draw(params, base, plan):
+    supply = schools.draw_supply(params | NO_RISK, base, plan, list(range(2022, 2031)), n=3)
     np.testing.assert_allclose(supply.base_seats.mean() + supply.new_state, np.broadcast_to(supply.plan_seats, (3, 9)))
     np.testing.assert_allclose(supply.new_private, np.broadcast_to(supply.plan_private, (3, 9)))
 
 
-def test_seat_base_draws_stay_within_what_the_sources_allow(params, figures, statements, plan):
-    supply = schools.draw_supply(params, figures, statements, plan, list(range(2022, 2031)), n=500)
-    assert supply.pupils_2021.min() >= 280_000 and supply.pupils_2021.max() <= 280_000 + params["pupils_2021_excess_max"]
-    deficit = supply.pupils_2021 - supply.base_seats
+def test_seat_base_draws_stay_within_what_the_sources_allow(params, base, plan):
+    supply = schools.draw_supply(params, base, plan, list(range(2022, 2031)), n=500)
+    assert supply.seat_pupils.min() >= 280_000 and supply.seat_pupils.max() <= 280_000 + params["pupils_2021_excess_max"]
+    deficit = supply.seat_pupils - supply.base_seats
     assert deficit.min() >= 19_000 and deficit.max() <= 19_600
 
 
@@ -465,10 +596,10 @@ def test_backtest_summary_names_the_lowest_error_method_of_each_horizon():
     assert summary.best == {1: "drift", 2: "naive"} and (summary.coverage_80_low, summary.coverage_80_high) == (0.2, 0.9)
 
 
-def test_school_model_needs_a_2022_population_base(params, pop):
-    other = population.forecast(params | {"base_year": 2021}, population.read_inputs())
-    with pytest.raises(ValueError, match="base_year must be 2022"):
-        _forecast(params, other)
+def test_school_model_needs_counted_pupils_up_to_the_population_base_year(params):
+    schools.validate(params)
+    with pytest.raises(ValueError, match=r"'base_year' 2021: .*no counted state pupils of a school year up to 2021/22"):
+        schools.validate(params | {"base_year": 2021})  # 2021/22 has 'more than 280' thousand only
 
 
 @pytest.mark.parametrize(
@@ -479,7 +610,6 @@ def test_school_model_needs_a_2022_population_base(params, pop):
         ("delivery_budget", 1.5),
         ("delay_memorandum", -1),
         ("delivery_concentration", 0),
-        ("private_share", 0.95),
         ("private_places_from_state", 2.0),
         ("periphery_school_age_ratio", 0),
         ("pupils_2021_excess_max", -1),

@@ -12,21 +12,30 @@ Method (cohort survival, as used in school-place planning):
   child of the population forecast: nothing is added on top of it. The report shows
   pupils as a share of the children of school age, and ``check_share_drift`` fails when
   that share moves by more than 1.5 percentage points over the horizon.
-* **Calibration (base school year 2022/23).** The coverage of the cohorts and the 9->10
-  transition are set so that all schools together hold the programme's 292 thousand
-  state pupils plus the private share, and first-graders are about twice the graduates
-  (programme, lines 303, 2793).
-* **State and private.** Private pupils are ``private_share`` of all pupils (dated:
-  88 private schools in July 2022 times the BNS 2019/20 national pupils per private
-  school, against the state pupils of 2021/22) plus the new private places delivered
-  after 2022/23, times ``private_places_from_state`` (1 = each new private place takes
-  one pupil from a state school).
-* **Seat base (2021/22, the calibration year).** Usable state seats = state pupils
-  minus the deficit, both uncertain within what the sources allow: pupils "more than
-  280" thousand (line 303), uniform on [280, 280 + ``pupils_2021_excess_max``]; deficit
-  uniform between the July 2022 press figure ("up to 19 thousand") and the programme's
-  end-of-year 19.6 thousand (line 2801).
-* **Supply.** The 2022-2025 programme by funding source (lines 2918-2928) and, after
+* **Base (as of the vintage, ``schools.base``).** School year t/t+1 takes the population of
+  1 January t, from the population forecast's first year. The base school year is the
+  newest with counted state pupils not after that year: the programme's 292 thousand of
+  2022/23 (line 303) at the mid-2022 vintage, the city's count of 292,015 (June 2023) at
+  the newest. When it precedes the population's first year, its children are the first
+  year's backcast by the projection's own cohort change (Hamilton-Perry, reversed).
+* **Calibration.** The coverage of the cohorts and the 9->10 transition are set so that
+  all schools together hold the base year's state pupils plus the private share, and
+  first-graders are about twice the graduates (programme, line 2793).
+* **State and private.** Private pupils are the private share of all pupils (counted in
+  one statement when the vintage has it: 28,586 of 320,601 in 2022/23; else the dated
+  estimate: 88 private schools in July 2022 times the BNS 2019/20 national pupils per
+  private school, against the state pupils of 2021/22) plus the new private places
+  delivered after the first projected year, times ``private_places_from_state`` (1 = each
+  new private place takes one pupil from a state school).
+* **Seat base.** Usable state seats = state pupils minus the deficit of the seat-base
+  year: the newest stated shortage after a year's commissioning with counted pupils (end
+  of 2022: 19.1 thousand against 292,015), else the programme's 2021/22, both uncertain
+  within what the sources allow: pupils "more than 280" thousand (line 303), uniform on
+  [280, 280 + ``pupils_2021_excess_max``]; deficit uniform between the July 2022 press
+  figure ("up to 19 thousand") and the programme's end-of-year 19.6 thousand (line 2801).
+* **Supply.** Places the city says opened in a year after the seat base (2023: 5,920,
+  every source together) replace that year's plan, without delivery risk; the other
+  years keep the 2022-2025 programme by funding source (lines 2918-2928) and, after
   2025, ``build_rate_after_2025`` standard schools a year: by default what the 2026-2030
   budget funds (construction 108 + land 85 billion tenge, line 2980, at 5.2 + 5 billion
   a school, line 2803). The programme's "at least 6 a year" (line 2918) is a need; the
@@ -63,6 +72,7 @@ from __future__ import annotations
 from .. import io, population
 from .backtest import TABLES as BACKTEST_TABLES
 from .backtest import BacktestSummary, backtest_school_counts, backtest_summary
+from .base import SchoolBase, base_school_year, counted_state_pupils, opened_places, private_share, school_base
 from .districts import PERIPHERY, TOTAL_ROW, check_capacity, district_deficits, missing_capacity, pupils_by_district
 from .districts import TABLES as DISTRICT_TABLES
 from .model import (
@@ -86,17 +96,18 @@ from .model import (
 from .model import TABLES as FORECAST_TABLES
 from .parameters import PARAMETERS
 from .pupils import (
-    BASE_SCHOOL_YEAR,
     GRADES,
-    SEATS_YEAR,
     SHARE_DRIFT_LIMIT,
     Calibration,
+    backcast_population,
     calibrate,
     check_share_drift,
     grade_cohorts,
     pupil_share,
     pupils_by_grade,
     school_year,
+    school_year_of_date,
+    school_year_start,
     share_drift,
 )
 from .report import (
@@ -116,29 +127,32 @@ from .report import (
 )
 from .sources import (
     FIGURES,
-    FUNDED_YEARS,
     STATEMENTS,
     TrackRecord,
     cited_sources,
     delay_from_track_record,
+    figure_year,
     funded_build_rate,
     on_time_share,
     private_delivery_share,
     private_share_from_statements,
     programme_figure,
-    seat_base_ranges,
     statement,
     track_record,
 )
 from .supply import (
     FUNDING_SOURCES,
+    OPENED,
     PLAN_SOURCES,
+    SOURCES,
     DeliveryRisk,
     delivery_risks,
     draw_delivery,
     expected_seats_per_rate,
     place_seats,
+    plan_years,
     planned_seats,
+    with_openings,
 )
 from .supply import TABLES as SUPPLY_TABLES
 
@@ -149,34 +163,36 @@ __all__ = [
     "central_state_pupils",
     "Supply",
     "Pupils",
-    "BASE_SCHOOL_YEAR",
     "CURRENT",
     "DELIVERY_SEED_OFFSET",
     "FIGURES",
-    "FUNDED_YEARS",
     "FUNDING_SOURCES",
     "GRADES",
     "INPUT_TABLES",
     "KEY_FIGURES",
+    "OPENED",
     "PARAMETERS",
     "PARAMETER_NAMES",
     "PERIPHERY",
     "PLAN_SOURCES",
-    "SEATS_YEAR",
     "SHARE_DRIFT_LIMIT",
+    "SOURCES",
     "STATEMENTS",
     "TABLES",
     "THRESHOLDS",
     "TOTAL_ROW",
     "answer_rows",
     "answer_years",
+    "backcast_population",
     "backtest_school_counts",
+    "base_school_year",
     "backtest_summary",
     "calibrate",
     "check_capacity",
     "check_share_drift",
     "cited_sources",
     "compute",
+    "counted_state_pupils",
     "deficits",
     "delay_from_track_record",
     "delivery_risks",
@@ -184,6 +200,7 @@ __all__ = [
     "district_pupils_shown",
     "draw_delivery",
     "expected_seats_per_rate",
+    "figure_year",
     "forecast",
     "funded_build_rate",
     "grade_cohorts",
@@ -192,11 +209,14 @@ __all__ = [
     "known_district_deficits",
     "missing_capacity",
     "on_time_share",
+    "opened_places",
     "parameter_values",
     "pipeline_by_year",
     "place_seats",
+    "plan_years",
     "planned_seats",
     "private_delivery_share",
+    "private_share",
     "private_share_from_statements",
     "programme_figure",
     "pupil_share",
@@ -206,19 +226,23 @@ __all__ = [
     "regime_deficits",
     "regime_factor",
     "results",
+    "school_base",
     "school_year",
+    "school_year_of_date",
+    "school_year_start",
     "schools_needed",
-    "seat_base_ranges",
     "share_drift",
     "statement",
     "threshold_probabilities",
     "track_record",
     "validate",
     "verdicts",
+    "with_openings",
     "BacktestSummary",
     "Calibration",
     "DeliveryRisk",
     "Headline",
+    "SchoolBase",
     "SchoolForecast",
     "TrackRecord",
     "Verdict",
@@ -227,16 +251,18 @@ __all__ = [
 # Every parameter the school results depend on: the population forecast's and the school model's own
 # (never language, report_note, districts or output folders): the key of the cached results.
 PARAMETER_NAMES = (*population.PARAMETER_NAMES, *PARAMETERS)
-INPUT_TABLES = ("programme_schools", "programme_school_build_plan", "school_capacity_by_district", "dated_statements", "bns_schools")
+INPUT_TABLES = ("programme_schools", "programme_school_build_plan", "school_capacity_by_district", "dated_statements", "bns_schools", "school_pupils")
 
 
 def validate(params: dict) -> None:
-    """Check the parameters and planner inputs the school model needs beyond the schema (run before any kernel starts)."""
-    if int(params["base_year"]) != BASE_SCHOOL_YEAR:
-        raise ValueError(
-            f"parameter 'base_year': the school model is calibrated on {school_year(BASE_SCHOOL_YEAR)}; expected {BASE_SCHOOL_YEAR}, got {params['base_year']}"
-        )
-    check_capacity(io.read_tables(("school_capacity_by_district",), params["vintage"])["school_capacity_by_district"])
+    """Check the parameters and inputs the school model needs beyond the schema (run before any kernel starts): counted state
+    pupils of a school year up to the population's first (``base_year``) in the vintage, and the planners' capacity table."""
+    inputs = io.read_tables(("school_pupils", "programme_schools", "school_capacity_by_district"), params["vintage"])
+    try:
+        base_school_year(counted_state_pupils(inputs["school_pupils"], inputs["programme_schools"]), int(params["base_year"]))
+    except ValueError as exc:
+        raise ValueError(f"parameter 'base_year' {params['base_year']}: {exc}") from None
+    check_capacity(inputs["school_capacity_by_district"])
 
 
 def compute(params: dict) -> SchoolForecast:
@@ -248,7 +274,7 @@ def compute(params: dict) -> SchoolForecast:
     inputs = io.read_tables(INPUT_TABLES, params["vintage"])
     fc = forecast(
         params, pop, inputs["programme_schools"], inputs["programme_school_build_plan"],
-        inputs["school_capacity_by_district"], inputs["dated_statements"],
+        inputs["school_capacity_by_district"], inputs["dated_statements"], inputs["school_pupils"],
     )
     check_share_drift(fc.tables["school_pupil_share"]["pupil_share"].to_numpy())
     fc.tables["school_backtest"] = backtest_school_counts(inputs["bns_schools"])[1]

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..population import PERIPHERY  # the districts with the highest child demand (line 3021): one constant for both models
 from ..tablespec import TableSpec
-from .pupils import SEATS_YEAR, school_year
+from .pupils import school_year
 
 TOTAL_ROW = "all_districts"
 _SCHOOL_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
@@ -61,12 +61,12 @@ def missing_capacity(capacity: pd.DataFrame) -> list[str]:
 
 
 def check_capacity(capacity: pd.DataFrame) -> None:
-    """school_capacity_by_district.csv: school years written 2022/23 (consecutive years) from 2021/22 on."""
+    """school_capacity_by_district.csv: school years written 2022/23 (consecutive years); years outside the forecast match no row."""
     for row, label in enumerate(capacity["school_year"], start=2):
         match = _SCHOOL_YEAR.match(str(label))
-        if not match or (int(match[1]) + 1) % 100 != int(match[2]) or int(match[1]) < SEATS_YEAR:
+        if not match or (int(match[1]) + 1) % 100 != int(match[2]):
             raise ValueError(
-                f"data/raw/school_capacity_by_district.csv: row {row}, column 'school_year': {label!r}; expected a school year like 2022/23 from 2021/22 on"
+                f"data/raw/school_capacity_by_district.csv: row {row}, column 'school_year': {label!r}; expected a school year like 2022/23"
             )
 
 

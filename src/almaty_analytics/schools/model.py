@@ -10,21 +10,32 @@ import pandas as pd
 
 from .. import keyfigures
 from ..tablespec import TableSpec
+from .base import SchoolBase, school_base
 from .districts import check_capacity, district_deficits, missing_capacity, pupils_by_district
 from .pupils import (
-    BASE_SCHOOL_YEAR,
     GRADES,
-    SEATS_YEAR,
     Calibration,
+    backcast_population,
     calibrate,
     grade_cohorts,
     pupil_share,
     pupils_by_grade,
     school_year,
+    school_year_start,
     share_drift,
 )
-from .sources import FIGURES, TrackRecord, funded_build_rate, programme_figure, seat_base_ranges, track_record
-from .supply import FUNDING_SOURCES, delivery_risks, draw_delivery, expected_seats_per_rate, pipeline_table, place_seats, planned_seats
+from .sources import FIGURES, TrackRecord, figure_year, funded_build_rate, programme_figure, track_record
+from .supply import (
+    SOURCES,
+    delivery_risks,
+    draw_delivery,
+    expected_seats_per_rate,
+    pipeline_table,
+    place_seats,
+    plan_years,
+    planned_seats,
+    with_openings,
+)
 
 THRESHOLDS = (0, 5_000, 10_000)  # deficit thresholds for probabilities, seats
 DELIVERY_SEED_OFFSET = 9  # the delivery draws use their own random stream (seed + 9), independent of the population's
@@ -36,18 +47,24 @@ KEY_FIGURES = "school_key_figures"  # the table of this domain the index and the
 class SchoolForecast:
     """Everything the school report shows: the published tables and the typed values behind them."""
 
-    school_years: list[int]  # 2021 (calibration year) to the horizon
+    school_years: list[int]  # the seat-base year (when before the first projected year), then the population's years to the horizon
     calibration: Calibration
     tables: dict[str, pd.DataFrame]
-    deficits: dict[str, np.ndarray]  # regime -> (n, years) simulated deficits, years from 2022
-    rates: dict[str, float]  # build rates after 2025: funded, used, programme need, needed to close the 2030/31 gap
+    deficits: dict[str, np.ndarray]  # regime -> (n, years) simulated deficits, years from the population's first
+    rates: dict[str, float]  # build rates after the plan: funded, used, programme need, needed to close the 2030/31 gap
     pupil_share_drift: float
     compared_regime: str  # the regime compared with the current one, e.g. 1_shift_25_per_class
     track_record: TrackRecord
     capacity_missing: list[str]  # districts with no typed capacity
     capacity_districts: int  # districts in the planners' capacity table
+    base: SchoolBase  # what the vintage gave: base school year, private share, seat base, places opened
     population_digest: str = ""  # of the population forecast the pupils come from (set by compute)
     sources: dict[str, pd.DataFrame] = field(default_factory=dict)  # the report's cited sources (set by results)
+
+    @property
+    def first_year(self) -> int:
+        """The first projected school year (its start): the population forecast's first year."""
+        return school_year_start(self.tables["school_pupil_share"]["school_year"].iloc[0])
 
     def seats(self, regime: str = CURRENT) -> pd.DataFrame:
         """The ``school_seats`` rows of ``regime`` indexed by school year."""
@@ -89,11 +106,18 @@ class Pupils:
     simulated_total: np.ndarray  # (n, years) pupils per population trajectory
 
 
-def project_pupils(pop, figures: pd.DataFrame, private_share: float) -> Pupils:
-    """Pupils from the population forecast ``pop``, calibrated on the programme's 2022/23 state pupils and first-to-last ratio."""
+def project_pupils(pop, figures: pd.DataFrame, base: SchoolBase) -> Pupils:
+    """Pupils from the population forecast ``pop``, calibrated on the base school year's counted state pupils and the programme's first-to-last ratio.
+
+    School year t/t+1 takes the population of 1 January t, from the forecast's first year. A base school year before
+    it takes the first year's children backcast by the projection's own cohort change (``backcast_population``).
+    """
     central_population, simulated_population = pop.central_population(), pop.simulated_population()
     cohorts = grade_cohorts(central_population)
-    calibration = calibrate(cohorts[0], programme_figure(figures, "state_pupils_2022"), private_share, programme_figure(figures, "first_to_last"))
+    lead = int(pop.years[0]) - base.school_year
+    cohorts_base = cohorts[0] if lead == 0 else grade_cohorts(backcast_population(central_population, lead))
+    first_to_last = programme_figure(figures, "first_to_last")
+    calibration = calibrate(cohorts_base, base.state_pupils, base.private_share, first_to_last, base.school_year)
     by_grade = pupils_by_grade(cohorts, calibration)
     simulated_total = pupils_by_grade(grade_cohorts(simulated_population), calibration).sum(axis=-1)
     return Pupils(calibration, cohorts, by_grade, by_grade.sum(axis=-1), simulated_total)
@@ -101,40 +125,43 @@ def project_pupils(pop, figures: pd.DataFrame, private_share: float) -> Pupils:
 
 @dataclass(frozen=True)
 class Supply:
-    """The supply draws, one per population trajectory: the 2021/22 seat base and the delivery of the build plan."""
+    """The supply draws, one per population trajectory: the seat base and the delivery of the build plan."""
 
-    pupils_2021: np.ndarray  # (n,) state pupils in 2021/22
-    base_seats: np.ndarray  # (n,) usable state seats in 2021/22
-    planned: pd.DataFrame  # planned_seats
-    arrivals: dict[str, np.ndarray]  # funding source -> (n, years) seats first serving each school year
-    new_state: np.ndarray  # (n, years) state seats added from the base year on, cumulative
-    new_private: np.ndarray  # (n, years) state pupils taken by private places opened after 2022/23
+    seat_pupils: np.ndarray  # (n,) state pupils in the seat-base year
+    base_seats: np.ndarray  # (n,) usable state seats in the seat-base year
+    planned: pd.DataFrame  # planned_seats after the seat base, places opened replacing their years' plans
+    arrivals: dict[str, np.ndarray]  # source -> (n, years) seats first serving each school year
+    new_state: np.ndarray  # (n, years) state seats (and places opened) added after the seat base, cumulative
+    new_private: np.ndarray  # (n, years) state pupils taken by private places opened after the first projected year
     plan_seats: np.ndarray  # (years,) usable state seats if every school opens on time
     plan_private: np.ndarray  # (years,) state pupils taken by private places if they open on time
 
 
-def draw_supply(params: dict, figures: pd.DataFrame, statements: pd.DataFrame, plan: pd.DataFrame, years: list[int], n: int) -> Supply:
-    """``n`` draws of the seat base (uniform within the sources' ranges) and of the delivery, on their own random stream (seed + 9)."""
+def draw_supply(params: dict, base: SchoolBase, plan: pd.DataFrame, years: list[int], n: int) -> Supply:
+    """``n`` draws of the seat base (uniform within the sources' ranges) and of the delivery, on their own random stream (seed + 9).
+
+    Places opened count one for one against the deficit, as state seats (the statements do not split them all by sector).
+    """
     rng = np.random.default_rng(params["seed"] + DELIVERY_SEED_OFFSET)
-    ranges = seat_base_ranges(figures, statements, params["pupils_2021_excess_max"])
-    pupils_2021 = rng.uniform(*ranges["pupils"], n)
-    deficit_2021 = rng.uniform(*ranges["deficit"], n)
-    base_seats = pupils_2021 - deficit_2021
+    seat_pupils = rng.uniform(*base.seat_pupils, n)
+    seat_deficit = rng.uniform(*base.seat_deficit, n)
+    base_seats = seat_pupils - seat_deficit
     planned = planned_seats(plan, years[-1], rate_after_2025=params["build_rate_after_2025"], school_size=params["school_size"])
+    planned = with_openings(planned, base.seat_year, base.opened)
     shares, delays = draw_delivery(planned, delivery_risks(params), params["delivery_concentration"], n, rng)
     arrivals = place_seats(planned, shares, delays, years)
     on_plan = place_seats(planned, np.ones((1, len(planned))), np.zeros((1, len(planned)), dtype=int), years)
-    state_sources = [s for s in FUNDING_SOURCES if s != "private"]
+    state_sources = [s for s in SOURCES if s != "private"]
     private_open = arrivals["private"].cumsum(axis=1)
     plan_private = on_plan["private"].cumsum(axis=1)[0]
     taken = params["private_places_from_state"]
     return Supply(
-        pupils_2021=pupils_2021,
+        seat_pupils=seat_pupils,
         base_seats=base_seats,
         planned=planned,
         arrivals=arrivals,
         new_state=sum(arrivals[s] for s in state_sources).cumsum(axis=1),
-        new_private=(private_open - private_open[:, :1]) * taken,  # places open by 2022/23 are in its 292 thousand
+        new_private=(private_open - private_open[:, :1]) * taken,  # places open in the first projected year are in its pupil base
         plan_seats=base_seats.mean() + sum(on_plan[s] for s in state_sources).cumsum(axis=1)[0],
         plan_private=(plan_private - plan_private[0]) * taken,
     )
@@ -146,14 +173,15 @@ def central_state_pupils(pupils: Pupils, supply: Supply, private_share: float) -
 
 
 def seat_rows(
-    params: dict, pupils: Pupils, supply: Supply, years: list[int], regimes: dict[str, float]
+    params: dict, pupils: Pupils, supply: Supply, base: SchoolBase, years: list[int], regimes: dict[str, float]
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """The ``school_seats`` table (2021/22, observed, then every projected year, per regime) and the simulated deficits per regime.
+    """The ``school_seats`` table (the seat-base year, observed, when before the first projected year, then every projected
+    year, per regime) and the simulated deficits per regime.
 
     Each draw pairs a population trajectory with a supply draw; the central deficit is the central pupils
     minus the expected seats; usable seats scale by the regime's factor.
     """
-    private_share = params["private_share"]
+    private_share = base.private_share
     state_simulated = pupils.simulated_total * (1 - private_share) - supply.new_private
     state_central = central_state_pupils(pupils, supply, private_share)
     state_on_plan = pupils.total * (1 - private_share) - supply.plan_private
@@ -167,15 +195,16 @@ def seat_rows(
         central = deficits(state_central, seats_central)
         on_plan = deficits(state_on_plan, supply.plan_seats * factor)
         lo, hi = np.quantile(simulated, [0.1, 0.9], axis=0)
-        seats_2021 = supply.base_seats * factor
-        observed = deficits(supply.pupils_2021, seats_2021)
-        pupils_2021 = supply.pupils_2021.mean()
-        rows.append(
-            _row(
-                SEATS_YEAR, regime, pupils_2021, pupils_2021 / (1 - private_share) * private_share, seats_2021.mean(), observed,
-                observed.mean(), observed.mean(), params["school_size"], unit_cost,
+        if base.seat_year < years[0]:
+            seats_base = supply.base_seats * factor
+            observed = deficits(supply.seat_pupils, seats_base)
+            seat_pupils = supply.seat_pupils.mean()
+            rows.append(
+                _row(
+                    base.seat_year, regime, seat_pupils, seat_pupils / (1 - private_share) * private_share, seats_base.mean(), observed,
+                    observed.mean(), observed.mean(), params["school_size"], unit_cost,
+                )
             )
-        )
         for i, year in enumerate(years):
             rows.append(
                 _row(
@@ -199,28 +228,26 @@ def key_figures_table(seats: pd.DataFrame, school_years: list[int]) -> pd.DataFr
 
 
 def forecast(
-    params: dict, pop, figures: pd.DataFrame, plan: pd.DataFrame, capacity: pd.DataFrame, statements: pd.DataFrame
+    params: dict, pop, figures: pd.DataFrame, plan: pd.DataFrame, capacity: pd.DataFrame, statements: pd.DataFrame, counts: pd.DataFrame
 ) -> SchoolForecast:
-    """Pupils, seats and deficits by school year (2021/22 to the horizon) from a population forecast (population.forecast):
-    ``project_pupils``, ``draw_supply``, ``seat_rows``, then the tables that read them."""
+    """Pupils, seats and deficits by school year (the seat-base year to the horizon) from a population forecast (population.forecast)
+    and the vintage's ``school_base``: ``project_pupils``, ``draw_supply``, ``seat_rows``, then the tables that read them."""
     years = [int(y) for y in pop.years]
-    if years[0] != BASE_SCHOOL_YEAR:
-        raise ValueError(
-            f"the school model is calibrated on {school_year(BASE_SCHOOL_YEAR)}: the population base_year must be {BASE_SCHOOL_YEAR}, got {years[0]}"
-        )
     check_capacity(capacity)
-    pupils = project_pupils(pop, figures, params["private_share"])
-    supply = draw_supply(params, figures, statements, plan, years, pupils.simulated_total.shape[0])
+    base = school_base(counts, figures, statements, years[0], params["pupils_2021_excess_max"])
+    pupils = project_pupils(pop, figures, base)
+    supply = draw_supply(params, base, plan, years, pupils.simulated_total.shape[0])
     compared = f"{params['school_shifts']}_shift_{params['class_size']}_per_class"
     regimes = {
         CURRENT: 1.0,
         compared: regime_factor(params["school_shifts"], params["class_size"], params["current_shifts"], params["current_class_size"]),
     }
-    seats, simulated_by_regime = seat_rows(params, pupils, supply, years, regimes)
+    seats, simulated_by_regime = seat_rows(params, pupils, supply, base, years, regimes)
     unit_cost = params["school_cost_bn"] + params["land_cost_bn"]
     shares = pupil_share(pupils.total, pupils.cohorts)
-    state_central = central_state_pupils(pupils, supply, params["private_share"])
-    rates = _rates(params, figures, seats, years)
+    state_central = central_state_pupils(pupils, supply, base.private_share)
+    after_plan = plan_years(plan)[-1] + 1
+    rates = _rates(params, figures, seats, years, after_plan)
     district_pupils = pupils_by_district(pop.tables["population_by_district"], state_central, years, params["periphery_school_age_ratio"])
     tables = {
         "school_seats": seats,
@@ -240,16 +267,17 @@ def forecast(
             }
         ),
         "school_uncertainty": _uncertainty(
-            years, pupils.simulated_total * (1 - params["private_share"]), supply.base_seats, supply.new_state + supply.new_private
+            years, pupils.simulated_total * (1 - base.private_share), supply.base_seats, supply.new_state + supply.new_private
         ),
         "school_build_pipeline": pipeline_table(supply.planned, supply.arrivals, years, unit_cost),
         "school_targets": _targets(seats, figures, params, unit_cost),
-        "school_build_rates": _rates_table(rates, params, seats, years),
+        "school_build_rates": _rates_table(rates, params, seats, years, figure_year(figures, "target_2030"), after_plan),
         "school_district_deficits": district_deficits(district_pupils, capacity),
-        KEY_FIGURES: key_figures_table(seats, [SEATS_YEAR, *years]),
     }
+    school_years = [base.seat_year, *years] if base.seat_year < years[0] else years
+    tables[KEY_FIGURES] = key_figures_table(seats, school_years)
     return SchoolForecast(
-        school_years=[SEATS_YEAR, *years],
+        school_years=school_years,
         calibration=pupils.calibration,
         tables=tables,
         deficits=simulated_by_regime,
@@ -259,6 +287,7 @@ def forecast(
         track_record=track_record(statements, figures, params["delivery_budget"]),
         capacity_missing=missing_capacity(capacity),
         capacity_districts=capacity["district"].nunique(),
+        base=base,
     )
 
 
@@ -299,8 +328,8 @@ def _uncertainty(years: list[int], pupils: np.ndarray, base: np.ndarray, deliver
 def _targets(seats: pd.DataFrame, figures: pd.DataFrame, params: dict, unit_cost: float) -> pd.DataFrame:
     current = seats[seats["regime"] == CURRENT].set_index("school_year")
     rows = []
-    for key, year in (("target_2025", 2025), ("target_2030", 2030)):
-        label = school_year(year)
+    for key in ("target_2025", "target_2030"):
+        label = school_year(figure_year(figures, key))
         if label not in current.index:
             continue
         target = programme_figure(figures, key)
@@ -323,24 +352,25 @@ def _targets(seats: pd.DataFrame, figures: pd.DataFrame, params: dict, unit_cost
     )
 
 
-def _rates(params: dict, figures: pd.DataFrame, seats: pd.DataFrame, years: list[int]) -> dict[str, float]:
-    """Build rates after 2025: the funded one, the one used, the programme's need and the one closing the 2030/31 gap."""
+def _rates(params: dict, figures: pd.DataFrame, seats: pd.DataFrame, years: list[int], after_plan: int) -> dict[str, float]:
+    """Build rates from ``after_plan`` (the year after the plan): the funded one, the one used, the programme's need and
+    the one closing the gap of the programme's 2030 target year."""
     rates = {
-        "funded": funded_build_rate(figures),
+        "funded": funded_build_rate(figures, after_plan),
         "used": params["build_rate_after_2025"],
         "programme_need": programme_figure(figures, "schools_needed_per_year"),
     }
-    target_year = 2030
+    target_year = figure_year(figures, "target_2030")
     if target_year in years:
         risk = delivery_risks(params)["post_2025"]
-        per_rate = expected_seats_per_rate(risk, params["school_size"], target_year)
+        per_rate = expected_seats_per_rate(risk, params["school_size"], target_year, after_plan)
         deficit = float(seats[seats["regime"] == CURRENT].set_index("school_year").loc[school_year(target_year), "deficit"])
         rates["closes_2030_gap"] = max(0.0, params["build_rate_after_2025"] + deficit / per_rate) if per_rate > 0 else math.inf
     return rates
 
 
-def _rates_table(rates: dict[str, float], params: dict, seats: pd.DataFrame, years: list[int]) -> pd.DataFrame:
-    """Deficit in 2030/31 and at the horizon under each build rate (linear in the rate: expected seats per school a year)."""
+def _rates_table(rates: dict[str, float], params: dict, seats: pd.DataFrame, years: list[int], target_year: int, after_plan: int) -> pd.DataFrame:
+    """Deficit in the target year (2030/31) and at the horizon under each build rate (linear in the rate: expected seats per school a year)."""
     current = seats[seats["regime"] == CURRENT].set_index("school_year")["deficit"]
     risk = delivery_risks(params)["post_2025"]
     notes = {
@@ -352,9 +382,9 @@ def _rates_table(rates: dict[str, float], params: dict, seats: pd.DataFrame, yea
     rows = []
     for name, rate in rates.items():
         row = {"rate": name, "schools_per_year": round(rate, 2), "seats_per_year": round(rate * params["school_size"])}
-        for label, year in (("deficit_2030_31", 2030), ("deficit_horizon", years[-1])):
+        for label, year in (("deficit_2030_31", target_year), ("deficit_horizon", years[-1])):
             if year in years:
-                per_rate = expected_seats_per_rate(risk, params["school_size"], year)
+                per_rate = expected_seats_per_rate(risk, params["school_size"], year, after_plan)
                 row[label] = round(float(current[school_year(year)]) - (rate - params["build_rate_after_2025"]) * per_rate)
             else:
                 row[label] = np.nan
@@ -368,10 +398,10 @@ TABLE_SOURCE = "cohort-survival projection (schools/model.py) on the population 
 # Tables the forecast builds (schools.TABLES composes them with the pipeline, district and backtest tables).
 TABLES: dict[str, TableSpec] = {
     "school_seats": TableSpec(
-        "State-school pupils, usable seats and the seat deficit by school year from 2021/22 (the calibration year, observed), under the current regime and a compared one",
+        "State-school pupils, usable seats and the seat deficit by school year from the seat-base year (observed, when before the first projected year), under the current regime and a compared one",
         {
-            "school_year": ("", "school year starting in September, e.g. 2025/26; 2021/22 is the observed calibration year"),
-            "pupils_state": ("pupils", "state-school pupils, central projection (2021/22: middle of 'more than 280' thousand)"),
+            "school_year": ("", "school year starting in September, e.g. 2025/26; the first row is the observed seat-base year when it precedes the projection"),
+            "pupils_state": ("pupils", "state-school pupils, central projection (seat-base year: counted, or the middle of the programme's 'more than 280' thousand of 2021/22)"),
             "pupils_private": ("pupils", "private-school pupils (private share plus new private places)"),
             "seats": ("seats", "usable state-school seats under the regime, expected over the delivery draws"),
             "deficit": ("seats", "pupils_state - seats; positive = shortage (central population, expected delivery)"),
@@ -407,12 +437,12 @@ TABLES: dict[str, TableSpec] = {
         TABLE_SOURCE,
     ),
     "school_uncertainty": TableSpec(
-        "How much of the deficit's uncertainty comes from the population, the 2021/22 seat base and the delivery of schools",
+        "How much of the deficit's uncertainty comes from the population, the seat base and the delivery of schools",
         {
             "school_year": ("", "school year starting in September"),
             "width_80": ("seats", "width of the deficit's 80% interval, all parts together"),
             "width_80_population_only": ("seats", "80% width of state pupils over the population trajectories alone"),
-            "width_80_seat_base_only": ("seats", "80% width of the 2021/22 seat base alone"),
+            "width_80_seat_base_only": ("seats", "80% width of the seat base alone"),
             "width_80_delivery_only": ("seats", "80% width of the seats (and private places) delivered alone"),
             "variance_share_population": ("share", "population share of the deficit's variance (parts independent: shares add to 1)"),
             "variance_share_seat_base": ("share", "seat-base share of the variance"),

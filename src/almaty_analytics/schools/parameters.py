@@ -67,17 +67,10 @@ PARAMETERS: dict[str, Param] = {
     "land_cost_bn": Param(float, "cost of a 3 ha plot, billion tenge: about 5 (line 2803)", 5.0, min=0.0, max=100.0),
     "pupils_2021_excess_max": Param(
         float,
-        "2021/22 state pupils are 'more than 280' thousand (line 303): drawn uniformly up to 280 thousand + this (judgement: a larger number would be printed as a higher round figure)",
+        "2021/22 state pupils are 'more than 280' thousand (line 303): drawn uniformly up to 280 thousand + this (judgement: a larger number would be printed as a higher round figure); used where the seat base is the programme's 2021/22 (a vintage without a newer stated shortage)",
         5000.0,
         min=0.0,
         max=12_000.0,
-    ),
-    "private_share": Param(
-        float,
-        "share of pupils in private schools, 2021/22: 88 private schools (press 2022-07-28) x 224 pupils a private school (BNS 2019/20, 42.3 thousand / 189) against 280 thousand state pupils (line 303)",
-        0.0657,
-        min=0.0,
-        max=0.9,
     ),
     "private_places_from_state": Param(
         float,

@@ -12,15 +12,14 @@ import pandas as pd
 
 from .model import SchoolForecast
 from .parameters import PARAMETERS
-from .pupils import BASE_SCHOOL_YEAR, SEATS_YEAR, school_year
+from .pupils import school_year
 
-ANSWER_YEARS = (2025, 2030)  # the programme's target years, shown with the horizon
 THOUSAND = 1e3
 
 
 def answer_years(fc: SchoolForecast) -> list[str]:
-    """The school years the answer shows: the target years and the horizon, those inside the forecast, once each."""
-    labels = [school_year(y) for y in (*ANSWER_YEARS, fc.school_years[-1]) if y in fc.school_years]
+    """The school years the answer shows: the programme's target years inside the forecast (``school_targets``) and the horizon, once each."""
+    labels = [*fc.tables["school_targets"]["school_year"], school_year(fc.school_years[-1])]
     return list(dict.fromkeys(labels))
 
 
@@ -83,9 +82,9 @@ def verdicts(fc: SchoolForecast) -> list[Verdict]:
 class Headline:
     """The figures the answer's text and the calibration paragraph quote."""
 
-    observed_year: str  # the calibration year 2021/22
+    observed_year: str  # the seat-base year
     observed_pupils_thousand: float
-    observed_lo_thousand: float  # 80% range of the observed deficit
+    observed_lo_thousand: float  # 80% range of the seat-base deficit
     observed_hi_thousand: float
     need_rate: float  # schools a year the programme says are needed
     funded_rate: float  # schools a year the 2026-2030 budget pays for
@@ -100,11 +99,11 @@ class Headline:
 def headline(fc: SchoolForecast) -> Headline:
     """The headline figures of ``fc``."""
     seats = fc.seats()
-    observed = seats.loc[school_year(SEATS_YEAR)]
+    observed = seats.loc[school_year(fc.base.seat_year)]
     rates = fc.tables["school_build_rates"].set_index("rate")
     shares = fc.tables["school_pupil_share"]["pupil_share"]
     return Headline(
-        observed_year=school_year(SEATS_YEAR),
+        observed_year=school_year(fc.base.seat_year),
         observed_pupils_thousand=float(observed["pupils_state"] / THOUSAND),
         observed_lo_thousand=float(observed["deficit_lo_80"] / THOUSAND),
         observed_hi_thousand=float(observed["deficit_hi_80"] / THOUSAND),
@@ -115,7 +114,7 @@ def headline(fc: SchoolForecast) -> Headline:
         share_min=float(shares.min()),
         share_max=float(shares.max()),
         drift_points=100 * float(fc.pupil_share_drift),
-        first_year_growth=float(seats["pupils_state"].diff().loc[school_year(BASE_SCHOOL_YEAR + 1)]),
+        first_year_growth=float(seats["pupils_state"].diff().loc[school_year(fc.first_year + 1)]),
     )
 
 
@@ -137,7 +136,7 @@ def regime_deficits(fc: SchoolForecast) -> pd.DataFrame:
 
 
 def _shown_years(fc: SchoolForecast) -> list[str]:
-    return list(dict.fromkeys([school_year(BASE_SCHOOL_YEAR), *answer_years(fc)]))
+    return list(dict.fromkeys([school_year(fc.first_year), *answer_years(fc)]))
 
 
 def pupils_by_grade_shown(fc: SchoolForecast) -> pd.DataFrame:

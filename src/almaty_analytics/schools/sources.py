@@ -7,17 +7,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-FUNDED_YEARS = (2026, 2030)  # the programme's second money block: "to 2030" after the 2025 block (line 2980)
-
 FIGURES = {  # programme_schools.csv figure ids the model uses
-    "state_pupils_2021": "pupils_state_2021",
-    "state_pupils_2022": "pupils_state_2022",
-    "deficit_2021": "seat_deficit_2021_l2801",
+    "state_pupils": "pupils_state_2022",  # counted state pupils of one school year (its ref_year), line 303
+    "seat_base_pupils": "pupils_state_2021",  # state pupils 'more than 280' thousand of the programme's seat-base year
+    "seat_base_deficit": "seat_deficit_2021_l2801",  # the seat deficit at the end of that school year, line 2801
     "first_to_last": "first_graders_to_graduates",
     "target_2025": "seat_deficit_target_2025",
     "target_2030": "seat_deficit_target_2030",
-    "construction_2026_2030": "capex_education_2026_2030_construction",
-    "land_2026_2030": "capex_education_2026_2030_land",
+    "construction_funded": "capex_education_2026_2030_construction",  # the budget after the 2022-2025 plan, to its ref_year (line 2980)
+    "land_funded": "capex_education_2026_2030_land",
     "school_cost": "school_construction_cost",
     "land_cost": "school_land_cost",
     "private_schools_planned": "private_schools_planned_2025",
@@ -33,8 +31,12 @@ STATEMENTS = {  # dated_statements.csv indicators the model uses
     "private_schools": "private_schools",
     "private_schools_kz": "private_schools_kazakhstan_2019_20",
     "private_pupils_kz": "private_school_pupils_kazakhstan_2019_20",
-    "deficit_press_2022": "seat_shortage",
+    "deficit_press": "seat_shortage",
 }
+# Families of statements the base reads (schools.base), matched on the whole indicator; the figure's date gives its year.
+SHORTAGE_STATEMENT = r"school_seat_shortage_end_\d{4}"  # the seat shortage at the date, after that year's commissioning
+OPENED_STATEMENT = r"(school_places_commissioned|places_opened)_\d{4}"  # places opened in the date's calendar year, every source
+NEWER_PLAN_STATEMENT = "places_planned_2024_2025"  # the newest plan: cited beside the programme's, not used (a plan, not an opening)
 # Further school statements the report cites beside those the model reads (its sources section).
 CITED_STATEMENTS = (
     "planned_schools_2020_2021",
@@ -51,6 +53,11 @@ def programme_figure(figures: pd.DataFrame, key: str) -> float:
     return float(row["value"]) * (1000 if str(row["unit"]).startswith("thousand") else 1)
 
 
+def figure_year(figures: pd.DataFrame, key: str) -> int:
+    """The year a programme figure (key of FIGURES) refers to (its ref_year)."""
+    return int(figures.set_index("figure_id").loc[FIGURES[key], "ref_year"])
+
+
 def statement(statements: pd.DataFrame, key: str) -> float:
     """A dated statement by key of STATEMENTS (the latest dated row of that indicator)."""
     rows = statements[statements["indicator"] == STATEMENTS[key]].sort_values("date")
@@ -59,11 +66,14 @@ def statement(statements: pd.DataFrame, key: str) -> float:
     return float(rows["value"].iloc[-1])
 
 
-def funded_build_rate(figures: pd.DataFrame) -> float:
-    """Standard schools a year the 2026-2030 budget pays for: (construction + land) / (school + plot cost) / 5 years."""
-    money = programme_figure(figures, "construction_2026_2030") + programme_figure(figures, "land_2026_2030")
+def funded_build_rate(figures: pd.DataFrame, first_year: int) -> float:
+    """Standard schools a year the budget after the plan pays for: (construction + land) / (school + plot cost) / its years.
+
+    The money block runs from ``first_year`` (the year after the build plan) to the figure's year: 2026-2030, 5 years.
+    """
+    money = programme_figure(figures, "construction_funded") + programme_figure(figures, "land_funded")
     unit = programme_figure(figures, "school_cost") + programme_figure(figures, "land_cost")
-    return money / unit / (FUNDED_YEARS[1] - FUNDED_YEARS[0] + 1)
+    return money / unit / (figure_year(figures, "construction_funded") - first_year + 1)
 
 
 def on_time_share(statements: pd.DataFrame) -> float:
@@ -91,14 +101,7 @@ def private_share_from_statements(statements: pd.DataFrame, figures: pd.DataFram
     """Private pupils / all pupils in 2021/22: 88 private schools x BNS pupils per private school, against 280 thousand state pupils."""
     per_school = statement(statements, "private_pupils_kz") / statement(statements, "private_schools_kz")
     private = statement(statements, "private_schools") * per_school
-    return private / (private + programme_figure(figures, "state_pupils_2021"))
-
-
-def seat_base_ranges(figures: pd.DataFrame, statements: pd.DataFrame, pupils_excess_max: float) -> dict[str, tuple[float, float]]:
-    """What the sources allow for 2021/22: state pupils [280, 280 + excess] thousand, deficit [press 19, programme 19.6] thousand."""
-    pupils = programme_figure(figures, "state_pupils_2021")
-    deficits = sorted([programme_figure(figures, "deficit_2021"), statement(statements, "deficit_press_2022")])
-    return {"pupils": (pupils, pupils + pupils_excess_max), "deficit": (deficits[0], deficits[1])}
+    return private / (private + programme_figure(figures, "seat_base_pupils"))
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,7 @@ def track_record(statements: pd.DataFrame, figures: pd.DataFrame, delivery_share
 def cited_sources(figures: pd.DataFrame, statements: pd.DataFrame, files: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The report's sources: the programme figures used, the school statements cited, and the raw files read."""
     programme = figures.set_index("figure_id").loc[list(FIGURES.values()), ["indicator", "value", "unit", "source", "note"]].reset_index()
-    cited = statements["indicator"].isin([*STATEMENTS.values(), *CITED_STATEMENTS]) & (statements["topic"] == "schools")
+    read = statements["indicator"].str.fullmatch(f"{SHORTAGE_STATEMENT}|{OPENED_STATEMENT}")
+    cited = (statements["indicator"].isin([*STATEMENTS.values(), *CITED_STATEMENTS, NEWER_PLAN_STATEMENT]) | read) & (statements["topic"] == "schools")
     read = files["file"].str.contains("|".join(RAW_FILES))
     return {"programme": programme, "statements": statements[cited], "files": files[read].drop(columns="licence")}

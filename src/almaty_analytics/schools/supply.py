@@ -1,4 +1,5 @@
-"""Supply: seats as planned by funding source, the delivery draws (share delivered, delay) and the seats they place in each school year."""
+"""Supply: seats as planned by funding source, replaced by the places opened in years already past, the delivery draws
+(share delivered, delay) and the seats they place in each school year."""
 
 from __future__ import annotations
 
@@ -13,17 +14,26 @@ from .pupils import school_year
 
 PLAN_SOURCES = ("budget", "branch", "memorandum", "private")
 FUNDING_SOURCES = (*PLAN_SOURCES, "post_2025")
+OPENED = "opened"  # places the city says opened in a year already past: observed, no delivery risk
+SOURCES = (*FUNDING_SOURCES, OPENED)
 COSTED_SOURCES = ("budget", "post_2025")  # sources built at the standard unit cost (the programme gives no other cost)
+
+
+def plan_years(plan: pd.DataFrame) -> range:
+    """The years of the programme's build plan: its first to its last yearly row (2022-2025)."""
+    years = plan["year"].dropna().astype(int)
+    return range(years.min(), years.max() + 1)
 
 
 def planned_seats(plan: pd.DataFrame, last_year: int, *, rate_after_2025: float, school_size: int) -> pd.DataFrame:
     """Seats as planned by commissioning year and funding source: year, funding_source, schools, seats.
 
-    The programme gives schools by year and seats per funding source for 2022-2025;
-    a source's seats are spread over its years in proportion to the schools; sources
-    with no yearly split (private) are spread evenly over 2022-2025. After 2025,
+    The programme gives schools by year and seats per funding source for its plan years (2022-2025);
+    a source's seats are spread over its years in proportion to the schools; sources with no yearly
+    split (private) are spread evenly over the plan years. After the plan (2026 on),
     ``rate_after_2025`` schools of ``school_size`` seats a year up to ``last_year``.
     """
+    years = plan_years(plan)
     rows = []
     for source in PLAN_SOURCES:
         rows_for = plan[plan["funding_source"] == source]
@@ -33,13 +43,23 @@ def planned_seats(plan: pd.DataFrame, last_year: int, *, rate_after_2025: float,
         seats = float(total["seats_thousand"].iloc[0]) * 1000
         yearly = rows_for.dropna(subset=["year"])
         if yearly.empty:
-            yearly = pd.DataFrame({"year": range(2022, 2026), "schools": float(total["schools"].iloc[0]) / 4})
+            yearly = pd.DataFrame({"year": years, "schools": float(total["schools"].iloc[0]) / len(years)})
         for _, row in yearly.iterrows():
             share = float(row["schools"]) / float(yearly["schools"].sum())
             rows.append({"year": int(row["year"]), "funding_source": source, "schools": float(row["schools"]), "seats": seats * share})
-    for year in range(2026, last_year + 1):
+    for year in range(years[-1] + 1, last_year + 1):
         rows.append({"year": year, "funding_source": "post_2025", "schools": rate_after_2025, "seats": rate_after_2025 * school_size})
     return pd.DataFrame(rows, columns=["year", "funding_source", "schools", "seats"])
+
+
+def with_openings(planned: pd.DataFrame, seat_year: int, opened: pd.Series) -> pd.DataFrame:
+    """The plan after the seat base: rows of years up to ``seat_year`` are in the base; a year with places opened
+    (``opened``: calendar year -> places, every source together) has one ``opened`` row instead of its plan."""
+    kept = planned[(planned["year"] > seat_year) & ~planned["year"].isin(opened.index)]
+    if opened.empty:
+        return kept.reset_index(drop=True)
+    observed = pd.DataFrame({"year": opened.index.astype(int), "funding_source": OPENED, "schools": np.nan, "seats": opened.to_numpy()})
+    return pd.concat([kept, observed], ignore_index=True)
 
 
 @dataclass(frozen=True)
@@ -49,8 +69,8 @@ class DeliveryRisk:
 
 
 def delivery_risks(params: dict) -> dict[str, DeliveryRisk]:
-    """The delivery risk of every funding source from the parameters ``delivery_<source>`` and ``delay_<source>``."""
-    return {s: DeliveryRisk(params[f"delivery_{s}"], params[f"delay_{s}"]) for s in FUNDING_SOURCES}
+    """The delivery risk of every funding source from the parameters ``delivery_<source>`` and ``delay_<source>``; none for places opened."""
+    return {s: DeliveryRisk(params[f"delivery_{s}"], params[f"delay_{s}"]) for s in FUNDING_SOURCES} | {OPENED: DeliveryRisk(1.0, 0.0)}
 
 
 def draw_delivery(
@@ -63,7 +83,7 @@ def draw_delivery(
     """
     unknown = set(planned["funding_source"]) - set(risks)
     if unknown:
-        raise ValueError(f"delivery: no risk for funding source(s) {sorted(unknown)}; expected {list(FUNDING_SOURCES)}")
+        raise ValueError(f"delivery: no risk for funding source(s) {sorted(unknown)}; expected {list(SOURCES)}")
     shares = np.empty((n, len(planned)))
     delays = np.empty((n, len(planned)), dtype=int)
     for j, source in enumerate(planned["funding_source"]):
@@ -79,23 +99,23 @@ def draw_delivery(
 def place_seats(planned: pd.DataFrame, shares: np.ndarray, delays: np.ndarray, years: list[int]) -> dict[str, np.ndarray]:
     """Seats first serving each school year, per funding source: (n, len(years)) arrays.
 
-    Row j of ``planned`` delivers seats x shares[:, j] in year + delays[:, j]; seats that
-    arrive after the last year are outside the horizon.
+    Row j of ``planned`` delivers seats x shares[:, j] in year + delays[:, j]; seats that arrive
+    before the first year are in service in it, those after the last year are outside the horizon.
     """
     first = years[0]
-    out = {s: np.zeros((shares.shape[0], len(years))) for s in FUNDING_SOURCES}
+    out = {s: np.zeros((shares.shape[0], len(years))) for s in SOURCES}
     draws = np.arange(shares.shape[0])
     for j, (year, source, seats) in enumerate(planned[["year", "funding_source", "seats"]].itertuples(index=False)):
-        index = int(year) + delays[:, j] - first
+        index = np.maximum(int(year) + delays[:, j] - first, 0)
         inside = (index >= 0) & (index < len(years))
         np.add.at(out[source], (draws[inside], index[inside]), seats * shares[inside, j])
     return out
 
 
-def expected_seats_per_rate(risk: DeliveryRisk, school_size: int, by_year: int) -> float:
-    """Expected post-2025 seats in service by ``by_year`` per school a year built from 2026."""
+def expected_seats_per_rate(risk: DeliveryRisk, school_size: int, by_year: int, from_year: int) -> float:
+    """Expected post-plan seats in service by ``by_year`` per school a year built from ``from_year`` (the year after the plan)."""
     total = 0.0
-    for year in range(2026, by_year + 1):
+    for year in range(from_year, by_year + 1):
         k = by_year - year
         total += sum(math.exp(-risk.delay) * risk.delay**i / math.factorial(i) for i in range(k + 1))
     return risk.share * school_size * total
@@ -105,7 +125,7 @@ def pipeline_table(planned: pd.DataFrame, arrivals: dict[str, np.ndarray], years
     """The published ``school_build_pipeline``: seats planned and delivered (mean and 80% range) by school year and source."""
     rows = []
     plan = planned.set_index(["year", "funding_source"])
-    for source in FUNDING_SOURCES:
+    for source in SOURCES:
         expected = arrivals[source].mean(axis=0)
         lo, hi = np.quantile(arrivals[source], [0.1, 0.9], axis=0)
         for i, year in enumerate(years):
@@ -134,9 +154,12 @@ TABLES: dict[str, TableSpec] = {
         "Seats planned and seats expected after delivery risk, by school year and funding source",
         {
             "school_year": ("", "school year the new seats first serve (commissioned by September)"),
-            "funding_source": ("", "budget, branch, memorandum, private (programme 2022-2025) or post_2025 (build rate)"),
-            "schools_planned": ("schools", "schools planned to open that year"),
-            "seats_planned": ("seats", "seats planned to open that year"),
+            "funding_source": (
+                "",
+                "budget, branch, memorandum, private (programme 2022-2025), post_2025 (build rate) or opened (places the city says opened, replacing that year's plan)",
+            ),
+            "schools_planned": ("schools", "schools planned to open that year; empty for opened places (the statements count objects, not schools)"),
+            "seats_planned": ("seats", "seats planned to open that year (opened: the places opened)"),
             "seats_expected": ("seats", "seats first serving that year, mean over the delivery draws (late seats of earlier years included)"),
             "seats_lo_80": ("seats", "10th percentile over the delivery draws"),
             "seats_hi_80": ("seats", "90th percentile"),
@@ -145,6 +168,6 @@ TABLES: dict[str, TableSpec] = {
                 "planned budget and post-2025 schools at the standard unit cost (construction + land); empty where the programme gives no cost",
             ),
         },
-        "build plan: 001_22452510f78b59ea.txt:2918-2928 (data/raw/programme_school_build_plan.csv); delivery track record: data/raw/dated_statements.csv",
+        "build plan: 001_22452510f78b59ea.txt:2918-2928 (data/raw/programme_school_build_plan.csv); places opened and delivery track record: data/raw/dated_statements.csv",
     ),
 }
