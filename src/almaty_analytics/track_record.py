@@ -1,0 +1,272 @@
+"""The forecasts' own track record: what the project's methods forecast at each real-time vintage, against the outturn.
+
+**Vintages.** 1 August of each year from ``FIRST_YEAR`` (2015, the first summer after the 2014/15 boundary change)
+to the data cutoff's, and the model vintage (``io.FIRST_VINTAGE``), those up to the run's as-of date. At a vintage V
+every series is read with ``io.read_table(..., vintage=V)`` alone: the releases published by V (the historic BNS rows
+are dated by their usual release lag; the conventions and their caveat are in data/raw/datapackage.yaml).
+
+**Method** (``track_record``, one plain loop over vintages and series). The series known at V, with the level shifts
+known at V removed (``evaluation.adjust_level_shifts``), is backtested from the ``ORIGINS`` (10) origins before its last
+year, 1-5 years ahead (``evaluation.rolling_origin_backtest``), with the benchmarks of the domain's own backtest (population:
+naive, drift, log drift, damped trend; schools and emissions: naive, drift, log drift). The method with the lowest
+MAPE there (``evaluation.best_method``, the rule by which the population report picks its benchmark) forecasts 1-5
+years from the last year. The 80% interval at horizon h is the split-conformal 80% quantile q_h of that method's
+|percentage error| at h in the same backtest (``evaluation.conformal_quantile``; origins before V only):
+[F / (1 + q_h), F / (1 − q_h)], the outturns whose percentage error (F − A) / A lies within ±q_h, as the population
+forecast's interval. Districts: the city forecast times each district's share in the newest district table the vintage
+holds (the BNS bulletin; before it, the programme's undated table), with the city's relative interval (the share's own
+error is not in it: there is no district series to measure it on).
+
+Why benchmarks and not the models: the cohort model and the emission driver method read the programme (published
+2022-09-12) and UN WPP 2022 (July 2022), so they cannot run at the earlier vintages; the benchmark each backtest
+chooses is the forecast that could have been made then, and one rule for every vintage keeps the record comparable.
+
+**Outturn**: the newest release of each figure the run may read (``io.read_table`` at the run's vintage). A census
+re-basing, boundary change or change of survey scope after V is an error the forecast made (as the official series
+in the population backtest). Not in the record: births (the data hold one full year, 2022) and pupils (one count,
+2022/23); the school series is the BNS count of schools, the one the school backtest scores.
+
+**Arithmetic** (pure, tested on a toy series): ``scored`` (error = forecast − outturn, error_pct = 100·error / outturn,
+covered = lo_80 ≤ outturn ≤ hi_80), ``coverage_rate`` and ``accuracy_by_horizon`` (MAPE and coverage by horizon).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import evaluation, io
+from .emissions.backtest import BENCHMARKS as EMISSION_METHODS
+from .schools.backtest import BREAK_YEAR as SCHOOL_BREAK_YEAR
+from .schools.backtest import METHODS as SCHOOL_METHODS
+from .tablespec import TableSpec
+
+FIRST_YEAR = 2015  # the first 1 August vintage: the population series holds the 2014/15 boundary change from then
+VINTAGE_DAY = "08-01"  # each year's real-time vintage: 1 August, after the BNS releases of the first half-year
+HORIZONS = (1, 2, 3, 4, 5)
+ORIGINS = 10  # backtest origins per vintage: the newest ten before its last year (the population backtest has ten, 2010-2019)
+LEVEL = 0.8  # the interval's coverage
+COLUMNS = ["vintage", "series", "area", "method", "origin_year", "year", "horizon", "forecast", "lo_80", "hi_80", "outturn",
+           "error", "error_pct", "covered", "unit"]
+DISTRICTS = "population_districts"  # the series id of the district rows
+
+
+@dataclass(frozen=True)
+class Series:
+    """A headline series: rows of ``table`` matching ``select``, ``value`` by ``period``, its level shifts and methods."""
+
+    name: str
+    table: str
+    select: tuple[tuple[str, str], ...]
+    period: str
+    value: str
+    unit: str
+    methods: dict
+    shifts: str = ""  # the level_shifts series holding its breaks
+    breaks: tuple[int, ...] = ()  # breaks its domain's backtest cuts at without a level_shifts row
+
+
+SERIES = (
+    Series("population", "bns_population_1jan", (("area", "almaty"), ("sex", "total")), "year", "persons", "persons",
+           evaluation.BENCHMARKS, shifts="bns_population_1jan"),
+    Series("schools", "bns_schools", (("area", "almaty"),), "start_year", "schools", "schools", SCHOOL_METHODS,
+           breaks=(SCHOOL_BREAK_YEAR,)),
+    Series("stationary_emissions", "bns_stationary_emissions", (("area", "almaty"),), "year", "emissions_kt", "thousand t/yr",
+           EMISSION_METHODS, shifts="bns_stationary_emissions"),
+)
+INPUTS = sorted({s.table for s in SERIES} | {"level_shifts", "bns_population_districts", "programme_districts"})
+
+
+def vintages(run_vintage: str) -> list[str]:
+    """The as-of dates of the record: 1 August of FIRST_YEAR .. the cutoff's year and io.FIRST_VINTAGE, up to the run's."""
+    last = min(run_vintage or io.DATA_CUTOFF, io.DATA_CUTOFF)
+    dates = {f"{year}-{VINTAGE_DAY}" for year in range(FIRST_YEAR, int(io.DATA_CUTOFF[:4]) + 1)} | {io.FIRST_VINTAGE}
+    return sorted(d for d in dates if d <= last)
+
+
+def observed(spec: Series, vintage: str | None) -> pd.Series:
+    """The series as of ``vintage`` (None: every release), by integer period."""
+    frame = io.read_table(spec.table, vintage=vintage)
+    for column, value in spec.select:
+        frame = frame[frame[column] == value]
+    series = frame.set_index(frame[spec.period].astype(int))[spec.value].astype(float).sort_index()
+    series.index.name = "year"
+    return series
+
+
+def known_shifts(spec: Series, vintage: str, years: pd.Index) -> list[int]:
+    """The level shifts of ``spec`` known at ``vintage`` that lie inside the observed ``years`` (first year after each)."""
+    shifts = io.read_table("level_shifts", vintage=vintage)
+    listed = shifts.loc[shifts["series"] == spec.shifts, "first_year_after"].astype(int).tolist()
+    return sorted(s for s in {*listed, *spec.breaks} if s in years and s - 1 in years)
+
+
+def forecast(y: pd.Series, shifts: list[int], methods: dict) -> tuple[str, pd.DataFrame]:
+    """The method chosen on the backtest of ``y`` and its forecast of HORIZONS with the conformal 80% interval.
+
+    Returns (method, frame of year, horizon, forecast, lo_80, hi_80); see the module docstring.
+    """
+    origins = list(y.index[:-1])[-ORIGINS:]
+    backtest = evaluation.rolling_origin_backtest(y, methods, origins, list(HORIZONS), shift_years=shifts)
+    backtest = backtest.dropna(subset=["actual"])
+    method = evaluation.best_method(evaluation.accuracy(backtest), list(methods))
+    train = evaluation.adjust_level_shifts(y, shifts)["adjusted"] if shifts else y
+    point = methods[method](train, max(HORIZONS))["mean"].to_numpy()
+    errors = backtest[backtest["method"] == method].groupby("horizon")["pct_error"]
+    q = errors.apply(lambda e: evaluation.conformal_quantile(e.abs(), LEVEL) / 100).reindex(HORIZONS).to_numpy()
+    origin = int(y.index[-1])
+    return method, pd.DataFrame({
+        "origin_year": origin, "year": [origin + h for h in HORIZONS], "horizon": list(HORIZONS), "forecast": point,
+        "lo_80": point / (1 + q), "hi_80": point / np.maximum(1 - q, 1e-9),
+    })
+
+
+def district_shares(vintage: str) -> tuple[pd.Series, str]:
+    """Each district's share of the city in the newest district table at ``vintage``, and the table (empty: none)."""
+    bns = io.read_table("bns_population_districts", vintage=vintage)
+    if not bns.empty:
+        newest = bns[(bns["sex"] == "total") & (bns["year"] == bns["year"].max())].set_index("district")["persons"]
+        return newest / newest.sum(), "bns_population_districts"
+    programme = io.read_table("programme_districts", vintage=vintage).set_index("district")["population_persons"]
+    if programme.empty:
+        return programme, ""
+    return programme / programme.sum(), "programme_districts"
+
+
+def district_outturns(vintage: str | None) -> pd.Series:
+    """District populations on 1 January by (district, year), as of ``vintage``."""
+    bns = io.read_table("bns_population_districts", vintage=vintage)
+    total = bns[bns["sex"] == "total"]
+    return total.set_index(["district", total["year"].astype(int)])["persons"].astype(float)
+
+
+def track_record(run_vintage: str) -> pd.DataFrame:
+    """Every vintage's forecast of every headline series (COLUMNS), scored against the outturn as of ``run_vintage``."""
+    as_of = io.vintage_date(run_vintage)
+    outturns = {spec.name: observed(spec, as_of) for spec in SERIES}
+    by_district = district_outturns(as_of)
+    rows = []
+    for vintage in vintages(run_vintage):
+        for spec in SERIES:
+            y = observed(spec, vintage)
+            method, path = forecast(y, known_shifts(spec, vintage, y.index), spec.methods)
+            rows.append(path.assign(vintage=vintage, series=spec.name, area="almaty", method=method, unit=spec.unit,
+                                    outturn=path["year"].map(outturns[spec.name])))
+            if spec.name != "population":
+                continue
+            shares, table = district_shares(vintage)
+            for district, share in shares.items():
+                outturn = [by_district.get((district, year), np.nan) for year in path["year"]]
+                rows.append(path.assign(forecast=path["forecast"] * share, lo_80=path["lo_80"] * share, hi_80=path["hi_80"] * share,
+                                        vintage=vintage, series=DISTRICTS, area=district, method=f"{method} × share ({table})",
+                                        unit=spec.unit, outturn=outturn))
+    return scored(pd.concat(rows, ignore_index=True))[COLUMNS]
+
+
+def cached_track_record(run_vintage: str) -> pd.DataFrame:
+    """``track_record`` built once per vintage, raw inputs and code (data/processed/track_record/)."""
+    record, _ = io.processed_object("track_record", {"vintage": run_vintage}, lambda: track_record(run_vintage), INPUTS)
+    return record
+
+
+# -- the track-record arithmetic (pure) --
+
+
+def scored(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` (forecast, lo_80, hi_80, outturn) with error = forecast − outturn, error_pct = 100·error / outturn and
+    covered = lo_80 ≤ outturn ≤ hi_80 (empty where the outturn or the interval is missing)."""
+    error = rows["forecast"] - rows["outturn"]
+    known = rows["outturn"].notna() & rows["lo_80"].notna() & rows["hi_80"].notna()
+    inside = (rows["lo_80"] <= rows["outturn"]) & (rows["outturn"] <= rows["hi_80"])
+    return rows.assign(error=error, error_pct=100 * error / rows["outturn"], covered=inside.astype("boolean").where(known))
+
+
+def coverage_rate(rows: pd.DataFrame) -> float:
+    """The share of the scored rows (``covered`` not empty) whose outturn lay inside the 80% interval (NaN: none)."""
+    covered = rows["covered"].dropna()
+    return float(covered.astype(float).mean()) if len(covered) else float("nan")
+
+
+def accuracy_by_horizon(record: pd.DataFrame) -> pd.DataFrame:
+    """Per series and horizon: forecasts with an outturn (n), MAPE (mean |error_pct|) and the 80% coverage rate."""
+    rows = record.dropna(subset=["outturn"])
+    table = rows.groupby(["series", "horizon"], sort=False).apply(
+        lambda g: pd.Series({"n": len(g), "mape": float(g["error_pct"].abs().mean()), "coverage_80": coverage_rate(g)}),
+        include_groups=False,
+    )
+    return table.reset_index().astype({"n": int})
+
+
+# -- for reading (notebook 90_summary) --
+
+DIGITS = {"persons": 0, "schools": 0, "thousand t/yr": 1}  # decimals shown per unit
+CAVEATS = ("summary.track_after_vintage", "summary.track_after_origin_population", "summary.track_after_origin_schools",
+           "summary.track_after_origin_emissions")  # what the record and each domain's backtest still take from later data
+
+
+def facts(record: pd.DataFrame) -> dict[str, str]:
+    """The intro's placeholders: the years of the first and last 1 August vintage, the model vintage, the forecasts with an
+    outturn and how many of them the interval held."""
+    scored_rows = record.dropna(subset=["covered"])
+    inside = int(scored_rows["covered"].astype(bool).sum())
+    august = record.loc[record["vintage"].str.endswith(VINTAGE_DAY), "vintage"].str[:4]
+    return {"first": august.min(), "last": august.max(), "model": io.FIRST_VINTAGE,
+            "n": str(len(scored_rows)), "inside": str(inside), "rate": f"{coverage_rate(record):.0%}" if len(scored_rows) else "–"}
+
+
+def shown_accuracy(record: pd.DataFrame, t) -> pd.DataFrame:
+    """accuracy_by_horizon for reading: one row per series, one column per horizon, "MAPE % (inside of n)"."""
+    table = accuracy_by_horizon(record)
+    rows = []
+    for series, group in table.groupby("series", sort=False):
+        row = {t.column("series"): t.term("track_series", series)}
+        for r in group.itertuples():
+            inside = "–" if pd.isna(r.coverage_80) else str(round(r.coverage_80 * r.n))
+            row[t("summary.mape_at", h=r.horizon)] = t("summary.track_cell", mape=t.num(r.mape, 1), inside=inside, n=r.n)
+        rows.append(row)
+    return pd.DataFrame(rows).fillna("–")
+
+
+def shown_forecasts(record: pd.DataFrame, vintage: str, t) -> pd.DataFrame:
+    """The city's forecasts made at ``vintage`` for reading: series, method, year, forecast (80% interval), outturn, error %."""
+    rows = record[(record["vintage"] == vintage) & (record["area"] == "almaty")]
+    out = []
+    for r in rows.itertuples():
+        digits = DIGITS.get(r.unit, 1)
+        shown = "–" if pd.isna(r.outturn) else t.num(r.outturn, digits)
+        out.append({
+            t.column("series"): t.term("track_series", r.series), t.column("method"): t.term("method", r.method),
+            t.column("year"): r.year,
+            t.column("forecast"): f"{t.num(r.forecast, digits)} ({t.num(r.lo_80, digits)}–{t.num(r.hi_80, digits)})",
+            t.column("outturn"): shown, t.column("error_pct"): "–" if pd.isna(r.error_pct) else t.num(r.error_pct, 1, signed=True),
+        })
+    return pd.DataFrame(out)
+
+
+TABLES: dict[str, TableSpec] = {
+    "track_record": TableSpec(
+        "The forecasts' own track record: at each real-time vintage, the forecast of every headline series 1-5 years ahead "
+        "with its 80% interval, against the outturn in the data",
+        {
+            "vintage": ("date", "the as-of date of the forecast: it saw only the releases published by then"),
+            "series": ("", "population (1 January), population_districts, schools (BNS count) or stationary_emissions"),
+            "area": ("", "almaty, or the district"),
+            "method": ("", "the benchmark with the lowest MAPE in the backtest of what the vintage held (districts: times the share)"),
+            "origin_year": ("year", "the newest period of the series at the vintage"),
+            "year": ("year", "the period forecast (1 January; school year starting that September; calendar year)"),
+            "horizon": ("years", "year - origin_year"),
+            "forecast": ("see unit", "the central forecast"),
+            "lo_80": ("see unit", "80% interval, lower: the conformal quantile of the vintage's own backtest errors"),
+            "hi_80": ("see unit", "80% interval, upper"),
+            "outturn": ("see unit", "the newest release of the figure in the run's data (empty: not yet published)"),
+            "error": ("see unit", "forecast - outturn"),
+            "error_pct": ("percent", "100 x error / outturn; positive = over-forecast"),
+            "covered": ("", "true if the outturn lies inside the 80% interval"),
+            "unit": ("", "unit of forecast, interval, outturn and error"),
+        },
+        "track_record.track_record on data/raw (bns_population_1jan, bns_population_districts, programme_districts, bns_schools, "
+        "bns_stationary_emissions, level_shifts), each vintage through io.read_table(..., vintage=...)",
+    ),
+}

@@ -1,0 +1,111 @@
+"""The forecasts' own track record: its arithmetic on toy series, real-time vintages that hide later releases, the table."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from almaty_analytics import export, io, summary, track_record
+
+
+def _rows(**columns) -> pd.DataFrame:
+    return pd.DataFrame(columns)
+
+
+def test_the_track_record_arithmetic_on_a_toy_series():
+    rows = _rows(  # a toy series: outturns 100, 200, 400 and one not yet published; forecasts and intervals by hand
+        series="toy", horizon=[1, 1, 2, 2], forecast=[110.0, 190.0, 300.0, 500.0], lo_80=[105.0, 180.0, 250.0, 450.0],
+        hi_80=[115.0, 220.0, 350.0, 550.0], outturn=[100.0, 200.0, 400.0, np.nan],
+    )
+    scored = track_record.scored(rows)
+    assert scored["error"].tolist()[:3] == [10.0, -10.0, -100.0]
+    assert scored["error_pct"].tolist()[:3] == [10.0, -5.0, -25.0] and np.isnan(scored["error_pct"].iloc[3])
+    assert scored["covered"].tolist()[:3] == [False, True, False] and pd.isna(scored["covered"].iloc[3])  # 100 < 105; 400 > 350
+    assert track_record.coverage_rate(scored) == pytest.approx(1 / 3)
+    accuracy = track_record.accuracy_by_horizon(scored).set_index("horizon")
+    assert accuracy.loc[1, ["n", "mape", "coverage_80"]].tolist() == [2, 7.5, 0.5]  # (10 + 5) / 2
+    assert accuracy.loc[2, ["n", "mape", "coverage_80"]].tolist() == [1, 25.0, 0.0]  # the unpublished outturn is not scored
+
+
+def test_a_forecast_picks_the_method_with_the_lowest_backtest_error_and_its_conformal_interval():
+    growing = pd.Series(100 * 1.25 ** np.arange(12), index=range(2000, 2012))  # +25% a year
+    method, path = track_record.forecast(growing, [], {"naive": track_record.evaluation.forecast_naive})
+    # naive's percentage error at horizon h is the same from every origin: 1.25^-h - 1, so q_h = 1 - 0.8^h
+    last = growing.iloc[-1]
+    assert method == "naive" and path["forecast"].tolist() == [last] * 5 and path["origin_year"].eq(2011).all()
+    assert path["lo_80"].iloc[0] == pytest.approx(last / 1.2) and path["hi_80"].iloc[0] == pytest.approx(last * 1.25)
+    assert path["hi_80"].iloc[1] == pytest.approx(last / 0.64)  # the continued growth path is the upper bound
+    method, path = track_record.forecast(growing, [], dict(track_record.evaluation.BENCHMARKS))
+    assert method == "log_drift"  # exact on a constant growth rate: MAPE 0
+    assert path["forecast"].to_numpy() == pytest.approx(last * 1.25 ** np.arange(1, 6))
+    assert (path["hi_80"] - path["lo_80"]).to_numpy() == pytest.approx(np.zeros(5))
+
+
+def test_a_level_shift_known_at_the_vintage_is_removed_before_forecasting():
+    y = pd.Series([100.0, 102, 104, 106, 108, 110, 212, 214, 216], index=range(2010, 2019))  # +2 a year, a jump of 100 into 2016
+    _, path = track_record.forecast(y, [2016], {"drift": track_record.evaluation.forecast_drift})
+    assert path["forecast"].to_numpy() == pytest.approx([218.0, 220, 222, 224, 226])
+
+
+def test_the_vintages_are_1_august_of_each_year_and_the_model_vintage_up_to_the_run():
+    assert track_record.vintages("") == [*(f"{y}-08-01" for y in range(2015, 2022)), "2022-08-01", "2022-09-12", "2023-08-01"]
+    assert track_record.vintages(io.MODEL_VINTAGE)[-2:] == ["2022-08-01", "2022-09-12"]
+
+
+def test_historic_bns_rows_are_dated_by_their_release_lag():
+    def newest(spec_name: str, vintage: str) -> int:
+        spec = next(s for s in track_record.SERIES if s.name == spec_name)
+        return int(track_record.observed(spec, vintage).index.max())
+
+    assert newest("population", "2015-06-29") == 2014 and newest("population", "2015-08-01") == 2015  # 1 January of Y by 30 June of Y
+    assert newest("schools", "2015-08-01") == 2014 and newest("stationary_emissions", "2015-08-01") == 2014  # year Y by 30 June of Y+1
+    assert newest("stationary_emissions", "2023-08-01") == 2021  # the 2022 figure is dated at the end of 2023
+    life = io.read_table("bns_life_expectancy", vintage="2015-08-01")
+    assert life["year"].max() == 2014
+    shifts = io.read_table("level_shifts", vintage="2015-08-01")
+    assert shifts["first_year_after"].tolist() == [2015, 2014]  # the two boundary changes, known with their first figure after
+
+
+def _append(path, *lines: str) -> None:
+    with open(path, "a", encoding="utf-8") as f:
+        f.write("".join(f"{line}\n" for line in lines))
+
+
+def test_a_forecast_at_a_vintage_never_uses_a_row_published_after_it(project):
+    before = track_record.track_record("2016-08-01")
+    first = before[before["vintage"] == "2015-08-01"]
+    assert first.groupby("series")["origin_year"].first().to_dict() == {"population": 2015, "schools": 2014, "stationary_emissions": 2014}
+    raw = project / "data" / "raw"  # later releases revising figures the 2015 vintage holds, and a break published after it
+    _append(raw / "bns_population_1jan.csv", "2015,almaty,total,1650000,2015-08-02", "2010,almaty,total,1400000,2016-01-15")
+    _append(raw / "bns_schools.csv", "2013/14,2013,almaty,240,2015-08-02")
+    _append(raw / "bns_stationary_emissions.csv", "2014,almaty,45.0,2015-08-02")
+    _append(raw / "level_shifts.csv", "bns_population_1jan,2011,2012,census,a later-published break,test,2015-08-02")
+    after = track_record.track_record("2016-08-01")
+    pd.testing.assert_frame_equal(after[after["vintage"] == "2015-08-01"], first)  # unchanged, outturns included
+    second = before["vintage"] == "2016-08-01"
+    for series in ("population", "schools", "stationary_emissions"):  # the next vintage sees the revisions
+        rows = before[second & (before["series"] == series)].index
+        columns = ["forecast", "lo_80", "hi_80"]
+        assert not np.allclose(after.loc[rows, columns], before.loc[rows, columns]), series
+
+
+def test_the_district_rows_split_the_city_forecast_by_the_programme_shares_at_the_model_vintage():
+    record = track_record.cached_track_record(io.MODEL_VINTAGE)
+    mine = record[record["vintage"] == io.MODEL_VINTAGE]
+    city = mine[mine["series"] == "population"].set_index("year")["forecast"]
+    districts = mine[mine["series"] == track_record.DISTRICTS]
+    assert districts["area"].nunique() == 8 and districts["method"].str.endswith("(programme_districts)").all()
+    assert districts.groupby("year")["forecast"].sum().to_numpy() == pytest.approx(city.to_numpy())
+    assert record["vintage"].max() == io.MODEL_VINTAGE and record["outturn"].notna().any()
+    assert (record.dropna(subset=["outturn"])["year"] <= 2022).all()  # outturns as of the run's vintage only
+
+
+def test_the_published_track_record_has_the_declared_columns(tmp_path):
+    assert list(track_record.TABLES["track_record"].columns) == track_record.COLUMNS
+    assert "track_record" in summary.TABLES and "track_record" in export.TABLES
+    record = track_record.cached_track_record(io.MODEL_VINTAGE)
+    export.write_table(record, "track_record", str(tmp_path), "default")
+    written = pd.read_csv(tmp_path / "tables" / "track_record.csv", encoding="utf-8-sig")
+    assert list(written.columns) == ["scenario", *track_record.COLUMNS]  # the runner stamps data_vintage and run_date after
+    assert written["covered"].dropna().isin([True, False]).all() and set(written["horizon"]) == set(track_record.HORIZONS)
