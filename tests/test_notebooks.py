@@ -52,7 +52,7 @@ KEY_FIGURES: dict[str, list[str]] = {
         "The answer", "target of 78 thousand t in 2030", "127 − 41.82 = 85.18", "Wedges from baseline to programme", "The programme's arithmetic",
         "cost per tonne", "Method and assumptions", "Sources",
     ],
-    "90_summary": ["Almaty forecasts in brief", "Key figures", "What changed", "Accuracy scorecard", "Sources"],
+    "90_summary": ["Almaty forecasts in brief", "Key figures", "What changed", "Accuracy scorecard", "Track record", "What each backtest still takes", "Sources"],
 }
 # What a reader must never see in a report: local paths and Python's representation of objects.
 LEAKS = re.compile(r"/tmp/|/work/|/home/|\.staging|PosixPath\(|<[\w.]+ object at 0x|\barray\(|dtype=|Traceback")

@@ -239,3 +239,4 @@ def test_the_summary_results_give_one_chart_per_published_domain_with_the_progra
     assert brief.tables["accuracy_scorecard"] is None  # no backtest published: no scorecard this run
     revised = brief.tables["forecast_revisions"]  # at the mid-2022 vintage itself: computed again, nothing moved
     assert revised["indicator"].tolist() == ["population", "deficit", "emissions"] and (revised["change"] == 0).all()
+    assert brief.tables["track_record"] is brief.record and not brief.record.empty  # computed from the raw data, not the tables

@@ -7,7 +7,8 @@ state-school seat deficit under the current regime with its 80% interval and cha
 ``read_key_figures`` is the one reader of them; the index and the summary know no other domain table. A
 table that is missing (its notebook has not run or failed) gives empty figures and says which table, never
 an error. ``key_numbers`` gives the lead figures (2025, 2030 and the horizon) as numbers; the index's text
-(``key_figures``) and the summary report (``results``, notebook 90_summary) both present what it reads.
+(``key_figures``) and the summary report (``results``, notebook 90_summary) both present what it reads. The summary
+also shows the forecasts' own track record (``track_record``: re-forecast from real-time vintages of the raw data).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import emissions, i18n, keyfigures, paths, population, revisions, schools, scorecard
+from . import emissions, i18n, keyfigures, paths, population, revisions, schools, scorecard, track_record
 
 POPULATION_YEAR = 2030
 SCHOOL_YEARS = (2025, 2030)  # the school years starting that September: 2025/26 and 2030/31
@@ -308,6 +309,7 @@ class Brief:
     card_missing: list[str]
     series: dict[str, pd.DataFrame]  # indicator -> every scenario's path (domain_series), non-empty only
     revised: pd.DataFrame  # revisions.revisions: the headlines at the mid-2022 vintage and at this run's
+    record: pd.DataFrame  # the forecasts' own track record at the run's vintage (track_record)
     tables: dict[str, pd.DataFrame | None]  # the tables the summary publishes (None: not this run, its inputs are missing)
 
     @property
@@ -347,7 +349,8 @@ class Brief:
 def results(params: dict[str, Any]) -> Brief:
     """The summary of ``params["scenario"]`` from the published folder of its language (``reports_dir``, given by the
     runner; empty: reports/ or reports/<language>/). Nothing published is recomputed; the revisions forecast the
-    scenario once more at the mid-2022 vintage (``revisions``, each domain's cache)."""
+    scenario once more at the mid-2022 vintage (``revisions``, each domain's cache); the track record re-forecasts every
+    headline series at each real-time vintage (``track_record``, cached)."""
     root = Path(params["reports_dir"]) if params["reports_dir"] else paths.language_folder(paths.reports_dir(), params["language"])
     here = root / params["scenario"]
     figures, missing = lead_table(root)
@@ -363,8 +366,9 @@ def results(params: dict[str, Any]) -> Brief:
         card_missing=card_missing,
         series={indicator: frame for indicator, frame in series.items() if not frame.empty},
         revised=(revised := revisions.revisions(params)),
-        tables={"accuracy_scorecard": None if card.empty else card, "forecast_revisions": revised},
+        record=(record := track_record.cached_track_record(params["vintage"])),
+        tables={"accuracy_scorecard": None if card.empty else card, "forecast_revisions": revised, "track_record": record},
     )
 
 
-TABLES = scorecard.TABLES | revisions.TABLES  # the summary report publishes the accuracy scorecard and the revisions
+TABLES = scorecard.TABLES | revisions.TABLES | track_record.TABLES  # the scorecard, the revisions and the track record
