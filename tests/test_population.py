@@ -215,8 +215,10 @@ def test_calibrated_intervals_cover_at_their_nominal_rate_on_simulated_errors():
 def test_calibrated_intervals_cover_the_real_backtest_at_the_nominal_rate_out_of_sample(calibration):
     table = population.coverage_table(calibration)
     pooled = (table["coverage_80"] * table["n"]).sum() / table["n"].sum()  # each origin's width from the others
-    assert pooled >= 0.8
-    assert (table["coverage_80"] >= 0.75).all()  # 6 of 8 at the longest horizon is the nearest to 80% there
+    # 47 outcomes: the binomial sd of a pooled 80% coverage is 6 points. The honest backtest (no origin sees the migration
+    # fit to the 2022 statements) holds 37 of 47 (0.79; 38 with that look-ahead); 5 of 8 at the longest horizon (6 with it).
+    assert pooled >= 0.8 - np.sqrt(0.8 * 0.2 / table["n"].sum())
+    assert (table["coverage_80"] >= 0.6).all() and (table["coverage_95"] >= 0.9).all()
 
 
 def test_backtest_scores_the_cohort_model_and_every_benchmark_on_both_series(small_forecast):
@@ -263,10 +265,11 @@ def test_base_year_without_age_detail_is_refused(inputs, calibration):
 
 
 # The scenario defaults of the assumptions as they were written before they followed the vintage (main at c8ae7b7):
-# the calibration at the model vintage, rounded, must give exactly these (the 2022-09-12 runs stay byte-identical).
+# the calibration at the model vintage, rounded, gives exactly these (the 2022-09-12 central paths stay byte-identical),
+# but migration_sd: 0.497 then, 0.503 since the backtest origins no longer see the migration fit to 2022 statements.
 FROZEN_DEFAULTS = {
     "tfr": 1.909, "tfr_change": -0.0162, "life_expectancy_male": 71.3, "life_expectancy_female": 78.88, "life_expectancy_gain": 0.128,
-    "net_migration": 42740.0, "migrant_female_share": 0.534, "tfr_sd": 0.111, "life_expectancy_sd": 2.14, "migration_sd": 0.497,
+    "net_migration": 42740.0, "migrant_female_share": 0.534, "tfr_sd": 0.111, "life_expectancy_sd": 2.14, "migration_sd": 0.503,
     "migration_noise_sd": 0.0, "migrant_child_share": 0.137, "base_population_sd": 0.0,
 }
 # The central path of the default scenario at the model vintage on main c8ae7b7: 1 January 2030 and 2035 of
@@ -699,3 +702,9 @@ def test_the_report_states_each_fallback_of_the_model_vintage(small_forecast):
     for language in i18n.LANGUAGES:  # every language states them
         assert len(report.fallback_lines(small_forecast, i18n.Text(language))) == 5
 
+
+def test_the_backtest_model_does_not_use_the_migration_fit(inputs, calibration):
+    model = population.calibration.backtest_model(population.calibration_data(inputs, calibration.years), 0.13)
+    np.testing.assert_allclose(model.schedules.migration_profile_by_age, population.net_migration_profile(0.0))
+    assert not np.allclose(model.base_shape, calibration.base_estimate)  # built with the prior profile, not the fitted one
+    np.testing.assert_allclose(model.base_shape.sum(axis=1), calibration.base_estimate.sum(axis=1))  # on the same age bands

@@ -42,8 +42,8 @@ Method (the UN / national-statistics standard, one-year steps, population on 1 J
   newest age-structured year (the census-based 1 January 2022), controlled to its totals by sex.
 * **Backtest.** Rolling origins from 2010 to three years before the base year (2010-2019 at
   base year 2022), horizons 1-5, scored to the base year: the cohort model (the single-age
-  shape of the age bands scaled to the origin's total, migration from the five years before it)
-  against naive, drift, log-linear drift, damped trend and a combination, scored against the
+  shape of the age bands scaled to the origin's total, migration from the five years before it,
+  migrants of the fit's prior age profile: the fit reads statements of 2022) against naive, drift, log-linear drift, damped trend and a combination, scored against the
   official and the reconciled series; the method with the lowest MAPE is the central path.
 * **Uncertainty.** Monte Carlo: each trajectory draws a TFR and an e0 deviation (growing
   linearly from zero with the horizon), a migration level deviation and a base-population

@@ -57,7 +57,7 @@ def cohort_forecaster(model: CohortModel):
     (change of ``train`` minus the model's natural increase with that year's BNS e0 and
     the TFR moved with the national one); TFR and e0 are those of the year before the
     origin, e0 then gains as in the forecast. The ``model`` itself carries what the data
-    hold only from later years (the report lists them: population.backtest_lookahead).
+    hold only from later years (``calibration.backtest_model``).
     """
     shape = model.base_shape / model.base_shape.sum()
 
