@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from almaty_analytics import evaluation, export, history, i18n, keyfigures, paths, population, scenarios
+from almaty_analytics import evaluation, export, history, i18n, io, keyfigures, paths, population, scenarios
 from almaty_analytics.population import AGES, Assumptions, report
 
 N_AGES = AGES.size
@@ -16,7 +16,7 @@ N_AGES = AGES.size
 
 @pytest.fixture(scope="module")
 def inputs():
-    return population.read_inputs()
+    return population.read_inputs(io.MODEL_VINTAGE)
 
 
 @pytest.fixture(scope="module")
@@ -215,8 +215,10 @@ def test_calibrated_intervals_cover_at_their_nominal_rate_on_simulated_errors():
 def test_calibrated_intervals_cover_the_real_backtest_at_the_nominal_rate_out_of_sample(calibration):
     table = population.coverage_table(calibration)
     pooled = (table["coverage_80"] * table["n"]).sum() / table["n"].sum()  # each origin's width from the others
-    assert pooled >= 0.8
-    assert (table["coverage_80"] >= 0.75).all()  # 6 of 8 at the longest horizon is the nearest to 80% there
+    # 47 outcomes: the binomial sd of a pooled 80% coverage is 6 points. The honest backtest (no origin sees the migration
+    # fit to the 2022 statements) holds 37 of 47 (0.79; 38 with that look-ahead); 5 of 8 at the longest horizon (6 with it).
+    assert pooled >= 0.8 - np.sqrt(0.8 * 0.2 / table["n"].sum())
+    assert (table["coverage_80"] >= 0.6).all() and (table["coverage_95"] >= 0.9).all()
 
 
 def test_backtest_scores_the_cohort_model_and_every_benchmark_on_both_series(small_forecast):
@@ -262,11 +264,35 @@ def test_base_year_without_age_detail_is_refused(inputs, calibration):
         population.base_population(inputs, calibration, 2019)
 
 
-def test_scenario_defaults_are_the_calibrated_values(calibration):
-    tolerance = {"tfr": 0.005, "tfr_change": 5e-5, "net_migration": 10, "life_expectancy_sd": 0.005}
+# The scenario defaults of the assumptions as they were written before they followed the vintage (main at c8ae7b7):
+# the calibration at the model vintage, rounded, gives exactly these (the 2022-09-12 central paths stay byte-identical),
+# but migration_sd: 0.497 then, 0.503 since the backtest origins no longer see the migration fit to 2022 statements.
+FROZEN_DEFAULTS = {
+    "tfr": 1.909, "tfr_change": -0.0162, "life_expectancy_male": 71.3, "life_expectancy_female": 78.88, "life_expectancy_gain": 0.128,
+    "net_migration": 42740.0, "migrant_female_share": 0.534, "tfr_sd": 0.111, "life_expectancy_sd": 2.14, "migration_sd": 0.503,
+    "migration_noise_sd": 0.0, "migrant_child_share": 0.137, "base_population_sd": 0.0,
+}
+# The central path of the default scenario at the model vintage on main c8ae7b7: 1 January 2030 and 2035 of
+# /tmp/golden/out/default/tables/population_total.csv (the reference run of issue 17's re-basing).
+FROZEN_CENTRAL = {2030: 2602989, 2035: 2911992}
+
+
+def test_scenario_defaults_are_the_calibrated_values_rounded(calibration):
+    defaults = population.calibrated_defaults(calibration.defaults)
+    tolerance = {"net_migration": 5.0}
     for name in population.PARAMETER_FIELDS:
-        value = getattr(calibration.defaults, name)
-        assert scenarios.PARAMETERS[name].default == pytest.approx(value, abs=tolerance.get(name, 5e-4)), name
+        assert scenarios.PARAMETERS[name].default is None, name  # unset: calibrated on the scenario's vintage
+        assert defaults[name] == pytest.approx(getattr(calibration.defaults, name), abs=tolerance.get(name, 10.0 ** -population.model.DEFAULT_DECIMALS[name] / 2))
+    assert population.assumptions_from({**dict.fromkeys(population.PARAMETER_FIELDS), "population_variant": "medium"}, defaults).tfr == defaults["tfr"]
+
+
+def test_calibration_at_the_model_vintage_gives_the_frozen_defaults(calibration):
+    assert population.calibrated_defaults(calibration.defaults) == FROZEN_DEFAULTS
+
+
+def test_central_path_at_the_model_vintage_is_main_s(small_forecast):
+    assert small_forecast.years[0] == 2022
+    assert {year: small_forecast.by_year(year).value for year in FROZEN_CENTRAL} == FROZEN_CENTRAL
 
 
 def test_same_seed_same_trajectories_other_seed_other(calibration, inputs):
@@ -336,10 +362,11 @@ def test_impossible_population_parameters_are_refused(name, value):
         scenarios.check(**{name: value})
 
 
-def test_base_estimate_is_shared_through_data_processed(calibration):
-    cached = pd.read_csv(paths.processed_dir() / "population_migration_fit_linear.csv")
+def test_base_estimate_is_shared_through_data_processed(inputs, calibration):
+    name = f"population_migration_fit_linear_{population.calibration.vintage_digest(inputs, calibration.years)}"
+    cached = pd.read_csv(paths.processed_dir() / f"{name}.csv")
     assert cached["child_share"].iloc[0] == pytest.approx(calibration.defaults.migrant_child_share)
-    assert (paths.processed_dir() / "population_migration_fit_linear.inputs.json").exists()
+    assert (paths.processed_dir() / f"{name}.inputs.json").exists()
 
 
 def test_age_groups_add_up_to_the_total_and_have_their_own_intervals(small_forecast):
@@ -383,10 +410,35 @@ def _toy_wpp(tfr: dict[int, float], e0_medium: dict[int, float], spread: float) 
     return pd.DataFrame(rows)
 
 
-def test_calibration_years_are_named_in_one_place_and_the_calibration_keeps_them(calibration):
-    assert calibration.years == population.YEARS
-    assert population.YEARS.closure == 2022 and population.YEARS.age_bands == 2020 and population.YEARS.uncertainty == 2032
-    assert population.YEARS.backtest_origins == tuple(range(2010, 2020))
+def _years(inputs, **changes) -> population.CalibrationYears:
+    return dataclasses.replace(population.CalibrationYears.for_vintage(inputs), **changes)
+
+
+def test_calibration_years_come_from_the_data_and_the_calibration_keeps_them(inputs, calibration):
+    years = population.CalibrationYears.for_vintage(inputs)
+    assert calibration.years == years
+    assert (years.base, years.closure, years.age_bands, years.life_expectancy) == (2022, 2022, 2020, 2019)
+    assert (years.segment, years.balance, years.arrivals) == ((2015, 2021), (2015, 2021), (2012, 2021))
+    assert (years.tfr_trend_end, years.e0_gain, years.uncertainty) == (2035, (2030, 2035), 2032)
+    assert years.backtest_origins == tuple(range(2010, 2020))
+
+
+def test_calibration_windows_move_with_the_base_year(inputs):
+    now, earlier = population.CalibrationYears.for_vintage(inputs, 2022), population.CalibrationYears.for_vintage(inputs, 2021)
+    assert earlier.base == now.base - 1 and earlier.balance == (now.balance[0], now.balance[1] - 1)
+    assert (earlier.tfr_trend_end, earlier.uncertainty) == (now.tfr_trend_end - 1, now.uncertainty - 1)
+    assert earlier.e0_gain == (now.e0_gain[0] - 1, now.e0_gain[1] - 1) and earlier.backtest_origins == now.backtest_origins[:-1]
+    assert (earlier.segment, earlier.closure, earlier.age_bands) == (now.segment, now.closure, now.age_bands)  # read from the data
+    later = _with_total(inputs, 2023, (1_003_881, 1_157_916), e0_2022=(73.19, 80.66))
+    newest = population.CalibrationYears.for_vintage(later)
+    assert newest.base == 2023 and newest.balance == (2015, 2022) and newest.backtest_origins[-1] == 2020
+    assert newest.life_expectancy == 2022 and newest.tfr_trend_end == 2036  # the first e0 after COVID-19 is no shock
+
+
+def test_life_expectancy_year_skips_the_years_a_mortality_shock_depressed(inputs):
+    life = inputs["bns_life_expectancy"]
+    assert population.life_expectancy_year(life, 2022) == 2019  # 2020 and 2021: COVID-19
+    assert population.life_expectancy_year(life, 2020) == 2019 and population.life_expectancy_year(life, 2019) == 2018
 
 
 def test_crude_death_rate_of_a_constant_rate_is_the_share_dying():
@@ -400,8 +452,8 @@ def test_calibrated_tfr_reproduces_the_births(calibration):
     assert population.calibrated_tfr(calibration.schedules, base, births=1500.0) == pytest.approx(1.5)
 
 
-def test_fertility_assumptions_move_the_tfr_with_the_national_one():
-    years = population.CalibrationYears(age_bands=2020, base=2022, tfr_trend_end=2032, uncertainty=2032)
+def test_fertility_assumptions_move_the_tfr_with_the_national_one(inputs):
+    years = _years(inputs, age_bands=2020, base=2022, tfr_trend_end=2032, uncertainty=2032)
     national = pd.Series({2020: 2.0, 2022: 2.2, 2032: 1.7})
     annual = _toy_wpp(national.to_dict(), {2030: 70.0, 2035: 71.0}, spread=2 * population.Z80 * 0.17)
     out = population.fertility_assumptions(annual, national, tfr_calibrated=1.8, years=years)
@@ -410,10 +462,10 @@ def test_fertility_assumptions_move_the_tfr_with_the_national_one():
     assert out["tfr_sd"] == pytest.approx(0.1)  # sd 0.17 on a TFR of 1.7
 
 
-def test_life_expectancy_assumptions_take_the_bns_level_and_the_wpp_gain_and_spread():
+def test_life_expectancy_assumptions_take_the_bns_level_and_the_wpp_gain_and_spread(inputs):
     annual = _toy_wpp({2032: 2.0}, {2030: 70.0, 2032: 70.4, 2035: 71.0}, spread=2 * population.Z80 * 1.5)
     life = pd.DataFrame({"area": "almaty", "year": 2019, "sex": ["male", "female"], "life_expectancy_years": [70.5, 78.5]})
-    out = population.life_expectancy_assumptions(annual, life)
+    out = population.life_expectancy_assumptions(annual, life, _years(inputs, life_expectancy=2019, e0_gain=(2030, 2035), uncertainty=2032))
     assert (out["life_expectancy_male"], out["life_expectancy_female"]) == (70.5, 78.5)
     assert out["life_expectancy_gain"] == pytest.approx(0.2) and out["life_expectancy_sd"] == pytest.approx(1.5)
 
@@ -431,43 +483,84 @@ def test_fit_evidence_targets_are_the_mean_of_the_programme_figures():
 
 
 def test_demographic_balance_closes_and_births_follow_the_national_share(inputs, calibration):
-    data = population.calibration_data(inputs)
+    data = population.calibration_data(inputs, calibration.years)
     balance = population.demographic_balance(data, calibration.base_estimate).set_index("year")
     assert list(balance.index) == list(range(2015, 2022))
     np.testing.assert_allclose(balance["net_migration"], balance["change"] - balance["births"] + balance["deaths"])
-    assert balance.loc[2020, "births"] == pytest.approx(population.BIRTHS_2020)
-    np.testing.assert_allclose(balance["births"] / data.national_births.loc[2015:2021], population.BIRTHS_2020 / data.national_births[2020])
+    births = population.band_year_births(data)
+    assert births == 32_300 * 12 / 11  # 32.3 thousand in January-November 2020 (dated_statements.csv), scaled to the year
+    assert balance.loc[2020, "births"] == births
+    np.testing.assert_allclose(balance["births"] / data.national_births.loc[2015:2021], births / data.national_births[2020])
     pd.testing.assert_frame_equal(balance.reset_index(), calibration.balance)
 
 
-def test_calibration_data_growth_rate_and_female_share_come_from_the_segment(inputs):
-    data = population.calibration_data(inputs)
+def test_almaty_births_read_full_and_part_years_of_the_dated_statements():
+    statements = pd.DataFrame({"topic": "population", "indicator": ["births_jan_nov_2020", "births_2022", "population"], "value": [1100.0, 36100.0, 5.0]})
+    assert population.almaty_births(statements, 2020) == 1200.0 and population.almaty_births(statements, 2022) == 36100.0
+    assert population.births_years(statements) == [2020, 2022]
+    with pytest.raises(io.DataError, match="no Almaty births of 2021"):
+        population.almaty_births(statements, 2021)
+
+
+def test_calibration_data_growth_rate_and_female_share_come_from_the_segment(inputs, calibration):
+    data = population.calibration_data(inputs, calibration.years)
     total = population.observed_total(inputs).loc[2015:2021]
     assert data.growth_rate == pytest.approx(total.diff().mean() / total.mean())
     assert 0.4 < data.female_share < 0.7 and data.closure_by_sex.sum() == population.observed_total(inputs)[2022]
 
 
 def test_fit_statistics_at_the_fitted_share_are_the_published_model_values(inputs, calibration):
-    stats = population.fit_statistics(population.calibration_data(inputs), calibration.migration_facts.child_share)
+    stats = population.fit_statistics(population.calibration_data(inputs, calibration.years), calibration.migration_facts.child_share)
     fit = calibration.migration_fit.set_index("statistic")["model"]
     assert set(stats) == set(population.FIT_EVIDENCE)
     for name, value in stats.items():
         assert value == pytest.approx(fit[name], rel=1e-9), name
 
 
-def test_migration_facts_read_the_profile_and_the_arrivals():
+def test_migration_facts_read_the_profile_and_the_arrivals(inputs):
     profile = np.zeros(N_AGES)
     profile[10], profile[30] = 0.25, 0.75
     figures = {"programme_population": pd.DataFrame({"figure_id": ["arrivals_working_age_share_2021", "migration_arrivals_2012_2021"], "value": [80.0, 500.0]})}
-    facts = population.migration_facts(figures, profile, net_migration=40_000.0, child_share=0.2, closure=66_000.0)
+    years = _years(inputs, arrivals=(2012, 2021))
+    facts = population.migration_facts(figures, profile, net_migration=40_000.0, child_share=0.2, closure=66_000.0, years=years)
     assert facts.share_6_17 == 0.25 and facts.net_children_0_17_per_year == 10_000.0
     assert facts.arrivals_per_year == pytest.approx(50_000.0) and facts.arrivals_not_working_age_per_year == pytest.approx(10_000.0)
 
 
-def test_base_population_range_follows_the_calibration_years(inputs, calibration):
-    later = dataclasses.replace(calibration, years=dataclasses.replace(calibration.years, closure=2021))
-    with pytest.raises(ValueError, match="single-age estimates exist for 2020-2021"):
-        population.base_population(inputs, later, 2022)
+def test_base_population_range_runs_from_the_age_bands_to_the_newest_total(inputs, calibration):
+    with pytest.raises(ValueError, match="single-age estimates exist for 2020-2022"):
+        population.base_population(inputs, calibration, 2023)
+    later = dataclasses.replace(calibration, years=dataclasses.replace(calibration.years, age_bands=2021))
+    with pytest.raises(ValueError, match="single-age estimates exist for 2021-2022"):
+        population.base_population(inputs, later, 2020)
+
+
+def _with_total(inputs, year: int, by_sex: tuple[int, int], e0_2022: tuple[float, float] | None = None) -> dict:
+    """``inputs`` with a synthetic 1 January total of ``year`` by sex (and, optionally, Almaty's e0 of 2022)."""
+    rows = pd.DataFrame({"year": year, "area": "almaty", "sex": ["male", "female", "total"], "persons": [*by_sex, sum(by_sex)]})
+    out = dict(inputs) | {"bns_population_1jan": pd.concat([inputs["bns_population_1jan"], rows], ignore_index=True)}
+    if e0_2022:
+        life = pd.DataFrame({"year": 2022, "area": "almaty", "sex": ["male", "female"], "life_expectancy_years": list(e0_2022)})
+        out["bns_life_expectancy"] = pd.concat([inputs["bns_life_expectancy"], life], ignore_index=True)
+    return out
+
+
+def test_a_base_year_without_ages_is_the_one_year_projection_of_the_census_year_controlled_to_its_totals(inputs, calibration):
+    later = _with_total(inputs, 2023, (1_003_881, 1_157_916))
+    base_2022 = population.base_population(later, calibration, 2022)
+    base_2023 = population.base_population(later, calibration, 2023)
+    np.testing.assert_allclose(base_2023.sum(axis=1), [1_003_881, 1_157_916], rtol=1e-12)  # the control totals by sex
+    # the one-year step of the model from the census-based 2022 (e0 of 2021: the data hold none of 2022), then controlled
+    schedules, defaults = calibration.schedules, calibration.defaults
+    step = population.project_arrays(
+        base_2022[None], (calibration.tfr_calibrated * schedules.fertility_pattern)[None, None],
+        population.mortality_for(schedules, population.almaty_e0(later["bns_life_expectancy"], 2021))[None, None],
+        np.array([[defaults.net_migration]]), population.migration_profile(schedules, defaults.migrant_female_share),
+    )["population"][0, 1]
+    np.testing.assert_allclose(base_2023, population.controlled(step, np.array([1_003_881, 1_157_916])), rtol=1e-12)
+    survival = base_2023[:, 21:61] / base_2022[:, 20:60]  # ages shift by one: a cohort of 2022 is a year older in 2023
+    assert (survival > 0.97).all() and (survival < 1.1).all()
+    assert population.control_years(calibration.years, 2023) == [2022] and population.control_years(calibration.years, 2022) == []
 
 
 # ---------------------------------------------------------------- accessors and report values
@@ -552,3 +645,66 @@ def test_display_frames_are_translated_and_shaped_for_the_report(small_forecast)
     assert list(mape.columns) == [1, 2, 3, 4, 5] and mape.index.names == [t.column("target", "population"), t.column("method")]
     groups = report.age_group_frame(small_forecast, t)
     assert groups.shape == (len(population.AGE_GROUPS), 2 * 4)  # central and interval of the base year and three answer years
+
+
+# ---------------------------------------------------------------- the base year and what follows the vintage
+
+
+def _add_total(raw, year: int, published: str, by_sex: tuple[int, int]) -> None:
+    """Append a synthetic 1 January total of ``year`` to a toy raw folder (the schema's year bound raised to it)."""
+    with (raw / "bns_population_1jan.csv").open("a") as out:
+        out.writelines(f"{year},almaty,{sex},{n},{published}\n" for sex, n in (("total", sum(by_sex)), ("male", by_sex[0]), ("female", by_sex[1])))
+    manifest = (raw / "datapackage.yaml").read_text()
+    old = "min: 2000, max: 2023, description: population on 1 January of this year"
+    assert manifest.count(old) == 1
+    (raw / "datapackage.yaml").write_text(manifest.replace(old, old.replace("2023", str(year))))
+
+
+def test_the_base_year_is_the_newest_1_january_total_of_the_vintage(project):
+    _add_total(project / "data" / "raw", 2024, "2024-03-15", (1_030_000, 1_190_000))
+    assert scenarios.load("default").parameters["base_year"] == 2022  # the model vintage
+    assert scenarios.load("default", {"vintage": "2023-07-01"}).parameters["base_year"] == 2023
+    assert scenarios.load("default", {"vintage": "2024-03-01"}).parameters["base_year"] == 2023  # 2024 not yet published
+    assert scenarios.load("default", {"vintage": ""}).parameters["base_year"] == 2024
+    assert scenarios.load("default", {"vintage": "", "base_year": 2021}).parameters["base_year"] == 2021
+    tables = io.read_tables(population.years.YEAR_TABLES, "")
+    assert population.base_year_of(tables) == 2024 and population.newest_total_year(tables) == 2024
+
+
+@pytest.mark.parametrize("year, vintage", [(2019, ""), (2023, "2022-09-12"), (2025, "")])
+def test_a_base_year_outside_the_data_of_the_vintage_is_refused(year, vintage):
+    with pytest.raises(scenarios.ParameterError, match=f"parameter 'base_year': {year} is outside .* expected 0 .* or 2020 .* to 202[23]"):
+        scenarios.load("default", {"base_year": year, "vintage": vintage})
+
+
+def test_horizon_must_follow_the_resolved_base_year():
+    with pytest.raises(scenarios.ParameterError, match="'horizon': 2023 is not after base_year 2023"):
+        scenarios.load("default", {"vintage": "", "horizon": 2023})
+
+
+def test_districts_start_from_the_bulletin_of_the_base_year_else_the_programme():
+    bulletin = pd.DataFrame({"year": 2023, "district": ["medeu", "alatau"], "sex": "total", "persons": [300.0, 100.0]})
+    programme = pd.DataFrame({"district": ["alatau", "medeu"], "population_persons": [10.0, 30.0]})
+    tables = {"bns_population_districts": bulletin, "programme_districts": programme}
+    counts, source = population.district_counts(tables, 2023)
+    assert source == "bns_population_districts" and counts.to_dict() == {"alatau": 100.0, "medeu": 300.0}  # in the programme's order
+    counts, source = population.district_counts(tables, 2022)
+    assert source == "programme_districts" and counts.to_dict() == {"alatau": 10.0, "medeu": 30.0}
+
+
+def test_the_report_states_each_fallback_of_the_model_vintage(small_forecast):
+    data = small_forecast.data
+    assert (data.base_year, data.age_bands, data.controls, data.life_expectancy, data.shock_years) == (2022, 2020, (2022,), 2019, (2020, 2021))
+    assert (data.births_observed, data.wpp_projected, data.district_source) == ((2020,), (), "programme_districts")
+    lines = report.fallback_lines(small_forecast, i18n.Text("en"))
+    assert len(lines) == 5 and "age bands of 1 January 2020" in lines[0] and "2020, 2021 skipped" in lines[1]
+    assert "programme's undated district table" in lines[-1]
+    for language in i18n.LANGUAGES:  # every language states them
+        assert len(report.fallback_lines(small_forecast, i18n.Text(language))) == 5
+
+
+def test_the_backtest_model_does_not_use_the_migration_fit(inputs, calibration):
+    model = population.calibration.backtest_model(population.calibration_data(inputs, calibration.years), 0.13)
+    np.testing.assert_allclose(model.schedules.migration_profile_by_age, population.net_migration_profile(0.0))
+    assert not np.allclose(model.base_shape, calibration.base_estimate)  # built with the prior profile, not the fitted one
+    np.testing.assert_allclose(model.base_shape.sum(axis=1), calibration.base_estimate.sum(axis=1))  # on the same age bands

@@ -135,11 +135,14 @@ def test_share_drift_check_fails_on_a_plug_unless_a_sourced_component_explains_i
 # Digests of the school tables as export.write_table writes them (before the runner stamps data_vintage and run_date),
 # default scenario, n_simulations 200, vintage 2022-09-12: computed with main 58b9377, before the base followed the vintage.
 # (At n_simulations 1000 the same code gives the stamped CSVs of /tmp/golden, main c8ae7b7, byte for byte.)
+# school_seats and school_uncertainty since the population backtest's origins no longer see the migration fit to the
+# 2022 statements: the population's migration_sd moved 0.497 -> 0.503, so their interval columns move (central columns
+# do not); before: f6445f3e486b2dd6... and 404ea137b3fe98e3....
 MAIN_DIGESTS = {
-    "school_seats": "f6445f3e486b2dd67accf5fc09d6a745b83fa8f23bfb8f3b86541a1eac4dc09e",
+    "school_seats": "5b1bb2ba8db2664d51658cafb37f0519721bde776cbf3ef3017b79585a3bf0b5",
     "school_pupils_by_grade": "654a2b1080120d6d4847cd6c9a27508e87c514b459bee14cd59abd7e00dccecd",
     "school_pupil_share": "c56a6c825425365b334447b4c93e941d9c1e0c4fd67ef9a3008c0af761ec079f",
-    "school_uncertainty": "404ea137b3fe98e3e6c6925ef74e8498c326ce313ef9bd0ad8e8a79cf76fee81",
+    "school_uncertainty": "3b14822869eb064fae7b2785247b96cb9dd139b3d1c677cfd4414775ac701d1b",
     "school_build_pipeline": "e334cdf1a5e5030b04524ea768a9edf031855515c6d7cbc394e9e57a5ab00d9d",
     "school_build_rates": "de4f5d62e0d72a84a0a36e81196cacceb6d7725c5db120afc990c16802546ead",
     "school_targets": "3a8867379c26b06d5e0827bc7004763705622bdb761d9c8841212046b091d44b",

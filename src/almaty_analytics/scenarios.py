@@ -49,9 +49,10 @@ COMMON_PARAMETERS: dict[str, Param] = {
     "report_note": Param(str, "free text shown at the top of every report (e.g. 'draft for the budget committee')", ""),
     "base_year": Param(
         int,
-        "first year of the forecasts: population on 1 January (single-age estimates exist for 2020-2022; last BNS year is 2022)",
-        min=2020,
-        max=2022,
+        "first year of the forecasts: population on 1 January; 0 = the newest 1 January Almaty total in the vintage "
+        "(population.resolve_base_year); an earlier year from the BNS age bands' date to that one",
+        0,
+        min=0,
     ),
     "horizon": Param(int, "last forecast year", min=2023, max=2050),
     "districts": Param(list, "districts to show (slugs)", list(DISTRICTS), choices=DISTRICTS),
@@ -92,11 +93,14 @@ def plain(value: Any) -> Any:
 def check_value(name: str, value: Any) -> Any:
     """Return ``value`` if it fits parameter ``name``; raise ParameterError otherwise.
 
-    Numbers must be finite: NaN passes every comparison, so it is refused by name.
+    Numbers must be finite: NaN passes every comparison, so it is refused by name. None is the value of a
+    parameter whose default is None (unset: the model calibrates it on the vintage's data).
     """
     if name not in PARAMETERS:
         raise ParameterError(f"unknown parameter {name!r}; known parameters: {', '.join(sorted(PARAMETERS))}")
     spec = PARAMETERS[name]
+    if value is None and spec.default is None:
+        return None
     value = plain(value)
     ok = isinstance(value, spec.type) and not (spec.type in (int, float) and isinstance(value, bool))
     if spec.type is float and isinstance(value, int) and not isinstance(value, bool):
@@ -117,9 +121,11 @@ def check_value(name: str, value: Any) -> Any:
 
 
 def check(**values: Any) -> dict[str, Any]:
-    """Check the parameters a notebook received (each value, then combinations)."""
+    """Check the parameters a notebook received (each value, then combinations; a base year against the vintage's data)."""
     checked = {n: check_value(n, v) for n, v in values.items()}
     _check_combinations(checked)
+    if checked.get("base_year"):
+        population.resolve_base_year(checked["base_year"], checked.get("vintage", PARAMETERS["vintage"].default))
     return checked
 
 
@@ -151,6 +157,8 @@ def resolve(values: dict[str, Any]) -> dict[str, Any]:
         )
     checked = {n: check_value(n, v) for n, v in values.items()}
     resolved = {n: copy.deepcopy(spec.default) for n, spec in PARAMETERS.items() if not spec.required} | checked
+    _check_combinations(resolved)
+    resolved["base_year"] = population.resolve_base_year(resolved["base_year"], resolved["vintage"])  # always a year from here on
     _check_combinations(resolved)
     return resolved
 

@@ -7,38 +7,53 @@ Method (the UN / national-statistics standard, one-year steps, population on 1 J
   at the start of the year, split by the sex ratio at birth; newborns are exposed to half a
   year of infant mortality. Net migrants, spread by an age–sex profile, are added at the
   end of the year. So every year P(t+1) − P(t) = births − deaths + net migration exactly.
+* **Years.** Every year comes from the data of the scenario's vintage (``years``): the base
+  year is the newest 1 January Almaty total (``resolve_base_year``); the calibration windows
+  are read from the level shifts of the BNS series, the dates of the age bands and of the
+  life expectancies, or placed relative to the base year (``CalibrationYears.for_vintage``).
 * **Fertility.** Single-age rates f_x = TFR · pasfr_g / 100 / 5 from the WPP 2022
-  Kazakhstan age pattern (pasfr, % of TFR by 5-year group); the Almaty TFR level is
-  calibrated so that the model reproduces Almaty's 2020 births (32.3 thousand in
-  January–November, scaled to 12 months; 8.3 % of national births).
+  Kazakhstan age pattern of the base year's period (pasfr, % of TFR by 5-year group); the
+  Almaty TFR level is calibrated so that the model reproduces Almaty's births of the age
+  bands' year (2020: 32.3 thousand in January–November, scaled to 12 months), then moved to
+  the base year with the national TFR.
 * **Mortality.** WPP 2022 Kazakhstan death rates for 2015–2020 (before COVID-19) by
   age and sex, log-linearly interpolated to single ages and scaled by one factor per sex
-  so that life expectancy at birth equals Almaty's (BNS); e0 then rises by a gain per year.
+  so that life expectancy at birth equals Almaty's (BNS: the newest year before the base
+  year that no mortality shock depressed); e0 then rises by a gain per year.
 * **Migration.** The 2021 census re-based 1 January 2022 about 66 thousand above one year's
-  expected growth (the error of closure). It is spread evenly over 2009-2021 (intercensal
-  reconciliation, ``population_reconciliation``), and the level is the mean net flow of the
-  calendar years 2015-2021 from the demographic balance of the reconciled series. The age profile
+  expected growth (the error of closure). It is spread evenly back to the 2009 census
+  (intercensal reconciliation, ``population_reconciliation``), and the level is the mean net
+  flow of the calendar years from the 2014/15 boundary change to the year before the base year
+  from the demographic balance of the reconciled series. The age profile
   is adults (Rogers-Castro labour + constant) plus children moving with their families; the
   children's share is fitted (``fit_child_share``) to the growth of ages 6-17 (pupil growth,
   lines 303/2793), of ages 0-7 (line 3007), the mean age (226) and the 14-35 / 14-29 counts
   (3183, 3536). Line 218's 88.5 % working-age share is for arrivals, a ceiling, not a target.
-  The sex split follows the growth of each sex 2015-2021.
+  The sex split follows the growth of each sex between the boundary change and the census.
 * **Base population.** Almaty's age detail is three bands by sex on 1 January 2020. A prior
   is natives (national births of each birth year times survival, continued by the stable
   shape l(x)·e^(−r x) where births are unknown) plus a 15-year migrant stock with the profile,
   weighted to meet the children's and working-age bands; a penalised composite link
   correction (``smooth_band_split``) then meets all band totals exactly without steps at band
-  edges. The estimate is projected to the base year and scaled, by sex, to the BNS totals.
-* **Backtest.** Rolling origins 2010-2019, horizons 1-5: the cohort model (2020 age shape
-  scaled to the origin's total, migration from the five years before it) against naive,
-  drift, log-linear drift, damped trend and a combination, scored against the official and
-  the reconciled series; the method with the lowest MAPE is the central path.
+  edges. The estimate is carried forward to the base year with control totals
+  (``base_population``): one-year projections, scaled by sex to the BNS totals of every
+  census-based 1 January on the way and of the base year. A base year without a published age
+  structure (1 January 2023) so takes its ages from the model's one-year projection of the
+  newest age-structured year (the census-based 1 January 2022), controlled to its totals by sex.
+* **Backtest.** Rolling origins from 2010 to three years before the base year (2010-2019 at
+  base year 2022), horizons 1-5, scored to the base year: the cohort model (the single-age
+  shape of the age bands scaled to the origin's total, migration from the five years before it,
+  migrants of the fit's prior age profile: the fit reads statements of 2022) against naive, drift, log-linear drift, damped trend and a combination, scored against the
+  official and the reconciled series; the method with the lowest MAPE is the central path.
 * **Uncertainty.** Monte Carlo: each trajectory draws a TFR and an e0 deviation (growing
   linearly from zero with the horizon), a migration level deviation and a base-population
   deviation. The last two are calibrated on the backtest errors: sd of the % error at
   horizon h = sqrt(sd_base² + h²·sd_trend²), so the 80 % interval covers about 80 % of the
   backtest outcomes (``coverage_table``). Variants low / high shift TFR, e0 and migration by
   ∓/± 1.28 sd along the same paths; the report prints where each lies among the simulations.
+* **Districts.** The district shares of the base year start from the BNS bulletin of that
+  1 January (``bns_population_districts``) where the vintage has it, else from the programme's
+  undated district table (``programme_districts``).
 """
 
 from __future__ import annotations
@@ -60,18 +75,17 @@ from .backtest import (
 )
 from .base import estimate_single_ages, reverse_survival_shape, smooth_band_split, stable_shape
 from .calibration import (
-    BIRTHS_2020,
     FIT_EVIDENCE,
-    YEARS,
     Calibration,
     CalibrationData,
-    CalibrationYears,
     MigrationFacts,
+    band_year_births,
     base_estimate,
     base_population,
     calibrate,
     calibrated_tfr,
     calibration_data,
+    controlled,
     crude_death_rate,
     demographic_balance,
     fertility_assumptions,
@@ -86,13 +100,18 @@ from .calibration import (
 from .inputs import (
     BASE_INPUTS,
     INPUT_TABLES,
+    almaty_births,
     almaty_e0,
+    births_years,
     bns_series,
     closure_error,
+    district_counts,
+    e0_year,
     figure,
     observed_total,
     read_inputs,
     reconciled_total,
+    sex_totals,
     shift_years,
     wpp_series,
 )
@@ -110,6 +129,7 @@ from .model import (
     assumption_paths,
     assumptions_from,
     build_schedules,
+    calibrated_defaults,
     fertility_pattern,
     life_expectancy,
     migration_profile,
@@ -139,6 +159,7 @@ from .projection import (
     shared_forecast,
 )
 from .report import assumptions_table
+from .years import CalibrationYears, base_year_of, control_years, life_expectancy_year, newest_total_year, resolve_base_year
 
 __all__ = [
     "estimate_single_ages",
@@ -150,7 +171,6 @@ __all__ = [
     "Assumptions",
     "BACKTEST_HORIZONS",
     "BASE_INPUTS",
-    "BIRTHS_2020",
     "COHORT",
     "Calibration",
     "CalibrationData",
@@ -173,30 +193,38 @@ __all__ = [
     "Schedules",
     "TABLES",
     "VARIANTS",
-    "YEARS",
     "YearTotal",
     "Z80",
+    "almaty_births",
     "almaty_e0",
     "assumption_paths",
     "assumptions_from",
     "assumptions_table",
     "backtest_accuracy",
     "backtest_table",
+    "band_year_births",
+    "base_year_of",
     "base_estimate",
     "base_population",
     "beaten_by",
+    "births_years",
     "bns_series",
     "build_schedules",
     "calibrate",
     "calibrated_tfr",
     "calibration_data",
+    "calibrated_defaults",
+    "control_years",
+    "controlled",
     "central_method",
     "closure_error",
     "cohort_forecaster",
     "coverage_table",
     "crude_death_rate",
     "demographic_balance",
+    "district_counts",
     "district_projection",
+    "e0_year",
     "fertility_assumptions",
     "fertility_pattern",
     "figure",
@@ -208,6 +236,7 @@ __all__ = [
     "key_figures_table",
     "life_expectancy",
     "life_expectancy_assumptions",
+    "life_expectancy_year",
     "mean_mape",
     "migration_facts",
     "migration_fit",
@@ -215,17 +244,20 @@ __all__ = [
     "migration_profile",
     "mortality_for",
     "net_migration_profile",
+    "newest_total_year",
     "observed_total",
     "project_arrays",
     "quantiles",
     "read_inputs",
     "reconciled_total",
     "report",
+    "resolve_base_year",
     "results",
     "rogers_castro",
     "round_preserving_sum",
     "run",
     "shared_forecast",
+    "sex_totals",
     "shift_years",
     "single_age_mortality",
     "with_calibrated_intervals",

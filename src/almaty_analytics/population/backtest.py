@@ -1,6 +1,7 @@
 """Rolling-origin backtest of the cohort-component model against the benchmarks, and its calibrated intervals.
 
-Origins 2010-2019 (``CalibrationYears.backtest_origins``), horizons 1-5: the cohort model
+Origins from the year after the 2009 census to three years before the base year (``CalibrationYears.backtest_origins``;
+2010-2019 at base year 2022), horizons 1-5: the cohort model
 (``cohort_forecaster``: the base age shape scaled to the origin's total, migration from the
 ``COHORT_BACKTEST_WINDOW`` years before it) against naive, drift, log-linear drift, damped trend and a
 combination (``evaluation.rolling_origin_backtest``), scored against the official and the reconciled
@@ -50,12 +51,13 @@ class CohortModel:
 def cohort_forecaster(model: CohortModel):
     """The cohort-component method as a backtest forecaster ``method(train, h)``.
 
-    Uses only what was known at the origin ``o`` (the last year of ``train``): base ages
-    are the base shape scaled to the origin's total; the migration level is
+    Of the series it reads only the years up to the origin ``o`` (the last year of ``train``):
+    base ages are the base shape scaled to the origin's total; the migration level is
     the mean demographic balance of the ``COHORT_BACKTEST_WINDOW`` years before the origin
     (change of ``train`` minus the model's natural increase with that year's BNS e0 and
     the TFR moved with the national one); TFR and e0 are those of the year before the
-    origin, e0 then gains as in the forecast.
+    origin, e0 then gains as in the forecast. The ``model`` itself carries what the data
+    hold only from later years (``calibration.backtest_model``).
     """
     shape = model.base_shape / model.base_shape.sum()
 
@@ -131,18 +133,19 @@ def with_calibrated_intervals(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def backtest_table(
-    inputs: dict[str, pd.DataFrame], model: CohortModel, reconciled: pd.DataFrame, origins: list[int], closure_year: int
+    inputs: dict[str, pd.DataFrame], model: CohortModel, reconciled: pd.DataFrame, origins: list[int], closure_year: int, last_year: int
 ) -> pd.DataFrame:
     """Rolling-origin backtest (``origins``, horizons 1-5) of the cohort model, the benchmarks and their combination.
 
     Every method is trained on the official BNS series known at the origin (the boundary
-    shift removed inside the window); rows are scored against the official series (the
-    census re-basing kept: it is an error the forecasts made) and against the reconciled
-    one (``target``). Cohort intervals are calibrated leave-one-origin-out from the
-    errors against the official series. The combination is the mean of the cohort model
-    and the benchmark with the lowest MAPE (``evaluation.best_method``).
+    shift removed inside the window); rows are scored against the official series to
+    ``last_year`` (the base year; the census re-basing of ``closure_year`` kept: it is an
+    error the forecasts made) and against the reconciled one (``target``). Cohort intervals
+    are calibrated leave-one-origin-out from the errors against the official series. The
+    combination is the mean of the cohort model and the benchmark with the lowest MAPE
+    (``evaluation.best_method``).
     """
-    official = observed_total(inputs).loc[:closure_year]
+    official = observed_total(inputs).loc[:last_year]
     boundary = [s for s in shift_years(inputs) if s != closure_year]
     methods = dict(evaluation.BENCHMARKS) | {COHORT: cohort_forecaster(model)}
     rows = evaluation.rolling_origin_backtest(official, methods, origins, BACKTEST_HORIZONS, shift_years=boundary)
@@ -151,7 +154,7 @@ def backtest_table(
     best = evaluation.best_method(evaluation.accuracy(rows), list(evaluation.BENCHMARKS))
     rows = evaluation.combine(rows, [COHORT, best], name=f"combination ({COHORT} + {best})")
     frames = [rows.assign(target="official")]
-    target = evaluation.adjust_level_shifts(reconciled["reconciled"].loc[:closure_year], boundary)["adjusted"]
+    target = evaluation.adjust_level_shifts(reconciled["reconciled"].loc[:last_year], boundary)["adjusted"]
     other = rows.copy()
     other["actual"] = (other["origin"] + other["horizon"]).map(target)
     other["error"] = other["forecast"] - other["actual"]

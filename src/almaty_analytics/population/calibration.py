@@ -7,12 +7,14 @@ for each trial share, cached in data/processed); ``base_estimate`` with the fitt
 ``calibrated_tfr`` and ``demographic_balance`` (the migration level); ``fertility_assumptions`` and
 ``life_expectancy_assumptions`` (WPP 2022 Kazakhstan); the backtest (``backtest.backtest_table``) and the
 interval sds fitted on it; ``migration_facts`` for the report. Every year it uses is a field of
-``CalibrationYears``.
+``CalibrationYears``, derived from the data of the vintage and placed relative to the base year (``years``).
+``base_population`` carries the single-age estimate forward to the base year with control totals.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import hashlib
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -29,7 +31,23 @@ from .backtest import (
     interval_sd,
 )
 from .base import estimate_single_ages
-from .inputs import BASE_INPUTS, almaty_e0, bns_series, closure_error, figure, observed_total, reconciled_total, shift_years, wpp_series
+from .inputs import (
+    ARRIVALS,
+    BASE_INPUTS,
+    almaty_births,
+    almaty_e0,
+    births_years,
+    bns_series,
+    closure_error,
+    e0_year,
+    figure,
+    observed_total,
+    reconciled_total,
+    sex_totals,
+    shift_years,
+    wpp_estimate_then_medium,
+    wpp_series,
+)
 from .model import (
     AGES,
     SEXES,
@@ -42,8 +60,8 @@ from .model import (
     net_migration_profile,
     project_arrays,
 )
+from .years import CalibrationYears, control_years, newest_total_year
 
-BIRTHS_2020 = 32_300 * 12 / 11  # 32.3 thousand in Jan-Nov 2020 (dated_statements.csv), scaled to the year
 # Evidence the net-migration age profile is fitted to: statistic -> (table, figure ids, tolerance, why this tolerance)
 FIT_EVIDENCE = {
     "growth_6_17": (
@@ -63,29 +81,8 @@ FIT_EVIDENCE = {
     "count_14_29": ("programme_population", ("youth_14_29_count",), 10.0, "440 thousand aged 14-29 (line 3536); tolerance 10 thousand"),
 }
 CHILD_SHARE_GRID = np.linspace(0.0, 0.4, 41)
+PRIOR_CHILD_SHARE = float(CHILD_SHARE_GRID[0])  # the fit's prior: net migrants are adults, no family children
 WORKING_AGE_ARRIVALS = ("programme_population", "arrivals_working_age_share_2021")  # 88.5 % of ARRIVALS (gross), line 218
-ARRIVALS = ("programme_population", "migration_arrivals_2012_2021")  # thousand arrivals over CalibrationYears.arrivals, line 216
-
-
-@dataclass(frozen=True)
-class CalibrationYears:
-    """Every year the calibration uses, named in one place."""
-
-    segment: tuple[int, int] = (2015, 2021)  # between the 2014/15 boundary change and the 2021/22 census: growth rate, female share
-    balance: tuple[int, int] = (2015, 2021)  # calendar years whose demographic balance sets the default migration level
-    earlier_census: int = 2009  # 1 January 2009: the BNS series is based on the 2009 census (25 February 2009)
-    closure: int = 2022  # first 1 January re-based on the 2021 census (the error of closure), the last BNS total
-    age_bands: int = 2020  # 1 January of the BNS age bands; births, TFR and death rate of this calendar year calibrate the model
-    life_expectancy: int = 2019  # BNS e0 of the last year before COVID-19: the base estimate's mortality and the default e0
-    base: int = 2022  # the TFR is moved to this year (WPP ratio); the migration sd is relative to its population
-    tfr_trend_end: int = 2035  # TFR change per year: WPP medium from ``base`` to this year
-    e0_gain: tuple[int, int] = (2030, 2035)  # e0 gain per year: WPP medium over these years
-    uncertainty: int = 2032  # WPP 80% intervals of TFR and e0 this year (10 years after ``base``)
-    arrivals: tuple[int, int] = (2012, 2021)  # the years the programme's arrivals figure covers
-    backtest_origins: tuple[int, ...] = field(default_factory=lambda: tuple(range(2010, 2020)))
-
-
-YEARS = CalibrationYears()
 
 
 @dataclass(frozen=True)
@@ -96,8 +93,9 @@ class CalibrationData:
     schedules: Schedules  # WPP shapes; migration profile not yet fitted
     total: pd.Series  # BNS Almaty total on 1 January
     reconciled: pd.DataFrame  # observed, correction, reconciled by year (reconciled_total)
-    national_births: pd.Series  # WPP Kazakhstan births by year, persons
-    national_deaths: pd.Series  # WPP Kazakhstan deaths by year, persons
+    national_births: pd.Series  # WPP Kazakhstan births by year (estimates, then medium), persons
+    national_deaths: pd.Series  # WPP Kazakhstan deaths by year (estimates, then medium), persons
+    births: pd.Series  # Almaty births by year where the vintage has them (dated statements), persons
     national_total: pd.Series  # BNS Kazakhstan population on 1 January
     national_tfr: pd.Series  # WPP Kazakhstan TFR (estimate, then medium)
     life: pd.DataFrame  # BNS life expectancy
@@ -139,7 +137,7 @@ class Calibration:
     years: CalibrationYears
 
 
-def calibration_data(inputs: dict[str, pd.DataFrame], reconciliation: str = "linear", years: CalibrationYears = YEARS) -> CalibrationData:
+def calibration_data(inputs: dict[str, pd.DataFrame], years: CalibrationYears, reconciliation: str = "linear") -> CalibrationData:
     """The series the calibration reads, with the segment's growth rate and women's share of its growth."""
     bns, annual = inputs["bns_population_1jan"], inputs["wpp2022_kazakhstan_annual"]
     total = observed_total(inputs)
@@ -148,16 +146,17 @@ def calibration_data(inputs: dict[str, pd.DataFrame], reconciliation: str = "lin
     female = bns_series(bns, "almaty", "female")
     return CalibrationData(
         years=years,
-        schedules=build_schedules(inputs["wpp2022_kazakhstan_age_schedules"]),
+        schedules=build_schedules(inputs["wpp2022_kazakhstan_age_schedules"], years.base),
         total=total,
         reconciled=reconciled_total(inputs, reconciliation, years.earlier_census, years.closure),
-        national_births=wpp_series(annual, "births_thousands", "estimate") * 1000,
-        national_deaths=wpp_series(annual, "deaths_thousands", "estimate") * 1000,
+        national_births=wpp_estimate_then_medium(annual, "births_thousands") * 1000,
+        national_deaths=wpp_estimate_then_medium(annual, "deaths_thousands") * 1000,
+        births=pd.Series({y: almaty_births(inputs["dated_statements"], y) for y in births_years(inputs["dated_statements"])}, dtype=float),
         national_total=bns_series(bns, "kazakhstan", "total"),
         national_tfr=wpp_series(annual, "tfr", "estimate").combine_first(wpp_series(annual, "tfr", "medium")),
         life=inputs["bns_life_expectancy"],
-        bands=inputs["bns_population_age_bands"],
-        closure_by_sex=np.array([bns_series(bns, "almaty", sex)[years.closure] for sex in SEXES]),
+        bands=inputs["bns_population_age_bands"].query("year == @years.age_bands"),
+        closure_by_sex=sex_totals(inputs, years.closure),
         growth_rate=float(segment.diff().mean() / segment.mean()),
         female_share=float((female[last] - female[first]) / (total[last] - total[first])),
     )
@@ -170,7 +169,7 @@ def base_estimate(data: CalibrationData, child_share: float) -> np.ndarray:
     return estimate_single_ages(data.bands, data.national_births, mortality, data.growth_rate, profile, data.years.age_bands)
 
 
-def calibrated_tfr(schedules: Schedules, base: np.ndarray, births: float = BIRTHS_2020) -> float:
+def calibrated_tfr(schedules: Schedules, base: np.ndarray, births: float) -> float:
     """The TFR at which the women of ``base`` (2, 101) give ``births`` in a year: births / Σ pattern_x·W_x."""
     return births / float(schedules.fertility_pattern @ base[1])
 
@@ -180,17 +179,26 @@ def crude_death_rate(base: np.ndarray, mortality: np.ndarray) -> float:
     return float((base * (1 - np.exp(-mortality))).sum() / base.sum())
 
 
+def band_year_births(data: CalibrationData) -> float:
+    """Almaty's births in the calendar year of the age bands (the dated statements): the TFR is calibrated on them."""
+    if data.years.age_bands not in data.births.index:
+        raise io.DataError(f"dated_statements.csv: no Almaty births of {data.years.age_bands} (the age bands' year) in this vintage")
+    return float(data.births[data.years.age_bands])
+
+
 def demographic_balance(data: CalibrationData, base: np.ndarray) -> pd.DataFrame:
     """Net migration of each calendar year ``years.balance``: change of the reconciled series − (births − deaths).
 
-    Births follow national births at Almaty's share in ``years.age_bands`` (BIRTHS_2020); deaths
-    follow Almaty's modelled crude death rate of that year on ``base``, moved with the national one.
+    Births are Almaty's where the vintage has them, else national births at Almaty's share in
+    ``years.age_bands`` (``band_year_births``); deaths follow Almaty's modelled crude death rate of that
+    year on ``base``, moved with the national one (WPP estimates, then the medium projection).
     """
     years = data.years
     calendar = np.arange(years.balance[0], years.balance[1] + 1)
     rec = data.reconciled["reconciled"]
-    share = BIRTHS_2020 / data.national_births[years.age_bands]
-    births = share * data.national_births.loc[calendar].to_numpy()
+    share = band_year_births(data) / data.national_births[years.age_bands]
+    estimated = pd.Series(share * data.national_births.loc[calendar].to_numpy(), index=calendar)
+    births = data.births.reindex(calendar).fillna(estimated).to_numpy()
     rate = crude_death_rate(base, mortality_for(data.schedules, almaty_e0(data.life, years.age_bands)))
     national_rate = data.national_deaths / data.national_total
     deaths = rate * rec.loc[calendar].to_numpy() * national_rate.loc[calendar].to_numpy() / national_rate[years.age_bands]
@@ -209,7 +217,7 @@ def fit_statistics(data: CalibrationData, child_share: float) -> dict[str, float
     steps = years.closure - years.age_bands
     base = base_estimate(data, child_share)
     level = float(demographic_balance(data, base)["net_migration"].mean())
-    tfr = calibrated_tfr(data.schedules, base)
+    tfr = calibrated_tfr(data.schedules, base, band_year_births(data))
     profile = net_migration_profile(child_share)
     path = project_arrays(
         base[None],
@@ -264,8 +272,17 @@ def fit_child_share(simulate, targets: dict[str, float], tolerances: dict[str, f
     return {"child_share": float(best), "loss": loss(best), "statistics": simulate(best)}
 
 
+def vintage_digest(inputs: dict[str, pd.DataFrame], years: CalibrationYears) -> str:
+    """A short digest of the raw tables as of one vintage (``BASE_INPUTS``) and the calibration years."""
+    digest = hashlib.sha256(repr(years).encode())
+    for name in BASE_INPUTS:
+        digest.update(pd.util.hash_pandas_object(inputs[name], index=False).to_numpy().tobytes())
+    return digest.hexdigest()[:12]
+
+
 def migration_fit(inputs: dict[str, pd.DataFrame], data: CalibrationData, reconciliation: str) -> pd.DataFrame:
-    """The evidence with the fitted model's values, ``child_share`` and ``loss`` (shared through data/processed/)."""
+    """The evidence with the fitted model's values, ``child_share`` and ``loss`` (shared through data/processed/, one
+    table per vintage's data and calibration years)."""
 
     def build() -> pd.DataFrame:
         evidence = fit_evidence(inputs)
@@ -275,10 +292,11 @@ def migration_fit(inputs: dict[str, pd.DataFrame], data: CalibrationData, reconc
         fitted = evidence.assign(model=[fit["statistics"][s] for s in evidence["statistic"]])
         return fitted.assign(child_share=fit["child_share"], loss=fit["loss"])
 
-    return io.processed_table(f"population_migration_fit_{reconciliation}", build, list(BASE_INPUTS))
+    name = f"population_migration_fit_{reconciliation}_{vintage_digest(inputs, data.years)}"
+    return io.processed_table(name, build, list(BASE_INPUTS))
 
 
-def fertility_assumptions(annual: pd.DataFrame, national_tfr: pd.Series, tfr_calibrated: float, years: CalibrationYears = YEARS) -> dict:
+def fertility_assumptions(annual: pd.DataFrame, national_tfr: pd.Series, tfr_calibrated: float, years: CalibrationYears) -> dict:
     """tfr, tfr_change and tfr_sd: the calibrated TFR moved to ``years.base`` and changed as the WPP Kazakhstan medium.
 
     tfr_sd is the WPP 80 % interval of ``years.uncertainty`` as a relative sd (half width / 1.28 / TFR).
@@ -290,7 +308,7 @@ def fertility_assumptions(annual: pd.DataFrame, national_tfr: pd.Series, tfr_cal
     return {"tfr": float(tfr), "tfr_change": float(change), "tfr_sd": float(spread / (2 * Z80) / national_tfr[ten])}
 
 
-def life_expectancy_assumptions(annual: pd.DataFrame, life: pd.DataFrame, years: CalibrationYears = YEARS) -> dict:
+def life_expectancy_assumptions(annual: pd.DataFrame, life: pd.DataFrame, years: CalibrationYears) -> dict:
     """e0 by sex (BNS ``years.life_expectancy``), its gain per year (WPP medium over ``years.e0_gain``) and its sd
     (WPP 80 % interval of ``years.uncertainty`` / 2.56), both means over the sexes."""
     start, end, ten = *years.e0_gain, years.uncertainty
@@ -314,7 +332,7 @@ def migration_level_sd(sd_trend: float, population: float, yearly_change: float,
 
 
 def migration_facts(
-    inputs: dict[str, pd.DataFrame], profile: np.ndarray, net_migration: float, child_share: float, closure: float, years: CalibrationYears = YEARS
+    inputs: dict[str, pd.DataFrame], profile: np.ndarray, net_migration: float, child_share: float, closure: float, years: CalibrationYears
 ) -> MigrationFacts:
     """What the fitted age ``profile`` (101,) of ``net_migration`` migrants a year means, beside the programme's arrivals."""
     arrivals_share = figure(inputs, *WORKING_AGE_ARRIVALS) / 100
@@ -329,20 +347,36 @@ def migration_facts(
     )
 
 
-def calibrate(inputs: dict[str, pd.DataFrame], reconciliation: str = "linear", years: CalibrationYears = YEARS) -> Calibration:
-    """Estimate the model's defaults from the data; every value comes with its derivation (the steps above)."""
-    data = calibration_data(inputs, reconciliation, years)
+def backtest_model(data: CalibrationData, e0_gain: float) -> CohortModel:
+    """The cohort model of the backtest origins, without the migration fit.
+
+    The fit reads the programme's statements of 2022, which no origin knew, so the backtest's net migrants
+    follow the fit's prior profile (``PRIOR_CHILD_SHARE``: the Rogers-Castro adult schedule) and its base
+    shape and TFR are built with that profile. What it still takes from after its origins (the age bands and
+    births of ``years.age_bands``, WPP 2022, the BNS series as compiled in 2022) the report lists.
+    """
+    schedules = replace(data.schedules, migration_profile_by_age=net_migration_profile(PRIOR_CHILD_SHARE))
+    base = base_estimate(data, PRIOR_CHILD_SHARE)
+    tfr = calibrated_tfr(schedules, base, band_year_births(data))
+    return CohortModel(schedules, base, tfr, data.years.age_bands, data.national_tfr, data.life, data.female_share, e0_gain)
+
+
+def calibrate(inputs: dict[str, pd.DataFrame], reconciliation: str = "linear", base_year: int = 0) -> Calibration:
+    """Estimate the model's defaults from the data of one vintage (``inputs``) for ``base_year`` (0 = the newest total);
+    every value comes with its derivation (the steps above)."""
+    years = CalibrationYears.for_vintage(inputs, base_year)
+    data = calibration_data(inputs, years, reconciliation)
     fit = migration_fit(inputs, data, reconciliation)
     child_share = float(fit["child_share"].iloc[0])
     schedules = replace(data.schedules, migration_profile_by_age=net_migration_profile(child_share))
     base = base_estimate(data, child_share)
-    tfr = calibrated_tfr(schedules, base)
+    tfr = calibrated_tfr(schedules, base, band_year_births(data))
     balance = demographic_balance(data, base)
     net_migration = float(balance["net_migration"].mean())
     fertility = fertility_assumptions(inputs["wpp2022_kazakhstan_annual"], data.national_tfr, tfr, years)
     e0 = life_expectancy_assumptions(inputs["wpp2022_kazakhstan_annual"], data.life, years)
-    model = CohortModel(schedules, base, tfr, years.age_bands, data.national_tfr, data.life, data.female_share, e0["life_expectancy_gain"])
-    backtest = backtest_table(inputs, model, data.reconciled, list(years.backtest_origins), years.closure)
+    model = backtest_model(data, e0["life_expectancy_gain"])
+    backtest = backtest_table(inputs, model, data.reconciled, list(years.backtest_origins), years.closure, years.base)
     sd = interval_sd(cohort_errors(backtest))
     defaults = Assumptions(
         **fertility,
@@ -374,27 +408,38 @@ def calibrate(inputs: dict[str, pd.DataFrame], reconciliation: str = "linear", y
 
 
 def base_population(inputs: dict[str, pd.DataFrame], calibration: Calibration, base_year: int) -> np.ndarray:
-    """(2, 101) population on 1 January ``base_year``: the single-age estimate carried forward, scaled to BNS by sex.
+    """(2, 101) population on 1 January ``base_year``: the single-age estimate carried forward with control totals.
 
-    The years from the age bands' date to base_year-1 use the observed Almaty life expectancy (BNS),
-    the calibrated TFR and the estimated net migration; the scaling absorbs the census level shift.
+    A standard carry-forward with control totals: the estimate of the age bands' date is projected one year
+    at a time (BNS e0 of each year, or the newest earlier one the vintage has; the calibrated TFR; the
+    estimated net migration) and scaled, by sex, to the BNS totals of each 1 January on the newest census's
+    basis before ``base_year`` (``years.control_years``) and of ``base_year``. Totals before the census are on the old basis and
+    are not controls: the scaling at the census year absorbs the census level shift. So a base year without
+    a published age structure (1 January 2023: totals by sex only) takes its ages from the model's one-year
+    projection of the newest census-based year, controlled to its observed totals by sex.
     """
-    first, last = calibration.years.age_bands, calibration.years.closure
+    first, last = calibration.years.age_bands, newest_total_year(inputs)
     if not first <= base_year <= last:
         raise ValueError(
             f"base_year {base_year}: single-age estimates exist for {first}-{last} (age bands of 1 January {first}, BNS totals to {last})"
         )
     population = calibration.base_estimate
     schedules, defaults = calibration.schedules, calibration.defaults
+    controls = control_years(calibration.years, base_year)
     for year in range(first, base_year):
         step = project_arrays(
             population[None],
             (calibration.tfr_calibrated * schedules.fertility_pattern)[None, None],
-            mortality_for(schedules, almaty_e0(inputs["bns_life_expectancy"], year))[None, None],
+            mortality_for(schedules, almaty_e0(inputs["bns_life_expectancy"], e0_year(inputs["bns_life_expectancy"], year)))[None, None],
             np.array([[defaults.net_migration]]),
             migration_profile(schedules, defaults.migrant_female_share),
         )
         population = step["population"][0, 1]
-    bns = inputs["bns_population_1jan"]
-    target = np.array([bns_series(bns, "almaty", sex)[base_year] for sex in SEXES])
-    return population * (target / population.sum(axis=1))[:, None]
+        if year + 1 in controls:
+            population = controlled(population, sex_totals(inputs, year + 1))
+    return controlled(population, sex_totals(inputs, base_year))
+
+
+def controlled(population: np.ndarray, totals: np.ndarray) -> np.ndarray:
+    """``population`` (2, 101) scaled, by sex, to the control ``totals`` (2,)."""
+    return population * (totals / population.sum(axis=1))[:, None]

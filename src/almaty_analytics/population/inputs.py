@@ -16,9 +16,12 @@ BASE_INPUTS = (  # the tables the single-age base estimate is built from
     "level_shifts",
     "programme_population",
     "programme_schools",
+    "dated_statements",
 )
-INPUT_TABLES = BASE_INPUTS + ("programme_districts",)
+INPUT_TABLES = BASE_INPUTS + ("bns_population_districts", "programme_districts")
 SHIFTED_SERIES = "bns_population_1jan"  # the level_shifts rows of the population series
+ARRIVALS = ("programme_population", "migration_arrivals_2012_2021")  # thousand arrivals over CalibrationYears.arrivals, line 216
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def read_inputs(vintage: str) -> dict[str, pd.DataFrame]:
@@ -32,6 +35,11 @@ def wpp_series(annual: pd.DataFrame, indicator: str, variant: str) -> pd.Series:
     return rows.set_index("year")["value"].astype(float)
 
 
+def wpp_estimate_then_medium(annual: pd.DataFrame, indicator: str) -> pd.Series:
+    """A WPP 2022 Kazakhstan indicator by year: the estimates (to 2021), then the medium projection."""
+    return wpp_series(annual, indicator, "estimate").combine_first(wpp_series(annual, indicator, "medium"))
+
+
 def bns_series(population: pd.DataFrame, area: str, sex: str) -> pd.Series:
     """BNS population on 1 January of an area (almaty, kazakhstan) and sex (male, female, total) by year."""
     rows = population[(population["area"] == area) & (population["sex"] == sex)]
@@ -42,6 +50,50 @@ def almaty_e0(life: pd.DataFrame, year: int) -> np.ndarray:
     """BNS life expectancy at birth in Almaty in ``year``: (male, female)."""
     rows = life[(life["area"] == "almaty") & (life["year"] == year)].set_index("sex")["life_expectancy_years"]
     return np.array([rows["male"], rows["female"]], dtype=float)
+
+
+def e0_year(life: pd.DataFrame, year: int) -> int:
+    """``year`` if the vintage has Almaty's e0 of both sexes for it, else the newest earlier year that has (the fallback)."""
+    rows = life[(life["area"] == "almaty") & life["sex"].isin(["male", "female"]) & (life["year"] <= year)]
+    complete = [int(y) for y, g in rows.groupby("year") if g["sex"].nunique() == 2]
+    if not complete:
+        raise io.DataError(f"bns_life_expectancy.csv: no Almaty e0 of both sexes up to {year} in this vintage")
+    return max(complete)
+
+
+def sex_totals(inputs: dict[str, pd.DataFrame], year: int) -> np.ndarray:
+    """(2,) BNS Almaty population (male, female) on 1 January ``year``."""
+    bns = inputs["bns_population_1jan"]
+    return np.array([bns_series(bns, "almaty", sex)[year] for sex in ("male", "female")])
+
+
+def almaty_births(statements: pd.DataFrame, year: int) -> float:
+    """Almaty's live births in ``year`` from the dated statements: ``births_YYYY``, or ``births_jan_MON_YYYY`` scaled to 12 months."""
+    rows = statements[statements["topic"] == "population"].set_index("indicator")["value"].astype(float)
+    if f"births_{year}" in rows.index:
+        return float(rows[f"births_{year}"])
+    for months, month in enumerate(MONTHS, start=1):
+        if f"births_jan_{month}_{year}" in rows.index:
+            return float(rows[f"births_jan_{month}_{year}"] * 12 / months)
+    raise io.DataError(f"dated_statements.csv: no Almaty births of {year} in this vintage; expected indicator births_{year} or births_jan_MON_{year}")
+
+
+def births_years(statements: pd.DataFrame) -> list[int]:
+    """The years with Almaty births (full-year or part-year) in the dated statements, oldest first."""
+    indicators = statements.loc[statements["topic"] == "population", "indicator"]
+    found = indicators.str.extract(r"^births_(?:jan_[a-z]{3}_)?(\d{4})$")[0].dropna()
+    return sorted({int(y) for y in found})
+
+
+def district_counts(inputs: dict[str, pd.DataFrame], year: int) -> tuple[pd.Series, str]:
+    """District populations the district shares start from, and their table: the BNS bulletin of 1 January ``year``
+    (bns_population_districts) when the vintage has it, else the programme's undated table (programme_districts)."""
+    programme = inputs["programme_districts"].set_index("district")["population_persons"].astype(float)
+    bulletin = inputs["bns_population_districts"]
+    rows = bulletin[(bulletin["year"] == year) & (bulletin["sex"] == "total")]
+    if rows.empty:
+        return programme, "programme_districts"
+    return rows.set_index("district")["persons"].astype(float).reindex(programme.index), "bns_population_districts"  # the programme's order
 
 
 def figure(inputs: dict[str, pd.DataFrame], table: str, figure_id: str) -> float:

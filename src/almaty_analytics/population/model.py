@@ -15,8 +15,7 @@ Z80 = 1.2815515655446004  # standard normal quantile 0.9
 VARIANTS = {"medium": 0.0, "low": -Z80, "high": Z80, "zero_migration": 0.0}
 
 SEX_RATIO_AT_BIRTH = 1.06  # males per female at birth, the usual biological value
-FERTILITY_PERIOD_FOR_BASE = "2020-2025"  # WPP pasfr period used for the age pattern
-MORTALITY_SHAPE_PERIOD = "2015-2020"  # WPP death-rate period used for the age shape (pre-COVID)
+MORTALITY_SHAPE_PERIOD = "2015-2020"  # WPP death-rate period used for the age shape: the last before COVID-19
 ROGERS_CASTRO = {"a1": 0.0, "alpha1": 0.10, "a2": 0.085, "alpha2": 0.11, "mu2": 21.0, "lambda2": 0.40, "c": 0.0005}
 # Rogers & Castro (1981) labour-force and constant components, labour peak at about 23: the
 # adults of the net-migration profile. Children come in as their own family component
@@ -103,11 +102,20 @@ def single_age_mortality(schedules: pd.DataFrame, period: str = MORTALITY_SHAPE_
     return out
 
 
-def fertility_pattern(schedules: pd.DataFrame, period: str = FERTILITY_PERIOD_FOR_BASE) -> np.ndarray:
-    """(101,) share of the TFR born to women at each single age (each 5-year group spread evenly)."""
+def period_of(schedules: pd.DataFrame, indicator: str, year: int) -> str:
+    """The WPP period label ("2020-2025") of ``indicator`` that holds ``year`` (start <= year < end)."""
+    for period in schedules.loc[schedules["indicator"] == indicator, "period"].unique():
+        start, end = (int(y) for y in str(period).split("-"))
+        if start <= year < end:
+            return str(period)
+    raise ValueError(f"WPP schedules: no period of {indicator} holds {year}")
+
+
+def fertility_pattern(schedules: pd.DataFrame, year: int) -> np.ndarray:
+    """(101,) share of the TFR born to women at each single age (each 5-year group spread evenly), WPP's of the
+    period holding ``year`` (the base year)."""
+    period = period_of(schedules, "pasfr_percent", year)
     rows = schedules[(schedules["indicator"] == "pasfr_percent") & (schedules["period"] == period)]
-    if rows.empty:
-        raise ValueError(f"WPP schedules: no fertility pattern for period {period!r}")
     pattern = np.zeros(AGES.size)
     for start, percent in zip(rows["age_start"], rows["value"], strict=True):
         pattern[int(start) : int(start) + 5] = percent / 100 / 5
@@ -151,11 +159,12 @@ def life_expectancy(mx: np.ndarray) -> np.ndarray:
     return person_years.sum(axis=-1)
 
 
-def build_schedules(wpp_schedules: pd.DataFrame, child_share: float = 0.0) -> Schedules:
+def build_schedules(wpp_schedules: pd.DataFrame, base_year: int, child_share: float = 0.0) -> Schedules:
+    """The WPP shapes: pre-COVID death rates, the fertility pattern of the base year's period, a migration profile."""
     shape = single_age_mortality(wpp_schedules)
     log_k = np.linspace(np.log(0.05), np.log(8.0), 800)
     e0 = np.stack([life_expectancy(shape[i] * np.exp(log_k)[:, None]) for i in range(2)])
-    return Schedules(shape, fertility_pattern(wpp_schedules), net_migration_profile(child_share), e0, log_k)
+    return Schedules(shape, fertility_pattern(wpp_schedules, base_year), net_migration_profile(child_share), e0, log_k)
 
 
 def mortality_for(schedules: Schedules, e0: np.ndarray) -> np.ndarray:
@@ -260,16 +269,40 @@ def run(
     return out
 
 
-def assumptions_from(params: dict) -> Assumptions:
-    """The central assumptions from scenario parameters, then the chosen variant applied."""
-    fields = {f: float(params[f]) for f in PARAMETER_FIELDS}
+def calibrated_defaults(calibrated: Assumptions) -> dict[str, float]:
+    """The scenario defaults of the assumptions: the calibrated values rounded (``DEFAULT_DECIMALS``)."""
+    return {f: round(float(getattr(calibrated, f)), DEFAULT_DECIMALS[f]) + 0.0 for f in PARAMETER_FIELDS}
+
+
+def assumptions_from(params: dict, defaults: dict[str, float]) -> Assumptions:
+    """The central assumptions from scenario parameters (an unset one, None, takes its calibrated ``defaults`` value),
+    then the chosen variant applied."""
+    fields = {f: float(defaults[f] if params[f] is None else params[f]) for f in PARAMETER_FIELDS}
     return Assumptions(**fields).variant(params["population_variant"])
 
 
+CALIBRATED = "; default (unset): calibrated on the data of the scenario's vintage (population.calibrate), rounded"
+# Decimals of each calibrated default (calibrated_defaults): the precision the defaults have always been given with.
+DEFAULT_DECIMALS = {
+    "tfr": 3,
+    "tfr_change": 4,
+    "life_expectancy_male": 2,
+    "life_expectancy_female": 2,
+    "life_expectancy_gain": 3,
+    "net_migration": -1,
+    "migrant_female_share": 3,
+    "tfr_sd": 3,
+    "life_expectancy_sd": 2,
+    "migration_sd": 3,
+    "migration_noise_sd": 3,
+    "migrant_child_share": 3,
+    "base_population_sd": 3,
+}
+
 # Parameters of this model, composed into every scenario by scenarios.PARAMETERS.
 PARAMETERS: dict[str, Param] = {
-    # Defaults are population.calibrate() on data/raw, rounded;
-    # tests/test_population.py checks that they still agree with the calibration.
+    # The assumptions' defaults are None: population.calibrate() on the vintage's data, rounded (calibrated_defaults);
+    # tests/test_population.py checks them at the model vintage against the values they had before.
     "population_variant": Param(
         str,
         "medium, low / high (TFR, e0 and migration level all shifted by 1.28 sd along their paths; the report prints where each lies among the simulations) or zero_migration",
@@ -287,64 +320,78 @@ PARAMETERS: dict[str, Param] = {
     "seed": Param(int, "random seed: the same seed gives the same trajectories", 2022, min=0),
     "tfr": Param(
         float,
-        "Almaty TFR in the base year: calibrated to 2020 births (35.2 thousand), moved to 2022 with the WPP Kazakhstan ratio",
-        1.909,
+        "Almaty TFR in the base year: calibrated to the births of the age bands' year (dated statements) on the single-age "
+        "estimate, moved to the base year with the WPP Kazakhstan ratio" + CALIBRATED,
+        None,
         min=0.5,
         max=6.0,
     ),
     "tfr_change": Param(
-        float, "change of the TFR per year: WPP 2022 Kazakhstan medium 2022-2035, scaled to Almaty", -0.0162, min=-0.2, max=0.2
+        float, "change of the TFR per year: WPP 2022 Kazakhstan medium over the 13 years after the base year, scaled to Almaty" + CALIBRATED,
+        None, min=-0.2, max=0.2,
     ),
     "life_expectancy_male": Param(
-        float, "male e0 in the base year: BNS Almaty 2019, the last year before COVID-19", 71.3, min=50.0, max=95.0
+        float,
+        "male e0 in the base year: BNS Almaty, the newest year before the base year not depressed by a mortality shock "
+        "(COVID-19 2020-2021: more than 1 year below the best of the 5 years before)" + CALIBRATED,
+        None,
+        min=50.0,
+        max=95.0,
     ),
-    "life_expectancy_female": Param(float, "female e0 in the base year: BNS Almaty 2019", 78.88, min=50.0, max=95.0),
-    "life_expectancy_gain": Param(float, "years of e0 gained per year: WPP 2022 Kazakhstan medium 2030-2035", 0.128, min=-0.5, max=1.0),
+    "life_expectancy_female": Param(float, "female e0 in the base year: BNS Almaty, the year of life_expectancy_male" + CALIBRATED, None, min=50.0, max=95.0),
+    "life_expectancy_gain": Param(
+        float, "years of e0 gained per year: WPP 2022 Kazakhstan medium over years 8-13 after the base year" + CALIBRATED, None, min=-0.5, max=1.0
+    ),
     "net_migration": Param(
         float,
-        "net migrants per year: demographic balance 2015-2021 on the census-reconciled BNS series (births and deaths estimated)",
-        42740.0,
+        "net migrants per year: mean demographic balance from the boundary change (2015) to the year before the base year on the "
+        "census-reconciled BNS series (births observed or estimated, deaths estimated)" + CALIBRATED,
+        None,
         min=-200_000.0,
         max=300_000.0,
     ),
     "migrant_female_share": Param(
-        float, "share of women among net migrants: female share of growth 2015-2021 (BNS)", 0.534, min=0.0, max=1.0
+        float, "share of women among net migrants: female share of growth between the boundary change and the census (BNS)" + CALIBRATED,
+        None, min=0.0, max=1.0,
     ),
-    "tfr_sd": Param(float, "relative sd of the TFR 10 years ahead: WPP 2022 Kazakhstan 80% interval for 2032", 0.111, min=0.0, max=1.0),
+    "tfr_sd": Param(float, "relative sd of the TFR 10 years ahead: WPP 2022 Kazakhstan 80% interval 10 years after the base year" + CALIBRATED, None, min=0.0, max=1.0),
     "life_expectancy_sd": Param(
-        float, "sd of e0 (years) 10 years ahead: WPP 2022 Kazakhstan 80% interval for 2032", 2.14, min=0.0, max=10.0
+        float, "sd of e0 (years) 10 years ahead: WPP 2022 Kazakhstan 80% interval 10 years after the base year" + CALIBRATED, None, min=0.0, max=10.0
     ),
     "migration_sd": Param(
         float,
-        "relative sd of the migration level: the cohort backtest's error growth (0.90% of the total a year, origins 2010-2019; conformal 80% quantile) as a migration level error",
-        0.497,
+        "relative sd of the migration level: the cohort backtest's error growth (sd_trend, % of the total a year; conformal 80% quantile) "
+        "as a migration level error" + CALIBRATED,
+        None,
         min=0.0,
         max=2.0,
     ),
     "migration_noise_sd": Param(
         float,
-        "relative sd of each year's migration around its level: 0, the calibrated level and base sds carry the backtest errors",
-        0.0,
+        "relative sd of each year's migration around its level: 0, the calibrated level and base sds carry the backtest errors" + CALIBRATED,
+        None,
         min=0.0,
         max=2.0,
     ),
     "migrant_child_share": Param(
         float,
-        "share of net migrants who are children (0-17) moving with their families: fitted to pupil growth, children 0-7 growth and the programme's age figures (lines 226, 2793, 3007, 3183, 3536)",
-        0.137,
+        "share of net migrants who are children (0-17) moving with their families: fitted to pupil growth, children 0-7 growth and the "
+        "programme's age figures (lines 226, 2793, 3007, 3183, 3536)" + CALIBRATED,
+        None,
         min=0.0,
         max=0.9,
     ),
     "base_population_sd": Param(
         float,
-        "relative sd of the base-year total: the horizon-independent part of the cohort backtest error (0 fitted)",
-        0.0,
+        "relative sd of the base-year total: the horizon-independent part of the cohort backtest error" + CALIBRATED,
+        None,
         min=0.0,
         max=0.2,
     ),
     "population_reconciliation": Param(
         str,
-        "spread of the 2021 census's error of closure over 2009-2021 before migration is estimated: linear or off (net_migration is then still the parameter's value)",
+        "spread of the newest census's error of closure back to the 2009 census before migration is estimated: linear or off "
+        "(net_migration is then still the parameter's value)",
         "linear",
         choices=("linear", "off"),
     ),
@@ -356,4 +403,3 @@ PARAMETERS: dict[str, Param] = {
         max=10.0,
     ),
 }
-

@@ -12,11 +12,12 @@ from .. import evaluation, io, keyfigures
 from ..tablespec import TableSpec
 from .backtest import backtest_accuracy, cohort_errors
 from .calibration import Calibration, base_population, calibrate
-from .inputs import INPUT_TABLES, observed_total, population_shifts, read_inputs, shift_years
-from .model import AGES, PARAMETER_NAMES, SEXES, VARIANTS, Z80, Assumptions, Schedules, assumptions_from, run
+from .inputs import INPUT_TABLES, district_counts, observed_total, population_shifts, read_inputs, shift_years
+from .model import AGES, PARAMETER_NAMES, SEXES, VARIANTS, Z80, Assumptions, Schedules, assumptions_from, calibrated_defaults, run
+from .provenance import DataUsed, data_used
 
 PERIPHERY = ("alatau", "nauryzbay")  # districts of mass housing construction on the city edge
-PROGRAMME_TARGET = ("population_target_2030", 2030)  # programme_population.csv figure id, year
+PROGRAMME_TARGET = "population_target_2030"  # programme_population.csv figure id (its ref_year is the target's year)
 KEY_FIGURES = "population_key_figures"  # the table of this domain the index and the summary read (keyfigures)
 AGE_GROUPS = {"0-5": (0, 5), "6-17 (school ages)": (6, 17), "18-64": (18, 64), "65+": (65, 100)}
 
@@ -39,7 +40,7 @@ def round_preserving_sum(values: np.ndarray, total: int) -> np.ndarray:
 def district_projection(totals: pd.Series, base_counts: pd.Series, periphery: tuple[str, ...], periphery_factor: float) -> pd.DataFrame:
     """District populations that add up exactly to the city ``totals`` (indexed by year).
 
-    Start from the programme's district shares; each year's city growth is shared in
+    Start from the district shares of ``base_counts`` (``inputs.district_counts``); each year's city growth is shared in
     proportion to share × weight, where ``periphery`` districts (mass housing
     construction) have weight ``periphery_factor`` and the others 1.
     """
@@ -95,6 +96,7 @@ class PopulationForecast:
     observed: pd.Series  # BNS total on 1 January by year (the history)
     shifts: pd.DataFrame  # level shifts of the BNS population series
     target: ProgrammeTarget
+    data: DataUsed  # the years of the series behind it, for the report's fallbacks
     digest: str = ""  # of the parameters, raw inputs and code that produced it (run); printed by every report
 
     def central_population(self) -> np.ndarray:
@@ -230,19 +232,17 @@ def key_figures_table(total: pd.DataFrame) -> pd.DataFrame:
 
 
 def programme_target(inputs: dict[str, pd.DataFrame]) -> ProgrammeTarget:
-    """The programme's population target (PROGRAMME_TARGET) as printed, with its source."""
-    figure_id, year = PROGRAMME_TARGET
-    row = inputs["programme_population"].set_index("figure_id").loc[figure_id]
-    return ProgrammeTarget(year, float(row["value"]), str(row["source"]))
+    """The programme's population target (PROGRAMME_TARGET) as printed, with its year and source."""
+    row = inputs["programme_population"].set_index("figure_id").loc[PROGRAMME_TARGET]
+    return ProgrammeTarget(int(row["ref_year"]), float(row["value"]), str(row["source"]))
 
 
 def variants_table(
-    base: np.ndarray, schedules: Schedules, params: dict, sim_totals: np.ndarray, target: ProgrammeTarget, start: float
+    base: np.ndarray, schedules: Schedules, medium: Assumptions, years: tuple[int, int], sim_totals: np.ndarray, target: ProgrammeTarget, start: float
 ) -> pd.DataFrame:
-    """Central path of every variant, where it lies among the simulated totals, and a straight line from ``start``
-    (the base year's central total) to the programme's target."""
-    base_year, horizon = int(params["base_year"]), int(params["horizon"])
-    medium = assumptions_from(params | {"population_variant": "medium"})
+    """Central path of every variant of the ``medium`` assumptions over ``years`` (base year, horizon), where it lies
+    among the simulated totals, and a straight line from ``start`` (the base year's central total) to the programme's target."""
+    base_year, horizon = years
     rows = []
     for name in VARIANTS:
         projected = run(base, schedules, medium.variant(name), base_year, horizon)
@@ -284,10 +284,11 @@ def forecast(params: dict, inputs: dict[str, pd.DataFrame]) -> PopulationForecas
     missing = [name for name in PARAMETER_NAMES if name not in params]
     if missing:
         raise ValueError(f"population forecast: parameters {missing} are missing; expected every name in population.PARAMETER_NAMES")
-    calibration = calibrate(inputs, params["population_reconciliation"])
-    base_year, horizon = int(params["base_year"]), int(params["horizon"])
+    calibration = calibrate(inputs, params["population_reconciliation"], int(params["base_year"]))
+    base_year, horizon = calibration.years.base, int(params["horizon"])
     base = base_population(inputs, calibration, base_year)
-    assumptions = assumptions_from(params)
+    defaults = calibrated_defaults(calibration.defaults)
+    assumptions = assumptions_from(params, defaults)
     central = run(base, calibration.schedules, assumptions, base_year, horizon)
     sims = run(base, calibration.schedules, assumptions, base_year, horizon, n=int(params["n_simulations"]), seed=int(params["seed"]))
     years = central["years"]
@@ -295,14 +296,17 @@ def forecast(params: dict, inputs: dict[str, pd.DataFrame]) -> PopulationForecas
     sim_totals = sims["population"].sum(axis=(2, 3))
     target = programme_target(inputs)
     total = _total_table(years, central_pop.sum(axis=(1, 2)), sim_totals)
-    counts = inputs["programme_districts"].set_index("district")["population_persons"].astype(float)
+    districts = district_counts(inputs, base_year)
     tables = {
         "population_total": total,
         "population_by_age_sex": _age_sex_table(years, central_pop, sims["population"]),
         "population_components": _components_table(years, central),
         "population_age_groups": _age_group_table(years, central_pop, sims["population"]),
-        "population_by_district": district_projection(total.set_index("year")["value"], counts, PERIPHERY, float(params["periphery_growth_factor"])),
-        "population_variants": variants_table(base, calibration.schedules, params, sim_totals, target, float(total["value"].iloc[0])),
+        "population_by_district": district_projection(total.set_index("year")["value"], districts[0], PERIPHERY, float(params["periphery_growth_factor"])),
+        "population_variants": variants_table(
+            base, calibration.schedules, assumptions_from(params | {"population_variant": "medium"}, defaults), (base_year, horizon), sim_totals,
+            target, float(total["value"].iloc[0]),
+        ),
         "population_backtest": backtest_accuracy(calibration.backtest),
         "population_interval_coverage": coverage_table(calibration, total),
         "population_reconciliation": calibration.reconciliation.reset_index().round().astype("int64"),
@@ -311,7 +315,8 @@ def forecast(params: dict, inputs: dict[str, pd.DataFrame]) -> PopulationForecas
         KEY_FIGURES: key_figures_table(total),
     }
     return PopulationForecast(
-        years, central, sims["population"], assumptions, calibration, tables, observed_total(inputs), population_shifts(inputs), target
+        years, central, sims["population"], assumptions, calibration, tables, observed_total(inputs), population_shifts(inputs), target,
+        data_used(inputs, calibration, districts),
     )
 
 
@@ -384,7 +389,7 @@ TABLES: dict[str, TableSpec] = {
             "district": ("", "district slug (alatau, almaly, auezov, bostandyk, zhetysu, medeu, nauryzbay, turksib)"),
             "value": ("persons", "district population, rounded so that districts add up to the city"),
         },
-        "district shares from the programme (001_22452510f78b59ea.txt:3814-3825), moved by the growth weights; city total from population_total",
+        "district shares of the base year from the BNS bulletin of that 1 January (bns_population_districts) where the vintage has it, else from the programme (001_22452510f78b59ea.txt:3814-3825), moved by the growth weights; city total from population_total",
     ),
     "population_components": TableSpec(
         "Components of change of the central projection by calendar year: value(year + 1) = value(year) + births - deaths + net_migration",
@@ -411,7 +416,7 @@ TABLES: dict[str, TableSpec] = {
         TABLE_SOURCE + "; target: 001_22452510f78b59ea.txt:424",
     ),
     "population_backtest": TableSpec(
-        "Rolling-origin backtest of the cohort-component model, the benchmarks and their combination (origins 2010-2019, horizons 1-5, no look-ahead)",
+        "Rolling-origin backtest of the cohort-component model, the benchmarks and their combination (origins from 2010 to three years before the base year, horizons 1-5, the series to each origin only)",
         {
             "target": (
                 "",
@@ -432,7 +437,7 @@ TABLES: dict[str, TableSpec] = {
             "coverage_95": ("share", "share of actual values inside the 95% interval (0-1; 0.95 is ideal)"),
             "n": ("count", "forecasts scored"),
         },
-        "BNS population on 1 January 2000-2022 (training: official series known at each origin)",
+        "BNS population on 1 January from 2000 to the base year (training: official series known at each origin)",
     ),
     "population_interval_coverage": TableSpec(
         "Calibrated intervals of the cohort-component model: error sd by horizon and its out-of-sample coverage",
@@ -451,7 +456,7 @@ TABLES: dict[str, TableSpec] = {
                 "half width of this forecast's Monte Carlo 80% interval h years after the base year, % of the central value",
             ),
         },
-        "rolling-origin backtest 2010-2019 against the official BNS series",
+        "rolling-origin backtest (origins from 2010 to three years before the base year) against the official BNS series",
     ),
     "population_reconciliation": TableSpec(
         "Almaty population on 1 January: BNS estimate and the intercensal series reconciled with the 2021 census",
@@ -486,7 +491,7 @@ TABLES: dict[str, TableSpec] = {
             "lo_80": ("persons", "80% interval, lower"),
             "hi_80": ("persons", "80% interval, upper"),
         },
-        "BNS population on 1 January 2000-2022",
+        "BNS population on 1 January from 2000 to the base year",
     ),
     KEY_FIGURES: keyfigures.spec("Key figures: Almaty population on 1 January, central projection with the 80% interval", TABLE_SOURCE),
     # -- school tables (schools.py) --

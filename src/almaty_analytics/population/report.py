@@ -12,7 +12,7 @@ import pandas as pd
 from .. import io
 from ..i18n import Text
 from .backtest import beaten_by, mean_mape
-from .model import PARAMETER_FIELDS, PARAMETERS
+from .model import PARAMETER_FIELDS, PARAMETERS, calibrated_defaults
 from .projection import PopulationForecast
 
 ANSWER_YEARS = (2025, 2030)  # shown in the answer with the horizon
@@ -70,14 +70,10 @@ def districts_shown(fc: PopulationForecast, districts: list[str]) -> pd.DataFram
 
 
 def assumptions_table(fc: PopulationForecast) -> pd.DataFrame:
-    """The assumptions in force (after the variant) with the data they were calibrated on."""
+    """The assumptions in force (after the variant) with their calibrated defaults and the data they were calibrated on."""
+    defaults = calibrated_defaults(fc.calibration.defaults)
     rows = [
-        {
-            "assumption": name,
-            "value": round(getattr(fc.assumptions, name), 4),
-            "default": PARAMETERS[name].default,
-            "source": PARAMETERS[name].help,
-        }
+        {"assumption": name, "value": round(getattr(fc.assumptions, name), 4), "default": defaults[name], "source": PARAMETERS[name].help}
         for name in PARAMETER_FIELDS
     ]
     return pd.DataFrame(rows)
@@ -164,7 +160,16 @@ def backtest_values(fc: PopulationForecast, t: Text) -> dict[str, str]:
     scores = ", ".join(f"{method_label(t, m)} {t.num(v, 2)}%" for m, v in mean_mape(accuracy).items())
     better = beaten_by(accuracy)
     beaten = t("population.beaten_by", methods=", ".join(method_label(t, m) for m in better)) if better else t("population.not_beaten")
-    return {"scores": scores, "method": method_label(t, fc.calibration.central_method), "beaten": beaten}
+    origins = fc.calibration.years.backtest_origins
+    return {
+        "scores": scores,
+        "method": method_label(t, fc.calibration.central_method),
+        "beaten": beaten,
+        "first": str(origins[0]),
+        "last": str(origins[-1]),
+        "bands": str(fc.data.age_bands),
+        "closure": str(fc.calibration.years.closure),
+    }
 
 
 def backtest_frame(fc: PopulationForecast, t: Text, values: str | list[str]) -> pd.DataFrame:
@@ -176,6 +181,12 @@ def backtest_frame(fc: PopulationForecast, t: Text, values: str | list[str]) -> 
     if isinstance(values, str):
         return wide.rename_axis(index=index, columns=t.column("horizon"))
     return wide.rename(columns=lambda c: t.column(c), level=0).rename_axis(index=index)
+
+
+def lookahead_values(fc: PopulationForecast) -> dict[str, str]:
+    """The values of the backtest_lookahead list: the age bands' year and the segment of the migrants' sex split."""
+    years = fc.calibration.years
+    return {"bands": str(years.age_bands), "first": str(years.segment[0]), "last": str(years.segment[1])}
 
 
 def interval_values(fc: PopulationForecast, t: Text) -> dict[str, str]:
@@ -220,3 +231,54 @@ def reconciliation_series(fc: PopulationForecast, t: Text) -> pd.DataFrame:
     long = table.melt(id_vars="year", value_vars=["observed", "reconciled"], var_name="series", value_name="persons")
     long = long.assign(series=long["series"].map(lambda s: t(f"population.{s}")))
     return long[long["year"] >= RECONCILIATION_FROM]
+
+
+def listed(years) -> str:
+    """Years as a reader lists them: "2020, 2021"."""
+    return ", ".join(str(y) for y in years)
+
+
+def fallback_lines(fc: PopulationForecast, t: Text) -> list[str]:
+    """One sentence for each series the forecast reads that is older than its base year, and what it uses instead."""
+    d = fc.data
+    lines = [t("population.fallback_ages", bands=d.age_bands, base=d.base_year, controls=listed(d.controls))]
+    if d.shock_years:
+        lines.append(t("population.fallback_e0_shock", year=d.life_expectancy, base=d.base_year, skipped=listed(d.shock_years)))
+    else:
+        lines.append(t("population.fallback_e0", year=d.life_expectancy, base=d.base_year))
+    if d.step_e0:
+        lines.append(t("population.fallback_e0_steps", steps=", ".join(f"{year}: {used}" for year, used in d.step_e0)))
+    births = t("population.fallback_births", year=d.births, base=d.base_year)
+    if d.births_observed:
+        births += " " + t("population.fallback_births_observed", observed=listed(d.births_observed), year=d.births)
+    migration = t("population.fallback_migration", first=d.balance[0], last=d.balance[1])
+    if d.wpp_projected:
+        migration += " " + t("population.fallback_wpp", years=listed(d.wpp_projected), end=d.wpp_projected[0] - 1)
+    if d.district_source == "bns_population_districts":
+        districts = t("population.fallback_districts_bulletin", year=d.base_year)
+    else:
+        districts = t("population.fallback_districts_programme", year=d.base_year)
+    return [*lines, births, migration, districts]
+
+
+def data_text(fc: PopulationForecast, t: Text, vintage: str) -> str:
+    """The data section: the base year, the newest total of the vintage and the fallbacks as a Markdown list."""
+    intro = t("population.data_intro", base=fc.data.base_year, vintage=io.shown_vintage(vintage), newest=int(fc.observed.index.max()))
+    return "\n".join([intro, "", *(f"- {line}" for line in fallback_lines(fc, t))])
+
+
+def district_source(fc: PopulationForecast, t: Text) -> str:
+    """The district chart's source line: the BNS bulletin of the base year, or the programme's table."""
+    if fc.data.district_source == "bns_population_districts":
+        return t("population.districts_source_bulletin", year=fc.data.base_year)
+    return t("population.districts_source")
+
+
+def district_text(fc: PopulationForecast, t: Text) -> str:
+    """The paragraph under the district table: where the district shares come from."""
+    if fc.data.district_source == "bns_population_districts":
+        city = fc.by_year(fc.data.base_year).value
+        return t(
+            "population.districts_text_bulletin", year=fc.data.base_year, bulletin=t.num(fc.data.district_total / 1e6, 3), city=t.num(city / 1e6, 3)
+        )
+    return t("population.districts_text")
