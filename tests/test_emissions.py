@@ -746,6 +746,32 @@ def test_assumptions_list_each_parameter_with_its_default_and_source(shown):
     assert table.loc["measure_delays", "source"] == scenarios.PARAMETERS["measure_delays"].help
 
 
+def test_the_report_states_the_inventory_as_a_fallback_older_than_the_population_forecast(inputs):
+    fc = run(inputs)
+    show = EmissionsReport(fc, params(), i18n.Text("en"))
+    fc.population = forecast_population(2023)
+    [(key, values)] = show.base_notes()
+    assert key == "emissions.base_note" and (values["inventory_year"], values["population_year"]) == (2021, 2023)
+    assert values["population"] == (
+        "2021 carried back at the first year's growth (before the census re-basing); 2022 observed (BNS); from 2023 the population forecast"
+    )
+    fc.population = forecast_population(2022)
+    assert show.base_notes()[0][1]["population"].endswith("re-basing); from 2022 the population forecast")
+    fc.population = forecast_population(2021)
+    assert show.base_notes() == []  # the population forecast reaches back to the inventory: no fallback
+
+
+def test_the_report_says_the_newest_bns_figure_follows_the_2022_survey_scope(inputs):
+    fc = run(inputs)
+    assert EmissionsReport(fc, params(), i18n.Text("en")).history_notes() == []  # at the model vintage 2021 is the newest
+    [(key, values)] = EmissionsReport(fc, params(vintage=""), i18n.Text("en")).history_notes()
+    assert key == "emissions.history_new_definition"
+    assert (values["year"], values["value"], values["since"], values["n"], values["to_year"]) == (2022, "41.5", 2022, 1, 2021)
+    assert values["change"] == "a change of the survey's scope" and (values["bns"], values["programme"]) == ("40.8", "46.0")
+    for language in ("ru", "kk"):
+        assert i18n.Text(language)(key, **values)
+
+
 def test_every_label_the_emission_package_uses_is_in_the_catalogue():
     used = set().union(*i18n.keys_used(sorted(Path(emissions.__file__).parent.glob("*.py"))).values())
     assert len(used) > 20

@@ -118,6 +118,7 @@ from .drivers import (
     old_vehicle_ratio_from_factors,
     population_from_inventory_year,
     population_path,
+    population_sources,
 )
 from .iamc import iamc_table
 from .inventory import PARAMETERS as INVENTORY_PARAMETERS
@@ -152,7 +153,7 @@ __all__ = [
     "checked_plan", "conversion_schedule", "delivery_draws", "driver_indices", "fleet_from_data", "houses_from_data", "iamc_table",
     "inbound_growth_from_data", "inbound_share_from_data", "inventory", "inventory_year", "latest_segment_accuracy", "log_linear_trend",
     "measure_plan", "measures_table", "old_vehicle_ratio_from_factors", "pollutant_shares", "pollutants_table",
-    "population_from_inventory_year", "population_path", "printed_total", "ramp", "simulate", "stationary_driver_forecast",
+    "population_from_inventory_year", "population_path", "population_sources", "printed_total", "ramp", "simulate", "stationary_driver_forecast",
     "stationary_level_sd", "target_arithmetic", "target_gap_table", "target_year", "tornado", "tpp2_by_fuel", "tpp2_inside_from",
     "wedges", "wedges_table", "with_conversion_schedule", "with_ramps", "KEY_FIGURES", "key_figures_table",
     "PARAMETERS", "TABLES", "forecast", "results", "validate",

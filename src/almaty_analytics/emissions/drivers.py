@@ -141,25 +141,32 @@ def log_linear_trend(y: pd.Series) -> dict[str, float]:
     }
 
 
+def population_sources(inventory_year: int, pop) -> dict:
+    """Where the population of each year from ``inventory_year`` comes from, for the population forecast ``pop``
+    (``population.PopulationForecast``): ``forecast_from``, the forecast's first year (its own, ``population_total``);
+    ``observed``, the years before it on the forecast's basis (from its last level shift, ``pop.shifts``), taken from
+    the BNS totals; ``carried``, the years before that shift (e.g. 2021, before the census re-basing), carried back."""
+    first = int(pop.tables["population_total"]["year"].iloc[0])
+    basis = max([inventory_year, *(int(y) for y in pop.shifts["first_year_after"] if y <= first)])
+    return {"forecast_from": first, "observed": list(range(basis, first)), "carried": list(range(inventory_year, min(basis, first)))}
+
+
 def population_path(inventory_year: int, pop) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Years, central (T,) and simulated (n, T) city totals on 1 January of the population forecast ``pop``
     (``population.PopulationForecast``), preceded by the observed ones between the inventory year and its first year.
 
-    The forecast's years are its own (``population_total``). The years from ``inventory_year`` (or from the
-    forecast's last level shift, ``pop.shifts``, if later) to the year before the forecast's first are filled
-    with the observed BNS totals (``pop.observed``), the same for every trajectory; years before that shift are
-    left to ``population_from_inventory_year``, which carries them back.
+    The forecast's years are its own (``population_total``); the ``observed`` years of ``population_sources`` are filled
+    with the BNS totals (``pop.observed``), the same for every trajectory; the ``carried`` ones are left to
+    ``population_from_inventory_year``, which carries them back.
     """
     total = pop.tables["population_total"]
     years, central, sims = total["year"].to_numpy(), total["value"].to_numpy(), pop.simulated_totals()
-    first = int(years[0])
-    basis = max([inventory_year, *(int(y) for y in pop.shifts["first_year_after"] if y <= first)])
-    gap = np.arange(basis, first)
+    gap = np.array(population_sources(inventory_year, pop)["observed"], dtype=int)
     missing = [int(y) for y in gap if y not in pop.observed.index]
     if missing:
         raise EmissionsError(
             f"bns_population_1jan: no Almaty total on 1 January {missing}; the emission drivers need the years from "
-            f"the inventory year {inventory_year} to the population forecast's first year {first}"
+            f"the inventory year {inventory_year} to the population forecast's first year {int(years[0])}"
         )
     known = pop.observed.loc[gap].to_numpy(dtype=float)
     filled = np.broadcast_to(known, (sims.shape[0], gap.size))

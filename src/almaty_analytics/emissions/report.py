@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import i18n, io, scenarios
 from .backtest import latest_segment_accuracy
-from .drivers import TREND_MIN_YEARS, calibrate_other_stationary
+from .drivers import TREND_MIN_YEARS, calibrate_other_stationary, population_sources
 from .schedule import PROGRAMME_PUBLISHED
 from .simulation import EmissionsForecast
 from .sources import EMISSION_SCENARIOS, STATIONARY_SERIES, tpp2_inside_from
@@ -160,6 +160,20 @@ class EmissionsReport:
 
     def bands_text(self) -> dict:
         return {"inventory": self.t.num(self.arithmetic["inventory_2021_components"], 3)}
+
+    def base_notes(self) -> list[tuple[str, dict]]:
+        """The paragraph on where the paths start, as (key, values), when the inventory is older than the population
+        forecast's first year (a fallback): that year and where each year's population comes from
+        (``drivers.population_sources``); empty otherwise."""
+        t, sources = self.t, population_sources(self.inventory_year, self.fc.population)
+        if sources["forecast_from"] <= self.inventory_year:
+            return []
+        parts = [
+            t(f"emissions.population_{kind}", years=", ".join(str(y) for y in sources[kind])) for kind in ("carried", "observed") if sources[kind]
+        ]
+        parts.append(t("emissions.population_forecast", year=sources["forecast_from"]))
+        values = {"inventory_year": self.inventory_year, "population_year": sources["forecast_from"], "population": "; ".join(parts)}
+        return [("emissions.base_note", values)]
 
     def tornado_charts(self) -> list[dict]:
         """Arguments of ``plots.tornado`` for the baseline and the programme scenario."""
