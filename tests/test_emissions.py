@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -27,10 +28,7 @@ NO_RISK = {"measure_delay_mean_years": 0.0, "measure_completeness_mean": 1.0}
 
 @pytest.fixture(scope="module")
 def inputs():
-    return {
-        n: io.read_table(n)
-        for n in ("programme_emission_inventory", "programme_emission_measures", "programme_emissions", "emep_eea_emission_factors")
-    }
+    return {n: io.read_table(n) for n in emissions.INPUT_TABLES}
 
 
 def population(n: int = 40, growth: float = 0.02, seed: int = 1):
@@ -116,11 +114,58 @@ def test_city_measures_touch_only_city_sources_and_outside_measures_only_outside
 
 
 def test_population_2021_is_carried_back_at_the_first_year_growth_not_taken_across_the_census_shift():
-    years, values = emissions.population_from_2021(np.array([2022, 2023, 2024]), np.array([100.0, 110.0, 121.0]))
+    years, values = emissions.population_from_inventory_year(2021, np.array([2022, 2023, 2024]), np.array([100.0, 110.0, 121.0]))
     assert years.tolist() == [2021, 2022, 2023, 2024]
     np.testing.assert_allclose(values, [100 / 1.1, 100, 110, 121])
-    years, values = emissions.population_from_2021(np.array([2020, 2021, 2022]), np.array([1.0, 2.0, 3.0]))
+    years, values = emissions.population_from_inventory_year(2021, np.array([2023, 2024]), np.array([[100.0, 110.0], [100.0, 120.0]]))
+    assert years.tolist() == [2021, 2022, 2023, 2024]  # two years back, each trajectory at its own first-year growth
+    np.testing.assert_allclose(values, [[100 / 1.1**2, 100 / 1.1, 100, 110], [100 / 1.2**2, 100 / 1.2, 100, 120]])
+    years, values = emissions.population_from_inventory_year(2021, np.array([2020, 2021, 2022]), np.array([1.0, 2.0, 3.0]))
     assert years.tolist() == [2021, 2022] and values.tolist() == [2.0, 3.0]
+
+
+def forecast_population(first_year: int, n: int = 5):
+    """A population forecast object (as population.PopulationForecast) from ``first_year``, growing 2% a year, with the
+    BNS history and level shifts of data/raw (1 January 2022 is on the census basis, 2,101,485)."""
+    years = np.arange(first_year, 2036)
+    central = np.round(2.2e6 * 1.02 ** (years - first_year))
+    sims = central * (1 + 0.01 * np.arange(n)[:, None] * (years - first_year))
+    observed = io.read_table("bns_population_1jan").query("area == 'almaty' and sex == 'total'").set_index("year")["persons"].astype(float)
+    shifts = io.read_table("level_shifts").query("series == 'bns_population_1jan'")
+    total = pd.DataFrame({"year": years, "value": central.astype(int)})
+    return SimpleNamespace(tables={"population_total": total}, simulated_totals=lambda: sims, observed=observed, shifts=shifts)
+
+
+@pytest.mark.parametrize("first_year", [2022, 2023])
+def test_drivers_take_the_forecast_years_and_fill_the_gap_to_the_inventory_year_with_observed_population(inputs, first_year):
+    pop = forecast_population(first_year)
+    years, central, sims = emissions.population_path(2021, pop)
+    assert years[0] == 2022 and years[-1] == 2035 and central.shape == years.shape and sims.shape == (5, years.size)
+    if first_year == 2023:  # 1 January 2022 observed (post-census), the same for every trajectory
+        assert central[0] == 2101485 and (sims[:, 0] == 2101485).all()
+    fc = emissions.forecast(params(), inputs, years, central, sims)
+    assert fc.years.tolist() == list(range(2021, 2036)) and fc.inventory_year == 2021 and fc.target_year == 2030
+    path = emissions.population_from_inventory_year(2021, years, central)[1]
+    assert path[0] == pytest.approx(central[0] ** 2 / central[1])  # 2021 carried back from the first two years on the census basis
+    levels = fc.levels.reindex(emissions.SOURCE_IDS).to_numpy()
+    np.testing.assert_allclose(fc.central["baseline"][:, 0], levels)  # indexed to the inventory: 1 in 2021
+    transport = fc.central["baseline"][emissions.SOURCE_IDS.index("transport")]
+    assert transport[-1] != transport[0]
+
+
+def test_a_population_forecast_without_the_observed_years_to_the_inventory_is_refused():
+    pop = forecast_population(2024)
+    pop.observed = pop.observed.drop(2023, errors="ignore").drop(2022)
+    with pytest.raises(EmissionsError, match=r"bns_population_1jan: no Almaty total on 1 January \[2022, 2023\]"):
+        emissions.population_path(2021, pop)
+
+
+def test_the_inventory_and_target_years_are_read_from_the_programme_tables(inputs):
+    assert emissions.inventory_year(inputs["programme_emission_inventory"]) == 2021
+    assert emissions.target_year(inputs["programme_emissions"]) == 2030
+    later = inputs["programme_emissions"].copy()
+    later.loc[later["figure_id"] == "target_total_2030", "ref_year"] = 2032
+    assert emissions.target_year(later) == 2032
 
 
 # ---------------------------------------------------------------- wedges
@@ -245,10 +290,12 @@ def test_emission_defaults_agree_with_their_derivation(inputs):
     p = scenarios.PARAMETERS
     programme = inputs["programme_emissions"]
     assert p["inbound_vehicle_growth"].default == pytest.approx(emissions.inbound_growth_from_data(programme), abs=5e-4)
-    cal = emissions.calibrate_other_stationary(io.read_table("bns_stationary_emissions"), io.read_table("level_shifts"))
-    assert cal["from_year"] == 2014  # after the 2013->2014 level shift
-    assert p["other_stationary_growth"].default == pytest.approx(cal["growth"], abs=5e-4)
-    assert p["other_stationary_growth_sd"].default == pytest.approx(cal["sd"], abs=5e-4)
+    for vintage in (io.MODEL_VINTAGE, io.NEWEST):  # the 2022 figure (new survey scope) opens a segment too short for a trend
+        cal = emissions.calibrate_other_stationary(*(io.read_table(n, vintage=vintage) for n in ("bns_stationary_emissions", "level_shifts")))
+        assert (cal["from_year"], cal["to_year"]) == (2014, 2021)  # after the 2013->2014 level shift
+        assert p["other_stationary_growth"].default == pytest.approx(cal["growth"], abs=5e-4)
+        assert p["other_stationary_growth_sd"].default == pytest.approx(cal["sd"], abs=5e-4)
+    assert cal["newest_year"] == 2022
     base = emissions.agglomeration_base_from_data(inputs["programme_emission_measures"], inputs["programme_emission_inventory"], programme)
     assert p["agglomeration_houses_base_kt"].default == pytest.approx(base, abs=0.05)
     assert p["measure_delay_years"].default == 2
@@ -259,6 +306,10 @@ def test_other_stationary_trend_ignores_the_level_shift():
     shifts = pd.DataFrame({"series": ["bns_stationary_emissions"], "first_year_after": [2014]})
     cal = emissions.calibrate_other_stationary(bns, shifts)
     assert cal["growth"] == pytest.approx(0.02) and cal["sd"] == pytest.approx(0, abs=1e-9)
+    scoped = pd.concat([bns, pd.DataFrame({"year": [2020, 2021], "area": "almaty", "emissions_kt": [20.0, 21.0]})])
+    shifts = pd.concat([shifts, pd.DataFrame({"series": ["bns_stationary_emissions"], "first_year_after": [2020]})])
+    cal = emissions.calibrate_other_stationary(scoped, shifts)  # 2020-2021 is too short: the segment before, a fallback
+    assert (cal["from_year"], cal["to_year"], cal["newest_year"]) == (2014, 2019, 2021) and cal["growth"] == pytest.approx(0.02)
 
 
 # ---------------------------------------------------------------- export (IAMC layout)
@@ -450,15 +501,41 @@ def test_stationary_backtest_has_no_look_ahead():
     pd.testing.assert_series_equal(before.loc[keep, "forecast"], after.loc[keep, "forecast"])
 
 
+def test_the_2022_scope_change_is_a_break_of_definition_the_backtest_never_scores_across():
+    kw = {"chp_share": 36 / 46, "heat_elasticity": 1.0, "headroom": 1.1}
+    newest = [io.read_table(n, vintage=io.NEWEST) for n in ("bns_stationary_emissions", "level_shifts", "bns_population_1jan")]
+    assert set(newest[1].loc[newest[1]["series"] == "bns_stationary_emissions", "kind"]) == {"boundary", "scope"}
+    bt = emissions.backtest_stationary(*newest, **kw)
+    assert not ((bt["origin"] <= 2021) & (bt["origin"] + bt["horizon"] >= 2022)).any()  # 2022 is on the new definition
+    pd.testing.assert_frame_equal(bt, emissions.backtest_stationary(*_bns(), **kw))  # a one-year segment scores nothing yet
+
+
+def test_a_longer_scope_segment_is_backtested_on_its_own_with_tpp2_inside_the_city():
+    years = np.arange(2010, 2026)
+    level = np.where(years < 2014, 10.0, np.where(years < 2019, 40.0, 30.0)) * 1.01 ** (years - 2010)
+    bns = pd.DataFrame({"year": years, "area": "almaty", "emissions_kt": level})
+    shifts = pd.DataFrame({"series": "bns_stationary_emissions", "first_year_after": [2014, 2019], "kind": ["boundary", "scope"]})
+    pop = pd.DataFrame({"year": years, "area": "almaty", "sex": "total", "persons": 2e6 * 1.03 ** (years - 2010)})
+    kw = {"heat_elasticity": 1.0, "headroom": 1.5}
+    bt = emissions.backtest_stationary(bns, shifts, pop, chp_share=0.8, **kw)
+    for first, last in ((2010, 2013), (2014, 2018), (2019, 2025)):  # three segments, none scored across another
+        inside = (bt["origin"] >= first) & (bt["origin"] <= last)
+        assert inside.any() and (bt.loc[inside, "origin"] + bt.loc[inside, "horizon"] <= last).all()
+    flat = emissions.backtest_stationary(bns, shifts, pop, chp_share=0.0, **kw)
+    driver = bt["method"] == "driver"
+    moved = bt.loc[driver, "origin"][(bt.loc[driver, "forecast"] - flat.loc[driver, "forecast"]).abs() > 1e-9]
+    assert set(moved) == {2016, 2017, 2021, 2022, 2023, 2024}  # the CHP share acts from the boundary shift on, in both later segments
+
+
 def test_stationary_level_sd_default_is_the_backtest_calibration_and_covers_80_percent():
     p = scenarios.PARAMETERS
     backtest = emissions.backtest_stationary(
         io.read_table("bns_stationary_emissions"), io.read_table("level_shifts"), io.read_table("bns_population_1jan"),
         chp_share=36 / 46, heat_elasticity=p["heat_elasticity"].default, headroom=p["tpp2_capacity_headroom"].default,
     )
-    sd = emissions.stationary_level_sd(backtest)
+    sd = emissions.stationary_level_sd(backtest, 2014)
     assert p["stationary_level_sd"].default == pytest.approx(sd, abs=5e-4)
-    pooled = emissions.calibrated_coverage(backtest, sd).set_index("horizon").loc[0]
+    pooled = emissions.calibrated_coverage(backtest, sd, 2014).set_index("horizon").loc[0]
     assert pooled["in_sample"] >= 0.8 and pooled["out_of_sample"] >= 0.8  # nominal, also with each origin left out
     assert pooled["in_sample"] <= 0.9  # and not wider than it needs to be
     assert pooled["n"] >= 10
@@ -467,7 +544,7 @@ def test_stationary_level_sd_default_is_the_backtest_calibration_and_covers_80_p
 def test_calibrated_coverage_counts_errors_inside_the_interval_out_of_sample():
     rows = pd.DataFrame({"method": "driver", "origin": [2015, 2016, 2017, 2018, 2019], "horizon": 1,
                          "forecast": 100.0, "actual": [101.0, 99.0, 102.0, 98.0, 150.0]})
-    table = emissions.calibrated_coverage(rows, sd=0.05).set_index("horizon")
+    table = emissions.calibrated_coverage(rows, sd=0.05, from_year=2014).set_index("horizon")
     assert table.loc[1, "in_sample"] == pytest.approx(0.8)  # 150 lies outside exp(±1.28 × 0.05)
     assert table.loc[1, "n"] == 5
 
@@ -484,11 +561,93 @@ def test_the_stationary_level_error_widens_only_the_stationary_sources(inputs):
 def test_latest_segment_accuracy_scores_only_origins_after_the_level_shift():
     rows = pd.DataFrame({"method": "driver", "origin": [2012, 2015, 2016], "horizon": 1, "forecast": 100.0,
                          "actual": [50.0, 110.0, 90.0], "lo_80": 95.0, "hi_80": 105.0})
-    late = emissions.latest_segment_accuracy(rows).set_index("method")
+    late = emissions.latest_segment_accuracy(rows, 2014).set_index("method")
     assert late.loc["driver", "n"] == 2 and late.loc["driver", "horizon"] == 0
     assert late.loc["driver", "mape"] == pytest.approx((100 * 10 / 110 + 100 * 10 / 90) / 2)  # 2012's 100% error left out
     with pytest.raises(emissions.EmissionsError, match="from origins 2014"):
-        emissions.latest_segment_accuracy(rows[rows["origin"] < 2014])
+        emissions.latest_segment_accuracy(rows[rows["origin"] < 2014], 2014)
+    assert emissions.tpp2_inside_from(io.read_table("level_shifts", vintage=io.NEWEST)) == 2014  # the boundary shift, not the scope one
+
+
+# ---------------------------------------------------------------- TPP-2 conversion timing
+
+
+def statements(*rows):
+    return pd.DataFrame(rows, columns=["date", "topic", "indicator", "value", "unit", "source_url", "note"])
+
+
+def test_tpp2_conversion_follows_a_newer_dated_schedule_and_falls_back_to_the_programme_without_one(inputs):
+    plan = emissions.measure_plan(inputs["programme_emission_measures"], inputs["programme_emissions"])
+    none = emissions.conversion_schedule(plan, statements(), 0)
+    assert (none.year, none.basis, none.programme_year, none.statement_year) == (2030, "programme", 2030, None)
+    assert emissions.with_conversion_schedule(plan, none) is plan
+    older = statements(("2022-06-01", "emissions", "tpp2_conversion_schedule", 2025, "year", "https://old", ""))  # before the programme
+    assert emissions.conversion_schedule(plan, older, 0).basis == "programme"
+    newer = statements(
+        ("2023-03-01", "emissions", "tpp2_conversion_schedule", 2027, "year", "https://a", ""),
+        ("2023-11-03", "emissions", "tpp2_conversion_schedule", 2026, "year", "https://b", ""),
+        ("2023-12-01", "emissions", "tpp2_gas_station_launched", 1, "event", "https://c", ""),
+    )
+    chosen = emissions.conversion_schedule(plan, newer, 0)
+    assert (chosen.year, chosen.basis, chosen.statement_date, chosen.statement_source) == (2026, "statement", "2023-11-03", "https://b")
+    timed = emissions.with_conversion_schedule(plan, chosen).set_index(["measure", "component"])
+    stage2 = timed.loc[("tpp2_coal_to_gas", "stage2")]
+    assert (stage2["start_year"], stage2["full_year"], stage2["ramp_years"]) == (2024, 2026, 2)  # ramp from stage 1's 2024
+    assert "2023-11-03" in stage2["timing_basis"] and "programme's 2030" in stage2["timing_basis"]
+    pd.testing.assert_frame_equal(timed.drop(index=[("tpp2_coal_to_gas", "stage2")]), plan.set_index(["measure", "component"]).drop(
+        index=[("tpp2_coal_to_gas", "stage2")]))
+    by_hand = emissions.conversion_schedule(plan, newer, 2028)
+    assert (by_hand.year, by_hand.basis, by_hand.statement_year) == (2028, "parameter", 2026)
+    with pytest.raises(EmissionsError, match=r"parameter 'tpp2_conversion_year': 2023 is before TPP-2's first stage \(2024\)"):
+        emissions.conversion_schedule(plan, newer, 2023)
+
+
+def test_the_forecast_reaches_tpp2_s_printed_level_in_the_year_the_schedule_chooses(inputs):
+    newer = inputs | {"dated_statements": io.read_table("dated_statements", vintage=io.NEWEST)}
+    central, sims = population(10)
+    on_data = emissions.forecast(params(**STATIC), newer, POP_YEARS, central, sims)
+    programme = emissions.forecast(params(**STATIC), inputs, POP_YEARS, central, sims)
+    assert (on_data.schedule.year, on_data.schedule.statement_date, programme.schedule.basis) == (2026, "2023-11-03", "programme")
+    tpp2 = lambda fc: fc.central["programme"][emissions.SOURCE_IDS.index("tpp2")]  # noqa: E731
+    years = list(on_data.years)
+    assert tpp2(on_data)[years.index(2026)] == pytest.approx(2.5) and tpp2(programme)[years.index(2026)] > 2.5
+    np.testing.assert_allclose(tpp2(on_data)[years.index(2030):], tpp2(programme)[years.index(2030):])
+    assert tpp2(on_data)[years.index(2024)] == pytest.approx(tpp2(programme)[years.index(2024)])  # stage 1 unchanged, stage 2 from 2024
+    text = EmissionsReport(on_data, params(), i18n.Text("en"))
+    key, values = text.tpp2_timing()
+    assert key == "emissions.tpp2_timing_statement" and (values["year"], values["programme_year"], values["start"]) == (2026, 2030, 2024)
+    assert "2023-11-03" in values["statement"]
+    for language in ("en", "ru", "kk"):
+        for basis in ("programme", "statement", "parameter"):
+            assert i18n.Text(language).has(f"emissions.tpp2_timing_{basis}")
+
+
+# ---------------------------------------------------------------- the model vintage is reproduced
+
+
+MODEL_VINTAGE_DIGESTS = {  # sha256 (first 16) of each table's CSV text, computed by main c8ae7b7/58b9377 on this population
+    "emissions_backtest": "537cc9ac319c9524",
+    "emissions_by_source": "f4a5b59b47b8b40c",
+    "emissions_iamc": "097ddccd16e37bc2",
+    "emissions_interval_coverage": "ac12b4b4d0e2b4ab",
+    "emissions_measures": "c877905d34e9afa6",
+    "emissions_pollutants": "26d53f6aac2ad63c",
+    "emissions_target_gap": "053d2fde7211dfa7",
+    "emissions_targets": "cb1813e3e601c3d6",
+    "emissions_tornado": "4ba3802add5d53c3",
+    "emissions_wedges": "b0a2fd09b6e725ff",
+}
+
+
+def test_every_emission_table_at_the_model_vintage_is_byte_identical_to_before_the_re_basing():
+    years = np.arange(2022, 2036)
+    central = np.round(2.1e6 * 1.02 ** (years - 2022))
+    sims = central * (1 + 0.02 * np.random.default_rng(1).standard_normal((40, 1)) * (years - 2022) / 10)
+    pop = forecast_population(2022)
+    pop.tables, pop.simulated_totals = {"population_total": pd.DataFrame({"year": years, "value": central.astype(int)})}, lambda: sims
+    fc = emissions.compute(scenarios.resolve({"base_year": 2022, "horizon": 2035, "vintage": "2022-09-12"}), pop)
+    digests = {name: hashlib.sha256(table.to_csv(index=False).encode()).hexdigest()[:16] for name, table in sorted(fc.tables.items())}
+    assert digests == MODEL_VINTAGE_DIGESTS
 
 
 # ---------------------------------------------------------------- key figures
@@ -585,6 +744,32 @@ def test_assumptions_list_each_parameter_with_its_default_and_source(shown):
     assert list(table.index) == list(report.ASSUMPTIONS)
     assert table.loc["fleet_renewal_rate", "default"] == str(scenarios.PARAMETERS["fleet_renewal_rate"].default)
     assert table.loc["measure_delays", "source"] == scenarios.PARAMETERS["measure_delays"].help
+
+
+def test_the_report_states_the_inventory_as_a_fallback_older_than_the_population_forecast(inputs):
+    fc = run(inputs)
+    show = EmissionsReport(fc, params(), i18n.Text("en"))
+    fc.population = forecast_population(2023)
+    [(key, values)] = show.base_notes()
+    assert key == "emissions.base_note" and (values["inventory_year"], values["population_year"]) == (2021, 2023)
+    assert values["population"] == (
+        "2021 carried back at the first year's growth (before the census re-basing); 2022 observed (BNS); from 2023 the population forecast"
+    )
+    fc.population = forecast_population(2022)
+    assert show.base_notes()[0][1]["population"].endswith("re-basing); from 2022 the population forecast")
+    fc.population = forecast_population(2021)
+    assert show.base_notes() == []  # the population forecast reaches back to the inventory: no fallback
+
+
+def test_the_report_says_the_newest_bns_figure_follows_the_2022_survey_scope(inputs):
+    fc = run(inputs)
+    assert EmissionsReport(fc, params(), i18n.Text("en")).history_notes() == []  # at the model vintage 2021 is the newest
+    [(key, values)] = EmissionsReport(fc, params(vintage=""), i18n.Text("en")).history_notes()
+    assert key == "emissions.history_new_definition"
+    assert (values["year"], values["value"], values["since"], values["n"], values["to_year"]) == (2022, "41.5", 2022, 1, 2021)
+    assert values["change"] == "a change of the survey's scope" and (values["bns"], values["programme"]) == ("40.8", "46.0")
+    for language in ("ru", "kk"):
+        assert i18n.Text(language)(key, **values)
 
 
 def test_every_label_the_emission_package_uses_is_in_the_catalogue():

@@ -1,6 +1,6 @@
 """Official history series with their level shifts made explicit.
 
-A level shift (boundary change, census re-basing) is a jump in a series that is not
+A level shift (boundary change, census re-basing, change of survey scope) is a jump in a series that is not
 growth. ``with_level_shifts`` numbers the segments between shifts and gives the
 year-on-year change only within a segment, so that growth rates and trends never
 run across a shift.

@@ -9,7 +9,9 @@ prints them, except where split by pollutant (TPP-2); there are no greenhouse ga
   46 − 36 = 10. The components add up to 127.167 against the printed "about 127": the
   private sector is printed as "about 11" for 11.167. The model keeps the components.
   TPP-2 is also printed as 37, 37.3 and "more than 38"; the model uses the 36 that sits
-  inside the 127 (every value is in ``data/raw/programme_emission_inventory.csv``).
+  inside the 127 (every value is in ``data/raw/programme_emission_inventory.csv``). The
+  inventory's year, the paths' first year, is the year of its used total row (``inventory_year``);
+  the target year is the ``ref_year`` of the programme's 78 kt target row (``target_year``).
 * **Boundaries.** ``city`` is the 127 inventory. ``city_plus`` adds the two sources outside
   the city that the programme's measures count: TPP-3 (12.2 kt in 2021, line 4263) and the
   non-gasified houses of the agglomeration, whose emissions the programme never prints;
@@ -20,7 +22,7 @@ prints them, except where split by pollutant (TPP-2); there are no greenhouse ga
   (every driver parameter is named in ``scenarios.PARAMETERS`` with the source of its default):
   - *TPP-2 and TPP-3* (coal CHP) follow district-heat demand, households raised to
     ``heat_elasticity``, bounded by their capacity: output cannot exceed ``tpp2_capacity_headroom``
-    times 2021. Households = population of the population forecast / household size, the size
+    times the inventory year. Households = population of the population forecast / household size, the size
     changing at ``household_size_change`` a year.
   - *Private houses* follow the housing stock and gasification, not population: houses on gas grow
     at ``private_house_growth`` and take in the solid-fuel houses that are gasified; houses on
@@ -34,10 +36,14 @@ prints them, except where split by pollutant (TPP-2); there are no greenhouse ga
     emits ``old_vehicle_emission_ratio`` times a newer one per km (assumption: about Euro 2 against
     about Euro 5; EMEP/EEA light petrol vehicles, ``data/raw/emep_eea_emission_factors.csv``).
   - *Other stationary* grows at ``other_stationary_growth`` (log-linear trend of BNS stationary
-    emissions 2014-2021, after the 2013→2014 level shift); agglomeration houses are constant.
-  Population is the population forecast (1 January); 2021 is put on the 2022 post-census basis by
-  carrying the projection's first-year growth one year back. The tornado (``tornado``) shows the
-  2030 city total at the low and high end of each driver parameter.
+    emissions 2014-2021, after the 2013→2014 level shift: the latest segment with at least three
+    years; the 2022 figure follows the survey scope of 2022, a change of definition, and stands alone);
+    agglomeration houses are constant.
+  Population is the population forecast (1 January), its years the forecast's own
+  (``population_path``): the observed BNS totals fill the years from the inventory year to the
+  forecast's first year on the post-census basis (2022 when the forecast starts in 2023), and 2021
+  is put on that basis by carrying the first-year growth one year back. The tornado (``tornado``)
+  shows the target-year city total at the low and high end of each driver parameter.
 * **Measures as printed.** Every measure is a row of ``data/raw/programme_emission_measures.csv``;
   ``effect_form`` records the form the programme prints its effect in, and the model uses that
   form: ``level`` (the source emits the printed level after the measure: TPP-2 2.5 kt in 2030,
@@ -46,8 +52,10 @@ prints them, except where split by pollutant (TPP-2); there are no greenhouse ga
   with gas block 1 added (+0.83), a reduction; then the remaining gas blocks to the printed 2.5 kt
   in 2030, a level. Each measure ramps linearly from its start year (effect 0) to its full-effect
   year (effect 1); the programme prints the full-effect year, the ramp is an assumption per measure
-  (``DEFAULT_TIMING``). Reductions of one source never remove more than the source. Wedges add up:
-  baseline − scenario = Σ wedges, by source and year.
+  (``DEFAULT_TIMING``). TPP-2's second step reaches full effect in ``tpp2_conversion_year``: by default
+  the newest dated schedule newer than the programme that the vintage holds (completion by the end of
+  2026, stated 3 November 2023), else the programme's 2030 (``schedule``). Reductions of one source never
+  remove more than the source. Wedges add up: baseline − scenario = Σ wedges, by source and year.
 * **Scenarios.** ``baseline`` (no measures), ``programme`` (every quantified measure on time,
   fully delivered), ``delayed`` (a deterministic stress case: every measure ``measure_delay_years``
   late, with per-measure delays and delivery shares).
@@ -70,8 +78,9 @@ prints them, except where split by pollutant (TPP-2); there are no greenhouse ga
   split: the programme gives no fuel use or vehicle-kilometres and a sourced road-transport split
   by fuel was not assembled, so transport stays ``Emissions|Air pollutants``. For the same reason
   costs are not divided into a cost per tonne: tonnes of different pollutants are not comparable.
-* **Backtest.** ``backtest_stationary`` forecasts Almaty's BNS stationary emissions 2005-2021 from
-  rolling origins, horizons 1-5, within the segments of the 2013→2014 level shift, with the
+* **Backtest.** ``backtest_stationary`` forecasts Almaty's BNS stationary emissions from 2005 to the
+  newest year from rolling origins, horizons 1-5, within the segments of the level shifts (the
+  2013→2014 boundary shift and the 2021→2022 change of survey scope, a change of definition), with the
   baseline's method (CHP share on heat demand with its cap, the rest on the log-linear trend)
   against naive, drift and log drift; MAPE and 80% coverage in ``backtest_summary``.
 """
@@ -86,7 +95,7 @@ import pandas as pd
 from .. import io, population
 from ..params import Param
 from ..tablespec import TableSpec
-from . import backtest, iamc, pollutants, sensitivity, simulation, tables, targets
+from . import backtest, iamc, pollutants, schedule, sensitivity, simulation, tables, targets
 from .backtest import (
     backtest_stationary,
     backtest_summary,
@@ -107,47 +116,50 @@ from .drivers import (
     inbound_share_from_data,
     log_linear_trend,
     old_vehicle_ratio_from_factors,
-    population_from_2021,
+    population_from_inventory_year,
+    population_path,
+    population_sources,
 )
 from .iamc import iamc_table
 from .inventory import PARAMETERS as INVENTORY_PARAMETERS
-from .inventory import agglomeration_base_from_data, inventory, printed_total
+from .inventory import agglomeration_base_from_data, inventory, inventory_year, printed_total
 from .measures import DEFAULT_TIMING, MEASURE_SOURCE, apply_wedges, measure_plan, ramp, wedges, with_ramps
 from .measures import PARAMETERS as MEASURE_PARAMETERS
 from .pollutants import POLLUTANTS, pollutant_shares, pollutants_table, tpp2_by_fuel
+from .schedule import Schedule, conversion_schedule, with_conversion_schedule
 from .sensitivity import TORNADO_RANGES, tornado
 from .simulation import EmissionsForecast, central_paths, check_parameters, checked_plan, delivery_draws, simulate
 from .sources import (
-    BASE_YEAR,
     BOUNDARIES,
     EMISSION_SCENARIOS,
     REGIONS,
     SOURCE_IDS,
     SOURCES,
-    STATIONARY_SEGMENT_START,
     STATIONARY_SOURCES,
-    TARGET_YEAR,
     EmissionsError,
     boundary_sources,
     boundary_total,
+    target_year,
+    tpp2_inside_from,
 )
 from .tables import by_source_table, measures_table, wedges_table
 from .targets import KEY_FIGURES, key_figures_table, target_arithmetic, target_gap_table
 
 __all__ = [
-    "BASE_YEAR", "BOUNDARIES", "DEFAULT_TIMING", "EMISSION_SCENARIOS", "MEASURE_SOURCE", "POLLUTANTS", "REGIONS", "SOURCES", "SOURCE_IDS",
-    "STATIONARY_SEGMENT_START", "STATIONARY_SOURCES", "TARGET_YEAR", "TORNADO_RANGES", "Drivers", "EmissionsError", "EmissionsForecast",
+    "BOUNDARIES", "DEFAULT_TIMING", "EMISSION_SCENARIOS", "MEASURE_SOURCE", "POLLUTANTS", "REGIONS", "SOURCES", "SOURCE_IDS",
+    "STATIONARY_SOURCES", "TORNADO_RANGES", "Drivers", "EmissionsError", "EmissionsForecast", "Schedule",
     "agglomeration_base_from_data", "apply_wedges", "backtest_stationary", "backtest_summary", "baseline", "boundary_sources",
     "boundary_total", "by_source_table", "calibrate_other_stationary", "calibrated_coverage", "central_paths", "check_parameters",
-    "checked_plan", "delivery_draws", "driver_indices", "fleet_from_data", "houses_from_data", "iamc_table", "inbound_growth_from_data",
-    "inbound_share_from_data", "inventory", "latest_segment_accuracy", "log_linear_trend", "measure_plan", "measures_table",
-    "old_vehicle_ratio_from_factors", "pollutant_shares", "pollutants_table", "population_from_2021", "printed_total", "ramp",
-    "simulate", "stationary_driver_forecast", "stationary_level_sd", "target_arithmetic", "target_gap_table", "tornado",
-    "tpp2_by_fuel", "wedges", "wedges_table", "with_ramps", "KEY_FIGURES", "key_figures_table",
+    "checked_plan", "conversion_schedule", "delivery_draws", "driver_indices", "fleet_from_data", "houses_from_data", "iamc_table",
+    "inbound_growth_from_data", "inbound_share_from_data", "inventory", "inventory_year", "latest_segment_accuracy", "log_linear_trend",
+    "measure_plan", "measures_table", "old_vehicle_ratio_from_factors", "pollutant_shares", "pollutants_table",
+    "population_from_inventory_year", "population_path", "population_sources", "printed_total", "ramp", "simulate", "stationary_driver_forecast",
+    "stationary_level_sd", "target_arithmetic", "target_gap_table", "target_year", "tornado", "tpp2_by_fuel", "tpp2_inside_from",
+    "wedges", "wedges_table", "with_conversion_schedule", "with_ramps", "KEY_FIGURES", "key_figures_table",
     "PARAMETERS", "TABLES", "forecast", "results", "validate",
 ]
 
-INPUT_TABLES = ("programme_emission_inventory", "programme_emission_measures", "programme_emissions", "emep_eea_emission_factors")
+INPUT_TABLES = ("programme_emission_inventory", "programme_emission_measures", "programme_emissions", "emep_eea_emission_factors", "dated_statements")
 BACKTEST_INPUTS = ("bns_stationary_emissions", "level_shifts", "bns_population_1jan")
 
 
@@ -177,20 +189,22 @@ def forecast(
 
 
 def validate(params: dict) -> None:
-    """Check the emission parameters against the measures in data/raw (run before any kernel starts)."""
-    plan = io.read_tables(("programme_emission_measures", "programme_emissions"), params["vintage"])
-    checked_plan(params, plan["programme_emission_measures"], plan["programme_emissions"])
+    """Check the emission parameters against the measures and TPP-2's schedule in data/raw (run before any kernel starts)."""
+    data = io.read_tables(("programme_emission_measures", "programme_emissions", "dated_statements"), params["vintage"])
+    plan, _ = checked_plan(params, data["programme_emission_measures"], data["programme_emissions"])
+    conversion_schedule(plan, data["dated_statements"], int(params["tpp2_conversion_year"]))
 
 
 def compute(params: dict, pop: population.PopulationForecast) -> EmissionsForecast:
-    """The forecast on the population forecast ``pop``, the tornado of the baseline and programme scenarios, the
-    stationary backtest and its calibrated coverage: every table report 30 publishes."""
-    total = pop.tables["population_total"]
+    """The forecast on the population forecast ``pop`` (its years, preceded by the observed years from the inventory
+    year: ``population_path``), the tornado of the baseline and programme scenarios, the stationary backtest and its
+    calibrated coverage: every table report 30 publishes."""
     inputs = io.read_tables(INPUT_TABLES, params["vintage"])
-    years, central = total["year"].to_numpy(), total["value"].to_numpy()
-    fc = forecast(params, inputs, years, central, pop.simulated_totals())
+    years, central, sims = population_path(inventory_year(inputs["programme_emission_inventory"]), pop)
+    fc = forecast(params, inputs, years, central, sims)
+    series = io.read_tables(BACKTEST_INPUTS, params["vintage"])
     rows = backtest_stationary(
-        *io.read_tables(BACKTEST_INPUTS, params["vintage"]).values(),
+        *series.values(),
         chp_share=fc.levels["tpp2"] / (fc.levels["tpp2"] + fc.levels["stationary_other"]),
         heat_elasticity=params["heat_elasticity"],
         headroom=params["tpp2_capacity_headroom"],
@@ -198,7 +212,7 @@ def compute(params: dict, pop: population.PopulationForecast) -> EmissionsForeca
     fc.tables |= {
         "emissions_tornado": pd.concat([tornado(params, inputs, years, central, s) for s in ("baseline", "programme")], ignore_index=True),
         "emissions_backtest": backtest_summary(rows),
-        "emissions_interval_coverage": calibrated_coverage(rows, params["stationary_level_sd"]),
+        "emissions_interval_coverage": calibrated_coverage(rows, params["stationary_level_sd"], tpp2_inside_from(series["level_shifts"])),
     }
     fc.backtest = rows
     return fc
@@ -240,7 +254,7 @@ DISPLAY_PARAMETERS: dict[str, Param] = {
     ),
 }
 PARAMETERS: dict[str, Param] = (
-    DISPLAY_PARAMETERS | MEASURE_PARAMETERS | DRIVER_PARAMETERS | INVENTORY_PARAMETERS | simulation.PARAMETERS
+    DISPLAY_PARAMETERS | MEASURE_PARAMETERS | schedule.PARAMETERS | DRIVER_PARAMETERS | INVENTORY_PARAMETERS | simulation.PARAMETERS
 )
 # What the results depend on: the population forecast's parameters and every emission parameter but the display ones.
 RESULT_PARAMETERS = tuple(dict.fromkeys(population.PARAMETER_NAMES + ("base_year", "horizon") + tuple(name for name in PARAMETERS if name not in DISPLAY_PARAMETERS)))

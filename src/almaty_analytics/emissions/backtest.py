@@ -1,12 +1,15 @@
 """Backtest of the stationary baseline on BNS stationary emissions, and the calibration of its level error.
 
-``backtest_stationary`` forecasts Almaty's BNS stationary emissions 2005-2021 from rolling origins, horizons
-1-5, within the segments of the 2013→2014 level shift (``evaluation.rolling_origin_backtest`` on each
-segment), with the baseline's method (CHP share on heat demand with its cap, the rest on the log-linear
-trend) against naive, drift and log drift; MAPE and 80% coverage in ``backtest_summary``. The Monte Carlo's
-stationary level error sd (``stationary_level_sd``) is the split-conformal 80% quantile of the driver
-method's |log error| on origins from 2014 divided by ``evaluation.Z80``; ``calibrated_coverage`` checks the
-resulting interval in and out of sample (each origin left out in turn).
+``backtest_stationary`` forecasts Almaty's BNS stationary emissions from 2005 to the vintage's newest year from
+rolling origins, horizons 1-5, within the segments between the series's level shifts
+(``evaluation.rolling_origin_backtest`` on each segment): the 2013→2014 boundary shift (TPP-2 inside the city)
+and the 2021→2022 change of survey scope (a change of definition: a 2022 figure is never scored against a
+forecast from 2021 or earlier). The baseline's method (CHP share on heat demand with its cap, the rest on the
+log-linear trend) runs against naive, drift and log drift; MAPE and 80% coverage in ``backtest_summary``. The
+Monte Carlo's stationary level error sd (``stationary_level_sd``) is the split-conformal 80% quantile of the
+driver method's |log error| on origins from the boundary shift (2014, ``sources.tpp2_inside_from``) divided by
+``evaluation.Z80``; ``calibrated_coverage`` checks the resulting interval in and out of sample (each origin left
+out in turn).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import pandas as pd
 from .. import evaluation, history
 from ..tablespec import TableSpec
 from .drivers import log_linear_trend
-from .sources import STATIONARY_SEGMENT_START, EmissionsError
+from .sources import STATIONARY_SERIES, EmissionsError, tpp2_inside_from
 
 
 def stationary_driver_forecast(
@@ -74,25 +77,28 @@ def backtest_stationary(
 ) -> pd.DataFrame:
     """Rolling-origin backtest of Almaty's BNS stationary emissions: driver method against naive, drift and log drift.
 
-    The 2013→2014 level shift cuts the series into segments and ``evaluation.rolling_origin_backtest`` runs on
-    each segment alone (as ``schools.backtest_school_counts`` does): every method is fitted on the origin's
-    segment up to the origin (at least ``min_train`` years), and only targets in the same segment are scored.
-    Before the shift TPP-2 was outside the city, so the driver method's CHP share is 0 there. Population
+    The level shifts of the series (the 2013→2014 boundary shift, the 2021→2022 change of survey scope: every
+    kind is a break) cut it into segments and ``evaluation.rolling_origin_backtest`` runs on each segment alone
+    (as ``schools.backtest_school_counts`` does): every method is fitted on the origin's segment up to the origin
+    (at least ``min_train`` years), and only targets in the same segment are scored. Before the boundary shift
+    TPP-2 was outside the city, so the driver method's CHP share is 0 in segments that start before it. Population
     (BNS 1 January, its own level shifts respected the same way) feeds the CHP driver.
     Returns ``evaluation.BACKTEST_COLUMNS`` rows with an actual, by origin, horizon and method.
     """
-    marked = history.with_level_shifts(bns[bns["area"] == "almaty"], shifts, "bns_stationary_emissions", "emissions_kt")
+    marked = history.with_level_shifts(bns[bns["area"] == "almaty"], shifts, STATIONARY_SERIES, "emissions_kt")
     pop_marked = history.with_level_shifts(
         population[(population["area"] == "almaty") & (population["sex"] == "total")], shifts, "bns_population_1jan", "persons"
     )
-    last_segment = int(marked["segment"].max())
+    tpp2_from = tpp2_inside_from(shifts)
     parts = []
-    for segment, rows in marked.groupby("segment"):
+    for _, rows in marked.groupby("segment"):
+        if len(rows) <= min_train:
+            continue  # nothing to score: a segment too short for an origin and a target (the 2022 survey scope, so far)
         series = rows.set_index("year")["emissions_kt"].astype(float)
         driver = partial(
             driver_method,
             population=pop_marked,
-            chp_share=chp_share if segment == last_segment else 0.0,
+            chp_share=chp_share if rows["year"].min() >= tpp2_from else 0.0,
             heat_elasticity=heat_elasticity,
             headroom=headroom,
         )
@@ -109,19 +115,19 @@ def backtest_summary(backtest: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([by_h, pooled], ignore_index=True)
 
 
-def latest_segment_accuracy(backtest: pd.DataFrame) -> pd.DataFrame:
-    """``evaluation.accuracy`` pooled over the horizons (horizon 0) for origins from ``STATIONARY_SEGMENT_START`` only:
-    the segment with TPP-2 inside the city, which the forecast extends (before it the driver method is a trend)."""
-    late = backtest[backtest["origin"] >= STATIONARY_SEGMENT_START]
+def latest_segment_accuracy(backtest: pd.DataFrame, from_year: int) -> pd.DataFrame:
+    """``evaluation.accuracy`` pooled over the horizons (horizon 0) for origins from ``from_year`` only (the boundary
+    shift, ``sources.tpp2_inside_from``): TPP-2 inside the city, as in the forecast (before it the driver method is a trend)."""
+    late = backtest[backtest["origin"] >= from_year]
     if late.dropna(subset=["actual"]).empty:
-        raise EmissionsError(f"stationary backtest: no scored forecasts from origins {STATIONARY_SEGMENT_START} on")
+        raise EmissionsError(f"stationary backtest: no scored forecasts from origins {from_year} on")
     return evaluation.accuracy(late.assign(horizon=0))
 
 
-def _latest_segment_errors(backtest: pd.DataFrame, method: str) -> pd.DataFrame:
-    """``method``'s scored rows with origins in the latest segment, with the log error log(actual / forecast)."""
+def _latest_segment_errors(backtest: pd.DataFrame, method: str, from_year: int) -> pd.DataFrame:
+    """``method``'s scored rows with origins from ``from_year``, with the log error log(actual / forecast)."""
     rows = backtest[backtest["method"] == method].dropna(subset=["actual"])
-    rows = rows[rows["origin"] >= STATIONARY_SEGMENT_START]
+    rows = rows[rows["origin"] >= from_year]
     return rows.assign(log_error=np.log(rows["actual"] / rows["forecast"]))
 
 
@@ -131,27 +137,27 @@ def _width_sd(log_errors: pd.Series) -> float:
     return float(evaluation.conformal_quantile(log_errors.abs(), 0.8) / evaluation.Z80)
 
 
-def stationary_level_sd(backtest: pd.DataFrame, method: str = "driver") -> float:
+def stationary_level_sd(backtest: pd.DataFrame, from_year: int, method: str = "driver") -> float:
     """Level-error sd of the stationary sources: conformal 80% quantile of |log(actual / forecast)| of ``method`` / 1.28,
-    over every origin and horizon of the latest segment.
+    over every origin from ``from_year`` (the boundary shift) and horizon.
 
     After the 2013→2014 shift the stationary series moves as noise around its level (the errors do not grow
     with the horizon), so one level error per trajectory, exp(N(0, sd)), is the Monte Carlo's stationary
     uncertainty. Before 2014 TPP-2 was outside the city: those origins describe another mix and are left out.
     """
-    errors = _latest_segment_errors(backtest, method)["log_error"]
+    errors = _latest_segment_errors(backtest, method, from_year)["log_error"]
     if errors.empty:
-        raise EmissionsError(f"stationary backtest: no scored forecasts of {method!r} from {STATIONARY_SEGMENT_START}")
+        raise EmissionsError(f"stationary backtest: no scored forecasts of {method!r} from {from_year}")
     return _width_sd(errors)
 
 
-def calibrated_coverage(backtest: pd.DataFrame, sd: float, method: str = "driver") -> pd.DataFrame:
-    """80% coverage by horizon (0 = pooled) of the interval forecast × exp(±1.28 sd) on the latest segment.
+def calibrated_coverage(backtest: pd.DataFrame, sd: float, from_year: int, method: str = "driver") -> pd.DataFrame:
+    """80% coverage by horizon (0 = pooled) of the interval forecast × exp(±1.28 sd) on origins from ``from_year``.
 
     ``in_sample`` uses ``sd`` (calibrated on all these errors); ``out_of_sample`` gives each origin the sd of
     the other origins' errors (leave one origin out), so no origin's interval has seen its own outcome.
     """
-    rows = _latest_segment_errors(backtest, method)
+    rows = _latest_segment_errors(backtest, method, from_year)
     loo = {o: _width_sd(rows.loc[rows["origin"] != o, "log_error"]) for o in rows["origin"].unique()}
     rows = rows.assign(
         in_sample=rows["log_error"].abs() <= evaluation.Z80 * sd,
@@ -166,7 +172,7 @@ def calibrated_coverage(backtest: pd.DataFrame, sd: float, method: str = "driver
 
 TABLES: dict[str, TableSpec] = {
     "emissions_backtest": TableSpec(
-        "Backtest of the stationary baseline on BNS stationary emissions 2005-2021: accuracy by method and horizon (0 = all horizons)",
+        "Backtest of the stationary baseline on BNS stationary emissions from 2005: accuracy by method and horizon (0 = all horizons)",
         {
             "method": ("", "driver (the baseline's method), naive, drift, log_drift"),
             "horizon": ("years", "years ahead of the origin; 0 = all horizons pooled"),
@@ -177,7 +183,7 @@ TABLES: dict[str, TableSpec] = {
             "coverage_95": ("share", "share of actuals inside the 95% interval (0.95 = calibrated)"),
             "n": ("", "forecasts scored"),
         },
-        "emissions.backtest_stationary on data/raw/bns_stationary_emissions.csv (level shift 2013/14 respected)",
+        "emissions.backtest_stationary on data/raw/bns_stationary_emissions.csv (level shifts respected: boundary 2013/14, survey scope 2021/22)",
     ),
     "emissions_interval_coverage": TableSpec(
         "Coverage of the emission forecast's calibrated 80% interval (driver model × exp(±1.28 stationary_level_sd)) in the backtest",

@@ -1,7 +1,7 @@
-"""The baseline without new measures: each source follows its own driver, indexed to 2021.
+"""The baseline without new measures: each source follows its own driver, indexed to the inventory year (2021).
 
 * *TPP-2 and TPP-3* (coal CHP) follow district-heat demand: households raised to ``heat_elasticity``,
-  capped at ``tpp2_capacity_headroom`` times 2021. Households = population / household size, the size
+  capped at ``tpp2_capacity_headroom`` times the inventory year. Households = population / household size, the size
   changing at ``household_size_change`` a year.
 * *Private houses* follow the housing stock and gasification, not population: houses on gas grow at
   ``private_house_growth`` and take in the solid-fuel houses that are gasified; houses on solid fuel
@@ -12,11 +12,16 @@
   line 5315) at ``fleet_renewal_rate`` a year, a pre-2010 vehicle emitting ``old_vehicle_emission_ratio``
   times a newer one.
 * *Other stationary* grows at ``other_stationary_growth``: the log-linear trend of BNS stationary emissions
-  after the 2013→2014 level shift (``calibrate_other_stationary``); agglomeration houses are constant.
+  in the latest segment between level shifts that has at least ``TREND_MIN_YEARS`` years
+  (``calibrate_other_stationary``): 2014-2021, after the 2013→2014 boundary shift; the 2022 figure follows
+  the survey scope of 2022 (a change of definition) and is a segment of its own, too short for a trend.
+  Agglomeration houses are constant.
 
-Population is the population forecast on 1 January; 2021 is put on the 2022 post-census basis by carrying
-the projection's first-year growth one year back (``population_from_2021``). The ``*_from_data`` functions
-derive the defaults of the driver parameters from data/raw (tests compare them).
+Population is the population forecast on 1 January, its years taken from the forecast (``population_path``):
+the observed BNS totals fill the years from the inventory year to the forecast's first year where they are on
+the forecast's basis (after the 2021 census re-basing), and the years before that basis are carried back at the
+first-year growth (``population_from_inventory_year``; 2021 on the 2022 post-census basis). The
+``*_from_data`` functions derive the defaults of the driver parameters from data/raw (tests compare them).
 """
 
 from __future__ import annotations
@@ -28,7 +33,9 @@ import pandas as pd
 
 from .. import history
 from ..params import Param
-from .sources import BASE_YEAR, SOURCE_IDS, SOURCES, EmissionsError, as_column
+from .sources import SOURCE_IDS, SOURCES, STATIONARY_SERIES, EmissionsError, as_column
+
+TREND_MIN_YEARS = 3  # years of one segment a log-linear trend of BNS stationary emissions needs
 
 
 @dataclass(frozen=True)
@@ -89,20 +96,29 @@ def old_vehicle_ratio_from_factors(factors: pd.DataFrame) -> float:
 
 
 def calibrate_other_stationary(bns: pd.DataFrame, shifts: pd.DataFrame) -> dict[str, float]:
-    """Log-linear trend of Almaty's BNS stationary emissions in the segment after the last level shift.
+    """Log-linear trend of Almaty's BNS stationary emissions in the latest segment between level shifts that has at
+    least ``TREND_MIN_YEARS`` years.
 
-    Returns ``growth`` (exp(slope) - 1), ``sd`` (standard error of the slope), ``from_year``, ``to_year``.
+    Returns ``growth`` (exp(slope) - 1), ``sd`` (standard error of the slope), ``from_year``, ``to_year`` and
+    ``newest_year``, the series' newest year. A newest year after ``to_year`` lies in a later segment too short for
+    a trend (from 2022 a new survey scope, level_shifts.csv): the trend is then the segment before's, a fallback
+    the report states.
     """
-    marked = history.with_level_shifts(bns[bns["area"] == "almaty"], shifts, "bns_stationary_emissions", "emissions_kt")
-    segment = marked[marked["segment"] == marked["segment"].max()].set_index("year")["emissions_kt"].astype(float)
-    if len(segment) < 3:
-        raise EmissionsError(f"BNS stationary emissions: {len(segment)} years after the level shift; a trend needs at least 3")
+    marked = history.with_level_shifts(bns[bns["area"] == "almaty"], shifts, STATIONARY_SERIES, "emissions_kt")
+    lengths = marked.groupby("segment")["year"].size()
+    long_enough = lengths[lengths >= TREND_MIN_YEARS]
+    if long_enough.empty:
+        raise EmissionsError(
+            f"bns_stationary_emissions: no segment between level shifts has {TREND_MIN_YEARS} years of Almaty; a trend needs at least {TREND_MIN_YEARS}"
+        )
+    segment = marked[marked["segment"] == long_enough.index.max()].set_index("year")["emissions_kt"].astype(float)
     fit = log_linear_trend(segment)
     return {
         "growth": float(np.expm1(fit["slope"])),
         "sd": fit["slope_se"],
         "from_year": int(segment.index.min()),
         "to_year": int(segment.index.max()),
+        "newest_year": int(marked["year"].max()),
     }
 
 
@@ -125,25 +141,59 @@ def log_linear_trend(y: pd.Series) -> dict[str, float]:
     }
 
 
-def population_from_2021(years: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Population (…, T) on 1 January from 2021: the projection's years, with 2021 added when it starts in 2022.
+def population_sources(inventory_year: int, pop) -> dict:
+    """Where the population of each year from ``inventory_year`` comes from, for the population forecast ``pop``
+    (``population.PopulationForecast``): ``forecast_from``, the forecast's first year (its own, ``population_total``);
+    ``observed``, the years before it on the forecast's basis (from its last level shift, ``pop.shifts``), taken from
+    the BNS totals; ``carried``, the years before that shift (e.g. 2021, before the census re-basing), carried back."""
+    first = int(pop.tables["population_total"]["year"].iloc[0])
+    basis = max([inventory_year, *(int(y) for y in pop.shifts["first_year_after"] if y <= first)])
+    return {"forecast_from": first, "observed": list(range(basis, first)), "carried": list(range(inventory_year, min(basis, first)))}
 
-    BNS 1 January 2021 is on the pre-census basis (level shift 2021→2022, level_shifts.csv), so
-    2021 is the 2022 value carried back one year at the projection's first-year growth.
+
+def population_path(inventory_year: int, pop) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Years, central (T,) and simulated (n, T) city totals on 1 January of the population forecast ``pop``
+    (``population.PopulationForecast``), preceded by the observed ones between the inventory year and its first year.
+
+    The forecast's years are its own (``population_total``); the ``observed`` years of ``population_sources`` are filled
+    with the BNS totals (``pop.observed``), the same for every trajectory; the ``carried`` ones are left to
+    ``population_from_inventory_year``, which carries them back.
+    """
+    total = pop.tables["population_total"]
+    years, central, sims = total["year"].to_numpy(), total["value"].to_numpy(), pop.simulated_totals()
+    gap = np.array(population_sources(inventory_year, pop)["observed"], dtype=int)
+    missing = [int(y) for y in gap if y not in pop.observed.index]
+    if missing:
+        raise EmissionsError(
+            f"bns_population_1jan: no Almaty total on 1 January {missing}; the emission drivers need the years from "
+            f"the inventory year {inventory_year} to the population forecast's first year {int(years[0])}"
+        )
+    known = pop.observed.loc[gap].to_numpy(dtype=float)
+    filled = np.broadcast_to(known, (sims.shape[0], gap.size))
+    return np.concatenate([gap, years]), np.concatenate([known, central]), np.concatenate([filled, sims], axis=1)
+
+
+def population_from_inventory_year(inventory_year: int, years: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Population (…, T) on 1 January from ``inventory_year``: the given years, years before them carried back.
+
+    Each missing year before the first given one is the first value carried back one year at the first-year
+    growth, values[0]² / values[1]. The given years start on the basis of the 2021 census (BNS level shift
+    2021→2022, level_shifts.csv), so BNS 1 January 2021, on the pre-census basis, is not used: 2021 is put on
+    the post-census basis. Given years before ``inventory_year`` are dropped.
     """
     years = np.asarray(years, dtype=int)
     values = np.asarray(values, dtype=float)
-    if years[0] > BASE_YEAR + 1 or years.size < 2:
-        raise EmissionsError(f"the population projection starts in {years[0]}; emissions need it from {BASE_YEAR} or {BASE_YEAR + 1}")
-    if years[0] == BASE_YEAR + 1:
+    if years.size < 2:
+        raise EmissionsError(f"the population projection has {years.size} year(s); the emission drivers need at least 2")
+    while years[0] > inventory_year:
         first = values[..., :1] ** 2 / values[..., 1:2]
-        return np.concatenate([[BASE_YEAR], years]), np.concatenate([first, values], axis=-1)
-    keep = years >= BASE_YEAR
+        years, values = np.concatenate([[years[0] - 1], years]), np.concatenate([first, values], axis=-1)
+    keep = years >= inventory_year
     return years[keep], values[..., keep]
 
 
 def driver_indices(years: np.ndarray, population: np.ndarray, d: Drivers) -> dict[str, np.ndarray]:
-    """Driver indices (…, T), 1 in 2021, for population (…, T) on 1 January of ``years``.
+    """Driver indices (…, T), 1 in the first of ``years`` (the inventory year), for population (…, T) on 1 January of ``years``.
 
     * vehicles = activity × fleet emission factor. Activity mixes city vehicles (population ×
       motorisation) and inbound vehicles; the factor falls as new vehicles replace pre-2010 ones.
@@ -151,7 +201,7 @@ def driver_indices(years: np.ndarray, population: np.ndarray, d: Drivers) -> dic
     * gas_houses / solid_houses = houses on gas / on solid fuel; gasified solid-fuel houses move to gas.
     * other = BNS stationary trend; constant = 1.
     """
-    t = np.asarray(years, dtype=float) - BASE_YEAR
+    t = np.asarray(years, dtype=float) - years[0]
     pop = population / population[..., :1]
     activity = (1 - d.inbound_share) * pop * (1 + as_column(d.motorisation_growth)) ** t + d.inbound_share * (
         1 + as_column(d.inbound_vehicle_growth)
@@ -176,7 +226,7 @@ def driver_indices(years: np.ndarray, population: np.ndarray, d: Drivers) -> dic
 
 
 def baseline(levels: pd.Series, indices: dict[str, np.ndarray]) -> np.ndarray:
-    """Baseline emissions (…, S, T) in kt: each source's 2021 level times its driver index."""
+    """Baseline emissions (…, S, T) in kt: each source's inventory-year level times its driver index."""
     return np.stack([levels[s] * indices[SOURCES[s].driver] for s in SOURCE_IDS], axis=-2)
 
 

@@ -1,4 +1,4 @@
-"""The 2021 inventory: what each modelled source emitted in the base year (kt).
+"""The 2021 inventory: what each modelled source emitted in the inventory year (kt), and that year (``inventory_year``).
 
 The programme's city inventory (001_22452510f78b59ea.txt:4253-4255) prints transport 70, stationary 46 of
 which TPP-2 36, private houses on gas 10.3 and on solid fuel 0.867; "other stationary" is the unprinted
@@ -54,6 +54,14 @@ def inventory(table: pd.DataFrame, agglomeration_base_kt: float) -> pd.DataFrame
             for s, (v, basis, line) in values.items()
         ]
     )
+
+
+def inventory_year(table: pd.DataFrame) -> int:
+    """Year of the programme's inventory, the emission paths' first year: the year of its used total row (2021, line 4253)."""
+    year = used_row(table, "total")["year"]
+    if pd.isna(year):
+        raise EmissionsError("programme_emission_inventory: the used 'total' row has no year; expected the inventory's year")
+    return int(year)
 
 
 def printed_total(table: pd.DataFrame) -> float:

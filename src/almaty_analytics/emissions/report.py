@@ -15,9 +15,10 @@ import pandas as pd
 
 from .. import i18n, io, scenarios
 from .backtest import latest_segment_accuracy
-from .drivers import calibrate_other_stationary
+from .drivers import TREND_MIN_YEARS, calibrate_other_stationary, population_sources
+from .schedule import PROGRAMME_PUBLISHED
 from .simulation import EmissionsForecast
-from .sources import BASE_YEAR, EMISSION_SCENARIOS, STATIONARY_SEGMENT_START, TARGET_YEAR
+from .sources import EMISSION_SCENARIOS, STATIONARY_SERIES, tpp2_inside_from
 
 # Parameters of the emission model the report lists under "Method and assumptions", in this order.
 ASSUMPTIONS = (
@@ -43,7 +44,7 @@ ASSUMPTIONS = (
     "other_stationary_growth_sd",
 )
 TIMING_COLUMNS = ["measure", "component", "source", "start_year", "full_year", "ramp_years", "form", "effect", "timing_basis"]
-BY_SOURCE_YEARS = (BASE_YEAR, 2025, TARGET_YEAR)  # years of the by-source table, with the horizon
+INTERIM_YEAR = 2025  # by-source table column beside the inventory and target years and the horizon: the programme's interim year (line 4317)
 BY_SOURCE_HEADROOM = 1.35  # the stacked chart's y axis reaches this times the highest total (room for the legend)
 SOURCES_SHOWN = "emission|level_shifts|bns_population|wpp2022|programme_population"  # data sources the report lists (file pattern)
 COVERAGE_TOO_NARROW = 0.7  # an 80% interval covering less than this in the backtest is called too narrow
@@ -62,6 +63,7 @@ class EmissionsReport:
         data = io.read_tables(("bns_stationary_emissions", "level_shifts"), params["vintage"])
         self.bns = data["bns_stationary_emissions"].query("area == 'almaty'")
         self.shifts = data["level_shifts"]
+        self.target_year, self.inventory_year = fc.target_year, fc.inventory_year
 
     # -- labels --
     def scenario_name(self, name: str) -> str:
@@ -79,14 +81,14 @@ class EmissionsReport:
         if self.boundary != "city":
             return None
         if year_first:
-            return TARGET_YEAR, self.target, self.t("emissions.target_label", target=self.t.num(self.target), year=TARGET_YEAR)
+            return self.target_year, self.target, self.t("emissions.target_label", target=self.t.num(self.target), year=self.target_year)
         return self.target, self.t("emissions.waterfall_target", target=self.t.num(self.target))
 
     # -- the answer --
     def answer_intro(self) -> dict:
         p, t = self.params, self.t
         return {
-            "year": TARGET_YEAR,
+            "year": self.target_year,
             "scenario": p["scenario"],
             "variant": t.term("variant", p["population_variant"]),
             "n": t.num(p["n_simulations"]),
@@ -118,7 +120,7 @@ class EmissionsReport:
 
     def answer_headers(self) -> dict:
         """The values the answer table's headers name: the target year and the target."""
-        return {"year": TARGET_YEAR, "target": self.t.num(self.target)}
+        return {"year": self.target_year, "target": self.t.num(self.target)}
 
     def answer_text(self) -> dict:
         t, num, a = self.t, self.t.num, self.arithmetic
@@ -127,7 +129,7 @@ class EmissionsReport:
         return {
             "verdict": t("emissions.meets") if meets else t("emissions.misses"),
             "target": num(self.target),
-            "year": TARGET_YEAR,
+            "year": self.target_year,
             "scheduled": num(programme["emissions_kt"], 1),
             "gap": num(abs(programme["gap_kt"]), 1),
             "side": t("emissions.below") if meets else t("emissions.above"),
@@ -159,6 +161,20 @@ class EmissionsReport:
     def bands_text(self) -> dict:
         return {"inventory": self.t.num(self.arithmetic["inventory_2021_components"], 3)}
 
+    def base_notes(self) -> list[tuple[str, dict]]:
+        """The paragraph on where the paths start, as (key, values), when the inventory is older than the population
+        forecast's first year (a fallback): that year and where each year's population comes from
+        (``drivers.population_sources``); empty otherwise."""
+        t, sources = self.t, population_sources(self.inventory_year, self.fc.population)
+        if sources["forecast_from"] <= self.inventory_year:
+            return []
+        parts = [
+            t(f"emissions.population_{kind}", years=", ".join(str(y) for y in sources[kind])) for kind in ("carried", "observed") if sources[kind]
+        ]
+        parts.append(t("emissions.population_forecast", year=sources["forecast_from"]))
+        values = {"inventory_year": self.inventory_year, "population_year": sources["forecast_from"], "population": "; ".join(parts)}
+        return [("emissions.base_note", values)]
+
     def tornado_charts(self) -> list[dict]:
         """Arguments of ``plots.tornado`` for the baseline and the programme scenario."""
         table = self.fc.tables["emissions_tornado"]
@@ -169,8 +185,8 @@ class EmissionsReport:
                 {
                     "table": table[table["emission_scenario"] == name],
                     "ylabel": "",
-                    "xlabel": self.t("emissions.tornado_x", year=TARGET_YEAR, scenario=label),
-                    "title": self.t("emissions.tornado_title", year=TARGET_YEAR, scenario=label),
+                    "xlabel": self.t("emissions.tornado_x", year=self.target_year, scenario=label),
+                    "title": self.t("emissions.tornado_title", year=self.target_year, scenario=label),
                     "source": self.source,
                 }
             )
@@ -220,10 +236,11 @@ class EmissionsReport:
 
     def latest_segment_text(self) -> dict:
         num = self.t.num
-        late = latest_segment_accuracy(self.fc.backtest).set_index("method")
+        from_year = tpp2_inside_from(self.shifts)
+        late = latest_segment_accuracy(self.fc.backtest, from_year).set_index("method")
         driver, naive = late.loc["driver"], late.loc["naive"]
         return {
-            "from_year": STATIONARY_SEGMENT_START,
+            "from_year": from_year,
             "n": int(driver["n"]),
             "best": self.t.term("method", late["mape"].idxmin()),
             "driver_mape": num(driver["mape"], 1),
@@ -240,7 +257,7 @@ class EmissionsReport:
     def pollutants_table(self) -> pd.DataFrame:
         """TPP-2 by pollutant and emission scenario (rows) in the base and target year (columns), all fuels together."""
         pollutants = self.fc.tables["emissions_pollutants"]
-        shown = pollutants[pollutants["year"].isin([BASE_YEAR, TARGET_YEAR])]
+        shown = pollutants[pollutants["year"].isin([self.inventory_year, self.target_year])]
         shown = shown.assign(emission_scenario=shown["emission_scenario"].map(self.scenario_name))
         wide = shown.pivot_table(index=["pollutant", "emission_scenario"], columns="year", values="emissions_kt", aggfunc="sum", sort=False)
         return wide.reset_index().rename_axis(columns=None)
@@ -276,9 +293,9 @@ class EmissionsReport:
         return float(self._by_source().groupby("year")["emissions_kt"].sum().max() * BY_SOURCE_HEADROOM)
 
     def by_source_table(self) -> pd.DataFrame:
-        """Each source (rows) in the base year, 2025, the target year and the horizon (columns)."""
+        """Each source (rows) in the inventory year, ``INTERIM_YEAR``, the target year and the horizon (columns)."""
         rows = self._by_source()
-        years = list(dict.fromkeys([*BY_SOURCE_YEARS, self.params["horizon"]]))
+        years = list(dict.fromkeys([self.inventory_year, INTERIM_YEAR, self.target_year, self.params["horizon"]]))
         wide = rows[rows["year"].isin(years)].pivot(index="source", columns="year", values="emissions_kt")
         return wide.reset_index().rename_axis(columns=None)
 
@@ -289,18 +306,18 @@ class EmissionsReport:
         """Arguments of ``plots.waterfall``: from the baseline to the programme in the target year, one bar per measure's wedge
         (the boundary's measures; city: the city's only), largest first."""
         wedges = self.fc.tables["emissions_wedges"]
-        shown = wedges[(wedges["emission_scenario"] == "programme") & (wedges["year"] == TARGET_YEAR)]
+        shown = wedges[(wedges["emission_scenario"] == "programme") & (wedges["year"] == self.target_year)]
         if self.boundary == "city":
             shown = shown[shown["boundary"] == "city"]
         shown = shown[shown["wedge_kt"] > 0].sort_values("wedge_kt", ascending=False)
         base, programme = self._totals()
         return {
-            "start": (self.t("emissions.waterfall_baseline", year=TARGET_YEAR), base),
+            "start": (self.t("emissions.waterfall_baseline", year=self.target_year), base),
             "steps": shown.assign(label=shown["measure"].str.replace("_", " "), value=-shown["wedge_kt"])[["label", "value"]],
-            "end": (self.t("emissions.waterfall_programme", year=TARGET_YEAR), programme),
+            "end": (self.t("emissions.waterfall_programme", year=self.target_year), programme),
             "target": self._target_marker(year_first=False),
             "ylabel": self.t("emissions.y_kt"),
-            "title": self.t("emissions.waterfall_title", year=TARGET_YEAR, boundary=self.t.term("boundary", self.boundary)),
+            "title": self.t("emissions.waterfall_title", year=self.target_year, boundary=self.t.term("boundary", self.boundary)),
             "source": self.source,
         }
 
@@ -309,7 +326,7 @@ class EmissionsReport:
         base, programme = self._totals()
         plan = self.fc.plan
         return {
-            "year": TARGET_YEAR,
+            "year": self.target_year,
             "base": num(base, 1),
             "programme": num(programme, 1),
             "difference": num(base - programme, 1),
@@ -346,23 +363,50 @@ class EmissionsReport:
             "ylabel": self.t("emissions.history_y"),
             "title": self.t("emissions.history_title"),
             "source": self.t("emissions.history_source"),
-            "shifts": self.shifts[self.shifts["series"] == "bns_stationary_emissions"],
+            "shifts": self.shifts[self.shifts["series"] == STATIONARY_SERIES],
         }
 
     def history_text(self) -> dict:
         t = self.t
         trend = calibrate_other_stationary(self.bns, self.shifts)
         observed = self.bns.set_index("year")["emissions_kt"]
+        inside = tpp2_inside_from(self.shifts)
         return {
-            "before": t.num(observed[STATIONARY_SEGMENT_START - 1], 1),
-            "after": t.num(observed[STATIONARY_SEGMENT_START], 1),
+            "before": t.num(observed[inside - 1], 1),
+            "after": t.num(observed[inside], 1),
+            "shift_year": inside,
             "from_year": trend["from_year"],
             "to_year": trend["to_year"],
             "growth": t.pct(trend["growth"], 1, signed=True),
             "sd": t.pct(trend["sd"], 1),
-            "bns": t.num(observed[BASE_YEAR], 1),
+            "inventory_year": self.inventory_year,
+            "bns": t.num(observed[self.inventory_year], 1),
             "programme": t.num(self.fc.levels["tpp2"] + self.fc.levels["stationary_other"], 1),
         }
+
+    def history_notes(self) -> list[tuple[str, dict]]:
+        """The paragraph on the newest BNS figure when it follows another definition than the trend's years (a level
+        shift after them, e.g. the 2022 survey scope), as (key, values); empty when it follows the same one."""
+        t = self.t
+        trend = calibrate_other_stationary(self.bns, self.shifts)
+        if trend["newest_year"] <= trend["to_year"]:
+            return []
+        observed = self.bns.set_index("year")["emissions_kt"]
+        shifts = self.shifts[(self.shifts["series"] == STATIONARY_SERIES) & (self.shifts["first_year_after"] <= trend["newest_year"])]
+        shift = shifts.sort_values("first_year_after").iloc[-1]
+        values = {
+            "year": trend["newest_year"],
+            "value": t.num(observed[trend["newest_year"]], 1),
+            "change": t.term("level_shift", shift["kind"]),
+            "since": int(shift["first_year_after"]),
+            "n": int((observed.index >= shift["first_year_after"]).sum()),
+            "min_years": TREND_MIN_YEARS,
+            "to_year": trend["to_year"],
+            "inventory_year": self.inventory_year,
+            "bns": t.num(observed[self.inventory_year], 1),
+            "programme": t.num(self.fc.levels["tpp2"] + self.fc.levels["stationary_other"], 1),
+        }
+        return [("emissions.history_new_definition", values)]
 
     # -- method --
     def assumptions(self) -> pd.DataFrame:
@@ -386,6 +430,25 @@ class EmissionsReport:
         """The timing of each wedge (programme scenario)."""
         plan = self.fc.plan
         return plan[plan["quantified"]][TIMING_COLUMNS]
+
+    def tpp2_timing(self) -> tuple[str, dict]:
+        """The paragraph on TPP-2's conversion year, as (key, values): the programme's year, the newest dated schedule in
+        the vintage and which one the run uses, and why (``schedule.conversion_schedule``)."""
+        s = self.fc.schedule
+        stage2 = self.fc.plan[(self.fc.plan["measure"] == "tpp2_coal_to_gas") & (self.fc.plan["component"] == "stage2")].iloc[0]
+        statement = (
+            self.t("emissions.tpp2_statement", year=s.statement_year, date=s.statement_date, source=s.statement_source)
+            if s.statement_year is not None
+            else self.t("emissions.tpp2_no_statement")
+        )
+        values = {
+            "year": s.year,
+            "programme_year": s.programme_year,
+            "programme_date": PROGRAMME_PUBLISHED,
+            "statement": statement,
+            "start": int(stage2["start_year"]),
+        }
+        return f"emissions.tpp2_timing_{s.basis}", values
 
     def data_sources(self) -> pd.DataFrame:
         """The data sources the emission report draws on (io.sources_table at the run's vintage), without their licences."""

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..tablespec import TableSpec
 from .simulation import central_paths
-from .sources import TARGET_YEAR, boundary_total, year_column
+from .sources import boundary_total, target_year, year_column
 
 # Driver parameters of the tornado: (low, high, where the range comes from).
 TORNADO_RANGES: dict[str, tuple[float, float, str]] = {
@@ -33,7 +33,7 @@ def tornado(
 ) -> pd.DataFrame:
     """2030 city total (central) with each driver parameter at its low and high value, the others at ``params``."""
     years, paths = central_paths(params, inputs, population_years, population_central)
-    column = year_column(years, TARGET_YEAR)
+    column = year_column(years, target_year(inputs["programme_emissions"]))
     centre = float(boundary_total(paths[scenario], "city")[column])
     rows = []
     for name, (low, high, reason) in TORNADO_RANGES.items():

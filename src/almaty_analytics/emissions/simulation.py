@@ -22,19 +22,23 @@ import numpy as np
 import pandas as pd
 
 from ..params import Param
-from .drivers import Drivers, baseline, driver_indices, drivers_from, population_from_2021
-from .inventory import inventory
+from .drivers import Drivers, baseline, driver_indices, drivers_from, population_from_inventory_year
+from .inventory import inventory, inventory_year
 from .measures import apply_wedges, measure_plan, parse_overrides, wedges, with_ramps
-from .sources import BOUNDARIES, EMISSION_SCENARIOS, SOURCE_IDS, STATIONARY_SOURCES, TARGET_YEAR, EmissionsError
+from .schedule import Schedule, conversion_schedule, with_conversion_schedule
+from .sources import BOUNDARIES, EMISSION_SCENARIOS, SOURCE_IDS, STATIONARY_SOURCES, EmissionsError, target_year
 
 RANDOM_STREAM = 30  # second word of the emission Monte Carlo's seed: [seed, 30]
 
 
 @dataclass
 class EmissionsForecast:
-    years: np.ndarray
-    levels: pd.Series  # 2021 kt by source
-    plan: pd.DataFrame  # every measure (quantified and not), programme timing
+    years: np.ndarray  # the inventory year to the horizon
+    inventory_year: int  # the programme's inventory year (2021), the paths' first year
+    target_year: int  # the year of the programme's target (2030)
+    levels: pd.Series  # inventory-year kt by source
+    plan: pd.DataFrame  # every measure (quantified and not), programme timing (TPP-2's stage 2 as ``schedule``)
+    schedule: Schedule  # TPP-2's conversion year: the programme's or a newer dated one
     wedge_plan: pd.DataFrame  # the quantified rows of plan: one per wedge, in the order of the wedge arrays
     delayed: dict[str, np.ndarray]  # the delayed scenario's delay (years) and delivered share per wedge
     central: dict[str, np.ndarray]  # scenario -> (S, T)
@@ -71,13 +75,11 @@ def _measure_vector(plan: pd.DataFrame, values: dict[str, float], default: float
     return plan["measure"].map(lambda m: values.get(m, default)).to_numpy(dtype=float)
 
 
-def check_parameters(params: dict, measure_ids: list[str], quantified_ids: list[str]) -> dict:
-    """The emission parameters read and checked; raises EmissionsError naming the parameter."""
+def check_parameters(params: dict, measure_ids: list[str], quantified_ids: list[str], target: int) -> dict:
+    """The emission parameters read and checked against the measures and the ``target`` year; raises EmissionsError naming the parameter."""
     horizon = int(params["horizon"])
-    if horizon < TARGET_YEAR:
-        raise EmissionsError(
-            f"parameter 'horizon': {horizon} ends before {TARGET_YEAR}, the year of the programme's target; expected >= {TARGET_YEAR}"
-        )
+    if horizon < target:
+        raise EmissionsError(f"parameter 'horizon': {horizon} ends before {target}, the year of the programme's target; expected >= {target}")
     for name, choices in (("boundary", BOUNDARIES), ("emission_scenario", EMISSION_SCENARIOS)):
         if params[name] not in choices:
             raise EmissionsError(f"parameter {name!r}: unknown value {params[name]!r}; expected one of {list(choices)}")
@@ -90,7 +92,7 @@ def check_parameters(params: dict, measure_ids: list[str], quantified_ids: list[
         )
     if float(params["tpp2_capacity_headroom"]) < 1:
         raise EmissionsError(
-            f"parameter 'tpp2_capacity_headroom': {params['tpp2_capacity_headroom']} is below 1; the plants produced their 2021 output, expected >= 1"
+            f"parameter 'tpp2_capacity_headroom': {params['tpp2_capacity_headroom']} is below 1; the plants produced their inventory-year output, expected >= 1"
         )
     return {
         "delays": parse_overrides(params["measure_delays"], quantified_ids, "measure_delays", kind=int, low=0, high=20),
@@ -103,28 +105,29 @@ def checked_plan(params: dict, measures: pd.DataFrame, programme: pd.DataFrame) 
     """The measure plan and the emission parameters checked against it (see check_parameters)."""
     plan = measure_plan(measures, programme)
     quantified = sorted(set(plan.loc[plan["quantified"], "measure"]))
-    return plan, check_parameters(params, sorted(set(plan["measure"])), quantified)
+    return plan, check_parameters(params, sorted(set(plan["measure"])), quantified, target_year(programme))
 
 
-def _setup(params: dict, inputs: dict[str, pd.DataFrame], population_years: np.ndarray):
+def _setup(params: dict, inputs: dict[str, pd.DataFrame]):
     inventory_table, measures, programme = (
         inputs["programme_emission_inventory"],
         inputs["programme_emission_measures"],
         inputs["programme_emissions"],
     )
     full_plan, options = checked_plan(params, measures, programme)
-    full_plan = with_ramps(full_plan, options["ramps"])
+    schedule = conversion_schedule(full_plan, inputs["dated_statements"], int(params["tpp2_conversion_year"]))
+    full_plan = with_ramps(with_conversion_schedule(full_plan, schedule), options["ramps"])
     plan = full_plan[full_plan["quantified"]].reset_index(drop=True)
     levels = inventory(inventory_table, float(params["agglomeration_houses_base_kt"])).set_index("source")["emissions_kt"]
     delayed = {
         "delays": _measure_vector(plan, options["delays"], int(params["measure_delay_years"])),
         "delivery": _measure_vector(plan, options["delivery"], 1.0),
     }
-    return full_plan, plan, levels, delayed
+    return full_plan, plan, levels, delayed, schedule
 
 
-def _population(params: dict, population_years, population) -> tuple[np.ndarray, np.ndarray]:
-    years, pop = population_from_2021(population_years, population)
+def _population(params: dict, inputs: dict[str, pd.DataFrame], population_years, population) -> tuple[np.ndarray, np.ndarray]:
+    years, pop = population_from_inventory_year(inventory_year(inputs["programme_emission_inventory"]), population_years, population)
     horizon = int(params["horizon"])
     if years[-1] < horizon:
         raise EmissionsError(f"the population projection ends in {years[-1]}, before horizon {horizon}")
@@ -146,8 +149,8 @@ def _scenarios(base, plan, years, delayed, risk=None) -> tuple[dict, dict]:
 
 def central_paths(params: dict, inputs: dict[str, pd.DataFrame], population_years, population_central) -> tuple[np.ndarray, dict]:
     """Years and the central paths (S, T) of every scenario, no Monte Carlo (used by the tornado)."""
-    _, plan, levels, delayed = _setup(params, inputs, population_years)
-    years, pop = _population(params, population_years, population_central)
+    _, plan, levels, delayed, _ = _setup(params, inputs)
+    years, pop = _population(params, inputs, population_years, population_central)
     base = baseline(levels, driver_indices(years, pop, drivers_from(params, inputs["programme_emissions"])))
     paths, _ = _scenarios(base, plan, years, delayed)
     return years, paths
@@ -163,13 +166,13 @@ def simulate(
     """Every scenario's central path and wedges and its Monte Carlo with delivery risk, for one parameter set (no tables).
 
     ``inputs`` holds the raw tables ``programme_emission_inventory``, ``programme_emission_measures``,
-    ``programme_emissions`` and ``emep_eea_emission_factors``; population is on 1 January of
-    ``population_years`` (central (T,), simulations (n, T)).
+    ``programme_emissions``, ``emep_eea_emission_factors`` and ``dated_statements``; population is on 1 January of
+    ``population_years`` (central (T,), simulations (n, T)), from the inventory year or the years after it.
     """
     programme = inputs["programme_emissions"]
-    full_plan, plan, levels, delayed = _setup(params, inputs, population_years)
-    years, central_pop = _population(params, population_years, population_central)
-    _, sims_pop = _population(params, population_years, population_simulations)
+    full_plan, plan, levels, delayed, schedule = _setup(params, inputs)
+    years, central_pop = _population(params, inputs, population_years, population_central)
+    _, sims_pop = _population(params, inputs, population_years, population_simulations)
     drivers = drivers_from(params, programme)
     central, central_cuts = _scenarios(baseline(levels, driver_indices(years, central_pop, drivers)), plan, years, delayed)
 
@@ -195,8 +198,8 @@ def simulate(
     sim_base[:, [SOURCE_IDS.index(s) for s in STATIONARY_SOURCES]] *= level_error[:, None, None]
     simulations, _ = _scenarios(sim_base, plan, years, delayed, risk)
     return EmissionsForecast(
-        years=years, levels=levels, plan=full_plan, wedge_plan=plan, delayed=delayed, central=central, central_wedges=central_cuts,
-        simulations=simulations, drivers=drivers, tables={},
+        years=years, inventory_year=int(years[0]), target_year=target_year(programme), levels=levels, plan=full_plan, schedule=schedule,
+        wedge_plan=plan, delayed=delayed, central=central, central_wedges=central_cuts, simulations=simulations, drivers=drivers, tables={},
     )
 
 

@@ -3,7 +3,9 @@
 Seven sources: five inside the programme's 2021 city inventory of 127 kt (boundary ``city``) and two outside
 the city that the programme's measures count (TPP-3 and the agglomeration houses without gas, boundary
 ``city_plus``). Emissions are arrays (…, S, T): sources in ``SOURCE_IDS`` order by years. A boundary's total
-is the sum over its sources.
+is the sum over its sources. The years come from the data: the target year from the programme's target row
+(``target_year``), the first year of BNS stationary emissions with TPP-2 inside the city from the series's
+boundary shift (``tpp2_inside_from``); the inventory year is ``inventory.inventory_year``.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
-BASE_YEAR = 2021  # year of the programme's inventory (001_22452510f78b59ea.txt:4253)
-STATIONARY_SEGMENT_START = 2014  # first year of BNS stationary emissions with TPP-2 inside the city (level_shifts.csv)
-TARGET_YEAR = 2030  # year of the programme's 78 kt target (heading at line 433, figure at line 443)
+TARGET_FIGURE = "target_total_2030"  # programme_emissions.csv: the 78 kt target, its ref_year the target year (lines 433, 443)
+STATIONARY_SERIES = "bns_stationary_emissions"  # the BNS series of the city's stationary sources (level_shifts.series)
 EMISSION_SCENARIOS = ("baseline", "programme", "delayed")
 BOUNDARIES = ("city", "city_plus")
 
@@ -43,7 +45,6 @@ SOURCES: dict[str, Source] = {
 SOURCE_IDS = tuple(SOURCES)
 STATIONARY_SOURCES = ("tpp2", "stationary_other")  # the city's stationary sources: what BNS form OOS counts
 REGIONS = {"city": "Almaty city", "city_plus": "Almaty city plus TPP-3 and agglomeration houses"}
-REGIONS = {"city": "Almaty city", "city_plus": "Almaty city plus TPP-3 and agglomeration houses"}
 
 
 def cited_lines(citation: str) -> str:
@@ -54,6 +55,23 @@ def cited_lines(citation: str) -> str:
 def as_column(value) -> np.ndarray:
     """A scalar or an (n,) vector of draws as a column that broadcasts against (…, T)."""
     return np.asarray(value, dtype=float)[..., None]
+
+
+def target_year(programme: pd.DataFrame) -> int:
+    """Year of the programme's emission target: the ``ref_year`` of its target row (2030, heading at line 433)."""
+    rows = programme[programme["figure_id"] == TARGET_FIGURE]
+    if len(rows) != 1 or pd.isna(rows["ref_year"].iloc[0]):
+        raise EmissionsError(f"programme_emissions: expected one row {TARGET_FIGURE!r} with a ref_year (the target year), found {len(rows)}")
+    return int(rows["ref_year"].iloc[0])
+
+
+def tpp2_inside_from(shifts: pd.DataFrame) -> int:
+    """First year of BNS stationary emissions with TPP-2 inside the city: the year after the series's first
+    ``boundary`` shift (level_shifts.csv: 2014, after the 2012-2014 boundary changes)."""
+    rows = shifts[(shifts["series"] == STATIONARY_SERIES) & (shifts["kind"] == "boundary")]
+    if rows.empty:
+        raise EmissionsError(f"level_shifts: no boundary shift of {STATIONARY_SERIES!r}; expected the one that brought TPP-2 inside the city")
+    return int(rows["first_year_after"].min())
 
 
 def year_column(years: np.ndarray, year: int) -> int:

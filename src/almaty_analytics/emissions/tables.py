@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..tablespec import TableSpec
 from .simulation import EmissionsForecast
-from .sources import BOUNDARIES, EMISSION_SCENARIOS, SOURCE_IDS, TARGET_YEAR, boundary_sources, boundary_total, year_column
+from .sources import BOUNDARIES, EMISSION_SCENARIOS, SOURCE_IDS, boundary_sources, boundary_total, year_column
 
 
 def by_source_table(fc: EmissionsForecast) -> pd.DataFrame:
@@ -54,7 +54,7 @@ def measures_table(fc: EmissionsForecast) -> pd.DataFrame:
     plan = fc.plan
     quantified = plan[plan["quantified"]].reset_index(drop=True)
     wedge_2030 = dict.fromkeys(plan["measure"], 0.0)
-    column = year_column(fc.years, TARGET_YEAR)
+    column = year_column(fc.years, fc.target_year)
     for j, measure in enumerate(quantified["measure"]):
         wedge_2030[measure] += float(fc.central_wedges["programme"][j, column])
     grouped = plan.groupby("measure", sort=False).agg(

@@ -15,13 +15,13 @@ from .. import keyfigures
 from ..tablespec import TableSpec
 from .inventory import inventory, printed_total, used_row
 from .simulation import EmissionsForecast
-from .sources import BOUNDARIES, EMISSION_SCENARIOS, SOURCE_IDS, SOURCES, TARGET_YEAR, boundary_total, cited_lines, year_column
+from .sources import BOUNDARIES, EMISSION_SCENARIOS, SOURCE_IDS, SOURCES, boundary_total, cited_lines, year_column
 
 
 def target_gap_table(fc: EmissionsForecast, programme: pd.DataFrame) -> pd.DataFrame:
     """2030 emissions of every scenario and boundary against the 78 kt target (defined on the city's 127 only)."""
     target = float(programme.set_index("figure_id").loc["target_total_2030", "value"])
-    column = year_column(fc.years, TARGET_YEAR)
+    column = year_column(fc.years, fc.target_year)
     rows = []
     for scenario in EMISSION_SCENARIOS:
         for boundary in BOUNDARIES:
@@ -30,7 +30,7 @@ def target_gap_table(fc: EmissionsForecast, programme: pd.DataFrame) -> pd.DataF
             comparable = boundary == "city"
             rows.append(
                 {
-                    "year": TARGET_YEAR,
+                    "year": fc.target_year,
                     "emission_scenario": scenario,
                     "boundary": boundary,
                     "emissions_kt": round(value, 4),
