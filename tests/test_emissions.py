@@ -290,7 +290,7 @@ def test_emission_defaults_agree_with_their_derivation(inputs):
     p = scenarios.PARAMETERS
     programme = inputs["programme_emissions"]
     assert p["inbound_vehicle_growth"].default == pytest.approx(emissions.inbound_growth_from_data(programme), abs=5e-4)
-    for vintage in (io.MODEL_VINTAGE, io.NEWEST):  # the 2022 figure (new survey scope) opens a segment too short for a trend
+    for vintage in (io.FIRST_VINTAGE, io.NEWEST):  # the 2022 figure (new survey scope) opens a segment too short for a trend
         cal = emissions.calibrate_other_stationary(*(io.read_table(n, vintage=vintage) for n in ("bns_stationary_emissions", "level_shifts")))
         assert (cal["from_year"], cal["to_year"]) == (2014, 2021)  # after the 2013->2014 level shift
         assert p["other_stationary_growth"].default == pytest.approx(cal["growth"], abs=5e-4)
@@ -625,7 +625,7 @@ def test_the_forecast_reaches_tpp2_s_printed_level_in_the_year_the_schedule_choo
 # ---------------------------------------------------------------- the model vintage is reproduced
 
 
-MODEL_VINTAGE_DIGESTS = {  # sha256 (first 16) of each table's CSV text, computed by main c8ae7b7/58b9377 on this population
+FIRST_VINTAGE_DIGESTS = {  # sha256 (first 16) of each table's CSV text, computed by main c8ae7b7/58b9377 on this population
     "emissions_backtest": "537cc9ac319c9524",
     "emissions_by_source": "f4a5b59b47b8b40c",
     "emissions_iamc": "097ddccd16e37bc2",
@@ -647,7 +647,7 @@ def test_every_emission_table_at_the_model_vintage_is_byte_identical_to_before_t
     pop.tables, pop.simulated_totals = {"population_total": pd.DataFrame({"year": years, "value": central.astype(int)})}, lambda: sims
     fc = emissions.compute(scenarios.resolve({"base_year": 2022, "horizon": 2035, "vintage": "2022-09-12"}), pop)
     digests = {name: hashlib.sha256(table.to_csv(index=False).encode()).hexdigest()[:16] for name, table in sorted(fc.tables.items())}
-    assert digests == MODEL_VINTAGE_DIGESTS
+    assert digests == FIRST_VINTAGE_DIGESTS
 
 
 # ---------------------------------------------------------------- key figures

@@ -16,7 +16,7 @@ N_AGES = AGES.size
 
 @pytest.fixture(scope="module")
 def inputs():
-    return population.read_inputs(io.MODEL_VINTAGE)
+    return population.read_inputs(io.FIRST_VINTAGE)
 
 
 @pytest.fixture(scope="module")

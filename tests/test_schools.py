@@ -50,7 +50,7 @@ def base(figures, statements, counts, params):
     return schools.school_base(counts, figures, statements, 2022, params["pupils_2021_excess_max"])
 
 
-def _forecast(params, pop, capacity=None, vintage=io.MODEL_VINTAGE, **overrides):
+def _forecast(params, pop, capacity=None, vintage=io.FIRST_VINTAGE, **overrides):
     tables = {name: io.read_table(name, vintage=vintage) for name in schools.INPUT_TABLES}
     return schools.forecast(
         params | overrides,
@@ -277,7 +277,7 @@ def test_a_private_share_is_never_taken_across_statements(statements, figures):
     assert schools.private_share(toy, statements, figures, 2022) == (0.0657, False)
 
 def test_no_dated_statement_the_school_model_reads_is_after_the_model_vintage(statements):
-    assert (pd.to_datetime(statements["date"]) <= io.MODEL_VINTAGE).all()
+    assert (pd.to_datetime(statements["date"]) <= io.FIRST_VINTAGE).all()
 
 
 # ---------------------------------------------------------------- delivery draws

@@ -50,7 +50,7 @@ def test_a_level_shift_known_at_the_vintage_is_removed_before_forecasting():
 
 def test_the_vintages_are_1_august_of_each_year_and_the_model_vintage_up_to_the_run():
     assert track_record.vintages("") == [*(f"{y}-08-01" for y in range(2015, 2022)), "2022-08-01", "2022-09-12", "2023-08-01"]
-    assert track_record.vintages(io.MODEL_VINTAGE)[-2:] == ["2022-08-01", "2022-09-12"]
+    assert track_record.vintages(io.FIRST_VINTAGE)[-2:] == ["2022-08-01", "2022-09-12"]
 
 
 def test_historic_bns_rows_are_dated_by_their_release_lag():
@@ -91,20 +91,20 @@ def test_a_forecast_at_a_vintage_never_uses_a_row_published_after_it(project):
 
 
 def test_the_district_rows_split_the_city_forecast_by_the_programme_shares_at_the_model_vintage():
-    record = track_record.cached_track_record(io.MODEL_VINTAGE)
-    mine = record[record["vintage"] == io.MODEL_VINTAGE]
+    record = track_record.cached_track_record(io.FIRST_VINTAGE)
+    mine = record[record["vintage"] == io.FIRST_VINTAGE]
     city = mine[mine["series"] == "population"].set_index("year")["forecast"]
     districts = mine[mine["series"] == track_record.DISTRICTS]
     assert districts["area"].nunique() == 8 and districts["method"].str.endswith("(programme_districts)").all()
     assert districts.groupby("year")["forecast"].sum().to_numpy() == pytest.approx(city.to_numpy())
-    assert record["vintage"].max() == io.MODEL_VINTAGE and record["outturn"].notna().any()
+    assert record["vintage"].max() == io.FIRST_VINTAGE and record["outturn"].notna().any()
     assert (record.dropna(subset=["outturn"])["year"] <= 2022).all()  # outturns as of the run's vintage only
 
 
 def test_the_published_track_record_has_the_declared_columns(tmp_path):
     assert list(track_record.TABLES["track_record"].columns) == track_record.COLUMNS
     assert "track_record" in summary.TABLES and "track_record" in export.TABLES
-    record = track_record.cached_track_record(io.MODEL_VINTAGE)
+    record = track_record.cached_track_record(io.FIRST_VINTAGE)
     export.write_table(record, "track_record", str(tmp_path), "default")
     written = pd.read_csv(tmp_path / "tables" / "track_record.csv", encoding="utf-8-sig")
     assert list(written.columns) == ["scenario", *track_record.COLUMNS]  # the runner stamps data_vintage and run_date after

@@ -38,12 +38,8 @@ _BOOLEANS = {"true": True, "false": False}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 DATA_CUTOFF = "2024-03-31"  # the project's newest data: figures published later are kept out, to judge the forecasts
-# The models are calibrated on the data known when the programme was approved (the newest release they read,
-# 2022-09-12); they re-base on the newest data in the next step (issue 17, item 3). Until then every model reads
-# this as-of view, which is exactly the data they read before releases were dated.
-MODEL_VINTAGE = "2022-09-12"
 NEWEST = None  # vintage=NEWEST: the newest release of every figure in data/raw
-FIRST_VINTAGE = "2022-09-12"  # the earliest as-of date the models run from: the programme, published then, feeds every model
+FIRST_VINTAGE = "2022-09-12"  # the mid-2022 vintage: the earliest as-of date the models run from (the programme, published then, feeds every model)
 
 
 def vintage_date(vintage: str) -> str | None:
@@ -81,13 +77,13 @@ def check_vintage(vintage: str) -> str | None:
     return None
 
 
-def read_table(name: str, raw: Path | None = None, *, vintage: str | None = MODEL_VINTAGE, releases: bool = False) -> pd.DataFrame:
+def read_table(name: str, raw: Path | None = None, *, vintage: str | None = NEWEST, releases: bool = False) -> pd.DataFrame:
     """Raw table ``name``, validated against its manifest entry, as of ``vintage``.
 
     The as-of view keeps the rows published on or before ``vintage`` (YYYY-MM-DD; ``NEWEST`` = None: every row)
     and, of several releases of one figure (same primary key but ``published``), the newest; rows keep the
-    file's order. The ``published`` column is dropped unless ``releases`` is true. The default vintage,
-    ``MODEL_VINTAGE``, gives the models exactly the rows they were calibrated on.
+    file's order. The ``published`` column is dropped unless ``releases`` is true. The models read the vintage of
+    their scenario (``read_tables``); ``FIRST_VINTAGE`` gives exactly the mid-2022 rows they were first calibrated on.
     """
     resource, path = _located(name, raw)
     frame = _read_validated(path, resource, modified_time(path))
@@ -292,7 +288,7 @@ def check_plausible(raw: Path | None = None) -> None:
                 plausibility.check_districts(view, city, path, release)
 
 
-def sources_table(raw: Path | None = None, vintage: str | None = MODEL_VINTAGE) -> pd.DataFrame:
+def sources_table(raw: Path | None = None, vintage: str | None = NEWEST) -> pd.DataFrame:
     """One row per raw file: title, publisher, source, publication (the dates of its releases seen at ``vintage``), licence."""
     rows = [
         {

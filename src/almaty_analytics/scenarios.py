@@ -43,8 +43,8 @@ COMMON_PARAMETERS: dict[str, Param] = {
     "vintage": Param(
         str,
         "as-of date of the data (YYYY-MM-DD): every model sees only the releases published by then, the newest of each figure; "
-        "'' = the newest data in data/raw",
-        io.MODEL_VINTAGE,
+        f"'' = the newest data in data/raw; {io.FIRST_VINTAGE} = the mid-2022 data the forecasts were first made with",
+        "",
     ),
     "report_note": Param(str, "free text shown at the top of every report (e.g. 'draft for the budget committee')", ""),
     "base_year": Param(
