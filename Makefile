@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 SCENARIO ?=
 LANGUAGES ?= en ru kk
 RUN_ARGS ?=
+comma := ,
+space := $(subst ,, )
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
@@ -25,10 +27,8 @@ $(STAMP): pyproject.toml
 
 env: $(STAMP) ## create .venv and install the project (done by every target that needs it)
 
-reports: $(STAMP) ## run every report for every scenario (or SCENARIO=name) in every language (or LANGUAGES="en ru"): reports/
-	@status=0; for language in $(LANGUAGES); do \
-	  $(BIN)/almaty-analytics run $(if $(SCENARIO),--scenario $(SCENARIO),--all-scenarios) --language $$language $(RUN_ARGS) || status=$$?; \
-	done; exit $$status
+reports: $(STAMP) ## run every report for every scenario (or SCENARIO=name) in every language (or LANGUAGES="en ru"), in one run: reports/
+	$(BIN)/almaty-analytics run $(if $(SCENARIO),--scenario $(SCENARIO),--all-scenarios) --language $(subst $(space),$(comma),$(strip $(LANGUAGES))) $(RUN_ARGS)
 
 test: $(STAMP) ## run the whole test suite (about two minutes: one end-to-end run, orchestration in process)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

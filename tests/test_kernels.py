@@ -20,7 +20,7 @@ def test_many_kernels_started_at_once_all_reply_each_over_its_own_sockets(tmp_pa
     for folder in stagings:
         folder.mkdir()
     with futures.ThreadPoolExecutor(KERNELS) as pool:
-        results = list(pool.map(lambda folder: runner.execute_notebook(notebook, {}, folder, False, 300), stagings))
+        results = [r for [r] in pool.map(lambda folder: runner.execute_notebook(notebook, [({}, folder)], False, 300), stagings)]
     assert [r.status for r in results] == ["ok"] * KERNELS, [r.error for r in results]
     printed = [nbformat.read(folder / "00_where.ipynb", as_version=4).cells[-1].outputs[0]["text"].split() for folder in stagings]
     assert {transport for transport, _ in printed} == {"ipc"}
