@@ -36,10 +36,11 @@ test: $(STAMP) ## run the whole test suite (about two minutes: one end-to-end ru
 lab: $(STAMP) ## open JupyterLab on notebooks/ with the registered kernel almaty-analytics
 	$(BIN)/jupyter lab notebooks/
 
-bench: $(STAMP) ## population Monte Carlo speed and memory; full run (default --jobs vs --jobs 1), unchanged re-run, floor; test suite
+bench: $(STAMP) ## population Monte Carlo speed and memory; full run (default --jobs vs --jobs 1), unchanged re-run, floor; languages; test suite
 	$(BIN)/python benchmarks/bench_population.py
 	$(BIN)/python benchmarks/bench_memory.py
 	$(BIN)/python benchmarks/bench_runner.py
+	$(BIN)/python benchmarks/bench_languages.py
 	$(BIN)/python benchmarks/bench_tests.py
 
 lint: $(STAMP) ## ruff on the package, tests and benchmarks

@@ -78,7 +78,7 @@ class SharedKernel(AsyncKernelManager):
     async def _reset(self) -> bool:
         try:
             reply = await self.clients[-1].execute_interactive(RESET, silent=True, store_history=False, timeout=RESET_TIMEOUT)
-        except (TimeoutError, RuntimeError):  # no answer, or the client's channels are closed
+        except Exception:  # no answer in time, closed channels, a dead kernel: the next run gets a fresh kernel
             return False
         return reply["content"]["status"] == "ok"
 
@@ -87,6 +87,9 @@ class SharedKernel(AsyncKernelManager):
         try:
             if await self.is_alive():
                 await self.shutdown_kernel()
+        except RuntimeError as exc:  # as nbclient: the kernel may die between the check and the shutdown
+            if "No kernel is running!" not in str(exc):
+                raise
         finally:
             await self.cleanup_resources()
             for made in self.clients:
