@@ -7,9 +7,9 @@ STAMP := $(VENV)/.installed
 SCENARIO ?=
 LANGUAGES ?= en ru kk
 RUN_ARGS ?=
-comma := ,
-space := $(subst ,, )
 PYTEST_ARGS ?=
+comma := ,
+space := $(subst ,, )# one space: LANGUAGES="en ru kk" becomes --language en,ru,kk
 
 .DEFAULT_GOAL := help
 .PHONY: help reports test lab bench lint clean env
