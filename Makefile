@@ -8,6 +8,8 @@ SCENARIO ?=
 LANGUAGES ?= en ru kk
 RUN_ARGS ?=
 PYTEST_ARGS ?=
+comma := ,
+space := $(subst ,, )# one space: LANGUAGES="en ru kk" becomes --language en,ru,kk
 
 .DEFAULT_GOAL := help
 .PHONY: help reports test lab bench lint clean env
@@ -25,10 +27,8 @@ $(STAMP): pyproject.toml
 
 env: $(STAMP) ## create .venv and install the project (done by every target that needs it)
 
-reports: $(STAMP) ## run every report for every scenario (or SCENARIO=name) in every language (or LANGUAGES="en ru"): reports/
-	@status=0; for language in $(LANGUAGES); do \
-	  $(BIN)/almaty-analytics run $(if $(SCENARIO),--scenario $(SCENARIO),--all-scenarios) --language $$language $(RUN_ARGS) || status=$$?; \
-	done; exit $$status
+reports: $(STAMP) ## run every report for every scenario (or SCENARIO=name) in every language (or LANGUAGES="en ru"), in one run: reports/
+	$(BIN)/almaty-analytics run $(if $(SCENARIO),--scenario $(SCENARIO),--all-scenarios) --language $(subst $(space),$(comma),$(strip $(LANGUAGES))) $(RUN_ARGS)
 
 test: $(STAMP) ## run the whole test suite (about two minutes: one end-to-end run, orchestration in process)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -36,10 +36,11 @@ test: $(STAMP) ## run the whole test suite (about two minutes: one end-to-end ru
 lab: $(STAMP) ## open JupyterLab on notebooks/ with the registered kernel almaty-analytics
 	$(BIN)/jupyter lab notebooks/
 
-bench: $(STAMP) ## population Monte Carlo speed and memory; full run (default --jobs vs --jobs 1), unchanged re-run, floor; test suite
+bench: $(STAMP) ## population Monte Carlo speed and memory; full run (default --jobs vs --jobs 1), unchanged re-run, floor; languages; test suite
 	$(BIN)/python benchmarks/bench_population.py
 	$(BIN)/python benchmarks/bench_memory.py
 	$(BIN)/python benchmarks/bench_runner.py
+	$(BIN)/python benchmarks/bench_languages.py
 	$(BIN)/python benchmarks/bench_tests.py
 
 lint: $(STAMP) ## ruff on the package, tests and benchmarks

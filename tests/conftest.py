@@ -88,14 +88,19 @@ def visible_text(html: str) -> str:
 NO_HISTORY = Config({"HistoryManager": {"enabled": False}})  # the in-process shell writes nothing to ~/.ipython
 
 
-def execute_in_process(notebook: Path, parameters: dict, staging: Path, progress: bool = False, timeout: float = 0) -> runner.Result:
-    """Stand-in for runner.execute.execute_notebook: papermill's parameter cell, then every code cell run here.
+def execute_in_process(notebook: Path, runs: list[tuple[dict, Path]], progress: bool = False, timeout: float = 0) -> list[runner.Result]:
+    """Stand-in for runner.execute.execute_notebook: for each ``(parameters, staging)`` of ``runs`` in turn,
+    papermill's parameter cell, then every code cell run here in a fresh namespace.
 
     An IPython shell in this process captures what a kernel would send: standard output, rich displays
     (IPython.utils.capture) and, at the end of each cell, every open matplotlib figure as PNG (as the inline
-    backend does). The first exception stops the notebook as a failed cell does in a kernel (its report
+    backend does). The first exception stops the run as a failed cell does in a kernel (its report
     rendered with the code shown). ``progress`` and ``timeout`` are ignored.
     """
+    return [_run_in_process(notebook, parameters, staging) for parameters, staging in runs]
+
+
+def _run_in_process(notebook: Path, parameters: dict, staging: Path) -> runner.Result:
     started = time.perf_counter()
     nb = parameterize_notebook(load_notebook_node(str(notebook)), parameters, kernel_name=runner.KERNEL_NAME, language="python")
     InteractiveShell.instance(config=NO_HISTORY)  # display() publishes to the shell, which capture_output records
@@ -185,7 +190,7 @@ def in_process_run(published, tmp_path_factory) -> InProcessRun:
         for notebook in runner.discover():
             declared = runner.declared_parameters(notebook)
             parameters = {k: v for k, v in given.items() if k in declared} | {"output_dir": str(staging)}
-            result = execute_in_process(notebook, parameters, staging)
+            [result] = execute_in_process(notebook, [(parameters, staging)])
             assert result.status == "ok", result.error
     for table in sorted((staging / "tables").glob("*.csv")):
         export.stamp_table(table, PUBLISHED_DATE)

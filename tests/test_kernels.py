@@ -1,14 +1,17 @@
-"""Real kernels: many started at once all reply (no port race), each over its own Unix sockets, removed afterwards."""
+"""Real kernels: many started at once all reply (no port race), each over its own Unix sockets, removed afterwards;
+one kernel runs a notebook for several languages in turn, each run starting from a clean namespace."""
 
 from __future__ import annotations
 
 import concurrent.futures as futures
+import os
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 
 from almaty_analytics import runner
-from conftest import make_notebook
+from conftest import ECHO_BODY, ECHO_PARAMETERS, make_notebook
 
 KERNELS = 6
 WHERE = "from ipykernel.kernelapp import IPKernelApp\napp = IPKernelApp.instance()\nprint(app.transport, app.ip)"
@@ -20,9 +23,47 @@ def test_many_kernels_started_at_once_all_reply_each_over_its_own_sockets(tmp_pa
     for folder in stagings:
         folder.mkdir()
     with futures.ThreadPoolExecutor(KERNELS) as pool:
-        results = list(pool.map(lambda folder: runner.execute_notebook(notebook, {}, folder, False, 300), stagings))
+        results = [r for [r] in pool.map(lambda folder: runner.execute_notebook(notebook, [({}, folder)], False, 300), stagings)]
     assert [r.status for r in results] == ["ok"] * KERNELS, [r.error for r in results]
     printed = [nbformat.read(folder / "00_where.ipynb", as_version=4).cells[-1].outputs[0]["text"].split() for folder in stagings]
     assert {transport for transport, _ in printed} == {"ipc"}
     assert len({ip for _, ip in printed}) == KERNELS  # a socket folder per kernel
     assert not any(Path(ip).parent.exists() for _, ip in printed)  # removed with the kernel
+
+
+WHO = "import os\nprint('RUN', language, os.getpid(), repr(globals().get('only_in_english')))"
+ENGLISH_ONLY = "if language == 'en':\n    only_in_english = 'defined by the English run'"
+
+
+def _printed(staging: Path, stem: str) -> list[str]:
+    nb = nbformat.read(staging / f"{stem}.ipynb", as_version=4)
+    return [o["text"] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("name") == "stdout"]
+
+
+def test_one_kernel_runs_a_notebook_for_several_languages_each_from_a_clean_namespace(project, tmp_path):
+    notebook = make_notebook(project / "notebooks" / "00_echo.ipynb", ECHO_PARAMETERS, [*ECHO_BODY, WHO, ENGLISH_ONLY])
+    languages = [("en", {"report_note": "only in English"}), ("kk", {}), ("ru", {"report_note": "FAIL"}), ("en", {})]
+    runs = []
+    for number, (language, overrides) in enumerate(languages):
+        staging = tmp_path / f"{number}_{language}"
+        (staging / "00_echo").mkdir(parents=True)
+        runs.append(({"scenario": "default", "language": language, "overrides": overrides, "output_dir": str(staging / "00_echo")}, staging))
+    results = runner.execute_notebook(notebook, runs, False, 300)
+    assert [r.status for r in results] == ["ok", "ok", "failed", "ok"], [r.error for r in results]
+    english, kazakh, russian, again = (staging for _, staging in runs)
+    first, second, last = (next(t.split() for t in _printed(s, "00_echo") if t.startswith("RUN")) for s in (english, kazakh, again))
+    assert first[:2] == ["RUN", "en"] and second[:2] == ["RUN", "kk"] and first[2] == second[2]  # one kernel for both
+    assert second[3] == "None" and "'only in English'\n" in _printed(english, "00_echo") and "''\n" in _printed(kazakh, "00_echo")
+    assert last[2] != second[2]  # the run after a failure gets a fresh kernel
+    assert '<html lang="kk">' in (kazakh / "00_echo.html").read_text() and '<html lang="en">' in (english / "00_echo.html").read_text()
+    assert (russian / "00_echo.failed.html").exists() and "asked to fail" in results[2].error
+    counts = [c.execution_count for c in nbformat.read(kazakh / "00_echo.ipynb", as_version=4).cells if c.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1))  # numbered as in a fresh kernel
+    tables = [pd.read_csv(s / "00_echo" / "tables" / "data_population_history.csv") for s in (english, kazakh)]
+    pd.testing.assert_frame_equal(*tables)
+    for pid in {int(first[2]), int(last[2])}:  # every kernel is shut down at the end
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        raise AssertionError(f"kernel {pid} still runs")

@@ -56,6 +56,16 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _languages(text: str) -> list[str]:
+    languages = [language.strip() for language in text.split(",")]
+    for language in languages:
+        if language not in scenarios.LANGUAGES:
+            raise argparse.ArgumentTypeError(f"expected languages among {', '.join(scenarios.LANGUAGES)} separated by commas, got {language!r}")
+    if len(set(languages)) < len(languages):
+        raise argparse.ArgumentTypeError(f"each language once, got {text!r}")
+    return languages
+
+
 def _folder(text: str) -> Path:
     if not text.strip():
         raise argparse.ArgumentTypeError("expected a folder name, got '' (an empty name would write into the current folder)")
@@ -82,8 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--language",
-        choices=scenarios.LANGUAGES,
-        help="language of the reports and workbook headers (default: the scenario's, en); ru and kk go to <output>/<language>/",
+        type=_languages,
+        metavar="LANG[,LANG...]",
+        help=(
+            f"language of the reports and workbook headers, or several separated by commas ({','.join(scenarios.LANGUAGES)}: a run per language, "
+            "each notebook running its languages in turn in one kernel); default: the scenario's, en; ru and kk go to <output>/<language>/"
+        ),
     )
     run.add_argument("--output", type=_folder, metavar="DIR", help="output root (default: reports/)")
     run.add_argument(
@@ -123,14 +137,12 @@ def main(argv: list[str] | None = None) -> int:
             if args.all_scenarios and args.scenario:
                 raise UsageError("--scenario and --all-scenarios: give one or the other")
             overrides = dict(_unique(args.parameter))
-            if args.language:
-                if "language" in overrides:
-                    raise UsageError("--language and -p language=...: give the language once")
-                overrides["language"] = args.language
+            if args.language and "language" in overrides:
+                raise UsageError("--language and -p language=...: give the language once")
             names = scenarios.available() if args.all_scenarios else [args.scenario or "default"]
             return runner.run_scenarios(
                 names, args.notebook, overrides, args.output, jobs=args.jobs, force=args.force, timeout=args.timeout,
-                lock_timeout=args.lock_timeout,
+                lock_timeout=args.lock_timeout, languages=args.language,
             )
         if args.command == "validate":
             names = io.validate_all()

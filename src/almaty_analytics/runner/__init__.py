@@ -18,11 +18,14 @@ holds (left by a killed run). The manifest and the workbook record, table by tab
 notebook run that produced it: a failed notebook's tables keep their last good run.
 Notebooks never read each other's outputs (each calls the package), so they may run in
 parallel: ``jobs`` defaults to the number of cores, at most the number of notebooks; each
-kernel talks over private Unix sockets, so parallel kernels never race for TCP ports.
+kernel talks over private Unix sockets, so parallel kernels never race for TCP ports. A run in
+several languages (``languages``) keeps a folder, lock, manifest and workbook per language but
+executes each notebook for all its languages in turn in one kernel: the later languages find the
+package imported and the results already computed, and only present them.
 
 One module per concern: ``selection`` (which notebooks, checks before kernels), ``kernel``
-(registration, private sockets), ``execute`` (papermill and nbconvert: the one function that
-runs a kernel is ``execute.execute_notebook``), ``publish`` (output checks, locks, staging,
+(registration, private sockets, a kernel shared by the runs of a notebook), ``execute`` (papermill and
+nbconvert: the one function that runs a kernel is ``execute.execute_notebook``), ``publish`` (output checks, locks, staging,
 atomic moves, ``previous/``), ``manifest`` (fingerprints, manifest entries), ``index``
 (index.html) and ``orchestrate`` (one scenario's run, and the passes of several).
 """

@@ -1,9 +1,12 @@
 """Execute one notebook with papermill into a staging folder and render its HTML report with nbconvert.
 
-Method: ``execute_notebook`` is the one function that runs a kernel (orchestration tests replace it).
-The notebook gets ``timeout`` seconds in all: each cell may use what is left of them; a hung cell
-is stopped and the kernel shut down. The kernel talks over private Unix sockets (kernel.private_sockets),
-so parallel notebooks never race for ports. The report shows outputs only (no code, no stderr), embeds
+Method: ``execute_notebook`` is the one function that runs a kernel (orchestration tests replace it):
+it runs one notebook for several runs (the languages of a scenario) in turn in one kernel
+(kernel.SharedKernel, passed to papermill, which hands it to nbclient), so the second and later runs
+find the package imported and the results computed; a run that fails gets its kernel shut down and
+the next run a fresh one. Each run gets ``timeout`` seconds in all: each cell may use what is left of
+them. The kernel talks over private Unix sockets (kernel.private_sockets), so parallel notebooks never
+race for ports. The report shows outputs only (no code, no stderr), embeds
 its images and loads nothing from the internet; a failed notebook's report shows the code, to find the cell.
 """
 
@@ -15,6 +18,7 @@ import multiprocessing
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +30,7 @@ from nbconvert import HTMLExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
 from .. import io, paths
-from .kernel import KERNEL_NAME, private_sockets
+from . import kernel
 
 DEFAULT_TIMEOUT = 1800  # seconds a notebook may run: the full default run takes about a minute per notebook
 
@@ -37,6 +41,15 @@ class Result:
     status: str  # ok, failed, skipped
     seconds: float = 0.0
     error: str = ""
+
+
+@dataclass
+class Run:
+    """One run of a notebook: what its parameters cell gets, the staging folder it writes into, where its progress lines go."""
+
+    parameters: dict[str, Any]
+    staging: Path
+    log: Callable[[str], None]
 
 
 class _DataImagesOnly(IPythonRenderer):
@@ -80,26 +93,44 @@ def render_html(notebook_path: Path, html_path: Path, *, show_code: bool = False
     io.atomic_write_text(html_path, body)
 
 
-def execute_notebook(notebook: Path, parameters: dict[str, Any], staging: Path, progress: bool, timeout: float = DEFAULT_TIMEOUT) -> Result:
-    """Execute and render one notebook into ``staging``: ``<stem>.ipynb`` and ``<stem>.html`` (or ``<stem>.failed.html``)."""
+def execute_notebook(notebook: Path, runs: list[tuple[dict[str, Any], Path]], progress: bool, timeout: float = DEFAULT_TIMEOUT) -> list[Result]:
+    """Execute ``notebook`` once per ``(parameters, staging)`` of ``runs``, in turn, in one kernel; a result per run.
+
+    Each run writes ``<stem>.ipynb`` and ``<stem>.html`` (or ``<stem>.failed.html``) into its ``staging`` and gets
+    ``timeout`` seconds. The kernel's namespace is cleared between runs; a run that fails may leave its kernel hung
+    or dead, so the next run gets a fresh kernel.
+    """
+    results: list[Result] = []
+    while len(results) < len(runs):
+        with kernel.shared_kernel() as km:
+            for parameters, staging in runs[len(results) :]:
+                if km.clients and not km.fresh_namespace():
+                    break
+                results.append(_execute(km, notebook, parameters, staging, progress, timeout))
+                if results[-1].status != "ok":
+                    break
+    return results
+
+
+def _execute(km: kernel.SharedKernel, notebook: Path, parameters: dict[str, Any], staging: Path, progress: bool, timeout: float) -> Result:
+    """One run of ``notebook`` in ``km`` (started by nbclient when it is not running yet), rendered into ``staging``."""
     stem = notebook.stem
     started = time.perf_counter()
     executed = staging / f"{stem}.ipynb"
     deadline = time.monotonic() + timeout
     try:
-        with private_sockets() as kernel_config:
-            papermill.execute_notebook(
-                str(notebook),
-                str(executed),
-                parameters=parameters,
-                kernel_name=KERNEL_NAME,
-                language="python",
-                cwd=str(paths.root()),
-                progress_bar=progress,
-                log_output=False,
-                timeout_func=lambda cell: max(deadline - time.monotonic(), 0.1),
-                config=kernel_config,
-            )
+        papermill.execute_notebook(
+            str(notebook),
+            str(executed),
+            parameters=parameters,
+            kernel_name=kernel.KERNEL_NAME,
+            language="python",
+            cwd=str(paths.root()),
+            progress_bar=progress,
+            log_output=False,
+            timeout_func=lambda cell: max(deadline - time.monotonic(), 0.1),
+            km=km,
+        )
         render_html(executed, staging / f"{stem}.html")
         return Result(stem, "ok", time.perf_counter() - started)
     except papermill.PapermillExecutionError as exc:
@@ -115,25 +146,34 @@ def execute_notebook(notebook: Path, parameters: dict[str, Any], staging: Path, 
     return Result(stem, "failed", time.perf_counter() - started, error)
 
 
-def execute_all(todo: list[tuple[Path, dict[str, Any]]], staging: Path, jobs: int, log, timeout: float) -> list[Result]:
-    """Execute ``(notebook, notebook parameters)`` pairs, ``jobs`` at a time (in spawned processes when more than one)."""
+def execute_all(todo: list[tuple[Path, list[Run]]], jobs: int, timeout: float) -> list[list[Result]]:
+    """Execute each notebook of ``todo`` for its runs in one kernel (execute_notebook), ``jobs`` notebooks at a time
+    (in spawned processes when more than one); per notebook, a result per run."""
     if jobs == 1 or len(todo) <= 1:
         progress = sys.stderr.isatty() and jobs == 1
-        return [_in_process(nb, params, staging, progress, log, timeout) for nb, params in todo]
-    results: dict[str, Result] = {}
+        return [_in_process(nb, runs, progress, timeout) for nb, runs in todo]
+    results: dict[Path, list[Result]] = {}
     with futures.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
         pending = {}
-        for nb, params in todo:
-            log(f"[{nb.stem}] queued ({jobs} at a time)")
-            pending[pool.submit(execute_notebook, nb, params, staging, False, timeout)] = nb.stem
+        for nb, runs in todo:
+            for run in runs:
+                run.log(f"[{nb.stem}] queued ({jobs} at a time)")
+            pending[pool.submit(execute_notebook, nb, [(run.parameters, run.staging) for run in runs], False, timeout)] = nb, runs
         for future in futures.as_completed(pending):
-            results[pending[future]] = result = future.result()
-            log(f"[{result.notebook}] {result.status} in {result.seconds:.1f} s")
-    return [results[nb.stem] for nb, _ in todo]
+            nb, runs = pending[future]
+            results[nb] = future.result()
+            _log_results(runs, results[nb])
+    return [results[nb] for nb, _ in todo]
 
 
-def _in_process(notebook: Path, parameters: dict[str, Any], staging: Path, progress: bool, log, timeout: float) -> Result:
-    log(f"[{notebook.stem}] started")
-    result = execute_notebook(notebook, parameters, staging, progress, timeout)
-    log(f"[{notebook.stem}] {result.status} in {result.seconds:.1f} s")
-    return result
+def _in_process(notebook: Path, runs: list[Run], progress: bool, timeout: float) -> list[Result]:
+    for run in runs:
+        run.log(f"[{notebook.stem}] started")
+    results = execute_notebook(notebook, [(run.parameters, run.staging) for run in runs], progress, timeout)
+    _log_results(runs, results)
+    return results
+
+
+def _log_results(runs: list[Run], results: list[Result]) -> None:
+    for run, result in zip(runs, results, strict=True):
+        run.log(f"[{result.notebook}] {result.status} in {result.seconds:.1f} s")

@@ -7,6 +7,11 @@ kernel then dies with ``ZMQError: Address already in use`` or "Kernel died befor
 kernel_info". Every kernel the runner starts therefore talks over Unix domain sockets (``ipc``
 transport) in a folder of its own, made for that kernel alone: nothing is chosen that another
 process could take, and nothing is left in the project folder.
+
+A ``SharedKernel`` runs one notebook for several languages in turn: nbclient starts it with the first
+run and, not owning it, leaves it running, so the later runs find the package imported and each domain's
+results at hand. Between runs ``fresh_namespace`` clears what the last run defined (IPython's reset, a new
+session: execution counts start again at 1); ``shared_kernel`` shuts it down and closes every client.
 """
 
 from __future__ import annotations
@@ -19,11 +24,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ipykernel.kernelspec import install
+from jupyter_client import AsyncKernelManager
+from jupyter_client.utils import run_sync
 from traitlets.config import Config
 
 KERNEL_NAME = "almaty-analytics"
 QUIET_KERNEL = "--IPKernelApp.log_level=CRITICAL"  # no start-up warnings, nor the "KeyboardInterrupt caught in kernel" ERROR
 # logged when jupyter_client interrupts an idle kernel to shut it down; failures reach the run through nbclient
+RESET = "get_ipython().reset(new_session=True)"  # what a run defined is gone; execution counts start again at 1
+RESET_TIMEOUT = 60  # seconds an idle kernel may take to clear its namespace
 SOCKET_PREFIX = "almaty-kernel-"  # a Unix socket path has at most 107 bytes: the folder lives in the system's temporary folder
 
 
@@ -48,3 +57,51 @@ def private_sockets() -> Iterator[Config]:
     """
     with tempfile.TemporaryDirectory(prefix=SOCKET_PREFIX) as folder:
         yield Config({"KernelManager": {"transport": "ipc", "ip": str(Path(folder) / "kernel")}})
+
+
+class SharedKernel(AsyncKernelManager):
+    """A kernel manager that keeps the clients nbclient makes from it, to clear the namespace through the last and close them all."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.clients = []
+
+    def client(self, **kwargs):
+        made = super().client(**kwargs)
+        self.clients.append(made)
+        return made
+
+    def fresh_namespace(self) -> bool:
+        """Clear what the last run defined (RESET); False when the kernel does not answer in RESET_TIMEOUT seconds or fails."""
+        return run_sync(self._reset)()
+
+    async def _reset(self) -> bool:
+        try:
+            reply = await self.clients[-1].execute_interactive(RESET, silent=True, store_history=False, timeout=RESET_TIMEOUT)
+        except Exception:  # no answer in time, closed channels, a dead kernel: the next run gets a fresh kernel
+            return False
+        return reply["content"]["status"] == "ok"
+
+    async def close(self) -> None:
+        """Shut the kernel down (when it runs) and close every client's channels."""
+        try:
+            if await self.is_alive():
+                await self.shutdown_kernel()
+        except RuntimeError as exc:  # as nbclient: the kernel may die between the check and the shutdown
+            if "No kernel is running!" not in str(exc):
+                raise
+        finally:
+            await self.cleanup_resources()
+            for made in self.clients:
+                made.stop_channels()
+
+
+@contextlib.contextmanager
+def shared_kernel() -> Iterator[SharedKernel]:
+    """A SharedKernel over private sockets (not started: nbclient starts it with the first run); shut down on leaving."""
+    with private_sockets() as config:
+        kernel = SharedKernel(kernel_name=KERNEL_NAME, config=config)
+        try:
+            yield kernel
+        finally:
+            run_sync(kernel.close)()

@@ -1,18 +1,21 @@
-"""One run of one scenario, and the passes of a run of several: validate, plan, execute, publish, record.
+"""One run of one scenario in one or several languages, and the passes of a run of several scenarios.
 
 Method: ``prepare`` checks everything a run needs before any kernel starts (parameters, scenario,
 notebooks, raw data, the PRE_RUN_CHECKS of the selected notebooks, flags, output folders): a problem
-raises ParameterError, DataError or SetupError. Under the scenario's lock, each stage is ``plan`` (the
-notebooks whose fingerprint changed since their last good run, or all with ``force``), ``execute``
-(execute.execute_all into the run's staging folder) and ``publish`` (atomic moves, manifest entries),
-then ``record`` writes the manifest, the workbook and the indexes. The "early" stage runs the domain
-notebooks; the "late" stage (the summary) runs after them, since it reads their published tables.
-``run_scenarios`` runs several scenarios as the CLI's ``--all-scenarios``: every scenario is checked
-first, then the early stage of each, then the late stage of each, so every summary compares them all.
+raises ParameterError, DataError or SetupError. A run in several languages prepares each language's run
+first. Under each language's lock, each stage is ``plan`` (per language, the notebooks whose fingerprint
+changed since their last good run, or all with ``force``), ``execute`` (execute.execute_all: each notebook
+once, for the languages that planned it, in turn in one kernel, into each language's staging folder) and
+``publish`` (per language: atomic moves, manifest entries), then ``record`` writes each language's manifest,
+workbook and indexes. The "early" stage runs the domain notebooks; the "late" stage (the summary) runs after
+them, since it reads their published tables. ``run_scenarios`` runs several scenarios as the CLI's
+``--all-scenarios``: every scenario is checked first, then the early stage of each, then the late stage of
+each, so every summary compares them all.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -20,6 +23,7 @@ import math
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,7 +61,9 @@ class ScenarioRun:
     started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     entries: dict[str, dict] = field(default_factory=dict)  # notebook stem -> its manifest entry
     skipped: list[str] = field(default_factory=list)
+    executed: list[Result] = field(default_factory=list)
     staging: Path | None = None
+    log: Callable[[str], None] = print
 
     @property
     def language(self) -> str:
@@ -81,6 +87,7 @@ def run(
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     err=None,
     stages: tuple[str, ...] = selection.STAGES,
+    languages: list[str] | None = None,
 ) -> int:
     """Run the notebooks; return 0 (all good or skipped) or 1 (a notebook failed).
 
@@ -88,38 +95,42 @@ def run(
     DataError / SetupError before any kernel starts. ``log`` gets progress, ``err`` (default:
     standard error) the FAILED lines. ``jobs`` None: one process per core, at most one per notebook.
     ``stages``: "early" (the domain notebooks), "late" (notebooks numbered LATE_FROM and above, which read
-    the published tables), or both in that order.
+    the published tables), or both in that order. ``languages`` (distinct): one run of the scenario per
+    language, each with its own folder, lock, plan, manifest, workbook and index, and each notebook's
+    languages executed in turn in one kernel; None: the one language of the scenario and ``overrides``.
     """
-    state = prepare(scenario_name, notebooks, overrides, output_root, jobs=jobs, timeout=timeout, lock_timeout=lock_timeout)
+    states = [
+        prepare(scenario_name, notebooks, _in_language(overrides, language), output_root, jobs=jobs, timeout=timeout, lock_timeout=lock_timeout)
+        for language in languages or [None]
+    ]
     kernel.ensure_kernel()
-    run_name = f"{state.scenario.name}/{state.scenario.parameters['language']}"
-    unscoped, log = log, (lambda message: unscoped(f"[{run_name}] {message}"))  # every progress line names its run
     clock = time.perf_counter()
-    executed: list[Result] = []
-    with publish.scenario_lock(state.out, log, lock_timeout):
-        state.started = dt.datetime.now(dt.UTC)
-        publish.remove_stale_staging(state.out, log)
-        previous = manifest.read_manifest(state.out / "manifest.json", log)
-        state.entries = dict(previous.get("notebooks", {}))
-        with publish.staging_folder(state.out) as state.staging:
-            if "early" in stages:
-                todo = plan(state, [nb for nb in state.selected if not selection.is_late(nb)], state.data_hashes, force, log)
-                if todo:
+    with contextlib.ExitStack() as held:
+        for state in sorted(states, key=lambda s: str(s.out)):  # one order of locks for every run: none waits for another in a circle
+            state.log = _scoped(log, f"{state.scenario.name}/{state.language}")  # every progress line names its run
+            held.enter_context(publish.scenario_lock(state.out, state.log, lock_timeout))
+            state.started = dt.datetime.now(dt.UTC)
+            publish.remove_stale_staging(state.out, state.log)
+            state.entries = dict(manifest.read_manifest(state.out / "manifest.json", state.log).get("notebooks", {}))
+            state.staging = held.enter_context(publish.staging_folder(state.out))
+        for stage in (s for s in selection.STAGES if s in stages):
+            todos = [plan(state, stage, force) for state in states]
+            for state, todo in zip(states, todos, strict=True):
+                if stage == "early" and todo:
                     publish.keep_previous(state.out)
-                executed += execute_and_publish(state, todo, jobs, log, timeout)
-                record(state, todo, executed, stages)
-            if "late" in stages:
-                inputs = state.data_hashes | manifest.table_hashes(state.language_root)
-                todo = plan(state, [nb for nb in state.selected if selection.is_late(nb)], inputs, force, log)
-                executed += execute_and_publish(state, todo, jobs, log, timeout)
-                record(state, todo, executed, stages)
-    ok = sum(r.status == "ok" for r in executed)
-    log(f"done in {time.perf_counter() - clock:.1f} s: {ok} ran, {len(executed) - ok} failed, {len(state.skipped)} unchanged")
-    return report_failures(state.out, executed, err or (lambda message: print(message, file=sys.stderr)))
+            execute_and_publish(states, todos, jobs, timeout)
+            for state, todo in zip(states, todos, strict=True):
+                record(state, todo, stages)
+    codes, err = [], err or (lambda message: print(message, file=sys.stderr))
+    for state in states:
+        ok = sum(r.status == "ok" for r in state.executed)
+        state.log(f"done in {time.perf_counter() - clock:.1f} s: {ok} ran, {len(state.executed) - ok} failed, {len(state.skipped)} unchanged")
+        codes.append(report_failures(state.out, state.executed, err))
+    return max(codes)
 
 
 def run_scenarios(names: list[str], notebooks: list[str] | None, overrides: dict[str, str], output_root: Path | None, **options) -> int:
-    """Run every scenario of ``names``; the highest exit code of their runs (``options``: those of ``run``).
+    """Run every scenario of ``names``; the highest exit code of their runs (``options``: those of ``run``, ``languages`` too).
 
     With several scenarios, each is checked before the first kernel starts; then the domain notebooks of
     all of them run, then the summaries, so that each summary compares every scenario of this run.
@@ -128,6 +139,14 @@ def run_scenarios(names: list[str], notebooks: list[str] | None, overrides: dict
         return run(names[0], notebooks, overrides, output_root, **options)
     selection.check_scenarios(names, selection.select(notebooks), _typed(overrides))
     return max(run(name, notebooks, overrides, output_root, stages=(stage,), **options) for stage in selection.STAGES for name in names)
+
+
+def _in_language(overrides: dict[str, str] | None, language: str | None) -> dict[str, str] | None:
+    return overrides if language is None else (overrides or {}) | {"language": language}
+
+
+def _scoped(log, run_name: str):
+    return lambda message: log(f"[{run_name}] {message}")
 
 
 def prepare(
@@ -169,15 +188,20 @@ def _check_flags(jobs: int | None, timeout: float, lock_timeout: float) -> None:
             raise scenarios.ParameterError(f"{flag}: expected a positive number of seconds, got {seconds!r}")
 
 
-def plan(state: ScenarioRun, stage: list[Path], inputs: dict[str, str], force: bool, log) -> list[Job]:
-    """The notebooks of ``stage`` to execute: changed since their last good run (``inputs`` are hashed in), or forced."""
+def plan(state: ScenarioRun, stage: str, force: bool) -> list[Job]:
+    """The notebooks of ``stage`` to execute: changed since their last good run, or forced.
+
+    Their fingerprints hash the raw data and, for the late stage, every published table of the language's folder.
+    """
+    late = stage == "late"
+    inputs = state.data_hashes | (manifest.table_hashes(state.language_root) if late else {})
     todo = []
-    for nb in stage:
+    for nb in (nb for nb in state.selected if selection.is_late(nb) == late):
         parameters = {k: state.scenario.parameters[k] for k in state.used[nb.stem]}
         fp = manifest.fingerprint(nb, parameters, inputs, state.code_hash)  # the runner's folders are not hashed: given per run
         last = state.entries.get(nb.stem, {})
         if not force and manifest.unchanged(state.out, last, fp):
-            log(f"[{nb.stem}] unchanged since {last.get('finished', '?')}: skipped (use --force to re-run)")
+            state.log(f"[{nb.stem}] unchanged since {last.get('finished', '?')}: skipped (use --force to re-run)")
             state.skipped.append(nb.stem)
             continue
         given = {"scenario": state.scenario.name, "language": state.language, "overrides": state.overrides,
@@ -186,29 +210,37 @@ def plan(state: ScenarioRun, stage: list[Path], inputs: dict[str, str], force: b
     return todo
 
 
-def execute_and_publish(state: ScenarioRun, todo: list[Job], jobs: int | None, log, timeout: float) -> list[Result]:
-    """Execute the planned notebooks, move each one's results into place and record its manifest entry."""
-    if not todo:
-        return []
-    workers = min(jobs or os.cpu_count() or 1, len(todo))
-    results = execute.execute_all([(job.notebook, job.given) for job in todo], state.staging, workers, log, timeout)
+def execute_and_publish(states: list[ScenarioRun], todos: list[list[Job]], jobs: int | None, timeout: float) -> None:
+    """Execute the planned notebooks, each for every language that planned it in one kernel; then move each run's
+    results into its language's folder and record its manifest entry."""
+    planned: dict[Path, list[tuple[ScenarioRun, Job]]] = {}
+    for state, todo in zip(states, todos, strict=True):
+        for job in todo:
+            planned.setdefault(job.notebook, []).append((state, job))
+    if not planned:
+        return
+    grouped = sorted(planned.items(), key=lambda item: item[0].name)  # the notebooks in their order
+    workers = min(jobs or os.cpu_count() or 1, len(grouped))
+    todo = [(nb, [execute.Run(job.given, state.staging, state.log) for state, job in runs]) for nb, runs in grouped]
+    results = execute.execute_all(todo, workers, timeout)
     finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    hashes = {"data_hash": state.data_hash, "code_hash": state.code_hash}
-    for result, job in zip(results, todo, strict=True):
-        last = state.entries.get(job.notebook.stem, {})
-        outputs = publish.publish(state.staging, state.out, result, manifest.good_run(last) or {}, export.run_date())
-        state.entries[job.notebook.stem] = manifest.notebook_entry(result, job.parameters, job.fingerprint, outputs, last, finished, hashes)
-    return results
+    for (_, runs), notebook_results in zip(grouped, results, strict=True):
+        for (state, job), result in zip(runs, notebook_results, strict=True):
+            last = state.entries.get(job.notebook.stem, {})
+            outputs = publish.publish(state.staging, state.out, result, manifest.good_run(last) or {}, export.run_date())
+            hashes = {"data_hash": state.data_hash, "code_hash": state.code_hash}
+            state.entries[job.notebook.stem] = manifest.notebook_entry(result, job.parameters, job.fingerprint, outputs, last, finished, hashes)
+            state.executed.append(result)
 
 
-def record(state: ScenarioRun, ran: list[Job], executed: list[Result], stages: tuple[str, ...]) -> None:
+def record(state: ScenarioRun, ran: list[Job], stages: tuple[str, ...]) -> None:
     """Write the manifest, the workbook and the indexes when anything ran or one of them is missing."""
     manifest_path = state.out / "manifest.json"
     workbook = state.out / "tables" / f"{state.scenario.name}.xlsx"
     tables = manifest.table_runs(state.entries)
     if not (ran or not manifest_path.exists() or (tables and not workbook.exists())):
         return
-    current = state.skipped + [r.notebook for r in executed if r.status == "ok"]
+    current = state.skipped + [r.notebook for r in state.executed if r.status == "ok"]
     if "early" not in stages:  # a late pass (run_scenarios): the early notebooks ran in this run's first pass
         current += [nb.stem for nb in state.selected if not selection.is_late(nb) and state.entries.get(nb.stem, {}).get("status") == "ok"]
     run_info = {

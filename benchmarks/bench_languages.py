@@ -1,0 +1,70 @@
+"""Wall time of every scenario in English alone against every scenario in en, ru and kk in one run, and their ratio.
+
+Both cases are ``almaty-analytics run --all-scenarios --force`` into a temporary output folder; the second
+adds ``--language en,ru,kk`` (what ``make reports`` runs), where each notebook executes its three languages
+in turn in one kernel. The forecasts cached in ``data/processed/`` are shared by both cases, as they are by
+runs on one machine. Each case runs ``--repeat`` times (default 1; they take minutes), alternating; the table
+shows the median and the fastest wall time and the median CPU time of the run and every process it started
+(kernels included), and the load average before and after: other work on the machine stretches the wall
+times, much less the CPU times. Usage: ``python benchmarks/bench_languages.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CLI = [sys.executable, "-m", "almaty_analytics.cli", "run", "--all-scenarios", "--force"]
+CASES = {"all scenarios, en": [], "all scenarios, en,ru,kk in one run": ["--language", "en,ru,kk"]}
+
+
+def cpu() -> float:
+    """CPU seconds of every finished child process (and theirs: the workers reap their kernels)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def timed(args: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one run."""
+    start, start_cpu = time.perf_counter(), cpu()
+    proc = subprocess.run(CLI + args, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"benchmark run failed ({proc.returncode}): {proc.stderr.strip()[-2000:]}")
+    return elapsed, cpu() - start_cpu
+
+
+def load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    before = load()
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in CASES}
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(args.repeat):
+            for number, (name, extra) in enumerate(CASES.items()):
+                times[name].append(timed([*extra, "--output", str(Path(tmp) / f"case{number}")]))
+    print(f"{args.repeat} run(s) each; {os.cpu_count()} cores; load average (1, 5, 15 min) before {before}, after {load()}")
+    print(f"{'case':<36} {'median s':>9} {'min s':>7} {'CPU s':>7}")
+    medians = {}
+    for name, values in times.items():
+        walls, cpus = [w for w, _ in values], [c for _, c in values]
+        medians[name] = statistics.median(walls), statistics.median(cpus)
+        print(f"{name:<36} {medians[name][0]:>9.1f} {min(walls):>7.1f} {medians[name][1]:>7.1f}")
+    (english, english_cpu), (three, three_cpu) = medians.values()
+    print(f"three languages / English alone: {three / english:.2f}x wall, {three_cpu / english_cpu:.2f}x CPU")
+
+
+if __name__ == "__main__":
+    main()
