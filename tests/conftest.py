@@ -27,6 +27,7 @@ from papermill.parameterize import parameterize_notebook
 from traitlets.config import Config
 
 from almaty_analytics import export, i18n, page, paths, runner
+from almaty_analytics import io as data_io
 from almaty_analytics.runner import execute
 
 REPO = Path(__file__).resolve().parents[1]
@@ -193,5 +194,5 @@ def in_process_run(published, tmp_path_factory) -> InProcessRun:
             [result] = execute_in_process(notebook, [(parameters, staging)])
             assert result.status == "ok", result.error
     for table in sorted((staging / "tables").glob("*.csv")):
-        export.stamp_table(table, PUBLISHED_DATE)
+        export.stamp_table(table, PUBLISHED_DATE, data_io.shown_vintage(""))
     return InProcessRun(calls, checked, staging / "tables")

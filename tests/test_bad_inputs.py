@@ -161,6 +161,10 @@ CASES: dict[str, Case] = {
     "flag_unknown": Case(["run", "--fast"], "--fast"),
     "flag_unknown_notebook": Case(["run", "--notebook", "99_missing"], "'99_missing'"),
     "flag_no_command": Case([], "command"),
+    "flag_vintage_before_the_programme": Case(["run", "--vintage", "2021-01-01"], "'vintage': 2021-01-01 is outside"),
+    "flag_vintage_after_the_cutoff": Case(["run", "--vintage", "2024-06-01"], "'vintage': 2024-06-01 is outside"),
+    "flag_vintage_not_a_date": Case(["run", "--vintage", "2023-02-30"], "'vintage': '2023-02-30' is not a date"),
+    "flag_vintage_given_twice": Case(["run", "--vintage", "2023-01-01", "-p", "vintage=2023-01-01"], "give the vintage once"),
     # -- output folders --
     "output_empty": Case(["run", "--output", ""], "--output"),
     "output_is_a_file": Case(["run", "--output", "taken"], "taken", write("taken", "a file\n")),

@@ -9,7 +9,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from almaty_analytics import export, runner
+from almaty_analytics import export, io, runner
 from conftest import PUBLISHED_DATE, PUBLISHED_EPOCH, visible_text
 
 
@@ -24,7 +24,7 @@ def test_a_run_publishes_every_declared_table_with_scenario_vintage_and_run_date
         assert path.read_bytes().startswith(b"\xef\xbb\xbf"), path.name
         table = pd.read_csv(path)
         assert list(table.columns[-2:]) == ["data_vintage", "run_date"], path.name
-        assert set(table["data_vintage"]) == {export.DATA_VINTAGE} and set(table["run_date"]) == {PUBLISHED_DATE}, path.name
+        assert set(table["data_vintage"]) == {io.newest_release()} and set(table["run_date"]) == {PUBLISHED_DATE}, path.name
         assert table["scenario"].astype(str).str.startswith("default").all(), path.name
     assert (tables / "default.xlsx").exists()
 

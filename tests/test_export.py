@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from almaty_analytics import export, i18n, paths
+from almaty_analytics import export, i18n, io, paths
 
 
 def population_history() -> pd.DataFrame:
@@ -218,10 +218,10 @@ def test_a_russian_workbook_has_cyrillic_headers_that_read_back(tmp_path):
 def test_stamp_table_appends_vintage_and_run_date_and_keeps_every_cell(tmp_path):
     path = export.write_table(programme_figures(), "data_programme_figures", tmp_path, "default")
     before = path.read_text(encoding="utf-8-sig").splitlines()
-    export.stamp_table(path, "2026-01-02")
+    export.stamp_table(path, "2026-01-02", "2024-01-31")
     after = path.read_text(encoding="utf-8-sig").splitlines()
     assert [line.rsplit(",", 2)[0] for line in after] == before
-    assert after[0].endswith(",data_vintage,run_date") and after[1].endswith(f",{export.DATA_VINTAGE},2026-01-02")
+    assert after[0].endswith(",data_vintage,run_date") and after[1].endswith(",2024-01-31,2026-01-02")
 
 
 def test_run_date_follows_source_date_epoch(monkeypatch):
@@ -229,11 +229,11 @@ def test_run_date_follows_source_date_epoch(monkeypatch):
     assert export.run_date() == "2023-11-14"
 
 
-def test_no_raw_data_was_published_after_the_data_vintage():
+def test_no_raw_data_was_published_after_the_data_cutoff():
     manifest = yaml.safe_load((paths.raw_dir() / "datapackage.yaml").read_text(encoding="utf-8"))
     for resource in manifest["resources"]:
         published = str(resource.get("published", ""))
-        assert published[-10:] <= export.DATA_VINTAGE or len(published) < 10 and published[-4:] <= export.DATA_VINTAGE[:4], resource["name"]
+        assert published[-10:] <= io.DATA_CUTOFF or len(published) < 10 and published[-4:] <= io.DATA_CUTOFF[:4], resource["name"]
 
 
 def test_workbook_readme_has_the_data_dictionary_row_of_every_declared_column(workbook):

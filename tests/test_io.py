@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from almaty_analytics import datapackage, io, paths
+from almaty_analytics import cli, datapackage, io, paths
 
 REAL_RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 
@@ -696,3 +696,12 @@ def test_an_oversized_or_deeply_nested_yaml_file_is_refused(tmp_path):
     deep.write_text("[" * 5000 + "]" * 5000)
     with pytest.raises(ValueError, match=r"deep\.yaml: nested too deeply"):
         datapackage.read_yaml(deep, ValueError)
+
+
+def test_the_releases_command_lists_every_series_newest_observation_and_release(real_root, capsys):
+    assert cli.main(["releases"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["table", "series", "newest", "published"]
+    city = next(line for line in lines if line.startswith("bns_population_1jan") and "area=almaty, sex=total" in line)
+    assert city.split()[-2:] == ["2023", "2023-07-21"]  # 1 January 2023, the second BNS release
+    assert lines[-1].startswith(f"newest release: {io.newest_release()}")

@@ -91,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="override one scenario parameter (repeatable)",
     )
     run.add_argument(
+        "--vintage",
+        metavar="YYYY-MM-DD",
+        help="run as of this date: every model sees only the figures published by then (default: the newest data in data/raw; "
+        "same as -p vintage=YYYY-MM-DD)",
+    )
+    run.add_argument(
         "--language",
         type=_languages,
         metavar="LANG[,LANG...]",
@@ -121,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("validate", help="check every raw data file and every scenario (with each notebook's checks), then exit")
     commands.add_parser("params", help="list the parameters a scenario can set, with defaults")
+    commands.add_parser("releases", help="list each data series' newest observation and the date it was released, then exit")
     return parser
 
 
@@ -139,6 +146,10 @@ def main(argv: list[str] | None = None) -> int:
             overrides = dict(_unique(args.parameter))
             if args.language and "language" in overrides:
                 raise UsageError("--language and -p language=...: give the language once")
+            if args.vintage is not None:
+                if "vintage" in overrides:
+                    raise UsageError("--vintage and -p vintage=...: give the vintage once")
+                overrides["vintage"] = args.vintage
             names = scenarios.available() if args.all_scenarios else [args.scenario or "default"]
             return runner.run_scenarios(
                 names, args.notebook, overrides, args.output, jobs=args.jobs, force=args.force, timeout=args.timeout,
@@ -148,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
             names = io.validate_all()
             checked = runner.check_scenarios(scenarios.available(), runner.discover())
             print(f"ok: {len(names)} data tables and {len(checked)} scenarios ({', '.join(s.name for s in checked)}) are valid")
+            return 0
+        if args.command == "releases":
+            print_releases(io.release_overview())
             return 0
         for name, spec in scenarios.PARAMETERS.items():
             default = "required" if spec.required else f"default {spec.default!r}"
@@ -159,6 +173,15 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader closed the pipe (`almaty-analytics params | head`): stop quietly, as the Python docs advise
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def print_releases(overview) -> None:
+    """The release overview as aligned text: table, series, newest observation, its release date; the newest release last."""
+    rows = [("table", "series", "newest", "published"), *overview.itertuples(index=False, name=None)]
+    widths = [max(len(str(row[i])) for row in rows) for i in range(4)]
+    for row in rows:
+        print("  ".join(str(value).ljust(width) for value, width in zip(row, widths, strict=True)).rstrip())
+    print(f"newest release: {overview['published'].max()} (the vintage of a run on the newest data); data cutoff {io.DATA_CUTOFF}")
 
 
 def _unique(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:

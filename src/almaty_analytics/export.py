@@ -22,9 +22,8 @@ from .io import atomic_write
 from .tablespec import TableSpec
 
 CSV_ENCODING = "utf-8-sig"  # UTF-8 with a byte-order mark: Excel then opens Cyrillic text correctly
-DATA_VINTAGE = "2022-07-31"  # every figure in data/raw/ was published on or before this date (tested)
 RUN_COLUMNS = {  # appended by the runner to every published table (stamp_table)
-    "data_vintage": ("date", f"data published up to this date ({DATA_VINTAGE}); later figures are kept out to judge the forecasts"),
+    "data_vintage": ("date", "the run's data vintage: every figure it used was published on or before this date (the newest release of each)"),
     "run_date": ("date", "UTC date of the run that produced the table (the date in SOURCE_DATE_EPOCH when that is set)"),
 }
 NUMBER_FORMATS = {  # Excel number format by unit
@@ -118,10 +117,10 @@ def run_date() -> str:
     return moment.date().isoformat()
 
 
-def stamp_table(path: Path, date: str) -> None:
+def stamp_table(path: Path, date: str, vintage: str) -> None:
     """Append ``data_vintage`` and ``run_date`` to a written table; every other cell is kept as written (read as text)."""
     table = pd.read_csv(path, encoding=CSV_ENCODING, dtype=str, keep_default_na=False)
-    table = table.assign(data_vintage=DATA_VINTAGE, run_date=date)
+    table = table.assign(data_vintage=vintage, run_date=date)
     atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, encoding=CSV_ENCODING))
 
 

@@ -10,9 +10,17 @@ import html
 import json
 import os
 from pathlib import Path
+from urllib.parse import quote
 
 from .. import i18n, io, summary
 from ..paths import language_folder
+
+CSP = "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'\">"  # nothing loads, nothing runs
+
+
+def _href(*parts: str) -> str:
+    """A relative link to a published file: each path part URL-quoted, the whole HTML-escaped (names come from folders)."""
+    return html.escape("/".join(quote(part) for part in parts), quote=True)
 
 
 def write_indexes(output_root: Path, language: str) -> None:
@@ -28,9 +36,9 @@ def write_index(root: Path, language: str = "en") -> None:
     side, then every report with its date and status."""
     t = i18n.Text(language)
     rows = [row for manifest_path in sorted(root.glob("*/manifest.json")) for row in _scenario_rows(manifest_path, t)]
-    heads = "".join(f"<th>{html.escape(t(f'index.{k}'))}</th>" for k in ("scenario", "report", "last_run", "finished", "files"))
+    heads = "".join(f"<th>{html.escape(t(f'index.{k}'))}</th>" for k in ("scenario", "vintage", "report", "last_run", "finished", "files"))
     page = (
-        f"<!DOCTYPE html><html lang='{language}'><head><meta charset='utf-8'><title>{html.escape(t('index.title'))}</title>"
+        f"<!DOCTYPE html><html lang='{language}'><head><meta charset='utf-8'>{CSP}<title>{html.escape(t('index.title'))}</title>"
         "<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto}td,th{padding:4px 10px;text-align:left}"
         f"tr:nth-child(even){{background:#f3f3f3}}</style></head><body><h1>{html.escape(t('index.title'))}</h1>"
         + _language_links(root, language)
@@ -49,25 +57,25 @@ def _scenario_rows(manifest_path: Path, t: i18n.Text) -> list[str]:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return []
     folder, rows = manifest_path.parent, []
-    scenario = folder.name
+    scenario, vintage = folder.name, html.escape(str(manifest.get("data_vintage", "")))
     for stem, entry in manifest.get("notebooks", {}).items():
         links = []
         if (folder / f"{stem}.html").exists():
-            links.append(f'<a href="{scenario}/{stem}.html">{html.escape(t("index.report_link"))}</a>')
+            links.append(f'<a href="{_href(scenario, stem + ".html")}">{html.escape(t("index.report_link"))}</a>')
         if (folder / f"{stem}.failed.html").exists():
-            links.append(f'<a href="{scenario}/{stem}.failed.html">{html.escape(t("index.failure_link"))}</a>')
+            links.append(f'<a href="{_href(scenario, stem + ".failed.html")}">{html.escape(t("index.failure_link"))}</a>')
         status = entry.get("status", "")
         rows.append(
-            f"<tr><td>{html.escape(scenario)}</td><td>{html.escape(stem)}</td>"
+            f"<tr><td>{html.escape(scenario)}</td><td>{vintage}</td><td>{html.escape(stem)}</td>"
             f"<td>{html.escape(t.term('status', status) if t.has(f'terms.status.{status}') else status)}</td>"
             f"<td>{html.escape(entry.get('finished', ''))}</td><td>{' · '.join(links)}</td></tr>"
         )
     if (folder / "tables" / f"{scenario}.xlsx").exists():
         rows.append(
-            f"<tr><td>{html.escape(scenario)}</td><td>{html.escape(t('index.tables'))}</td><td></td>"
+            f"<tr><td>{html.escape(scenario)}</td><td>{vintage}</td><td>{html.escape(t('index.tables'))}</td><td></td>"
             f"<td>{html.escape(manifest.get('finished', ''))}</td>"
-            f'<td><a href="{scenario}/tables/{scenario}.xlsx">{html.escape(t("index.workbook"))}</a> · '
-            f'<a href="{scenario}/manifest.json">{html.escape(t("index.manifest"))}</a></td></tr>'
+            f'<td><a href="{_href(scenario, "tables", scenario + ".xlsx")}">{html.escape(t("index.workbook"))}</a> · '
+            f'<a href="{_href(scenario, "manifest.json")}">{html.escape(t("index.manifest"))}</a></td></tr>'
         )
     return rows
 
@@ -93,7 +101,7 @@ def _language_links(root: Path, language: str) -> str:
         index = language_folder(english_root, other) / "index.html"
         if other == language or not index.exists():
             continue
-        links.append(f'<a href="{os.path.relpath(index, root)}" hreflang="{other}">{html.escape(i18n.NAMES[other])}</a>')
+        links.append(f'<a href="{html.escape(os.path.relpath(index, root), quote=True)}" hreflang="{other}">{html.escape(i18n.NAMES[other])}</a>')
     if not links:
         return ""
     return f"<p>{html.escape(i18n.Text(language)('index.languages'))} <b>{html.escape(i18n.NAMES[language])}</b> · {' · '.join(links)}</p>"

@@ -66,6 +66,11 @@ class ScenarioRun:
     log: Callable[[str], None] = print
 
     @property
+    def vintage(self) -> str:
+        """The run's data vintage as printed: the scenario's date, or that of the newest release in data/raw."""
+        return io.shown_vintage(self.scenario.parameters["vintage"])
+
+    @property
     def language(self) -> str:
         return self.scenario.parameters.get("language", "en")
 
@@ -227,7 +232,7 @@ def execute_and_publish(states: list[ScenarioRun], todos: list[list[Job]], jobs:
     for (_, runs), notebook_results in zip(grouped, results, strict=True):
         for (state, job), result in zip(runs, notebook_results, strict=True):
             last = state.entries.get(job.notebook.stem, {})
-            outputs = publish.publish(state.staging, state.out, result, manifest.good_run(last) or {}, export.run_date())
+            outputs = publish.publish(state.staging, state.out, result, manifest.good_run(last) or {}, export.run_date(), state.vintage)
             hashes = {"data_hash": state.data_hash, "code_hash": state.code_hash}
             state.entries[job.notebook.stem] = manifest.notebook_entry(result, job.parameters, job.fingerprint, outputs, last, finished, hashes)
             state.executed.append(result)
@@ -251,6 +256,7 @@ def record(state: ScenarioRun, ran: list[Job], stages: tuple[str, ...]) -> None:
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "package_version": __version__,
         "git_commit": manifest.git_commit(),
+        "data_vintage": state.vintage,
         "code_hash": state.code_hash,
         # only what the notebooks that are good in this run used; each table's own run is under "tables"
         "parameters": {k: v for stem in current for k, v in state.entries[stem]["parameters"].items()},

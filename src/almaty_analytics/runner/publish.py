@@ -131,12 +131,12 @@ def remove_stale_staging(out: Path, log) -> None:
         log(f"removed {folder.name} in {root}: left by a run that did not finish")
 
 
-def publish(staging: Path, out: Path, result: Result, previous: dict, date: str) -> dict[str, str]:
+def publish(staging: Path, out: Path, result: Result, previous: dict, date: str, vintage: str) -> dict[str, str]:
     """Move one notebook's results into ``out``; return the published files with their SHA-256 (ok only).
 
     A successful notebook replaces its report and tables and removes the tables its previous
     good run (``previous``: its manifest entry) wrote that this run no longer writes. A failed one
-    only adds its failure report. Each table gets the data vintage and the run's ``date`` (export.stamp_table).
+    only adds its failure report. Each table gets the run's data ``vintage`` and ``date`` (export.stamp_table).
     """
     stem = result.notebook
     if result.status != "ok":
@@ -154,7 +154,7 @@ def publish(staging: Path, out: Path, result: Result, previous: dict, date: str)
     if tables.exists():
         (out / "tables").mkdir(exist_ok=True)
         for csv in sorted(tables.glob("*.csv")):
-            export.stamp_table(csv, date)
+            export.stamp_table(csv, date, vintage)
             os.replace(csv, out / "tables" / csv.name)
             published[f"tables/{csv.name}"] = sha256(out / "tables" / csv.name)
     for name in previous.get("outputs", {}):
