@@ -22,9 +22,9 @@ outturn keeps it). q_h gives [F / (1 + q_h), F / (1 − q_h)], the outturns whos
 within ±q_h. Stationary emissions keep the shift-adjusted errors (``Series.shifts_in_errors``): their one shift, the
 TPP-2 plant inside the city limits from 2014, multiplied the series by 3.5 and cannot recur at that size.
 Measured at the newest data (102 forecasts with an outturn): with the shift-adjusted errors 39% of outturns lay
-inside (median width 6% of the forecast); with these, 72% (width 17%): population 90%, schools 65% (the count's growth after 2014 is faster than any
-earlier backtest showed), emissions 69%, districts 3 of 8 (the share's error). Pooling horizons by √h, log errors or
-every earlier origin instead of ten did not raise it.
+inside (median width 6% of the forecast); with these, 72% (width 17%): population 90%, schools 65% (the count's
+growth after 2014 is faster than any earlier backtest showed), emissions 69%, districts 3 of 8 (the share's error).
+Pooling horizons by √h, log errors or every earlier origin instead of ten did not raise it.
 Districts: the city forecast times each district's share in the newest district table the vintage holds
 (the BNS bulletin; before it, the programme's undated table), with the city's relative interval (the share's own error
 is not in it: there is no district series to measure it on).
