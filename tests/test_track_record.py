@@ -48,6 +48,21 @@ def test_a_level_shift_known_at_the_vintage_is_removed_before_forecasting():
     assert path["forecast"].to_numpy() == pytest.approx([218.0, 220, 222, 224, 226])
 
 
+def test_the_interval_counts_a_level_shift_after_the_origin_as_an_error_as_the_outturn_does():
+    y = pd.Series([100.0] * 6 + [150.0] * 6, index=range(2000, 2012))  # flat, a jump of +50% into 2006, flat
+    naive = {"naive": track_record.evaluation.forecast_naive}
+    _, adjusted = track_record.forecast(y, [2006], naive, shifts_in_errors=False)
+    assert adjusted["forecast"].tolist() == [150.0] * 5 and (adjusted["hi_80"] - adjusted["lo_80"]).abs().max() < 1e-9
+    # published: origins 2004-2010; the forecasts of 100 from 2004 and 2005 for 2006 on miss 150 by -1/3, the others by 0;
+    # n <= 7 errors per horizon, so the conformal rank ceil((n + 1) * 0.8) = n is the largest: q_h = 1/3 at every h
+    _, path = track_record.forecast(y, [2006], naive)
+    assert path["lo_80"].to_numpy() == pytest.approx([150 / (4 / 3)] * 5) and path["hi_80"].to_numpy() == pytest.approx([225.0] * 5)
+    backtest = pd.DataFrame({"origin": [2004, 2004, 2007], "horizon": [1, 2, 1], "forecast": [150.0, 150.0, 150.0]})
+    errors = track_record.published_errors(backtest, y, [2006])
+    assert errors["forecast"].tolist() == [100.0, 100.0, 150.0] and errors["actual"].tolist() == [100.0, 150.0, 150.0]
+    assert errors["pct_error"].to_numpy() == pytest.approx([0.0, -100 / 3, 0.0])
+
+
 def test_the_vintages_are_1_august_of_each_year_and_the_model_vintage_up_to_the_run():
     assert track_record.vintages("") == [*(f"{y}-08-01" for y in range(2015, 2022)), "2022-08-01", "2022-09-12", "2023-08-01"]
     assert track_record.vintages(io.FIRST_VINTAGE)[-2:] == ["2022-08-01", "2022-09-12"]

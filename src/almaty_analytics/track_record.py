@@ -10,12 +10,24 @@ known at V removed (``evaluation.adjust_level_shifts``), is backtested from the 
 year, 1-5 years ahead (``evaluation.rolling_origin_backtest``), with the benchmarks of the domain's own backtest (population:
 naive, drift, log drift, damped trend; schools and emissions: naive, drift, log drift). The method with the lowest
 MAPE there (``evaluation.best_method``, the rule by which the population report picks its benchmark) forecasts 1-5
-years from the last year. The 80% interval at horizon h is the split-conformal 80% quantile q_h of that method's
-|percentage error| at h in the same backtest (``evaluation.conformal_quantile``; origins before V only):
-[F / (1 + q_h), F / (1 − q_h)], the outturns whose percentage error (F − A) / A lies within ±q_h, as the population
-forecast's interval. Districts: the city forecast times each district's share in the newest district table the vintage
-holds (the BNS bulletin; before it, the programme's undated table), with the city's relative interval (the share's own
-error is not in it: there is no district series to measure it on).
+years from the last year.
+
+**Interval**: an empirical prediction interval (Williams & Goodman 1971, JASA 66; for population forecasts Rayer, Smith &
+Tayman 2009, Population Research and Policy Review 28) from the split-conformal finite-sample quantile
+(``evaluation.conformal_quantile``: the ⌈(n + 1)·0.8⌉-th smallest of n) of that method's |percentage error| at h in the
+same backtest (origins before V only). The errors are those the outturn would give (``published_errors``): each
+origin's forecast on the basis of its own training data, against the series as the vintage holds it, so a level
+shift after the origin counts as an error (a future census re-basing or boundary change is a real risk, and the
+outturn keeps it). q_h gives [F / (1 + q_h), F / (1 − q_h)], the outturns whose percentage error (F − A) / A lies
+within ±q_h. Stationary emissions keep the shift-adjusted errors (``Series.shifts_in_errors``): their one shift, the
+TPP-2 plant inside the city limits from 2014, multiplied the series by 3.5 and cannot recur at that size.
+Measured at the newest data (102 forecasts with an outturn): with the shift-adjusted errors 39% of outturns lay
+inside (median width 6% of the forecast); with these, 72% (width 17%): population 90%, schools 65% (the count's
+growth after 2014 is faster than any earlier backtest showed), emissions 69%, districts 3 of 8 (the share's error).
+Pooling horizons by √h, log errors or every earlier origin instead of ten did not raise it.
+Districts: the city forecast times each district's share in the newest district table the vintage holds
+(the BNS bulletin; before it, the programme's undated table), with the city's relative interval (the share's own error
+is not in it: there is no district series to measure it on).
 
 Why benchmarks and not the models: the cohort model and the emission driver method read the programme (published
 2022-09-12) and UN WPP 2022 (July 2022), so they cannot run at the earlier vintages; the benchmark each backtest
@@ -66,6 +78,7 @@ class Series:
     methods: dict
     shifts: str = ""  # the level_shifts series holding its breaks
     breaks: tuple[int, ...] = ()  # breaks its domain's backtest cuts at without a level_shifts row
+    shifts_in_errors: bool = True  # the interval's errors keep the level shifts after each origin (see the docstring)
 
 
 SERIES = (
@@ -74,7 +87,7 @@ SERIES = (
     Series("schools", "bns_schools", (("area", "almaty"),), "start_year", "schools", "schools", SCHOOL_METHODS,
            breaks=(SCHOOL_BREAK_YEAR,)),
     Series("stationary_emissions", "bns_stationary_emissions", (("area", "almaty"),), "year", "emissions_kt", "thousand t/yr",
-           EMISSION_METHODS, shifts="bns_stationary_emissions"),
+           EMISSION_METHODS, shifts="bns_stationary_emissions", shifts_in_errors=False),
 )
 INPUTS = sorted({s.table for s in SERIES} | {"level_shifts", "bns_population_districts", "programme_districts"})
 
@@ -103,8 +116,8 @@ def known_shifts(spec: Series, vintage: str, years: pd.Index) -> list[int]:
     return sorted(s for s in {*listed, *spec.breaks} if s in years and s - 1 in years)
 
 
-def forecast(y: pd.Series, shifts: list[int], methods: dict) -> tuple[str, pd.DataFrame]:
-    """The method chosen on the backtest of ``y`` and its forecast of HORIZONS with the conformal 80% interval.
+def forecast(y: pd.Series, shifts: list[int], methods: dict, shifts_in_errors: bool = True) -> tuple[str, pd.DataFrame]:
+    """The method chosen on the backtest of ``y`` and its forecast of HORIZONS with the empirical 80% interval.
 
     Returns (method, frame of year, horizon, forecast, lo_80, hi_80); see the module docstring.
     """
@@ -114,13 +127,24 @@ def forecast(y: pd.Series, shifts: list[int], methods: dict) -> tuple[str, pd.Da
     method = evaluation.best_method(evaluation.accuracy(backtest), list(methods))
     train = evaluation.adjust_level_shifts(y, shifts)["adjusted"] if shifts else y
     point = methods[method](train, max(HORIZONS))["mean"].to_numpy()
-    errors = backtest[backtest["method"] == method].groupby("horizon")["pct_error"]
+    chosen = backtest[backtest["method"] == method]
+    errors = (published_errors(chosen, y, shifts) if shifts_in_errors else chosen).groupby("horizon")["pct_error"]
     q = errors.apply(lambda e: evaluation.conformal_quantile(e.abs(), LEVEL) / 100).reindex(HORIZONS).to_numpy()
     origin = int(y.index[-1])
     return method, pd.DataFrame({
         "origin_year": origin, "year": [origin + h for h in HORIZONS], "horizon": list(HORIZONS), "forecast": point,
         "lo_80": point / (1 + q), "hi_80": point / np.maximum(1 - q, 1e-9),
     })
+
+
+def published_errors(backtest: pd.DataFrame, y: pd.Series, shifts: list[int]) -> pd.DataFrame:
+    """``backtest`` rows with each forecast moved back onto its origin's basis (the jumps after the origin taken off)
+    and actual, pct_error against ``y`` as published: a level shift after the origin is an error, as in the outturn."""
+    full = evaluation.adjust_level_shifts(y, shifts) if shifts else pd.DataFrame({"observed": y, "adjusted": y})
+    later = full["adjusted"] - full["observed"]  # the sum of the jumps after each year
+    point = backtest["forecast"] - backtest["origin"].map(later)
+    actual = (backtest["origin"] + backtest["horizon"]).map(y)
+    return backtest.assign(forecast=point, actual=actual, pct_error=100 * (point - actual) / actual).dropna(subset=["actual"])
 
 
 def district_shares(vintage: str) -> tuple[pd.Series, str]:
@@ -151,7 +175,7 @@ def track_record(run_vintage: str) -> pd.DataFrame:
     for vintage in vintages(run_vintage):
         for spec in SERIES:
             y = observed(spec, vintage)
-            method, path = forecast(y, known_shifts(spec, vintage, y.index), spec.methods)
+            method, path = forecast(y, known_shifts(spec, vintage, y.index), spec.methods, spec.shifts_in_errors)
             rows.append(path.assign(vintage=vintage, series=spec.name, area="almaty", method=method, unit=spec.unit,
                                     outturn=path["year"].map(outturns[spec.name])))
             if spec.name != "population":
@@ -258,7 +282,7 @@ TABLES: dict[str, TableSpec] = {
             "year": ("year", "the period forecast (1 January; school year starting that September; calendar year)"),
             "horizon": ("years", "year - origin_year"),
             "forecast": ("see unit", "the central forecast"),
-            "lo_80": ("see unit", "80% interval, lower: the conformal quantile of the vintage's own backtest errors"),
+            "lo_80": ("see unit", "80% interval, lower: the conformal quantile of the vintage's own backtest errors against the series as published"),
             "hi_80": ("see unit", "80% interval, upper"),
             "outturn": ("see unit", "the newest release of the figure in the run's data (empty: not yet published)"),
             "error": ("see unit", "forecast - outturn"),
