@@ -74,7 +74,7 @@ def revision_table(newest: pd.DataFrame, mid_2022: pd.DataFrame, vintage: str, r
             "indicator": indicator, "year": year, "unit": now["unit"],
             "vintage_then": io.FIRST_VINTAGE, "value_then": then["value"], "lo_80_then": then["lo_80"], "hi_80_then": then["hi_80"],
             "vintage_now": vintage, "value_now": now["value"], "lo_80_now": now["lo_80"], "hi_80_now": now["hi_80"],
-            "change": now["value"] - then["value"],
+            "change": round(now["value"] - then["value"], 4),  # the key figures' own precision (4 decimals at most)
             "new_releases": "; ".join(f"{r.table} ({r.rows}, {r.first} to {r.last})" for r in releases[indicator].itertuples()),
         })
     return pd.DataFrame(rows, columns=list(TABLES["forecast_revisions"].columns))
