@@ -144,13 +144,22 @@ def test_within_segment_changes_plus_shift_jumps_sum_to_last_minus_first(case):
 # --- the real BNS population --------------------------------------------------------------------
 
 
+def _real_history(vintage: str | None) -> pd.DataFrame:
+    shifts = io.read_table("level_shifts", vintage=vintage)
+    population = io.read_table("bns_population_1jan", vintage=vintage).query("area == 'almaty'").drop(columns="area")
+    return history.with_level_shifts(population, shifts, "bns_population_1jan", "persons", by=["sex"])
+
+
 @pytest.fixture
-def real_history(monkeypatch):
+def real_root(monkeypatch):
     monkeypatch.delenv(paths.ROOT_ENV, raising=False)
     assert paths.raw_dir() == REAL_RAW
-    shifts = io.read_table("level_shifts")
-    population = io.read_table("bns_population_1jan").query("area == 'almaty'").drop(columns="area")
-    return history.with_level_shifts(population, shifts, "bns_population_1jan", "persons", by=["sex"])
+
+
+@pytest.fixture
+def real_history(real_root):
+    """The real series as of the mid-2022 vintage: the programme's data, 1 January 2022 the newest total."""
+    return _real_history(io.FIRST_VINTAGE)
 
 
 def test_real_population_has_three_segments_split_at_2015_and_2022(real_history):
@@ -178,3 +187,11 @@ def test_real_population_mean_annual_change_skips_the_single_year_census_segment
 def test_real_population_mean_annual_change_is_near_the_programme_figure_of_about_55_thousand(real_history):
     result = history.mean_annual_change(real_history[real_history["sex"] == "total"])
     assert 50_000 < result["mean_change"] < 60_000
+
+
+def test_real_population_mean_annual_change_of_the_newest_data_is_the_first_change_after_the_census(real_root):
+    # The newest 1 January total, 2023 (2,161,797, BNS release of 2023-07-21), gives the census segment its first change:
+    # 2,161,797 - 2,101,485 (2022) = 60,312, the one change the mean of that segment has.
+    total = _real_history(io.NEWEST).query("sex == 'total'")
+    result = history.mean_annual_change(total)
+    assert (result["from_year"], result["to_year"], result["mean_change"]) == (2022, 2023, 2_161_797 - 2_101_485)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from almaty_analytics import io, revisions
+from almaty_analytics import io, revisions, scenarios
 
 
 def _figures(population: float, deficit: float, emissions: float) -> pd.DataFrame:
@@ -46,3 +46,9 @@ def test_new_releases_lists_the_rows_released_between_the_vintages():
 def test_every_headline_reads_the_population_inputs_and_its_own_domain():
     assert "bns_population_1jan" in revisions.inputs_of("deficit") and "bns_schools" in revisions.inputs_of("deficit")
     assert "bns_stationary_emissions" in revisions.inputs_of("emissions") and "bns_schools" not in revisions.inputs_of("emissions")
+
+
+def test_at_the_mid_2022_vintage_itself_the_revisions_are_computed_again_and_nothing_moved():
+    revised = revisions.revisions(scenarios.load("default", {"vintage": io.FIRST_VINTAGE}).parameters)
+    assert revised["indicator"].tolist() == ["population", "deficit", "emissions"] and (revised["change"] == 0).all()
+    assert set(revised["vintage_now"]) == {io.FIRST_VINTAGE} and (revised["new_releases"] == "").all()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from almaty_analytics import paths, scenarios
+from almaty_analytics import io, paths, scenarios
 from almaty_analytics.scenarios import ParameterError
 
 REAL_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -62,8 +62,8 @@ def test_real_default_scenario_loads(monkeypatch):
     monkeypatch.delenv(paths.ROOT_ENV, raising=False)
     assert paths.scenarios_dir() == REAL_SCENARIOS
     loaded = scenarios.load("default")
-    assert loaded.parameters["scenario"] == "default"
-    assert loaded.parameters["base_year"] == 2022
+    assert loaded.parameters["scenario"] == "default" and loaded.parameters["vintage"] == ""  # the newest data in data/raw
+    assert loaded.parameters["base_year"] == 2023  # its newest 1 January total (bns_population_1jan.csv, released 2023-06-30 and 2023-07-21)
     assert loaded.parameters["horizon"] == 2035
     assert loaded.parameters["districts"] == list(scenarios.DISTRICTS)
     assert loaded.description.strip()
@@ -91,14 +91,14 @@ def test_missing_required_parameter_is_named(tmp_scenarios):
 
 def test_a_scenario_without_base_year_starts_from_the_newest_1_january_of_its_vintage(tmp_scenarios):
     scenario_with(tmp_scenarios, "newest", "horizon: 2030")
-    assert scenarios.load("newest").parameters["base_year"] == 2022  # the model vintage
-    assert scenarios.load("newest", {"vintage": ""}).parameters["base_year"] == 2023  # the newest data
+    assert scenarios.load("newest").parameters["base_year"] == 2023  # the default vintage: the newest data, 1 January 2023
+    assert scenarios.load("newest", {"vintage": io.FIRST_VINTAGE}).parameters["base_year"] == 2022  # mid-2022: 2023 not yet published
 
 
-@pytest.mark.parametrize("year", [2010, 2023])
-def test_a_base_year_outside_the_vintage_s_data_names_the_parameter_and_the_years(tmp_scenarios, year):
-    scenario_with(tmp_scenarios, "range", f"base_year: {year}\nhorizon: 2030")
-    with pytest.raises(ParameterError, match=rf"parameter 'base_year': {year} is outside .* or 2020 \(the age bands.*\) to 2022 \(the newest total"):
+@pytest.mark.parametrize(("year", "vintage", "newest"), [(2010, "", 2023), (2024, "", 2023), (2023, io.FIRST_VINTAGE, 2022)])
+def test_a_base_year_outside_the_vintage_s_data_names_the_parameter_and_the_years(tmp_scenarios, year, vintage, newest):
+    scenario_with(tmp_scenarios, "range", f"base_year: {year}\nhorizon: 2030\nvintage: '{vintage}'")
+    with pytest.raises(ParameterError, match=rf"parameter 'base_year': {year} is outside .* or 2020 \(the age bands.*\) to {newest} \(the newest total"):
         scenarios.load("range")
 
 

@@ -225,7 +225,7 @@ def test_a_late_pass_keeps_the_early_notebooks_parameters_in_the_manifest(projec
     make_notebook(project / "notebooks" / "90_late.ipynb", LATE_PARAMETERS, ["print('late')"])
     assert cli.main(["run", "--all-scenarios"]) == 0
     manifest = json.loads((project / "reports" / "default" / "manifest.json").read_text())
-    assert manifest["parameters"]["base_year"] == 2022  # a parameter of 00_echo, run in the first pass
+    assert manifest["parameters"]["base_year"] == 2023  # a parameter of 00_echo, run in the first pass (the newest 1 January)
 
 
 def test_the_summary_results_give_one_chart_per_published_domain_with_the_programme_target(tmp_path):
@@ -237,6 +237,14 @@ def test_the_summary_results_give_one_chart_per_published_domain_with_the_progra
     assert [c["target"] for c in charts][:2] == [None, None] and charts[2]["target"][:2] == (2030, 78.0)
     assert brief.answer(i18n.Text("en"))["emissions"] == "90.0" and brief.change is None
     assert brief.tables["accuracy_scorecard"] is None  # no backtest published: no scorecard this run
-    revised = brief.tables["forecast_revisions"]  # at the mid-2022 vintage itself: computed again, nothing moved
-    assert revised["indicator"].tolist() == ["population", "deficit", "emissions"] and (revised["change"] == 0).all()
+    revised = brief.tables["forecast_revisions"].set_index("indicator")  # the default run: the newest data against mid-2022
+    assert list(revised.index) == ["population", "deficit", "emissions"] and set(revised["vintage_now"]) == {"2024-01-31"}  # newest release
+    assert revised.loc["population", "value_then"] == 2_602_989  # main's mid-2022 central path of 2030 (test_population.FROZEN_CENTRAL)
+    assert (revised["change"] != 0).all()  # the 1 January 2023 base, the newer statements and BNS figures move every headline
+    # the tables each headline reads with rows released after 2022-09-12 (the `published` column of data/raw)
+    read_by_all = ["bns_population_1jan", "bns_life_expectancy", "level_shifts", "dated_statements", "bns_population_districts"]
+    behind = revised["new_releases"].map(lambda text: [part.split(" (")[0] for part in text.split("; ")])
+    assert behind.to_dict() == {
+        "population": read_by_all, "deficit": [*read_by_all, "bns_schools", "school_pupils"], "emissions": [*read_by_all, "bns_stationary_emissions"]}
     assert brief.tables["track_record"] is brief.record and not brief.record.empty  # computed from the raw data, not the tables
+
