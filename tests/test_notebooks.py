@@ -31,7 +31,7 @@ SECTIONS = {
 }
 # Figures each report of the end-to-end run must show (from data/raw, so they change only with the data).
 KEY_FIGURES: dict[str, list[str]] = {
-    "00_data_overview": ["Key numbers", "2,101,485", "19.6 thousand seats", "Sources"],
+    "00_data_overview": ["Key numbers", "2,161,797", "19.6 thousand seats", "Sources"],  # 1 January 2023 (BNS release of 2023-07-21)
     "10_population_forecast": ["The answer", "1 January 2030", "80% interval", "2.5 million in 2030", "Backtest", "Method and assumptions", "Sources"],
     "20_school_seat_deficit": [
         "The answer",
@@ -40,7 +40,7 @@ KEY_FIGURES: dict[str, list[str]] = {
         "target 7.3 thousand",
         "chance of a shortage",
         "uncertainty from population",
-        "Seat base 2021/22",
+        "Seat base 2022/23",  # the city's count of 292,015 state pupils and its stated end-2022 shortage (data/raw, 2023)
         "schools a year",
         "Capacity still missing",
         "share of the school-age",

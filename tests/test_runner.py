@@ -81,7 +81,7 @@ def test_run_writes_the_output_contract(project):
     readme = sheets["README"].astype(str).to_string()
     assert "input hashes" in readme and "bns_population_1jan.csv" in readme and "persons" in readme
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["parameters"]["base_year"] == 2022
+    assert manifest["parameters"]["base_year"] == 2023  # the default: the newest 1 January total in data/raw
     assert manifest["tables"]["data_population_history"]["notebook"] == "00_echo"
     assert set(manifest["notebooks"]["00_echo"]["outputs"]) == {"00_echo.html", "00_echo.ipynb", "tables/data_population_history.csv"}
     assert manifest["notebooks"]["00_echo"]["status"] == "ok" and manifest["notebooks"]["00_echo"]["seconds"] > 0

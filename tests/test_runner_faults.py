@@ -110,15 +110,15 @@ def test_a_partial_failure_leaves_every_sheet_with_the_run_that_produced_it(proj
     assert manifest["parameters"]["base_year"] == 2021  # only the notebook that succeeded
     assert manifest["tables"]["data_population_history"]["parameters"]["base_year"] == 2021
     assert manifest["tables"]["population_variants"] == {"notebook": "10_fragile", "finished": first, "parameters": manifest["tables"]["population_variants"]["parameters"]}
-    assert manifest["tables"]["population_variants"]["parameters"]["base_year"] == 2022
+    assert manifest["tables"]["population_variants"]["parameters"]["base_year"] == 2023  # the default: the newest 1 January total
     book = openpyxl.load_workbook(out / "tables" / "default.xlsx")
     readme = {r[0]: r[1] for r in book["README"].iter_rows(max_col=2, values_only=True) if r[0]}
     assert readme["  population_variants"] == f"10_fragile, {first}"
     rows = list(book["README"].iter_rows(max_col=2, values_only=True))
     at = rows.index((f"parameters of 10_fragile (run finished {first})", None))
     fragile = dict(rows[at + 1 : at + 1 + len(ECHO_PARAMETERS.splitlines())])
-    assert fragile["  base_year"] == 2022  # a number, and the value that produced the sheet
-    assert pd.read_excel(out / "tables" / "default.xlsx", sheet_name="population_variants")["value [persons]"].tolist() == [2022 * 1000]
+    assert fragile["  base_year"] == 2023  # a number, and the value that produced the sheet
+    assert pd.read_excel(out / "tables" / "default.xlsx", sheet_name="population_variants")["value [persons]"].tolist() == [2023 * 1000]
 
 
 def test_a_deleted_table_or_workbook_is_restored_by_the_next_run(project, in_process):
