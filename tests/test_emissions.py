@@ -622,7 +622,7 @@ def test_the_forecast_reaches_tpp2_s_printed_level_in_the_year_the_schedule_choo
             assert i18n.Text(language).has(f"emissions.tpp2_timing_{basis}")
 
 
-# ---------------------------------------------------------------- the model vintage is reproduced
+# ---------------------------------------------------------------- the mid-2022 vintage is reproduced
 
 
 FIRST_VINTAGE_DIGESTS = {  # sha256 (first 16) of each table's CSV text, computed by main c8ae7b7/58b9377 on this population
@@ -639,7 +639,7 @@ FIRST_VINTAGE_DIGESTS = {  # sha256 (first 16) of each table's CSV text, compute
 }
 
 
-def test_every_emission_table_at_the_model_vintage_is_byte_identical_to_before_the_re_basing():
+def test_every_emission_table_at_the_mid_2022_vintage_is_byte_identical_to_before_the_re_basing():
     years = np.arange(2022, 2036)
     central = np.round(2.1e6 * 1.02 ** (years - 2022))
     sims = central * (1 + 0.02 * np.random.default_rng(1).standard_normal((40, 1)) * (years - 2022) / 10)
@@ -763,7 +763,7 @@ def test_the_report_states_the_inventory_as_a_fallback_older_than_the_population
 
 def test_the_report_says_the_newest_bns_figure_follows_the_2022_survey_scope(inputs):
     fc = run(inputs)
-    assert EmissionsReport(fc, params(), i18n.Text("en")).history_notes() == []  # at the model vintage 2021 is the newest
+    assert EmissionsReport(fc, params(), i18n.Text("en")).history_notes() == []  # at the mid-2022 vintage 2021 is the newest
     [(key, values)] = EmissionsReport(fc, params(vintage=""), i18n.Text("en")).history_notes()
     assert key == "emissions.history_new_definition"
     assert (values["year"], values["value"], values["since"], values["n"], values["to_year"]) == (2022, "41.5", 2022, 1, 2021)

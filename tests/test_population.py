@@ -265,14 +265,14 @@ def test_base_year_without_age_detail_is_refused(inputs, calibration):
 
 
 # The scenario defaults of the assumptions as they were written before they followed the vintage (main at c8ae7b7):
-# the calibration at the model vintage, rounded, gives exactly these (the 2022-09-12 central paths stay byte-identical),
+# the calibration at the mid-2022 vintage, rounded, gives exactly these (the 2022-09-12 central paths stay byte-identical),
 # but migration_sd: 0.497 then, 0.503 since the backtest origins no longer see the migration fit to 2022 statements.
 FROZEN_DEFAULTS = {
     "tfr": 1.909, "tfr_change": -0.0162, "life_expectancy_male": 71.3, "life_expectancy_female": 78.88, "life_expectancy_gain": 0.128,
     "net_migration": 42740.0, "migrant_female_share": 0.534, "tfr_sd": 0.111, "life_expectancy_sd": 2.14, "migration_sd": 0.503,
     "migration_noise_sd": 0.0, "migrant_child_share": 0.137, "base_population_sd": 0.0,
 }
-# The central path of the default scenario at the model vintage on main c8ae7b7: 1 January 2030 and 2035 of
+# The central path of the default scenario at the mid-2022 vintage on main c8ae7b7: 1 January 2030 and 2035 of
 # /tmp/golden/out/default/tables/population_total.csv (the reference run of issue 17's re-basing).
 FROZEN_CENTRAL = {2030: 2602989, 2035: 2911992}
 
@@ -286,11 +286,11 @@ def test_scenario_defaults_are_the_calibrated_values_rounded(calibration):
     assert population.assumptions_from({**dict.fromkeys(population.PARAMETER_FIELDS), "population_variant": "medium"}, defaults).tfr == defaults["tfr"]
 
 
-def test_calibration_at_the_model_vintage_gives_the_frozen_defaults(calibration):
+def test_calibration_at_the_mid_2022_vintage_gives_the_frozen_defaults(calibration):
     assert population.calibrated_defaults(calibration.defaults) == FROZEN_DEFAULTS
 
 
-def test_central_path_at_the_model_vintage_is_main_s(small_forecast):
+def test_central_path_at_the_mid_2022_vintage_is_main_s(small_forecast):
     assert small_forecast.years[0] == 2022
     assert {year: small_forecast.by_year(year).value for year in FROZEN_CENTRAL} == FROZEN_CENTRAL
 
@@ -693,7 +693,7 @@ def test_districts_start_from_the_bulletin_of_the_base_year_else_the_programme()
     assert source == "programme_districts" and counts.to_dict() == {"alatau": 10.0, "medeu": 30.0}
 
 
-def test_the_report_states_each_fallback_of_the_model_vintage(small_forecast):
+def test_the_report_states_each_fallback_of_the_mid_2022_vintage(small_forecast):
     data = small_forecast.data
     assert (data.base_year, data.age_bands, data.controls, data.life_expectancy, data.shock_years) == (2022, 2020, (2022,), 2019, (2020, 2021))
     assert (data.births_observed, data.wpp_projected, data.district_source) == ((2020,), (), "programme_districts")
@@ -703,6 +703,23 @@ def test_the_report_states_each_fallback_of_the_model_vintage(small_forecast):
     for language in i18n.LANGUAGES:  # every language states them
         assert len(report.fallback_lines(small_forecast, i18n.Text(language))) == 5
 
+
+def test_the_report_states_each_fallback_of_the_newest_data(small_forecast):
+    # The default run. The newest total is 1 January 2023 (BNS, released 2023-06-30 and 2023-07-21); the newest age detail is
+    # still the bands of 2020, carried forward and controlled to the census-based totals of 2022 and 2023. Life expectancy of
+    # 2022 is published (2023-06-30), so no shock year is skipped. The balance runs 2015-2022; Almaty's births of 2022 are in
+    # dated_statements (36,100); WPP 2022's estimates end in 2021, so its 2022 national births are projected. The district
+    # bulletin of 1 January 2023 (bns_population_districts) sums to the first release of the city total, 2,161,695.
+    inputs = population.read_inputs(io.NEWEST)
+    calibration = population.calibrate(inputs)
+    data = population.provenance.data_used(inputs, calibration, population.district_counts(inputs, calibration.years.base))
+    assert (data.base_year, data.age_bands, data.controls, data.life_expectancy, data.shock_years) == (2023, 2020, (2022, 2023), 2022, ())
+    assert (data.births_observed, data.balance, data.wpp_projected) == ((2020, 2022), (2015, 2022), (2022,))
+    assert (data.district_source, data.district_total) == ("bns_population_districts", 2_161_695)
+    lines = report.fallback_lines(dataclasses.replace(small_forecast, data=data), i18n.Text("en"))
+    assert len(lines) == 5 and "age bands of 1 January 2020" in lines[0] and "totals of 2022, 2023" in lines[0]
+    assert "BNS 2022" in lines[1] and "births of 2020, 2022" in lines[2] and "2015–2022" in lines[3] and "2022 are the WPP" in lines[3]
+    assert "bulletin of 1 January 2023" in lines[-1]
 
 def test_the_backtest_model_does_not_use_the_migration_fit(inputs, calibration):
     model = population.calibration.backtest_model(population.calibration_data(inputs, calibration.years), 0.13)

@@ -276,7 +276,7 @@ def test_a_private_share_is_never_taken_across_statements(statements, figures):
     )
     assert schools.private_share(toy, statements, figures, 2022) == (0.0657, False)
 
-def test_no_dated_statement_the_school_model_reads_is_after_the_model_vintage(statements):
+def test_no_dated_statement_the_school_model_reads_is_after_the_mid_2022_vintage(statements):
     assert (pd.to_datetime(statements["date"]) <= io.FIRST_VINTAGE).all()
 
 
