@@ -302,7 +302,7 @@ DEFAULT_DECIMALS = {
 # Parameters of this model, composed into every scenario by scenarios.PARAMETERS.
 PARAMETERS: dict[str, Param] = {
     # The assumptions' defaults are None: population.calibrate() on the vintage's data, rounded (calibrated_defaults);
-    # tests/test_population.py checks them at the model vintage against the values they had before.
+    # tests/test_population.py checks them at the mid-2022 vintage (io.FIRST_VINTAGE) against the values they had before.
     "population_variant": Param(
         str,
         "medium, low / high (TFR, e0 and migration level all shifted by 1.28 sd along their paths; the report prints where each lies among the simulations) or zero_migration",
