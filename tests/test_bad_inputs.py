@@ -138,8 +138,8 @@ CASES: dict[str, Case] = {
     ),
     # -- the data manifest --
     "manifest_no_tables": Case(["validate"], "datapackage.yaml", write(f"{RAW}/datapackage.yaml", "name: x\nresources: []\n")),
-    "manifest_min_abc": Case(["run"], "field 'year', key 'min'", replace_in_manifest("min: 2000, max: 2023", "min: abc, max: 2023")),
-    "manifest_max_nan": Case(["run"], "key 'max'", replace_in_manifest("min: 2000, max: 2022", "min: 2000, max: .nan")),
+    "manifest_min_abc": Case(["run"], "field 'year', key 'min'", replace_in_manifest("min: 2000, max: 2100, description: population", "min: abc, max: 2100, description: population")),
+    "manifest_max_nan": Case(["run"], "key 'max'", replace_in_manifest("min: 2000, max: 2100, description: calendar year", "min: 2000, max: .nan, description: calendar year")),
     "manifest_resource_is_text": Case(["run"], "datapackage.yaml", replace_in_manifest("resources:\n", "resources:\n  - just a string\n")),
     "manifest_not_utf8": Case(["run"], "datapackage.yaml", write(f"{RAW}/datapackage.yaml", b"name: x\nresources:\n  - name: caf\xe9\n")),
     "manifest_duplicate_key": Case(["run"], "datapackage.yaml", replace_in_manifest("    path: bns_population_1jan.csv\n", "    path: bns_population_1jan.csv\n    path: other.csv\n")),
