@@ -21,7 +21,6 @@ from .. import evaluation
 from .inputs import almaty_e0, observed_total, shift_years
 from .model import Z80, Assumptions, Schedules, run
 
-Z95 = 1.959963984540054  # standard normal quantile 0.975
 BACKTEST_HORIZONS = [1, 2, 3, 4, 5]
 COHORT_BACKTEST_WINDOW = 5  # years of demographic balance before an origin that set its migration level
 COHORT = "cohort_component"  # the method name of the cohort model in the backtest tables
@@ -126,7 +125,7 @@ def with_calibrated_intervals(rows: pd.DataFrame) -> pd.DataFrame:
         mine = out["origin"] == origin
         sd = np.sqrt(sd_base**2 + out.loc[mine, "horizon"].to_numpy() ** 2 * sd_trend**2) / 100
         point = out.loc[mine, "forecast"].to_numpy()
-        for level, z in (("80", Z80), ("95", Z95)):  # bounds on the % error (forecast - actual) / actual
+        for level, z in (("80", Z80), ("95", evaluation.Z95)):  # bounds on the % error (forecast - actual) / actual
             out.loc[mine, f"lo_{level}"] = point / (1 + z * sd)
             out.loc[mine, f"hi_{level}"] = point / np.maximum(1 - z * sd, 1e-9)
     return out

@@ -7,11 +7,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from ..evaluation import Z80
 from ..params import Param
 
 AGES = np.arange(101)  # 100 = 100 and over
 SEXES = ("male", "female")
-Z80 = 1.2815515655446004  # standard normal quantile 0.9
 VARIANTS = {"medium": 0.0, "low": -Z80, "high": Z80, "zero_migration": 0.0}
 
 SEX_RATIO_AT_BIRTH = 1.06  # males per female at birth, the usual biological value
