@@ -126,7 +126,11 @@ class EmissionsReport:
         t, num, a = self.t, self.t.num, self.arithmetic
         programme, baseline, delayed = (self.gap.loc[(name, "city")] for name in ("programme", "baseline", "delayed"))
         meets = programme["gap_kt"] <= 0
+        due = self.fc.schedule.year
+        tpp2 = (t("emissions.tpp2_due_in_target", year=self.target_year) if due >= self.target_year
+                else t("emissions.tpp2_due_before", due=due, lead=self.target_year - due, year=self.target_year))
         return {
+            "tpp2_clause": tpp2,
             "verdict": t("emissions.meets") if meets else t("emissions.misses"),
             "target": num(self.target),
             "year": self.target_year,

@@ -310,10 +310,13 @@ def _row(year, regime, pupils, private, seats, simulated, central, on_plan, scho
     return row
 
 
+VARIANCE_FLOOR = 1e-6  # seats squared: a variance below this is rounding noise of identical draws (a year with no uncertainty)
+
+
 def _uncertainty(years: list[int], pupils: np.ndarray, base: np.ndarray, delivered: np.ndarray) -> pd.DataFrame:
     """Variance shares and 80% widths of the deficit's three independent parts: population, seat base, delivery."""
     parts = {"population": pupils, "seat_base": np.broadcast_to(base[:, None], pupils.shape), "delivery": delivered}
-    variances = {k: v.var(axis=0) for k, v in parts.items()}
+    variances = {k: np.where(v.var(axis=0) > VARIANCE_FLOOR, v.var(axis=0), 0.0) for k, v in parts.items()}  # noise of equal draws is 0
     total = sum(variances.values())
     total = np.where(total > 0, total, 1.0)
     width = _width(pupils - base[:, None] - delivered)

@@ -118,6 +118,12 @@ def headline(fc: SchoolForecast) -> Headline:
     )
 
 
+def observed_deficit_text(head: Headline, t) -> str:
+    """The seat-base deficit as the report prints it: its 80% range, or one value when the source gives one (a stated shortage)."""
+    lo, hi = t.num(head.observed_lo_thousand, 1), t.num(head.observed_hi_thousand, 1)
+    return lo if lo == hi else t("schools.range", lo=lo, hi=hi)
+
+
 def threshold_probabilities(fc: SchoolForecast) -> pd.DataFrame:
     """school_year and the chance that the deficit exceeds each threshold (threshold_0, threshold_5000, ...), current regime."""
     columns = [c for c in fc.tables["school_seats"].columns if c.startswith("p_deficit_over_")]
