@@ -200,6 +200,7 @@ def test_report_note_html_is_shown_as_text_and_nothing_is_loaded_from_the_intern
     assert "&lt;img" in html and "<strong>draft</strong>" in html
     assert "Content-Security-Policy" in html and "default-src 'none'" in html and "script-src 'none'" in html  # no script runs
     assert "script-src 'unsafe-inline'" not in html and "<script" not in html
+    assert re.search(r"almaty-analytics \d+\.\d+\.\d+ · commit (unknown|[0-9a-f]{12})\s*</footer>", html)  # the code that made it
 
 
 def test_reports_print_on_a4_with_charts_two_across(project, in_process):

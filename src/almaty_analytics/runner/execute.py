@@ -15,6 +15,7 @@ from __future__ import annotations
 import concurrent.futures as futures
 import html
 import multiprocessing
+import subprocess
 import sys
 import time
 import traceback
@@ -29,7 +30,7 @@ from nbclient.exceptions import CellTimeoutError
 from nbconvert import HTMLExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
-from .. import io, paths
+from .. import __version__, io, paths
 from . import kernel
 
 DEFAULT_TIMEOUT = 1800  # seconds a notebook may run: the full default run takes about a minute per notebook
@@ -71,6 +72,15 @@ def _title(nb: nbformat.NotebookNode, fallback: str) -> str:
     return next((line[2:].strip() for text in texts for line in text.splitlines() if line.startswith("# ")), fallback)
 
 
+def git_commit() -> str | None:
+    """The project's git commit (None outside a git checkout): every manifest records it, every report's footer shows it."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=paths.root(), capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
 def render_html(notebook_path: Path, html_path: Path, *, show_code: bool = False) -> None:
     """Render an executed notebook to standalone HTML: no code cells unless asked, no stderr."""
     nb = nbformat.read(notebook_path, as_version=4)
@@ -78,6 +88,7 @@ def render_html(notebook_path: Path, html_path: Path, *, show_code: bool = False
         if cell.cell_type == "code" and not show_code:
             cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
     nb.metadata["title"] = _title(nb, notebook_path.stem)
+    nb.metadata["almaty_analytics"] = {"version": __version__, "commit": (git_commit() or "unknown")[:12]}  # the footer
     language = nb.metadata.get("papermill", {}).get("parameters", {}).get("language", "en")
     exporter = HTMLExporter(
         template_name="offline",

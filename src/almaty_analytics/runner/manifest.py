@@ -14,11 +14,10 @@ import hashlib
 import importlib.metadata
 import json
 import platform
-import subprocess
 from pathlib import Path
 from typing import Any
 
-from .. import __version__, paths, scenarios
+from .. import __version__, scenarios
 from .execute import Result
 from .publish import sha256
 
@@ -96,14 +95,6 @@ def read_manifest(path: Path, log) -> dict:
 def table_hashes(language_root: Path) -> dict[str, str]:
     """SHA-256 of every published table of every scenario in the language's folder (the late notebooks' inputs)."""
     return {p.relative_to(language_root).as_posix(): sha256(p) for p in sorted(language_root.glob("*/tables/*.csv"))}
-
-
-def git_commit() -> str | None:
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=paths.root(), capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() if out.returncode == 0 else None
 
 
 def versions() -> dict[str, str]:

@@ -255,7 +255,7 @@ def record(state: ScenarioRun, ran: list[Job], stages: tuple[str, ...]) -> None:
         "started": state.started.isoformat(timespec="seconds"),
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "package_version": __version__,
-        "git_commit": manifest.git_commit(),
+        "git_commit": execute.git_commit(),
         "data_vintage": state.vintage,
         "code_hash": state.code_hash,
         # only what the notebooks that are good in this run used; each table's own run is under "tables"
