@@ -85,7 +85,8 @@ def revisions(params: dict[str, Any]) -> pd.DataFrame:
     overrides = {k: v for k, v in params.items() if k not in scenarios.RUNNER_PARAMETERS and k != "vintage"}
     then = mid_2022_parameters(params["scenario"], {k: v for k, v in overrides.items() if k != "base_year"})
     until = io.vintage_date(params["vintage"])
-    releases = {indicator: new_releases(inputs_of(indicator), io.FIRST_VINTAGE, until) for indicator, _ in HEADLINES}
+    every = new_releases(tuple(dict.fromkeys(n for i, _ in HEADLINES for n in inputs_of(i))), io.FIRST_VINTAGE, until)  # each table read once
+    releases = {i: every[every["table"].isin(inputs_of(i))].reset_index(drop=True) for i, _ in HEADLINES}
     return revision_table(key_figures(params), key_figures(then), io.shown_vintage(params["vintage"]), releases)
 
 
