@@ -8,6 +8,7 @@ running every notebook again in every language.
 from __future__ import annotations
 
 import ast
+import json
 import re
 
 import nbformat
@@ -75,6 +76,13 @@ def test_notebook_is_committed_without_outputs(path):
         if cell.cell_type == "code":
             assert not cell.outputs and cell.execution_count is None
     assert nb.metadata["kernelspec"]["name"] == runner.KERNEL_NAME
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_cell_has_an_id(path):
+    """A cell without an id makes nbformat warn (MissingIDFieldWarning) in every run's log."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    assert [i for i, cell in enumerate(cells) if "id" not in cell] == []
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
