@@ -321,3 +321,30 @@ def test_workbook_stores_formula_like_text_as_text_on_every_sheet(tmp_path):
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
     assert cells and all(c.data_type == "s" for c in cells)
     assert "'=1+1" in [c.value for c in book["data_programme_figures"]["D"]]
+
+
+def test_workbook_sheets_print_landscape_one_page_wide_with_the_header_row_repeated(workbook):
+    sheet = openpyxl.load_workbook(workbook)["data_population_history"]
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToHeight == 0  # as many pages down as needed
+    assert sheet.page_setup.fitToWidth in (None, 1)  # one page wide: 1 is the file format's default, left out
+    assert sheet.print_title_rows.replace("$", "") == "1:1"
+
+
+def test_workbook_keeps_large_integers_exact_and_empty_cells_empty(tmp_path):
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    pd.DataFrame({"seed": [2**63 - 1, 7], "x": [None, 1.5]}).to_csv(tables / "extra.csv", index=False)
+    export.write_workbook(tables, tmp_path / "book.xlsx", {"scenario": "default"}, {})
+    sheet = openpyxl.load_workbook(tmp_path / "book.xlsx")["extra"]
+    assert [c.value for c in sheet["A"]] == ["seed", str(2**63 - 1), 7]
+    assert [c.value for c in sheet["B"]] == ["x", None, 1.5]
+
+
+def test_text_longer_than_a_cell_holds_is_refused_with_the_sheet_and_cell_named(tmp_path):
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    pd.DataFrame({"note": ["x" * 40_000]}).to_csv(tables / "extra.csv", index=False)
+    with pytest.raises(ValueError, match=r"sheet 'extra', row 2, column 1: 40,000 characters"):
+        export.write_workbook(tables, tmp_path / "book.xlsx", {"scenario": "default"}, {})
+    assert not (tmp_path / "book.xlsx").exists()
