@@ -67,3 +67,20 @@ def test_one_kernel_runs_a_notebook_for_several_languages_each_from_a_clean_name
         except ProcessLookupError:
             continue
         raise AssertionError(f"kernel {pid} still runs")
+
+
+def test_make_kernel_registers_this_interpreter_for_the_user_where_jupyter_looks(tmp_path, monkeypatch):
+    import json
+    import sys
+
+    from jupyter_core.paths import jupyter_path
+
+    from almaty_analytics.runner import kernel
+
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path))
+    spec = kernel.register(user=True)
+    assert spec.parent.parent == tmp_path / "kernels"
+    argv = json.loads(spec.read_text())["argv"]
+    assert argv[0] == sys.executable and argv.count(kernel.QUIET_KERNEL) == 1
+    assert str(tmp_path / "kernels") in jupyter_path("kernels")  # where every Jupyter of this user looks
+    assert "kernel:" in (Path(__file__).parents[1] / "Makefile").read_text()

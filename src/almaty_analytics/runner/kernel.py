@@ -43,10 +43,23 @@ def ensure_kernel() -> None:
         argv = json.loads(spec.read_text()).get("argv", [])
         if argv[:1] == [sys.executable] and QUIET_KERNEL in argv:
             return
-    install(kernel_name=KERNEL_NAME, display_name="Python (almaty-analytics)", prefix=sys.prefix)
+    register(prefix=sys.prefix)
+
+
+def register(*, user: bool = False, prefix: str | None = None) -> Path:
+    """Register the kernel ``almaty-analytics`` (this interpreter) for the user (``user``: the kernels folder of
+    ``jupyter --data-dir``, which every JupyterLab and JupyterHub single-user server of that user lists) or under
+    ``prefix`` (an environment, or a system-wide folder such as /usr/local for a hub's admin); its kernel.json.
+
+    What ``make kernel`` runs (``user``); ``ensure_kernel`` registers inside the project's environment.
+    """
+    folder = Path(install(kernel_name=KERNEL_NAME, display_name="Python (almaty-analytics)", user=user, prefix=prefix))
+    spec = folder / "kernel.json"
     kernel = json.loads(spec.read_text())
-    kernel["argv"].append(QUIET_KERNEL)
+    if QUIET_KERNEL not in kernel["argv"]:
+        kernel["argv"].append(QUIET_KERNEL)
     spec.write_text(json.dumps(kernel, indent=1))
+    return spec
 
 
 @contextlib.contextmanager
