@@ -12,7 +12,7 @@ comma := ,
 space := $(subst ,, )# one space: LANGUAGES="en ru kk" becomes --language en,ru,kk
 
 .DEFAULT_GOAL := help
-.PHONY: help reports test lab kernel bench lint clean env
+.PHONY: help reports test lab kernel docs bench lint clean env
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -38,6 +38,10 @@ lab: $(STAMP) ## open JupyterLab on notebooks/ with the registered kernel almaty
 
 kernel: $(STAMP) ## register the almaty-analytics kernel for your user, so a JupyterLab or JupyterHub outside .venv lists it
 	$(BIN)/python -c 'from almaty_analytics.runner import kernel; print("registered:", kernel.register(user=True))'
+
+docs: $(STAMP) ## the API reference, built offline from the docstrings: docs/api/index.html
+	$(BIN)/pdoc almaty_analytics --output-directory docs/api --footer-text "almaty-analytics $$($(BIN)/python -c 'import almaty_analytics as a; print(a.__version__)')"
+	@echo "open docs/api/index.html"
 
 bench: $(STAMP) ## population Monte Carlo speed and memory; full run (default --jobs vs --jobs 1), unchanged re-run, floor; languages; test suite
 	$(BIN)/python benchmarks/bench_population.py

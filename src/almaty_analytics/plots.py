@@ -253,3 +253,37 @@ def scenario_comparison(
     ax.set(xlabel=_text("plots.year"), ylabel=ylabel, title=title)
     ax.legend(fontsize=8, loc="upper left")
     return _finish(fig, source)
+
+
+
+def lines(
+    data: pd.DataFrame, *, x: str, y: str, by: list[str], title: str, ylabel: str, xlabel: str, source: str, number
+) -> plt.Figure:
+    """``y`` against ``x``, one line per combination of the ``by`` columns, with the 80% interval shaded where ``data``
+    has one (``lo_80``/``hi_80`` or ``<y>_lo_80``/``<y>_hi_80``); a single ``x`` value gives horizontal bars with the
+    interval as error bars. Whole-number year ticks, y values written by ``number`` (the language's separators),
+    the legend outside the axes (the API's ``Forecast.plot``)."""
+    lo, hi = next(((a, b) for a, b in (("lo_80", "hi_80"), (f"{y}_lo_80", f"{y}_hi_80")) if {a, b} <= set(data.columns)), (None, None))
+    keyed = data.assign(_key=data[by].astype(str).agg(", ".join, axis=1) if by else "")
+    fig, ax = plt.subplots()
+    if keyed[x].nunique() == 1:
+        err = None if lo is None else [keyed[y] - keyed[lo], keyed[hi] - keyed[y]]
+        ax.barh(keyed["_key"], keyed[y], xerr=err, color=sns.color_palette()[0], capsize=3)
+        ax.invert_yaxis()
+        ax.xaxis.set_major_formatter(lambda v, _: number(v))
+        ax.set(xlabel=ylabel, ylabel=", ".join(by), title=f"{title} ({xlabel} {keyed[x].iloc[0]})")
+        return _finish(fig, source)
+    for key, part in keyed.groupby("_key", sort=False):
+        part = part.sort_values(x)
+        line = ax.plot(part[x], part[y], marker="o", markersize=3, label=key or None)[0]
+        if lo is not None and part[lo].notna().any():
+            ax.fill_between(part[x], part[lo], part[hi], color=line.get_color(), alpha=0.2, linewidth=0)
+    if pd.api.types.is_integer_dtype(data[x]):
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    else:  # school years: "2030/31"
+        ax.tick_params(axis="x", rotation=45)
+    ax.yaxis.set_major_formatter(lambda v, _: number(v))
+    if by:
+        ax.legend(title=", ".join(by), loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    return _finish(fig, source)
