@@ -26,6 +26,7 @@ SECTIONS = {
     "00_data_overview": "data",
     "10_population_forecast": "population",
     "20_school_seat_deficit": "schools",
+    "25_preschool_places": "preschool",
     "30_emissions_forecast": "emissions",
     "90_summary": "summary",
 }
@@ -48,6 +49,7 @@ KEY_FIGURES: dict[str, list[str]] = {
         "Method and assumptions",
         "Sources",
     ],
+    "25_preschool_places": ["The answer", "Queue of children aged 3–6 in 2025", "chance of meeting it", "bn KZT", "Backtest", "Method and assumptions", "Sources"],
     "30_emissions_forecast": [
         "The answer", "target of 78 thousand t in 2030", "127 − 41.82 = 85.18", "Wedges from baseline to programme", "The programme's arithmetic",
         "cost per tonne", "Method and assumptions", "Sources",
