@@ -199,7 +199,7 @@ def forecast(params: dict, pop, figures: pd.DataFrame) -> PreschoolForecast:
         row |= {"coverage_3_6": round(cov36_c[i], 4), "coverage_3_6_lo_80": round(lo, 4), "coverage_3_6_hi_80": round(hi, 4)}
         rows.append(row)
     queue_table = pd.DataFrame(rows)
-    targets = _targets(params, figures, years, n36, share_3_6, q36, q36_c, cov36, cov36_c, base, added)
+    targets = _targets(params, figures, years, n36, share_3_6, q36, q36_c, cov36, cov36_c, base)
     tables = {
         "preschool_queue": queue_table,
         "preschool_places": _places_table(planned, arrivals, years),
@@ -210,7 +210,7 @@ def forecast(params: dict, pop, figures: pd.DataFrame) -> PreschoolForecast:
     return PreschoolForecast(base, years, tables, q36, cov36)
 
 
-def _targets(params, figures, years, n36, share, q36, q36_c, cov36, cov36_c, base: Base, added) -> pd.DataFrame:
+def _targets(params, figures, years, n36, share, q36, q36_c, cov36, cov36_c, base: Base) -> pd.DataFrame:
     """Each target: the projection, the chance of meeting it, and the places (and money) beyond the plan it would take.
 
     Extra places per draw: the queue above the target, or the children short of the target coverage, divided by the draw's share of
