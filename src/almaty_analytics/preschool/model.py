@@ -189,6 +189,8 @@ def forecast(params: dict, pop, figures: pd.DataFrame) -> PreschoolForecast:
     mean_share = (base.share_3_6_low + 1.0) / 2
     n16, (q16, _), (q16_c, _) = paths("1_6", AGES_1_6, added, added.mean(axis=0))
     n36, (q36, cov36), (q36_c, cov36_c) = paths("3_6", AGES_3_6, share_3_6 * added, mean_share * added.mean(axis=0))
+    on_plan = sum(place_arrivals(planned, np.ones((1, len(planned))), np.zeros((1, len(planned)), dtype=int), years).values()).cumsum(axis=1)
+    _, _, (q36_plan, _) = paths("3_6", AGES_3_6, mean_share * on_plan, mean_share * on_plan[0])
     rows = []
     for i, year in enumerate(years):
         row = {"year": year, "children_1_6": round(n16[i]), "children_3_6": round(n36[i]), "places_added": round(float(added[:, i].mean()))}
@@ -196,6 +198,7 @@ def forecast(params: dict, pop, figures: pd.DataFrame) -> PreschoolForecast:
             lo, hi = np.quantile(sim[:, i], [0.1, 0.9])
             row |= {name: round(mid[i]), f"{name}_lo_80": round(lo), f"{name}_hi_80": round(hi)}
         lo, hi = np.quantile(cov36[:, i], [0.1, 0.9])
+        row |= {"queue_3_6_on_plan": round(q36_plan[i])}
         row |= {"coverage_3_6": round(cov36_c[i], 4), "coverage_3_6_lo_80": round(lo, 4), "coverage_3_6_hi_80": round(hi, 4)}
         rows.append(row)
     queue_table = pd.DataFrame(rows)
@@ -302,6 +305,7 @@ TABLES: dict[str, TableSpec] = {
             "queue_3_6": ("children", "queue of ages 3-6, central; new places reach it at the drawn share (uniform between its share of the queue and 1)"),
             "queue_3_6_lo_80": ("children", "10th percentile"),
             "queue_3_6_hi_80": ("children", "90th percentile"),
+            "queue_3_6_on_plan": ("children", "queue of ages 3-6 if every planned place opens on time (central population, mean share to ages 3-6)"),
             "coverage_3_6": ("share", "children of ages 3-6 covered per child, central (base year: 91%, line 305)"),
             "coverage_3_6_lo_80": ("share", "10th percentile"),
             "coverage_3_6_hi_80": ("share", "90th percentile"),
