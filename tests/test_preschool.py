@@ -39,6 +39,18 @@ def test_supply_and_targets_are_the_cited_lines():
     assert preschool.PARAMETERS["preschool_delivery_state_order"].default == pytest.approx(record / 5000, abs=0.005)
 
 
+def test_without_delivery_risk_the_queue_is_the_plan_and_every_planned_place_is_in_service_by_2030():
+    from almaty_analytics import population, scenarios
+
+    no_risk = {f"preschool_delivery_{s}": 1.0 for s in preschool.SOURCES} | {f"preschool_delay_{s}": 0.0 for s in preschool.SOURCES}
+    params = scenarios.load("default", {"n_simulations": 200} | no_risk).parameters
+    fc = preschool.forecast(params, population.results(params), io.read_table("programme_preschool"))
+    table = fc.tables["preschool_queue"].set_index("year")
+    assert (table["queue_3_6"] == table["queue_3_6_on_plan"]).all()
+    assert table.loc[2030, "places_added"] == 2300 + 15000 + 20000  # lines 3037, 3039, 3043
+    assert table.loc[2022, "queue_3_6"] == 18800 and table.loc[2022, "queue_1_6"] == 43000  # the base year as printed (line 305)
+
+
 def test_a_missing_figure_is_named():
     figures = io.read_table("programme_preschool").query("figure_id != 'queue_3_6_2022'")
     with pytest.raises(ValueError, match="queue_3_6_2022"):

@@ -184,13 +184,13 @@ def forecast(params: dict, pop, figures: pd.DataFrame) -> PreschoolForecast:
         n_central = np.concatenate([[base_n], children(central, ages)])
         sim = queue(n_sim, base_n, base_c, base_q, places), coverage(n_sim, base_n, base_c, base_q, places)
         mid = queue(n_central, base_n, base_c, base_q, mean_places), coverage(n_central, base_n, base_c, base_q, mean_places)
-        return n_central, sim, mid
+        return n_central, n_sim, sim, mid
 
     mean_share = (base.share_3_6_low + 1.0) / 2
-    n16, (q16, _), (q16_c, _) = paths("1_6", AGES_1_6, added, added.mean(axis=0))
-    n36, (q36, cov36), (q36_c, cov36_c) = paths("3_6", AGES_3_6, share_3_6 * added, mean_share * added.mean(axis=0))
+    n16, _, (q16, _), (q16_c, _) = paths("1_6", AGES_1_6, added, added.mean(axis=0))
+    n36, n36_sim, (q36, cov36), (q36_c, cov36_c) = paths("3_6", AGES_3_6, share_3_6 * added, mean_share * added.mean(axis=0))
     on_plan = sum(place_arrivals(planned, np.ones((1, len(planned))), np.zeros((1, len(planned)), dtype=int), years).values()).cumsum(axis=1)
-    _, _, (q36_plan, _) = paths("3_6", AGES_3_6, mean_share * on_plan, mean_share * on_plan[0])
+    _, _, _, (q36_plan, _) = paths("3_6", AGES_3_6, mean_share * on_plan, mean_share * on_plan[0])
     rows = []
     for i, year in enumerate(years):
         row = {"year": year, "children_1_6": round(n16[i]), "children_3_6": round(n36[i]), "places_added": round(float(added[:, i].mean()))}
@@ -202,7 +202,7 @@ def forecast(params: dict, pop, figures: pd.DataFrame) -> PreschoolForecast:
         row |= {"coverage_3_6": round(cov36_c[i], 4), "coverage_3_6_lo_80": round(lo, 4), "coverage_3_6_hi_80": round(hi, 4)}
         rows.append(row)
     queue_table = pd.DataFrame(rows)
-    targets = _targets(params, figures, years, n36, share_3_6, q36, q36_c, cov36, cov36_c, base)
+    targets = _targets(params, figures, years, (n36, n36_sim), share_3_6, q36, q36_c, cov36, cov36_c, base)
     tables = {
         "preschool_queue": queue_table,
         "preschool_places": _places_table(planned, arrivals, years),
@@ -213,7 +213,7 @@ def forecast(params: dict, pop, figures: pd.DataFrame) -> PreschoolForecast:
     return PreschoolForecast(base, years, tables, q36, cov36)
 
 
-def _targets(params, figures, years, n36, share, q36, q36_c, cov36, cov36_c, base: Base) -> pd.DataFrame:
+def _targets(params, figures, years, n36: tuple[np.ndarray, np.ndarray], share, q36, q36_c, cov36, cov36_c, base: Base) -> pd.DataFrame:
     """Each target: the projection, the chance of meeting it, and the places (and money) beyond the plan it would take.
 
     Extra places per draw: the queue above the target, or the children short of the target coverage, divided by the draw's share of
@@ -233,8 +233,8 @@ def _targets(params, figures, years, n36, share, q36, q36_c, cov36, cov36_c, bas
             short_sim, short_c = np.maximum(0.0, sim - target), max(0.0, projected - target)
         else:
             projected, sim, met = cov36_c[i], cov36[:, i], cov36[:, i] >= target
-            short_sim = np.maximum(0.0, target - sim) * n36[i]  # central children; the simulated share carries the trajectory
-            short_c = max(0.0, target - projected) * n36[i]
+            short_sim = np.maximum(0.0, target - sim) * n36[1][:, i]  # children of each trajectory
+            short_c = max(0.0, target - projected) * n36[0][i]
         extra_sim, extra_c = short_sim / share[:, 0], short_c / mean_share
         lo, hi = np.quantile(sim, [0.1, 0.9])
         p90 = float(np.quantile(extra_sim, 0.9))
