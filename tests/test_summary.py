@@ -134,7 +134,7 @@ def test_changes_compare_the_previous_snapshot_ignoring_the_run_date(tmp_path):
     _publish(tmp_path, "default")
     previous = tmp_path / "default" / "previous"
     (previous / "tables").mkdir(parents=True)
-    for name in (population.KEY_FIGURES, schools.KEY_FIGURES):
+    for name in (population.KEY_FIGURES, schools.KEY_FIGURES, preschool.KEY_FIGURES):
         table = pd.read_csv(tmp_path / "default" / "tables" / f"{name}.csv", encoding="utf-8-sig")
         table.assign(run_date="2026-01-01").to_csv(previous / "tables" / f"{name}.csv", index=False)
         table.assign(run_date="2026-02-02").to_csv(tmp_path / "default" / "tables" / f"{name}.csv", index=False)
