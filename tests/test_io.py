@@ -535,6 +535,7 @@ def test_real_number_fields_without_manifest_unit_are_exactly_the_per_row_unit_v
             "dated_statements.value",
             "programme_population.value",
             "programme_schools.value",
+            "programme_preschool.value",
             "programme_emissions.value",
             "programme_emission_inventory.value",
             "emep_eea_emission_factors.value",

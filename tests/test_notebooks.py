@@ -27,6 +27,7 @@ SECTIONS = {
     "00_data_overview": "data",
     "10_population_forecast": "population",
     "20_school_seat_deficit": "schools",
+    "25_preschool_places": "preschool",
     "30_emissions_forecast": "emissions",
     "90_summary": "summary",
 }
@@ -49,6 +50,7 @@ KEY_FIGURES: dict[str, list[str]] = {
         "Method and assumptions",
         "Sources",
     ],
+    "25_preschool_places": ["The answer", "Queue of children aged 3–6 in 2025", "chance of meeting it", "bn KZT", "Backtest", "Method and assumptions", "Sources"],
     "30_emissions_forecast": [
         "The answer", "target of 78 thousand t in 2030", "127 − 41.82 = 85.18", "Wedges from baseline to programme", "The programme's arithmetic",
         "cost per tonne", "Method and assumptions", "Sources",
@@ -129,7 +131,7 @@ def test_the_index_shows_no_path_or_python_representation(published):
 
 def test_population_school_and_emission_reports_show_one_set_of_trajectories(published):
     pattern = re.compile(r"Population trajectories ([0-9a-f]{24})")
-    stems = ["10_population_forecast", "20_school_seat_deficit", "30_emissions_forecast"]
+    stems = ["10_population_forecast", "20_school_seat_deficit", "25_preschool_places", "30_emissions_forecast"]
     digests = {pattern.search(visible_text((published / "default" / f"{s}.html").read_text())).group(1) for s in stems}
     assert len(digests) == 1
 

@@ -6,12 +6,12 @@ import json
 
 import pandas as pd
 
-from almaty_analytics import cli, emissions, export, i18n, keyfigures, population, runner, scenarios, schools, scorecard, summary
+from almaty_analytics import cli, emissions, export, i18n, keyfigures, population, preschool, runner, scenarios, schools, scorecard, summary
 from conftest import make_notebook
 
 
 def _publish(root, scenario):
-    """The population and school key figures of ``scenario``, written as a run publishes them (export.write_table)."""
+    """The population, school and kindergarten key figures of ``scenario``, written as a run publishes them (export.write_table)."""
     population_series = pd.DataFrame({"year": [2030, 2035], "value": [2.6e6, 2.9e6], "lo_80": [2.4e6, 2.5e6], "hi_80": [2.8e6, 3.3e6]})
     deficit_series = pd.DataFrame(
         {"year": [2025, 2030], "value": [17900, 30300], "lo_80": [8700, 10900], "hi_80": [26500, 49400], "probability": [1.0, 0.98]}
@@ -19,6 +19,9 @@ def _publish(root, scenario):
     for name, frame in (
         (population.KEY_FIGURES, keyfigures.table("population", "central", "persons", population_series)),
         (schools.KEY_FIGURES, keyfigures.table("deficit", "current", "seats", deficit_series)),
+        (preschool.KEY_FIGURES, keyfigures.table("queue", "ages_3_6", "children", pd.DataFrame(
+            {"year": [2025, 2030], "value": [18900, 15400], "lo_80": [13100, 300], "hi_80": [24200, 29700], "probability": [0.0, 0.41],
+             "target": [3800, None]}))),
     ):
         export.write_table(frame, name, root / scenario, scenario)
     (root / scenario / "manifest.json").write_text('{"parameters": {}}')
@@ -36,6 +39,7 @@ def test_key_figures_come_from_the_published_tables(tmp_path):
     assert figures["population_2030"] == "2030: 2.600 (2.400–2.800) million"
     assert figures["population_horizon"].startswith("2035: 2.900")
     assert figures["deficit_2030_31"] == "30.3 (10.9–49.4) thousand seats; P(shortage) 98%"
+    assert figures["queue_2030"] == "15.4 (0.3–29.7) thousand children; P(target met) 41%"
     assert figures["emissions_2030"] == "" and figures["missing"] == "emission_key_figures"
 
 
@@ -57,13 +61,13 @@ def test_the_one_reader_gives_every_domains_key_figures_and_names_the_missing_ta
     _publish(tmp_path, "default")
     figures, missing = summary.read_key_figures(tmp_path / "default")
     assert missing == ["emission_key_figures"] and list(figures.columns) == list(keyfigures.COLUMNS)  # the scenario column is the folder's
-    assert figures["indicator"].tolist() == ["population", "population", "deficit", "deficit"]
+    assert figures["indicator"].tolist() == ["population", "population", "deficit", "deficit", "queue", "queue"]
     assert figures.set_index(["indicator", "year"]).loc[("deficit", 2030), ["value", "probability"]].tolist() == [30300, 0.98]
     _emissions(tmp_path, "default")
     assert summary.read_key_figures(tmp_path / "default")[1] == []
     (tmp_path / "default" / "tables" / f"{population.KEY_FIGURES}.csv").unlink()
     figures, missing = summary.read_key_figures(tmp_path / "default")
-    assert missing == ["population_key_figures"] and set(figures["indicator"]) == {"deficit", "emissions"}
+    assert missing == ["population_key_figures"] and set(figures["indicator"]) == {"deficit", "queue", "emissions"}
     assert summary.domain_series(tmp_path, "population").empty and len(summary.domain_series(tmp_path, "emissions")) == 2
     empty, missing = summary.read_key_figures(tmp_path / "nowhere")
     assert empty.empty and missing == list(summary.KEY_FIGURE_TABLES)
@@ -83,7 +87,7 @@ def test_a_scenario_without_tables_is_listed_with_what_is_missing(tmp_path):
     (tmp_path / "empty" / "manifest.json").write_text("{}")
     table = summary.comparison(tmp_path)
     assert list(table["scenario"]) == ["empty"]
-    assert table.loc[0, "missing"] == "population_key_figures, school_key_figures, emission_key_figures"
+    assert table.loc[0, "missing"] == "population_key_figures, school_key_figures, preschool_key_figures, emission_key_figures"
 
 
 def test_index_puts_the_scenarios_side_by_side(tmp_path):
@@ -123,14 +127,14 @@ def test_key_numbers_give_2025_2030_and_the_horizon_with_intervals_and_probabili
 def test_key_numbers_name_the_missing_tables_instead_of_failing(tmp_path):
     (tmp_path / "bare" / "tables").mkdir(parents=True)
     figures, missing = summary.key_numbers(tmp_path / "bare")
-    assert figures.empty and missing == ["population_key_figures", "school_key_figures", "emission_key_figures"]
+    assert figures.empty and missing == ["population_key_figures", "school_key_figures", "preschool_key_figures", "emission_key_figures"]
 
 
 def test_changes_compare_the_previous_snapshot_ignoring_the_run_date(tmp_path):
     _publish(tmp_path, "default")
     previous = tmp_path / "default" / "previous"
     (previous / "tables").mkdir(parents=True)
-    for name in (population.KEY_FIGURES, schools.KEY_FIGURES):
+    for name in (population.KEY_FIGURES, schools.KEY_FIGURES, preschool.KEY_FIGURES):
         table = pd.read_csv(tmp_path / "default" / "tables" / f"{name}.csv", encoding="utf-8-sig")
         table.assign(run_date="2026-01-01").to_csv(previous / "tables" / f"{name}.csv", index=False)
         table.assign(run_date="2026-02-02").to_csv(tmp_path / "default" / "tables" / f"{name}.csv", index=False)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from . import emissions, i18n, overview, population, schools, summary
+from . import emissions, i18n, overview, population, preschool, schools, summary
 from .io import atomic_write
 from .tablespec import TableSpec
 
@@ -43,12 +43,15 @@ NUMBER_FORMATS = {  # Excel number format by unit
     "ratio": "0.000",
     "thousand t/yr": "0.00",
     "billion KZT": "0.0",
+    "children": "#,##0",  # issue 19: pre-school
+    "places": "#,##0",
+    "million KZT": "0.00",
 }
 
 
 SCENARIO_COLUMN = ("", "scenario the table was computed for (scenarios/<name>.yaml)")
 # Every published table, declared beside the code that builds it, in the workbook's sheet order.
-TABLES: dict[str, TableSpec] = overview.TABLES | population.TABLES | schools.TABLES | summary.TABLES | emissions.TABLES
+TABLES: dict[str, TableSpec] = overview.TABLES | population.TABLES | schools.TABLES | preschool.TABLES | summary.TABLES | emissions.TABLES
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet reads a cell starting with these as a formula

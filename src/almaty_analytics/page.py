@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 from IPython.display import Markdown, display
 
-from . import emissions, export, i18n, io, overview, plots, population, scenarios, schools, summary
+from . import emissions, export, i18n, io, overview, plots, population, preschool, scenarios, schools, summary
 
 NOTEBOOK_PARAMETERS = ("scenario", "language", "overrides", "output_dir", "reports_dir")  # all a parameters cell may hold
 
@@ -38,6 +38,7 @@ REPORTS: dict[str, Report] = {
     "00_data_overview": Report(("common",), "overview"),
     "10_population_forecast": Report(("common", "population"), "population"),
     "20_school_seat_deficit": Report(("common", "population", "schools"), "schools"),
+    "25_preschool_places": Report(("common", "population", "preschool"), "preschool"),
     "30_emissions_forecast": Report(("common", "population", "emissions"), "emissions"),
     "90_summary": Report(("common", "population", "schools", "emissions"), "summary"),  # the revisions forecast again at mid-2022
 }
@@ -46,6 +47,7 @@ DOMAINS: dict[str, tuple[Any, Callable[[dict], Any]]] = {
     "overview": (overview, overview.overview),
     "population": (population, population.results),
     "schools": (schools, schools.results),
+    "preschool": (preschool, preschool.results),
     "emissions": (emissions, emissions.results),
     "summary": (summary, summary.results),
 }

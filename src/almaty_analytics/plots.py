@@ -286,4 +286,17 @@ def lines(
     if by:
         ax.legend(title=", ".join(by), loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+
+def queue_fan(queue: pd.DataFrame, targets: pd.DataFrame, *, labels: dict[str, str], title: str, source: str) -> plt.Figure:
+    """Kindergarten queue of ages 3-6 (thousand children): central path, its 80% band, the queue if every place opens on time and the
+    programme's queue target (issue 19)."""
+    fig, ax = plt.subplots()
+    ax.fill_between(queue["year"], queue["queue_3_6_lo_80"] / 1e3, queue["queue_3_6_hi_80"] / 1e3, alpha=0.3, color="C2", label=labels["band"])
+    ax.plot(queue["year"], queue["queue_3_6"] / 1e3, color="C2", marker="o", label=labels["central"])
+    ax.plot(queue["year"], queue["queue_3_6_on_plan"] / 1e3, color="C0", linestyle="--", label=labels["on_plan"])
+    goal = targets[targets["target"] == "queue_2025"]
+    ax.plot(goal["year"], goal["target_value"] / 1e3, marker="*", markersize=14, color="black", linestyle="none", label=labels["target"])
+    ax.set(xlabel=labels["x"], ylabel=labels["y"], title=title)
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8)
     return _finish(fig, source)

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import emissions, io, paths, population, schools
+from . import emissions, io, paths, population, preschool, schools
 from .params import Param, ParameterError
 
 LANGUAGES = ("en", "ru", "kk")  # i18n.LANGUAGES; kept here so the schema has no import of the report layer
@@ -58,11 +58,12 @@ COMMON_PARAMETERS: dict[str, Param] = {
     "districts": Param(list, "districts to show (slugs)", list(DISTRICTS), choices=DISTRICTS),
 }
 # Every parameter of a scenario: the run's own, then each domain's, declared beside its model.
-PARAMETERS: dict[str, Param] = COMMON_PARAMETERS | population.PARAMETERS | schools.PARAMETERS | emissions.PARAMETERS
+PARAMETERS: dict[str, Param] = COMMON_PARAMETERS | population.PARAMETERS | schools.PARAMETERS | preschool.PARAMETERS | emissions.PARAMETERS
 GROUPS: dict[str, dict[str, Param]] = {
     "common": COMMON_PARAMETERS,
     "population": population.PARAMETERS,
     "schools": schools.PARAMETERS,
+    "preschool": preschool.PARAMETERS,
     "emissions": emissions.PARAMETERS,
 }
 

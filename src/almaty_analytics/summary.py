@@ -20,18 +20,20 @@ from typing import Any
 
 import pandas as pd
 
-from . import emissions, i18n, keyfigures, paths, population, revisions, schools, scorecard, track_record
+from . import emissions, i18n, keyfigures, paths, population, preschool, revisions, schools, scorecard, track_record
 
 POPULATION_YEAR = 2030
 SCHOOL_YEARS = (2025, 2030)  # the school years starting that September: 2025/26 and 2030/31
 EMISSION_YEAR = 2030  # the programme's emission target year, as the emission tables hold it (emissions.target_year)
-KEY_FIGURE_TABLES = (population.KEY_FIGURES, schools.KEY_FIGURES, emissions.KEY_FIGURES)  # what the index and the summary read
+KEY_FIGURE_TABLES = (population.KEY_FIGURES, schools.KEY_FIGURES, preschool.KEY_FIGURES, emissions.KEY_FIGURES)  # what the index and the summary read
 COLUMNS = [
     "scenario",
     "population_2030",
     "population_horizon",
     "deficit_2025_26",
     "deficit_2030_31",
+    "queue_2025",
+    "queue_2030",
     "emissions_2030",
     "missing",
 ]
@@ -64,6 +66,10 @@ def key_figures(scenario_dir: Path, t: i18n.Text | None = None) -> dict[str, str
         if ("deficit", year) in by.index:
             row = by.loc[("deficit", year)]
             out[column] = t("index.deficit_value", p=f"{row['probability']:.0%}", **_interval(t, row, 1e3, 1))
+    for column, year in (("queue_2025", 2025), ("queue_2030", 2030)):  # kindergarten queue of ages 3-6, chance of meeting the year's target
+        if ("queue", year) in by.index:
+            row = by.loc[("queue", year)]
+            out[column] = t("index.queue_value", p=f"{row['probability']:.0%}", **_interval(t, row, 1e3, 1))
     if ("emissions", EMISSION_YEAR) in by.index and pd.notna(by.loc[("emissions", EMISSION_YEAR), "probability"]):
         row = by.loc[("emissions", EMISSION_YEAR)]
         out["emissions_2030"] = t(
@@ -212,7 +218,7 @@ def domain_series(language_root: Path, indicator: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["year", "value", "lo_80", "hi_80", "scenario"])
 
 
-SCALES = {"population": (1e6, 3), "deficit": (1e3, 1), "emissions": (1.0, 1)}  # display unit: million persons, thousand seats, kt
+SCALES = {"population": (1e6, 3), "deficit": (1e3, 1), "queue": (1e3, 1), "emissions": (1.0, 1)}  # display unit: million persons, thousand seats, kt
 
 
 def format_lead(figures: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:

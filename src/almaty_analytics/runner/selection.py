@@ -18,11 +18,12 @@ from typing import Any
 import nbformat
 from papermill.translators import PythonTranslator
 
-from .. import emissions, page, paths, scenarios, schools
+from .. import emissions, page, paths, preschool, scenarios, schools
 
 # notebook stem -> the checks whose validate(params) raises ValueError naming the parameter
 PRE_RUN_CHECKS: dict[str, tuple[Callable[[dict], None], ...]] = {
     "20_school_seat_deficit": (schools.validate,),
+    "25_preschool_places": (preschool.validate,),
     "30_emissions_forecast": (emissions.validate,),
 }
 STAGES = ("early", "late")
