@@ -6,7 +6,7 @@
     fc.label                                        # 'default, net_migration=20000'
     fc.table("population_total")                    # a published table, as a DataFrame
     fc.plot("population_total")                     # a chart of it, titled with the label
-    fc.population, fc.schools, fc.emissions         # the typed results behind the tables
+    fc.population, fc.schools, fc.preschool, fc.emissions  # the typed results behind the tables
 
 ``forecast`` resolves the scenario exactly as the runner and the report notebooks do (``scenarios.load``: the
 same defaults, the same checks, the same one-line ``ParameterError`` for a bad value), so the numbers are the
@@ -26,15 +26,15 @@ import pandas as pd
 
 from . import export, i18n, page, plots, scenarios
 
-DOMAINS = ("overview", "population", "schools", "emissions")  # what forecast() computes (the summary reads published tables)
+DOMAINS = ("overview", "population", "schools", "preschool", "emissions")  # what forecast() computes (the summary reads published tables)
 X_COLUMNS = ("year", "school_year", "horizon")  # the first of these a table has is a chart's x axis
-Y_COLUMNS = ("value", "deficit", "median_kt", "emissions_kt", "wedge_kt", "pupils", "mape")  # and the first of these its y
+Y_COLUMNS = ("value", "deficit", "queue_3_6", "median_kt", "emissions_kt", "wedge_kt", "pupils", "mape")  # and the first of these its y
 
 
 @dataclass(frozen=True)
 class Forecast:
     """A scenario's forecasts with ``overrides`` applied: ``parameters`` (every resolved value), the typed results
-    of each domain (``population``, ``schools``, ``emissions``, ``overview``; computed when first used) and
+    of each domain (``population``, ``schools``, ``preschool``, ``emissions``, ``overview``; computed when first used) and
     ``table(name)`` / ``plot(name)`` for each published table."""
 
     scenario: str
@@ -57,6 +57,10 @@ class Forecast:
     @cached_property
     def schools(self):
         return page.DOMAINS["schools"][1](self.parameters)
+
+    @cached_property
+    def preschool(self):
+        return page.DOMAINS["preschool"][1](self.parameters)
 
     @cached_property
     def emissions(self):

@@ -255,7 +255,6 @@ def scenario_comparison(
     return _finish(fig, source)
 
 
-
 def lines(
     data: pd.DataFrame, *, x: str, y: str, by: list[str], title: str, ylabel: str, xlabel: str, source: str, number
 ) -> plt.Figure:
@@ -286,6 +285,8 @@ def lines(
     if by:
         ax.legend(title=", ".join(by), loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    return _finish(fig, source)
+
 
 def queue_fan(queue: pd.DataFrame, targets: pd.DataFrame, *, labels: dict[str, str], title: str, source: str) -> plt.Figure:
     """Kindergarten queue of ages 3-6 (thousand children): central path, its 80% band, the queue if every place opens on time and the
