@@ -7,4 +7,18 @@ with its references, is in the docstring of its package: ``population``, ``schoo
 
 __version__ = "0.1.0"
 
-from .api import Forecast, forecast, parameters, scenario_names  # noqa: E402, F401  (the public API: api.py)
+API = ("Forecast", "forecast", "parameters", "scenario_names")  # the public API (api.py), imported when first used
+
+
+def __getattr__(name: str):
+    """``almaty_analytics.forecast`` and the rest of API load api.py (and pandas, matplotlib, the models) on first use,
+    so that ``import almaty_analytics`` (the command line, the runner's workers) stays light."""
+    if name in API:
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'almaty_analytics' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *API])
