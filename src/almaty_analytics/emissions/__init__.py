@@ -67,10 +67,12 @@ prints them, except where split by pollutant (TPP-2); there are no greenhouse ga
   (never early) and a completeness from a Beta distribution with mean ``measure_completeness_mean``
   and concentration ``measure_completeness_concentration`` (never more than printed). The same
   draws apply to the programme and (on top of its fixed delays) the delayed scenario. Intervals are
-  the 10th and 90th percentiles, the central estimate is their median (``median_kt``) and the
-  probability of meeting 78 kt is the share of trajectories at or below it. ``emissions_kt`` is the
-  deterministic path (central population, every measure as scheduled, no delivery risk): with
-  one-sided delay risk it lies at or below the simulated range, so reports lead with the median.
+  the 10th and 90th percentiles, the central figure is their median (``median_kt``) in every table and
+  file (the gap to the target, the pollutants and the IAMC export included) and the probability of
+  meeting 78 kt is the share of trajectories at or below it, in 2030, 2031 and 2032. The as-scheduled
+  path (central population, every measure on time and complete, no delivery risk) is the named column
+  ``scheduled_kt`` (IAMC scenarios ``programme_as_scheduled`` and ``delayed_as_scheduled``): with
+  one-sided delay risk it lies at or below the simulated range, so it is never the headline.
 * **Pollutants.** The programme's tonnages are aggregate masses. TPP-2 is split into its coal part
   and its gas blocks (0.83 kt each, line 4317) and each part by pollutant (TSP, SO2, NOx, CO,
   NMVOC) with EMEP/EEA 2019 emission factors for hard-coal boilers and gas (table

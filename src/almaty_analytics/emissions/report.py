@@ -56,7 +56,9 @@ class EmissionsReport:
     def __init__(self, fc: EmissionsForecast, params: dict, t: i18n.Text):
         self.fc, self.params, self.t = fc, params, t
         self.boundary = params["boundary"]
-        self.gap = fc.tables["emissions_target_gap"].set_index(["emission_scenario", "boundary"])
+        gap = fc.tables["emissions_target_gap"]
+        self.gap = gap[gap["year"] == fc.target_year].set_index(["emission_scenario", "boundary"])
+        self.gap_by_year = gap[gap["boundary"] == "city"].set_index(["emission_scenario", "year"])
         self.arithmetic = fc.tables["emissions_targets"].set_index("item")["value_kt"]
         self.target = float(self.arithmetic["target_2030"])
         self.source = t("emissions.source")
@@ -112,7 +114,7 @@ class EmissionsReport:
                     "answer_city": f"{num(city['median_kt'], 1)} ({num(city['lo_80'], 1)}–{num(city['hi_80'], 1)})",
                     "answer_gap": ("+" if gap >= 0 else "") + num(gap, 1),
                     "answer_chance": f"{city['share_meeting_target']:.0%}",
-                    "answer_scheduled": num(city["emissions_kt"], 1),
+                    "answer_scheduled": num(city["scheduled_kt"], 1),
                     "answer_city_plus": f"{num(plus['median_kt'], 1)} ({num(plus['lo_80'], 1)}–{num(plus['hi_80'], 1)})",
                 }
             )
@@ -125,7 +127,7 @@ class EmissionsReport:
     def answer_text(self) -> dict:
         t, num, a = self.t, self.t.num, self.arithmetic
         programme, baseline, delayed = (self.gap.loc[(name, "city")] for name in ("programme", "baseline", "delayed"))
-        meets = programme["gap_kt"] <= 0
+        meets = programme["gap_kt"] <= 0  # the median, the central figure
         due = self.fc.schedule.year
         tpp2 = (t("emissions.tpp2_due_in_target", year=self.target_year) if due >= self.target_year
                 else t("emissions.tpp2_due_before", due=due, lead=self.target_year - due, year=self.target_year))
@@ -134,14 +136,17 @@ class EmissionsReport:
             "verdict": t("emissions.meets") if meets else t("emissions.misses"),
             "target": num(self.target),
             "year": self.target_year,
-            "scheduled": num(programme["emissions_kt"], 1),
+            "median": num(programme["median_kt"], 1),
             "gap": num(abs(programme["gap_kt"]), 1),
+            "chances": self.chances_by_year("programme"),
+            "scheduled": num(programme["scheduled_kt"], 1),
+            "scheduled_verdict": t("emissions.meets") if programme["scheduled_gap_kt"] <= 0 else t("emissions.misses"),
             "side": t("emissions.below") if meets else t("emissions.above"),
             "chance": f"{programme['share_meeting_target']:.0%}",
             "baseline": num(baseline["median_kt"], 1),
             "delay": self.params["measure_delay_years"],
             "delayed": num(delayed["median_kt"], 1),
-            "delayed_scheduled": num(delayed["emissions_kt"], 1),
+            "delayed_scheduled": num(delayed["scheduled_kt"], 1),
             "measures": num(a["measures_city"], 2),
             "remaining": num(a["city_2021_minus_city_measures"], 2),
             "short": num(a["gap_city_measures_to_target"], 2),
@@ -149,6 +154,11 @@ class EmissionsReport:
             "with_tpp3": num(a["measures_city_and_tpp3"], 2),
             "boundary": self.boundary_text(self.boundary),
         }
+
+    def chances_by_year(self, scenario: str) -> str:
+        """The chance of meeting the target in the target year and the years after it, as 'year: share' joined."""
+        rows = self.gap_by_year.loc[scenario]
+        return ", ".join(f"{year}: {share:.0%}" for year, share in rows["share_meeting_target"].items())
 
     # -- scenarios, tornado --
     def bands(self) -> dict:
@@ -263,7 +273,7 @@ class EmissionsReport:
         pollutants = self.fc.tables["emissions_pollutants"]
         shown = pollutants[pollutants["year"].isin([self.inventory_year, self.target_year])]
         shown = shown.assign(emission_scenario=shown["emission_scenario"].map(self.scenario_name))
-        wide = shown.pivot_table(index=["pollutant", "emission_scenario"], columns="year", values="emissions_kt", aggfunc="sum", sort=False)
+        wide = shown.pivot_table(index=["pollutant", "emission_scenario"], columns="year", values="median_kt", aggfunc="sum", sort=False)
         return wide.reset_index().rename_axis(columns=None)
 
     def _by_source(self) -> pd.DataFrame:
@@ -276,12 +286,12 @@ class EmissionsReport:
         return rows.assign(source=rows["source"].map(lambda s: self.t(f"emissions.sources.{s}")))
 
     def by_source_chart(self) -> dict:
-        """Arguments of ``plots.stacked_area``: the sources of the report's emission scenario and boundary (central)."""
+        """Arguments of ``plots.stacked_area``: the sources of the report's emission scenario and boundary (median of each)."""
         return {
             "data": self._by_source(),
             "x": "year",
             "hue": "source",
-            "y": "emissions_kt",
+            "y": "median_kt",
             "scale": 1.0,
             "ylabel": self.t("emissions.y_all"),
             "title": self.t(
@@ -294,17 +304,18 @@ class EmissionsReport:
 
     def by_source_top(self) -> float:
         """Top of the stacked chart's y axis."""
-        return float(self._by_source().groupby("year")["emissions_kt"].sum().max() * BY_SOURCE_HEADROOM)
+        return float(self._by_source().groupby("year")["median_kt"].sum().max() * BY_SOURCE_HEADROOM)
 
     def by_source_table(self) -> pd.DataFrame:
         """Each source (rows) in the inventory year, ``INTERIM_YEAR``, the target year and the horizon (columns)."""
         rows = self._by_source()
         years = list(dict.fromkeys([self.inventory_year, INTERIM_YEAR, self.target_year, self.params["horizon"]]))
-        wide = rows[rows["year"].isin(years)].pivot(index="source", columns="year", values="emissions_kt")
+        wide = rows[rows["year"].isin(years)].pivot(index="source", columns="year", values="median_kt")
         return wide.reset_index().rename_axis(columns=None)
 
     def _totals(self) -> tuple[float, float]:
-        return float(self.gap.loc[("baseline", self.boundary), "emissions_kt"]), float(self.gap.loc[("programme", self.boundary), "emissions_kt"])
+        """The waterfall's ends: baseline and programme as scheduled (the wedges are the as-scheduled reductions)."""
+        return float(self.gap.loc[("baseline", self.boundary), "scheduled_kt"]), float(self.gap.loc[("programme", self.boundary), "scheduled_kt"])
 
     def waterfall(self) -> dict:
         """Arguments of ``plots.waterfall``: from the baseline to the programme in the target year, one bar per measure's wedge

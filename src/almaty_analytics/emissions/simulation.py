@@ -46,6 +46,7 @@ class EmissionsForecast:
     simulations: dict[str, np.ndarray]  # scenario -> (n, S, T), with delivery risk
     drivers: Drivers
     tables: dict[str, pd.DataFrame]
+    risk: dict[str, np.ndarray] | None = None  # the delivery draws of the Monte Carlo: delays and completeness (n, M)
     backtest: pd.DataFrame | None = None  # the stationary backtest's rows (results)
     population: object = None  # the population forecast the drivers come from (results)
 
@@ -200,6 +201,7 @@ def simulate(
     return EmissionsForecast(
         years=years, inventory_year=int(years[0]), target_year=target_year(programme), levels=levels, plan=full_plan, schedule=schedule,
         wedge_plan=plan, delayed=delayed, central=central, central_wedges=central_cuts, simulations=simulations, drivers=drivers, tables={},
+        risk=risk,
     )
 
 

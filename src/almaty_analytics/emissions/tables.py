@@ -1,8 +1,9 @@
 """The planner tables of the emission paths: by source with 80% intervals, the measures, the wedges by year.
 
 ``emissions_by_source`` gives every scenario, boundary and source (and the boundary total) by year: the
-deterministic path (``emissions_kt``) and the 10th, 50th and 90th percentiles of the Monte Carlo
-trajectories. ``emissions_measures`` gives each measure's printed form, effect, timing, reduction and cost
+median of the Monte Carlo trajectories (``median_kt``, the central figure) with their 10th and 90th
+percentiles, and the as-scheduled path (``scheduled_kt``: central population, every measure as scheduled,
+no delivery risk). ``emissions_measures`` gives each measure's printed form, effect, timing, reduction and cost
 with its modelled 2030 wedge; ``emissions_wedges`` each measure's central wedge by year (TPP-2's two steps
 added). There is no cost per tonne: the tonnes are aggregate masses of pollutants that are not comparable.
 """
@@ -33,15 +34,16 @@ def by_source_table(fc: EmissionsForecast) -> pd.DataFrame:
                             "emission_scenario": scenario,
                             "boundary": boundary,
                             "source": source,
-                            "emissions_kt": value,
                             "median_kt": median,
                             "lo_80": lo,
                             "hi_80": hi,
+                            "scheduled_kt": value,
                         }
                     )
                 )
     out = pd.concat(rows, ignore_index=True)
-    out[["emissions_kt", "median_kt", "lo_80", "hi_80"]] = out[["emissions_kt", "median_kt", "lo_80", "hi_80"]].round(4)
+    columns = ["median_kt", "lo_80", "hi_80", "scheduled_kt"]
+    out[columns] = out[columns].round(4)
     return out
 
 
@@ -130,13 +132,16 @@ TABLES: dict[str, TableSpec] = {
                 "",
                 "transport, tpp2, stationary_other, housing_gasified, housing_solid_fuel, tpp3, agglomeration_houses, or total (the boundary's sum)",
             ),
-            "emissions_kt": (
+            "median_kt": (
                 "thousand t/yr",
-                "all pollutants together; deterministic path: central population and assumptions, every measure as scheduled, no delivery risk",
+                "all pollutants together; median of the Monte Carlo trajectories (with delivery risk): the central figure",
             ),
-            "median_kt": ("thousand t/yr", "median of the Monte Carlo trajectories (with delivery risk): the central estimate"),
             "lo_80": ("thousand t/yr", "10th percentile of the Monte Carlo trajectories"),
             "hi_80": ("thousand t/yr", "90th percentile"),
+            "scheduled_kt": (
+                "thousand t/yr",
+                "as scheduled: central population and assumptions, every measure on time and complete, no delivery risk",
+            ),
         },
         "emissions/tables.py: inventory 001_22452510f78b59ea.txt:4253-4255, 4263; measures data/raw/programme_emission_measures.csv; population forecast",
     ),
