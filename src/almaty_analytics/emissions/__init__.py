@@ -98,6 +98,7 @@ from .. import io, population
 from ..params import Param
 from ..tablespec import TableSpec
 from . import backtest, iamc, pollutants, schedule, sensitivity, simulation, tables, targets
+from . import inventory as inventory_module
 from .backtest import (
     backtest_stationary,
     backtest_summary,
@@ -124,7 +125,7 @@ from .drivers import (
 )
 from .iamc import iamc_table
 from .inventory import PARAMETERS as INVENTORY_PARAMETERS
-from .inventory import agglomeration_base_from_data, inventory, inventory_year, printed_total
+from .inventory import agglomeration_base_from_data, inventory, inventory_year, printed_total, reconciliation
 from .measures import DEFAULT_TIMING, MEASURE_SOURCE, apply_wedges, measure_plan, ramp, wedges, with_ramps
 from .measures import PARAMETERS as MEASURE_PARAMETERS
 from .pollutants import POLLUTANTS, pollutant_shares, pollutants_table, tpp2_by_fuel
@@ -153,7 +154,7 @@ __all__ = [
     "agglomeration_base_from_data", "apply_wedges", "backtest_stationary", "backtest_summary", "baseline", "boundary_sources",
     "boundary_total", "by_source_table", "calibrate_other_stationary", "calibrated_coverage", "central_paths", "check_parameters",
     "checked_plan", "conversion_schedule", "delivery_draws", "driver_indices", "fleet_from_data", "houses_from_data", "iamc_table",
-    "inbound_growth_from_data", "inbound_share_from_data", "inventory", "inventory_year", "latest_segment_accuracy", "log_linear_trend",
+    "inbound_growth_from_data", "inbound_share_from_data", "inventory", "inventory_year", "latest_segment_accuracy", "reconciliation", "log_linear_trend",
     "measure_plan", "measures_table", "old_vehicle_ratio_from_factors", "pollutant_shares", "pollutants_table",
     "population_from_inventory_year", "population_path", "population_sources", "printed_total", "ramp", "simulate", "stationary_driver_forecast",
     "stationary_level_sd", "target_arithmetic", "target_gap_table", "target_year", "tornado", "tpp2_by_fuel", "tpp2_inside_from",
@@ -161,7 +162,10 @@ __all__ = [
     "PARAMETERS", "TABLES", "forecast", "results", "validate",
 ]
 
-INPUT_TABLES = ("programme_emission_inventory", "programme_emission_measures", "programme_emissions", "emep_eea_emission_factors", "dated_statements")
+INPUT_TABLES = (
+    "programme_emission_inventory", "programme_emission_measures", "programme_emissions", "emep_eea_emission_factors", "dated_statements",
+    "bns_stationary_emissions", "level_shifts",
+)
 BACKTEST_INPUTS = ("bns_stationary_emissions", "level_shifts", "bns_population_1jan")
 
 
@@ -180,6 +184,9 @@ def forecast(
     shares = pollutant_shares(inputs["emep_eea_emission_factors"])
     fc.tables = {
         "emissions_by_source": by_source_table(fc),
+        "emissions_inventory_reconciliation": reconciliation(
+            inputs["programme_emission_inventory"], inputs["bns_stationary_emissions"], inputs["level_shifts"], params["stationary_inventory_basis"]
+        ),
         "emissions_measures": measures_table(fc),
         "emissions_wedges": wedges_table(fc),
         "emissions_target_gap": target_gap_table(fc, programme),
@@ -263,5 +270,5 @@ RESULT_PARAMETERS = tuple(dict.fromkeys(population.PARAMETER_NAMES + ("base_year
 
 # Tables this model publishes (export.TABLES composes them), in the order of the report.
 TABLES: dict[str, TableSpec] = (
-    tables.TABLES | targets.TABLES | pollutants.TABLES | sensitivity.TABLES | backtest.TABLES | iamc.TABLES
+    tables.TABLES | inventory_module.TABLES | targets.TABLES | pollutants.TABLES | sensitivity.TABLES | backtest.TABLES | iamc.TABLES
 )

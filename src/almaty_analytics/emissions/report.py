@@ -33,6 +33,7 @@ ASSUMPTIONS = (
     "inbound_vehicle_growth",
     "other_stationary_growth",
     "agglomeration_houses_base_kt",
+    "stationary_inventory_basis",
     "measure_delay_years",
     "measure_delays",
     "measure_delivery",
@@ -66,6 +67,9 @@ class EmissionsReport:
         self.bns = data["bns_stationary_emissions"].query("area == 'almaty'")
         self.shifts = data["level_shifts"]
         self.target_year, self.inventory_year = fc.target_year, fc.inventory_year
+        self.reconciled = fc.tables["emissions_inventory_reconciliation"]
+        base = self.reconciled[self.reconciled["year"] == fc.inventory_year].set_index("source")
+        self.programme_stationary = float(base.loc["stationary_total", "programme_kt"])
 
     # -- labels --
     def scenario_name(self, name: str) -> str:
@@ -396,7 +400,7 @@ class EmissionsReport:
             "sd": t.pct(trend["sd"], 1),
             "inventory_year": self.inventory_year,
             "bns": t.num(observed[self.inventory_year], 1),
-            "programme": t.num(self.fc.levels["tpp2"] + self.fc.levels["stationary_other"], 1),
+            "programme": t.num(self.programme_stationary, 1),
         }
 
     def history_notes(self) -> list[tuple[str, dict]]:
@@ -419,9 +423,25 @@ class EmissionsReport:
             "to_year": trend["to_year"],
             "inventory_year": self.inventory_year,
             "bns": t.num(observed[self.inventory_year], 1),
-            "programme": t.num(self.fc.levels["tpp2"] + self.fc.levels["stationary_other"], 1),
+            "programme": t.num(self.programme_stationary, 1),
         }
         return [("emissions.history_new_definition", values)]
+
+    def reconciliation_text(self) -> dict:
+        base = self.reconciled[self.reconciled["year"] == self.inventory_year].set_index("source")
+        num = self.t.num
+        return {
+            "year": self.inventory_year,
+            "used": num(base.loc["total", "used_kt"], 3),
+            "programme": num(base.loc["total", "programme_kt"], 3),
+            "other": num(base.loc["stationary_other", "used_kt"], 1),
+            "basis": self.params["stationary_inventory_basis"],
+        }
+
+    def reconciliation_table(self) -> pd.DataFrame:
+        """The reconciliation as published (emissions_inventory_reconciliation), sources named in the reader's language."""
+        names = {s: self.t(f"emissions.sources.{s}") for s in self.fc.levels.index}
+        return self.reconciled.assign(source=self.reconciled["source"].map(lambda s: names.get(s, s)))
 
     # -- method --
     def assumptions(self) -> pd.DataFrame:
