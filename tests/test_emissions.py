@@ -16,9 +16,10 @@ from almaty_analytics.emissions.report import EmissionsReport
 
 POP_YEARS = np.arange(2022, 2036)
 STATIC = {  # every driver flat: the baseline stays at the 2021 inventory
+    "motorisation_basis": "parameter",
     "motorisation_growth": 0.0,
     "inbound_vehicle_growth": 0.0,
-    "fleet_renewal_rate": 0.0,
+    "fleet_scrappage_rate": 0.0,
     "heat_elasticity": 0.0,
     "private_house_growth": 0.0,
     "other_stationary_growth": 0.0,
@@ -430,16 +431,63 @@ def test_private_houses_follow_the_house_stock_and_gasification_not_population(i
     assert gasify.central["baseline"][g, -1] == pytest.approx(10.3 * (1 + 3241 / 134_000))
 
 
-def test_transport_emission_factor_falls_with_fleet_renewal(inputs):
+def test_a_flat_fleet_without_renewal_keeps_transport_constant_and_scrappage_renews_it(inputs):
     flat = run(inputs, growth=0.0, **STATIC).central["baseline"][0]
-    renewed = run(inputs, growth=0.0, **(STATIC | {"fleet_renewal_rate": 0.0334, "old_vehicle_emission_ratio": 3.36})).central["baseline"][
-        0
-    ]
-    np.testing.assert_allclose(flat, 70.0)
-    old0 = 315_508 / 547_834
-    old = np.maximum(old0 - 0.0334 * (renewed.size - 1), 0)
-    assert renewed[-1] == pytest.approx(70 * (old * 3.36 + 1 - old) / (old0 * 3.36 + 1 - old0))
+    np.testing.assert_allclose(flat, 70.0)  # nothing leaves, nothing enters: no vehicle is counted twice
+    renewed = run(inputs, growth=0.0, **(STATIC | {"fleet_scrappage_rate": 0.0319, "old_vehicle_emission_ratio": 3.36})).central["baseline"][0]
+    old0 = 315_508 / 547_834  # the flat fleet replaces exactly what leaves: the pre-2010 vehicles decay at the rate
+    old = old0 * (1 - 0.0319) ** np.arange(renewed.size)
+    np.testing.assert_allclose(renewed, 70 * (old * 3.36 + 1 - old) / (old0 * 3.36 + 1 - old0))
     assert np.all(np.diff(renewed) < 0)
+
+
+def _toy_fleet(years, population, scrappage, motorisation, cohorts, **options):
+    return emissions.fleet.stock_flow(
+        years, population, cohorts, motorisation, scrappage, options.get("used_share", 0.0), options.get("used_age", 10), 3.0
+    )
+
+
+def test_the_fleet_stock_flow_recovers_a_toy_register_exactly():
+    cohorts = pd.Series(1000.0, index=range(1990, 2017))  # a toy register of December 2016, one cohort per build year
+    years = np.arange(2016, 2023)
+    population = 1e6 * 1.03 ** (years - 2016)
+    path = _toy_fleet(years, population, 0.04, -0.02, cohorts)
+    # the toy 2022 register by build year: the 2016 cohorts after six years of scrappage, the entrants after theirs
+    later = cohorts * (1 - 0.04) ** 6
+    for i, year in enumerate(years[1:], start=1):
+        later.loc[int(year)] = path["entries"][i] * (1 - 0.04) ** (years[-1] - year)
+    assert later.sum() == pytest.approx(path["stock"][-1])
+    rate = emissions.fleet.scrappage_from_registers(later, "2022-01-01", float(cohorts.sum()), "2016-01-01")
+    assert rate == pytest.approx(0.04, abs=1e-12)
+    register = pd.DataFrame({"year": years.astype(float), "vehicles": path["stock"]})
+    motorisation = emissions.fleet.motorisation_from_registers(register, np.log(1.03))
+    assert motorisation == pytest.approx(-0.02, abs=1e-12)
+
+
+def test_vehicles_entering_are_exactly_the_fleet_s_growth_plus_what_leaves():
+    cohorts = pd.Series(500.0, index=range(1995, 2022))
+    years = np.arange(2021, 2036)
+    population = 2e6 * 1.02 ** (years - 2021)
+    path = _toy_fleet(years, population, 0.05, 0.01, cohorts, used_share=0.3, used_age=15)
+    growth = np.diff(path["stock"])
+    np.testing.assert_allclose(path["entries"][1:], growth + path["scrapped"][1:])
+    np.testing.assert_allclose(path["stock"], cohorts.sum() * 1.02 ** (years - 2021) * 1.01 ** (years - 2021))
+    shrinking = _toy_fleet(years, 2e6 * 0.9 ** (years - 2021), 0.0, 0.0, cohorts)  # more survivors than needed: none enter
+    assert (shrinking["entries"] == 0).all() and (shrinking["factor"] == 1).all()
+
+
+def test_the_registers_of_the_vintage_give_the_scrappage_and_motorisation_defaults(inputs):
+    p = scenarios.PARAMETERS
+    programme = inputs["programme_emissions"]
+    register = emissions.fleet.registers(programme, inputs["dated_statements"])
+    assert register["vehicles"].tolist() == [529_295, 547_834]  # mid-2022: December 2016 and May 2022
+    first = register.iloc[0]
+    rate = emissions.fleet.scrappage_from_registers(emissions.fleet.band_cohorts(programme), "2022-05-15", first["vehicles"], first["date"])
+    assert p["fleet_scrappage_rate"].default == pytest.approx(rate, abs=5e-5)
+    assert emissions.drivers.motorisation_from_data(inputs) == pytest.approx(-0.0238, abs=5e-4)  # flat fleet, growing city
+    newest = {n: io.read_table(n, vintage=io.NEWEST) for n in emissions.INPUT_TABLES}
+    assert emissions.fleet.registers(newest["programme_emissions"], newest["dated_statements"])["vehicles"].tolist()[-1] == 617_000
+    assert emissions.drivers.motorisation_from_data(newest) == pytest.approx(-0.0125, abs=5e-4)
 
 
 # ---------------------------------------------------------------- measures as printed
@@ -522,7 +570,8 @@ def test_tpp2_pollutants_add_up_to_tpp2_and_gas_removes_the_sulphur(inputs):
 def test_tornado_moves_the_2030_total_with_each_driver(inputs):
     central, _ = population()
     table = emissions.tornado(params(), inputs, POP_YEARS, central, "baseline").set_index("parameter")
-    assert table.loc["fleet_renewal_rate", "emissions_high_kt"] < table.loc["fleet_renewal_rate", "emissions_low_kt"]
+    assert table.loc["fleet_scrappage_rate", "emissions_high_kt"] < table.loc["fleet_scrappage_rate", "emissions_low_kt"]
+    assert table.loc["motorisation_growth", "emissions_high_kt"] > table.loc["motorisation_growth", "emissions_low_kt"]
     assert table.loc["heat_elasticity", "swing_kt"] > 0
 
 
@@ -679,17 +728,18 @@ def test_the_forecast_reaches_tpp2_s_printed_level_in_the_year_the_schedule_choo
 # ---------------------------------------------------------------- the mid-2022 vintage is reproduced
 
 
-FIRST_VINTAGE_DIGESTS = {  # sha256 (first 16) of each table's CSV text on this population; recomputed for issue 20 (median central, inventory reconciled with BNS)
+FIRST_VINTAGE_DIGESTS = {  # sha256 (first 16) of each table's CSV text on this population; recomputed for issue 20 (median central, inventory reconciled with BNS, fleet by build year)
     "emissions_backtest": "0f569687ceefb67d",
-    "emissions_by_source": "4d13dd6cfdf2c748",
-    "emissions_iamc": "0394b3902363be87",
+    "emissions_by_source": "db4bfdbc5bdd9d52",
+    "emissions_fleet": "a9cd548318512a5c",
+    "emissions_iamc": "f5362a3f199d801c",
     "emissions_interval_coverage": "69e56ad4315bfbba",
     "emissions_inventory_reconciliation": "177791279ea69ce2",
     "emissions_measures": "c877905d34e9afa6",
     "emissions_pollutants": "d3b17d1118d9fc9f",
-    "emissions_target_gap": "9ca281020de565d4",
+    "emissions_target_gap": "d9609a2e63144cc9",
     "emissions_targets": "cb1813e3e601c3d6",
-    "emissions_tornado": "4cfe93753b1bb084",
+    "emissions_tornado": "1fb4490f2c7778a3",
     "emissions_wedges": "b0a2fd09b6e725ff",
 }
 
@@ -798,7 +848,7 @@ def test_backtest_text_names_the_lowest_pooled_mape_and_the_coverage_verdict(sho
 def test_assumptions_list_each_parameter_with_its_default_and_source(shown):
     table = shown.assumptions().set_index("assumption")
     assert list(table.index) == list(report.ASSUMPTIONS)
-    assert table.loc["fleet_renewal_rate", "default"] == str(scenarios.PARAMETERS["fleet_renewal_rate"].default)
+    assert table.loc["fleet_scrappage_rate", "default"] == str(scenarios.PARAMETERS["fleet_scrappage_rate"].default)
     assert table.loc["measure_delays", "source"] == scenarios.PARAMETERS["measure_delays"].help
 
 

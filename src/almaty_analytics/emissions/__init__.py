@@ -28,13 +28,15 @@ prints them, except where split by pollutant (TPP-2); there are no greenhouse ga
     at ``private_house_growth`` and take in the solid-fuel houses that are gasified; houses on
     solid fuel change at ``solid_fuel_house_change`` (each at its 2021 emission per house,
     10.3 kt / 134 thousand and 0.867 kt / 3,241, line 4255).
-  - *Road transport* = vehicle activity × fleet emission factor. Activity mixes city vehicles
-    (population × motorisation, ``motorisation_growth``) and vehicles entering daily
-    (``inbound_vehicle_growth``), weighted 470 : 230 (line 331). The emission factor falls as new
-    vehicles replace pre-2010 ones: 58% of the fleet was built before 2010 (Appendix 3, line 5315),
-    ``fleet_renewal_rate`` of the fleet is renewed a year (oldest first), and a pre-2010 vehicle
-    emits ``old_vehicle_emission_ratio`` times a newer one per km (assumption: about Euro 2 against
-    about Euro 5; EMEP/EEA light petrol vehicles, ``data/raw/emep_eea_emission_factors.csv``).
+  - *Road transport* = vehicle activity × fleet emission factor (``fleet``: a stock–flow model of the city's
+    fleet by build year). Activity mixes city vehicles (the fleet: population × vehicles per resident, the
+    motorisation from the dated registers of the vintage, ``motorisation_basis``) and vehicles entering daily
+    (``inbound_vehicle_growth``), weighted 470 : 230 (line 331). The fleet starts from the May 2022 register by
+    build year (Appendix 3, line 5315); each year ``fleet_scrappage_rate`` of every cohort leaves (calibrated on
+    the December 2016 and May 2022 registers), and what enters is the fleet needed minus the survivors: new
+    vehicles and, a share ``used_import_share``, used imports. A pre-2010 vehicle emits
+    ``old_vehicle_emission_ratio`` times a newer one per km (assumption: about Euro 2 against about Euro 5;
+    EMEP/EEA light petrol vehicles, ``data/raw/emep_eea_emission_factors.csv``). No vehicle is counted twice.
   - *Other stationary* grows at ``other_stationary_growth`` (log-linear trend of BNS stationary
     emissions 2014-2021, after the 2013→2014 level shift: the latest segment with at least three
     years; the 2022 figure follows the survey scope of 2022, a change of definition, and stands alone);
@@ -97,7 +99,7 @@ import pandas as pd
 from .. import io, population
 from ..params import Param
 from ..tablespec import TableSpec
-from . import backtest, iamc, pollutants, schedule, sensitivity, simulation, tables, targets
+from . import backtest, drivers, fleet, iamc, pollutants, schedule, sensitivity, simulation, tables, targets
 from . import inventory as inventory_module
 from .backtest import (
     backtest_stationary,
@@ -145,14 +147,14 @@ from .sources import (
     target_year,
     tpp2_inside_from,
 )
-from .tables import by_source_table, measures_table, wedges_table
+from .tables import by_source_table, fleet_table, measures_table, wedges_table
 from .targets import KEY_FIGURES, key_figures_table, target_arithmetic, target_gap_table
 
 __all__ = [
     "BOUNDARIES", "DEFAULT_TIMING", "EMISSION_SCENARIOS", "MEASURE_SOURCE", "POLLUTANTS", "REGIONS", "SOURCES", "SOURCE_IDS",
     "STATIONARY_SOURCES", "TORNADO_RANGES", "Drivers", "EmissionsError", "EmissionsForecast", "Schedule",
     "agglomeration_base_from_data", "apply_wedges", "backtest_stationary", "backtest_summary", "baseline", "boundary_sources",
-    "boundary_total", "by_source_table", "calibrate_other_stationary", "calibrated_coverage", "central_paths", "check_parameters",
+    "boundary_total", "by_source_table", "fleet_table", "calibrate_other_stationary", "calibrated_coverage", "central_paths", "check_parameters",
     "checked_plan", "conversion_schedule", "delivery_draws", "driver_indices", "fleet_from_data", "houses_from_data", "iamc_table",
     "inbound_growth_from_data", "inbound_share_from_data", "inventory", "inventory_year", "latest_segment_accuracy", "reconciliation", "log_linear_trend",
     "measure_plan", "measures_table", "old_vehicle_ratio_from_factors", "pollutant_shares", "pollutants_table",
@@ -164,7 +166,7 @@ __all__ = [
 
 INPUT_TABLES = (
     "programme_emission_inventory", "programme_emission_measures", "programme_emissions", "emep_eea_emission_factors", "dated_statements",
-    "bns_stationary_emissions", "level_shifts",
+    "bns_stationary_emissions", "level_shifts", "bns_population_1jan",
 )
 BACKTEST_INPUTS = ("bns_stationary_emissions", "level_shifts", "bns_population_1jan")
 
@@ -184,6 +186,7 @@ def forecast(
     shares = pollutant_shares(inputs["emep_eea_emission_factors"])
     fc.tables = {
         "emissions_by_source": by_source_table(fc),
+        "emissions_fleet": fleet_table(fc, programme, inputs["dated_statements"]),
         "emissions_inventory_reconciliation": reconciliation(
             inputs["programme_emission_inventory"], inputs["bns_stationary_emissions"], inputs["level_shifts"], params["stationary_inventory_basis"]
         ),

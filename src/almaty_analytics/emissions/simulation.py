@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..params import Param
-from .drivers import Drivers, baseline, driver_indices, drivers_from, population_from_inventory_year
+from .drivers import Drivers, baseline, driver_indices, drivers_from, population_from_inventory_year, vehicle_fleet
 from .inventory import inventory, inventory_year, stationary_total
 from .measures import apply_wedges, measure_plan, parse_overrides, wedges, with_ramps
 from .schedule import Schedule, conversion_schedule, with_conversion_schedule
@@ -47,6 +47,7 @@ class EmissionsForecast:
     drivers: Drivers
     tables: dict[str, pd.DataFrame]
     risk: dict[str, np.ndarray] | None = None  # the delivery draws of the Monte Carlo: delays and completeness (n, M)
+    fleet: dict[str, np.ndarray] | None = None  # the city's vehicle fleet on the central population (drivers.vehicle_fleet)
     backtest: pd.DataFrame | None = None  # the stationary backtest's rows (results)
     population: object = None  # the population forecast the drivers come from (results)
 
@@ -153,7 +154,7 @@ def central_paths(params: dict, inputs: dict[str, pd.DataFrame], population_year
     """Years and the central paths (S, T) of every scenario, no Monte Carlo (used by the tornado)."""
     _, plan, levels, delayed, _ = _setup(params, inputs)
     years, pop = _population(params, inputs, population_years, population_central)
-    base = baseline(levels, driver_indices(years, pop, drivers_from(params, inputs["programme_emissions"])))
+    base = baseline(levels, driver_indices(years, pop, drivers_from(params, inputs)))
     paths, _ = _scenarios(base, plan, years, delayed)
     return years, paths
 
@@ -175,7 +176,7 @@ def simulate(
     full_plan, plan, levels, delayed, schedule = _setup(params, inputs)
     years, central_pop = _population(params, inputs, population_years, population_central)
     _, sims_pop = _population(params, inputs, population_years, population_simulations)
-    drivers = drivers_from(params, programme)
+    drivers = drivers_from(params, inputs)
     central, central_cuts = _scenarios(baseline(levels, driver_indices(years, central_pop, drivers)), plan, years, delayed)
 
     n = sims_pop.shape[0]
@@ -202,7 +203,7 @@ def simulate(
     return EmissionsForecast(
         years=years, inventory_year=int(years[0]), target_year=target_year(programme), levels=levels, plan=full_plan, schedule=schedule,
         wedge_plan=plan, delayed=delayed, central=central, central_wedges=central_cuts, simulations=simulations, drivers=drivers, tables={},
-        risk=risk,
+        risk=risk, fleet=vehicle_fleet(years, central_pop, drivers),
     )
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..tablespec import TableSpec
+from . import fleet
 from .simulation import EmissionsForecast
 from .sources import BOUNDARIES, EMISSION_SCENARIOS, SOURCE_IDS, boundary_sources, boundary_total, year_column
 
@@ -45,6 +46,28 @@ def by_source_table(fc: EmissionsForecast) -> pd.DataFrame:
     columns = ["median_kt", "lo_80", "hi_80", "scheduled_kt"]
     out[columns] = out[columns].round(4)
     return out
+
+
+def fleet_table(fc: EmissionsForecast, programme: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFrame:
+    """The city's vehicle fleet of the stock–flow model (central population) by year, and the dated registers beside it:
+    ``kind`` model or register, ``year`` (a register's date as a decimal year), vehicles, the pre-2010 share, the vehicles
+    entering and leaving, the fleet's emission factor indexed to the first year."""
+    path = fc.fleet
+    model = pd.DataFrame(
+        {
+            "kind": "model",
+            "year": fc.years.astype(float),
+            "vehicles": path["stock"].round(0),
+            "old_share": path["old_share"].round(4),
+            "entries": path["entries"].round(0),
+            "scrapped": path["scrapped"].round(0),
+            "emission_factor_index": path["factor"].round(4),
+            "source": "emissions/fleet.py",
+        }
+    )
+    register = fleet.registers(programme, statements)
+    dated = register.assign(kind="register", year=register["year"].round(3))[["kind", "year", "vehicles", "source"]]
+    return pd.concat([model, dated], ignore_index=True)[list(model.columns)]
 
 
 def measures_table(fc: EmissionsForecast) -> pd.DataFrame:
@@ -144,6 +167,20 @@ TABLES: dict[str, TableSpec] = {
             ),
         },
         "emissions/tables.py: inventory 001_22452510f78b59ea.txt:4253-4255, 4263; measures data/raw/programme_emission_measures.csv; population forecast",
+    ),
+    "emissions_fleet": TableSpec(
+        "The city's vehicle fleet by the stock-flow model (central population) and the dated registers it is calibrated on",
+        {
+            "kind": ("", "model (the stock-flow model, from the May 2022 register standing for the inventory year) or register (a dated count)"),
+            "year": ("year", "calendar year (model) or the register's date as a decimal year"),
+            "vehicles": ("vehicles", "vehicles registered in Almaty"),
+            "old_share": ("share", "share built before 2010 (about Euro 2); empty for registers"),
+            "entries": ("vehicles", "vehicles entering the fleet that year: the fleet needed minus the survivors"),
+            "scrapped": ("vehicles", "vehicles leaving the register that year (fleet_scrappage_rate)"),
+            "emission_factor_index": ("index", "the fleet's emission factor per km, first year = 1"),
+            "source": ("", "the model, or where the register count is printed"),
+        },
+        "emissions/fleet.py: Appendix 3 (001_22452510f78b59ea.txt:5310, 5315); data/raw/dated_statements.csv (registered_vehicles)",
     ),
     "emissions_measures": TableSpec(
         "The programme's air-quality measures as wedges: source, boundary, timing, stated reduction, cost (unquantified measures flagged, zero effect)",
