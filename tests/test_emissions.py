@@ -738,7 +738,7 @@ FIRST_VINTAGE_DIGESTS = {  # sha256 (first 16) of each table's CSV text on this 
     "emissions_measures": "c877905d34e9afa6",
     "emissions_pollutants": "d3b17d1118d9fc9f",
     "emissions_target_gap": "d9609a2e63144cc9",
-    "emissions_targets": "cb1813e3e601c3d6",
+    "emissions_targets": "d82b31260708cd4e",
     "emissions_tornado": "1fb4490f2c7778a3",
     "emissions_wedges": "b0a2fd09b6e725ff",
 }
@@ -828,6 +828,18 @@ def test_answer_verdict_follows_the_sign_of_the_scheduled_programme_gap(shown):
     words = shown.answer_text()
     assert (words["verdict"], words["side"]) == (("meets", "below") if gap <= 0 else ("misses", "above"))
     assert words["gap"] == f"{abs(gap):.1f}"
+
+
+def test_the_fleet_paragraph_sets_the_mobile_reduction_against_the_programme_s_10_and_lists_the_registers(shown):
+    words = shown.fleet_text()
+    transport = shown.fc.tables["emissions_by_source"].query("source == 'transport' and boundary == 'city' and emission_scenario == 'programme'")
+    path = transport.set_index("year")["scheduled_kt"]
+    assert words["reduction"] == f"{path[2021] - path[2030]:.1f}" and words["expected"] == "10"
+    assert words["registers"].count("(") == 2  # mid-2022 vintage: December 2016 and May 2022
+    table = shown.fleet_table()
+    assert set(table["kind"]) == {"model", "register"} and (table.query("kind == 'model'")["year"] >= 2021).all()
+    for language in ("ru", "kk"):
+        assert i18n.Text(language)("emissions.fleet_text", **words)
 
 
 def test_accuracy_tables_have_a_column_per_horizon_with_all_horizons_last(shown):

@@ -464,6 +464,38 @@ class EmissionsReport:
         inbound = self.fc.drivers.inbound_share
         return {"city_share": f"{1 - inbound:.0%}", "inbound_share": f"{inbound:.0%}"}
 
+    def fleet_text(self) -> dict:
+        """The fleet paragraph: the registers, the calibrated rates, the fleet in the target year and the mobile-source
+        reduction against the programme's own expectation (about 10 thousand t, line 4357)."""
+        t, d, table = self.t, self.fc.drivers, self.fc.tables["emissions_fleet"]
+        model = table[table["kind"] == "model"].set_index("year")
+        registers = table[table["kind"] == "register"]
+        by_source = self.fc.tables["emissions_by_source"]
+        transport = by_source[(by_source["source"] == "transport") & (by_source["boundary"] == "city")]
+        programme = transport[transport["emission_scenario"] == "programme"].set_index("year")
+        base = float(programme.loc[self.inventory_year, "scheduled_kt"])
+        expected = float(self.arithmetic.get("reduction_mobile_expected", float("nan")))
+        return {
+            "registers": "; ".join(f"{t.num(v)} ({y:.1f})" for y, v in zip(registers["year"], registers["vehicles"])),
+            "scrappage": t.pct(self.params["fleet_scrappage_rate"], 1),
+            "motorisation": t.pct(d.motorisation_growth, 1, signed=True),
+            "basis": self.params["motorisation_basis"],
+            "year": self.target_year,
+            "fleet": t.num(float(model.loc[self.target_year, "vehicles"])),
+            "old_share": f"{model.loc[self.target_year, 'old_share']:.0%}",
+            "old_share_start": f"{model.loc[float(self.inventory_year), 'old_share']:.0%}",
+            "factor": t.num(float(model.loc[self.target_year, "emission_factor_index"]), 2),
+            "reduction": t.num(base - float(programme.loc[self.target_year, "scheduled_kt"]), 1),
+            "reduction_median": t.num(base - float(programme.loc[self.target_year, "median_kt"]), 1),
+            "expected": t.num(expected, 0),
+        }
+
+    def fleet_table(self) -> pd.DataFrame:
+        """The registers and the model's fleet in the inventory year, ``INTERIM_YEAR``, the target year and the horizon."""
+        table = self.fc.tables["emissions_fleet"]
+        years = [float(y) for y in dict.fromkeys([self.inventory_year, INTERIM_YEAR, self.target_year, self.params["horizon"]])]
+        return table[(table["kind"] == "register") | table["year"].isin(years)].sort_values("year", kind="stable")
+
     def timing(self) -> pd.DataFrame:
         """The timing of each wedge (programme scenario)."""
         plan = self.fc.plan

@@ -128,6 +128,7 @@ def target_arithmetic(inventory_table: pd.DataFrame, measures: pd.DataFrame, pro
             f"mobile about {fig['reduction_mobile']:g} + main stationary {fig['reduction_stationary']:g}",
             line["reduction_mobile"],
         ),
+        ("reduction_mobile_expected", fig["reduction_mobile"], "printed: mobile sources about 10 thousand t a year", line["reduction_mobile"]),
         ("measures_tpp2", by["tpp2"], "TPP-2 gas conversion: 36 -> 2.5 kt", "4317"),
         ("measures_transport", by["transport"], f"transport: {transport_terms} (vs 'about 10' for mobile sources)", "4309;4313;4371"),
         ("measures_tpp3", by["tpp3"], "TPP-3 reconstruction (outside the city)", "4319"),
