@@ -537,6 +537,41 @@ def test_delivery_draws_are_one_sided_and_named():
     np.testing.assert_array_equal(d["delays"][:, 0], d["delays"][:, 1])  # components of a measure share a draw
 
 
+def test_the_slippage_and_the_delay_mean_are_recovered_from_a_toy_record():
+    dates = ["2019-01-01", "2020-01-01", "2022-01-01", "2023-01-01"]
+    toy = pd.DataFrame({"date": dates, "indicator": "tpp2_conversion_schedule", "value": [2024.0, 2024.5, 2025.5, 2026.0],
+                        "source_url": "toy"})  # the completion slips half a year each year
+    fit = emissions.delivery.fit_slippage(emissions.delivery.record(toy, "tpp2_conversion_schedule"))
+    assert fit["rate"] == pytest.approx(0.5, abs=1e-9) and fit["n"] == 4
+    plan = pd.DataFrame({"measure": ["tpp2_coal_to_gas", "bus_diesel_to_gas_electric"], "full_year": [2026, 2025]})
+    values = {"measure_delay_mean_years": 1.0, "measure_completeness_mean": 0.9, "delivery_risk_basis": "record"}
+    classes = emissions.delivery.class_parameters(plan, toy, values).set_index("measure")
+    assert classes.loc["tpp2_coal_to_gas", "delay_mean_years"] == pytest.approx(0.5 * (2027 - 2023))  # slippage x time left
+    assert classes.loc["bus_diesel_to_gas_electric", "delay_mean_years"] == 1.0  # no record: the assumption
+    assert classes.loc["bus_diesel_to_gas_electric", "delay_basis"].startswith("assumption")
+    assumed = emissions.delivery.class_parameters(plan, toy, values | {"delivery_risk_basis": "assumption"})
+    assert (assumed["delay_mean_years"] == 1.0).all()
+    one = emissions.delivery.class_parameters(plan, toy.iloc[:1], values).set_index("measure")  # one statement: no record
+    assert one.loc["tpp2_coal_to_gas", "delay_mean_years"] == 1.0
+
+
+def test_delivery_draws_take_a_delay_mean_per_measure():
+    rng = np.random.default_rng(3)
+    draws = emissions.delivery_draws(["a", "b", "b"], 20_000, {"a": 0.0, "b": 2.0}, {"a": 1.0, "b": 0.8}, 10.0, rng)
+    assert (draws["delays"][:, 0] == 0).all() and (draws["completeness"][:, 0] == 1).all()
+    assert draws["delays"][:, 1].mean() == pytest.approx(2.0, abs=0.05) and draws["completeness"][:, 1].mean() == pytest.approx(0.8, abs=0.01)
+    assert (draws["delays"][:, 1] == draws["delays"][:, 2]).all()  # components of one measure share their draws
+
+
+def test_the_record_sets_tpp2_s_delay_at_the_newest_vintage_and_is_absent_at_mid_2022(inputs):
+    mid = emissions.delivery.record(inputs["dated_statements"], "tpp2_conversion_schedule")
+    assert mid["completion"].tolist() == [2026.0]  # 'by 2025' (2020) only: too short a record for a fit
+    newest = emissions.delivery.record(io.read_table("dated_statements", vintage=io.NEWEST), "tpp2_conversion_schedule")
+    assert newest["completion"].tolist() == [2026.0, 2027.0]  # then 'by the end of 2026' (3 November 2023)
+    fit = emissions.delivery.fit_slippage(newest)
+    assert fit["rate"] == pytest.approx(1 / (emissions.fleet.decimal_year("2023-11-03") - emissions.fleet.decimal_year("2020-12-31")))
+
+
 def test_delivery_risk_lowers_the_chance_of_meeting_the_target(inputs):
     sure = run(inputs, n=60, **NO_RISK).tables["emissions_target_gap"].query("year == 2030").set_index(["emission_scenario", "boundary"])
     risky = run(inputs, n=60).tables["emissions_target_gap"].query("year == 2030").set_index(["emission_scenario", "boundary"])
@@ -728,9 +763,12 @@ def test_the_forecast_reaches_tpp2_s_printed_level_in_the_year_the_schedule_choo
 # ---------------------------------------------------------------- the mid-2022 vintage is reproduced
 
 
-FIRST_VINTAGE_DIGESTS = {  # sha256 (first 16) of each table's CSV text on this population; recomputed for issue 20 (median central, inventory reconciled with BNS, fleet by build year)
+FIRST_VINTAGE_DIGESTS = {  # sha256 (first 16) of each table's CSV text on this population; recomputed for issue 20 (median central, inventory reconciled with BNS, fleet by build year, delivery risk by class)
     "emissions_backtest": "0f569687ceefb67d",
     "emissions_by_source": "db4bfdbc5bdd9d52",
+    "emissions_delivery": "2c67175c51d4f33e",
+    "emissions_delivery_range": "4ada35f337222c42",
+    "emissions_delivery_record": "946953805d10db2c",
     "emissions_fleet": "a9cd548318512a5c",
     "emissions_iamc": "f5362a3f199d801c",
     "emissions_interval_coverage": "69e56ad4315bfbba",
@@ -804,6 +842,10 @@ def test_results_are_computed_once_for_runs_that_differ_only_in_what_they_show(p
 def shown(inputs):
     fc = run(inputs)
     fc.tables |= {  # the tables results() adds, small and hand-made
+        "emissions_delivery_range": pd.DataFrame(
+            {"delay_mean_years": [0.0, 0.0], "completeness_mean": [1.0, 1.0], "year": [2030, 2031], "median_kt": [77.0, 76.0],
+             "share_meeting_target": [0.6, 0.7]}
+        ),
         "emissions_backtest": pd.DataFrame(
             {"method": ["driver", "naive", "driver", "naive"], "horizon": [1, 1, 0, 0], "mape": [5.0, 6.0, 7.0, 8.0],
              "bias": [1.0, -2.0, 1.5, -2.5], "coverage_80": [0.5, 0.6, 0.65, 0.75], "n": [4, 4, 8, 8]}
@@ -840,6 +882,15 @@ def test_the_fleet_paragraph_sets_the_mobile_reduction_against_the_programme_s_1
     assert set(table["kind"]) == {"model", "register"} and (table.query("kind == 'model'")["year"] >= 2021).all()
     for language in ("ru", "kk"):
         assert i18n.Text(language)("emissions.fleet_text", **words)
+
+
+def test_the_delivery_paragraph_gives_the_chance_by_year_and_says_when_the_vintage_has_no_record(shown):
+    words = shown.delivery_text()  # mid-2022 vintage: one dated statement of TPP-2's completion, no fit
+    assert words["record"] == i18n.Text("en")("emissions.delivery_no_record") and words["years"] == "2030–2032"
+    gap = shown.fc.tables["emissions_target_gap"].query("emission_scenario == 'programme' and boundary == 'city'")
+    assert words["chances"] == ", ".join(f"{y}: {p:.0%}" for y, p in zip(gap["year"], gap["share_meeting_target"]))
+    for language in ("ru", "kk"):
+        assert i18n.Text(language)("emissions.delivery_text", **words)
 
 
 def test_accuracy_tables_have_a_column_per_horizon_with_all_horizons_last(shown):

@@ -65,8 +65,10 @@ prints them, except where split by pollutant (TPP-2); there are no greenhouse ga
   trajectory, draws the motorisation, inbound-traffic and other-stationary growth rates (normal), a
   level error of the stationary sources exp(N(0, ``stationary_level_sd``)) calibrated on the backtest
   (conformal 80% quantile of the driver method's |log error| after 2014; coverage in ``calibrated_coverage``),
-  and draws each measure's delivery: a delay of Poisson(``measure_delay_mean_years``) whole years
-  (never early) and a completeness from a Beta distribution with mean ``measure_completeness_mean``
+  and draws each measure's delivery (``delivery``, by class of measure): a delay of Poisson whole years (never
+  early) whose mean is, for large plant conversion, the slippage of its dated record of completion years times the
+  time left (``delivery_risk_basis``) and, for the classes without a record, ``measure_delay_mean_years`` (shown
+  over 0-2 years in ``emissions_delivery_range``), and a completeness from a Beta distribution with mean ``measure_completeness_mean``
   and concentration ``measure_completeness_concentration`` (never more than printed). The same
   draws apply to the programme and (on top of its fixed delays) the delayed scenario. Intervals are
   the 10th and 90th percentiles, the central figure is their median (``median_kt``) in every table and
@@ -99,7 +101,7 @@ import pandas as pd
 from .. import io, population
 from ..params import Param
 from ..tablespec import TableSpec
-from . import backtest, drivers, fleet, iamc, pollutants, schedule, sensitivity, simulation, tables, targets
+from . import backtest, delivery, drivers, fleet, iamc, pollutants, schedule, sensitivity, simulation, tables, targets
 from . import inventory as inventory_module
 from .backtest import (
     backtest_stationary,
@@ -187,6 +189,8 @@ def forecast(
     fc.tables = {
         "emissions_by_source": by_source_table(fc),
         "emissions_fleet": fleet_table(fc, programme, inputs["dated_statements"]),
+        "emissions_delivery": delivery.class_parameters(fc.wedge_plan, inputs["dated_statements"], params),
+        "emissions_delivery_record": delivery.record_table(inputs["dated_statements"]),
         "emissions_inventory_reconciliation": reconciliation(
             inputs["programme_emission_inventory"], inputs["bns_stationary_emissions"], inputs["level_shifts"], params["stationary_inventory_basis"]
         ),
@@ -222,6 +226,7 @@ def compute(params: dict, pop: population.PopulationForecast) -> EmissionsForeca
         headroom=params["tpp2_capacity_headroom"],
     )
     fc.tables |= {
+        "emissions_delivery_range": sensitivity.delivery_range(params, inputs, years, central, sims),
         "emissions_tornado": pd.concat([tornado(params, inputs, years, central, s) for s in ("baseline", "programme")], ignore_index=True),
         "emissions_backtest": backtest_summary(rows),
         "emissions_interval_coverage": calibrated_coverage(rows, params["stationary_level_sd"], tpp2_inside_from(series["level_shifts"])),
@@ -273,5 +278,5 @@ RESULT_PARAMETERS = tuple(dict.fromkeys(population.PARAMETER_NAMES + ("base_year
 
 # Tables this model publishes (export.TABLES composes them), in the order of the report.
 TABLES: dict[str, TableSpec] = (
-    tables.TABLES | inventory_module.TABLES | targets.TABLES | pollutants.TABLES | sensitivity.TABLES | backtest.TABLES | iamc.TABLES
+    tables.TABLES | inventory_module.TABLES | delivery.TABLES | targets.TABLES | pollutants.TABLES | sensitivity.TABLES | backtest.TABLES | iamc.TABLES
 )

@@ -490,6 +490,26 @@ class EmissionsReport:
             "expected": t.num(expected, 0),
         }
 
+    def delivery_text(self) -> dict:
+        """The delivery paragraph: the record's fit (or that there is none), the years scored and the chances by year."""
+        t, record = self.t, self.fc.tables["emissions_delivery_record"]
+        classes = self.fc.tables["emissions_delivery"].set_index("measure")
+        fitted = record.dropna(subset=["rate"])
+        if fitted.empty:
+            text = t("emissions.delivery_no_record")
+        else:
+            text = t("emissions.delivery_record", rate=t.num(float(fitted["rate"].iloc[0]), 2), n=len(fitted),
+                     delay=t.num(float(classes.loc["tpp2_coal_to_gas", "delay_mean_years"]), 1))
+        years = sorted(self.gap_by_year.loc["programme"].index)
+        return {"record": text, "years": f"{years[0]}–{years[-1]}", "chances": self.chances_by_year("programme")}
+
+    def delivery_range_table(self) -> pd.DataFrame:
+        """The chance of meeting the target (rows: mean delay and completeness of the classes without a record; columns: years)."""
+        table = self.fc.tables["emissions_delivery_range"]
+        wide = table.pivot_table(index=["delay_mean_years", "completeness_mean"], columns="year", values="share_meeting_target", sort=False)
+        wide.columns = [str(c) for c in wide.columns]
+        return wide.reset_index()
+
     def fleet_table(self) -> pd.DataFrame:
         """The registers and the model's fleet in the inventory year, ``INTERIM_YEAR``, the target year and the horizon."""
         table = self.fc.tables["emissions_fleet"]

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..params import Param
+from .delivery import class_parameters
 from .drivers import Drivers, baseline, driver_indices, drivers_from, population_from_inventory_year, vehicle_fleet
 from .inventory import inventory, inventory_year, stationary_total
 from .measures import apply_wedges, measure_plan, parse_overrides, wedges, with_ramps
@@ -53,20 +54,23 @@ class EmissionsForecast:
 
 
 def delivery_draws(
-    measure_ids: list[str], n: int, delay_mean: float, completeness_mean: float, concentration: float, rng
+    measure_ids: list[str], n: int, delay_mean, completeness_mean, concentration: float, rng
 ) -> dict[str, np.ndarray]:
     """Delivery risk per measure and trajectory (n, M), one-sided: never early, never more than printed.
 
     delay ~ Poisson(``delay_mean``) whole years; completeness ~ Beta with mean ``completeness_mean``
-    and concentration ``concentration`` (a + b). Components of one measure share their draws.
-    With delay_mean 0 and completeness_mean 1 every draw is 0 and 1 (no risk).
+    and concentration ``concentration`` (a + b). Each mean is one value for every measure or a dict by measure id
+    (``delivery.class_parameters``). Components of one measure share their draws. A mean delay of 0 and a mean
+    completeness of 1 draw 0 and 1 (no risk).
     """
     unique = list(dict.fromkeys(measure_ids))
     k = len(unique)
-    delay = rng.poisson(delay_mean, size=(n, k)).astype(float) if delay_mean > 0 else np.zeros((n, k))
-    if completeness_mean < 1:
-        a, b = completeness_mean * concentration, (1 - completeness_mean) * concentration
-        done = rng.beta(a, b, size=(n, k))
+    by_measure = lambda value: np.array([value[m] if isinstance(value, dict) else value for m in unique], dtype=float)  # noqa: E731
+    lam, mean = by_measure(delay_mean), by_measure(completeness_mean)
+    delay = rng.poisson(lam, size=(n, k)).astype(float) if (lam > 0).any() else np.zeros((n, k))
+    if (mean < 1).any():
+        partial = np.minimum(mean, 1 - 1e-12)
+        done = np.where(mean < 1, rng.beta(partial * concentration, (1 - partial) * concentration, size=(n, k)), 1.0)
     else:
         done = np.ones((n, k))
     pick = [unique.index(mid) for mid in measure_ids]
@@ -188,11 +192,12 @@ def simulate(
         inbound_vehicle_growth=drivers.inbound_vehicle_growth + sd_v * rng.standard_normal(n),
         other_stationary_growth=drivers.other_stationary_growth + sd_o * rng.standard_normal(n),
     )
+    classes = class_parameters(plan, inputs["dated_statements"], params).set_index("measure")
     risk = delivery_draws(
         list(plan["measure"]),
         n,
-        float(params["measure_delay_mean_years"]),
-        float(params["measure_completeness_mean"]),
+        classes["delay_mean_years"].to_dict(),
+        classes["completeness_mean"].to_dict(),
         float(params["measure_completeness_concentration"]),
         rng,
     )
@@ -209,6 +214,13 @@ def simulate(
 
 # Parameters of the Monte Carlo and its delivery risk.
 PARAMETERS: dict[str, Param] = {
+    "delivery_risk_basis": Param(
+        str,
+        "where the delay of a class of measure with a dated record comes from: record (the slippage fitted on the dated statements of "
+        "its completion year, emissions.delivery) or assumption (measure_delay_mean_years for every class)",
+        "record",
+        choices=("record", "assumption"),
+    ),
     "vehicle_growth_sd": Param(
         float,
         "sd of the motorisation and inbound growth rates (judgement: spans 0 to the 1.7% a year of the inbound flow)",
@@ -230,7 +242,8 @@ PARAMETERS: dict[str, Param] = {
     ),
     "measure_delay_mean_years": Param(
         float,
-        "delivery risk: mean of each measure's Poisson delay in years, never early (judgement: 1 year; 0 = on time)",
+        "delivery risk: mean of the Poisson delay in years, never early, of the classes of measure without a dated record (judgement: "
+        "1 year; 0 = on time; emissions_delivery_range shows 0-2); large plant conversion takes its record (delivery_risk_basis)",
         1.0,
         min=0.0,
         max=10.0,
