@@ -763,7 +763,7 @@ def test_the_forecast_reaches_tpp2_s_printed_level_in_the_year_the_schedule_choo
 # ---------------------------------------------------------------- the mid-2022 vintage is reproduced
 
 
-FIRST_VINTAGE_DIGESTS = {  # sha256 (first 16) of each table's CSV text on this population; recomputed for issue 20 (median central, inventory reconciled with BNS, fleet by build year, delivery risk by class)
+FIRST_VINTAGE_DIGESTS = {  # sha256 (first 16) of each table's CSV text on this population; recomputed for issue 20 (median central, inventory reconciled with BNS, fleet by build year, delivery risk by class, scope check)
     "emissions_backtest": "0f569687ceefb67d",
     "emissions_by_source": "db4bfdbc5bdd9d52",
     "emissions_delivery": "2c67175c51d4f33e",
@@ -775,6 +775,7 @@ FIRST_VINTAGE_DIGESTS = {  # sha256 (first 16) of each table's CSV text on this 
     "emissions_inventory_reconciliation": "177791279ea69ce2",
     "emissions_measures": "c877905d34e9afa6",
     "emissions_pollutants": "d3b17d1118d9fc9f",
+    "emissions_scope_check": "1e0a669327177df3",
     "emissions_target_gap": "d9609a2e63144cc9",
     "emissions_targets": "d82b31260708cd4e",
     "emissions_tornado": "1fb4490f2c7778a3",
@@ -939,6 +940,18 @@ def test_the_report_says_the_newest_bns_figure_follows_the_2022_survey_scope(inp
     assert values["change"] == "a change of the survey's scope" and (values["bns"], values["programme"]) == ("40.8", "46.0")
     for language in ("ru", "kk"):
         assert i18n.Text(language)(key, **values)
+
+
+def test_the_forecast_from_2021_is_set_against_bns_2022_across_the_scope_change_without_scoring_it():
+    data = io.read_tables(emissions.BACKTEST_INPUTS, io.NEWEST)
+    table = emissions.backtest.across_scope_changes(*data.values(), chp_share=36 / 40.8, heat_elasticity=1.0, headroom=1.1)
+    row = table.set_index("method").loc["naive"]
+    assert (row["origin"], row["year"], row["forecast_kt"], row["bns_kt"]) == (2021, 2022, 40.8, 41.5)  # the last value, carried
+    assert set(table["method"]) == {"driver", "naive", "drift", "log_drift"} and table["break"].str.contains("category IV").all()
+    mid = io.read_tables(emissions.BACKTEST_INPUTS, io.FIRST_VINTAGE)  # nothing after 2021 in mid-2022: no row
+    assert emissions.backtest.across_scope_changes(*mid.values(), chp_share=36 / 40.8, heat_elasticity=1.0, headroom=1.1).empty
+    backtest = emissions.backtest_stationary(*data.values(), chp_share=36 / 40.8, heat_elasticity=1.0, headroom=1.1)
+    assert not ((backtest["origin"] <= 2021) & (backtest["origin"] + backtest["horizon"] >= 2022)).any()  # and never scored
 
 
 def test_every_label_the_emission_package_uses_is_in_the_catalogue():

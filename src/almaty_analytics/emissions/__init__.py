@@ -229,6 +229,10 @@ def compute(params: dict, pop: population.PopulationForecast) -> EmissionsForeca
         "emissions_delivery_range": sensitivity.delivery_range(params, inputs, years, central, sims),
         "emissions_tornado": pd.concat([tornado(params, inputs, years, central, s) for s in ("baseline", "programme")], ignore_index=True),
         "emissions_backtest": backtest_summary(rows),
+        "emissions_scope_check": backtest.across_scope_changes(
+            *series.values(), chp_share=fc.levels["tpp2"] / (fc.levels["tpp2"] + fc.levels["stationary_other"]),
+            heat_elasticity=params["heat_elasticity"], headroom=params["tpp2_capacity_headroom"],
+        ),
         "emissions_interval_coverage": calibrated_coverage(rows, params["stationary_level_sd"], tpp2_inside_from(series["level_shifts"])),
     }
     fc.backtest = rows

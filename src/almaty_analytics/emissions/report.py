@@ -441,6 +441,16 @@ class EmissionsReport:
             "basis": self.params["stationary_inventory_basis"],
         }
 
+    def scope_check_notes(self) -> list[tuple[str, dict]]:
+        """The paragraph on the driver forecast across the change of survey scope (``emissions_scope_check``), if any."""
+        table = self.fc.tables.get("emissions_scope_check")
+        if table is None or table.empty:
+            return []
+        row = table[table["method"] == "driver"].iloc[0]
+        num = self.t.num
+        return [("emissions.scope_check_text", {"origin": int(row["origin"]), "year": int(row["year"]), "forecast": num(row["forecast_kt"], 1),
+                                                "bns": num(row["bns_kt"], 1), "difference": num(row["difference_kt"], 1, signed=True)})]
+
     def reconciliation_table(self) -> pd.DataFrame:
         """The reconciliation as published (emissions_inventory_reconciliation), sources named in the reader's language."""
         names = {s: self.t(f"emissions.sources.{s}") for s in self.fc.levels.index}
