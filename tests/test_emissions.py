@@ -763,23 +763,23 @@ def test_the_forecast_reaches_tpp2_s_printed_level_in_the_year_the_schedule_choo
 # ---------------------------------------------------------------- the mid-2022 vintage is reproduced
 
 
-FIRST_VINTAGE_DIGESTS = {  # sha256 (first 16) of each table's CSV text on this population; recomputed for issue 20 (median central, inventory reconciled with BNS, fleet by build year, delivery risk by class, scope check)
+FIRST_VINTAGE_DIGESTS = {  # sha256 (first 16) of each table's CSV text on this population; recomputed for issue 20 (median central, inventory reconciled with BNS, fleet by build year, delivery risk by class, scope check, TPP-3 level)
     "emissions_backtest": "0f569687ceefb67d",
-    "emissions_by_source": "db4bfdbc5bdd9d52",
+    "emissions_by_source": "ab665479d8a4588f",
     "emissions_delivery": "2c67175c51d4f33e",
     "emissions_delivery_range": "4ada35f337222c42",
     "emissions_delivery_record": "946953805d10db2c",
     "emissions_fleet": "a9cd548318512a5c",
-    "emissions_iamc": "f5362a3f199d801c",
+    "emissions_iamc": "2f17c759015a01ce",
     "emissions_interval_coverage": "69e56ad4315bfbba",
     "emissions_inventory_reconciliation": "177791279ea69ce2",
-    "emissions_measures": "c877905d34e9afa6",
+    "emissions_measures": "fd0f85f800274df3",
     "emissions_pollutants": "d3b17d1118d9fc9f",
     "emissions_scope_check": "1e0a669327177df3",
-    "emissions_target_gap": "d9609a2e63144cc9",
+    "emissions_target_gap": "6a76f9468c962ab0",
     "emissions_targets": "d82b31260708cd4e",
     "emissions_tornado": "1fb4490f2c7778a3",
-    "emissions_wedges": "b0a2fd09b6e725ff",
+    "emissions_wedges": "9f0782ffd3bfd921",
 }
 
 

@@ -443,7 +443,7 @@ MID_2022_FRAMES = {
     "programme_school_build_plan": (14, "d88d989592ebb302"),
     "programme_emissions": (142, "ca7467a137fb8d8a"),
     "programme_emission_inventory": (16, "7f21ea0472427086"),
-    "programme_emission_measures": (29, "2e4fba484d2787da"),
+    "programme_emission_measures": (29, "f27319fe6c4faf91"),  # TPP-3 in the form of its printed level, 1.2 (issue 20)
     "emep_eea_emission_factors": (16, "bd7dd5c95e5beb04"),
     "school_capacity_by_district": (8, "6ef5536896366085"),
 }
