@@ -101,4 +101,4 @@ def test_the_emission_headline_is_the_same_median_in_the_report_the_csv_the_work
     if case != "baseline":
         assert city.loc[f"default|{case}_as_scheduled", "2030"] == headline["scheduled_kt"]
     text = visible_text((published / "default" / "30_emissions_forecast.html").read_text())
-    assert f"median in 2030 is {median:.1f} thousand t" in text and f"2030: {chance:.0%}" in text
+    assert f"median in 2030 is {median:.1f} thousand t" in text and "target of 78 thousand t in 2030" in text and f"2030: {chance:.0%}" in text
