@@ -82,3 +82,23 @@ def test_each_domains_key_figures_are_its_published_headline_rows(published):
     case = manifest["notebooks"]["30_emissions_forecast"]["parameters"]["emission_scenario"]
     gap = read("emissions_target_gap").query("emission_scenario == @case and boundary == 'city'").iloc[0]
     assert set(emission["case"]) == {case} and emission.loc[2030, ["value", "probability"]].tolist() == [gap["median_kt"], gap["share_meeting_target"]]
+
+
+def test_the_emission_headline_is_the_same_median_in_the_report_the_csv_the_workbook_and_the_iamc_file(published):
+    tables = published / "default" / "tables"
+    gap = pd.read_csv(tables / "emissions_target_gap.csv", encoding="utf-8-sig")
+    manifest = json.loads((published / "default" / "manifest.json").read_text())
+    case = manifest["notebooks"]["30_emissions_forecast"]["parameters"]["emission_scenario"]
+    headline = gap.query("emission_scenario == @case and boundary == 'city' and year == 2030").iloc[0]
+    median, chance = headline["median_kt"], headline["share_meeting_target"]
+    assert headline["gap_kt"] == pytest.approx(median - 78, abs=1e-3)  # the gap is the median's, not the as-scheduled path's
+    sheet = pd.read_excel(tables / "default.xlsx", sheet_name="emissions_target_gap")
+    sheet = sheet.set_axis(gap.columns, axis=1).query("emission_scenario == @case and boundary == 'city' and year == 2030").iloc[0]
+    assert (sheet["median_kt"], sheet["share_meeting_target"]) == (median, chance)
+    iamc = pd.read_csv(tables / "emissions_iamc.csv", encoding="utf-8-sig")
+    city = iamc[(iamc["region"] == "Almaty city") & (iamc["variable"] == "Emissions|Air pollutants")].set_index("scenario")
+    assert city.loc[f"default|{case}", "2030"] == median
+    if case != "baseline":
+        assert city.loc[f"default|{case}_as_scheduled", "2030"] == headline["scheduled_kt"]
+    text = visible_text((published / "default" / "30_emissions_forecast.html").read_text())
+    assert f"median in 2030 is {median:.1f} thousand t" in text and "target of 78 thousand t in 2030" in text and f"2030: {chance:.0%}" in text

@@ -170,12 +170,12 @@ def scenario_bands(
     data: pd.DataFrame, *, target: tuple[int, float, str] | None, ylabel: str, title: str, source: str, history: pd.Series | None = None
 ) -> plt.Figure:
     """Per ``emission_scenario``: the simulated median (``median_kt``) with its 80% band (``lo_80``, ``hi_80``), the
-    deterministic as-scheduled path (``emissions_kt``) dashed, and a target marker."""
+    deterministic as-scheduled path (``scheduled_kt``) dashed, and a target marker."""
     fig, ax = plt.subplots()
     for i, (name, frame) in enumerate(data.groupby("emission_scenario", sort=False)):
         ax.fill_between(frame["year"], frame["lo_80"], frame["hi_80"], alpha=0.2, color=f"C{i}")
         ax.plot(frame["year"], frame["median_kt"], color=f"C{i}", linewidth=2, label=_text("plots.scenario_median", scenario=_text.term("emission_scenario", name)))
-        ax.plot(frame["year"], frame["emissions_kt"], color=f"C{i}", linewidth=1, linestyle="--", label=_text("plots.scenario_scheduled", scenario=_text.term("emission_scenario", name)))
+        ax.plot(frame["year"], frame["scheduled_kt"], color=f"C{i}", linewidth=1, linestyle="--", label=_text("plots.scenario_scheduled", scenario=_text.term("emission_scenario", name)))
     if history is not None:
         ax.plot(history.index, history.to_numpy(), color="black", marker="o", markersize=3, label=history.name)
     if target is not None:

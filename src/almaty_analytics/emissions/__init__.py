@@ -28,13 +28,15 @@ prints them, except where split by pollutant (TPP-2); there are no greenhouse ga
     at ``private_house_growth`` and take in the solid-fuel houses that are gasified; houses on
     solid fuel change at ``solid_fuel_house_change`` (each at its 2021 emission per house,
     10.3 kt / 134 thousand and 0.867 kt / 3,241, line 4255).
-  - *Road transport* = vehicle activity × fleet emission factor. Activity mixes city vehicles
-    (population × motorisation, ``motorisation_growth``) and vehicles entering daily
-    (``inbound_vehicle_growth``), weighted 470 : 230 (line 331). The emission factor falls as new
-    vehicles replace pre-2010 ones: 58% of the fleet was built before 2010 (Appendix 3, line 5315),
-    ``fleet_renewal_rate`` of the fleet is renewed a year (oldest first), and a pre-2010 vehicle
-    emits ``old_vehicle_emission_ratio`` times a newer one per km (assumption: about Euro 2 against
-    about Euro 5; EMEP/EEA light petrol vehicles, ``data/raw/emep_eea_emission_factors.csv``).
+  - *Road transport* = vehicle activity × fleet emission factor (``fleet``: a stock–flow model of the city's
+    fleet by build year). Activity mixes city vehicles (the fleet: population × vehicles per resident, the
+    motorisation from the dated registers of the vintage, ``motorisation_basis``) and vehicles entering daily
+    (``inbound_vehicle_growth``), weighted 470 : 230 (line 331). The fleet starts from the May 2022 register by
+    build year (Appendix 3, line 5315); each year ``fleet_scrappage_rate`` of every cohort leaves (calibrated on
+    the December 2016 and May 2022 registers), and what enters is the fleet needed minus the survivors: new
+    vehicles and, a share ``used_import_share``, used imports. A pre-2010 vehicle emits
+    ``old_vehicle_emission_ratio`` times a newer one per km (assumption: about Euro 2 against about Euro 5;
+    EMEP/EEA light petrol vehicles, ``data/raw/emep_eea_emission_factors.csv``). No vehicle is counted twice.
   - *Other stationary* grows at ``other_stationary_growth`` (log-linear trend of BNS stationary
     emissions 2014-2021, after the 2013→2014 level shift: the latest segment with at least three
     years; the 2022 figure follows the survey scope of 2022, a change of definition, and stands alone);
@@ -63,14 +65,18 @@ prints them, except where split by pollutant (TPP-2); there are no greenhouse ga
   trajectory, draws the motorisation, inbound-traffic and other-stationary growth rates (normal), a
   level error of the stationary sources exp(N(0, ``stationary_level_sd``)) calibrated on the backtest
   (conformal 80% quantile of the driver method's |log error| after 2014; coverage in ``calibrated_coverage``),
-  and draws each measure's delivery: a delay of Poisson(``measure_delay_mean_years``) whole years
-  (never early) and a completeness from a Beta distribution with mean ``measure_completeness_mean``
+  and draws each measure's delivery (``delivery``, by class of measure): a delay of Poisson whole years (never
+  early) whose mean is, for large plant conversion, the slippage of its dated record of completion years times the
+  time left (``delivery_risk_basis``) and, for the classes without a record, ``measure_delay_mean_years`` (shown
+  over 0-2 years in ``emissions_delivery_range``), and a completeness from a Beta distribution with mean ``measure_completeness_mean``
   and concentration ``measure_completeness_concentration`` (never more than printed). The same
   draws apply to the programme and (on top of its fixed delays) the delayed scenario. Intervals are
-  the 10th and 90th percentiles, the central estimate is their median (``median_kt``) and the
-  probability of meeting 78 kt is the share of trajectories at or below it. ``emissions_kt`` is the
-  deterministic path (central population, every measure as scheduled, no delivery risk): with
-  one-sided delay risk it lies at or below the simulated range, so reports lead with the median.
+  the 10th and 90th percentiles, the central figure is their median (``median_kt``) in every table and
+  file (the gap to the target, the pollutants and the IAMC export included) and the probability of
+  meeting 78 kt is the share of trajectories at or below it, in 2030, 2031 and 2032. The as-scheduled
+  path (central population, every measure on time and complete, no delivery risk) is the named column
+  ``scheduled_kt`` (IAMC scenarios ``programme_as_scheduled`` and ``delayed_as_scheduled``): with
+  one-sided delay risk it lies at or below the simulated range, so it is never the headline.
 * **Pollutants.** The programme's tonnages are aggregate masses. TPP-2 is split into its coal part
   and its gas blocks (0.83 kt each, line 4317) and each part by pollutant (TSP, SO2, NOx, CO,
   NMVOC) with EMEP/EEA 2019 emission factors for hard-coal boilers and gas (table
@@ -95,7 +101,8 @@ import pandas as pd
 from .. import io, population
 from ..params import Param
 from ..tablespec import TableSpec
-from . import backtest, iamc, pollutants, schedule, sensitivity, simulation, tables, targets
+from . import backtest, delivery, drivers, fleet, iamc, pollutants, schedule, sensitivity, simulation, tables, targets
+from . import inventory as inventory_module
 from .backtest import (
     backtest_stationary,
     backtest_summary,
@@ -122,7 +129,7 @@ from .drivers import (
 )
 from .iamc import iamc_table
 from .inventory import PARAMETERS as INVENTORY_PARAMETERS
-from .inventory import agglomeration_base_from_data, inventory, inventory_year, printed_total
+from .inventory import agglomeration_base_from_data, inventory, inventory_year, printed_total, reconciliation
 from .measures import DEFAULT_TIMING, MEASURE_SOURCE, apply_wedges, measure_plan, ramp, wedges, with_ramps
 from .measures import PARAMETERS as MEASURE_PARAMETERS
 from .pollutants import POLLUTANTS, pollutant_shares, pollutants_table, tpp2_by_fuel
@@ -142,16 +149,16 @@ from .sources import (
     target_year,
     tpp2_inside_from,
 )
-from .tables import by_source_table, measures_table, wedges_table
+from .tables import by_source_table, fleet_table, measures_table, wedges_table
 from .targets import KEY_FIGURES, key_figures_table, target_arithmetic, target_gap_table
 
 __all__ = [
     "BOUNDARIES", "DEFAULT_TIMING", "EMISSION_SCENARIOS", "MEASURE_SOURCE", "POLLUTANTS", "REGIONS", "SOURCES", "SOURCE_IDS",
     "STATIONARY_SOURCES", "TORNADO_RANGES", "Drivers", "EmissionsError", "EmissionsForecast", "Schedule",
     "agglomeration_base_from_data", "apply_wedges", "backtest_stationary", "backtest_summary", "baseline", "boundary_sources",
-    "boundary_total", "by_source_table", "calibrate_other_stationary", "calibrated_coverage", "central_paths", "check_parameters",
+    "boundary_total", "by_source_table", "fleet_table", "calibrate_other_stationary", "calibrated_coverage", "central_paths", "check_parameters",
     "checked_plan", "conversion_schedule", "delivery_draws", "driver_indices", "fleet_from_data", "houses_from_data", "iamc_table",
-    "inbound_growth_from_data", "inbound_share_from_data", "inventory", "inventory_year", "latest_segment_accuracy", "log_linear_trend",
+    "inbound_growth_from_data", "inbound_share_from_data", "inventory", "inventory_year", "latest_segment_accuracy", "reconciliation", "log_linear_trend",
     "measure_plan", "measures_table", "old_vehicle_ratio_from_factors", "pollutant_shares", "pollutants_table",
     "population_from_inventory_year", "population_path", "population_sources", "printed_total", "ramp", "simulate", "stationary_driver_forecast",
     "stationary_level_sd", "target_arithmetic", "target_gap_table", "target_year", "tornado", "tpp2_by_fuel", "tpp2_inside_from",
@@ -159,7 +166,10 @@ __all__ = [
     "PARAMETERS", "TABLES", "forecast", "results", "validate",
 ]
 
-INPUT_TABLES = ("programme_emission_inventory", "programme_emission_measures", "programme_emissions", "emep_eea_emission_factors", "dated_statements")
+INPUT_TABLES = (
+    "programme_emission_inventory", "programme_emission_measures", "programme_emissions", "emep_eea_emission_factors", "dated_statements",
+    "bns_stationary_emissions", "level_shifts", "bns_population_1jan",
+)
 BACKTEST_INPUTS = ("bns_stationary_emissions", "level_shifts", "bns_population_1jan")
 
 
@@ -178,6 +188,12 @@ def forecast(
     shares = pollutant_shares(inputs["emep_eea_emission_factors"])
     fc.tables = {
         "emissions_by_source": by_source_table(fc),
+        "emissions_fleet": fleet_table(fc, programme, inputs["dated_statements"]),
+        "emissions_delivery": delivery.class_parameters(fc.wedge_plan, inputs["dated_statements"], params),
+        "emissions_delivery_record": delivery.record_table(inputs["dated_statements"]),
+        "emissions_inventory_reconciliation": reconciliation(
+            inputs["programme_emission_inventory"], inputs["bns_stationary_emissions"], inputs["level_shifts"], params["stationary_inventory_basis"]
+        ),
         "emissions_measures": measures_table(fc),
         "emissions_wedges": wedges_table(fc),
         "emissions_target_gap": target_gap_table(fc, programme),
@@ -210,8 +226,13 @@ def compute(params: dict, pop: population.PopulationForecast) -> EmissionsForeca
         headroom=params["tpp2_capacity_headroom"],
     )
     fc.tables |= {
+        "emissions_delivery_range": sensitivity.delivery_range(params, inputs, years, central, sims),
         "emissions_tornado": pd.concat([tornado(params, inputs, years, central, s) for s in ("baseline", "programme")], ignore_index=True),
         "emissions_backtest": backtest_summary(rows),
+        "emissions_scope_check": backtest.across_scope_changes(
+            *series.values(), chp_share=fc.levels["tpp2"] / (fc.levels["tpp2"] + fc.levels["stationary_other"]),
+            heat_elasticity=params["heat_elasticity"], headroom=params["tpp2_capacity_headroom"],
+        ),
         "emissions_interval_coverage": calibrated_coverage(rows, params["stationary_level_sd"], tpp2_inside_from(series["level_shifts"])),
     }
     fc.backtest = rows
@@ -261,5 +282,5 @@ RESULT_PARAMETERS = tuple(dict.fromkeys(population.PARAMETER_NAMES + ("base_year
 
 # Tables this model publishes (export.TABLES composes them), in the order of the report.
 TABLES: dict[str, TableSpec] = (
-    tables.TABLES | targets.TABLES | pollutants.TABLES | sensitivity.TABLES | backtest.TABLES | iamc.TABLES
+    tables.TABLES | inventory_module.TABLES | delivery.TABLES | targets.TABLES | pollutants.TABLES | sensitivity.TABLES | backtest.TABLES | iamc.TABLES
 )

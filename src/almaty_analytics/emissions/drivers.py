@@ -6,11 +6,12 @@
 * *Private houses* follow the housing stock and gasification, not population: houses on gas grow at
   ``private_house_growth`` and take in the solid-fuel houses that are gasified; houses on solid fuel
   change at ``solid_fuel_house_change``.
-* *Road transport* = vehicle activity × fleet emission factor. Activity mixes city vehicles (population ×
-  motorisation, ``motorisation_growth``) and vehicles entering daily (``inbound_vehicle_growth``), weighted
-  470 : 230 (line 331); the factor falls as new vehicles replace the pre-2010 ones (58% of the fleet,
-  line 5315) at ``fleet_renewal_rate`` a year, a pre-2010 vehicle emitting ``old_vehicle_emission_ratio``
-  times a newer one.
+* *Road transport* = vehicle activity × fleet emission factor. Activity mixes city vehicles (the fleet of the
+  vintage stock–flow model, ``fleet.stock_flow``: population × vehicles per resident, the motorisation from the dated
+  registers unless ``motorisation_basis`` is ``parameter``) and vehicles entering daily (``inbound_vehicle_growth``),
+  weighted 470 : 230 (line 331); the factor is the fleet's by build year (pre-2010 vehicles emit
+  ``old_vehicle_emission_ratio`` times a newer one), renewed only by the vehicles that enter to replace the
+  ``fleet_scrappage_rate`` leaving and to follow the fleet's growth.
 * *Other stationary* grows at ``other_stationary_growth``: the log-linear trend of BNS stationary emissions
   in the latest segment between level shifts that has at least ``TREND_MIN_YEARS`` years
   (``calibrate_other_stationary``): 2014-2021, after the 2013→2014 boundary shift; the 2022 figure follows
@@ -33,6 +34,7 @@ import pandas as pd
 
 from .. import history
 from ..params import Param
+from . import fleet
 from .sources import SOURCE_IDS, SOURCES, STATIONARY_SERIES, EmissionsError, as_column
 
 TREND_MIN_YEARS = 3  # years of one segment a log-linear trend of BNS stationary emissions needs
@@ -42,11 +44,13 @@ TREND_MIN_YEARS = 3  # years of one segment a log-linear trend of BNS stationary
 class Drivers:
     """Baseline driver assumptions (scenario parameters of the same names, plus figures from data/raw)."""
 
-    motorisation_growth: float  # change per year of vehicles per resident
+    motorisation_growth: float  # change per year of vehicles per resident (from the registers or the parameter)
     inbound_vehicle_growth: float  # change per year of vehicles entering the city daily
     inbound_share: float  # share of inbound vehicles in daily traffic (230 of 470 + 230, line 331)
-    old_vehicle_share: float  # share of vehicles built before 2010 in 2022 (315,508 of 547,834, line 5315)
-    fleet_renewal_rate: float  # share of the fleet replaced by new vehicles a year (old ones leave first)
+    cohorts: pd.Series  # the May 2022 register by build year (line 5315), the fleet's start
+    fleet_scrappage_rate: float  # share of each cohort leaving the register a year
+    used_import_share: float  # share of the vehicles entering that are used imports
+    used_import_age: int  # their age on entry
     old_vehicle_emission_ratio: float  # emissions per km of a pre-2010 vehicle / a newer one
     heat_elasticity: float  # CHP heat demand against households
     household_size_change: float  # change per year of persons per household
@@ -71,14 +75,12 @@ def inbound_growth_from_data(programme: pd.DataFrame) -> float:
 
 
 def fleet_from_data(programme: pd.DataFrame) -> dict[str, float]:
-    """Fleet age mix of Appendix 3 (line 5315): share built before 2010 and the yearly renewal rate.
-
-    renewal = vehicles built 2010-2019 / 10 years / all registered: the share of the fleet
-    that new vehicles made up each year in the last full decade.
-    """
+    """Fleet age mix of Appendix 3 (line 5315): the share built before 2010 and the yearly net scrappage rate from the
+    December 2016 register (529,295, National Environment Report; dated_statements.csv) and the May 2022 one by build year
+    (``fleet.scrappage_from_registers``)."""
     f = programme.set_index("figure_id")["value"].astype(float)
     total = f["fleet_age_1980_2009"] + f["fleet_age_2010_2019"] + f["fleet_age_2020_2022"]
-    return {"old_share": float(f["fleet_age_1980_2009"] / total), "renewal_rate": float(f["fleet_age_2010_2019"] / 10 / total)}
+    return {"old_share": float(f["fleet_age_1980_2009"] / total)}
 
 
 def houses_from_data(programme: pd.DataFrame) -> float:
@@ -195,20 +197,18 @@ def population_from_inventory_year(inventory_year: int, years: np.ndarray, value
 def driver_indices(years: np.ndarray, population: np.ndarray, d: Drivers) -> dict[str, np.ndarray]:
     """Driver indices (…, T), 1 in the first of ``years`` (the inventory year), for population (…, T) on 1 January of ``years``.
 
-    * vehicles = activity × fleet emission factor. Activity mixes city vehicles (population ×
-      motorisation) and inbound vehicles; the factor falls as new vehicles replace pre-2010 ones.
+    * vehicles = activity × fleet emission factor. Activity mixes city vehicles (the stock–flow fleet, ``vehicle_fleet``)
+      and inbound vehicles; the factor is the fleet's by build year.
     * chp = min(households^heat_elasticity, tpp2_capacity_headroom); households = population / household size.
     * gas_houses / solid_houses = houses on gas / on solid fuel; gasified solid-fuel houses move to gas.
     * other = BNS stationary trend; constant = 1.
     """
     t = np.asarray(years, dtype=float) - years[0]
     pop = population / population[..., :1]
-    activity = (1 - d.inbound_share) * pop * (1 + as_column(d.motorisation_growth)) ** t + d.inbound_share * (
-        1 + as_column(d.inbound_vehicle_growth)
-    ) ** t
-    old = np.maximum(d.old_vehicle_share - as_column(d.fleet_renewal_rate) * t, 0.0)
-    ratio = as_column(d.old_vehicle_emission_ratio)
-    fleet_factor = (old * ratio + 1 - old) / (d.old_vehicle_share * ratio + 1 - d.old_vehicle_share)
+    fleet_path = vehicle_fleet(years, population, d)
+    city_vehicles = fleet_path["stock"] / fleet_path["stock"][..., :1]
+    activity = (1 - d.inbound_share) * city_vehicles + d.inbound_share * (1 + as_column(d.inbound_vehicle_growth)) ** t
+    fleet_factor = fleet_path["factor"]
     households = pop * (1 + as_column(d.household_size_change)) ** -t
     chp = np.minimum(households ** as_column(d.heat_elasticity), as_column(d.tpp2_capacity_headroom))
     solid = (1 + as_column(d.solid_fuel_house_change)) ** t
@@ -230,14 +230,38 @@ def baseline(levels: pd.Series, indices: dict[str, np.ndarray]) -> np.ndarray:
     return np.stack([levels[s] * indices[SOURCES[s].driver] for s in SOURCE_IDS], axis=-2)
 
 
-def drivers_from(params: dict, programme: pd.DataFrame) -> Drivers:
-    fleet = fleet_from_data(programme)
+def vehicle_fleet(years: np.ndarray, population: np.ndarray, d: Drivers) -> dict[str, np.ndarray]:
+    """The city's fleet by build year (``fleet.stock_flow``) for population (…, T) on 1 January of ``years``."""
+    return fleet.stock_flow(
+        years, population, d.cohorts, d.motorisation_growth, d.fleet_scrappage_rate, d.used_import_share, d.used_import_age,
+        d.old_vehicle_emission_ratio,
+    )
+
+
+MOTORISATION_BASES = ("registers", "parameter")
+
+
+def motorisation_from_data(inputs: dict[str, pd.DataFrame]) -> float:
+    """Vehicles per resident's yearly change from the dated registers of the vintage (``fleet.motorisation_from_registers``)."""
+    register = fleet.registers(inputs["programme_emissions"], inputs["dated_statements"])
+    growth = fleet.population_growth(inputs["bns_population_1jan"], inputs["level_shifts"], float(register["year"].iloc[0]))
+    return fleet.motorisation_from_registers(register, growth)
+
+
+def drivers_from(params: dict, inputs: dict[str, pd.DataFrame]) -> Drivers:
+    programme = inputs["programme_emissions"]
+    basis = params["motorisation_basis"]
+    if basis not in MOTORISATION_BASES:
+        raise EmissionsError(f"parameter 'motorisation_basis': unknown value {basis!r}; expected one of {list(MOTORISATION_BASES)}")
+    motorisation = motorisation_from_data(inputs) if basis == "registers" else float(params["motorisation_growth"])
     return Drivers(
-        motorisation_growth=float(params["motorisation_growth"]),
+        motorisation_growth=motorisation,
         inbound_vehicle_growth=float(params["inbound_vehicle_growth"]),
         inbound_share=inbound_share_from_data(programme),
-        old_vehicle_share=fleet["old_share"],
-        fleet_renewal_rate=float(params["fleet_renewal_rate"]),
+        cohorts=fleet.band_cohorts(programme),
+        fleet_scrappage_rate=float(params["fleet_scrappage_rate"]),
+        used_import_share=float(params["used_import_share"]),
+        used_import_age=int(params["used_import_age"]),
         old_vehicle_emission_ratio=float(params["old_vehicle_emission_ratio"]),
         heat_elasticity=float(params["heat_elasticity"]),
         household_size_change=float(params["household_size_change"]),
@@ -251,9 +275,17 @@ def drivers_from(params: dict, programme: pd.DataFrame) -> Drivers:
 
 # Parameters of the baseline drivers (defaults and their sources).
 PARAMETERS: dict[str, Param] = {
+    "motorisation_basis": Param(
+        str,
+        "where the change of vehicles per resident comes from: registers (the log-linear growth of the dated registers of the vintage "
+        "- 529,295 in Dec 2016, 547,834 in May 2022, about 617,000 in Oct 2023 - minus the population's growth) or parameter (motorisation_growth)",
+        "registers",
+        choices=MOTORISATION_BASES,
+    ),
     "motorisation_growth": Param(
         float,
-        "change per year of vehicles per resident: none stated; 500 thousand vehicles in the city c.2019 (speech) vs 470 thousand in 2022 (line 331)",
+        "change per year of vehicles per resident when motorisation_basis = parameter (the registers give -2.4% a year at the mid-2022 "
+        "vintage, -1.3% with the 2023 count)",
         0.0,
         min=-0.2,
         max=0.2,
@@ -296,13 +328,23 @@ PARAMETERS: dict[str, Param] = {
         min=-1.0,
         max=0.5,
     ),
-    "fleet_renewal_rate": Param(
+    "fleet_scrappage_rate": Param(
         float,
-        "share of the vehicle fleet renewed a year, oldest first: 183,056 built 2010-2019 / 10 / 547,834 registered (line 5315)",
-        0.0334,
+        "share of each build year's vehicles leaving the register a year, net of used imports of those years: the vehicles built by 2016 "
+        "still registered in May 2022 (315,508 + 7/10 of 183,056, line 5315) against the 529,295 of Dec 2016, over 5.45 years",
+        0.0319,
         min=0.0,
-        max=0.2,
+        max=0.3,
     ),
+    "used_import_share": Param(
+        float,
+        "share of the vehicles entering the fleet that are used imports (assumption: 0; the registers do not separate them, and the "
+        "scrappage rate is net of the used imports of the older build years)",
+        0.0,
+        min=0.0,
+        max=1.0,
+    ),
+    "used_import_age": Param(int, "age of a used import on entry (assumption: 10 years)", 10, min=0, max=40),
     "old_vehicle_emission_ratio": Param(
         float,
         "emissions per km of a pre-2010 vehicle against a newer one: EMEP/EEA 2019 light petrol Euro 2 vs Euro 5, CO+NOx+NMVOC 3.97 / 1.18 g/km (assumption: pre-2010 about Euro 2)",

@@ -27,12 +27,16 @@ ASSUMPTIONS = (
     "tpp2_capacity_headroom",
     "private_house_growth",
     "solid_fuel_house_change",
-    "fleet_renewal_rate",
+    "fleet_scrappage_rate",
+    "used_import_share",
+    "used_import_age",
+    "motorisation_basis",
     "old_vehicle_emission_ratio",
     "motorisation_growth",
     "inbound_vehicle_growth",
     "other_stationary_growth",
     "agglomeration_houses_base_kt",
+    "stationary_inventory_basis",
     "measure_delay_years",
     "measure_delays",
     "measure_delivery",
@@ -56,7 +60,9 @@ class EmissionsReport:
     def __init__(self, fc: EmissionsForecast, params: dict, t: i18n.Text):
         self.fc, self.params, self.t = fc, params, t
         self.boundary = params["boundary"]
-        self.gap = fc.tables["emissions_target_gap"].set_index(["emission_scenario", "boundary"])
+        gap = fc.tables["emissions_target_gap"]
+        self.gap = gap[gap["year"] == fc.target_year].set_index(["emission_scenario", "boundary"])
+        self.gap_by_year = gap[gap["boundary"] == "city"].set_index(["emission_scenario", "year"])
         self.arithmetic = fc.tables["emissions_targets"].set_index("item")["value_kt"]
         self.target = float(self.arithmetic["target_2030"])
         self.source = t("emissions.source")
@@ -64,6 +70,9 @@ class EmissionsReport:
         self.bns = data["bns_stationary_emissions"].query("area == 'almaty'")
         self.shifts = data["level_shifts"]
         self.target_year, self.inventory_year = fc.target_year, fc.inventory_year
+        self.reconciled = fc.tables["emissions_inventory_reconciliation"]
+        base = self.reconciled[self.reconciled["year"] == fc.inventory_year].set_index("source")
+        self.programme_stationary = float(base.loc["stationary_total", "programme_kt"])
 
     # -- labels --
     def scenario_name(self, name: str) -> str:
@@ -112,7 +121,7 @@ class EmissionsReport:
                     "answer_city": f"{num(city['median_kt'], 1)} ({num(city['lo_80'], 1)}–{num(city['hi_80'], 1)})",
                     "answer_gap": ("+" if gap >= 0 else "") + num(gap, 1),
                     "answer_chance": f"{city['share_meeting_target']:.0%}",
-                    "answer_scheduled": num(city["emissions_kt"], 1),
+                    "answer_scheduled": num(city["scheduled_kt"], 1),
                     "answer_city_plus": f"{num(plus['median_kt'], 1)} ({num(plus['lo_80'], 1)}–{num(plus['hi_80'], 1)})",
                 }
             )
@@ -125,7 +134,7 @@ class EmissionsReport:
     def answer_text(self) -> dict:
         t, num, a = self.t, self.t.num, self.arithmetic
         programme, baseline, delayed = (self.gap.loc[(name, "city")] for name in ("programme", "baseline", "delayed"))
-        meets = programme["gap_kt"] <= 0
+        meets = programme["gap_kt"] <= 0  # the median, the central figure
         due = self.fc.schedule.year
         tpp2 = (t("emissions.tpp2_due_in_target", year=self.target_year) if due >= self.target_year
                 else t("emissions.tpp2_due_before", due=due, lead=self.target_year - due, year=self.target_year))
@@ -134,14 +143,17 @@ class EmissionsReport:
             "verdict": t("emissions.meets") if meets else t("emissions.misses"),
             "target": num(self.target),
             "year": self.target_year,
-            "scheduled": num(programme["emissions_kt"], 1),
+            "median": num(programme["median_kt"], 1),
             "gap": num(abs(programme["gap_kt"]), 1),
+            "chances": self.chances_by_year("programme"),
+            "scheduled": num(programme["scheduled_kt"], 1),
+            "scheduled_verdict": t("emissions.meets") if programme["scheduled_gap_kt"] <= 0 else t("emissions.misses"),
             "side": t("emissions.below") if meets else t("emissions.above"),
             "chance": f"{programme['share_meeting_target']:.0%}",
             "baseline": num(baseline["median_kt"], 1),
             "delay": self.params["measure_delay_years"],
             "delayed": num(delayed["median_kt"], 1),
-            "delayed_scheduled": num(delayed["emissions_kt"], 1),
+            "delayed_scheduled": num(delayed["scheduled_kt"], 1),
             "measures": num(a["measures_city"], 2),
             "remaining": num(a["city_2021_minus_city_measures"], 2),
             "short": num(a["gap_city_measures_to_target"], 2),
@@ -149,6 +161,11 @@ class EmissionsReport:
             "with_tpp3": num(a["measures_city_and_tpp3"], 2),
             "boundary": self.boundary_text(self.boundary),
         }
+
+    def chances_by_year(self, scenario: str) -> str:
+        """The chance of meeting the target in the target year and the years after it, as 'year: share' joined."""
+        rows = self.gap_by_year.loc[scenario]
+        return ", ".join(f"{year}: {share:.0%}" for year, share in rows["share_meeting_target"].items())
 
     # -- scenarios, tornado --
     def bands(self) -> dict:
@@ -263,7 +280,7 @@ class EmissionsReport:
         pollutants = self.fc.tables["emissions_pollutants"]
         shown = pollutants[pollutants["year"].isin([self.inventory_year, self.target_year])]
         shown = shown.assign(emission_scenario=shown["emission_scenario"].map(self.scenario_name))
-        wide = shown.pivot_table(index=["pollutant", "emission_scenario"], columns="year", values="emissions_kt", aggfunc="sum", sort=False)
+        wide = shown.pivot_table(index=["pollutant", "emission_scenario"], columns="year", values="median_kt", aggfunc="sum", sort=False)
         return wide.reset_index().rename_axis(columns=None)
 
     def _by_source(self) -> pd.DataFrame:
@@ -276,12 +293,12 @@ class EmissionsReport:
         return rows.assign(source=rows["source"].map(lambda s: self.t(f"emissions.sources.{s}")))
 
     def by_source_chart(self) -> dict:
-        """Arguments of ``plots.stacked_area``: the sources of the report's emission scenario and boundary (central)."""
+        """Arguments of ``plots.stacked_area``: the sources of the report's emission scenario and boundary (median of each)."""
         return {
             "data": self._by_source(),
             "x": "year",
             "hue": "source",
-            "y": "emissions_kt",
+            "y": "median_kt",
             "scale": 1.0,
             "ylabel": self.t("emissions.y_all"),
             "title": self.t(
@@ -294,17 +311,18 @@ class EmissionsReport:
 
     def by_source_top(self) -> float:
         """Top of the stacked chart's y axis."""
-        return float(self._by_source().groupby("year")["emissions_kt"].sum().max() * BY_SOURCE_HEADROOM)
+        return float(self._by_source().groupby("year")["median_kt"].sum().max() * BY_SOURCE_HEADROOM)
 
     def by_source_table(self) -> pd.DataFrame:
         """Each source (rows) in the inventory year, ``INTERIM_YEAR``, the target year and the horizon (columns)."""
         rows = self._by_source()
         years = list(dict.fromkeys([self.inventory_year, INTERIM_YEAR, self.target_year, self.params["horizon"]]))
-        wide = rows[rows["year"].isin(years)].pivot(index="source", columns="year", values="emissions_kt")
+        wide = rows[rows["year"].isin(years)].pivot(index="source", columns="year", values="median_kt")
         return wide.reset_index().rename_axis(columns=None)
 
     def _totals(self) -> tuple[float, float]:
-        return float(self.gap.loc[("baseline", self.boundary), "emissions_kt"]), float(self.gap.loc[("programme", self.boundary), "emissions_kt"])
+        """The waterfall's ends: baseline and programme as scheduled (the wedges are the as-scheduled reductions)."""
+        return float(self.gap.loc[("baseline", self.boundary), "scheduled_kt"]), float(self.gap.loc[("programme", self.boundary), "scheduled_kt"])
 
     def waterfall(self) -> dict:
         """Arguments of ``plots.waterfall``: from the baseline to the programme in the target year, one bar per measure's wedge
@@ -385,7 +403,7 @@ class EmissionsReport:
             "sd": t.pct(trend["sd"], 1),
             "inventory_year": self.inventory_year,
             "bns": t.num(observed[self.inventory_year], 1),
-            "programme": t.num(self.fc.levels["tpp2"] + self.fc.levels["stationary_other"], 1),
+            "programme": t.num(self.programme_stationary, 1),
         }
 
     def history_notes(self) -> list[tuple[str, dict]]:
@@ -408,9 +426,35 @@ class EmissionsReport:
             "to_year": trend["to_year"],
             "inventory_year": self.inventory_year,
             "bns": t.num(observed[self.inventory_year], 1),
-            "programme": t.num(self.fc.levels["tpp2"] + self.fc.levels["stationary_other"], 1),
+            "programme": t.num(self.programme_stationary, 1),
         }
         return [("emissions.history_new_definition", values)]
+
+    def reconciliation_text(self) -> dict:
+        base = self.reconciled[self.reconciled["year"] == self.inventory_year].set_index("source")
+        num = self.t.num
+        return {
+            "year": self.inventory_year,
+            "used": num(base.loc["total", "used_kt"], 3),
+            "programme": num(base.loc["total", "programme_kt"], 3),
+            "other": num(base.loc["stationary_other", "used_kt"], 1),
+            "basis": self.params["stationary_inventory_basis"],
+        }
+
+    def scope_check_notes(self) -> list[tuple[str, dict]]:
+        """The paragraph on the driver forecast across the change of survey scope (``emissions_scope_check``), if any."""
+        table = self.fc.tables.get("emissions_scope_check")
+        if table is None or table.empty:
+            return []
+        row = table[table["method"] == "driver"].iloc[0]
+        num = self.t.num
+        return [("emissions.scope_check_text", {"origin": int(row["origin"]), "year": int(row["year"]), "forecast": num(row["forecast_kt"], 1),
+                                                "bns": num(row["bns_kt"], 1), "difference": num(row["difference_kt"], 1, signed=True)})]
+
+    def reconciliation_table(self) -> pd.DataFrame:
+        """The reconciliation as published (emissions_inventory_reconciliation), sources named in the reader's language."""
+        names = {s: self.t(f"emissions.sources.{s}") for s in self.fc.levels.index}
+        return self.reconciled.assign(source=self.reconciled["source"].map(lambda s: names.get(s, s)))
 
     # -- method --
     def assumptions(self) -> pd.DataFrame:
@@ -429,6 +473,58 @@ class EmissionsReport:
     def vehicles_text(self) -> dict:
         inbound = self.fc.drivers.inbound_share
         return {"city_share": f"{1 - inbound:.0%}", "inbound_share": f"{inbound:.0%}"}
+
+    def fleet_text(self) -> dict:
+        """The fleet paragraph: the registers, the calibrated rates, the fleet in the target year and the mobile-source
+        reduction against the programme's own expectation (about 10 thousand t, line 4357)."""
+        t, d, table = self.t, self.fc.drivers, self.fc.tables["emissions_fleet"]
+        model = table[table["kind"] == "model"].set_index("year")
+        registers = table[table["kind"] == "register"]
+        by_source = self.fc.tables["emissions_by_source"]
+        transport = by_source[(by_source["source"] == "transport") & (by_source["boundary"] == "city")]
+        programme = transport[transport["emission_scenario"] == "programme"].set_index("year")
+        base = float(programme.loc[self.inventory_year, "scheduled_kt"])
+        expected = float(self.arithmetic.get("reduction_mobile_expected", float("nan")))
+        return {
+            "registers": "; ".join(f"{t.num(v)} ({y:.1f})" for y, v in zip(registers["year"], registers["vehicles"])),
+            "scrappage": t.pct(self.params["fleet_scrappage_rate"], 1),
+            "motorisation": t.pct(d.motorisation_growth, 1, signed=True),
+            "basis": self.params["motorisation_basis"],
+            "year": self.target_year,
+            "fleet": t.num(float(model.loc[self.target_year, "vehicles"])),
+            "old_share": f"{model.loc[self.target_year, 'old_share']:.0%}",
+            "old_share_start": f"{model.loc[float(self.inventory_year), 'old_share']:.0%}",
+            "factor": t.num(float(model.loc[self.target_year, "emission_factor_index"]), 2),
+            "reduction": t.num(base - float(programme.loc[self.target_year, "scheduled_kt"]), 1),
+            "reduction_median": t.num(base - float(programme.loc[self.target_year, "median_kt"]), 1),
+            "expected": t.num(expected, 0),
+        }
+
+    def delivery_text(self) -> dict:
+        """The delivery paragraph: the record's fit (or that there is none), the years scored and the chances by year."""
+        t, record = self.t, self.fc.tables["emissions_delivery_record"]
+        classes = self.fc.tables["emissions_delivery"].set_index("measure")
+        fitted = record.dropna(subset=["rate"])
+        if fitted.empty:
+            text = t("emissions.delivery_no_record")
+        else:
+            text = t("emissions.delivery_record", rate=t.num(float(fitted["rate"].iloc[0]), 2), n=len(fitted),
+                     delay=t.num(float(classes.loc["tpp2_coal_to_gas", "delay_mean_years"]), 1))
+        years = sorted(self.gap_by_year.loc["programme"].index)
+        return {"record": text, "years": f"{years[0]}–{years[-1]}", "chances": self.chances_by_year("programme")}
+
+    def delivery_range_table(self) -> pd.DataFrame:
+        """The chance of meeting the target (rows: mean delay and completeness of the classes without a record; columns: years)."""
+        table = self.fc.tables["emissions_delivery_range"]
+        wide = table.pivot_table(index=["delay_mean_years", "completeness_mean"], columns="year", values="share_meeting_target", sort=False)
+        wide.columns = [str(c) for c in wide.columns]
+        return wide.reset_index()
+
+    def fleet_table(self) -> pd.DataFrame:
+        """The registers and the model's fleet in the inventory year, ``INTERIM_YEAR``, the target year and the horizon."""
+        table = self.fc.tables["emissions_fleet"]
+        years = [float(y) for y in dict.fromkeys([self.inventory_year, INTERIM_YEAR, self.target_year, self.params["horizon"]])]
+        return table[(table["kind"] == "register") | table["year"].isin(years)].sort_values("year", kind="stable")
 
     def timing(self) -> pd.DataFrame:
         """The timing of each wedge (programme scenario)."""

@@ -22,8 +22,9 @@ import numpy as np
 import pandas as pd
 
 from ..params import Param
-from .drivers import Drivers, baseline, driver_indices, drivers_from, population_from_inventory_year
-from .inventory import inventory, inventory_year
+from .delivery import class_parameters
+from .drivers import Drivers, baseline, driver_indices, drivers_from, population_from_inventory_year, vehicle_fleet
+from .inventory import inventory, inventory_year, stationary_total
 from .measures import apply_wedges, measure_plan, parse_overrides, wedges, with_ramps
 from .schedule import Schedule, conversion_schedule, with_conversion_schedule
 from .sources import BOUNDARIES, EMISSION_SCENARIOS, SOURCE_IDS, STATIONARY_SOURCES, EmissionsError, target_year
@@ -46,25 +47,30 @@ class EmissionsForecast:
     simulations: dict[str, np.ndarray]  # scenario -> (n, S, T), with delivery risk
     drivers: Drivers
     tables: dict[str, pd.DataFrame]
+    risk: dict[str, np.ndarray] | None = None  # the delivery draws of the Monte Carlo: delays and completeness (n, M)
+    fleet: dict[str, np.ndarray] | None = None  # the city's vehicle fleet on the central population (drivers.vehicle_fleet)
     backtest: pd.DataFrame | None = None  # the stationary backtest's rows (results)
     population: object = None  # the population forecast the drivers come from (results)
 
 
 def delivery_draws(
-    measure_ids: list[str], n: int, delay_mean: float, completeness_mean: float, concentration: float, rng
+    measure_ids: list[str], n: int, delay_mean, completeness_mean, concentration: float, rng
 ) -> dict[str, np.ndarray]:
     """Delivery risk per measure and trajectory (n, M), one-sided: never early, never more than printed.
 
     delay ~ Poisson(``delay_mean``) whole years; completeness ~ Beta with mean ``completeness_mean``
-    and concentration ``concentration`` (a + b). Components of one measure share their draws.
-    With delay_mean 0 and completeness_mean 1 every draw is 0 and 1 (no risk).
+    and concentration ``concentration`` (a + b). Each mean is one value for every measure or a dict by measure id
+    (``delivery.class_parameters``). Components of one measure share their draws. A mean delay of 0 and a mean
+    completeness of 1 draw 0 and 1 (no risk).
     """
     unique = list(dict.fromkeys(measure_ids))
     k = len(unique)
-    delay = rng.poisson(delay_mean, size=(n, k)).astype(float) if delay_mean > 0 else np.zeros((n, k))
-    if completeness_mean < 1:
-        a, b = completeness_mean * concentration, (1 - completeness_mean) * concentration
-        done = rng.beta(a, b, size=(n, k))
+    by_measure = lambda value: np.array([value[m] if isinstance(value, dict) else value for m in unique], dtype=float)  # noqa: E731
+    lam, mean = by_measure(delay_mean), by_measure(completeness_mean)
+    delay = rng.poisson(lam, size=(n, k)).astype(float) if (lam > 0).any() else np.zeros((n, k))
+    if (mean < 1).any():
+        partial = np.minimum(mean, 1 - 1e-12)
+        done = np.where(mean < 1, rng.beta(partial * concentration, (1 - partial) * concentration, size=(n, k)), 1.0)
     else:
         done = np.ones((n, k))
     pick = [unique.index(mid) for mid in measure_ids]
@@ -118,7 +124,8 @@ def _setup(params: dict, inputs: dict[str, pd.DataFrame]):
     schedule = conversion_schedule(full_plan, inputs["dated_statements"], int(params["tpp2_conversion_year"]))
     full_plan = with_ramps(with_conversion_schedule(full_plan, schedule), options["ramps"])
     plan = full_plan[full_plan["quantified"]].reset_index(drop=True)
-    levels = inventory(inventory_table, float(params["agglomeration_houses_base_kt"])).set_index("source")["emissions_kt"]
+    stationary = stationary_total(params, inventory_table, inputs["bns_stationary_emissions"])
+    levels = inventory(inventory_table, float(params["agglomeration_houses_base_kt"]), stationary).set_index("source")["emissions_kt"]
     delayed = {
         "delays": _measure_vector(plan, options["delays"], int(params["measure_delay_years"])),
         "delivery": _measure_vector(plan, options["delivery"], 1.0),
@@ -151,7 +158,7 @@ def central_paths(params: dict, inputs: dict[str, pd.DataFrame], population_year
     """Years and the central paths (S, T) of every scenario, no Monte Carlo (used by the tornado)."""
     _, plan, levels, delayed, _ = _setup(params, inputs)
     years, pop = _population(params, inputs, population_years, population_central)
-    base = baseline(levels, driver_indices(years, pop, drivers_from(params, inputs["programme_emissions"])))
+    base = baseline(levels, driver_indices(years, pop, drivers_from(params, inputs)))
     paths, _ = _scenarios(base, plan, years, delayed)
     return years, paths
 
@@ -173,7 +180,7 @@ def simulate(
     full_plan, plan, levels, delayed, schedule = _setup(params, inputs)
     years, central_pop = _population(params, inputs, population_years, population_central)
     _, sims_pop = _population(params, inputs, population_years, population_simulations)
-    drivers = drivers_from(params, programme)
+    drivers = drivers_from(params, inputs)
     central, central_cuts = _scenarios(baseline(levels, driver_indices(years, central_pop, drivers)), plan, years, delayed)
 
     n = sims_pop.shape[0]
@@ -185,11 +192,12 @@ def simulate(
         inbound_vehicle_growth=drivers.inbound_vehicle_growth + sd_v * rng.standard_normal(n),
         other_stationary_growth=drivers.other_stationary_growth + sd_o * rng.standard_normal(n),
     )
+    classes = class_parameters(plan, inputs["dated_statements"], params).set_index("measure")
     risk = delivery_draws(
         list(plan["measure"]),
         n,
-        float(params["measure_delay_mean_years"]),
-        float(params["measure_completeness_mean"]),
+        classes["delay_mean_years"].to_dict(),
+        classes["completeness_mean"].to_dict(),
         float(params["measure_completeness_concentration"]),
         rng,
     )
@@ -200,11 +208,19 @@ def simulate(
     return EmissionsForecast(
         years=years, inventory_year=int(years[0]), target_year=target_year(programme), levels=levels, plan=full_plan, schedule=schedule,
         wedge_plan=plan, delayed=delayed, central=central, central_wedges=central_cuts, simulations=simulations, drivers=drivers, tables={},
+        risk=risk, fleet=vehicle_fleet(years, central_pop, drivers),
     )
 
 
 # Parameters of the Monte Carlo and its delivery risk.
 PARAMETERS: dict[str, Param] = {
+    "delivery_risk_basis": Param(
+        str,
+        "where the delay of a class of measure with a dated record comes from: record (the slippage fitted on the dated statements of "
+        "its completion year, emissions.delivery) or assumption (measure_delay_mean_years for every class)",
+        "record",
+        choices=("record", "assumption"),
+    ),
     "vehicle_growth_sd": Param(
         float,
         "sd of the motorisation and inbound growth rates (judgement: spans 0 to the 1.7% a year of the inbound flow)",
@@ -218,14 +234,16 @@ PARAMETERS: dict[str, Param] = {
     "stationary_level_sd": Param(
         float,
         "sd of the log level of TPP-2 and other stationary sources around their driver path: conformal 80% quantile of the driver "
-        "method's |log error| in the backtest of BNS stationary emissions 2014-2021, / 1.28 (emissions.stationary_level_sd)",
-        0.0998,
+        "method's |log error| in the backtest of BNS stationary emissions 2014-2021, / 1.28 (emissions.stationary_level_sd), with TPP-2's "
+        "share of the stationary level it is applied to (36 / 40.8, the BNS 2021 total: emissions_inventory_reconciliation)",
+        0.0898,
         min=0.0,
         max=1.0,
     ),
     "measure_delay_mean_years": Param(
         float,
-        "delivery risk: mean of each measure's Poisson delay in years, never early (judgement: 1 year; 0 = on time)",
+        "delivery risk: mean of the Poisson delay in years, never early, of the classes of measure without a dated record (judgement: "
+        "1 year; 0 = on time; emissions_delivery_range shows 0-2); large plant conversion takes its record (delivery_risk_basis)",
         1.0,
         min=0.0,
         max=10.0,

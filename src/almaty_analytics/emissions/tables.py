@@ -1,8 +1,9 @@
 """The planner tables of the emission paths: by source with 80% intervals, the measures, the wedges by year.
 
 ``emissions_by_source`` gives every scenario, boundary and source (and the boundary total) by year: the
-deterministic path (``emissions_kt``) and the 10th, 50th and 90th percentiles of the Monte Carlo
-trajectories. ``emissions_measures`` gives each measure's printed form, effect, timing, reduction and cost
+median of the Monte Carlo trajectories (``median_kt``, the central figure) with their 10th and 90th
+percentiles, and the as-scheduled path (``scheduled_kt``: central population, every measure as scheduled,
+no delivery risk). ``emissions_measures`` gives each measure's printed form, effect, timing, reduction and cost
 with its modelled 2030 wedge; ``emissions_wedges`` each measure's central wedge by year (TPP-2's two steps
 added). There is no cost per tonne: the tonnes are aggregate masses of pollutants that are not comparable.
 """
@@ -13,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..tablespec import TableSpec
+from . import fleet
 from .simulation import EmissionsForecast
 from .sources import BOUNDARIES, EMISSION_SCENARIOS, SOURCE_IDS, boundary_sources, boundary_total, year_column
 
@@ -33,16 +35,39 @@ def by_source_table(fc: EmissionsForecast) -> pd.DataFrame:
                             "emission_scenario": scenario,
                             "boundary": boundary,
                             "source": source,
-                            "emissions_kt": value,
                             "median_kt": median,
                             "lo_80": lo,
                             "hi_80": hi,
+                            "scheduled_kt": value,
                         }
                     )
                 )
     out = pd.concat(rows, ignore_index=True)
-    out[["emissions_kt", "median_kt", "lo_80", "hi_80"]] = out[["emissions_kt", "median_kt", "lo_80", "hi_80"]].round(4)
+    columns = ["median_kt", "lo_80", "hi_80", "scheduled_kt"]
+    out[columns] = out[columns].round(4)
     return out
+
+
+def fleet_table(fc: EmissionsForecast, programme: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFrame:
+    """The city's vehicle fleet of the stock–flow model (central population) by year, and the dated registers beside it:
+    ``kind`` model or register, ``year`` (a register's date as a decimal year), vehicles, the pre-2010 share, the vehicles
+    entering and leaving, the fleet's emission factor indexed to the first year."""
+    path = fc.fleet
+    model = pd.DataFrame(
+        {
+            "kind": "model",
+            "year": fc.years.astype(float),
+            "vehicles": path["stock"].round(0),
+            "old_share": path["old_share"].round(4),
+            "entries": path["entries"].round(0),
+            "scrapped": path["scrapped"].round(0),
+            "emission_factor_index": path["factor"].round(4),
+            "source": "emissions/fleet.py",
+        }
+    )
+    register = fleet.registers(programme, statements)
+    dated = register.assign(kind="register", year=register["year"].round(3))[["kind", "year", "vehicles", "source"]]
+    return pd.concat([model, dated], ignore_index=True)[list(model.columns)]
 
 
 def measures_table(fc: EmissionsForecast) -> pd.DataFrame:
@@ -130,15 +155,32 @@ TABLES: dict[str, TableSpec] = {
                 "",
                 "transport, tpp2, stationary_other, housing_gasified, housing_solid_fuel, tpp3, agglomeration_houses, or total (the boundary's sum)",
             ),
-            "emissions_kt": (
+            "median_kt": (
                 "thousand t/yr",
-                "all pollutants together; deterministic path: central population and assumptions, every measure as scheduled, no delivery risk",
+                "all pollutants together; median of the Monte Carlo trajectories (with delivery risk): the central figure",
             ),
-            "median_kt": ("thousand t/yr", "median of the Monte Carlo trajectories (with delivery risk): the central estimate"),
             "lo_80": ("thousand t/yr", "10th percentile of the Monte Carlo trajectories"),
             "hi_80": ("thousand t/yr", "90th percentile"),
+            "scheduled_kt": (
+                "thousand t/yr",
+                "as scheduled: central population and assumptions, every measure on time and complete, no delivery risk",
+            ),
         },
         "emissions/tables.py: inventory 001_22452510f78b59ea.txt:4253-4255, 4263; measures data/raw/programme_emission_measures.csv; population forecast",
+    ),
+    "emissions_fleet": TableSpec(
+        "The city's vehicle fleet by the stock-flow model (central population) and the dated registers it is calibrated on",
+        {
+            "kind": ("", "model (the stock-flow model, from the May 2022 register standing for the inventory year) or register (a dated count)"),
+            "year": ("year", "calendar year (model) or the register's date as a decimal year"),
+            "vehicles": ("vehicles", "vehicles registered in Almaty"),
+            "old_share": ("share", "share built before 2010 (about Euro 2); empty for registers"),
+            "entries": ("vehicles", "vehicles entering the fleet that year: the fleet needed minus the survivors"),
+            "scrapped": ("vehicles", "vehicles leaving the register that year (fleet_scrappage_rate)"),
+            "emission_factor_index": ("index", "the fleet's emission factor per km, first year = 1"),
+            "source": ("", "the model, or where the register count is printed"),
+        },
+        "emissions/fleet.py: Appendix 3 (001_22452510f78b59ea.txt:5310, 5315); data/raw/dated_statements.csv (registered_vehicles)",
     ),
     "emissions_measures": TableSpec(
         "The programme's air-quality measures as wedges: source, boundary, timing, stated reduction, cost (unquantified measures flagged, zero effect)",

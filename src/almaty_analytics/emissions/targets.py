@@ -1,8 +1,9 @@
 """The programme's 78 kt target: each scenario's 2030 emissions against it, and the programme's own arithmetic.
 
-``target_gap_table``: 2030 emissions of every scenario and boundary against the target of 78 kt, which is
-defined on the city's 127 kt only (empty for city_plus); the share of Monte Carlo trajectories at or below
-it is the chance of meeting it. ``target_arithmetic``: the printed 127, the 78 target, the '−55' of line 396
+``target_gap_table``: emissions of every scenario and boundary in 2030, 2031 and 2032 against the target of
+78 kt, which is defined on the city's 127 kt only (empty for city_plus); the median of the Monte Carlo
+trajectories is the central figure and its gap, the share of trajectories at or below the target the chance
+of meeting it that year; the as-scheduled path is the named column ``scheduled_kt``. ``target_arithmetic``: the printed 127, the 78 target, the '−55' of line 396
 and the sum of the programme's own measures, each with its arithmetic and source lines.
 """
 
@@ -18,30 +19,39 @@ from .simulation import EmissionsForecast
 from .sources import BOUNDARIES, EMISSION_SCENARIOS, SOURCE_IDS, SOURCES, boundary_total, cited_lines, year_column
 
 
+TARGET_YEARS_AFTER = 2  # the gap is reported in the target year and this many years after it (meeting 78 kt late)
+
+
 def target_gap_table(fc: EmissionsForecast, programme: pd.DataFrame) -> pd.DataFrame:
-    """2030 emissions of every scenario and boundary against the 78 kt target (defined on the city's 127 only)."""
+    """Emissions of every scenario and boundary against the 78 kt target (defined on the city's 127 only) in the target
+    year and the ``TARGET_YEARS_AFTER`` years after it: the median of the trajectories is the central figure (``gap_kt``
+    is median minus target), ``share_meeting_target`` the share at or below the target; the as-scheduled path and its
+    gap are the named columns ``scheduled_kt`` and ``scheduled_gap_kt``."""
     target = float(programme.set_index("figure_id").loc["target_total_2030", "value"])
-    column = year_column(fc.years, fc.target_year)
     rows = []
-    for scenario in EMISSION_SCENARIOS:
-        for boundary in BOUNDARIES:
-            value = float(boundary_total(fc.central[scenario], boundary)[column])
-            sims = boundary_total(fc.simulations[scenario], boundary)[:, column]
-            comparable = boundary == "city"
-            rows.append(
-                {
-                    "year": fc.target_year,
-                    "emission_scenario": scenario,
-                    "boundary": boundary,
-                    "emissions_kt": round(value, 4),
-                    "median_kt": round(float(np.quantile(sims, 0.5)), 4),
-                    "lo_80": round(float(np.quantile(sims, 0.1)), 4),
-                    "hi_80": round(float(np.quantile(sims, 0.9)), 4),
-                    "target_kt": target if comparable else np.nan,
-                    "gap_kt": round(value - target, 4) if comparable else np.nan,
-                    "share_meeting_target": round(float((sims <= target).mean()), 4) if comparable else np.nan,
-                }
-            )
+    for year in [y for y in range(fc.target_year, fc.target_year + TARGET_YEARS_AFTER + 1) if y in set(fc.years)]:
+        column = year_column(fc.years, year)
+        for scenario in EMISSION_SCENARIOS:
+            for boundary in BOUNDARIES:
+                scheduled = float(boundary_total(fc.central[scenario], boundary)[column])
+                sims = boundary_total(fc.simulations[scenario], boundary)[:, column]
+                median = float(np.quantile(sims, 0.5))
+                comparable = boundary == "city"
+                rows.append(
+                    {
+                        "year": year,
+                        "emission_scenario": scenario,
+                        "boundary": boundary,
+                        "median_kt": round(median, 4),
+                        "lo_80": round(float(np.quantile(sims, 0.1)), 4),
+                        "hi_80": round(float(np.quantile(sims, 0.9)), 4),
+                        "target_kt": target if comparable else np.nan,
+                        "gap_kt": round(median - target, 4) if comparable else np.nan,
+                        "share_meeting_target": round(float((sims <= target).mean()), 4) if comparable else np.nan,
+                        "scheduled_kt": round(scheduled, 4),
+                        "scheduled_gap_kt": round(scheduled - target, 4) if comparable else np.nan,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -51,7 +61,7 @@ KEY_FIGURES = "emission_key_figures"  # the table of this domain the index and t
 def key_figures_table(by_source: pd.DataFrame, gap: pd.DataFrame, case: str) -> pd.DataFrame:
     """The emissions' key figures (keyfigures layout) for the emission scenario ``case`` the report shows: the city total
     of every year of ``by_source`` (emissions_by_source; simulated median, 80% interval), with the target and the share of
-    trajectories meeting it in the target year (``gap``: emissions_target_gap)."""
+    trajectories meeting it in the years ``gap`` (emissions_target_gap) holds: the target year and the two after it."""
     chosen = by_source[(by_source["emission_scenario"] == case) & (by_source["boundary"] == "city") & (by_source["source"] == "total")]
     hit = gap[(gap["emission_scenario"] == case) & (gap["boundary"] == "city")]
     series = chosen[["year", "median_kt", "lo_80", "hi_80"]].rename(columns={"median_kt": "value"}).merge(
@@ -118,6 +128,7 @@ def target_arithmetic(inventory_table: pd.DataFrame, measures: pd.DataFrame, pro
             f"mobile about {fig['reduction_mobile']:g} + main stationary {fig['reduction_stationary']:g}",
             line["reduction_mobile"],
         ),
+        ("reduction_mobile_expected", fig["reduction_mobile"], "printed: mobile sources about 10 thousand t a year", line["reduction_mobile"]),
         ("measures_tpp2", by["tpp2"], "TPP-2 gas conversion: 36 -> 2.5 kt", "4317"),
         ("measures_transport", by["transport"], f"transport: {transport_terms} (vs 'about 10' for mobile sources)", "4309;4313;4371"),
         ("measures_tpp3", by["tpp3"], "TPP-3 reconstruction (outside the city)", "4319"),
@@ -154,18 +165,19 @@ def target_arithmetic(inventory_table: pd.DataFrame, measures: pd.DataFrame, pro
 
 TABLES: dict[str, TableSpec] = {
     "emissions_target_gap": TableSpec(
-        "2030 emissions of each emission scenario against the programme's 78 kt target (the target is defined on the city's 127 kt)",
+        "Emissions of each emission scenario against the programme's 78 kt target in 2030 and the two years after (the target is defined on the city's 127 kt)",
         {
-            "year": ("year", "target year"),
+            "year": ("year", "the target year (2030) or one of the two years after it"),
             "emission_scenario": ("", "baseline, programme or delayed"),
             "boundary": ("", "city or city_plus"),
-            "emissions_kt": ("thousand t/yr", "deterministic path: every measure as scheduled, no delivery risk"),
-            "median_kt": ("thousand t/yr", "median of the Monte Carlo trajectories (with delivery risk): the central estimate"),
+            "median_kt": ("thousand t/yr", "median of the Monte Carlo trajectories (with delivery risk): the central figure"),
             "lo_80": ("thousand t/yr", "10th percentile"),
             "hi_80": ("thousand t/yr", "90th percentile"),
             "target_kt": ("thousand t/yr", "78 (001_22452510f78b59ea.txt:443); empty for city_plus, which the target does not cover"),
-            "gap_kt": ("thousand t/yr", "deterministic path minus target: positive = target missed even with every measure as scheduled"),
-            "share_meeting_target": ("share", "share of Monte Carlo trajectories at or below the target (0-1)"),
+            "gap_kt": ("thousand t/yr", "median minus target: positive = the central figure misses the target"),
+            "share_meeting_target": ("share", "share of Monte Carlo trajectories at or below the target in the year (0-1)"),
+            "scheduled_kt": ("thousand t/yr", "as scheduled: every measure on time and complete, no delivery risk"),
+            "scheduled_gap_kt": ("thousand t/yr", "as-scheduled path minus target"),
         },
         "emissions/targets.py; target 001_22452510f78b59ea.txt:433, 443",
     ),
