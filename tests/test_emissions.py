@@ -889,7 +889,7 @@ def test_the_delivery_paragraph_gives_the_chance_by_year_and_says_when_the_vinta
     words = shown.delivery_text()  # mid-2022 vintage: one dated statement of TPP-2's completion, no fit
     assert words["record"] == i18n.Text("en")("emissions.delivery_no_record") and words["years"] == "2030–2032"
     gap = shown.fc.tables["emissions_target_gap"].query("emission_scenario == 'programme' and boundary == 'city'")
-    assert words["chances"] == ", ".join(f"{y}: {p:.0%}" for y, p in zip(gap["year"], gap["share_meeting_target"]))
+    assert words["chances"] == ", ".join(f"{y}: {p:.0%}" for y, p in zip(gap["year"], gap["share_meeting_target"], strict=True))
     for language in ("ru", "kk"):
         assert i18n.Text(language)("emissions.delivery_text", **words)
 

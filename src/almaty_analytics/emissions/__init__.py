@@ -101,7 +101,7 @@ import pandas as pd
 from .. import io, population
 from ..params import Param
 from ..tablespec import TableSpec
-from . import backtest, delivery, drivers, fleet, iamc, pollutants, schedule, sensitivity, simulation, tables, targets
+from . import backtest, delivery, iamc, pollutants, schedule, sensitivity, simulation, tables, targets
 from . import inventory as inventory_module
 from .backtest import (
     backtest_stationary,

@@ -18,7 +18,6 @@ from .inventory import inventory, printed_total, used_row
 from .simulation import EmissionsForecast
 from .sources import BOUNDARIES, EMISSION_SCENARIOS, SOURCE_IDS, SOURCES, boundary_total, cited_lines, year_column
 
-
 TARGET_YEARS_AFTER = 2  # the gap is reported in the target year and this many years after it (meeting 78 kt late)
 
 
