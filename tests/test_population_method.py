@@ -184,3 +184,19 @@ def test_the_central_path_combines_the_cohort_model_with_the_benchmark_the_backt
     np.testing.assert_allclose(central_scale("cohort_component", cohort, benchmarks), 1.0)
     scale = central_scale("combination (cohort_component + expo_10)", cohort, benchmarks)
     np.testing.assert_allclose(cohort * scale, [100.0, 120.0, 135.0])
+
+
+def test_the_report_lists_every_evidence_target_the_fit_misses_with_its_reason():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from almaty_analytics import i18n
+
+    fit = pd.DataFrame({"statistic": ["pupil_growth", "share_14_35", "count_14_29"], "target": [13.0, 37.0, 440.0],
+                        "tolerance": [1.0, 1.0, 10.0], "model": [12.5, 33.6, 455.0]})
+    for language in ("en", "ru", "kk"):
+        t = i18n.Text(language)
+        text = population.report.fit_misses_text(SimpleNamespace(tables={"population_migration_fit": fit}), t)
+        assert "share_14_35" in text and "count_14_29" in text and "pupil_growth" not in text
+        assert t("population.fit_why.share_14_35") in text

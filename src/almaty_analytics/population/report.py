@@ -238,6 +238,20 @@ def age_values(fc: PopulationForecast, t: Text) -> dict[str, str]:
     }
 
 
+def fit_misses_text(fc: PopulationForecast, t: Text) -> str:
+    """Every evidence target the migration fit misses beyond its tolerance, with the reason (``population.fit_miss``)."""
+    fit = fc.tables["population_migration_fit"]
+    missed = fit[(fit["model"] - fit["target"]).abs() > fit["tolerance"]]
+    if missed.empty:
+        return t("population.fit_all_met")
+    items = [
+        t("population.fit_miss", statistic=row.statistic, model=t.num(row.model, 2), target=t.num(row.target, 2),
+          tolerance=t.num(row.tolerance, 2), why=t(f"population.fit_why.{row.statistic}"))
+        for row in missed.itertuples()
+    ]
+    return t("population.fit_misses", items="\n".join(items))
+
+
 def reconciliation_series(fc: PopulationForecast, t: Text) -> pd.DataFrame:
     """The BNS estimate and the census-reconciled series from RECONCILIATION_FROM, long, with the series' names."""
     table = fc.tables["population_reconciliation"]
