@@ -539,6 +539,7 @@ def test_real_number_fields_without_manifest_unit_are_exactly_the_per_row_unit_v
             "programme_emissions.value",
             "programme_emission_inventory.value",
             "emep_eea_emission_factors.value",
+            "unpd_ccmpp_canada_1990_2020.value",
         ]
     )
 

@@ -138,15 +138,17 @@ def test_share_drift_check_fails_on_a_plug_unless_a_sourced_component_explains_i
 # school_seats and school_uncertainty since the population backtest's origins no longer see the migration fit to the
 # 2022 statements: the population's migration_sd moved 0.497 -> 0.503, so their interval columns move (central columns
 # do not); before: f6445f3e486b2dd6... and 404ea137b3fe98e3....
+# Issue 18 re-based the population (UN single-year step, child ages from births, child share fitted to pupils, central
+# path combined with the best benchmark): every table read from the population changed; the pipeline and backtest did not.
 MAIN_DIGESTS = {
-    "school_seats": "5b1bb2ba8db2664d51658cafb37f0519721bde776cbf3ef3017b79585a3bf0b5",
-    "school_pupils_by_grade": "654a2b1080120d6d4847cd6c9a27508e87c514b459bee14cd59abd7e00dccecd",
-    "school_pupil_share": "c56a6c825425365b334447b4c93e941d9c1e0c4fd67ef9a3008c0af761ec079f",
-    "school_uncertainty": "3b14822869eb064fae7b2785247b96cb9dd139b3d1c677cfd4414775ac701d1b",
+    "school_seats": "d23c8b3e6582e659e19d64febaa12babdbcb9139d5264fa951271584e950260e",
+    "school_pupils_by_grade": "66757694e1cdde35291f8fef49d0c4cfb2ade97c1e63b948869b57ce80eac3a2",
+    "school_pupil_share": "3fcb7bd3bfac0b858191045129b4f36cf18210bcbdcf7adda3b57f9ee9d6aa4c",
+    "school_uncertainty": "1f3060c33ed92718b9f057c11308126f87ec77c5482c72e6e21316301057ce24",
     "school_build_pipeline": "e334cdf1a5e5030b04524ea768a9edf031855515c6d7cbc394e9e57a5ab00d9d",
-    "school_build_rates": "de4f5d62e0d72a84a0a36e81196cacceb6d7725c5db120afc990c16802546ead",
-    "school_targets": "3a8867379c26b06d5e0827bc7004763705622bdb761d9c8841212046b091d44b",
-    "school_district_deficits": "0506918aece9edaddfd473d7ef4b72626d829039af58f6fe573efd819a7441e5",
+    "school_build_rates": "3533c42cafb09ee47fcb7c59f45b87da33dd294bfa5c12032beaa028769b4d0d",
+    "school_targets": "7bee3b5c60eb45ddf39f03ac52c8ae11307a10c021337e2ce0f229b6775176ad",
+    "school_district_deficits": "147df9e9251094b72a53620dc516a63d061cc572864a2fbee73e4759bc6396d5",
     "school_backtest": "601d553de714f71d79e0992f6818619032acb4ba901d26fcc36b92b36426a653",
 }
 
@@ -215,7 +217,8 @@ def test_a_base_school_year_before_the_population_is_backcast_by_its_own_cohort_
     backcast = schools.backcast_population(central[1:], 1)
     truth, ageing = schools.grade_cohorts(central[0]), schools.grade_cohorts(central[1, :, 1:])
     np.testing.assert_allclose(schools.grade_cohorts(backcast), truth, rtol=0.002)
-    assert (ageing / truth - 1).min() > 0.004  # ageing alone would keep a year of child migration in the base
+    if pop.assumptions.migrant_child_share > 0:  # issue 18's fit: no child migrants at the mid-2022 vintage, nothing to keep
+        assert (ageing / truth - 1).min() > 0.004  # ageing alone would keep a year of child migration in the base
 
 
 def test_a_population_from_2023_lines_up_its_school_years_after_the_observed_base(params, pop, fc):

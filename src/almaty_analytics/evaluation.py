@@ -271,6 +271,30 @@ BENCHMARKS: dict[str, Callable[[pd.Series, int], pd.DataFrame]] = {
 }
 
 
+def trend_extrapolation(base_years: int, exponential: bool) -> Callable[[pd.Series, int], pd.DataFrame]:
+    """Smith-Tayman trend extrapolation on a base period of ``base_years`` (Smith, Tayman & Swanson 2013, *A
+    Practitioner's Guide to State and Local Population Projections*, ch. 8): LINE, the last value plus h times the
+    mean yearly change of the base period, (P_t − P_(t−b)) / b; EXPO, the last value times the base period's
+    growth, (P_t / P_(t−b))^(h/b). They are the drift and log-linear drift forecasts on the last b + 1 years (all the
+    years there are when fewer), intervals included."""
+    method = forecast_log_drift if exponential else forecast_drift
+
+    def forecast(y: pd.Series, h: int) -> pd.DataFrame:
+        return method(y.iloc[-(base_years + 1) :], h)
+
+    return forecast
+
+
+# Trend methods with short base periods, as the subnational projection literature benchmarks them (the population
+# backtest and track record; Smith & Sincich 1990, J. Am. Stat. Assoc. 85: base periods of 5 and 10 years).
+SMITH_TAYMAN: dict[str, Callable[[pd.Series, int], pd.DataFrame]] = {
+    "line_5": trend_extrapolation(5, exponential=False),
+    "line_10": trend_extrapolation(10, exponential=False),
+    "expo_5": trend_extrapolation(5, exponential=True),
+    "expo_10": trend_extrapolation(10, exponential=True),
+}
+
+
 # --- backtest and accuracy ----------------------------------------------------------
 
 

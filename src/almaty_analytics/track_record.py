@@ -83,7 +83,7 @@ class Series:
 
 SERIES = (
     Series("population", "bns_population_1jan", (("area", "almaty"), ("sex", "total")), "year", "persons", "persons",
-           evaluation.BENCHMARKS, shifts="bns_population_1jan"),
+           evaluation.BENCHMARKS | evaluation.SMITH_TAYMAN, shifts="bns_population_1jan"),
     Series("schools", "bns_schools", (("area", "almaty"),), "start_year", "schools", "schools", SCHOOL_METHODS,
            breaks=(SCHOOL_BREAK_YEAR,)),
     Series("stationary_emissions", "bns_stationary_emissions", (("area", "almaty"),), "year", "emissions_kt", "thousand t/yr",

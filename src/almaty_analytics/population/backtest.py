@@ -3,7 +3,8 @@
 Origins from the year after the 2009 census to three years before the base year (``CalibrationYears.backtest_origins``;
 2010-2019 at base year 2022), horizons 1-5: the cohort model
 (``cohort_forecaster``: the base age shape scaled to the origin's total, migration from the
-``COHORT_BACKTEST_WINDOW`` years before it) against naive, drift, log-linear drift, damped trend and a
+``COHORT_BACKTEST_WINDOW`` years before it) against naive, drift, log-linear drift, damped trend, the
+Smith-Tayman linear and exponential trends on 5- and 10-year base periods (``evaluation.SMITH_TAYMAN``) and a
 combination (``evaluation.rolling_origin_backtest``), scored against the official and the reconciled
 series. The sd of the cohort model's percentage error at horizon h is sqrt(sd_base² + h²·sd_trend²)
 (``interval_sd``); its intervals are checked leave-one-origin-out (``with_calibrated_intervals``).
@@ -24,6 +25,7 @@ from .model import Z80, Assumptions, Schedules, run
 BACKTEST_HORIZONS = [1, 2, 3, 4, 5]
 COHORT_BACKTEST_WINDOW = 5  # years of demographic balance before an origin that set its migration level
 COHORT = "cohort_component"  # the method name of the cohort model in the backtest tables
+BENCHMARKS = dict(evaluation.BENCHMARKS) | evaluation.SMITH_TAYMAN  # the population's: the shared ones and Smith-Tayman trends
 
 
 class IntervalSd(NamedTuple):
@@ -146,11 +148,11 @@ def backtest_table(
     """
     official = observed_total(inputs).loc[:last_year]
     boundary = [s for s in shift_years(inputs) if s != closure_year]
-    methods = dict(evaluation.BENCHMARKS) | {COHORT: cohort_forecaster(model)}
+    methods = BENCHMARKS | {COHORT: cohort_forecaster(model)}
     rows = evaluation.rolling_origin_backtest(official, methods, origins, BACKTEST_HORIZONS, shift_years=boundary)
     cohort = rows["method"] == COHORT
     rows = pd.concat([rows[~cohort], with_calibrated_intervals(rows[cohort])], ignore_index=True)
-    best = evaluation.best_method(evaluation.accuracy(rows), list(evaluation.BENCHMARKS))
+    best = evaluation.best_method(evaluation.accuracy(rows), list(BENCHMARKS))
     rows = evaluation.combine(rows, [COHORT, best], name=f"combination ({COHORT} + {best})")
     frames = [rows.assign(target="official")]
     target = evaluation.adjust_level_shifts(reconciled["reconciled"].loc[:last_year], boundary)["adjusted"]
@@ -175,10 +177,28 @@ def backtest_accuracy(backtest: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(tables, ignore_index=True)[columns]
 
 
-def central_method(accuracy: pd.DataFrame) -> str:
-    """The method with the lowest backtest MAPE against the official series (the central path's method)."""
+def best_overall(accuracy: pd.DataFrame) -> str:
+    """The method with the lowest backtest MAPE against the official series (mean over the horizons)."""
     official = accuracy[accuracy["target"] == "official"]
     return evaluation.best_method(official, list(pd.unique(accuracy["method"])))
+
+
+def central_method(accuracy: pd.DataFrame) -> str:
+    """The central path's method, chosen on the backtest: the cohort model where nothing beats it, else the combination
+    of the cohort model and the best benchmark (``backtest_table``), also where the benchmark alone scores best: a
+    benchmark forecasts a total only, the combination keeps the cohort model's ages and sexes for half its weight."""
+    if best_overall(accuracy) == COHORT:
+        return COHORT
+    return next(m for m in pd.unique(accuracy["method"]) if m.startswith("combination ("))
+
+
+def combined_benchmark(method: str) -> str | None:
+    """The benchmark a central ``method`` combines with the cohort model ("combination (cohort_component + expo_10)"
+    -> "expo_10"), or None for the cohort model alone."""
+    if method == COHORT:
+        return None
+    members = method.partition(" (")[2].rstrip(")").split(" + ")
+    return next(m for m in members if m != COHORT)
 
 
 def mean_mape(accuracy: pd.DataFrame, target: str = "official") -> pd.Series:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .model import AGES, SEXES
+from .model import AGES, SEX_RATIO_AT_BIRTH, SEXES, life_table
+
+CHILD_AGES_FROM_BIRTHS = 6  # ages 0-5 of the base: the births of the six years before, reverse-survived
 
 
 def reverse_survival_shape(births_by_year: pd.Series, mortality: np.ndarray, on_year: int, ages: np.ndarray) -> np.ndarray:
-    """Relative numbers at ``ages`` on 1 January ``on_year``: births of year on_year-1-x times survival to x."""
-    survival = np.exp(-np.concatenate([[0.5 * mortality[0]], 0.5 * mortality[:-1] + 0.5 * mortality[1:]]).cumsum())
+    """Relative numbers at ``ages`` on 1 January ``on_year`` by reverse survival: the births of year on_year − 1 − x
+    times L(x)/l(0), the share of a year's births alive x years after that year's end (the step's survival)."""
+    survival = life_table(mortality)[1]
     born = births_by_year.reindex(on_year - 1 - ages).to_numpy(dtype=float)
     if np.isnan(born).any():
         raise ValueError(f"births missing for some of the years {on_year - 1 - ages.max()}-{on_year - 1}")
@@ -18,9 +21,18 @@ def reverse_survival_shape(births_by_year: pd.Series, mortality: np.ndarray, on_
 
 
 def stable_shape(mortality: np.ndarray, growth_rate: float, ages: np.ndarray) -> np.ndarray:
-    """Stable-population shape l(x)·e^(−r x) at ``ages``."""
-    survival = np.exp(-np.concatenate([[0.0], mortality[:-1]]).cumsum())
-    return survival[ages] * np.exp(-growth_rate * ages)
+    """Stable-population shape L(x)·e^(−r (x + 0.5)) at ``ages`` (1 January counts of a population growing at r)."""
+    return life_table(mortality)[1][ages] * np.exp(-growth_rate * (ages + 0.5))
+
+
+def children_from_births(
+    band: np.ndarray, births: pd.Series, mortality: np.ndarray, stock: np.ndarray, on_year: int, sex: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ages fixed by births (0 to CHILD_AGES_FROM_BIRTHS − 1) and the reverse-survived shape at the ``band`` of ages
+    of one ``sex``: its share of ``births`` at the sex ratio at birth × L(x)/l(0), plus the migrant ``stock``."""
+    young = AGES[:CHILD_AGES_FROM_BIRTHS]
+    sex_share = SEX_RATIO_AT_BIRTH / (1 + SEX_RATIO_AT_BIRTH) if sex == 0 else 1 / (1 + SEX_RATIO_AT_BIRTH)
+    return young, sex_share * reverse_survival_shape(births, mortality, on_year, band) + stock[band]
 
 
 def smooth_band_split(prior: np.ndarray, bands: list[np.ndarray], totals: np.ndarray, iterations: int = 30) -> np.ndarray:
@@ -66,6 +78,7 @@ def estimate_single_ages(
     profile: np.ndarray,
     on_year: int,
     migrant_years: int = 15,
+    births: pd.Series | None = None,
 ) -> np.ndarray:
     """(2, 101) single-age estimate on 1 January ``on_year`` (the date of ``bands``) whose band totals equal ``bands`` exactly.
 
@@ -76,6 +89,15 @@ def estimate_single_ages(
     The prior is natives × a + stock × b, with a and b solved so that the children's band
     and the working-age band are met (b ≥ 0); the bands are then split smoothly with
     ``smooth_band_split`` (band totals exact, no steps at band edges).
+
+    With ``births`` (the city's births by calendar year, persons, for the birth years of the first band) the
+    youngest ``CHILD_AGES_FROM_BIRTHS`` ages are fixed first, by reverse survival: births of year on_year − 1 − x of the sex (sex ratio at birth) times
+    L(x)/l(0), plus the migrant stock at that age (``children_from_births``); the rest of the children's band is
+    split smoothly from the same reverse-survived shape (no step at age 5) and the older bands on their own, their
+    smooth correction starting from the children's top age (so the children's correction does not reach the adults'
+    ages, and the band edge has no step). So
+    neighbouring child ages differ as the births that produced them do (issue 18: a shape from national births
+    had put 30.2 thousand at age 0 against 33.3 thousand births the year before).
     """
     known = on_year - 1 - int(national_births.index.min())
     base = np.zeros((2, AGES.size))
@@ -93,7 +115,21 @@ def estimate_single_ages(
         a, b = np.linalg.solve(design, totals[closed]) if len(closed) == 2 else (totals[0] / native[ages[0]].sum(), 0.0)
         if b < 0 or a <= 0:  # the bands cannot be split into natives and migrants of this profile: natives only
             a, b = totals[closed[0]] / native[ages[closed[0]]].sum(), 0.0
-        base[i] = smooth_band_split(a * native + b * stock, ages, totals)
+        prior = a * native + b * stock
+        if births is None:
+            base[i] = smooth_band_split(prior, ages, totals)
+            continue
+        young, shape = children_from_births(ages[0], births, mortality[i], b * stock, on_year, i)
+        rest = totals[0] - shape[young].sum()
+        if rest <= 0:
+            raise ValueError(f"age bands: births put {shape[young].sum():.0f} {sex} children at ages 0-{young[-1]}, more than the band's {totals[0]:.0f}")
+        children = [np.array([x]) for x in young] + [ages[0][ages[0] > young[-1]]]
+        base[i, ages[0]] = smooth_band_split(shape, children, np.concatenate([shape[young], [rest]]))
+        # the older bands are split on their own, from the children's top age (held at its value) on: the children's
+        # correction does not reach the adults' ages, and the adults' one starts where the children's ends (no step)
+        top = ages[0][-1]
+        above = smooth_band_split(prior[top:], [np.array([0])] + [band - top for band in ages[1:]], np.concatenate([[base[i, top]], totals[1:]]))
+        base[i, top + 1 :] = above[1:]
     covered = bands.groupby("sex")["persons"].sum()
     for i, sex in enumerate(SEXES):
         if not np.isclose(base[i].sum(), covered.get(sex, np.nan)):

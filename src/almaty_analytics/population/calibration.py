@@ -59,16 +59,18 @@ from .model import (
     mortality_for,
     net_migration_profile,
     project_arrays,
+    survival_ratios,
 )
 from .years import CalibrationYears, control_years, newest_total_year
 
 # Evidence the net-migration age profile is fitted to: statistic -> (table, figure ids, tolerance, why this tolerance)
 FIT_EVIDENCE = {
-    "growth_6_17": (
+    "pupil_growth": (
         "programme_schools",
         ("pupil_growth_annual_low_l2793", "pupil_growth_annual_high_l2793"),
         1.0,
-        "pupils grow 12-14 thousand a year (line 2793; 12-15 at line 303): the 6-17 population, all at school, grows alike; tolerance half the range",
+        "pupils grow 12-14 thousand a year (line 2793; 12-15 at line 303): the model's pupils are the school model's grade cohorts, "
+        "all of grades 1-9 and the 9->10 transition of grades 10-11 (first-graders twice the graduates, line 2793); tolerance half the range",
     ),
     "growth_0_7": ("programme_population", ("children_0_7_growth_annual",), 1.5, "children 0-7 grow 'about 9 thousand' a year (line 3007)"),
     "mean_age": ("programme_population", ("average_age",), 0.3, "mean age 33.6 (line 226); tolerance a few tenths of a year"),
@@ -166,17 +168,29 @@ def base_estimate(data: CalibrationData, child_share: float) -> np.ndarray:
     """(2, 101) single ages on 1 January ``years.age_bands`` with a migrant stock of the profile of ``child_share``."""
     mortality = mortality_for(data.schedules, almaty_e0(data.life, data.years.life_expectancy))
     profile = net_migration_profile(child_share)
-    return estimate_single_ages(data.bands, data.national_births, mortality, data.growth_rate, profile, data.years.age_bands)
+    on_year = data.years.age_bands
+    children = int(data.bands.loc[data.bands["age_min"] == 0, "age_max"].max())  # the children's band: ages 0 to this
+    births = city_births(data, np.arange(on_year - 1 - children, on_year))
+    return estimate_single_ages(data.bands, data.national_births, mortality, data.growth_rate, profile, on_year, births=births)
 
 
-def calibrated_tfr(schedules: Schedules, base: np.ndarray, births: float) -> float:
-    """The TFR at which the women of ``base`` (2, 101) give ``births`` in a year: births / Σ pattern_x·W_x."""
-    return births / float(schedules.fertility_pattern @ base[1])
+def calibrated_tfr(schedules: Schedules, base: np.ndarray, births: float, mortality: np.ndarray) -> float:
+    """The TFR at which the women of ``base`` (2, 101) give ``births`` in a year at death rates ``mortality`` (2, 101):
+    births / Σ pattern_x·(W_x at the start + W_x at the end of the year) / 2, the exposure of ``cohort_step``."""
+    survival, _ = survival_ratios(mortality[1])
+    women_end = np.concatenate([[0.0], base[1, :-1] * survival[:-1]])
+    women_end[-1] += base[1, -1] * survival[-1]
+    return births / float(schedules.fertility_pattern @ ((base[1] + women_end) / 2))
 
 
 def crude_death_rate(base: np.ndarray, mortality: np.ndarray) -> float:
-    """Deaths per person in a year of ``base`` (2, 101) at death rates ``mortality`` (2, 101): Σ P·(1 − e^(−m)) / Σ P."""
-    return float((base * (1 - np.exp(-mortality))).sum() / base.sum())
+    """Deaths per person in a year of ``base`` (2, 101) at death rates ``mortality`` (2, 101): Σ P·(1 − S) / Σ P (``survival_ratios``)."""
+    return float((base * (1 - survival_ratios(mortality)[0])).sum() / base.sum())
+
+
+def band_year_mortality(data: CalibrationData) -> np.ndarray:
+    """(2, 101) death rates of Almaty in the calendar year of the age bands (its BNS e0)."""
+    return mortality_for(data.schedules, almaty_e0(data.life, data.years.age_bands))
 
 
 def band_year_births(data: CalibrationData) -> float:
@@ -184,6 +198,14 @@ def band_year_births(data: CalibrationData) -> float:
     if data.years.age_bands not in data.births.index:
         raise io.DataError(f"dated_statements.csv: no Almaty births of {data.years.age_bands} (the age bands' year) in this vintage")
     return float(data.births[data.years.age_bands])
+
+
+def city_births(data: CalibrationData, calendar: np.ndarray) -> pd.Series:
+    """Almaty's births of the ``calendar`` years: observed where the vintage has them, else national births at
+    Almaty's share of the age bands' year (``band_year_births``)."""
+    share = band_year_births(data) / data.national_births[data.years.age_bands]
+    estimated = pd.Series(share * data.national_births.reindex(calendar).to_numpy(), index=calendar)
+    return data.births.reindex(calendar).fillna(estimated)
 
 
 def demographic_balance(data: CalibrationData, base: np.ndarray) -> pd.DataFrame:
@@ -196,28 +218,37 @@ def demographic_balance(data: CalibrationData, base: np.ndarray) -> pd.DataFrame
     years = data.years
     calendar = np.arange(years.balance[0], years.balance[1] + 1)
     rec = data.reconciled["reconciled"]
-    share = band_year_births(data) / data.national_births[years.age_bands]
-    estimated = pd.Series(share * data.national_births.loc[calendar].to_numpy(), index=calendar)
-    births = data.births.reindex(calendar).fillna(estimated).to_numpy()
-    rate = crude_death_rate(base, mortality_for(data.schedules, almaty_e0(data.life, years.age_bands)))
+    births = city_births(data, calendar).to_numpy()
+    rate = crude_death_rate(base, band_year_mortality(data))
     national_rate = data.national_deaths / data.national_total
     deaths = rate * rec.loc[calendar].to_numpy() * national_rate.loc[calendar].to_numpy() / national_rate[years.age_bands]
     change = rec.loc[calendar + 1].to_numpy() - rec.loc[calendar].to_numpy()
     return pd.DataFrame({"year": calendar, "change": change, "births": births, "deaths": deaths, "net_migration": change - (births - deaths)})
 
 
-def fit_statistics(data: CalibrationData, child_share: float) -> dict[str, float]:
+def school_pupils(population: np.ndarray, first_to_last: float) -> np.ndarray:
+    """Pupils of (years, 2, 101) ``population`` through the school model's enrolment: every child of grades 1-9 (the
+    compulsory grades) and the 9->10 transition of grades 10-11, set as the school model sets it, so that grade 1 is
+    ``first_to_last`` × grade 11 in the last year (``schools.pupils.calibrate``)."""
+    from ..schools.pupils import GRADES, UPPER_SECONDARY_GRADE, grade_cohorts  # here: the school model reads population
+
+    cohorts = grade_cohorts(population)
+    transition = min(cohorts[-1, 0] / first_to_last / cohorts[-1, -1], 1.0)
+    return (cohorts * np.where(GRADES >= UPPER_SECONDARY_GRADE, transition, 1.0)).sum(axis=-1)
+
+
+def fit_statistics(data: CalibrationData, child_share: float, first_to_last: float) -> dict[str, float]:
     """The model's values of the ``FIT_EVIDENCE`` statistics with net migrants of ``child_share``.
 
     The base estimate of that profile is projected from ``years.age_bands`` to ``years.closure`` with
     the balance's migration level, the calibrated TFR and the observed e0; growth is per year over
-    those years, the age statistics on the census-based level of ``years.closure``.
+    those years, the age statistics on the census-based level of ``years.closure``; pupils as ``school_pupils``.
     """
     years = data.years
     steps = years.closure - years.age_bands
     base = base_estimate(data, child_share)
     level = float(demographic_balance(data, base)["net_migration"].mean())
-    tfr = calibrated_tfr(data.schedules, base, band_year_births(data))
+    tfr = calibrated_tfr(data.schedules, base, band_year_births(data), band_year_mortality(data))
     profile = net_migration_profile(child_share)
     path = project_arrays(
         base[None],
@@ -228,8 +259,9 @@ def fit_statistics(data: CalibrationData, child_share: float) -> dict[str, float
     )["population"][0]
     last = path[steps] * (data.closure_by_sex / path[steps].sum(axis=1))[:, None]  # on the census-based level
     by_age = last.sum(axis=0)
+    pupils = school_pupils(path[[0, steps]], first_to_last)
     return {
-        "growth_6_17": float(path[steps][:, 6:18].sum() - path[0][:, 6:18].sum()) / steps / 1e3,
+        "pupil_growth": float(pupils[1] - pupils[0]) / steps / 1e3,
         "growth_0_7": float(path[steps][:, 0:8].sum() - path[0][:, 0:8].sum()) / steps / 1e3,
         "mean_age": float((by_age * (AGES + 0.5)).sum() / by_age.sum()),
         "share_14_35": float(100 * by_age[14:36].sum() / by_age.sum()),
@@ -288,7 +320,8 @@ def migration_fit(inputs: dict[str, pd.DataFrame], data: CalibrationData, reconc
         evidence = fit_evidence(inputs)
         targets = {row.statistic: row.target for row in evidence.itertuples()}
         tolerances = {row.statistic: row.tolerance for row in evidence.itertuples()}
-        fit = fit_child_share(lambda share: fit_statistics(data, share), targets, tolerances)
+        first_to_last = figure(inputs, "programme_schools", "first_graders_to_graduates")
+        fit = fit_child_share(lambda share: fit_statistics(data, share, first_to_last), targets, tolerances)
         fitted = evidence.assign(model=[fit["statistics"][s] for s in evidence["statistic"]])
         return fitted.assign(child_share=fit["child_share"], loss=fit["loss"])
 
@@ -357,7 +390,7 @@ def backtest_model(data: CalibrationData, e0_gain: float) -> CohortModel:
     """
     schedules = replace(data.schedules, migration_profile_by_age=net_migration_profile(PRIOR_CHILD_SHARE))
     base = base_estimate(data, PRIOR_CHILD_SHARE)
-    tfr = calibrated_tfr(schedules, base, band_year_births(data))
+    tfr = calibrated_tfr(schedules, base, band_year_births(data), band_year_mortality(data))
     return CohortModel(schedules, base, tfr, data.years.age_bands, data.national_tfr, data.life, data.female_share, e0_gain)
 
 
@@ -370,7 +403,7 @@ def calibrate(inputs: dict[str, pd.DataFrame], reconciliation: str = "linear", b
     child_share = float(fit["child_share"].iloc[0])
     schedules = replace(data.schedules, migration_profile_by_age=net_migration_profile(child_share))
     base = base_estimate(data, child_share)
-    tfr = calibrated_tfr(schedules, base, band_year_births(data))
+    tfr = calibrated_tfr(schedules, base, band_year_births(data), band_year_mortality(data))
     balance = demographic_balance(data, base)
     net_migration = float(balance["net_migration"].mean())
     fertility = fertility_assumptions(inputs["wpp2022_kazakhstan_annual"], data.national_tfr, tfr, years)

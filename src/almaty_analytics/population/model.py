@@ -15,6 +15,7 @@ SEXES = ("male", "female")
 VARIANTS = {"medium": 0.0, "low": -Z80, "high": Z80, "zero_migration": 0.0}
 
 SEX_RATIO_AT_BIRTH = 1.06  # males per female at birth, the usual biological value
+INFANT_SEPARATION = 0.1  # a(0): mean part of the year lived by infants who die in it (low infant mortality; PHG 2001, table 3.3)
 MORTALITY_SHAPE_PERIOD = "2015-2020"  # WPP death-rate period used for the age shape: the last before COVID-19
 ROGERS_CASTRO = {"a1": 0.0, "alpha1": 0.10, "a2": 0.085, "alpha2": 0.11, "mu2": 21.0, "lambda2": 0.40, "c": 0.0005}
 # Rogers & Castro (1981) labour-force and constant components, labour peak at about 23: the
@@ -146,17 +147,45 @@ def net_migration_profile(child_share: float, ages: np.ndarray = AGES) -> np.nda
     return (1 - child_share) * rogers_castro(ages) + child_share * child / child.sum()
 
 
-def life_expectancy(mx: np.ndarray) -> np.ndarray:
-    """e0 from single-age death rates (last axis = age 0-100+): q = m/(1+a·m), a0 = 0.1, a = 0.5."""
-    a = np.full(AGES.size, 0.5)
-    a[0] = 0.1
+def life_table(mx: np.ndarray, ax: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """l(x), L(x), T(x) of the single-age life table of death rates ``mx`` (last axis = age 0-100+), radix l(0) = 1.
+
+    q = m / (1 + (1 − a)·m), d = l·q, L = l − (1 − a)·d. Without ``ax``: a = INFANT_SEPARATION at age 0, 0.5
+    elsewhere, and the open group lives L = l / m. With ``ax`` (the UN's life tables) its last value is the open
+    group's expectation of life, L = l·a (Preston, Heuveline & Guillot 2001, ch. 3).
+    """
+    mx = np.asarray(mx, dtype=float)
+    if ax is None:
+        a = np.full(mx.shape, 0.5)
+        a[..., 0] = INFANT_SEPARATION
+        open_years = 1 / np.maximum(mx[..., -1], 1e-12)
+    else:
+        a = np.broadcast_to(np.asarray(ax, dtype=float), mx.shape)
+        open_years = a[..., -1]
     q = np.clip(mx / (1 + (1 - a) * mx), 0, 1)
-    q[..., -1] = 1.0
     survivors = np.cumprod(np.concatenate([np.ones(mx.shape[:-1] + (1,)), 1 - q[..., :-1]], axis=-1), axis=-1)
-    deaths = survivors * q
-    person_years = survivors - (1 - a) * deaths
-    person_years[..., -1] = survivors[..., -1] / np.maximum(mx[..., -1], 1e-12)
-    return person_years.sum(axis=-1)
+    person_years = survivors - (1 - a) * survivors * q
+    person_years[..., -1] = survivors[..., -1] * open_years
+    return survivors, person_years, np.cumsum(person_years[..., ::-1], axis=-1)[..., ::-1]
+
+
+def survival_ratios(mx: np.ndarray, ax: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """One year's life-table survival (S, S_birth) of death rates ``mx`` (…, 101); ``ax`` as in ``life_table``.
+
+    S[…, x] is the share of those aged x on 1 January alive a year later, aged x + 1: L(x+1)/L(x); T(100)/T(99)
+    for ages 99 and 100+, who are all 100+ a year later. S_birth = L(0)/l(0) is the share of a year's births alive
+    at its end, aged 0. UN Population Division ccmpp; Preston, Heuveline & Guillot (2001), ch. 6.
+    """
+    _, person_years, total_years = life_table(mx, ax)
+    ratios = np.empty_like(person_years)
+    ratios[..., :-2] = person_years[..., 1:-1] / person_years[..., :-2]
+    ratios[..., -2:] = (total_years[..., -1] / total_years[..., -2])[..., None]
+    return ratios, person_years[..., 0]
+
+
+def life_expectancy(mx: np.ndarray) -> np.ndarray:
+    """e0 = T(0) of the life table of single-age death rates ``mx`` (last axis = age 0-100+; ``life_table``)."""
+    return life_table(mx)[2][..., 0]
 
 
 def build_schedules(wpp_schedules: pd.DataFrame, base_year: int, child_share: float = 0.0) -> Schedules:
@@ -193,14 +222,39 @@ def migration_profile(schedules: Schedules, female_share: float, child_share: fl
 # ---------------------------------------------------------------- projection core
 
 
+def cohort_step(
+    population: np.ndarray, survival: np.ndarray, birth_survival: np.ndarray, fertility: np.ndarray, male_share: float | np.ndarray,
+    migrants: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One year of the single-year cohort-component method (UN Population Division ccmpp, migrants at the year's end).
+
+    population (n, 2, 101) on 1 January; survival (n, 2, 101) and birth_survival (n, 2) from ``survival_ratios``;
+    fertility (n, 101) female rates; male_share of births; migrants (n, 2, 101) net migrants by age at the year's end.
+    Those aged x move to x + 1 with S(x) (99 and 100+ into 100+); births are fertility times the mean of the women
+    at the start and at the end of the year (before migrants), and S_birth of them are aged 0 at its end; net
+    migrants are added at the end (they do not bear or die in the year of the move; where emigrants outnumber a
+    cell it is emptied). Returns next year's population, the year's births, deaths and net migrants applied (n,).
+    """
+    survivors = population * survival
+    nxt = np.zeros_like(population)
+    nxt[:, :, 1:] = survivors[:, :, :-1]
+    nxt[:, :, -1] += survivors[:, :, -1]
+    births = (fertility * (population[:, 1] + nxt[:, 1]) / 2).sum(axis=1)
+    by_sex = births[:, None] * np.stack(np.broadcast_arrays(male_share, 1 - np.asarray(male_share)), axis=-1)
+    nxt[:, :, 0] = by_sex * birth_survival
+    deaths = (population - survivors).sum(axis=(1, 2)) + (by_sex * (1 - birth_survival)).sum(axis=1)
+    applied = np.maximum(migrants, -nxt)  # emigration is capped at the people in the cell
+    return nxt + applied, births, deaths, applied.sum(axis=(1, 2))
+
+
 def project_arrays(
     base: np.ndarray, fertility: np.ndarray, mortality: np.ndarray, migration: np.ndarray, profile: np.ndarray
 ) -> dict[str, np.ndarray]:
-    """Vectorised cohort-component steps.
+    """Cohort-component projection, one ``cohort_step`` a year.
 
-    base (n, 2, 101); fertility (n, T, 101) female rates; mortality (n, T, 2, 101);
-    migration (n, T) net migrants per year; profile (2, 101) sums to 1.
-    Returns population (n, T+1, 2, 101), births, deaths, net_migration (n, T).
+    base (n, 2, 101); fertility (n, T, 101) female rates; mortality (n, T, 2, 101) death rates (life table:
+    ``survival_ratios``); migration (n, T) net migrants per year; profile (2, 101) sums to 1.
+    Returns population (n, T+1, 2, 101), births, deaths, net_migration (n, T): P(t+1) − P(t) = births − deaths + net migration.
     """
     n, steps = migration.shape
     population = np.empty((n, steps + 1, 2, AGES.size))
@@ -208,27 +262,12 @@ def project_arrays(
     births = np.empty((n, steps))
     deaths = np.empty((n, steps))
     applied = np.empty((n, steps))
+    survival, birth_survival = survival_ratios(mortality)
     male_share = SEX_RATIO_AT_BIRTH / (1 + SEX_RATIO_AT_BIRTH)
-    sex_split = np.array([male_share, 1 - male_share])
     for t in range(steps):
-        p = population[:, t]
-        m = mortality[:, t]
-        died = p * (1 - np.exp(-m))
-        survivors = p - died
-        born = (fertility[:, t] * p[:, 1]).sum(axis=1)
-        newborns = born[:, None] * sex_split * np.exp(-0.5 * m[:, :, 0])
-        nxt = np.empty_like(p)
-        nxt[:, :, 0] = newborns
-        nxt[:, :, 1:] = survivors[:, :, :-1]
-        nxt[:, :, -1] += survivors[:, :, -1]
-        moved = migration[:, t, None, None] * profile
-        nxt += moved
-        shortfall = np.maximum(-nxt, 0)  # more emigrants than people in a cell: emigration is capped
-        nxt += shortfall
-        population[:, t + 1] = nxt
-        births[:, t] = born
-        deaths[:, t] = died.sum(axis=(1, 2)) + (born[:, None] * sex_split - newborns).sum(axis=1)
-        applied[:, t] = (moved + shortfall).sum(axis=(1, 2))
+        population[:, t + 1], births[:, t], deaths[:, t], applied[:, t] = cohort_step(
+            population[:, t], survival[:, t], birth_survival[:, t], fertility[:, t], male_share, migration[:, t, None, None] * profile
+        )
     return {"population": population, "births": births, "deaths": deaths, "net_migration": applied}
 
 

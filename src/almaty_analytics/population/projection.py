@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import evaluation, io, keyfigures
 from ..tablespec import TableSpec
-from .backtest import backtest_accuracy, cohort_errors
+from .backtest import BENCHMARKS, backtest_accuracy, cohort_errors, combined_benchmark
 from .calibration import Calibration, base_population, calibrate
 from .inputs import INPUT_TABLES, district_counts, observed_total, population_shifts, read_inputs, shift_years
 from .model import AGES, PARAMETER_NAMES, SEXES, VARIANTS, Z80, Assumptions, Schedules, assumptions_from, calibrated_defaults, run
@@ -179,7 +179,9 @@ def _components_table(years, central) -> pd.DataFrame:
     """Row t: population on 1 January t and the births, deaths and net migration during calendar year t.
 
     value(t + 1) = value(t) + births − deaths + net_migration (exact after rounding: net
-    migration absorbs the rounding, at most a person or two); the last year has no events.
+    migration absorbs the rounding, at most a person or two); the last year has no events. Births and deaths are the
+    cohort model's; where the central path combines it with a benchmark (``central_scale``) net migration is the rest
+    of the combined change.
     """
     value = np.round(central["population"][0].sum(axis=(1, 2))).astype(int)
     births = np.round(central["births"][0]).astype(int)
@@ -238,15 +240,17 @@ def programme_target(inputs: dict[str, pd.DataFrame]) -> ProgrammeTarget:
 
 
 def variants_table(
-    base: np.ndarray, schedules: Schedules, medium: Assumptions, years: tuple[int, int], sim_totals: np.ndarray, target: ProgrammeTarget, start: float
+    base: np.ndarray, schedules: Schedules, medium: Assumptions, years: tuple[int, int], sim_totals: np.ndarray, target: ProgrammeTarget, start: float,
+    scale: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Central path of every variant of the ``medium`` assumptions over ``years`` (base year, horizon), where it lies
-    among the simulated totals, and a straight line from ``start`` (the base year's central total) to the programme's target."""
+    among the simulated totals, and a straight line from ``start`` (the base year's central total) to the programme's target.
+    ``scale`` (by year) moves each cohort path as the central one (``central_scale``)."""
     base_year, horizon = years
     rows = []
     for name in VARIANTS:
         projected = run(base, schedules, medium.variant(name), base_year, horizon)
-        path = projected["population"][0].sum(axis=(1, 2))
+        path = projected["population"][0].sum(axis=(1, 2)) * (1.0 if scale is None else scale)
         below = (sim_totals <= path).mean(axis=0)  # where the variant lies among the simulated totals
         rows += [
             {"year": int(y), "variant": name, "value": round(float(v)), "share_of_simulations_at_or_below": float(b)}
@@ -270,13 +274,25 @@ def benchmarks_table(inputs: dict[str, pd.DataFrame], base_year: int, horizon: i
     history_total = history_total[history_total.index <= base_year]
     adjusted = evaluation.adjust_level_shifts(history_total, [y for y in shift_years(inputs) if y <= base_year])["adjusted"]
     rows = []
-    for name, method in evaluation.BENCHMARKS.items():
+    for name, method in BENCHMARKS.items():
         path = method(adjusted, horizon - base_year)
         rows += [
             {"year": int(y), "method": name, "value": float(r["mean"]), "lo_80": float(r["lo_80"]), "hi_80": float(r["hi_80"])}
             for y, r in path.iterrows()
         ]
     return pd.DataFrame(rows).round().astype({"value": "int64", "lo_80": "int64", "hi_80": "int64"})
+
+
+def central_scale(method: str, cohort_total: np.ndarray, benchmarks: pd.DataFrame) -> np.ndarray:
+    """Factor by year on the cohort model's populations that gives the central ``method``'s total (``central_method``):
+    1 for the cohort model; for a combination, the mean of the cohort total and the benchmark's (``benchmarks_table``)
+    over the cohort total, so ages and sexes keep the cohort model's shape (the base year is observed: factor 1)."""
+    benchmark = combined_benchmark(method)
+    if benchmark is None:
+        return np.ones(cohort_total.size)
+    path = benchmarks[benchmarks["method"] == benchmark]["value"].to_numpy(dtype=float)
+    combined = np.concatenate([[cohort_total[0]], (cohort_total[1:] + path) / 2])
+    return combined / cohort_total
 
 
 def forecast(params: dict, inputs: dict[str, pd.DataFrame]) -> PopulationForecast:
@@ -291,6 +307,10 @@ def forecast(params: dict, inputs: dict[str, pd.DataFrame]) -> PopulationForecas
     assumptions = assumptions_from(params, defaults)
     central = run(base, calibration.schedules, assumptions, base_year, horizon)
     sims = run(base, calibration.schedules, assumptions, base_year, horizon, n=int(params["n_simulations"]), seed=int(params["seed"]))
+    benchmarks = benchmarks_table(inputs, base_year, horizon)
+    scale = central_scale(calibration.central_method, central["population"][0].sum(axis=(1, 2)), benchmarks)
+    central["population"] = central["population"] * scale[:, None, None]
+    sims["population"] = sims["population"] * scale[:, None, None]
     years = central["years"]
     central_pop = central["population"][0]
     sim_totals = sims["population"].sum(axis=(2, 3))
@@ -305,13 +325,13 @@ def forecast(params: dict, inputs: dict[str, pd.DataFrame]) -> PopulationForecas
         "population_by_district": district_projection(total.set_index("year")["value"], districts[0], PERIPHERY, float(params["periphery_growth_factor"])),
         "population_variants": variants_table(
             base, calibration.schedules, assumptions_from(params | {"population_variant": "medium"}, defaults), (base_year, horizon), sim_totals,
-            target, float(total["value"].iloc[0]),
+            target, float(total["value"].iloc[0]), scale,
         ),
         "population_backtest": backtest_accuracy(calibration.backtest),
         "population_interval_coverage": coverage_table(calibration, total),
         "population_reconciliation": calibration.reconciliation.reset_index().round().astype("int64"),
         "population_migration_fit": calibration.migration_fit,
-        "population_benchmarks": benchmarks_table(inputs, base_year, horizon),
+        "population_benchmarks": benchmarks,
         KEY_FIGURES: key_figures_table(total),
     }
     return PopulationForecast(
@@ -473,7 +493,7 @@ TABLES: dict[str, TableSpec] = {
         {
             "statistic": (
                 "",
-                "growth of ages 6-17 / 0-7 per year 2020-2022 (thousand), mean age, share aged 14-35 (%), count aged 14-29 (thousand) in 2022",
+                "growth of pupils (school model enrolment) / of ages 0-7 per year 2020-2022 (thousand), mean age, share aged 14-35 (%), count aged 14-29 (thousand) in 2022",
             ),
             "target": ("as statistic", "the programme's figure"),
             "tolerance": ("as statistic", "weight of the figure in the fit (deviation counted as one unit)"),

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .. import io
 from ..i18n import Text
-from .backtest import beaten_by, mean_mape
+from .backtest import COHORT, beaten_by, best_overall, mean_mape
 from .model import PARAMETER_FIELDS, PARAMETERS, calibrated_defaults
 from .projection import PopulationForecast
 
@@ -163,13 +163,26 @@ def backtest_values(fc: PopulationForecast, t: Text) -> dict[str, str]:
     origins = fc.calibration.years.backtest_origins
     return {
         "scores": scores,
-        "method": method_label(t, fc.calibration.central_method),
+        "central": central_text(fc, t, beaten),
         "beaten": beaten,
         "first": str(origins[0]),
         "last": str(origins[-1]),
         "bands": str(fc.data.age_bands),
         "closure": str(fc.calibration.years.closure),
     }
+
+
+def central_text(fc: PopulationForecast, t: Text, beaten: str) -> str:
+    """Which method the central path uses and why (``backtest.central_method``)."""
+    method = fc.calibration.central_method
+    if method == COHORT:
+        return t("population.central_cohort", beaten=beaten)
+    scores = mean_mape(fc.tables["population_backtest"])
+    best = best_overall(fc.tables["population_backtest"])
+    return t(
+        "population.central_combined", method=method_label(t, method), best=method_label(t, best), best_mape=t.num(scores[best], 2),
+        cohort_mape=t.num(scores[COHORT], 2), combined_mape=t.num(scores[method], 2), beaten=beaten,
+    )
 
 
 def backtest_frame(fc: PopulationForecast, t: Text, values: str | list[str]) -> pd.DataFrame:
@@ -223,6 +236,20 @@ def age_values(fc: PopulationForecast, t: Text) -> dict[str, str]:
         "arrivals": t.num(facts.arrivals_per_year / 1e3, 0),
         "ceiling": t.num(facts.arrivals_not_working_age_per_year / 1e3, 1),
     }
+
+
+def fit_misses_text(fc: PopulationForecast, t: Text) -> str:
+    """Every evidence target the migration fit misses beyond its tolerance, with the reason (``population.fit_miss``)."""
+    fit = fc.tables["population_migration_fit"]
+    missed = fit[(fit["model"] - fit["target"]).abs() > fit["tolerance"]]
+    if missed.empty:
+        return t("population.fit_all_met")
+    items = [
+        t("population.fit_miss", statistic=row.statistic, model=t.num(row.model, 2), target=t.num(row.target, 2),
+          tolerance=t.num(row.tolerance, 2), why=t(f"population.fit_why.{row.statistic}"))
+        for row in missed.itertuples()
+    ]
+    return t("population.fit_misses", items="\n".join(items))
 
 
 def reconciliation_series(fc: PopulationForecast, t: Text) -> pd.DataFrame:
