@@ -138,20 +138,24 @@ def test_share_drift_check_fails_on_a_plug_unless_a_sourced_component_explains_i
 # school_seats and school_uncertainty since the population backtest's origins no longer see the migration fit to the
 # 2022 statements: the population's migration_sd moved 0.497 -> 0.503, so their interval columns move (central columns
 # do not); before: f6445f3e486b2dd6... and 404ea137b3fe98e3....
+# Issue 19 changed the supply and the seat table on purpose (delivery fitted on the dated record, the private stream after
+# 2025, the gross shortfall columns, the hypothetical regime's name): school_seats, school_uncertainty, school_build_pipeline,
+# school_build_rates, school_targets and school_district_deficits have new digests (before: 5b1bb2ba..., 3b148228...,
+# e334cdf1..., de4f5d62..., 3a886737..., 0506918a...); the pupil tables and the backtest are byte for byte as before.
 MAIN_DIGESTS = {
-    "school_seats": "5b1bb2ba8db2664d51658cafb37f0519721bde776cbf3ef3017b79585a3bf0b5",
+    "school_seats": "de0166181e835900913caae7aed4b7adc745cb87db4c8e4b85a2896bd7a24d95",
     "school_pupils_by_grade": "654a2b1080120d6d4847cd6c9a27508e87c514b459bee14cd59abd7e00dccecd",
     "school_pupil_share": "c56a6c825425365b334447b4c93e941d9c1e0c4fd67ef9a3008c0af761ec079f",
-    "school_uncertainty": "3b14822869eb064fae7b2785247b96cb9dd139b3d1c677cfd4414775ac701d1b",
-    "school_build_pipeline": "e334cdf1a5e5030b04524ea768a9edf031855515c6d7cbc394e9e57a5ab00d9d",
-    "school_build_rates": "de4f5d62e0d72a84a0a36e81196cacceb6d7725c5db120afc990c16802546ead",
-    "school_targets": "3a8867379c26b06d5e0827bc7004763705622bdb761d9c8841212046b091d44b",
-    "school_district_deficits": "0506918aece9edaddfd473d7ef4b72626d829039af58f6fe573efd819a7441e5",
+    "school_uncertainty": "8738285b92ae75235b268a3424baafae190c25d9735ac781810bca5f532ffc14",
+    "school_build_pipeline": "8993093d358e9604014000539a616d5988daacf086ba031143ac0d35bd05c9f6",
+    "school_build_rates": "e4c352e29828dd1f699ecb1576a91b0fa107724ec9e2f7bcbd3435ef033509ec",
+    "school_targets": "364c5b8e1f789c992d9205d9b5853114cf3a67df95dbfe023ccd611387e75020",
+    "school_district_deficits": "f9b246b08a048d0657fed390cf38f556e7a687a1cfa8a8338c31081a144adaf8",
     "school_backtest": "601d553de714f71d79e0992f6818619032acb4ba901d26fcc36b92b36426a653",
 }
 
 
-def test_school_tables_at_the_first_vintage_are_byte_identical_to_main(fc, params, tmp_path):
+def test_school_tables_at_the_first_vintage_are_byte_identical_to_their_recorded_digests(fc, params, tmp_path):
     assert params["vintage"] == io.FIRST_VINTAGE == "2022-09-12"
     tables = fc.tables | {"school_backtest": schools.backtest_school_counts(io.read_table("bns_schools", vintage=params["vintage"]))[1]}
     written = {name: export.write_table(tables[name], name, tmp_path, "default") for name in MAIN_DIGESTS}  # the tables of main before the re-base

@@ -135,5 +135,6 @@ def test_the_mid_2022_pupils_are_scored_against_the_2022_23_counts():
     assert rows.loc["pupils_private", "error_pct"] < -25  # the mid-2022 private share (6.6%) against 8.9% counted
     assert (rows["year"] == 2022).all() and (rows["horizon"] == 0).all() and rows["lo_80"].isna().all()
     assert rows["outturn"].notna().all()
-    early = track_record.pupil_rows(io.FIRST_VINTAGE, io.FIRST_VINTAGE)
-    assert early["outturn"].isna().all()  # the counts of June 2023 are after the mid-2022 vintage
+    early = track_record.pupil_rows(io.FIRST_VINTAGE, io.FIRST_VINTAGE).set_index("series")["outturn"]
+    assert early[["pupils_state", "pupils_private"]].isna().all()  # the counts of June 2023 are after the mid-2022 vintage
+    assert early["pupils_all"] == 317_000  # the 1 September 2022 count of all schools was published by then
