@@ -51,7 +51,7 @@ def base(figures, statements, counts, params):
 
 
 def _forecast(params, pop, capacity=None, vintage=io.FIRST_VINTAGE, **overrides):
-    tables = {name: io.read_table(name, vintage=vintage) for name in schools.INPUT_TABLES}
+    tables = schools.read_inputs(vintage)
     return schools.forecast(
         params | overrides,
         pop,
@@ -253,9 +253,10 @@ def test_the_funded_rate_and_seat_base_figures_are_printed_on_their_lines(value,
 
 
 def _newest_record():
-    statements = io.read_table("dated_statements", vintage=io.NEWEST)
-    planned = schools.planned_seats(io.read_table("programme_school_build_plan", vintage=io.NEWEST), 2030, rate_after_2025=0, school_size=1200)
-    return schools.delivery_record(statements, planned)
+    tables = schools.read_inputs(io.NEWEST)
+    statements, plan = tables["dated_statements"], tables["programme_school_build_plan"]
+    planned = schools.planned_seats(plan, 2030, rate_after_2025=0, school_size=1200)
+    return schools.delivery_record(statements, planned, str(plan["published"].max()))
 
 
 def test_delivery_record_is_read_from_the_dated_statements_and_the_programme_plan():
@@ -268,13 +269,18 @@ def test_delivery_record_is_read_from_the_dated_statements_and_the_programme_pla
         ("budget", 2021): 5100, ("private_investment", 2021): 2656, ("all", 2022): 18_000, ("budget", 2023): 1500 + 970, ("private_investment", 2023): 3450,
     }
     assert 3450 + 1500 + 970 == 5920  # the split of the 2023 openings adds up to the places_opened_2023 statement
+    assert set(plans["stated"]) == {"2020-02-19", "2022-09-12"}  # every plan and opening is dated by its publication
+    assert openings.set_index(["group", "year"])["stated"].to_dict() == {
+        ("budget", 2021): "2022-07-28", ("private_investment", 2021): "2022-07-28", ("all", 2022): "2023-06-30",
+        ("budget", 2023): "2023-12-08", ("private_investment", 2023): "2023-12-08",
+    }
 
 
 def test_delivery_parameters_are_recovered_from_a_toy_record():
     true = {"budget": schools.DeliveryRisk(0.8, 0.6), "private_investment": schools.DeliveryRisk(0.5, 0.2)}
     years = range(2010, 2020)
     plans = pd.DataFrame(
-        [{"group": g, "year": y, "seats": 1000.0 * (1 + (y % 3)) * (2 if g == "budget" else 1), "source": "toy"} for g in true for y in years]
+        [{"group": g, "year": y, "seats": 1000.0 * (1 + (y % 3)) * (2 if g == "budget" else 1), "source": "toy", "stated": ""} for g in true for y in years]
     )
     openings = pd.DataFrame([{"group": g, "year": y, "places": 1.0, "source": "toy"} for g in (*true, "all") for y in years[1:]])
     openings["places"] = schools.expected_openings(plans, openings, true)

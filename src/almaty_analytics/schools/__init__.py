@@ -183,6 +183,8 @@ __all__ = [
     "FUNDING_SOURCES",
     "GRADES",
     "INPUT_TABLES",
+    "DATED_INPUTS",
+    "read_inputs",
     "KEY_FIGURES",
     "OPENED",
     "PARAMETERS",
@@ -275,6 +277,12 @@ __all__ = [
 # (never language, report_note, districts or output folders): the key of the cached results.
 PARAMETER_NAMES = (*population.PARAMETER_NAMES, *PARAMETERS)
 INPUT_TABLES = ("programme_schools", "programme_school_build_plan", "school_capacity_by_district", "dated_statements", "bns_schools", "school_pupils")
+DATED_INPUTS = ("programme_school_build_plan", "dated_statements")  # read with their release dates: the delivery record dates each plan and opening
+
+
+def read_inputs(vintage: str | None) -> dict:
+    """The school model's raw tables as of ``vintage`` (a date, or None for the newest), the dated ones with their ``published``."""
+    return {name: io.read_table(name, vintage=vintage, releases=name in DATED_INPUTS) for name in INPUT_TABLES}
 
 
 def validate(params: dict) -> None:
@@ -294,7 +302,7 @@ def compute(params: dict) -> SchoolForecast:
     Fails (``check_share_drift``) when pupils stop being children of the population forecast.
     """
     pop = population.results(params)
-    inputs = io.read_tables(INPUT_TABLES, params["vintage"])
+    inputs = read_inputs(io.vintage_date(params["vintage"]))
     fc = forecast(
         params, pop, inputs["programme_schools"], inputs["programme_school_build_plan"],
         inputs["school_capacity_by_district"], inputs["dated_statements"], inputs["school_pupils"],

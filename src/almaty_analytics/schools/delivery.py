@@ -46,29 +46,34 @@ OPENINGS = (  # (group, calendar year, dated_statements indicators summed)
 SHARE_BOUNDS, DELAY_BOUNDS = (0.05, 1.0), (0.0, 5.0)
 
 
-def delivery_record(statements: pd.DataFrame, planned: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(plans, openings) of the record in ``statements`` (a vintage's dated statements) and ``planned`` (``supply.planned_seats``).
+def delivery_record(statements: pd.DataFrame, planned: pd.DataFrame, plan_published: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(plans, openings) of the record in ``statements`` (a vintage's dated statements) and ``planned`` (``supply.planned_seats``
+    of the programme's plan, published ``plan_published``).
 
-    plans: group, year, seats, source; openings: group, year, places, source. An opening is read when every statement it
-    sums is in the vintage; the programme's plan years are kept up to the last opening read.
+    plans: group, year, seats, source, stated (the date the plan was published); openings: group, year, places, source,
+    stated. An opening is read when every statement it sums is in the vintage; the programme's plan years are kept up to
+    the last opening read.
     """
-    values = statements.sort_values("date", kind="stable").groupby("indicator")["value"].last().astype(float)
+    newest = statements.sort_values("date", kind="stable").groupby("indicator")[["value", "published"]].last()
+    values = newest["value"].astype(float)
     openings = [
-        {"group": group, "year": year, "places": float(values[list(names)].sum()), "source": " + ".join(names)}
+        {"group": group, "year": year, "places": float(values[list(names)].sum()), "source": " + ".join(names),
+         "stated": str(newest.loc[list(names), "published"].max())}
         for group, year, names in OPENINGS
         if set(names) <= set(values.index)
     ]
-    openings = pd.DataFrame(openings, columns=["group", "year", "places", "source"])
+    openings = pd.DataFrame(openings, columns=["group", "year", "places", "source", "stated"])
     plans = []
     indicator, years, group = EARLY_PLAN
     if indicator in values.index:
-        plans += [{"group": group, "year": y, "seats": values[indicator] / len(years), "source": indicator} for y in years]
+        stated = str(newest.loc[indicator, "published"])
+        plans += [{"group": group, "year": y, "seats": values[indicator] / len(years), "source": indicator, "stated": stated} for y in years]
     last = openings["year"].max() if not openings.empty else -1
     for group, sources in GROUPS.items():
         rows = planned[planned["funding_source"].isin(sources) & (planned["year"] <= last)]
         for year, seats in rows.groupby("year")["seats"].sum().items():
-            plans.append({"group": group, "year": int(year), "seats": float(seats), "source": "programme_school_build_plan"})
-    return pd.DataFrame(plans, columns=["group", "year", "seats", "source"]), openings
+            plans.append({"group": group, "year": int(year), "seats": float(seats), "source": "programme_school_build_plan", "stated": plan_published})
+    return pd.DataFrame(plans, columns=["group", "year", "seats", "source", "stated"]), openings
 
 
 def expected_openings(plans: pd.DataFrame, openings: pd.DataFrame, risks: dict[str, DeliveryRisk]) -> np.ndarray:
@@ -116,15 +121,17 @@ def fit_delivery(plans: pd.DataFrame, openings: pd.DataFrame) -> dict[str, Deliv
 def record_table(plans: pd.DataFrame, openings: pd.DataFrame, fit: dict[str, DeliveryRisk]) -> pd.DataFrame:
     """The published ``school_delivery_record``: each opening against its plan and the fit's expectation."""
     risks = {g: fit.get(g, DeliveryRisk(0.0, 0.0)) for g in GROUPS}
-    planned = [
-        float(plans.loc[plans["year"].eq(year) & (plans["group"].isin(GROUPS) if group == ALL else plans["group"].eq(group)), "seats"].sum())
+    rows = [
+        plans[plans["year"].eq(year) & (plans["group"].isin(GROUPS) if group == ALL else plans["group"].eq(group))]
         for group, year in openings[["group", "year"]].itertuples(index=False)
     ]
     return pd.DataFrame({
         "year": openings["year"].astype(int),
         "group": openings["group"],
-        "planned_that_year": np.round(planned),
+        "planned_that_year": np.round([float(r["seats"].sum()) for r in rows]),
+        "plan_stated": [", ".join(sorted(set(r["stated"]))) for r in rows],
         "opened": openings["places"].round(),
+        "opened_stated": openings["stated"],
         "fitted": expected_openings(plans, openings, risks).round(),
         "in_fit": fitted_rows(plans, openings),
         "source": openings["source"],
@@ -138,7 +145,9 @@ TABLES: dict[str, TableSpec] = {
             "year": ("year", "calendar year the places opened"),
             "group": ("", "budget, private_investment (branches, memoranda, private schools) or all (stated for every source together)"),
             "planned_that_year": ("seats", "places planned for that year (2020-2021: the February 2020 plan, half a year; 2022 on: the programme)"),
+            "plan_stated": ("", "date the plan of that year was published (empty: no plan before the opening)"),
             "opened": ("seats", "places stated as opened"),
+            "opened_stated": ("", "date the opening was published"),
             "fitted": ("seats", "expected opening under the fitted share and Poisson delay (late seats of earlier plans included)"),
             "in_fit": ("", "whether the row enters the fit (every group of the row has a plan by then)"),
             "source": ("", "dated_statements indicators of the opening"),

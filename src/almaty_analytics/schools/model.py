@@ -311,7 +311,8 @@ def forecast(
     state_central = central_state_pupils(pupils, supply, base.private_share)
     after_plan = plan_years(plan)[-1] + 1
     rates = _rates(params, figures, seats, years, after_plan)
-    record_plans, record_openings = delivery_record(statements, planned_seats(plan, years[-1], rate_after_2025=0, school_size=params["school_size"]))
+    programme_plan = planned_seats(plan, years[-1], rate_after_2025=0, school_size=params["school_size"])
+    record_plans, record_openings = delivery_record(statements, programme_plan, str(plan["published"].max()))
     fit = fit_delivery(record_plans, record_openings)
     district_pupils = pupils_by_district(pop.tables["population_by_district"], state_central, years, params["periphery_school_age_ratio"])
     tables = {
