@@ -99,7 +99,7 @@ SERIES = (
            EMISSION_METHODS, shifts="bns_stationary_emissions", shifts_in_errors=False),
 )
 PUPILS = ("pupils_state", "pupils_private", "pupils_all")  # the school model's pupils of its base school year (pupil_rows)
-PUPIL_METHOD = "school model base"  # the counted state pupils and the private share the school model starts from
+PUPIL_METHOD = "school_model_base"  # the counted state pupils and the private share the school model starts from
 PUPIL_INPUTS = ("school_pupils", "programme_schools", "dated_statements")
 INPUTS = sorted({s.table for s in SERIES} | {"level_shifts", "bns_population_districts", "programme_districts", *PUPIL_INPUTS})
 
@@ -295,7 +295,7 @@ def shown_forecasts(record: pd.DataFrame, vintage: str, t) -> pd.DataFrame:
         out.append({
             t.column("series"): t.term("track_series", r.series), t.column("method"): t.term("method", r.method),
             t.column("year"): r.year,
-            t.column("forecast"): f"{t.num(r.forecast, digits)} ({t.num(r.lo_80, digits)}–{t.num(r.hi_80, digits)})",
+            t.column("forecast"): t.num(r.forecast, digits) if pd.isna(r.lo_80) else f"{t.num(r.forecast, digits)} ({t.num(r.lo_80, digits)}–{t.num(r.hi_80, digits)})",
             t.column("outturn"): shown, t.column("error_pct"): "–" if pd.isna(r.error_pct) else t.num(r.error_pct, 1, signed=True),
         })
     return pd.DataFrame(out)
