@@ -9,6 +9,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+import yaml
 from matplotlib import font_manager
 from matplotlib.ft2font import FT2Font
 
@@ -139,3 +140,21 @@ def test_long_axis_labels_wrap_inside_the_figure():
     label = fig.axes[0].get_ylabel()
     assert label.replace("\n", " ") == long and all(len(line) <= plots.AXIS_LABEL_WIDTH for line in label.splitlines())
     plt.close(fig)
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+def test_no_catalogue_gives_a_key_twice(language):
+    """YAML keeps the last of two equal keys without a word: a merge that adds a key twice would change a label unseen."""
+    duplicates = []
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def mapping(loader, node, deep=False):
+        keys = [loader.construct_object(key) for key, _ in node.value]
+        duplicates.extend(sorted({k for k in keys if keys.count(k) > 1}))
+        return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    yaml.load((paths.package_dir() / "locales" / f"{language}.yaml").read_text(encoding="utf-8"), Loader)
+    assert duplicates == []

@@ -51,7 +51,7 @@ def base(figures, statements, counts, params):
 
 
 def _forecast(params, pop, capacity=None, vintage=io.FIRST_VINTAGE, **overrides):
-    tables = {name: io.read_table(name, vintage=vintage) for name in schools.INPUT_TABLES}
+    tables = schools.read_inputs(vintage)
     return schools.forecast(
         params | overrides,
         pop,
@@ -140,20 +140,25 @@ def test_share_drift_check_fails_on_a_plug_unless_a_sourced_component_explains_i
 # do not); before: f6445f3e486b2dd6... and 404ea137b3fe98e3....
 # Issue 18 re-based the population (UN single-year step, child ages from births, child share fitted to pupils, central
 # path combined with the best benchmark): every table read from the population changed; the pipeline and backtest did not.
+# Issue 19 changed the supply and the seat table on purpose (delivery fitted on the dated record, the private stream after
+# 2025, the gross shortfall columns, the hypothetical regime's name): school_seats, school_uncertainty, school_build_pipeline,
+# school_build_rates, school_targets and school_district_deficits have new digests (before: 5b1bb2ba..., 3b148228...,
+# e334cdf1..., de4f5d62..., 3a886737..., 0506918a...); the pupil tables and the backtest are byte for byte as before.
+# Both re-bases together (issue 18 then issue 19, merged): every digest above except the backtest's is new again.
 MAIN_DIGESTS = {
-    "school_seats": "d23c8b3e6582e659e19d64febaa12babdbcb9139d5264fa951271584e950260e",
+    "school_seats": "4b2fe5bd5b4d99f5f2b7b2f2ea31615d6943b5ae77d77fdb04fd6f5e2d42f167",
     "school_pupils_by_grade": "66757694e1cdde35291f8fef49d0c4cfb2ade97c1e63b948869b57ce80eac3a2",
     "school_pupil_share": "3fcb7bd3bfac0b858191045129b4f36cf18210bcbdcf7adda3b57f9ee9d6aa4c",
-    "school_uncertainty": "1f3060c33ed92718b9f057c11308126f87ec77c5482c72e6e21316301057ce24",
-    "school_build_pipeline": "e334cdf1a5e5030b04524ea768a9edf031855515c6d7cbc394e9e57a5ab00d9d",
-    "school_build_rates": "3533c42cafb09ee47fcb7c59f45b87da33dd294bfa5c12032beaa028769b4d0d",
-    "school_targets": "7bee3b5c60eb45ddf39f03ac52c8ae11307a10c021337e2ce0f229b6775176ad",
-    "school_district_deficits": "147df9e9251094b72a53620dc516a63d061cc572864a2fbee73e4759bc6396d5",
+    "school_uncertainty": "0e096d20de543e6bde9d018edbc5bcaebb2d8358233c88e94922afc9b8db72bc",
+    "school_build_pipeline": "8993093d358e9604014000539a616d5988daacf086ba031143ac0d35bd05c9f6",
+    "school_build_rates": "a9c8c782dd416434b1b482a89292babc2b6449f784c19ace37f7c0bb9c21c50b",
+    "school_targets": "78fff3214ab4055c3557c53dab674564699dd458d9e27bbb3ccb89d6e1a48b2d",
+    "school_district_deficits": "bda49eeac87d2f8e8290710e3b430a1684977daf4c7f44b3556c2df6785dac34",
     "school_backtest": "601d553de714f71d79e0992f6818619032acb4ba901d26fcc36b92b36426a653",
 }
 
 
-def test_school_tables_at_the_first_vintage_are_byte_identical_to_main(fc, params, tmp_path):
+def test_school_tables_at_the_first_vintage_are_byte_identical_to_their_recorded_digests(fc, params, tmp_path):
     assert params["vintage"] == io.FIRST_VINTAGE == "2022-09-12"
     tables = fc.tables | {"school_backtest": schools.backtest_school_counts(io.read_table("bns_schools", vintage=params["vintage"]))[1]}
     written = {name: export.write_table(tables[name], name, tmp_path, "default") for name in MAIN_DIGESTS}  # the tables of main before the re-base
@@ -251,15 +256,81 @@ def test_the_funded_rate_and_seat_base_figures_are_printed_on_their_lines(value,
     assert value_is_cited(value, f"001_22452510f78b59ea.txt:{line}")
 
 
-def test_delivery_defaults_follow_the_track_record(statements, figures):
-    on_time = schools.on_time_share(statements)
-    assert on_time == pytest.approx(5100 / 13000)
-    for source in ("budget", "branch", "memorandum", "post_2025"):
-        share = scenarios.PARAMETERS[f"delivery_{source}"].default
-        delay = scenarios.PARAMETERS[f"delay_{source}"].default
-        assert delay == pytest.approx(schools.delay_from_track_record(on_time, share), abs=0.005)
-        assert share * math.exp(-delay) == pytest.approx(on_time, abs=0.003)  # on-time share reproduced
-    assert scenarios.PARAMETERS["delivery_private"].default == pytest.approx(schools.private_delivery_share(statements, figures), abs=0.005)
+def _newest_record():
+    tables = schools.read_inputs(io.NEWEST)
+    statements, plan = tables["dated_statements"], tables["programme_school_build_plan"]
+    planned = schools.planned_seats(plan, 2030, rate_after_2025=0, school_size=1200)
+    return schools.delivery_record(statements, planned, str(plan["published"].max()))
+
+
+def test_delivery_record_is_read_from_the_dated_statements_and_the_programme_plan():
+    plans, openings = _newest_record()
+    assert plans.set_index(["group", "year"])["seats"].round().to_dict() == {
+        ("budget", 2020): 6500, ("budget", 2021): 6500, ("budget", 2022): round(16_900 * 9 / 23), ("budget", 2023): round(16_900 * 5 / 23),
+        ("private_investment", 2022): 2500, ("private_investment", 2023): round(3_400 / 6 + 3_000 + 2_500),
+    }
+    assert openings.set_index(["group", "year"])["places"].to_dict() == {
+        ("budget", 2021): 5100, ("private_investment", 2021): 2656, ("all", 2022): 18_000, ("budget", 2023): 1500 + 970, ("private_investment", 2023): 3450,
+    }
+    assert 3450 + 1500 + 970 == 5920  # the split of the 2023 openings adds up to the places_opened_2023 statement
+    assert set(plans["stated"]) == {"2020-02-19", "2022-09-12"}  # every plan and opening is dated by its publication
+    assert openings.set_index(["group", "year"])["stated"].to_dict() == {
+        ("budget", 2021): "2022-07-28", ("private_investment", 2021): "2022-07-28", ("all", 2022): "2023-06-30",
+        ("budget", 2023): "2023-12-08", ("private_investment", 2023): "2023-12-08",
+    }
+
+
+def test_delivery_parameters_are_recovered_from_a_toy_record():
+    true = {"budget": schools.DeliveryRisk(0.8, 0.6), "private_investment": schools.DeliveryRisk(0.5, 0.2)}
+    years = range(2010, 2020)
+    plans = pd.DataFrame(
+        [{"group": g, "year": y, "seats": 1000.0 * (1 + (y % 3)) * (2 if g == "budget" else 1), "source": "toy", "stated": ""} for g in true for y in years]
+    )
+    openings = pd.DataFrame([{"group": g, "year": y, "places": 1.0, "source": "toy"} for g in (*true, "all") for y in years[1:]])
+    openings["places"] = schools.expected_openings(plans, openings, true)
+    fit = schools.fit_delivery(plans, openings)
+    for group, risk in true.items():
+        assert fit[group].share == pytest.approx(risk.share, abs=0.01)
+        assert fit[group].delay == pytest.approx(risk.delay, abs=0.02)
+
+
+def test_an_opening_with_no_plan_before_it_is_shown_but_not_fitted():
+    plans, openings = _newest_record()
+    table = schools.record_table(plans, openings, schools.fit_delivery(plans, openings))
+    assert table.set_index(["group", "year"]).loc[("private_investment", 2021), "in_fit"] == False  # noqa: E712
+    assert table["in_fit"].sum() == 4
+
+
+def test_delivery_defaults_are_the_fit_on_the_newest_record():
+    fit = schools.fit_delivery(*_newest_record())
+    for group, sources in {"budget": ("budget", "post_2025"), "private_investment": ("branch", "memorandum", "private", "private_post_2025")}.items():
+        for source in sources:
+            assert scenarios.PARAMETERS[f"delivery_{source}"].default == pytest.approx(fit[group].share, abs=0.005)
+            assert scenarios.PARAMETERS[f"delay_{source}"].default == pytest.approx(fit[group].delay, abs=0.005)
+
+
+def test_private_stream_after_2025_is_recomputed_from_the_cited_lines(figures, plan):
+    per_place = schools.private_cost_per_place(figures, plan)
+    assert per_place == pytest.approx(124e9 / ((3.4 + 16 + 10) * 1000))
+    rate = schools.private_stream_rate(figures, plan, schools.plan_years(plan)[-1] + 1)
+    assert rate == pytest.approx(130e9 / per_place / 5)
+    assert scenarios.PARAMETERS["private_places_after_2025"].default == pytest.approx(rate, abs=0.5)
+
+
+@pytest.mark.skipif(not SOURCES.exists(), reason="source texts not found")
+@pytest.mark.parametrize("value, line", [(130, 2980), (124, 2966), (3.4, 2922), (16, 2924), (10, 2928)])
+def test_the_private_stream_figures_are_printed_on_their_lines(value, line):
+    assert value_is_cited(value, f"001_22452510f78b59ea.txt:{line}")
+
+
+def test_budget_only_is_the_stress_case_of_the_private_stream(params, pop):
+    newest = params | {"vintage": io.NEWEST}
+    funded = _forecast(newest, pop, vintage=io.NEWEST)
+    cases = funded.tables["school_supply_cases"].set_index("case")
+    budget_only = _forecast(newest, pop, vintage=io.NEWEST, private_places_after_2025=0.0)
+    assert cases.loc["budget_only", "deficit_2030_31"] > cases.loc["as_funded", "deficit_2030_31"]
+    assert budget_only.deficit("2030/31") == pytest.approx(cases.loc["budget_only", "deficit_2030_31"], abs=400)  # linear estimate against a rerun
+    assert "private_post_2025" not in set(budget_only.tables["school_build_pipeline"]["funding_source"])
 
 
 def test_private_share_is_the_dated_estimate_until_the_vintage_has_a_count(statements, figures, counts):
@@ -397,9 +468,67 @@ def test_seat_base_ranges_come_from_the_sources(base):
     assert not base.seat_stated and base.opened.empty and base.carried_deficit is None
 
 
-def test_one_shift_regime_halves_seats_when_two_shifts_are_current(fc):
+def test_one_shift_regime_halves_seats_when_two_shifts_are_current_and_is_labelled_hypothetical(fc):
+    assert fc.compared_regime == "1_shift_hypothetical"
     seats = fc.tables["school_seats"].pivot(index="school_year", columns="regime", values="seats")
     np.testing.assert_allclose(seats[fc.compared_regime], seats[schools.CURRENT] / 2, atol=1)
+    assert fc.tables["school_seats"].set_index("regime").loc[fc.compared_regime, "gross_shortfall"].isna().all()  # no school-level statement
+
+
+# ---------------------------------------------------------------- gross shortfall
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_gross_shortfall_is_at_least_the_net_balance_for_any_distribution(seed):
+    rng = np.random.default_rng(seed)
+    seats = rng.uniform(100, 2000, (50, 7))
+    pupils = seats * rng.lognormal(0, 0.4, (50, 7))
+    for margin in (0.0, 0.02, 0.1):
+        gross = schools.gross_shortfall(pupils, seats, margin)
+        assert (gross >= pupils.sum(axis=0) - seats.sum(axis=0) - 1e-9).all() and (gross >= 0).all()
+    assert schools.gross_shortfall(np.array([[100.0], [50.0]]), np.array([[80.0], [90.0]]), 0.0) == pytest.approx([20.0])  # surplus does not offset
+
+
+def test_two_groups_give_the_stated_shortage_at_the_base_and_part_from_the_net_when_seats_outgrow_pupils():
+    loads = schools.SchoolLoads(schools=210, overloaded=37, over_class_limit=17, class_limit=40, class_norm=25)
+    base_pupils, base_seats = 292_015.0, 272_915.0
+    at_base = schools.two_group_shortfall(base_pupils, base_seats, base_pupils, base_seats, loads, 0.0, 1.0)
+    assert at_base == pytest.approx(19_100)
+    assert schools.two_group_shortfall(base_pupils, base_seats, base_pupils, base_seats, loads, 0.02, 1.0) == pytest.approx(19_100 + 0.02 * base_seats)
+    later = schools.two_group_shortfall(base_pupils + 10_000, base_seats + 40_000, base_pupils, base_seats, loads, 0.0, 1.0)
+    assert (base_pupils + 10_000) - (base_seats + 40_000) < 0 < later  # the net is a surplus, the overloaded schools still short
+    away = schools.two_group_shortfall(base_pupils + 10_000, base_seats + 40_000, base_pupils, base_seats, loads, 0.0, 0.0)
+    assert away == pytest.approx(19_100 + 10_000 * (19_100 + base_seats * 37 / 210) / base_pupils)  # no new seat reaches them
+
+
+def test_the_stated_shortage_is_at_least_the_overload_the_class_sizes_imply(figures):
+    loads = schools.school_loads(figures)
+    assert (loads.schools, loads.overloaded, loads.over_class_limit, loads.class_limit, loads.class_norm) == (210, 37, 17, 40, 25)
+    bound = schools.overload_lower_bound(272_915, loads)
+    assert bound == pytest.approx(17 * 272_915 / 210 * (40 / 25 - 1))
+    assert bound < 19_100
+
+
+def test_gross_shortfall_of_the_forecast_is_never_below_the_net_and_has_its_interval(fc):
+    current = fc.seats()
+    assert (current["gross_shortfall"] >= current["deficit"]).all()
+    assert (current["gross_lo_80"] <= current["gross_shortfall"]).all() and (current["gross_shortfall"] <= current["gross_hi_80"]).all()
+
+
+# ---------------------------------------------------------------- pupils against the counts
+
+
+def test_pupil_growth_compares_the_observed_change_the_projection_and_the_programme(params, pop):
+    newest = _forecast(params | {"vintage": io.NEWEST}, pop, vintage=io.NEWEST)
+    growth = newest.tables["school_pupil_growth"]
+    observed = growth[growth["kind"] == "observed"].iloc[0]
+    assert (observed["change_low"], observed["change_high"]) == (292_015 - 285_000, 292_015 - 280_000)
+    programme = growth[growth["kind"] == "programme"].iloc[0]
+    assert (programme["change_low"], programme["change_high"]) == (12_000, 14_000)
+    state = newest.seats()["pupils_state"]
+    first = growth[(growth["kind"] == "model") & (growth["sector"] == "state") & (growth["step"] == "2022/23 -> 2023/24")].iloc[0]
+    assert first["change_low"] == pytest.approx(state["2023/24"] - state["2022/23"], abs=1)
+    assert {"stated 2022-08-25", "stated 2023-06-16"} <= set(growth["kind"])
 
 
 def test_intervals_contain_the_central_deficit_and_probabilities_are_ordered(fc):
@@ -485,7 +614,7 @@ def test_seat_base_draws_stay_within_what_the_sources_allow(params, base, plan):
 
 def test_seats_of_a_regime_are_indexed_by_school_year(fc):
     compared = fc.seats(fc.compared_regime)
-    assert fc.compared_regime == "1_shift_25_per_class" and (compared["regime"] == fc.compared_regime).all()
+    assert fc.compared_regime == "1_shift_hypothetical" and (compared["regime"] == fc.compared_regime).all()
     assert compared.index.is_unique and "2030/31" in compared.index
     assert fc.deficit("2030/31") == fc.seats().loc["2030/31", "deficit"]
 
@@ -523,13 +652,6 @@ def test_headline_quotes_the_observed_year_and_the_build_rates(fc):
     assert head.drift_points == pytest.approx(100 * fc.pupil_share_drift)
     pupils = fc.seats()["pupils_state"]
     assert head.first_year_growth == pupils["2023/24"] - pupils["2022/23"]
-
-
-def test_track_record_gives_the_delay_that_reproduces_the_on_time_share(statements, figures):
-    record = schools.track_record(statements, figures, delivery_share=0.9)
-    assert (record.planned_places, record.opened_places) == (13_000, 5_100)
-    assert 0.9 * math.exp(-record.delay) == pytest.approx(5_100 / 13_000)
-    assert record.private_places_per_school == pytest.approx(2_656 / 13)
 
 
 def test_cited_sources_keep_the_school_statements_and_the_school_files():
@@ -612,7 +734,9 @@ def test_school_model_needs_counted_pupils_up_to_the_population_base_year(params
     "name, value",
     [
         ("school_shifts", 4),
-        ("class_size", 0),
+        ("operating_margin", 0.5),
+        ("seats_to_overloaded_ratio", -1),
+        ("private_places_after_2025", -1),
         ("delivery_budget", 1.5),
         ("delay_memorandum", -1),
         ("delivery_concentration", 0),

@@ -123,4 +123,18 @@ def test_the_published_track_record_has_the_declared_columns(tmp_path):
     export.write_table(record, "track_record", str(tmp_path), "default")
     written = pd.read_csv(tmp_path / "tables" / "track_record.csv", encoding="utf-8-sig")
     assert list(written.columns) == ["scenario", *track_record.COLUMNS]  # the runner stamps data_vintage and run_date after
-    assert written["covered"].dropna().isin([True, False]).all() and set(written["horizon"]) == set(track_record.HORIZONS)
+    assert written["covered"].dropna().isin([True, False]).all() and set(written["horizon"]) - {0} == set(track_record.HORIZONS)  # 0: pupils
+
+
+def test_the_mid_2022_pupils_are_scored_against_the_2022_23_counts():
+    rows = track_record.scored(track_record.pupil_rows(io.FIRST_VINTAGE, io.vintage_date(io.NEWEST))).set_index("series")
+    assert rows.loc["pupils_state", "forecast"] == 292_000 and rows.loc["pupils_state", "outturn"] == 292_015  # the programme's figure, line 303
+    share = 88 * 42_300 / 189 / (88 * 42_300 / 189 + 280_000)
+    assert rows.loc["pupils_all", "forecast"] == pytest.approx(292_000 / (1 - round(share, 4)))
+    assert (rows.loc["pupils_all", "outturn"], rows.loc["pupils_private", "outturn"]) == (320_601, 28_586)
+    assert rows.loc["pupils_private", "error_pct"] < -25  # the mid-2022 private share (6.6%) against 8.9% counted
+    assert (rows["year"] == 2022).all() and (rows["horizon"] == 0).all() and rows["lo_80"].isna().all()
+    assert rows["outturn"].notna().all()
+    early = track_record.pupil_rows(io.FIRST_VINTAGE, io.FIRST_VINTAGE).set_index("series")["outturn"]
+    assert early[["pupils_state", "pupils_private"]].isna().all()  # the counts of June 2023 are after the mid-2022 vintage
+    assert early["pupils_all"] == 317_000  # the 1 September 2022 count of all schools was published by then

@@ -35,8 +35,15 @@ chooses is the forecast that could have been made then, and one rule for every v
 
 **Outturn**: the newest release of each figure the run may read (``io.read_table`` at the run's vintage). A census
 re-basing, boundary change or change of survey scope after V is an error the forecast made (as the official series
-in the population backtest). Not in the record: births (the data hold one full year, 2022) and pupils (one count,
-2022/23); the school series is the BNS count of schools, the one the school backtest scores.
+in the population backtest). Not in the record: births (the data hold one full year, 2022). The school series is the BNS
+count of schools, the one the school backtest scores.
+
+**Pupils** (``pupil_rows``): at the model vintage (the school model reads the programme; at the later vintages its base is
+the 2022/23 count itself, no forecast), the pupils the school model starts from in the vintage's school year: state pupils counted (at mid-2022 the programme's 292 thousand of 2022/23,
+line 303), private pupils from the private share (at mid-2022 the dated estimate, 88 private schools times the national
+pupils a school), all schools their sum; horizon 0, no interval; scored against the newest count of that school year
+(2022/23: 292,015 state, 28,586 private, 320,601 all, June 2023). Its later years wait for counts published after the
+data cutoff.
 
 **Arithmetic** (pure, tested on a toy series): ``scored`` (error = forecast − outturn, error_pct = 100·error / outturn,
 covered = lo_80 ≤ outturn ≤ hi_80), ``coverage_rate`` and ``accuracy_by_horizon`` (MAPE and coverage by horizon).
@@ -53,6 +60,8 @@ from . import evaluation, io
 from .emissions.backtest import BENCHMARKS as EMISSION_METHODS
 from .schools.backtest import BREAK_YEAR as SCHOOL_BREAK_YEAR
 from .schools.backtest import METHODS as SCHOOL_METHODS
+from .schools.base import school_base
+from .schools.pupils import school_year, school_year_of_date
 from .tablespec import TableSpec
 
 FIRST_YEAR = 2015  # the first 1 August vintage: the population series holds the 2014/15 boundary change from then
@@ -89,7 +98,10 @@ SERIES = (
     Series("stationary_emissions", "bns_stationary_emissions", (("area", "almaty"),), "year", "emissions_kt", "thousand t/yr",
            EMISSION_METHODS, shifts="bns_stationary_emissions", shifts_in_errors=False),
 )
-INPUTS = sorted({s.table for s in SERIES} | {"level_shifts", "bns_population_districts", "programme_districts"})
+PUPILS = ("pupils_state", "pupils_private", "pupils_all")  # the school model's pupils of its base school year (pupil_rows)
+PUPIL_METHOD = "school_model_base"  # the counted state pupils and the private share the school model starts from
+PUPIL_INPUTS = ("school_pupils", "programme_schools", "dated_statements")
+INPUTS = sorted({s.table for s in SERIES} | {"level_shifts", "bns_population_districts", "programme_districts", *PUPIL_INPUTS})
 
 
 def vintages(run_vintage: str) -> list[str]:
@@ -166,6 +178,24 @@ def district_outturns(vintage: str | None) -> pd.Series:
     return total.set_index(["district", total["year"].astype(int)])["persons"].astype(float)
 
 
+def pupil_rows(vintage: str, as_of: str | None) -> pd.DataFrame:
+    """The school model's pupils of its base school year at ``vintage`` (state, private, all schools), against the newest
+    counts of that school year as of ``as_of`` (horizon 0: the school year of the vintage, no interval: the model takes the
+    state count as given and estimates the private share, ``schools.school_base``)."""
+    tables = io.read_tables(PUPIL_INPUTS, vintage)
+    base = school_base(tables["school_pupils"], tables["programme_schools"], tables["dated_statements"], school_year_of_date(vintage), 0.0)
+    everything = base.state_pupils / (1 - base.private_share)
+    forecasts = {"pupils_state": base.state_pupils, "pupils_private": everything - base.state_pupils, "pupils_all": everything}
+    counts = io.read_table("school_pupils", vintage=as_of)
+    counted = counts[(counts["kind"] == "counted") & (counts["school_year"] == school_year(base.school_year))].sort_values("date")
+    newest = counted.groupby("sector")["pupils"].last().astype(float)
+    return pd.DataFrame({
+        "series": list(forecasts), "forecast": list(forecasts.values()), "lo_80": np.nan, "hi_80": np.nan,
+        "outturn": [newest.get(name.removeprefix("pupils_"), np.nan) for name in forecasts], "origin_year": base.school_year,
+        "year": base.school_year, "horizon": 0, "vintage": vintage, "area": "almaty", "method": PUPIL_METHOD, "unit": "pupils",
+    })
+
+
 def track_record(run_vintage: str) -> pd.DataFrame:
     """Every vintage's forecast of every headline series (COLUMNS), scored against the outturn as of ``run_vintage``."""
     as_of = io.vintage_date(run_vintage)
@@ -186,6 +216,8 @@ def track_record(run_vintage: str) -> pd.DataFrame:
                 rows.append(path.assign(forecast=path["forecast"] * share, lo_80=path["lo_80"] * share, hi_80=path["hi_80"] * share,
                                         vintage=vintage, series=DISTRICTS, area=district, method=f"{method} × share ({table})",
                                         unit=spec.unit, outturn=outturn))
+        if vintage == io.FIRST_VINTAGE:  # the school model's first vintage; later ones start from the count itself (no forecast)
+            rows.append(pupil_rows(vintage, as_of))
     return scored(pd.concat(rows, ignore_index=True))[COLUMNS]
 
 
@@ -225,7 +257,7 @@ def accuracy_by_horizon(record: pd.DataFrame) -> pd.DataFrame:
 
 # -- for reading (notebook 90_summary) --
 
-DIGITS = {"persons": 0, "schools": 0, "thousand t/yr": 1}  # decimals shown per unit
+DIGITS = {"persons": 0, "schools": 0, "thousand t/yr": 1, "pupils": 0}  # decimals shown per unit
 CAVEATS = ("summary.track_after_vintage", "summary.track_after_origin_population", "summary.track_after_origin_schools",
            "summary.track_after_origin_emissions")  # what the record and each domain's backtest still take from later data
 
@@ -263,7 +295,7 @@ def shown_forecasts(record: pd.DataFrame, vintage: str, t) -> pd.DataFrame:
         out.append({
             t.column("series"): t.term("track_series", r.series), t.column("method"): t.term("method", r.method),
             t.column("year"): r.year,
-            t.column("forecast"): f"{t.num(r.forecast, digits)} ({t.num(r.lo_80, digits)}–{t.num(r.hi_80, digits)})",
+            t.column("forecast"): t.num(r.forecast, digits) if pd.isna(r.lo_80) else f"{t.num(r.forecast, digits)} ({t.num(r.lo_80, digits)}–{t.num(r.hi_80, digits)})",
             t.column("outturn"): shown, t.column("error_pct"): "–" if pd.isna(r.error_pct) else t.num(r.error_pct, 1, signed=True),
         })
     return pd.DataFrame(out)
@@ -275,12 +307,12 @@ TABLES: dict[str, TableSpec] = {
         "with its 80% interval, against the outturn in the data",
         {
             "vintage": ("date", "the as-of date of the forecast: it saw only the releases published by then"),
-            "series": ("", "population (1 January), population_districts, schools (BNS count) or stationary_emissions"),
+            "series": ("", "population (1 January), population_districts, schools (BNS count), stationary_emissions, or pupils_state, pupils_private, pupils_all (the school model's base school year)"),
             "area": ("", "almaty, or the district"),
             "method": ("", "the benchmark with the lowest MAPE in the backtest of what the vintage held (districts: times the share)"),
             "origin_year": ("year", "the newest period of the series at the vintage"),
             "year": ("year", "the period forecast (1 January; school year starting that September; calendar year)"),
-            "horizon": ("years", "year - origin_year"),
+            "horizon": ("years", "year - origin_year (0: the pupils of the vintage's own school year)"),
             "forecast": ("see unit", "the central forecast"),
             "lo_80": ("see unit", "80% interval, lower: the conformal quantile of the vintage's own backtest errors against the series as published"),
             "hi_80": ("see unit", "80% interval, upper"),

@@ -35,27 +35,37 @@ Method (cohort survival, as used in school-place planning):
   figure ("up to 19 thousand") and the programme's end-of-year 19.6 thousand (line 2801).
 * **Supply.** Places the city says opened in a year after the seat base (2023: 5,920,
   every source together) replace that year's plan, without delivery risk; the other
-  years keep the 2022-2025 programme by funding source (lines 2918-2928) and, after
-  2025, ``build_rate_after_2025`` standard schools a year: by default what the 2026-2030
-  budget funds (construction 108 + land 85 billion tenge, line 2980, at 5.2 + 5 billion
-  a school, line 2803). The programme's "at least 6 a year" (line 2918) is a need; the
-  report compares it with the rate that would close the 2030/31 gap.
+  years keep the 2022-2025 programme by funding source (lines 2918-2928). After 2025, two
+  streams as the programme funds them to 2030 (line 2980): ``build_rate_after_2025``
+  budget schools a year (construction 108 + land 85 billion tenge at 5.2 + 5 billion a
+  school, line 2803: 3.78) and ``private_places_after_2025`` places a year of private
+  investment (130 billion at the 2022-2025 private cost per place, 124 billion for the
+  29.4 thousand seats of branches, memoranda and private schools, lines 2922-2928, 2966:
+  6,165). Without the private stream ("budget only", ``school_supply_cases``) is the
+  stress case. The programme's "at least 6 a year" (line 2918) is a need; the report
+  compares it with the rate that would close the 2030/31 gap.
 * **Delivery risk.** For each funding source and each planned year, a Monte Carlo draw
   gives the share of the planned seats ever delivered, Beta with mean ``delivery_<s>``
   and concentration ``delivery_concentration``, and the delay in whole years, Poisson
   with mean ``delay_<s>``. Seats first serve the school year starting in the September
-  of the year they are commissioned plus the delay. The defaults come from the track
-  record in ``dated_statements``: 5,100 of the 13,000 places planned for 2020-2021 opened
-  in 2021 (on time: share x P(delay = 0)); private schools opened at 204 places against
-  385 planned per school. Zero risk (shares 1, delays 0) gives the plan exactly.
-* **Deficit** = state pupils - usable seats (positive = shortage), per paired draw of a
+  of the year they are commissioned plus the delay. The defaults are fitted on the dated
+  delivery record 2020-2023 (``schools.delivery``: plans and openings by funding group,
+  least squares on the log of the openings; table ``school_delivery_record``). Zero risk
+  (shares 1, delays 0) gives the plan exactly.
+* **Net balance** = state pupils - usable seats (positive = shortage), per paired draw of a
   population trajectory and a delivery draw: the interval and the probabilities carry
   population, seat-base and delivery uncertainty together. The central deficit is the
   central population path minus the expected seats. Population and supply draws are
   independent, so the variance of the deficit is the sum of the three parts' variances;
   the report shows each part's share and its 80% width alone.
-* **Regimes.** Under another regime usable seats scale by shifts/current_shifts and
-  class size/current class size.
+* **Gross shortfall** (``schools.gross``): the sum of the shortfalls of the overloaded
+  schools with an operating margin (``operating_margin``, 2%), from the school-level
+  statements (37 of 210 overloaded, line 2801), per draw; gross >= net always. The
+  programme's 19.6 thousand is this gross figure (without a margin).
+* **Regime (hypothetical).** Usable seats scale by ``school_shifts`` / ``current_shifts``;
+  no source gives the shifts, so the regime is labelled hypothetical and has no gross.
+* **Pupils against the counts** (``school_pupil_growth``): the observed change into the base
+  school year, the model's, its first projected steps and the programme's 12-14 thousand.
 * **Districts.** City state pupils split by district population times a relative
   school-age share (``periphery_school_age_ratio`` for Alatau and Nauryzbay, 1
   elsewhere: the sources give no district age data). Deficits only where planners typed
@@ -73,8 +83,11 @@ from .. import io, population
 from .backtest import TABLES as BACKTEST_TABLES
 from .backtest import BacktestSummary, backtest_school_counts, backtest_summary
 from .base import SchoolBase, base_school_year, counted_state_pupils, opened_places, private_share, school_base
+from .delivery import TABLES as DELIVERY_TABLES
+from .delivery import delivery_record, expected_openings, fit_delivery, record_table
 from .districts import PERIPHERY, TOTAL_ROW, check_capacity, district_deficits, missing_capacity, pupils_by_district
 from .districts import TABLES as DISTRICT_TABLES
+from .gross import SchoolLoads, gross_shortfall, overload_lower_bound, two_group_shortfall
 from .model import (
     CURRENT,
     DELIVERY_SEED_OFFSET,
@@ -111,11 +124,13 @@ from .pupils import (
     share_drift,
 )
 from .report import (
+    GrowthFacts,
     Headline,
     Verdict,
     answer_rows,
     answer_years,
     district_pupils_shown,
+    growth_facts,
     headline,
     known_district_deficits,
     observed_deficit_text,
@@ -129,17 +144,15 @@ from .report import (
 from .sources import (
     FIGURES,
     STATEMENTS,
-    TrackRecord,
     cited_sources,
-    delay_from_track_record,
     figure_year,
     funded_build_rate,
-    on_time_share,
-    private_delivery_share,
+    private_cost_per_place,
     private_share_from_statements,
+    private_stream_rate,
     programme_figure,
+    school_loads,
     statement,
-    track_record,
 )
 from .supply import (
     FUNDING_SOURCES,
@@ -170,6 +183,8 @@ __all__ = [
     "FUNDING_SOURCES",
     "GRADES",
     "INPUT_TABLES",
+    "DATED_INPUTS",
+    "read_inputs",
     "KEY_FIGURES",
     "OPENED",
     "PARAMETERS",
@@ -195,7 +210,17 @@ __all__ = [
     "compute",
     "counted_state_pupils",
     "deficits",
-    "delay_from_track_record",
+    "gross_shortfall",
+    "overload_lower_bound",
+    "two_group_shortfall",
+    "school_loads",
+    "SchoolLoads",
+    "delivery_record",
+    "expected_openings",
+    "fit_delivery",
+    "record_table",
+    "private_cost_per_place",
+    "private_stream_rate",
     "delivery_risks",
     "district_deficits",
     "district_pupils_shown",
@@ -206,18 +231,18 @@ __all__ = [
     "funded_build_rate",
     "grade_cohorts",
     "headline",
+    "growth_facts",
+    "GrowthFacts",
     "observed_deficit_text",
     "key_figures_table",
     "known_district_deficits",
     "missing_capacity",
-    "on_time_share",
     "opened_places",
     "parameter_values",
     "pipeline_by_year",
     "place_seats",
     "plan_years",
     "planned_seats",
-    "private_delivery_share",
     "private_share",
     "private_share_from_statements",
     "programme_figure",
@@ -236,7 +261,6 @@ __all__ = [
     "share_drift",
     "statement",
     "threshold_probabilities",
-    "track_record",
     "validate",
     "verdicts",
     "with_openings",
@@ -246,7 +270,6 @@ __all__ = [
     "Headline",
     "SchoolBase",
     "SchoolForecast",
-    "TrackRecord",
     "Verdict",
 ]
 
@@ -254,6 +277,12 @@ __all__ = [
 # (never language, report_note, districts or output folders): the key of the cached results.
 PARAMETER_NAMES = (*population.PARAMETER_NAMES, *PARAMETERS)
 INPUT_TABLES = ("programme_schools", "programme_school_build_plan", "school_capacity_by_district", "dated_statements", "bns_schools", "school_pupils")
+DATED_INPUTS = ("programme_school_build_plan", "dated_statements")  # read with their release dates: the delivery record dates each plan and opening
+
+
+def read_inputs(vintage: str | None) -> dict:
+    """The school model's raw tables as of ``vintage`` (a date, or None for the newest), the dated ones with their ``published``."""
+    return {name: io.read_table(name, vintage=vintage, releases=name in DATED_INPUTS) for name in INPUT_TABLES}
 
 
 def validate(params: dict) -> None:
@@ -273,7 +302,7 @@ def compute(params: dict) -> SchoolForecast:
     Fails (``check_share_drift``) when pupils stop being children of the population forecast.
     """
     pop = population.results(params)
-    inputs = io.read_tables(INPUT_TABLES, params["vintage"])
+    inputs = read_inputs(io.vintage_date(params["vintage"]))
     fc = forecast(
         params, pop, inputs["programme_schools"], inputs["programme_school_build_plan"],
         inputs["school_capacity_by_district"], inputs["dated_statements"], inputs["school_pupils"],
@@ -298,12 +327,12 @@ def results(params: dict) -> SchoolForecast:
     return fc
 
 
-_DECLARED = FORECAST_TABLES | SUPPLY_TABLES | DISTRICT_TABLES | BACKTEST_TABLES
+_DECLARED = FORECAST_TABLES | SUPPLY_TABLES | DELIVERY_TABLES | DISTRICT_TABLES | BACKTEST_TABLES
 # Tables this model publishes, each declared beside the code that builds it, in the order of the report (export.TABLES composes them).
 TABLES = {
     name: _DECLARED[name]
     for name in (
-        "school_seats", "school_pupils_by_grade", "school_pupil_share", "school_uncertainty", "school_build_pipeline", "school_build_rates",
-        "school_targets", "school_district_deficits", "school_backtest", KEY_FIGURES,
+        "school_seats", "school_pupils_by_grade", "school_pupil_share", "school_pupil_growth", "school_uncertainty", "school_build_pipeline", "school_delivery_record",
+        "school_build_rates", "school_supply_cases", "school_targets", "school_district_deficits", "school_backtest", KEY_FIGURES,
     )
 }

@@ -11,7 +11,9 @@ import pandas as pd
 from .. import keyfigures
 from ..tablespec import TableSpec
 from .base import SchoolBase, school_base
+from .delivery import delivery_record, fit_delivery, record_table
 from .districts import check_capacity, district_deficits, missing_capacity, pupils_by_district
+from .gross import SchoolLoads, two_group_shortfall
 from .pupils import (
     GRADES,
     Calibration,
@@ -24,9 +26,10 @@ from .pupils import (
     school_year_start,
     share_drift,
 )
-from .sources import FIGURES, TrackRecord, figure_year, funded_build_rate, programme_figure, track_record
+from .sources import FIGURES, figure_year, funded_build_rate, programme_figure, school_loads
 from .supply import (
     SOURCES,
+    DeliveryRisk,
     delivery_risks,
     draw_delivery,
     expected_seats_per_rate,
@@ -54,7 +57,8 @@ class SchoolForecast:
     rates: dict[str, float]  # build rates after the plan: funded, used, programme need, needed to close the 2030/31 gap
     pupil_share_drift: float
     compared_regime: str  # the regime compared with the current one, e.g. 1_shift_25_per_class
-    track_record: TrackRecord
+    delivery_fit: dict[str, DeliveryRisk]  # record group -> share and delay fitted on the vintage's delivery record
+    loads: SchoolLoads  # the school-level statements the gross shortfall is built from
     capacity_missing: list[str]  # districts with no typed capacity
     capacity_districts: int  # districts in the planners' capacity table
     base: SchoolBase  # what the vintage gave: base school year, private share, seat base, places opened
@@ -81,9 +85,9 @@ def deficits(state_pupils: np.ndarray, seats: np.ndarray) -> np.ndarray:
     return state_pupils - seats
 
 
-def regime_factor(shifts: float, class_size: float, current_shifts: float, current_class_size: float) -> float:
-    """Usable seats under a regime relative to the current one."""
-    return (shifts / current_shifts) * (class_size / current_class_size)
+def regime_factor(shifts: float, current_shifts: float) -> float:
+    """Usable seats under a hypothetical shift regime relative to the current one (no source gives today's shifts)."""
+    return shifts / current_shifts
 
 
 def schools_needed(deficit: float, school_size: int) -> int:
@@ -104,6 +108,7 @@ class Pupils:
     by_grade: np.ndarray  # (years, 11) pupils, central path
     total: np.ndarray  # (years,) pupils, central path
     simulated_total: np.ndarray  # (n, years) pupils per population trajectory
+    before_base: float  # all pupils the calibrated coverage gives the school year before the base one (its children backcast)
 
 
 def project_pupils(pop, figures: pd.DataFrame, base: SchoolBase) -> Pupils:
@@ -120,7 +125,46 @@ def project_pupils(pop, figures: pd.DataFrame, base: SchoolBase) -> Pupils:
     calibration = calibrate(cohorts_base, base.state_pupils, base.private_share, first_to_last, base.school_year)
     by_grade = pupils_by_grade(cohorts, calibration)
     simulated_total = pupils_by_grade(grade_cohorts(simulated_population), calibration).sum(axis=-1)
-    return Pupils(calibration, cohorts, by_grade, by_grade.sum(axis=-1), simulated_total)
+    before = pupils_by_grade(grade_cohorts(backcast_population(central_population, lead + 1))[None], calibration)[0].sum()
+    return Pupils(calibration, cohorts, by_grade, by_grade.sum(axis=-1), simulated_total, float(before))
+
+
+PUPIL_GROWTH_STATEMENTS = (  # (dated_statements indicators low, high): restatements of the programme's yearly growth
+    ("annual_pupil_inflow_statement_low", "annual_pupil_inflow_statement_high"),
+    ("pupil_growth_per_year_statement_low", "pupil_growth_per_year_statement_high"),
+)
+PROJECTED_STEPS = 3  # first projected steps the growth table shows
+
+
+def pupil_growth(pupils: Pupils, state_central: np.ndarray, base: SchoolBase, years: list[int], figures: pd.DataFrame, statements: pd.DataFrame, excess_max: float) -> pd.DataFrame:
+    """The published ``school_pupil_growth``: the observed change of state pupils into the base school year, the model's
+    change into it (its children backcast one year at the calibrated coverage) and its first projected steps, against the
+    programme's 12-14 thousand a year (line 2793) and its dated restatements."""
+    rows = []
+    before = base.school_year - 1
+    programme_year = figure_year(figures, "seat_base_pupils")
+    state_before = pupils.before_base * (1 - base.private_share)
+    if programme_year == before:
+        low = programme_figure(figures, "seat_base_pupils")  # 'more than 280' thousand: the change is at most counted - 280k
+        rows.append(_growth(before, "observed", "state", base.state_pupils - low - excess_max, base.state_pupils - low, "001_22452510f78b59ea.txt:303; school_pupils.csv"))
+    rows.append(_growth(before, "model", "state", base.state_pupils - state_before, base.state_pupils - state_before, "backcast one year, calibrated coverage"))
+    state = [base.state_pupils, *state_central] if base.school_year < years[0] else list(state_central)
+    total = [base.state_pupils / (1 - base.private_share), *pupils.total] if base.school_year < years[0] else list(pupils.total)
+    start = min(base.school_year, years[0])
+    for k in range(PROJECTED_STEPS):
+        rows.append(_growth(start + k, "model", "state", state[k + 1] - state[k], state[k + 1] - state[k], "school_seats"))
+        rows.append(_growth(start + k, "model", "all", total[k + 1] - total[k], total[k + 1] - total[k], "school_pupil_share"))
+    rows.append(_growth(None, "programme", "all", programme_figure(figures, "growth_low"), programme_figure(figures, "growth_high"), "001_22452510f78b59ea.txt:2793"))
+    values = statements.sort_values("date").groupby("indicator")[["value", "date"]].last()
+    for low, high in PUPIL_GROWTH_STATEMENTS:
+        if {low, high} <= set(values.index):
+            rows.append(_growth(None, "stated " + values.loc[low, "date"], "all", float(values.loc[low, "value"]), float(values.loc[high, "value"]), f"dated_statements: {low}, {high}"))
+    return pd.DataFrame(rows)
+
+
+def _growth(start: int | None, kind: str, sector: str, low: float, high: float, source: str) -> dict:
+    step = "" if start is None else f"{school_year(start)} -> {school_year(start + 1)}"
+    return {"step": step, "kind": kind, "sector": sector, "change_low": round(low), "change_high": round(high), "source": source}
 
 
 @dataclass(frozen=True)
@@ -146,7 +190,9 @@ def draw_supply(params: dict, base: SchoolBase, plan: pd.DataFrame, years: list[
     seat_pupils = rng.uniform(*base.seat_pupils, n)
     seat_deficit = rng.uniform(*base.seat_deficit, n)
     base_seats = seat_pupils - seat_deficit
-    planned = planned_seats(plan, years[-1], rate_after_2025=params["build_rate_after_2025"], school_size=params["school_size"])
+    planned = planned_seats(
+        plan, years[-1], rate_after_2025=params["build_rate_after_2025"], school_size=params["school_size"], private_after_2025=params["private_places_after_2025"]
+    )
     planned = with_openings(planned, base.seat_year, base.opened)
     shares, delays = draw_delivery(planned, delivery_risks(params), params["delivery_concentration"], n, rng)
     arrivals = place_seats(planned, shares, delays, years)
@@ -173,37 +219,48 @@ def central_state_pupils(pupils: Pupils, supply: Supply, private_share: float) -
 
 
 def seat_rows(
-    params: dict, pupils: Pupils, supply: Supply, base: SchoolBase, years: list[int], regimes: dict[str, float]
+    params: dict, pupils: Pupils, supply: Supply, base: SchoolBase, years: list[int], regimes: dict[str, float], loads: SchoolLoads
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """The ``school_seats`` table (the seat-base year, observed, when before the first projected year, then every projected
-    year, per regime) and the simulated deficits per regime.
+    year, per regime) and the simulated net deficits per regime.
 
     Each draw pairs a population trajectory with a supply draw; the central deficit is the central pupils
-    minus the expected seats; usable seats scale by the regime's factor.
+    minus the expected seats; usable seats scale by the regime's factor. The gross shortfall (``gross``) is shown
+    under the current regime only (the hypothetical regime has no school-level statement).
     """
     private_share = base.private_share
     state_simulated = pupils.simulated_total * (1 - private_share) - supply.new_private
     state_central = central_state_pupils(pupils, supply, private_share)
     state_on_plan = pupils.total * (1 - private_share) - supply.plan_private
     unit_cost = params["school_cost_bn"] + params["land_cost_bn"]
+    base_pupils, base_seats = supply.seat_pupils[:, None], supply.base_seats[:, None]
+
+    def gross(pupils_state, seats, at_pupils=base_pupils, at_seats=base_seats):
+        return two_group_shortfall(pupils_state, seats, at_pupils, at_seats, loads, params["operating_margin"], params["seats_to_overloaded_ratio"])
+
     rows, simulated_by_regime = [], {}
     for regime, factor in regimes.items():
-        seats_simulated = (supply.base_seats[:, None] + supply.new_state) * factor
+        seats_simulated = (base_seats + supply.new_state) * factor
         simulated = deficits(state_simulated, seats_simulated)
         simulated_by_regime[regime] = simulated
         seats_central = seats_simulated.mean(axis=0)
         central = deficits(state_central, seats_central)
         on_plan = deficits(state_on_plan, supply.plan_seats * factor)
         lo, hi = np.quantile(simulated, [0.1, 0.9], axis=0)
+        shown = regime == CURRENT
+        gross_simulated = gross(state_simulated, seats_simulated) if shown else None
+        gross_central = gross(state_central, seats_central, supply.seat_pupils.mean(), supply.base_seats.mean()) if shown else None
         if base.seat_year < years[0]:
             seats_base = supply.base_seats * factor
             observed = deficits(supply.seat_pupils, seats_base)
             seat_pupils = supply.seat_pupils.mean()
+            gross_base = gross(supply.seat_pupils, supply.base_seats, supply.seat_pupils, supply.base_seats) if shown else None
             rows.append(
                 _row(
                     base.seat_year, regime, seat_pupils, seat_pupils / (1 - private_share) * private_share, seats_base.mean(), observed,
                     observed.mean(), observed.mean(), params["school_size"], unit_cost,
                 )
+                | _gross_columns(gross_base, None if gross_base is None else gross_base.mean())
             )
         for i, year in enumerate(years):
             rows.append(
@@ -211,8 +268,17 @@ def seat_rows(
                     year, regime, state_central[i], pupils.total[i] - state_central[i], seats_central[i], simulated[:, i], central[i], on_plan[i],
                     params["school_size"], unit_cost, lo[i], hi[i],
                 )
+                | _gross_columns(None if gross_simulated is None else gross_simulated[:, i], None if gross_central is None else gross_central[i])
             )
     return pd.DataFrame(rows), simulated_by_regime
+
+
+def _gross_columns(simulated: np.ndarray | None, central: float | None) -> dict:
+    """The gross-shortfall columns of a ``school_seats`` row: central, 80% interval and chance of a shortfall (empty without draws)."""
+    if simulated is None:
+        return {"gross_shortfall": np.nan, "gross_lo_80": np.nan, "gross_hi_80": np.nan, "p_gross_over_0": np.nan}
+    lo, hi = np.quantile(simulated, [0.1, 0.9])
+    return {"gross_shortfall": round(float(central)), "gross_lo_80": round(lo), "gross_hi_80": round(hi), "p_gross_over_0": round(float((simulated > 0).mean()), 3)}
 
 
 def key_figures_table(seats: pd.DataFrame, school_years: list[int]) -> pd.DataFrame:
@@ -237,17 +303,17 @@ def forecast(
     base = school_base(counts, figures, statements, years[0], params["pupils_2021_excess_max"])
     pupils = project_pupils(pop, figures, base)
     supply = draw_supply(params, base, plan, years, pupils.simulated_total.shape[0])
-    compared = f"{params['school_shifts']}_shift_{params['class_size']}_per_class"
-    regimes = {
-        CURRENT: 1.0,
-        compared: regime_factor(params["school_shifts"], params["class_size"], params["current_shifts"], params["current_class_size"]),
-    }
-    seats, simulated_by_regime = seat_rows(params, pupils, supply, base, years, regimes)
+    compared = f"{params['school_shifts']}_shift_hypothetical"
+    regimes = {CURRENT: 1.0, compared: regime_factor(params["school_shifts"], params["current_shifts"])}
+    seats, simulated_by_regime = seat_rows(params, pupils, supply, base, years, regimes, school_loads(figures))
     unit_cost = params["school_cost_bn"] + params["land_cost_bn"]
     shares = pupil_share(pupils.total, pupils.cohorts)
     state_central = central_state_pupils(pupils, supply, base.private_share)
     after_plan = plan_years(plan)[-1] + 1
     rates = _rates(params, figures, seats, years, after_plan)
+    programme_plan = planned_seats(plan, years[-1], rate_after_2025=0, school_size=params["school_size"])
+    record_plans, record_openings = delivery_record(statements, programme_plan, str(plan["published"].max()))
+    fit = fit_delivery(record_plans, record_openings)
     district_pupils = pupils_by_district(pop.tables["population_by_district"], state_central, years, params["periphery_school_age_ratio"])
     tables = {
         "school_seats": seats,
@@ -272,7 +338,10 @@ def forecast(
         "school_build_pipeline": pipeline_table(supply.planned, supply.arrivals, years, unit_cost),
         "school_targets": _targets(seats, figures, params, unit_cost),
         "school_build_rates": _rates_table(rates, params, seats, years, figure_year(figures, "target_2030"), after_plan),
+        "school_supply_cases": _supply_cases(params, seats, years, figure_year(figures, "target_2030"), after_plan),
+        "school_delivery_record": record_table(record_plans, record_openings, fit),
         "school_district_deficits": district_deficits(district_pupils, capacity),
+        "school_pupil_growth": pupil_growth(pupils, state_central, base, years, figures, statements, params["pupils_2021_excess_max"]),
     }
     school_years = [base.seat_year, *years] if base.seat_year < years[0] else years
     tables[KEY_FIGURES] = key_figures_table(seats, school_years)
@@ -284,7 +353,8 @@ def forecast(
         rates=rates,
         pupil_share_drift=share_drift(shares),
         compared_regime=compared,
-        track_record=track_record(statements, figures, params["delivery_budget"]),
+        delivery_fit=fit,
+        loads=school_loads(figures),
         capacity_missing=missing_capacity(capacity),
         capacity_districts=capacity["district"].nunique(),
         base=base,
@@ -396,18 +466,33 @@ def _rates_table(rates: dict[str, float], params: dict, seats: pd.DataFrame, yea
 
 
 
+def _supply_cases(params: dict, seats: pd.DataFrame, years: list[int], target_year: int, after_plan: int) -> pd.DataFrame:
+    """Deficit in the target year and at the horizon with the private-investment stream after 2025 as funded (this run) and without
+    it, the budget-only stress case (linear in the stream: its expected places per place a year)."""
+    current = seats[seats["regime"] == CURRENT].set_index("school_year")["deficit"]
+    risk = delivery_risks(params)["private_post_2025"]
+    rows = []
+    for case, places in (("as_funded", params["private_places_after_2025"]), ("budget_only", 0.0)):
+        row = {"case": case, "private_places_per_year": round(places)}
+        for label, year in (("deficit_2030_31", target_year), ("deficit_horizon", years[-1])):
+            per_place = expected_seats_per_rate(risk, 1, year, after_plan)
+            row[label] = round(float(current[school_year(year)]) + (params["private_places_after_2025"] - places) * per_place) if year in years else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 TABLE_SOURCE = "cohort-survival projection (schools/model.py) on the population forecast; programme figures 001_22452510f78b59ea.txt:303, 2791-2801, 2918-2928"
 
 # Tables the forecast builds (schools.TABLES composes them with the pipeline, district and backtest tables).
 TABLES: dict[str, TableSpec] = {
     "school_seats": TableSpec(
-        "State-school pupils, usable seats and the seat deficit by school year from the seat-base year (observed, when before the first projected year), under the current regime and a compared one",
+        "State-school pupils, usable seats, the net seat balance and the gross shortfall by school year from the seat-base year (observed, when before the first projected year), under the current regime and a hypothetical shift regime",
         {
             "school_year": ("", "school year starting in September, e.g. 2025/26; the first row is the observed seat-base year when it precedes the projection"),
             "pupils_state": ("pupils", "state-school pupils, central projection (seat-base year: counted, or the middle of the programme's 'more than 280' thousand of 2021/22)"),
             "pupils_private": ("pupils", "private-school pupils (private share plus new private places)"),
             "seats": ("seats", "usable state-school seats under the regime, expected over the delivery draws"),
-            "deficit": ("seats", "pupils_state - seats; positive = shortage (central population, expected delivery)"),
+            "deficit": ("seats", "NET city balance: pupils_state - seats; positive = shortage (central population, expected delivery); a spare seat anywhere offsets a shortage anywhere"),
             "deficit_lo_80": ("seats", "10th percentile over paired population and delivery draws (population, seat base and delivery uncertainty)"),
             "deficit_hi_80": ("seats", "90th percentile, same draws"),
             "deficit_on_plan": ("seats", "deficit if every planned school opens on time (no delivery risk)"),
@@ -416,7 +501,11 @@ TABLES: dict[str, TableSpec] = {
             "p_deficit_over_10000": ("probability", "share of draws with a shortage above 10,000 seats"),
             "schools_needed": ("schools", "standard schools (school_size seats) that would close the central deficit"),
             "cost_bn_kzt": ("billion KZT", "their cost: construction plus land (programme unit costs, line 2803)"),
-            "regime": ("", "current (seats as the programme counts them) or N_shift_M_per_class"),
+            "regime": ("", "current (seats as the programme counts them) or N_shift_hypothetical (seats scaled by N / current_shifts: no source gives today's shifts)"),
+            "gross_shortfall": ("seats", "GROSS shortfall: sum of the shortfalls of the overloaded schools with the operating margin (schools/gross.py); current regime only"),
+            "gross_lo_80": ("seats", "10th percentile of the gross shortfall over the same draws"),
+            "gross_hi_80": ("seats", "90th percentile of the gross shortfall"),
+            "p_gross_over_0": ("probability", "share of draws with a gross shortfall"),
         },
         TABLE_SOURCE,
     ),
@@ -436,6 +525,18 @@ TABLES: dict[str, TableSpec] = {
             "school_age_children": ("persons", "children of the grades' ages (grade g: 8/12 of age 4+g and 4/12 of age 5+g on 1 January)"),
             "pupils_all": ("pupils", "pupils in all schools, central projection"),
             "pupil_share": ("ratio", "pupils_all / school_age_children; may move at most 0.015 over the horizon without a sourced component"),
+        },
+        TABLE_SOURCE,
+    ),
+    "school_pupil_growth": TableSpec(
+        "Yearly change of pupils: observed into the base school year, the model's, its first projected steps, and the programme's 12-14 thousand a year",
+        {
+            "step": ("", "school years of the change (empty: a yearly average as stated)"),
+            "kind": ("", "observed, model, programme (line 2793) or stated <date> (a dated restatement)"),
+            "sector": ("", "state schools or all schools"),
+            "change_low": ("pupils", "change, low end (observed: 2021/22 at 280 thousand + pupils_2021_excess_max)"),
+            "change_high": ("pupils", "change, high end (observed: 2021/22 at 280 thousand, the 'more than' bound of line 303)"),
+            "source": ("", "where the figure comes from"),
         },
         TABLE_SOURCE,
     ),
@@ -464,6 +565,16 @@ TABLES: dict[str, TableSpec] = {
             "note": ("", "where the rate comes from"),
         },
         "001_22452510f78b59ea.txt:2803, 2918, 2980",
+    ),
+    "school_supply_cases": TableSpec(
+        "The deficit with the post-2025 private-investment stream as funded and without it (budget only, a stress case)",
+        {
+            "case": ("", "as_funded (private_places_after_2025 of this run) or budget_only (no private places after 2025)"),
+            "private_places_per_year": ("seats_per_year", "private-investment places planned a year from 2026"),
+            "deficit_2030_31": ("seats", "central net deficit in 2030/31 (expected delivery)"),
+            "deficit_horizon": ("seats", "central net deficit in the last school year"),
+        },
+        "001_22452510f78b59ea.txt:2966, 2980; schools/model.py",
     ),
     "school_targets": TableSpec(
         "The programme's deficit targets against the projected deficit (current regime)",

@@ -5,52 +5,54 @@ from __future__ import annotations
 from ..params import Param
 
 PARAMETERS: dict[str, Param] = {
-    "school_shifts": Param(int, "shifts per school day in the regime compared with the current one (the goal: 1)", 1, min=1, max=3),
-    "class_size": Param(
-        int, "pupils per class in the compared regime: the programme's norm is 25 (001_22452510f78b59ea.txt:2918)", 25, min=10, max=60
-    ),
+    "school_shifts": Param(int, "shifts per school day in the HYPOTHETICAL regime compared with the current one (no source gives shifts)", 1, min=1, max=3),
     "current_shifts": Param(
         float,
-        "average shifts per school day today; not in the sources: assumption (city schools commonly teach in two shifts)",
+        "average shifts per school day today: HYPOTHETICAL, no source gives shifts (the programme never mentions them for schools; the September 2022 press says 'one or two shifts')",
         2.0,
         min=1.0,
         max=3.0,
     ),
-    "current_class_size": Param(
-        float, "average pupils per class today; not in the sources (40+ in 17 schools, line 2801): assumption", 25.0, min=10.0, max=60.0
+    "operating_margin": Param(
+        float,
+        "share of each school's seats kept free in the gross shortfall (pupil mobility, choice): 2%, the operating margin of England's basic-need place "
+        "planning (DfE, 'Basic need allocations: explanation of the methodology', gov.uk); a planning convention, not an Almaty figure",
+        0.02,
+        min=0.0,
+        max=0.2,
+    ),
+    "seats_to_overloaded_ratio": Param(
+        float,
+        "new seats serving the overloaded schools' catchments relative to their share of the pupils (gross shortfall): 1 = seats follow the pupils "
+        "(judgement; land is short in the centre, line 2803, so below 1 is a stress case)",
+        1.0,
+        min=0.0,
+        max=3.0,
     ),
     # Delivery risk (schools.draw_delivery): share ever delivered ~ Beta(mean delivery_<s>, delivery_concentration),
-    # delay ~ Poisson(delay_<s>). Track record (data/raw/dated_statements.csv): 5,100 of the 13,000 places planned for
-    # 2020-2021 opened in 2021 (on-time share 0.39 = share x P(delay 0)); tests/test_schools.py recomputes the defaults.
+    # delay ~ Poisson(delay_<s>). Defaults: the fit on the delivery record 2020-2023 (schools.delivery, data/raw/dated_statements.csv,
+    # report table school_delivery_record), rounded to 2 decimals; tests/test_schools.py refits them from the newest record.
     "delivery_budget": Param(
-        float,
-        "mean share of the budget schools (16.9 thousand seats, line 2920) ever delivered: judgement (state-funded projects are rarely dropped); the track record sets the delay",
-        0.9,
-        min=0.0,
-        max=1.0,
+        float, "mean share of the budget schools (16.9 thousand seats, line 2920) ever delivered: fitted on the delivery record 2020-2023 (budget group)", 0.99, min=0.0, max=1.0
     ),
-    "delay_budget": Param(
-        float, "mean delay of the budget schools, years: ln(0.9 / 0.39), so that 39% open on time as in 2020-2021 (press 2020-02-19, 2022-07-28)", 0.83, min=0.0, max=10.0
-    ),
-    "delivery_branch": Param(float, "mean share of the 6 school branches (3.4 thousand seats, line 2922) delivered: no track record, as budget", 0.9, min=0.0, max=1.0),
-    "delay_branch": Param(float, "mean delay of the branches, years: no track record, as budget", 0.83, min=0.0, max=10.0),
+    "delay_budget": Param(float, "mean delay of the budget schools, years: fitted on the delivery record 2020-2023 (budget group; at its bound 0)", 0.0, min=0.0, max=10.0),
+    "delivery_branch": Param(float, "mean share of the 6 school branches (3.4 thousand seats, line 2922) delivered: the private-investment group's fit", 0.67, min=0.0, max=1.0),
+    "delay_branch": Param(float, "mean delay of the branches, years: the private-investment group's fit", 0.0, min=0.0, max=10.0),
     "delivery_memorandum": Param(
-        float, "mean share of the 16 developer-memorandum schools (16 thousand seats, line 2924) delivered: no track record, as budget", 0.9, min=0.0, max=1.0
+        float, "mean share of the 16 developer-memorandum schools (16 thousand seats, line 2924) delivered: the private-investment group's fit", 0.67, min=0.0, max=1.0
     ),
-    "delay_memorandum": Param(float, "mean delay of the memorandum schools, years: no track record, as budget", 0.83, min=0.0, max=10.0),
+    "delay_memorandum": Param(float, "mean delay of the memorandum schools, years: the private-investment group's fit", 0.0, min=0.0, max=10.0),
     "delivery_private": Param(
-        float,
-        "mean share of the 10 thousand private places (26 schools, line 2928) delivered: 2021 private schools opened with 2,656 / 13 = 204 places against 385 planned a school (press 2022-07-28)",
-        0.53,
-        min=0.0,
-        max=1.0,
+        float, "mean share of the 10 thousand private places (26 schools, line 2928) delivered: fitted on the delivery record 2020-2023 (private-investment group)", 0.67, min=0.0, max=1.0
     ),
-    "delay_private": Param(float, "mean delay of the private schools, years: 0, 34 private schools opened in 3 years (line 2805) against 26 planned in 4", 0.0, min=0.0, max=10.0),
-    "delivery_post_2025": Param(float, "mean share of the post-2025 budget schools delivered: as budget", 0.9, min=0.0, max=1.0),
-    "delay_post_2025": Param(float, "mean delay of the post-2025 budget schools, years: as budget", 0.83, min=0.0, max=10.0),
+    "delay_private": Param(float, "mean delay of the private schools, years: fitted on the delivery record 2020-2023 (private-investment group; at its bound 0)", 0.0, min=0.0, max=10.0),
+    "delivery_post_2025": Param(float, "mean share of the post-2025 budget schools delivered: the budget group's fit", 0.99, min=0.0, max=1.0),
+    "delay_post_2025": Param(float, "mean delay of the post-2025 budget schools, years: the budget group's fit", 0.0, min=0.0, max=10.0),
+    "delivery_private_post_2025": Param(float, "mean share of the post-2025 private-investment places delivered: the private-investment group's fit", 0.67, min=0.0, max=1.0),
+    "delay_private_post_2025": Param(float, "mean delay of the post-2025 private-investment places, years: the private-investment group's fit", 0.0, min=0.0, max=10.0),
     "delivery_concentration": Param(
         float,
-        "concentration of the Beta draw of each delivered share (sd 0.12 at a mean 0.9): judgement, about the five plan/outcome figures of the track record",
+        "concentration of the Beta draw of each delivered share (sd 0.04 at a mean 0.99, 0.19 at 0.67): judgement, about the five openings of the delivery record",
         5.0,
         min=0.1,
         max=10_000.0,
@@ -61,6 +63,14 @@ PARAMETERS: dict[str, Param] = {
         3.78,
         min=0.0,
         max=100.0,
+    ),
+    "private_places_after_2025": Param(
+        float,
+        "places a year of the private-investment stream after 2025: 130 bn private investment to 2030 (line 2980) at the 2022-2025 private cost per place, "
+        "124 bn (line 2966) / 29.4 thousand seats of branches, memoranda and private schools (lines 2922-2928), over 5 years; 0 = the budget-only stress case",
+        6165.0,
+        min=0.0,
+        max=100_000.0,
     ),
     "school_size": Param(int, "seats of a standard school: 1,200 (line 2803)", 1200, min=100, max=5000),
     "school_cost_bn": Param(float, "construction cost of a standard school, billion tenge: 5.2 (line 2803)", 5.2, min=0.0, max=100.0),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .gross import overload_lower_bound
 from .model import SchoolForecast
 from .parameters import PARAMETERS
 from .pupils import school_year
@@ -24,10 +25,12 @@ def answer_years(fc: SchoolForecast) -> list[str]:
 
 
 def answer_rows(fc: SchoolForecast) -> pd.DataFrame:
-    """The answer table, one row per answer year (current regime; deficits in thousand seats).
+    """The answer table, one row per answer year (current regime; thousand seats): the net city balance and the gross shortfall
+    first, each with its 80% interval and the chance of a shortage.
 
-    school_year, deficit_thousand, interval_lo_thousand, interval_hi_thousand, chance_of_shortage, uncertainty_population,
-    uncertainty_seat_base, uncertainty_delivery (variance shares), on_time_deficit_thousand, schools_to_close, cost_bn_tenge.
+    school_year, deficit_thousand, interval_lo_thousand, interval_hi_thousand, chance_of_shortage, gross_thousand, gross_lo_thousand,
+    gross_hi_thousand, chance_of_gross_shortfall, uncertainty_population, uncertainty_seat_base, uncertainty_delivery (variance shares),
+    on_time_deficit_thousand, schools_to_close, cost_bn_tenge.
     """
     labels = answer_years(fc)
     seats = fc.seats().loc[labels]
@@ -39,6 +42,10 @@ def answer_rows(fc: SchoolForecast) -> pd.DataFrame:
             "interval_lo_thousand": seats["deficit_lo_80"].to_numpy() / THOUSAND,
             "interval_hi_thousand": seats["deficit_hi_80"].to_numpy() / THOUSAND,
             "chance_of_shortage": seats["p_deficit_over_0"].to_numpy(),
+            "gross_thousand": seats["gross_shortfall"].to_numpy() / THOUSAND,
+            "gross_lo_thousand": seats["gross_lo_80"].to_numpy() / THOUSAND,
+            "gross_hi_thousand": seats["gross_hi_80"].to_numpy() / THOUSAND,
+            "chance_of_gross_shortfall": seats["p_gross_over_0"].to_numpy(),
             "uncertainty_population": shares["variance_share_population"].to_numpy(),
             "uncertainty_seat_base": shares["variance_share_seat_base"].to_numpy(),
             "uncertainty_delivery": shares["variance_share_delivery"].to_numpy(),
@@ -94,6 +101,10 @@ class Headline:
     share_max: float
     drift_points: float  # share_max - share_min in percentage points
     first_year_growth: float  # state pupils added in the first projected school year
+    observed_gross_thousand: float  # gross shortfall of the seat-base year (stated shortage + margin)
+    class_bound_thousand: float  # overload the 17 schools above 40 a class hold at least (the class-size norm's check)
+    as_funded_2030_thousand: float  # net deficit 2030/31 with the private stream after 2025
+    budget_only_2030_thousand: float  # net deficit 2030/31 without it (the stress case)
 
 
 def headline(fc: SchoolForecast) -> Headline:
@@ -102,6 +113,7 @@ def headline(fc: SchoolForecast) -> Headline:
     observed = seats.loc[school_year(fc.base.seat_year)]
     rates = fc.tables["school_build_rates"].set_index("rate")
     shares = fc.tables["school_pupil_share"]["pupil_share"]
+    cases = fc.tables["school_supply_cases"].set_index("case")
     return Headline(
         observed_year=school_year(fc.base.seat_year),
         observed_pupils_thousand=float(observed["pupils_state"] / THOUSAND),
@@ -115,6 +127,10 @@ def headline(fc: SchoolForecast) -> Headline:
         share_max=float(shares.max()),
         drift_points=100 * float(fc.pupil_share_drift),
         first_year_growth=float(seats["pupils_state"].diff().loc[school_year(fc.first_year + 1)]),
+        observed_gross_thousand=float(observed["gross_shortfall"] / THOUSAND),
+        class_bound_thousand=overload_lower_bound(float(observed["seats"]), fc.loads) / THOUSAND,
+        as_funded_2030_thousand=float(cases.loc["as_funded", "deficit_2030_31"] / THOUSAND),
+        budget_only_2030_thousand=float(cases.loc["budget_only", "deficit_2030_31"] / THOUSAND),
     )
 
 
@@ -165,3 +181,22 @@ def known_district_deficits(fc: SchoolForecast) -> pd.DataFrame:
 def parameter_values(params: dict) -> dict:
     """The school model's parameters of a run, in their declaration order (for the report's parameter table)."""
     return {name: params[name] for name in PARAMETERS}
+
+
+@dataclass(frozen=True)
+class GrowthFacts:
+    """What the pupils paragraph quotes from ``school_pupil_growth``."""
+
+    model_change: float  # the model's change of state pupils into the base school year
+    observed_low: float  # the observed change, low and high end (NaN: the vintage has no earlier count)
+    observed_high: float
+    first_steps: list[float]  # the first projected changes of all pupils
+
+
+def growth_facts(growth: pd.DataFrame) -> GrowthFacts:
+    """The figures of the pupils paragraph: the first model row of state pupils, the observed row and the projected steps of all pupils."""
+    model = growth[(growth["kind"] == "model") & (growth["sector"] == "state")]
+    observed = growth[growth["kind"] == "observed"]
+    low, high = (float(observed["change_low"].iloc[0]), float(observed["change_high"].iloc[0])) if len(observed) else (float("nan"),) * 2
+    steps = growth[(growth["kind"] == "model") & (growth["sector"] == "all")]["change_low"].astype(float).tolist()
+    return GrowthFacts(float(model["change_low"].iloc[0]), low, high, steps)

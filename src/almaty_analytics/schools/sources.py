@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 import pandas as pd
 
+from .delivery import EARLY_PLAN, OPENINGS
+from .gross import SchoolLoads
+
+PRIVATE_INVESTMENT_SOURCES = ("branch", "memorandum", "private")  # build-plan sources paid by private investment (124 bn, line 2966)
 FIGURES = {  # programme_schools.csv figure ids the model uses
     "state_pupils": "pupils_state_2022",  # counted state pupils of one school year (its ref_year), line 303
     "seat_base_pupils": "pupils_state_2021",  # state pupils 'more than 280' thousand of the programme's seat-base year
@@ -16,18 +17,23 @@ FIGURES = {  # programme_schools.csv figure ids the model uses
     "target_2030": "seat_deficit_target_2030",
     "construction_funded": "capex_education_2026_2030_construction",  # the budget after the 2022-2025 plan, to its ref_year (line 2980)
     "land_funded": "capex_education_2026_2030_land",
+    "private_funded": "capex_education_2026_2030_private",  # private investment after the plan, to its ref_year (line 2980)
+    "private_invested_to_2025": "capex_managed_deficit_private_2025",  # private part of the 2022-2025 plan's cost (line 2966)
     "school_cost": "school_construction_cost",
     "land_cost": "school_land_cost",
     "private_schools_planned": "private_schools_planned_2025",
     "private_places_planned": "private_school_pupils_planned_2025",
     "schools_needed_per_year": "new_schools_needed_per_year",
+    "growth_low": "pupil_growth_annual_low_l2793",  # pupils a year, the last 10 years (line 2793): compared with the projection
+    "growth_high": "pupil_growth_annual_high_l2793",
+    "state_schools": "schools_state",  # school-level statements of line 2801 (schools.gross)
+    "overloaded_schools": "overloaded_state_schools",
+    "schools_over_class_limit": "schools_class_size_over_40",
+    "class_limit": "class_size_overcrowded_threshold",
+    "class_norm": "class_size_target",
 }
 
 STATEMENTS = {  # dated_statements.csv indicators the model uses
-    "planned_places_2020_2021": "planned_state_school_places_2020_2021",
-    "opened_places_2021": "commissioned_state_school_places_2021",
-    "private_schools_opened_2021": "commissioned_private_schools_2021",
-    "private_places_opened_2021": "commissioned_private_school_places_2021",
     "private_schools": "private_schools",
     "private_schools_kz": "private_schools_kazakhstan_2019_20",
     "private_pupils_kz": "private_school_pupils_kazakhstan_2019_20",
@@ -76,25 +82,29 @@ def funded_build_rate(figures: pd.DataFrame, first_year: int) -> float:
     return money / unit / (figure_year(figures, "construction_funded") - first_year + 1)
 
 
-def on_time_share(statements: pd.DataFrame) -> float:
-    """Share of the places planned for 2020-2021 that opened by the end of 2021 (track record)."""
-    return statement(statements, "opened_places_2021") / statement(statements, "planned_places_2020_2021")
+def school_loads(figures: pd.DataFrame) -> SchoolLoads:
+    """The school-level statements of line 2801 and the class-size norm of line 2918, as the programme prints them."""
+    return SchoolLoads(
+        schools=int(programme_figure(figures, "state_schools")),
+        overloaded=int(programme_figure(figures, "overloaded_schools")),
+        over_class_limit=int(programme_figure(figures, "schools_over_class_limit")),
+        class_limit=programme_figure(figures, "class_limit"),
+        class_norm=programme_figure(figures, "class_norm"),
+    )
 
 
-def delay_from_track_record(on_time: float, share_mean: float) -> float:
-    """Mean Poisson delay so that share x P(delay = 0) equals the on-time share: ln(share / on_time)."""
-    return max(0.0, math.log(share_mean / on_time))
+def private_cost_per_place(figures: pd.DataFrame, plan: pd.DataFrame) -> float:
+    """Private investment per place of the 2022-2025 plan, tenge: 124 bn (line 2966) over the seats of branches, memoranda and
+    private schools (3.4 + 16 + 10 thousand, lines 2922-2928: the sources the private part pays for, L664 and the programme's note)."""
+    totals = plan[plan["year"].isna() & plan["funding_source"].isin(PRIVATE_INVESTMENT_SOURCES)]
+    return programme_figure(figures, "private_invested_to_2025") * 1e9 / (float(totals["seats_thousand"].sum()) * 1000)
 
 
-def private_places_per_school(statements: pd.DataFrame) -> float:
-    """Places per private school opened in 2021."""
-    return statement(statements, "private_places_opened_2021") / statement(statements, "private_schools_opened_2021")
-
-
-def private_delivery_share(statements: pd.DataFrame, figures: pd.DataFrame) -> float:
-    """Places per private school opened in 2021 against places per planned private school (10,000 / 26)."""
-    planned = programme_figure(figures, "private_places_planned") / programme_figure(figures, "private_schools_planned")
-    return min(1.0, private_places_per_school(statements) / planned)
+def private_stream_rate(figures: pd.DataFrame, plan: pd.DataFrame, first_year: int) -> float:
+    """Places a year of the private-investment stream after the plan: 130 bn (line 2980) at the 2022-2025 private cost per place,
+    over the years from ``first_year`` (the year after the build plan) to the figure's year (2026-2030: 5)."""
+    places = programme_figure(figures, "private_funded") * 1e9 / private_cost_per_place(figures, plan)
+    return places / (figure_year(figures, "private_funded") - first_year + 1)
 
 
 def private_share_from_statements(statements: pd.DataFrame, figures: pd.DataFrame) -> float:
@@ -104,37 +114,11 @@ def private_share_from_statements(statements: pd.DataFrame, figures: pd.DataFram
     return private / (private + programme_figure(figures, "seat_base_pupils"))
 
 
-@dataclass(frozen=True)
-class TrackRecord:
-    """What the dated statements say about delivery, and the delivery parameters they imply."""
-
-    planned_places: float  # state-school places planned for 2020-2021
-    opened_places: float  # of them opened in 2021
-    on_time: float  # opened / planned
-    delivery_share: float  # the run's mean delivered share of the budget schools
-    delay: float  # the mean delay that share implies: ln(share / on_time)
-    private_places_per_school: float  # places per private school opened in 2021
-    private_share: float  # private delivered share: those places against 385 planned a school
-
-
-def track_record(statements: pd.DataFrame, figures: pd.DataFrame, delivery_share: float) -> TrackRecord:
-    """The track record of ``statements`` with the delay implied for a mean delivered share ``delivery_share``."""
-    on_time = on_time_share(statements)
-    return TrackRecord(
-        planned_places=statement(statements, "planned_places_2020_2021"),
-        opened_places=statement(statements, "opened_places_2021"),
-        on_time=on_time,
-        delivery_share=delivery_share,
-        delay=delay_from_track_record(on_time, delivery_share),
-        private_places_per_school=private_places_per_school(statements),
-        private_share=private_delivery_share(statements, figures),
-    )
-
-
 def cited_sources(figures: pd.DataFrame, statements: pd.DataFrame, files: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The report's sources: the programme figures used, the school statements cited, and the raw files read."""
     programme = figures.set_index("figure_id").loc[list(FIGURES.values()), ["indicator", "value", "unit", "source", "note"]].reset_index()
     read = statements["indicator"].str.fullmatch(f"{SHORTAGE_STATEMENT}|{OPENED_STATEMENT}")
-    cited = (statements["indicator"].isin([*STATEMENTS.values(), *CITED_STATEMENTS, NEWER_PLAN_STATEMENT]) | read) & (statements["topic"] == "schools")
+    record = [EARLY_PLAN[0], *(name for _, _, names in OPENINGS for name in names)]
+    cited = (statements["indicator"].isin([*STATEMENTS.values(), *CITED_STATEMENTS, NEWER_PLAN_STATEMENT, *record]) | read) & (statements["topic"] == "schools")
     read = files["file"].str.contains("|".join(RAW_FILES))
     return {"programme": programme, "statements": statements[cited], "files": files[read].drop(columns="licence")}

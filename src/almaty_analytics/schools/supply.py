@@ -13,7 +13,7 @@ from ..tablespec import TableSpec
 from .pupils import school_year
 
 PLAN_SOURCES = ("budget", "branch", "memorandum", "private")
-FUNDING_SOURCES = (*PLAN_SOURCES, "post_2025")
+FUNDING_SOURCES = (*PLAN_SOURCES, "post_2025", "private_post_2025")  # after 2025: budget schools and the private-investment stream
 OPENED = "opened"  # places the city says opened in a year already past: observed, no delivery risk
 SOURCES = (*FUNDING_SOURCES, OPENED)
 COSTED_SOURCES = ("budget", "post_2025")  # sources built at the standard unit cost (the programme gives no other cost)
@@ -25,13 +25,14 @@ def plan_years(plan: pd.DataFrame) -> range:
     return range(years.min(), years.max() + 1)
 
 
-def planned_seats(plan: pd.DataFrame, last_year: int, *, rate_after_2025: float, school_size: int) -> pd.DataFrame:
+def planned_seats(plan: pd.DataFrame, last_year: int, *, rate_after_2025: float, school_size: int, private_after_2025: float = 0.0) -> pd.DataFrame:
     """Seats as planned by commissioning year and funding source: year, funding_source, schools, seats.
 
     The programme gives schools by year and seats per funding source for its plan years (2022-2025);
     a source's seats are spread over its years in proportion to the schools; sources with no yearly
-    split (private) are spread evenly over the plan years. After the plan (2026 on),
-    ``rate_after_2025`` schools of ``school_size`` seats a year up to ``last_year``.
+    split (private) are spread evenly over the plan years. After the plan (2026 on), up to ``last_year``,
+    ``rate_after_2025`` budget schools of ``school_size`` seats a year and ``private_after_2025`` places a year of the
+    private-investment stream (no school count: its schools have no standard size).
     """
     years = plan_years(plan)
     rows = []
@@ -49,6 +50,8 @@ def planned_seats(plan: pd.DataFrame, last_year: int, *, rate_after_2025: float,
             rows.append({"year": int(row["year"]), "funding_source": source, "schools": float(row["schools"]), "seats": seats * share})
     for year in range(years[-1] + 1, last_year + 1):
         rows.append({"year": year, "funding_source": "post_2025", "schools": rate_after_2025, "seats": rate_after_2025 * school_size})
+        if private_after_2025 > 0:
+            rows.append({"year": year, "funding_source": "private_post_2025", "schools": np.nan, "seats": private_after_2025})
     return pd.DataFrame(rows, columns=["year", "funding_source", "schools", "seats"])
 
 
@@ -156,9 +159,9 @@ TABLES: dict[str, TableSpec] = {
             "school_year": ("", "school year the new seats first serve (commissioned by September)"),
             "funding_source": (
                 "",
-                "budget, branch, memorandum, private (programme 2022-2025), post_2025 (build rate) or opened (places the city says opened, replacing that year's plan)",
+                "budget, branch, memorandum, private (programme 2022-2025), post_2025 (budget build rate), private_post_2025 (private-investment stream, 130 bn to 2030) or opened (places the city says opened, replacing that year's plan)",
             ),
-            "schools_planned": ("schools", "schools planned to open that year; empty for opened places (the statements count objects, not schools)"),
+            "schools_planned": ("schools", "schools planned to open that year; empty for opened places (the statements count objects, not schools) and the private stream after 2025"),
             "seats_planned": ("seats", "seats planned to open that year (opened: the places opened)"),
             "seats_expected": ("seats", "seats first serving that year, mean over the delivery draws (late seats of earlier years included)"),
             "seats_lo_80": ("seats", "10th percentile over the delivery draws"),
