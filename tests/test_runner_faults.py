@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -15,6 +16,7 @@ import time
 
 import openpyxl
 import pandas as pd
+import psutil
 import pytest
 
 from almaty_analytics import cli, runner
@@ -353,3 +355,67 @@ def test_a_failure_while_publishing_gives_one_failed_line_naming_the_file_and_ke
     if fault != "workbook_is_a_folder":
         assert _outputs(out) == good
     assert sorted(p.name for p in runner.runs_dir(out).iterdir()) == [".lock", version.name]  # the new version is gone
+
+
+def _ours(token: str) -> list[int]:
+    """The processes whose environment holds ``token``: the runner's, its workers', their kernels'."""
+    found = []
+    for process in psutil.process_iter():
+        try:
+            if process.environ().get("ALMATY_TEST_TOKEN") == token:
+                found.append(process.pid)
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue
+    return found
+
+
+def _wait_until_gone(token: str, seconds: float) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while (left := _ours(token)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left
+
+
+@pytest.mark.parametrize(
+    "stop, code, jobs, processes",  # processes: the runner, its workers and their kernels (and the resource tracker)
+    [(signal.SIGTERM, 143, 2, 5), (signal.SIGINT, 130, 2, 5), (signal.SIGKILL, -9, 2, 5), (signal.SIGTERM, 143, 1, 2)],
+)
+def test_a_stopped_runner_takes_its_workers_and_kernels_with_it(project, tmp_path, stop, code, jobs, processes):
+    """Two slow notebooks in two worker processes, each with its kernel; the runner gets ``stop`` (SIGINT as Ctrl-C
+    sends it: to the whole process group). SIGTERM and SIGINT: one line, exit 143 / 130, no traceback, nothing left
+    running within a few seconds; SIGKILL: the workers and kernels notice their parent is gone and exit."""
+    for stem in ("00_echo", "10_echo_two"):
+        make_notebook(project / "notebooks" / f"{stem}.ipynb", ECHO_PARAMETERS, [*ECHO_BODY[:1], SLOW_CELL, *ECHO_BODY[1:3]])
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    token = f"stop-{os.getpid()}-{stop}-{jobs}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "almaty_analytics", "run", "--jobs", str(jobs), "-p", "report_note=SLEEP"],
+        env=os.environ | {"ALMATY_TEST_TOKEN": token, "ALMATY_TEST_MARKER": str(markers / "kernel.pid")},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while len(_ours(token)) < processes:
+            assert proc.poll() is None and time.monotonic() < deadline, "the notebooks never started"
+            time.sleep(0.3)
+        time.sleep(2)  # the kernels are in their slow cells
+        stopped = time.monotonic()
+        if stop == signal.SIGINT:
+            os.killpg(proc.pid, stop)
+        else:
+            os.kill(proc.pid, stop)
+        assert proc.wait(timeout=30) == code
+        took = time.monotonic() - stopped
+        left = _wait_until_gone(token, 10)
+    finally:
+        for pid in _ours(token):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    err = proc.stderr.read()
+    assert not left, f"still running: {left}"
+    if stop != signal.SIGKILL:
+        assert took < 10 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+        assert err.startswith(f"almaty-analytics: stopped by {stop.name}")
+    out = project / "reports" / "default"
+    assert not out.exists() and not [p for p in runner.runs_dir(out).iterdir() if p.name != ".lock" and stop != signal.SIGKILL]

@@ -3,7 +3,9 @@
 Exit codes: 0 success (or nothing to do), 1 a notebook failed (its ``FAILED`` line goes to
 standard error), 2 bad input (parameter, scenario, notebook name, data file, manifest,
 command-line flag or output folder) or another run holding the scenario past
-``--lock-timeout``: one line on standard error, before any kernel starts.
+``--lock-timeout``: one line on standard error, before any kernel starts. 130 stopped by
+SIGINT (Ctrl-C), 143 by SIGTERM: one line, the workers and kernels ended, the published
+reports left whole.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import argparse
 import math
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -20,6 +23,20 @@ from . import __version__, io, runner, scenarios
 
 class UsageError(ValueError):
     """A command-line flag or argument is not acceptable."""
+
+
+class Stopped(BaseException):
+    """The run was asked to stop by a signal (a BaseException, as KeyboardInterrupt: no handler of errors keeps it)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _stop(signum: int, frame) -> None:
+    for name in (signal.SIGINT, signal.SIGTERM):  # a second signal must not interrupt the clean-up
+        signal.signal(name, signal.SIG_IGN)
+    raise Stopped(signum)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -151,10 +168,15 @@ def main(argv: list[str] | None = None) -> int:
                     raise UsageError("--vintage and -p vintage=...: give the vintage once")
                 overrides["vintage"] = args.vintage
             names = scenarios.available() if args.all_scenarios else [args.scenario or "default"]
-            return runner.run_scenarios(
-                names, args.notebook, overrides, args.output, jobs=args.jobs, force=args.force, timeout=args.timeout,
-                lock_timeout=args.lock_timeout, languages=args.language,
-            )
+            handlers = {name: signal.signal(name, _stop) for name in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                return runner.run_scenarios(
+                    names, args.notebook, overrides, args.output, jobs=args.jobs, force=args.force, timeout=args.timeout,
+                    lock_timeout=args.lock_timeout, languages=args.language,
+                )
+            finally:
+                for name, handler in handlers.items():
+                    signal.signal(name, handler)
         if args.command == "validate":
             names = io.validate_all()
             checked = runner.check_scenarios(scenarios.available(), runner.discover())
@@ -170,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, scenarios.ParameterError, io.DataError, runner.SetupError) as exc:
         print(f"almaty-analytics: error: {one_line(exc)}", file=sys.stderr)
         return 2
+    except Stopped as stop:
+        print(f"almaty-analytics: stopped by {stop}; the workers and kernels are ended, the published reports are whole", file=sys.stderr)
+        return 128 + stop.signum
     except BrokenPipeError:  # the reader closed the pipe (`almaty-analytics params | head`): stop quietly, as the Python docs advise
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
