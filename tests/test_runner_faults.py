@@ -419,3 +419,18 @@ def test_a_stopped_runner_takes_its_workers_and_kernels_with_it(project, tmp_pat
         assert err.startswith(f"almaty-analytics: stopped by {stop.name}")
     out = project / "reports" / "default"
     assert not out.exists() and not [p for p in runner.runs_dir(out).iterdir() if p.name != ".lock" and stop != signal.SIGKILL]
+
+
+def test_all_scenarios_with_one_scenario_locked_stops_before_any_kernel_and_publishes_nothing(project, monkeypatch, capsys):
+    monkeypatch.setattr(execute, "execute_all", lambda *a, **k: pytest.fail("no notebook may run"))
+    names = sorted(p.stem for p in (project / "scenarios").glob("*.yaml"))
+    locked = project / "reports" / names[-1]  # the last in the order of locks: every other scenario's lock is taken first
+    runner.runs_dir(locked).mkdir(parents=True)
+    with open(runner.runs_dir(locked) / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.write("run pid 999 started earlier")
+        handle.flush()
+        assert cli.main(["run", "--all-scenarios", "--lock-timeout", "1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(runner.runs_dir(locked) / ".lock") in err[0] and "run pid 999" in err[0]
+    assert not any((project / "reports" / name).exists() for name in names)

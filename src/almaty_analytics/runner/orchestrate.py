@@ -100,6 +100,7 @@ def run(
     err=None,
     stages: tuple[str, ...] = selection.STAGES,
     languages: list[str] | None = None,
+    locked: bool = False,
 ) -> int:
     """Run the notebooks; return 0 (all good or skipped) or 1 (a notebook failed).
 
@@ -110,6 +111,7 @@ def run(
     the published tables), or both in that order. ``languages`` (distinct): one run of the scenario per
     language, each with its own folder, lock, plan, manifest, workbook and index, and each notebook's
     languages executed in turn in one kernel; None: the one language of the scenario and ``overrides``.
+    ``locked``: the caller holds the scenario locks (run_scenarios).
     """
     states = [
         prepare(scenario_name, notebooks, _in_language(overrides, language), output_root, jobs=jobs, timeout=timeout, lock_timeout=lock_timeout)
@@ -120,7 +122,8 @@ def run(
     with contextlib.ExitStack() as held:
         for state in sorted(states, key=lambda s: str(s.out)):  # one order of locks for every run: none waits for another in a circle
             state.log = _scoped(log, f"{state.scenario.name}/{state.language}")  # every progress line names its run
-            held.enter_context(publish.scenario_lock(state.out, state.log, lock_timeout))
+            if not locked:
+                held.enter_context(publish.scenario_lock(state.out, state.log, lock_timeout))
             state.started = dt.datetime.now(dt.UTC)
             state.current = publish.current_version(state.out)
             publish.remove_leftovers(state.out, state.current, state.log)
@@ -174,13 +177,33 @@ def _publishing(state: ScenarioRun, step: Callable[[], Any]) -> Any:
 def run_scenarios(names: list[str], notebooks: list[str] | None, overrides: dict[str, str], output_root: Path | None, **options) -> int:
     """Run every scenario of ``names``; the highest exit code of their runs (``options``: those of ``run``, ``languages`` too).
 
-    With several scenarios, each is checked before the first kernel starts; then the domain notebooks of
-    all of them run, then the summaries, so that each summary compares every scenario of this run.
+    With several scenarios, each is checked and the lock of every scenario and language is taken before the first
+    kernel starts (SetupError when one stays held past ``lock_timeout``: nothing has run); then the domain notebooks
+    of all of them run, then the summaries, so that each summary compares every scenario of this run.
     """
     if len(names) == 1:
         return run(names[0], notebooks, overrides, output_root, **options)
     selection.check_scenarios(names, selection.select(notebooks), _typed(overrides))
-    return max(run(name, notebooks, overrides, output_root, stages=(stage,), **options) for stage in selection.STAGES for name in names)
+    log, lock_timeout = options.get("log", print), options.get("lock_timeout", DEFAULT_LOCK_TIMEOUT)
+    with contextlib.ExitStack() as held:
+        for out, run_name in _scenario_folders(names, overrides, output_root, options.get("languages")):
+            held.enter_context(publish.scenario_lock(out, _scoped(log, run_name), lock_timeout))
+        return max(run(name, notebooks, overrides, output_root, stages=(stage,), locked=True, **options) for stage in selection.STAGES for name in names)
+
+
+def _scenario_folders(names: list[str], overrides: dict[str, str], output_root: Path | None, languages: list[str] | None) -> list[tuple[Path, str]]:
+    """The published folder of each scenario in each language, checked (SetupError), with its run's name
+    (``scenario/language``), in the one order of locks."""
+    root = Path(output_root if output_root is not None else paths.reports_dir())
+    folders = {}
+    for name in names:
+        for language in languages or [None]:
+            scenario = scenarios.load(name, _typed(_in_language(overrides, language)))
+            language_root = paths.language_folder(root, scenario.parameters.get("language", "en"))
+            for folder in (root, language_root, language_root / scenario.name):
+                publish.check_output(folder, None if folder == root else root)
+            folders[language_root / scenario.name] = f"{scenario.name}/{scenario.parameters.get('language', 'en')}"
+    return sorted(folders.items(), key=lambda item: str(item[0]))
 
 
 def _in_language(overrides: dict[str, str] | None, language: str | None) -> dict[str, str] | None:
