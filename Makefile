@@ -46,8 +46,8 @@ bench: $(STAMP) ## population Monte Carlo speed and memory; full run (default --
 lint: $(STAMP) ## ruff on the package, tests and benchmarks
 	$(BIN)/ruff check src tests benchmarks
 
-clean: ## remove reports, derived data and caches (never data/raw/ or .venv)
-	find reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+clean: ## remove reports, derived data and caches (never data/raw/, .venv, nor reports/run-log.jsonl and reports/status.json)
+	find reports -mindepth 1 -maxdepth 1 ! -name .gitkeep ! -name run-log.jsonl ! -name status.json -exec rm -rf {} +
 	find data/processed -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 	rm -rf .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -not -path './$(VENV)/*' -exec rm -rf {} +

@@ -6,8 +6,8 @@ import contextlib
 import fcntl
 import hashlib
 import json
-import random
 import os
+import random
 import re
 import signal
 import subprocess

@@ -31,17 +31,19 @@ the switch, ``previous/``), ``manifest`` (fingerprints, manifest entries), ``ind
 """
 
 from ..paths import PREVIOUS, language_folder
+from . import runlog
 from .execute import DEFAULT_TIMEOUT, Result, execute_notebook, markdown_escaped, render_html
 from .index import write_index, write_indexes
 from .kernel import KERNEL_NAME, QUIET_KERNEL, ensure_kernel
 from .manifest import fingerprint, good_run, table_runs
 from .orchestrate import run, run_scenarios
 from .publish import DEFAULT_LOCK_TIMEOUT, RUNS, PublishError, SetupError, check_output, runs_dir
+from .runlog import RunLog
 from .selection import LATE_FROM, PRE_RUN_CHECKS, STAGES, check_scenarios, declared_parameters, discover, pre_run_checks, select
 
 __all__ = [
     "DEFAULT_LOCK_TIMEOUT", "DEFAULT_TIMEOUT", "KERNEL_NAME", "LATE_FROM", "PREVIOUS", "PRE_RUN_CHECKS", "QUIET_KERNEL", "RUNS", "STAGES",
-    "PublishError", "Result", "SetupError", "check_output", "check_scenarios", "declared_parameters", "discover", "ensure_kernel", "execute_notebook", "fingerprint",
-    "good_run", "language_folder", "markdown_escaped", "pre_run_checks", "render_html", "run", "run_scenarios", "runs_dir",
+    "PublishError", "Result", "RunLog", "SetupError", "check_output", "check_scenarios", "declared_parameters", "discover", "ensure_kernel", "execute_notebook", "fingerprint",
+    "good_run", "language_folder", "markdown_escaped", "pre_run_checks", "render_html", "run", "run_scenarios", "runlog", "runs_dir",
     "select", "table_runs", "write_index", "write_indexes",
 ]

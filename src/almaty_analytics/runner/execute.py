@@ -49,11 +49,13 @@ class Result:
 
 @dataclass
 class Run:
-    """One run of a notebook: what its parameters cell gets, the staging folder it writes into, where its progress lines go."""
+    """One run of a notebook: what its parameters cell gets, the staging folder it writes into, where its progress lines
+    go (``log``) and who is told its result (``done``)."""
 
     parameters: dict[str, Any]
     staging: Path
     log: Callable[[str], None]
+    done: Callable[[Result], None]
 
 
 class _DataImagesOnly(IPythonRenderer):
@@ -180,7 +182,7 @@ def execute_all(todo: list[tuple[Path, list[Run]]], jobs: int, timeout: float) -
         pending = {}
         for nb, runs in todo:
             for run in runs:
-                run.log(f"[{nb.stem}] queued ({jobs} at a time)")
+                run.log(f"{nb.stem} queued ({jobs} at a time)")
             pending[pool.submit(execute_notebook, nb, [(run.parameters, run.staging) for run in runs], False, timeout)] = nb, runs
         for future in futures.as_completed(pending):
             nb, runs = pending[future]
@@ -212,7 +214,7 @@ def _exit_with_parent(parent: int) -> None:
 
 def _in_process(notebook: Path, runs: list[Run], progress: bool, timeout: float) -> list[Result]:
     for run in runs:
-        run.log(f"[{notebook.stem}] started")
+        run.log(f"{notebook.stem} started")
     results = execute_notebook(notebook, [(run.parameters, run.staging) for run in runs], progress, timeout)
     _log_results(runs, results)
     return results
@@ -220,4 +222,4 @@ def _in_process(notebook: Path, runs: list[Run], progress: bool, timeout: float)
 
 def _log_results(runs: list[Run], results: list[Result]) -> None:
     for run, result in zip(runs, results, strict=True):
-        run.log(f"[{result.notebook}] {result.status} in {result.seconds:.1f} s")
+        run.done(result)

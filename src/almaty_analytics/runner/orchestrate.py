@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__, export, io, page, paths, scenarios
-from . import execute, index, kernel, manifest, publish, selection
+from . import execute, index, kernel, manifest, publish, runlog, selection
 from .execute import DEFAULT_TIMEOUT, Result
 from .publish import DEFAULT_LOCK_TIMEOUT, SetupError
 
@@ -66,7 +66,25 @@ class ScenarioRun:
     version: Path | None = None  # the new version the run publishes into; current after the switch
     view: Path | None = None  # what the late notebooks read: the other scenarios and this new version
     failure: publish.PublishError | None = None  # publishing failed: the new version is abandoned
-    log: Callable[[str], None] = print
+    log: Callable[[str], None] = print  # a progress line of this run: "[scenario/language] ..."
+    emit: Callable[[str], None] = print  # the run's log itself
+    journal: runlog.RunLog | None = None
+    total: int = 0  # the notebooks of this run's stages: each counted once when it ran, failed or was unchanged
+    done: int = 0
+
+    @property
+    def name(self) -> str:
+        return f"{self.scenario.name}/{self.language}"
+
+    def counted(self, notebook: str, status: str, text: str, seconds: float = 0.0, error: str = "") -> None:
+        """The progress line of a notebook that is done, "[default/en 3/5] 20_school_seat_deficit ok in 8.9 s", and its event."""
+        self.done += 1
+        self.emit(f"[{self.name} {self.done}/{self.total}] {notebook} {text}")
+        if self.journal is not None:
+            self.journal.notebook(self.name, notebook, status, seconds, error)
+
+    def finished(self, result: Result) -> None:
+        self.counted(result.notebook, result.status, f"{result.status} in {result.seconds:.1f} s", result.seconds, result.error.split("\n")[0])
 
     @property
     def staging(self) -> Path:
@@ -101,6 +119,7 @@ def run(
     stages: tuple[str, ...] = selection.STAGES,
     languages: list[str] | None = None,
     locked: bool = False,
+    journal: runlog.RunLog | None = None,
 ) -> int:
     """Run the notebooks; return 0 (all good or skipped) or 1 (a notebook failed).
 
@@ -111,7 +130,8 @@ def run(
     the published tables), or both in that order. ``languages`` (distinct): one run of the scenario per
     language, each with its own folder, lock, plan, manifest, workbook and index, and each notebook's
     languages executed in turn in one kernel; None: the one language of the scenario and ``overrides``.
-    ``locked``: the caller holds the scenario locks (run_scenarios).
+    ``locked``: the caller holds the scenario locks (run_scenarios). ``journal``: where each notebook's result and a
+    failed publication are recorded as events (runlog.RunLog, the CLI's).
     """
     states = [
         prepare(scenario_name, notebooks, _in_language(overrides, language), output_root, jobs=jobs, timeout=timeout, lock_timeout=lock_timeout)
@@ -121,7 +141,8 @@ def run(
     clock = time.perf_counter()
     with contextlib.ExitStack() as held:
         for state in sorted(states, key=lambda s: str(s.out)):  # one order of locks for every run: none waits for another in a circle
-            state.log = _scoped(log, f"{state.scenario.name}/{state.language}")  # every progress line names its run
+            state.log, state.emit, state.journal = _scoped(log, state.name), log, journal  # every progress line names its run
+            state.total = sum(selection.is_late(nb) == (stage == "late") for nb in state.selected for stage in stages)
             if not locked:
                 held.enter_context(publish.scenario_lock(state.out, state.log, lock_timeout))
             state.started = dt.datetime.now(dt.UTC)
@@ -147,6 +168,8 @@ def run(
         ok = sum(r.status == "ok" for r in state.executed)
         state.log(f"done in {time.perf_counter() - clock:.1f} s: {ok} ran, {len(state.executed) - ok} failed, {len(state.skipped)} unchanged")
         codes.append(report_failures(state, err))
+        if state.failure is not None and journal is not None:
+            journal.publish_failed(state.name, str(state.failure))
     return max(codes)
 
 
@@ -266,8 +289,8 @@ def plan(state: ScenarioRun, stage: str, force: bool) -> list[Job]:
         fp = manifest.fingerprint(nb, parameters, inputs, state.code_hash)  # the runner's folders are not hashed: given per run
         last = state.entries.get(nb.stem, {})
         if not force and manifest.unchanged(state.version, last, fp):
-            state.log(f"[{nb.stem}] unchanged since {last.get('finished', '?')}: skipped (use --force to re-run)")
             state.skipped.append(nb.stem)
+            state.counted(nb.stem, "unchanged", f"unchanged since {last.get('finished', '?')}: skipped (use --force to re-run)")
             continue
         given = {"scenario": state.scenario.name, "language": state.language, "overrides": state.overrides,
                  "output_dir": str(state.staging / nb.stem), "reports_dir": str(state.view)}
@@ -286,7 +309,7 @@ def execute_and_publish(states: list[ScenarioRun], todos: list[list[Job]], jobs:
         return
     grouped = sorted(planned.items(), key=lambda item: item[0].name)  # the notebooks in their order
     workers = min(jobs or os.cpu_count() or 1, len(grouped))
-    todo = [(nb, [execute.Run(job.given, state.staging, state.log) for state, job in runs]) for nb, runs in grouped]
+    todo = [(nb, [execute.Run(job.given, state.staging, state.log, state.finished) for state, job in runs]) for nb, runs in grouped]
     results = execute.execute_all(todo, workers, timeout)
     finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     for (_, runs), notebook_results in zip(grouped, results, strict=True):
