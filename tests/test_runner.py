@@ -247,3 +247,33 @@ def test_python_dash_m_is_the_command_and_a_closed_pipe_ends_quietly():
     assert done.returncode == 0 and done.stderr == ""
     listed = subprocess.run([sys.executable, "-m", "almaty_analytics", "params"], capture_output=True, text=True, timeout=120)
     assert listed.stdout.startswith("scenario: ")
+
+
+@pytest.mark.parametrize(
+    "argv, named",
+    [
+        (["run", "-p", "report_note=" + "x" * 120_000], "parameter 'report_note': 120000 characters; expected at most 1000"),
+        (["run", "-p", "report_note=bell\x07"], "parameter 'report_note': control character '\\x07' at position 4"),
+    ],
+)
+def test_free_text_is_bounded_and_printable_before_any_kernel(project, no_kernel, capsys, argv, named):
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and named in err[0]
+
+
+def test_a_scenario_description_too_long_is_refused_naming_the_file(project, no_kernel, capsys):
+    (project / "scenarios" / "long.yaml").write_text(f"description: {'y' * 2001}\nparameters: {{horizon: 2035}}\n")
+    assert cli.main(["run", "--scenario", "long"]) == 2
+    assert "long.yaml: 'description': 2001 characters; expected at most 2000" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "variable, value", [("SOURCE_DATE_EPOCH", "1.7e9"), ("SOURCE_DATE_EPOCH", "-5"), ("SOURCE_DATE_EPOCH", "99999999999999"), ("ALMATY_ANALYTICS_ROOT", "/nonexistent/x")]
+)
+@pytest.mark.parametrize("command", ["run", "validate"])
+def test_environment_variables_the_project_reads_are_checked_before_any_kernel(project, no_kernel, capsys, monkeypatch, variable, value, command):
+    monkeypatch.setenv(variable, value)
+    assert cli.main([command]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"environment variable {variable}={value!r}: expected" in err[0]

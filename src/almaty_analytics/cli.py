@@ -183,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
             _closing_line(journal, code)
             return code
         if args.command == "validate":
+            runner.check_environment(dict(os.environ))
             names = io.validate_all()
             checked = runner.check_scenarios(scenarios.available(), runner.discover())
             print(f"ok: {len(names)} data tables and {len(checked)} scenarios ({', '.join(s.name for s in checked)}) are valid")

@@ -39,11 +39,21 @@ from .manifest import fingerprint, good_run, table_runs
 from .orchestrate import run, run_scenarios
 from .publish import DEFAULT_LOCK_TIMEOUT, RUNS, PublishError, SetupError, check_output, runs_dir
 from .runlog import RunLog
-from .selection import LATE_FROM, PRE_RUN_CHECKS, STAGES, check_scenarios, declared_parameters, discover, pre_run_checks, select
+from .selection import (
+    LATE_FROM,
+    PRE_RUN_CHECKS,
+    STAGES,
+    check_environment,
+    check_scenarios,
+    declared_parameters,
+    discover,
+    pre_run_checks,
+    select,
+)
 
 __all__ = [
     "DEFAULT_LOCK_TIMEOUT", "DEFAULT_TIMEOUT", "KERNEL_NAME", "LATE_FROM", "PREVIOUS", "PRE_RUN_CHECKS", "QUIET_KERNEL", "RUNS", "STAGES",
-    "PublishError", "Result", "RunLog", "SetupError", "check_output", "check_scenarios", "declared_parameters", "discover", "ensure_kernel", "execute_notebook", "fingerprint",
+    "PublishError", "Result", "RunLog", "SetupError", "check_environment", "check_output", "check_scenarios", "declared_parameters", "discover", "ensure_kernel", "execute_notebook", "fingerprint",
     "good_run", "language_folder", "markdown_escaped", "pre_run_checks", "render_html", "run", "run_scenarios", "runlog", "runs_dir",
     "select", "table_runs", "write_index", "write_indexes",
 ]

@@ -242,6 +242,7 @@ def prepare(
     jobs: int | None, timeout: float, lock_timeout: float,
 ) -> ScenarioRun:
     """Check the run before any kernel: scenario and overrides, notebooks, data, each notebook's checks, flags, output folders."""
+    selection.check_environment(dict(os.environ))
     typed = _typed(overrides)
     scenario = scenarios.load(scenario_name, typed)
     selected = selection.select(notebooks)

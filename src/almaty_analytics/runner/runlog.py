@@ -51,7 +51,7 @@ class RunLog:
 
     def _write(self, event: str, **fields: Any) -> None:
         with contextlib.suppress(OSError):
-            self.root.mkdir(parents=True, exist_ok=True)
+            self.root.mkdir(exist_ok=True)  # (not its parents: a root under a missing folder is refused by the run)
             with open(self.root / LOG, "a", encoding="utf-8") as log:
                 log.write(json.dumps({"time": _now(), "pid": os.getpid(), "event": event} | fields, default=str) + "\n")
             io.atomic_write_text(self.root / STATUS, json.dumps(self.status, indent=1, default=str))

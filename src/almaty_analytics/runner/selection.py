@@ -30,6 +30,22 @@ LATE_FROM = 90  # notebooks numbered 90 and above (the summary) read the publish
 _NUMBERED = re.compile(r"^\d\d_[a-z0-9_]+\.ipynb$")
 
 
+ENVIRONMENT = {  # every environment variable the project reads: what it must hold
+    "SOURCE_DATE_EPOCH": "a whole number of seconds since 1970-01-01 UTC (as reproducible builds define it), e.g. 1700000000",
+    paths.ROOT_ENV: "an existing project folder",
+}
+
+
+def check_environment(environ: dict[str, str]) -> None:
+    """Refuse an environment variable the project reads that holds what it cannot use (ParameterError naming it)."""
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch and not (epoch.isdigit() and int(epoch) < 253402300800):  # before the year 10000
+        raise scenarios.ParameterError(f"environment variable SOURCE_DATE_EPOCH={epoch!r}: expected {ENVIRONMENT['SOURCE_DATE_EPOCH']}")
+    root = environ.get(paths.ROOT_ENV)
+    if root and not Path(root).is_dir():
+        raise scenarios.ParameterError(f"environment variable {paths.ROOT_ENV}={root!r}: expected {ENVIRONMENT[paths.ROOT_ENV]}")
+
+
 def discover() -> list[Path]:
     """The report notebooks: ``notebooks/NN_name.ipynb``, in order."""
     return sorted(p for p in paths.notebooks_dir().glob("*.ipynb") if _NUMBERED.match(p.name))
