@@ -277,3 +277,22 @@ def test_environment_variables_the_project_reads_are_checked_before_any_kernel(p
     assert cli.main([command]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and f"environment variable {variable}={value!r}: expected" in err[0]
+
+
+@pytest.mark.parametrize(
+    "argv, named",
+    [
+        (["run", "-p", "tfr=0.5", "-p", "tfr_change=-0.2"], "parameter 'tfr_change': -0.2 a year from tfr 0.5 in 2023 reaches"),
+        (["run", "-p", "tfr=5.9", "-p", "tfr_change=0.1", "-p", "horizon=2040"], "expected tfr to stay in [0.5, 6]"),
+        (["run", "-p", "life_expectancy_male=94", "-p", "life_expectancy_gain=0.5"], "expected life_expectancy_male to stay in [50, 95]"),
+        (["run", "-p", "population_variant=zero_migration", "-p", "net_migration=20000"], "parameter 'net_migration': 20000 would be ignored"),
+    ],
+)
+def test_assumption_paths_leaving_their_range_and_parameters_a_variant_overrides_are_refused(project, no_kernel, capsys, argv, named):
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and named in err[0], err
+
+
+def test_a_path_within_range_over_the_horizon_is_accepted(project):
+    assert runner.check_scenarios(["default"], runner.discover(), {"tfr": 1.8, "tfr_change": -0.01, "horizon": 2035})

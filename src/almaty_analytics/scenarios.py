@@ -79,6 +79,33 @@ def _check_combinations(values: dict[str, Any]) -> None:
         raise ParameterError(f"parameter 'vintage': {problem}")
     if "districts" in values and not values["districts"]:
         raise ParameterError("parameter 'districts': the list is empty; expected at least one district")
+    if values.get("population_variant") == "zero_migration" and values.get("net_migration") is not None:
+        raise ParameterError(
+            f"parameter 'net_migration': {values['net_migration']:g} would be ignored, population_variant zero_migration sets net "
+            "migration to 0; remove net_migration or choose another variant"
+        )
+    if values.get("base_year") and "horizon" in values:
+        _check_paths(values)
+
+
+# An assumption path that the model extends linearly from the base year: (level, change per year, the level's parameter)
+_PATHS = (("tfr", "tfr_change"), ("life_expectancy_male", "life_expectancy_gain"), ("life_expectancy_female", "life_expectancy_gain"))
+
+
+def _check_paths(values: dict[str, Any]) -> None:
+    """A level and its change per year given together must stay in the level's valid range up to the horizon (the model
+    would otherwise floor a TFR at 0 and publish no births, or extrapolate life expectancy beyond its range)."""
+    for level, change in _PATHS:
+        if values.get(level) is None or values.get(change) is None:
+            continue  # an unset value is calibrated in the kernel on the vintage's data: not known here
+        last = values["horizon"] - 1  # the last year whose events are projected
+        reached = values[level] + values[change] * (last - values["base_year"])
+        spec = PARAMETERS[level]
+        if not spec.min <= reached <= spec.max:
+            raise ParameterError(
+                f"parameter {change!r}: {values[change]:g} a year from {level} {values[level]:g} in {values['base_year']} reaches "
+                f"{reached:.2f} in {last}; expected {level} to stay in [{spec.min:g}, {spec.max:g}] up to the horizon {values['horizon']}"
+            )
 
 
 def plain(value: Any) -> Any:
