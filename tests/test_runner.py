@@ -185,10 +185,11 @@ def test_kernel_is_registered_for_this_interpreter(project):
 @pytest.mark.parametrize(
     "argv, named",
     [
-        (["run", "-p", "horizon=2028"], "notebook 30_emissions_forecast: parameter 'horizon'"),
+        (["run", "-p", "horizon=2028", "--notebook", "30_emissions_forecast"], "notebook 30_emissions_forecast: parameter 'horizon'"),
         (["run", "-p", "measure_delays=tpp9=2"], "unknown measure 'tpp9'"),
         (["run", "-p", "measure_delivery=tpp2_coal_to_gas=1.5"], "parameter 'measure_delivery'"),
         (["run", "-p", "base_year=2021"], "notebook 20_school_seat_deficit: parameter 'base_year'"),
+        (["run", "-p", "horizon=2024", "--notebook", "20_school_seat_deficit"], "notebook 20_school_seat_deficit: parameter 'horizon': 2024 ends before 2030"),
     ],
 )
 def test_domain_checks_of_the_real_notebooks_run_before_any_kernel(no_kernel, capsys, argv, named):

@@ -18,11 +18,22 @@ from typing import Any
 import nbformat
 from papermill.translators import PythonTranslator
 
-from .. import emissions, page, paths, scenarios, schools
+from .. import emissions, io, page, paths, scenarios, schools
+
+def school_target_within_horizon(params: dict) -> None:
+    """Report 20 shows the build rate that closes the seat gap of the programme's target year (figure target_2030,
+    programme_schools): the forecast must reach that year (without it the report failed on a missing rate)."""
+    target = schools.figure_year(io.read_tables(("programme_schools",), params["vintage"])["programme_schools"], "target_2030")
+    if params["horizon"] < target:
+        raise ValueError(
+            f"parameter 'horizon': {params['horizon']} ends before {target}, the programme's target year whose seat gap the report "
+            f"shows the build rate for; expected >= {target}"
+        )
+
 
 # notebook stem -> the checks whose validate(params) raises ValueError naming the parameter
 PRE_RUN_CHECKS: dict[str, tuple[Callable[[dict], None], ...]] = {
-    "20_school_seat_deficit": (schools.validate,),
+    "20_school_seat_deficit": (schools.validate, school_target_within_horizon),
     "30_emissions_forecast": (emissions.validate,),
 }
 STAGES = ("early", "late")
