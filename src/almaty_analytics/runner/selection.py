@@ -20,6 +20,7 @@ from papermill.translators import PythonTranslator
 
 from .. import emissions, io, page, paths, scenarios, schools
 
+
 def school_target_within_horizon(params: dict) -> None:
     """Report 20 shows the build rate that closes the seat gap of the programme's target year (figure target_2030,
     programme_schools): the forecast must reach that year (without it the report failed on a missing rate)."""
