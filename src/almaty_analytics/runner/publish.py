@@ -144,11 +144,11 @@ def current_version(out: Path) -> Path | None:
         moved = versions / f"{_stamp()}-moved"
         os.replace(out, moved)
         _link(out, moved)
-        return moved
+        return moved.resolve()
     kept = [p for p in versions.iterdir() if p.is_dir()]
     if len(kept) == 1 and (kept[0] / "manifest.json").exists():
         _link(out, kept[0])
-        return kept[0]
+        return kept[0].resolve()
     return None
 
 
