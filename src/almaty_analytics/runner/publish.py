@@ -36,6 +36,7 @@ from .execute import Result
 RUNS = ".runs"  # in each language's folder: every scenario's versions and lock
 STAGING = ".staging"  # in a new version: where its notebooks write, removed before the switch
 LOCK = ".lock"
+MOVED = "-moved"  # the name's end of a version that was a folder of the older layout
 DEFAULT_LOCK_TIMEOUT = 3600  # seconds to wait for another run of the same scenario (its notebooks time out first)
 
 
@@ -141,12 +142,12 @@ def current_version(out: Path) -> Path | None:
     if out.is_symlink():
         return (out.parent / os.readlink(out)).resolve() if out.exists() else None
     if out.is_dir():
-        moved = versions / f"{_stamp()}-moved"
+        moved = versions / f"{_stamp()}{MOVED}"
         os.replace(out, moved)
         _link(out, moved)
         return moved.resolve()
-    kept = [p for p in versions.iterdir() if p.is_dir()]
-    if len(kept) == 1 and (kept[0] / "manifest.json").exists():
+    kept = [p for p in versions.iterdir() if p.is_dir() and p.name.endswith(MOVED)]  # never a killed run's new version
+    if len(kept) == 1:
         _link(out, kept[0])
         return kept[0].resolve()
     return None
