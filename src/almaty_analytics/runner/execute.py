@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 import traceback
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,9 +33,14 @@ import papermill
 from nbclient.exceptions import CellTimeoutError
 from nbconvert import HTMLExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+from nbformat.warnings import MissingIDFieldWarning
 
 from .. import __version__, io, paths
 from . import kernel
+
+# papermill validates each notebook read, and nbformat warns once per process about cells without an id (it adds
+# them to the executed copy): a stray line per worker on the run's standard error, nothing a reader can act on
+warnings.filterwarnings("ignore", category=MissingIDFieldWarning)
 
 DEFAULT_TIMEOUT = 1800  # seconds a notebook may run: the full default run takes about a minute per notebook
 
