@@ -17,11 +17,11 @@ space := $(subst ,, )# one space: LANGUAGES="en ru kk" becomes --language en,ru,
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "almaty-analytics needs Python 3.11 or newer; set PYTHON=python3.11")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	$(BIN)/python -c 'from almaty_analytics.runner import ensure_kernel; ensure_kernel()'
 	touch $(STAMP)
 
@@ -53,8 +53,8 @@ bench: $(STAMP) ## population Monte Carlo speed and memory; full run (default --
 lint: $(STAMP) ## ruff on the package, tests and benchmarks
 	$(BIN)/ruff check src tests benchmarks
 
-clean: ## remove reports, derived data and caches (never data/raw/ or .venv)
-	find reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+clean: ## remove reports, derived data and caches (never data/raw/, .venv, nor reports/run-log.jsonl and reports/status.json)
+	find reports -mindepth 1 -maxdepth 1 ! -name .gitkeep ! -name run-log.jsonl ! -name status.json -exec rm -rf {} +
 	find data/processed -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 	rm -rf .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -not -path './$(VENV)/*' -exec rm -rf {} +

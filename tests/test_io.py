@@ -14,6 +14,8 @@ import yaml
 
 from almaty_analytics import cli, datapackage, io, paths
 
+REPO = Path(__file__).resolve().parents[1]
+
 REAL_RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 
 TINY_MANIFEST = """\
@@ -707,3 +709,30 @@ def test_the_releases_command_lists_every_series_newest_observation_and_release(
     city = next(line for line in lines if line.startswith("bns_population_1jan") and "area=almaty, sex=total" in line)
     assert city.split()[-2:] == ["2023", "2023-07-21"]  # 1 January 2023, the second BNS release
     assert lines[-1].startswith(f"newest release: {io.newest_release()}")
+
+
+def _cache_calls(worker: int) -> list[str]:
+    """100 calls of io.processed_object with 12 keys kept 2 at a time: every call evicts while others read and build."""
+    failures = []
+    for call in range(100):
+        key = {"n": (worker * 7 + call) % 12}
+        try:
+            obj, _ = io.processed_object("race", key, lambda key=key: {"built_for": key["n"]}, ["level_shifts"], keep=2)
+            if obj != {"built_for": key["n"]}:
+                failures.append(f"call {call}: {obj} for {key}")
+        except Exception as exc:  # the race this test looks for: a file evicted between two steps
+            failures.append(f"call {call}: {type(exc).__name__}: {exc}")
+    return failures
+
+
+def test_the_processed_cache_is_safe_under_concurrent_eviction(tmp_path, monkeypatch):
+    """800 calls in 8 processes at once (the issue counted 26 and 39 failures in 800 before the fix)."""
+    import multiprocessing
+
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
+    monkeypatch.setenv(paths.ROOT_ENV, str(root))
+    with multiprocessing.get_context("fork").Pool(8) as pool:
+        failures = [f for found in pool.map(_cache_calls, range(8)) for f in found]
+    assert failures == [], f"{len(failures)} of 800 calls failed, e.g. {failures[:3]}"
+    assert len(list((root / "data" / "processed" / "race").glob("*.pkl"))) <= 2 + 8  # kept, or held by a call at the time

@@ -49,3 +49,18 @@ def test_package_and_notebooks_never_read_shared_or_the_network():
         text = path.read_text()
         assert "shared/" not in text and "../shared" not in text, path
         assert not re.search(r"^\s*(import|from)\s+(requests|urllib\.request|http\.client|httpx)\b", text, re.M), path
+
+
+def test_requirements_lock_pins_every_declared_package_within_its_bounds_and_the_makefile_installs_with_it():
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    declared = [Requirement(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]]
+    locked = dict(line.split("==", 1) for line in (REPO / "requirements.lock").read_text().splitlines() if line and not line.startswith("#"))
+    locked = {re.sub(r"[-_.]+", "-", name).lower(): version for name, version in locked.items()}
+    for requirement in declared:
+        name = re.sub(r"[-_.]+", "-", requirement.name).lower()
+        assert name in locked, f"{requirement.name} is not in requirements.lock"
+        assert requirement.specifier.contains(locked[name]), f"{requirement.name}=={locked[name]} is outside {requirement.specifier}"
+    makefile = (REPO / "Makefile").read_text()
+    assert "pip install --quiet -c requirements.lock -e '.[dev]'" in makefile and "$(STAMP): pyproject.toml requirements.lock" in makefile

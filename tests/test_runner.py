@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures as futures
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 
 from almaty_analytics import cli, runner
 from almaty_analytics.runner import execute, kernel
-from conftest import ECHO_BODY, ECHO_PARAMETERS, make_notebook, visible_text
+from conftest import ECHO_BODY, ECHO_PARAMETERS, REPO, make_notebook, visible_text
 
 
 def _no_kernel(*args, **kwargs):
@@ -184,10 +185,11 @@ def test_kernel_is_registered_for_this_interpreter(project):
 @pytest.mark.parametrize(
     "argv, named",
     [
-        (["run", "-p", "horizon=2028"], "notebook 30_emissions_forecast: parameter 'horizon'"),
+        (["run", "-p", "horizon=2028", "--notebook", "30_emissions_forecast"], "notebook 30_emissions_forecast: parameter 'horizon'"),
         (["run", "-p", "measure_delays=tpp9=2"], "unknown measure 'tpp9'"),
         (["run", "-p", "measure_delivery=tpp2_coal_to_gas=1.5"], "parameter 'measure_delivery'"),
         (["run", "-p", "base_year=2021"], "notebook 20_school_seat_deficit: parameter 'base_year'"),
+        (["run", "-p", "horizon=2024", "--notebook", "20_school_seat_deficit"], "notebook 20_school_seat_deficit: parameter 'horizon': 2024 ends before 2030"),
     ],
 )
 def test_domain_checks_of_the_real_notebooks_run_before_any_kernel(no_kernel, capsys, argv, named):
@@ -196,13 +198,44 @@ def test_domain_checks_of_the_real_notebooks_run_before_any_kernel(no_kernel, ca
 
 
 def test_every_progress_line_names_its_scenario_and_language_and_a_closing_line_counts(project, in_process):
+    make_notebook(project / "notebooks" / "10_echo_two.ipynb", ECHO_PARAMETERS, ECHO_BODY[:3])
     lines = []
-    assert runner.run(log=lines.append) == 0
-    assert lines and all(line.startswith("[default/en] ") for line in lines)
-    assert lines[-1].startswith("[default/en] done in ") and lines[-1].endswith("1 ran, 0 failed, 0 unchanged")
+    assert runner.run(log=lines.append, jobs=1) == 0
+    assert lines and all(line.startswith(("[default/en] ", "[default/en 1/2] ", "[default/en 2/2] ")) for line in lines)
+    assert [line for line in lines if re.match(r"\[default/en \d/2\] ", line)] == [
+        line for line in lines if re.fullmatch(r"\[default/en [12]/2\] (00_echo|10_echo_two) ok in \d+\.\d s", line)
+    ]
+    assert lines[-1].startswith("[default/en] done in ") and lines[-1].endswith("2 ran, 0 failed, 0 unchanged")
     lines.clear()
-    assert runner.run(log=lines.append) == 0
-    assert lines[-1].endswith("0 ran, 0 failed, 1 unchanged")
+    assert runner.run(log=lines.append, jobs=1) == 0
+    assert lines[0].startswith("[default/en 1/2] 00_echo unchanged since ") and lines[1].startswith("[default/en 2/2] 10_echo_two unchanged")
+    assert lines[-1].endswith("0 ran, 0 failed, 2 unchanged")
+
+
+def test_a_run_writes_a_json_lines_log_and_a_status_file_with_its_exit_code(project, in_process, capsys):
+    reports = project / "reports"
+    assert cli.main(["run", "-p", "report_note=FAIL"]) == 1
+    assert cli.main(["run", "-p", "base_year=1900"]) == 2
+    assert cli.main(["run"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[-1] == f"almaty-analytics: finished: 1 ran, 0 failed, 0 unchanged in 1 run; exit code 0; log {reports / 'run-log.jsonl'}"
+    events = [json.loads(line) for line in (reports / "run-log.jsonl").read_text().splitlines()]
+    assert [e["event"] for e in events] == ["start", "notebook", "end", "start", "end", "start", "notebook", "end"]
+    assert events[1] | {"time": 0, "pid": 0, "seconds": 0} == {
+        "time": 0, "pid": 0, "event": "notebook", "run": "default/en", "notebook": "00_echo", "status": "failed", "seconds": 0,
+        "error": "cell 4: RuntimeError: asked to fail",
+    }
+    assert events[2]["exit_code"] == 1 and events[4]["exit_code"] == 2 and "base_year" in events[4]["message"]
+    status = json.loads((reports / "status.json").read_text())
+    assert status["state"] == "finished" and status["exit_code"] == 0 and status["command"] == ["run"]
+    assert [(n["notebook"], n["status"]) for n in status["notebooks"]] == [("00_echo", "ok")] and status["totals"]["ok"] == 1
+    assert status["started"] <= status["finished"]
+    clean = (REPO / "Makefile").read_text().split("\nclean:")[1].split("\n\n")[0]
+    assert "! -name run-log.jsonl ! -name status.json" in clean  # make clean keeps them
+
+
+def test_help_shows_examples():
+    assert "examples:" in cli.build_parser().format_help() and "--all-scenarios --language en,ru,kk" in cli.build_parser().format_help()
 
 
 def test_python_dash_m_is_the_command_and_a_closed_pipe_ends_quietly():
@@ -215,3 +248,52 @@ def test_python_dash_m_is_the_command_and_a_closed_pipe_ends_quietly():
     assert done.returncode == 0 and done.stderr == ""
     listed = subprocess.run([sys.executable, "-m", "almaty_analytics", "params"], capture_output=True, text=True, timeout=120)
     assert listed.stdout.startswith("scenario: ")
+
+
+@pytest.mark.parametrize(
+    "argv, named",
+    [
+        (["run", "-p", "report_note=" + "x" * 120_000], "parameter 'report_note': 120000 characters; expected at most 1000"),
+        (["run", "-p", "report_note=bell\x07"], "parameter 'report_note': control character '\\x07' at position 4"),
+    ],
+)
+def test_free_text_is_bounded_and_printable_before_any_kernel(project, no_kernel, capsys, argv, named):
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and named in err[0]
+
+
+def test_a_scenario_description_too_long_is_refused_naming_the_file(project, no_kernel, capsys):
+    (project / "scenarios" / "long.yaml").write_text(f"description: {'y' * 2001}\nparameters: {{horizon: 2035}}\n")
+    assert cli.main(["run", "--scenario", "long"]) == 2
+    assert "long.yaml: 'description': 2001 characters; expected at most 2000" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "variable, value", [("SOURCE_DATE_EPOCH", "1.7e9"), ("SOURCE_DATE_EPOCH", "-5"), ("SOURCE_DATE_EPOCH", "99999999999999"), ("ALMATY_ANALYTICS_ROOT", "/nonexistent/x")]
+)
+@pytest.mark.parametrize("command", ["run", "validate"])
+def test_environment_variables_the_project_reads_are_checked_before_any_kernel(project, no_kernel, capsys, monkeypatch, variable, value, command):
+    monkeypatch.setenv(variable, value)
+    assert cli.main([command]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"environment variable {variable}={value!r}: expected" in err[0]
+
+
+@pytest.mark.parametrize(
+    "argv, named",
+    [
+        (["run", "-p", "tfr=0.5", "-p", "tfr_change=-0.2"], "parameter 'tfr_change': -0.2 a year from tfr 0.5 in 2023 reaches"),
+        (["run", "-p", "tfr=5.9", "-p", "tfr_change=0.1", "-p", "horizon=2040"], "expected tfr to stay in [0.5, 6]"),
+        (["run", "-p", "life_expectancy_male=94", "-p", "life_expectancy_gain=0.5"], "expected life_expectancy_male to stay in [50, 95]"),
+        (["run", "-p", "population_variant=zero_migration", "-p", "net_migration=20000"], "parameter 'net_migration': 20000 would be ignored"),
+    ],
+)
+def test_assumption_paths_leaving_their_range_and_parameters_a_variant_overrides_are_refused(project, no_kernel, capsys, argv, named):
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and named in err[0], err
+
+
+def test_a_path_within_range_over_the_horizon_is_accepted(project):
+    assert runner.check_scenarios(["default"], runner.discover(), {"tfr": 1.8, "tfr_change": -0.01, "horizon": 2035})

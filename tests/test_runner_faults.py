@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import hashlib
 import json
 import os
+import random
 import re
 import signal
 import subprocess
@@ -13,6 +16,7 @@ import time
 
 import openpyxl
 import pandas as pd
+import psutil
 import pytest
 
 from almaty_analytics import cli, runner
@@ -65,11 +69,12 @@ def test_sigkill_mid_notebook_keeps_the_last_good_outputs_and_the_next_run_clean
         os.kill(kernel, signal.SIGKILL)  # the kernel runs in its own session; it is ours to stop
     except ProcessLookupError:
         pass
-    assert list((out / ".staging").iterdir())  # the killed run left its staging folder ...
+    left = [p for p in runner.runs_dir(out).iterdir() if p.resolve() != out.resolve() and p.name != ".lock"]
+    assert left  # the killed run left its new version ...
     assert _outputs(out) == good  # ... and never touched the published report and tables
     messages = []
     assert runner.run(log=messages.append, err=messages.append) == 0
-    assert not (out / ".staging").exists()
+    assert not any(p.exists() for p in left) and sorted(p.name for p in runner.runs_dir(out).iterdir()) == [".lock", out.resolve().name]
     assert any("did not finish" in m for m in messages)
     assert _outputs(out) == good
 
@@ -145,25 +150,27 @@ def test_an_edited_table_is_rewritten_by_the_next_run(project, in_process):
     assert table.read_bytes() == original
 
 
-def test_stale_staging_is_removed_but_never_a_live_runs(project, tmp_path):
-    staging = tmp_path / "out" / ".staging"
-    dead, live = staging / "dead", staging / "live"
-    for folder in (dead, live):
-        (folder / "partial").mkdir(parents=True)
-    (dead / runner.OWNER).write_text("12345")
-    with open(live / runner.OWNER, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        runner.remove_stale_staging(tmp_path / "out", lambda m: None)
-        assert live.exists() and not dead.exists()
-    runner.remove_stale_staging(tmp_path / "out", lambda m: None)
-    assert not live.exists()
+def test_a_folder_of_the_older_layout_becomes_the_first_version_and_leftovers_go(project, in_process):
+    out = project / "reports" / "default"
+    assert runner.run(**QUIET) == 0
+    good = _outputs(out)
+    target = out.resolve()
+    out.unlink()
+    os.replace(target, out)  # reports/default as a real folder, as before versions
+    (runner.runs_dir(out) / "20260101T000000-deadbeef" / "tables").mkdir(parents=True)  # a dead run's version
+    (runner.runs_dir(out) / "20260101T000000-deadbeef.view").mkdir()
+    messages = []
+    assert runner.run(log=messages.append) == 0
+    assert out.is_symlink() and _outputs(out) == good and any("skipped" in m for m in messages)
+    assert sorted(p.name for p in runner.runs_dir(out).iterdir()) == [".lock", out.resolve().name]
+    assert sum("did not finish" in m for m in messages) == 2
 
 
 def test_a_lock_held_too_long_gives_exit_2_naming_the_lock(project, monkeypatch, capsys):
     monkeypatch.setattr(execute, "execute_all", lambda *a, **k: pytest.fail("no notebook may run"))
     out = project / "reports" / "default"
-    out.mkdir(parents=True)
-    with open(out / ".lock", "w") as handle:
+    runner.runs_dir(out).mkdir(parents=True)
+    with open(runner.runs_dir(out) / ".lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         handle.write("run pid 999 started earlier")
         handle.flush()
@@ -214,10 +221,212 @@ def test_reports_print_on_a4_with_charts_two_across(project, in_process):
 
 
 def test_a_run_keeps_the_tables_and_manifest_it_replaces_under_previous(project, in_process):
-    assert runner.run(**QUIET) == 0
+    make_notebook(project / "notebooks" / "10_fragile.ipynb", ECHO_PARAMETERS, [PLAIN_TABLE])
+    assert runner.run(jobs=1, **QUIET) == 0
     out = project / "reports" / "default"
-    table, manifest = (out / "tables" / "data_population_history.csv").read_bytes(), (out / "manifest.json").read_bytes()
-    assert runner.run(force=True, overrides={"report_note": "second"}, **QUIET) == 0
-    assert (out / runner.PREVIOUS / "tables" / "data_population_history.csv").read_bytes() == table
+    table, manifest = (out / "tables" / "population_variants.csv").read_bytes(), (out / "manifest.json").read_bytes()
+    assert runner.run(force=True, jobs=1, overrides={"report_note": "second", "base_year": "2022"}, **QUIET) == 0
+    assert (out / runner.PREVIOUS / "tables" / "population_variants.csv").read_bytes() == table
     assert (out / runner.PREVIOUS / "manifest.json").read_bytes() == manifest
     assert json.loads((out / "manifest.json").read_text())["parameters"]["report_note"] == "second"
+
+
+def _published_set(out):
+    """The published set of ``out``, checked to be one run's: every file its manifest lists, with its SHA-256; the
+    workbook written for that manifest; ``previous/`` a whole earlier manifest. Returns (note, previous note or None)."""
+    manifest = json.loads((out / "manifest.json").read_text())
+    for entry in manifest["notebooks"].values():
+        for name, digest in runner.good_run(entry)["outputs"].items():
+            assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest, f"{name} is not the manifest's"
+    note = manifest["parameters"]["report_note"]
+    assert repr(note) in (out / "00_echo.html").read_text()
+    if (out / "tables" / "default.xlsx").is_file():  # (not when a test put a folder in its place)
+        readme = {r[0]: r[1] for r in openpyxl.load_workbook(out / "tables" / "default.xlsx")["README"].iter_rows(max_col=2, values_only=True) if r[0]}
+        assert readme["  report_note"] == note
+    previous = out / runner.PREVIOUS / "manifest.json"
+    return note, json.loads(previous.read_text())["parameters"]["report_note"] if previous.exists() else None
+
+
+def test_sigkill_at_random_points_of_the_publish_step_leaves_the_whole_old_or_the_whole_new_set(project, in_process):
+    """A fault loop: each run is killed (SIGKILL, in a forked child) at a random moment after its notebooks ended;
+    each run changes a table (base year 2022 / 2023 in turn), so a published run also rotates ``previous/``."""
+    make_notebook(project / "notebooks" / "10_fragile.ipynb", ECHO_PARAMETERS, [PLAIN_TABLE])
+    out = project / "reports" / "default"
+    assert runner.run(overrides={"report_note": "run-first"}, jobs=1, **QUIET) == 0
+    rng = random.Random(21)
+
+    def forked(note: str, kill_after: float | None) -> float:
+        other_year = {2022: "2023", 2023: "2022"}[json.loads((out / "manifest.json").read_text())["parameters"]["base_year"]]
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: a run that tells the parent when its notebooks are done
+            os.close(read)
+            execute_all = execute.execute_all
+
+            def executed(*args, **kwargs):
+                results = execute_all(*args, **kwargs)
+                os.write(write, b"x")
+                return results
+
+            execute.execute_all = executed
+            os._exit(runner.run(overrides={"report_note": note, "base_year": other_year}, force=True, jobs=1, **QUIET))
+        os.close(write)
+        assert os.read(read, 1) == b"x"
+        os.close(read)
+        started = time.monotonic()
+        if kill_after is not None:
+            time.sleep(kill_after)
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        return time.monotonic() - started
+
+    publish_seconds = forked("run-measured", None)
+    published = _published_set(out)
+    assert published == ("run-measured", "run-first")
+    outcomes = []
+    for i in range(12):
+        note = f"run-{i}"
+        forked(note, rng.uniform(0, publish_seconds * 1.2))
+        now = _published_set(out)
+        assert now in (published, (note, published[0])), f"kill {i}: a mixed set {now}"
+        outcomes.append(now == published)
+        published = now
+    assert runner.run(overrides={"report_note": "run-last"}, force=True, jobs=1, **QUIET) == 0
+    assert _published_set(out)[0] == "run-last"
+    assert sorted(p.name for p in runner.runs_dir(out).iterdir()) == [".lock", out.resolve().name]
+    assert not list(out.rglob("*.tmp")) and not list(out.parent.glob(".default.*"))
+    assert set(outcomes) == {True, False}, f"the kills should land both before and after the switch: {outcomes}"
+
+
+def test_a_run_that_changes_no_table_keeps_previous_so_the_last_real_change_stays_on_record(project, in_process):
+    make_notebook(project / "notebooks" / "10_fragile.ipynb", ECHO_PARAMETERS, [PLAIN_TABLE])
+    out = project / "reports" / "default"
+    assert runner.run(jobs=1, overrides={"base_year": "2022"}, **QUIET) == 0
+    assert runner.run(jobs=1, **QUIET) == 0  # base year 2023: population_variants changes
+    before = (out / runner.PREVIOUS / "manifest.json").read_bytes()
+    assert json.loads(before)["parameters"]["base_year"] == 2022
+    assert runner.run(jobs=1, force=True, overrides={"report_note": "FAIL"}, **QUIET) == 1  # 00_echo fails, no table changes
+    assert runner.run(jobs=1, force=True, overrides={"report_note": "again"}, **QUIET) == 0  # the same tables again
+    assert (out / runner.PREVIOUS / "manifest.json").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "fault, named",
+    [
+        ("workbook_is_a_folder", "default.xlsx"),
+        ("tables_read_only", "tables"),
+        ("disk_full", "00_echo.html"),
+        ("cross_device", "data_population_history.csv"),
+    ],
+)
+def test_a_failure_while_publishing_gives_one_failed_line_naming_the_file_and_keeps_the_old_set(project, in_process, monkeypatch, fault, named):
+    out = project / "reports" / "default"
+    assert runner.run(overrides={"report_note": "good"}, **QUIET) == 0
+    good, version = _outputs(out), out.resolve()
+    if fault == "workbook_is_a_folder":
+        (out / "tables" / "default.xlsx").unlink()
+        (out / "tables" / "default.xlsx").mkdir()
+        (out / "tables" / "default.xlsx" / "x").write_text("")
+    elif fault == "tables_read_only":
+        (out / "tables").chmod(0o555)
+    else:
+        replace = os.replace
+        errno, suffix = {"disk_full": (28, "00_echo.html"), "cross_device": (18, "tables/data_population_history.csv")}[fault]
+
+        def failing(source, target):
+            if str(target).endswith(suffix) and "/.staging/" not in str(target):  # the move into the new version
+                raise OSError(errno, os.strerror(errno), str(target))
+            return replace(source, target)
+
+        monkeypatch.setattr(os, "replace", failing)
+    if fault == "tables_read_only" and os.access(out / "tables", os.W_OK):
+        pytest.skip("running as a user who writes in read-only folders")
+    err = []
+    try:
+        assert runner.run(overrides={"report_note": "new"}, force=True, log=lambda m: None, err=err.append) == 1
+    finally:
+        (out / "tables").chmod(0o755)
+    assert len(err) == 1 and err[0].startswith("FAILED publishing default/en: ") and named in err[0] and "unchanged" in err[0], err
+    assert out.resolve() == version and _published_set(out)[0] == "good"
+    if fault != "workbook_is_a_folder":
+        assert _outputs(out) == good
+    assert sorted(p.name for p in runner.runs_dir(out).iterdir()) == [".lock", version.name]  # the new version is gone
+
+
+def _ours(token: str) -> list[int]:
+    """The processes whose environment holds ``token``: the runner's, its workers', their kernels'."""
+    found = []
+    for process in psutil.process_iter():
+        try:
+            if process.environ().get("ALMATY_TEST_TOKEN") == token:
+                found.append(process.pid)
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue
+    return found
+
+
+def _wait_until_gone(token: str, seconds: float) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while (left := _ours(token)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left
+
+
+@pytest.mark.parametrize(
+    "stop, code, jobs, processes",  # processes: the runner, its workers and their kernels (and the resource tracker)
+    [(signal.SIGTERM, 143, 2, 5), (signal.SIGINT, 130, 2, 5), (signal.SIGKILL, -9, 2, 5), (signal.SIGTERM, 143, 1, 2)],
+)
+def test_a_stopped_runner_takes_its_workers_and_kernels_with_it(project, tmp_path, stop, code, jobs, processes):
+    """Two slow notebooks in two worker processes, each with its kernel; the runner gets ``stop`` (SIGINT as Ctrl-C
+    sends it: to the whole process group). SIGTERM and SIGINT: one line, exit 143 / 130, no traceback, nothing left
+    running within a few seconds; SIGKILL: the workers and kernels notice their parent is gone and exit."""
+    for stem in ("00_echo", "10_echo_two"):
+        make_notebook(project / "notebooks" / f"{stem}.ipynb", ECHO_PARAMETERS, [*ECHO_BODY[:1], SLOW_CELL, *ECHO_BODY[1:3]])
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    token = f"stop-{os.getpid()}-{stop}-{jobs}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "almaty_analytics", "run", "--jobs", str(jobs), "-p", "report_note=SLEEP"],
+        env=os.environ | {"ALMATY_TEST_TOKEN": token, "ALMATY_TEST_MARKER": str(markers / "kernel.pid")},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while len(_ours(token)) < processes:
+            assert proc.poll() is None and time.monotonic() < deadline, "the notebooks never started"
+            time.sleep(0.3)
+        time.sleep(2)  # the kernels are in their slow cells
+        stopped = time.monotonic()
+        if stop == signal.SIGINT:
+            os.killpg(proc.pid, stop)
+        else:
+            os.kill(proc.pid, stop)
+        assert proc.wait(timeout=30) == code
+        took = time.monotonic() - stopped
+        left = _wait_until_gone(token, 10)
+    finally:
+        for pid in _ours(token):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    err = proc.stderr.read()
+    assert not left, f"still running: {left}"
+    if stop != signal.SIGKILL:
+        assert took < 10 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+        assert err.startswith(f"almaty-analytics: stopped by {stop.name}")
+    out = project / "reports" / "default"
+    assert not out.exists() and not [p for p in runner.runs_dir(out).iterdir() if p.name != ".lock" and stop != signal.SIGKILL]
+
+
+def test_all_scenarios_with_one_scenario_locked_stops_before_any_kernel_and_publishes_nothing(project, monkeypatch, capsys):
+    monkeypatch.setattr(execute, "execute_all", lambda *a, **k: pytest.fail("no notebook may run"))
+    names = sorted(p.stem for p in (project / "scenarios").glob("*.yaml"))
+    locked = project / "reports" / names[-1]  # the last in the order of locks: every other scenario's lock is taken first
+    runner.runs_dir(locked).mkdir(parents=True)
+    with open(runner.runs_dir(locked) / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.write("run pid 999 started earlier")
+        handle.flush()
+        assert cli.main(["run", "--all-scenarios", "--lock-timeout", "1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(runner.runs_dir(locked) / ".lock") in err[0] and "run pid 999" in err[0]
+    assert not any((project / "reports" / name).exists() for name in names)

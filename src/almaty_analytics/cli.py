@@ -3,7 +3,9 @@
 Exit codes: 0 success (or nothing to do), 1 a notebook failed (its ``FAILED`` line goes to
 standard error), 2 bad input (parameter, scenario, notebook name, data file, manifest,
 command-line flag or output folder) or another run holding the scenario past
-``--lock-timeout``: one line on standard error, before any kernel starts.
+``--lock-timeout``: one line on standard error, before any kernel starts. 130 stopped by
+SIGINT (Ctrl-C), 143 by SIGTERM: one line, the workers and kernels ended, the published
+reports left whole.
 """
 
 from __future__ import annotations
@@ -12,14 +14,29 @@ import argparse
 import math
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 
-from . import __version__, io, runner, scenarios
+from . import __version__, io, paths, runner, scenarios
 
 
 class UsageError(ValueError):
     """A command-line flag or argument is not acceptable."""
+
+
+class Stopped(BaseException):
+    """The run was asked to stop by a signal (a BaseException, as KeyboardInterrupt: no handler of errors keeps it)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _stop(signum: int, frame) -> None:
+    for name in (signal.SIGINT, signal.SIGTERM):  # a second signal must not interrupt the clean-up
+        signal.signal(name, signal.SIG_IGN)
+    raise Stopped(signum)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -72,12 +89,31 @@ def _folder(text: str) -> Path:
     return Path(text)
 
 
+EXAMPLES = """examples:
+  almaty-analytics run                                   every report of the default scenario, in English: reports/default/
+  almaty-analytics run --all-scenarios --language en,ru,kk  every scenario in three languages (what `make reports` runs)
+  almaty-analytics run --scenario high --notebook 20_school_seat_deficit -p report_note="draft"
+  almaty-analytics run --vintage 2023-08-01 --output /tmp/as-of-august   as of a past date, elsewhere
+  almaty-analytics validate                              check data and scenarios, start no kernel
+  almaty-analytics params | head                         the parameters a scenario can set
+
+a run appends its events to <output>/run-log.jsonl and writes <output>/status.json (make clean keeps both);
+exit codes: 0 ok, 1 a notebook or its publication failed, 2 bad input, 130 / 143 stopped by SIGINT / SIGTERM"""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="almaty-analytics", description="Forecasts for Almaty: population, school seats, emissions.")
+    parser = _Parser(
+        prog="almaty-analytics",
+        description="Forecasts for Almaty: population, school seats, emissions.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    run = commands.add_parser("run", help="execute the report notebooks and publish HTML, tables and a manifest")
+    run = commands.add_parser(
+        "run", help="execute the report notebooks and publish HTML, tables and a manifest", epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     run.add_argument("--scenario", help="scenario name: scenarios/<NAME>.yaml (default: default)")
     run.add_argument("--all-scenarios", action="store_true", help="run every scenario in scenarios/, one after another (notebooks in parallel)")
     run.add_argument("--notebook", action="append", metavar="NAME", help="run only this notebook (repeatable), e.g. 00_data_overview")
@@ -138,24 +174,16 @@ def one_line(message: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    journal = None
     try:
         args = build_parser().parse_args(argv)
         if args.command == "run":
-            if args.all_scenarios and args.scenario:
-                raise UsageError("--scenario and --all-scenarios: give one or the other")
-            overrides = dict(_unique(args.parameter))
-            if args.language and "language" in overrides:
-                raise UsageError("--language and -p language=...: give the language once")
-            if args.vintage is not None:
-                if "vintage" in overrides:
-                    raise UsageError("--vintage and -p vintage=...: give the vintage once")
-                overrides["vintage"] = args.vintage
-            names = scenarios.available() if args.all_scenarios else [args.scenario or "default"]
-            return runner.run_scenarios(
-                names, args.notebook, overrides, args.output, jobs=args.jobs, force=args.force, timeout=args.timeout,
-                lock_timeout=args.lock_timeout, languages=args.language,
-            )
+            journal = runner.RunLog(args.output if args.output is not None else paths.reports_dir(), list(sys.argv[1:] if argv is None else argv))
+            code = _run(args, journal)
+            _closing_line(journal, code)
+            return code
         if args.command == "validate":
+            runner.check_environment(dict(os.environ))
             names = io.validate_all()
             checked = runner.check_scenarios(scenarios.available(), runner.discover())
             print(f"ok: {len(names)} data tables and {len(checked)} scenarios ({', '.join(s.name for s in checked)}) are valid")
@@ -169,10 +197,52 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except (UsageError, scenarios.ParameterError, io.DataError, runner.SetupError) as exc:
         print(f"almaty-analytics: error: {one_line(exc)}", file=sys.stderr)
-        return 2
+        return _ended(journal, 2, one_line(exc))
+    except Stopped as stop:
+        print(f"almaty-analytics: stopped by {stop}; the workers and kernels are ended, the published reports are whole", file=sys.stderr)
+        return _ended(journal, 128 + stop.signum, f"stopped by {stop}")
     except BrokenPipeError:  # the reader closed the pipe (`almaty-analytics params | head`): stop quietly, as the Python docs advise
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def _run(args: argparse.Namespace, journal: runner.RunLog) -> int:
+    if args.all_scenarios and args.scenario:
+        raise UsageError("--scenario and --all-scenarios: give one or the other")
+    overrides = dict(_unique(args.parameter))
+    if args.language and "language" in overrides:
+        raise UsageError("--language and -p language=...: give the language once")
+    if args.vintage is not None:
+        if "vintage" in overrides:
+            raise UsageError("--vintage and -p vintage=...: give the vintage once")
+        overrides["vintage"] = args.vintage
+    names = scenarios.available() if args.all_scenarios else [args.scenario or "default"]
+    handlers = {name: signal.signal(name, _stop) for name in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return runner.run_scenarios(
+            names, args.notebook, overrides, args.output, jobs=args.jobs, force=args.force, timeout=args.timeout,
+            lock_timeout=args.lock_timeout, languages=args.language, journal=journal,
+        )
+    finally:
+        for name, handler in handlers.items():
+            signal.signal(name, handler)
+
+
+def _closing_line(journal: runner.RunLog, code: int) -> None:
+    """The run's last line, over every scenario and language: totals and the exit code (also written to status.json)."""
+    journal.end(code)
+    totals, status = journal.status["totals"], journal.status
+    runs = len({n["run"] for n in status["notebooks"]})
+    print(
+        f"almaty-analytics: finished: {totals['ok']} ran, {totals['failed']} failed, {totals['unchanged']} unchanged in {runs} "
+        f"run{'s' if runs != 1 else ''}; exit code {code}; log {journal.root / runner.runlog.LOG}"
+    )
+
+
+def _ended(journal: runner.RunLog | None, code: int, message: str) -> int:
+    if journal is not None:
+        journal.end(code, message)
+    return code
 
 
 def print_releases(overview) -> None:

@@ -13,6 +13,7 @@ rows published on or before the vintage and, per figure (the primary key without
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import itertools
@@ -400,14 +401,32 @@ def processed_object(kind: str, key: dict, build: Callable[[], Any], inputs: lis
     path = folder / f"{digest}.pkl"
     with open(folder / f"{digest}.lock", "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if path.exists():
+        with contextlib.suppress(FileNotFoundError):  # evicted by another process since: built again
             return pickle.loads(path.read_bytes()), digest
         obj = build()
         atomic_write(path, lambda tmp: tmp.write_bytes(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)))
-    for old in sorted(folder.glob("*.pkl"), key=lambda f: f.stat().st_mtime)[:-keep]:
-        old.unlink(missing_ok=True)
-        old.with_suffix(".lock").unlink(missing_ok=True)
+    _evict(folder, keep)
     return obj, digest
+
+
+def _evict(folder: Path, keep: int) -> None:
+    """Remove all but the ``keep`` newest objects of ``folder``, safe against other processes: one evictor at a time
+    (``.evict.lock``), files that vanish meanwhile are skipped, and an object whose lock another process holds
+    (reading or building it) is left for a later eviction."""
+    with open(folder / ".evict.lock", "a+") as evicting:
+        fcntl.flock(evicting, fcntl.LOCK_EX)
+        dated = []
+        for pkl in folder.glob("*.pkl"):
+            with contextlib.suppress(FileNotFoundError):
+                dated.append((pkl.stat().st_mtime, pkl))
+        for _, old in sorted(dated)[:-keep]:
+            with open(old.with_suffix(".lock"), "a+") as lock:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue
+                old.unlink(missing_ok=True)
+                old.with_suffix(".lock").unlink(missing_ok=True)  # a process waiting on it finds no object and builds it
 
 
 def processed_table(name: str, build: Callable[[], pd.DataFrame], inputs: list[str]) -> pd.DataFrame:

@@ -28,6 +28,7 @@ class Param:
     max: float | None = None
     choices: tuple | None = None  # allowed values (for lists: allowed items)
     unit: str = ""
+    max_length: int | None = None  # free text: at most this many characters
 
     @property
     def required(self) -> bool:

@@ -28,6 +28,8 @@ DISTRICTS = ("alatau", "almaly", "auezov", "bostandyk", "zhetysu", "medeu", "nau
 RUNNER_PARAMETERS = ("scenario", "output_dir", "reports_dir")  # set by the runner, never by a user
 SCENARIO_KEYS = ("description", "parameters")  # the only top-level keys of a scenario file
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+MAX_DESCRIPTION = 2000  # characters of a scenario's description (shown in reports, the index and the workbook)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters but tab and newline: no report or workbook can show them
 
 
 COMMON_PARAMETERS: dict[str, Param] = {
@@ -46,7 +48,7 @@ COMMON_PARAMETERS: dict[str, Param] = {
         f"'' = the newest data in data/raw; {io.FIRST_VINTAGE} = the mid-2022 data the forecasts were first made with",
         "",
     ),
-    "report_note": Param(str, "free text shown at the top of every report (e.g. 'draft for the budget committee')", ""),
+    "report_note": Param(str, "free text shown at the top of every report (e.g. 'draft for the budget committee')", "", max_length=1000),
     "base_year": Param(
         int,
         "first year of the forecasts: population on 1 January; 0 = the newest 1 January Almaty total in the vintage "
@@ -78,6 +80,33 @@ def _check_combinations(values: dict[str, Any]) -> None:
         raise ParameterError(f"parameter 'vintage': {problem}")
     if "districts" in values and not values["districts"]:
         raise ParameterError("parameter 'districts': the list is empty; expected at least one district")
+    if values.get("population_variant") == "zero_migration" and values.get("net_migration") is not None:
+        raise ParameterError(
+            f"parameter 'net_migration': {values['net_migration']:g} would be ignored, population_variant zero_migration sets net "
+            "migration to 0; remove net_migration or choose another variant"
+        )
+    if values.get("base_year") and "horizon" in values:
+        _check_paths(values)
+
+
+# An assumption path that the model extends linearly from the base year: (level, change per year, the level's parameter)
+_PATHS = (("tfr", "tfr_change"), ("life_expectancy_male", "life_expectancy_gain"), ("life_expectancy_female", "life_expectancy_gain"))
+
+
+def _check_paths(values: dict[str, Any]) -> None:
+    """A level and its change per year given together must stay in the level's valid range up to the horizon (the model
+    would otherwise floor a TFR at 0 and publish no births, or extrapolate life expectancy beyond its range)."""
+    for level, change in _PATHS:
+        if values.get(level) is None or values.get(change) is None:
+            continue  # an unset value is calibrated in the kernel on the vintage's data: not known here
+        last = values["horizon"] - 1  # the last year whose events are projected
+        reached = values[level] + values[change] * (last - values["base_year"])
+        spec = PARAMETERS[level]
+        if not spec.min <= reached <= spec.max:
+            raise ParameterError(
+                f"parameter {change!r}: {values[change]:g} a year from {level} {values[level]:g} in {values['base_year']} reaches "
+                f"{reached:.2f} in {last}; expected {level} to stay in [{spec.min:g}, {spec.max:g}] up to the horizon {values['horizon']}"
+            )
 
 
 def plain(value: Any) -> Any:
@@ -110,6 +139,8 @@ def check_value(name: str, value: Any) -> Any:
         raise ParameterError(f"parameter {name!r}: expected {spec.expected()}, got {value!r} ({type(value).__name__})")
     if spec.type is float and not math.isfinite(value):
         raise ParameterError(f"parameter {name!r}: {value!r} is not a finite number; expected {spec.expected()}")
+    if spec.type is str:
+        check_text(f"parameter {name!r}", value, spec.max_length)
     if spec.type is list:
         bad = [item for item in value if not isinstance(item, str) or (spec.choices and item not in spec.choices)]
         if bad:
@@ -119,6 +150,14 @@ def check_value(name: str, value: Any) -> Any:
     if (spec.min is not None and value < spec.min) or (spec.max is not None and value > spec.max):
         raise ParameterError(f"parameter {name!r}: {value!r} is out of range; expected {spec.expected()}")
     return value
+
+
+def check_text(what: str, text: str, max_length: int | None) -> None:
+    """Free text: no control character (but tab and newline), at most ``max_length`` characters (ParameterError naming ``what``)."""
+    if (found := _CONTROL.search(text)) is not None:
+        raise ParameterError(f"{what}: control character {found.group()!r} at position {found.start()}; expected printable text")
+    if max_length is not None and len(text) > max_length:
+        raise ParameterError(f"{what}: {len(text)} characters; expected at most {max_length}")
 
 
 def check(**values: Any) -> dict[str, Any]:
@@ -188,6 +227,7 @@ def load(name: str, overrides: dict[str, Any] | None = None) -> Scenario:
     doc = io.read_yaml(path, ParameterError)
     if not isinstance(doc, dict) or not isinstance(doc.get("parameters"), dict) or not isinstance(doc.get("description"), str):
         raise ParameterError(f"{path}: expected a mapping with 'description' (text) and 'parameters' (a mapping)")
+    check_text(f"{path}: 'description'", doc["description"], MAX_DESCRIPTION)
     unknown = [k for k in doc if k not in SCENARIO_KEYS]
     if unknown:
         raise ParameterError(f"{path}: unknown top-level key {unknown[0]!r}; expected only {list(SCENARIO_KEYS)} (parameters go under 'parameters')")

@@ -15,10 +15,14 @@ from __future__ import annotations
 import concurrent.futures as futures
 import html
 import multiprocessing
+import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 import traceback
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,9 +33,14 @@ import papermill
 from nbclient.exceptions import CellTimeoutError
 from nbconvert import HTMLExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+from nbformat.warnings import MissingIDFieldWarning
 
 from .. import __version__, io, paths
 from . import kernel
+
+# papermill validates each notebook read, and nbformat warns once per process about cells without an id (it adds
+# them to the executed copy): a stray line per worker on the run's standard error, nothing a reader can act on
+warnings.filterwarnings("ignore", category=MissingIDFieldWarning)
 
 DEFAULT_TIMEOUT = 1800  # seconds a notebook may run: the full default run takes about a minute per notebook
 
@@ -46,11 +55,13 @@ class Result:
 
 @dataclass
 class Run:
-    """One run of a notebook: what its parameters cell gets, the staging folder it writes into, where its progress lines go."""
+    """One run of a notebook: what its parameters cell gets, the staging folder it writes into, where its progress lines
+    go (``log``) and who is told its result (``done``)."""
 
     parameters: dict[str, Any]
     staging: Path
     log: Callable[[str], None]
+    done: Callable[[Result], None]
 
 
 class _DataImagesOnly(IPythonRenderer):
@@ -159,27 +170,57 @@ def _execute(km: kernel.SharedKernel, notebook: Path, parameters: dict[str, Any]
 
 def execute_all(todo: list[tuple[Path, list[Run]]], jobs: int, timeout: float) -> list[list[Result]]:
     """Execute each notebook of ``todo`` for its runs in one kernel (execute_notebook), ``jobs`` notebooks at a time
-    (in spawned processes when more than one); per notebook, a result per run."""
+    (in spawned processes when more than one); per notebook, a result per run.
+
+    The worker processes die with the runner: each ignores Ctrl-C (the runner handles it) and exits when its parent
+    is gone (``_exit_with_parent``); when the runner stops (a signal, any exception) it ends them at once rather
+    than waiting for their notebooks. A kernel exits when the process that started it is gone (ipykernel's parent
+    poller, given the parent's pid by jupyter_client), so no kernel outlives its worker.
+    """
     if jobs == 1 or len(todo) <= 1:
         progress = sys.stderr.isatty() and jobs == 1
         return [_in_process(nb, runs, progress, timeout) for nb, runs in todo]
     results: dict[Path, list[Result]] = {}
-    with futures.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+    pool = futures.ProcessPoolExecutor(
+        max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_exit_with_parent, initargs=(os.getpid(),)
+    )
+    try:
         pending = {}
         for nb, runs in todo:
             for run in runs:
-                run.log(f"[{nb.stem}] queued ({jobs} at a time)")
+                run.log(f"{nb.stem} queued ({jobs} at a time)")
             pending[pool.submit(execute_notebook, nb, [(run.parameters, run.staging) for run in runs], False, timeout)] = nb, runs
         for future in futures.as_completed(pending):
             nb, runs = pending[future]
             results[nb] = future.result()
             _log_results(runs, results[nb])
+    except BaseException:
+        for process in list(pool._processes.values()):  # the executor has no public way to end running workers (3.14 adds one)
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return [results[nb] for nb, _ in todo]
+
+
+PARENT_POLL = 0.5  # seconds between a worker's checks that the runner still lives
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker's start: Ctrl-C is the runner's to handle; exit (ending the notebook) as soon as ``parent`` is gone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _in_process(notebook: Path, runs: list[Run], progress: bool, timeout: float) -> list[Result]:
     for run in runs:
-        run.log(f"[{notebook.stem}] started")
+        run.log(f"{notebook.stem} started")
     results = execute_notebook(notebook, [(run.parameters, run.staging) for run in runs], progress, timeout)
     _log_results(runs, results)
     return results
@@ -187,4 +228,4 @@ def _in_process(notebook: Path, runs: list[Run], progress: bool, timeout: float)
 
 def _log_results(runs: list[Run], results: list[Result]) -> None:
     for run, result in zip(runs, results, strict=True):
-        run.log(f"[{result.notebook}] {result.status} in {result.seconds:.1f} s")
+        run.done(result)

@@ -95,11 +95,11 @@ class SharedKernel(AsyncKernelManager):
             return False
         return reply["content"]["status"] == "ok"
 
-    async def close(self) -> None:
-        """Shut the kernel down (when it runs) and close every client's channels."""
+    async def close(self, now: bool = False) -> None:
+        """Shut the kernel down (when it runs; ``now``: kill it without asking) and close every client's channels."""
         try:
             if await self.is_alive():
-                await self.shutdown_kernel()
+                await self.shutdown_kernel(now=now)
         except RuntimeError as exc:  # as nbclient: the kernel may die between the check and the shutdown
             if "No kernel is running!" not in str(exc):
                 raise
@@ -111,10 +111,13 @@ class SharedKernel(AsyncKernelManager):
 
 @contextlib.contextmanager
 def shared_kernel() -> Iterator[SharedKernel]:
-    """A SharedKernel over private sockets (not started: nbclient starts it with the first run); shut down on leaving."""
+    """A SharedKernel over private sockets (not started: nbclient starts it with the first run); shut down on leaving,
+    killed at once when the run is stopped (a signal, Ctrl-C)."""
     with private_sockets() as config:
         kernel = SharedKernel(kernel_name=KERNEL_NAME, config=config)
         try:
             yield kernel
-        finally:
-            run_sync(kernel.close)()
+        except BaseException as exc:
+            run_sync(kernel.close)(now=not isinstance(exc, Exception))
+            raise
+        run_sync(kernel.close)()

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__, export, io, page, paths, scenarios
-from . import execute, index, kernel, manifest, publish, selection
+from . import execute, index, kernel, manifest, publish, runlog, selection
 from .execute import DEFAULT_TIMEOUT, Result
 from .publish import DEFAULT_LOCK_TIMEOUT, SetupError
 
@@ -62,8 +62,33 @@ class ScenarioRun:
     entries: dict[str, dict] = field(default_factory=dict)  # notebook stem -> its manifest entry
     skipped: list[str] = field(default_factory=list)
     executed: list[Result] = field(default_factory=list)
-    staging: Path | None = None
-    log: Callable[[str], None] = print
+    current: Path | None = None  # the version published when the run started (publish.current_version)
+    version: Path | None = None  # the new version the run publishes into; current after the switch
+    view: Path | None = None  # what the late notebooks read: the other scenarios and this new version
+    failure: publish.PublishError | None = None  # publishing failed: the new version is abandoned
+    log: Callable[[str], None] = print  # a progress line of this run: "[scenario/language] ..."
+    emit: Callable[[str], None] = print  # the run's log itself
+    journal: runlog.RunLog | None = None
+    total: int = 0  # the notebooks of this run's stages: each counted once when it ran, failed or was unchanged
+    done: int = 0
+
+    @property
+    def name(self) -> str:
+        return f"{self.scenario.name}/{self.language}"
+
+    def counted(self, notebook: str, status: str, text: str, seconds: float = 0.0, error: str = "") -> None:
+        """The progress line of a notebook that is done, "[default/en 3/5] 20_school_seat_deficit ok in 8.9 s", and its event."""
+        self.done += 1
+        self.emit(f"[{self.name} {self.done}/{self.total}] {notebook} {text}")
+        if self.journal is not None:
+            self.journal.notebook(self.name, notebook, status, seconds, error)
+
+    def finished(self, result: Result) -> None:
+        self.counted(result.notebook, result.status, f"{result.status} in {result.seconds:.1f} s", result.seconds, result.error.split("\n")[0])
+
+    @property
+    def staging(self) -> Path:
+        return self.version / publish.STAGING
 
     @property
     def vintage(self) -> str:
@@ -93,6 +118,8 @@ def run(
     err=None,
     stages: tuple[str, ...] = selection.STAGES,
     languages: list[str] | None = None,
+    locked: bool = False,
+    journal: runlog.RunLog | None = None,
 ) -> int:
     """Run the notebooks; return 0 (all good or skipped) or 1 (a notebook failed).
 
@@ -103,6 +130,8 @@ def run(
     the published tables), or both in that order. ``languages`` (distinct): one run of the scenario per
     language, each with its own folder, lock, plan, manifest, workbook and index, and each notebook's
     languages executed in turn in one kernel; None: the one language of the scenario and ``overrides``.
+    ``locked``: the caller holds the scenario locks (run_scenarios). ``journal``: where each notebook's result and a
+    failed publication are recorded as events (runlog.RunLog, the CLI's).
     """
     states = [
         prepare(scenario_name, notebooks, _in_language(overrides, language), output_root, jobs=jobs, timeout=timeout, lock_timeout=lock_timeout)
@@ -112,38 +141,92 @@ def run(
     clock = time.perf_counter()
     with contextlib.ExitStack() as held:
         for state in sorted(states, key=lambda s: str(s.out)):  # one order of locks for every run: none waits for another in a circle
-            state.log = _scoped(log, f"{state.scenario.name}/{state.language}")  # every progress line names its run
-            held.enter_context(publish.scenario_lock(state.out, state.log, lock_timeout))
+            state.log, state.emit, state.journal = _scoped(log, state.name), log, journal  # every progress line names its run
+            state.total = sum(selection.is_late(nb) == (stage == "late") for nb in state.selected for stage in stages)
+            if not locked:
+                held.enter_context(publish.scenario_lock(state.out, state.log, lock_timeout))
             state.started = dt.datetime.now(dt.UTC)
-            publish.remove_stale_staging(state.out, state.log)
+            state.current = publish.current_version(state.out)
+            publish.remove_leftovers(state.out, state.current, state.log)
             state.entries = dict(manifest.read_manifest(state.out / "manifest.json", state.log).get("notebooks", {}))
-            state.staging = held.enter_context(publish.staging_folder(state.out))
+            state.version = publish.new_version(state.out, state.current)
+            held.callback(_abandon_unpublished, state)
+            state.view = publish.view(state.out, state.version)
         for stage in (s for s in selection.STAGES if s in stages):
             todos = [plan(state, stage, force) for state in states]
-            for state, todo in zip(states, todos, strict=True):
-                if stage == "early" and todo:
-                    publish.keep_previous(state.out)
             execute_and_publish(states, todos, jobs, timeout)
             for state, todo in zip(states, todos, strict=True):
-                record(state, todo, stages)
+                if stage == "early" and todo:
+                    _publishing(state, lambda state=state: publish.keep_previous(state.current, state.version))
+                _publishing(state, lambda state=state, todo=todo: record(state, todo, stages))
+        for state in states:
+            _publishing(state, lambda state=state: publish.switch(state.out, state.version, state.current))
+        for state in states:
+            _publishing(state, lambda state=state: _write_indexes(state))
     codes, err = [], err or (lambda message: print(message, file=sys.stderr))
     for state in states:
         ok = sum(r.status == "ok" for r in state.executed)
         state.log(f"done in {time.perf_counter() - clock:.1f} s: {ok} ran, {len(state.executed) - ok} failed, {len(state.skipped)} unchanged")
-        codes.append(report_failures(state.out, state.executed, err))
+        codes.append(report_failures(state, err))
+        if state.failure is not None and journal is not None:
+            journal.publish_failed(state.name, str(state.failure))
     return max(codes)
+
+
+def _write_indexes(state: ScenarioRun) -> None:
+    """The indexes, after the switch: derived from every published manifest, so a later run rewrites a stale one."""
+    with publish.writing(state.language_root / "index.html"):
+        index.write_indexes(state.output_root, state.language)
+
+
+def _abandon_unpublished(state: ScenarioRun) -> None:
+    """At the end of a run (however it ends): remove its view, and its new version unless it became current."""
+    publish.abandon(state.view)
+    if state.version is not None and publish.current_version(state.out) != state.version.resolve():
+        publish.abandon(state.version)
+
+
+def _publishing(state: ScenarioRun, step: Callable[[], Any]) -> Any:
+    """``step()`` unless publishing ``state`` failed before; keep its PublishError (its new version is then abandoned)."""
+    if state.failure is not None:
+        return None
+    try:
+        return step()
+    except publish.PublishError as exc:
+        state.failure = exc
+        return None
 
 
 def run_scenarios(names: list[str], notebooks: list[str] | None, overrides: dict[str, str], output_root: Path | None, **options) -> int:
     """Run every scenario of ``names``; the highest exit code of their runs (``options``: those of ``run``, ``languages`` too).
 
-    With several scenarios, each is checked before the first kernel starts; then the domain notebooks of
-    all of them run, then the summaries, so that each summary compares every scenario of this run.
+    With several scenarios, each is checked and the lock of every scenario and language is taken before the first
+    kernel starts (SetupError when one stays held past ``lock_timeout``: nothing has run); then the domain notebooks
+    of all of them run, then the summaries, so that each summary compares every scenario of this run.
     """
     if len(names) == 1:
         return run(names[0], notebooks, overrides, output_root, **options)
     selection.check_scenarios(names, selection.select(notebooks), _typed(overrides))
-    return max(run(name, notebooks, overrides, output_root, stages=(stage,), **options) for stage in selection.STAGES for name in names)
+    log, lock_timeout = options.get("log", print), options.get("lock_timeout", DEFAULT_LOCK_TIMEOUT)
+    with contextlib.ExitStack() as held:
+        for out, run_name in _scenario_folders(names, overrides, output_root, options.get("languages")):
+            held.enter_context(publish.scenario_lock(out, _scoped(log, run_name), lock_timeout))
+        return max(run(name, notebooks, overrides, output_root, stages=(stage,), locked=True, **options) for stage in selection.STAGES for name in names)
+
+
+def _scenario_folders(names: list[str], overrides: dict[str, str], output_root: Path | None, languages: list[str] | None) -> list[tuple[Path, str]]:
+    """The published folder of each scenario in each language, checked (SetupError), with its run's name
+    (``scenario/language``), in the one order of locks."""
+    root = Path(output_root if output_root is not None else paths.reports_dir())
+    folders = {}
+    for name in names:
+        for language in languages or [None]:
+            scenario = scenarios.load(name, _typed(_in_language(overrides, language)))
+            language_root = paths.language_folder(root, scenario.parameters.get("language", "en"))
+            for folder in (root, language_root, language_root / scenario.name):
+                publish.check_output(folder, None if folder == root else root)
+            folders[language_root / scenario.name] = f"{scenario.name}/{scenario.parameters.get('language', 'en')}"
+    return sorted(folders.items(), key=lambda item: str(item[0]))
 
 
 def _in_language(overrides: dict[str, str] | None, language: str | None) -> dict[str, str] | None:
@@ -159,6 +242,7 @@ def prepare(
     jobs: int | None, timeout: float, lock_timeout: float,
 ) -> ScenarioRun:
     """Check the run before any kernel: scenario and overrides, notebooks, data, each notebook's checks, flags, output folders."""
+    selection.check_environment(dict(os.environ))
     typed = _typed(overrides)
     scenario = scenarios.load(scenario_name, typed)
     selected = selection.select(notebooks)
@@ -199,18 +283,18 @@ def plan(state: ScenarioRun, stage: str, force: bool) -> list[Job]:
     Their fingerprints hash the raw data and, for the late stage, every published table of the language's folder.
     """
     late = stage == "late"
-    inputs = state.data_hashes | (manifest.table_hashes(state.language_root) if late else {})
+    inputs = state.data_hashes | (manifest.table_hashes(state.view) if late else {})
     todo = []
     for nb in (nb for nb in state.selected if selection.is_late(nb) == late):
         parameters = {k: state.scenario.parameters[k] for k in state.used[nb.stem]}
         fp = manifest.fingerprint(nb, parameters, inputs, state.code_hash)  # the runner's folders are not hashed: given per run
         last = state.entries.get(nb.stem, {})
-        if not force and manifest.unchanged(state.out, last, fp):
-            state.log(f"[{nb.stem}] unchanged since {last.get('finished', '?')}: skipped (use --force to re-run)")
+        if not force and manifest.unchanged(state.version, last, fp):
             state.skipped.append(nb.stem)
+            state.counted(nb.stem, "unchanged", f"unchanged since {last.get('finished', '?')}: skipped (use --force to re-run)")
             continue
         given = {"scenario": state.scenario.name, "language": state.language, "overrides": state.overrides,
-                 "output_dir": str(state.staging / nb.stem), "reports_dir": str(state.language_root)}
+                 "output_dir": str(state.staging / nb.stem), "reports_dir": str(state.view)}
         todo.append(Job(nb, parameters, {k: v for k, v in given.items() if k in state.declared[nb.stem]}, fp))
     return todo
 
@@ -226,22 +310,22 @@ def execute_and_publish(states: list[ScenarioRun], todos: list[list[Job]], jobs:
         return
     grouped = sorted(planned.items(), key=lambda item: item[0].name)  # the notebooks in their order
     workers = min(jobs or os.cpu_count() or 1, len(grouped))
-    todo = [(nb, [execute.Run(job.given, state.staging, state.log) for state, job in runs]) for nb, runs in grouped]
+    todo = [(nb, [execute.Run(job.given, state.staging, state.log, state.finished) for state, job in runs]) for nb, runs in grouped]
     results = execute.execute_all(todo, workers, timeout)
     finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     for (_, runs), notebook_results in zip(grouped, results, strict=True):
         for (state, job), result in zip(runs, notebook_results, strict=True):
             last = state.entries.get(job.notebook.stem, {})
-            outputs = publish.publish(state.staging, state.out, result, manifest.good_run(last) or {}, export.run_date(), state.vintage)
+            outputs = _publishing(state, lambda: publish.publish(state.staging, state.version, result, manifest.good_run(last) or {}, export.run_date(), state.vintage)) or {}  # noqa: B023
             hashes = {"data_hash": state.data_hash, "code_hash": state.code_hash}
             state.entries[job.notebook.stem] = manifest.notebook_entry(result, job.parameters, job.fingerprint, outputs, last, finished, hashes)
             state.executed.append(result)
 
 
 def record(state: ScenarioRun, ran: list[Job], stages: tuple[str, ...]) -> None:
-    """Write the manifest, the workbook and the indexes when anything ran or one of them is missing."""
-    manifest_path = state.out / "manifest.json"
-    workbook = state.out / "tables" / f"{state.scenario.name}.xlsx"
+    """Write the new version's manifest and workbook when anything ran or one of them is missing (PublishError naming the file)."""
+    manifest_path = state.version / "manifest.json"
+    workbook = state.version / "tables" / f"{state.scenario.name}.xlsx"
     tables = manifest.table_runs(state.entries)
     if not (ran or not manifest_path.exists() or (tables and not workbook.exists())):
         return
@@ -264,16 +348,22 @@ def record(state: ScenarioRun, ran: list[Job], stages: tuple[str, ...]) -> None:
         "versions": manifest.versions(),
     }
     if tables:
-        export.write_workbook(state.out / "tables", workbook, run_info, tables, state.language)
-    io.atomic_write_text(manifest_path, json.dumps(run_info | {"tables": tables, "notebooks": state.entries}, indent=2, default=str))
-    index.write_indexes(state.output_root, state.language)
+        with publish.writing(workbook):
+            export.write_workbook(state.version / "tables", workbook, run_info, tables, state.language)
+    with publish.writing(manifest_path):
+        io.atomic_write_text(manifest_path, json.dumps(run_info | {"tables": tables, "notebooks": state.entries}, indent=2, default=str))
 
 
-def report_failures(out: Path, executed: list[Result], err) -> int:
-    """One FAILED line per failed notebook to ``err``; the run's exit code (1 when any failed)."""
-    failed = [r for r in executed if r.status == "failed"]
+def report_failures(state: ScenarioRun, err) -> int:
+    """One FAILED line per failed notebook, or one for a failed publication, to ``err``; the run's exit code (1 when any failed)."""
+    if state.failure is not None:
+        switched = state.out.resolve() == state.version.resolve()
+        kept = "the reports are published, the index is not" if switched else "the published reports are unchanged"
+        err(f"FAILED publishing {state.scenario.name}/{state.language}: {state.failure.path}: {state.failure.cause}; {kept}")
+        return 1
+    failed = [r for r in state.executed if r.status == "failed"]
     for r in failed:
-        report = out / f"{r.notebook}.failed.html"
+        report = state.out / f"{r.notebook}.failed.html"
         where = f"see {report}" if report.exists() else "no failure report could be rendered"
         err(f"FAILED {r.notebook}: {r.error.splitlines()[0] if r.error else ''} — {where}; the last good report is unchanged")
     return 1 if failed else 0

@@ -18,17 +18,45 @@ from typing import Any
 import nbformat
 from papermill.translators import PythonTranslator
 
-from .. import emissions, page, paths, preschool, scenarios, schools
+from .. import emissions, io, page, paths, preschool, scenarios, schools
+
+
+def school_target_within_horizon(params: dict) -> None:
+    """Report 20 shows the build rate that closes the seat gap of the programme's target year (figure target_2030,
+    programme_schools): the forecast must reach that year (without it the report failed on a missing rate)."""
+    target = schools.figure_year(io.read_tables(("programme_schools",), params["vintage"])["programme_schools"], "target_2030")
+    if params["horizon"] < target:
+        raise ValueError(
+            f"parameter 'horizon': {params['horizon']} ends before {target}, the programme's target year whose seat gap the report "
+            f"shows the build rate for; expected >= {target}"
+        )
+
 
 # notebook stem -> the checks whose validate(params) raises ValueError naming the parameter
 PRE_RUN_CHECKS: dict[str, tuple[Callable[[dict], None], ...]] = {
-    "20_school_seat_deficit": (schools.validate,),
+    "20_school_seat_deficit": (schools.validate, school_target_within_horizon),
     "25_preschool_places": (preschool.validate,),
     "30_emissions_forecast": (emissions.validate,),
 }
 STAGES = ("early", "late")
 LATE_FROM = 90  # notebooks numbered 90 and above (the summary) read the published tables of the others
 _NUMBERED = re.compile(r"^\d\d_[a-z0-9_]+\.ipynb$")
+
+
+ENVIRONMENT = {  # every environment variable the project reads: what it must hold
+    "SOURCE_DATE_EPOCH": "a whole number of seconds since 1970-01-01 UTC (as reproducible builds define it), e.g. 1700000000",
+    paths.ROOT_ENV: "an existing project folder",
+}
+
+
+def check_environment(environ: dict[str, str]) -> None:
+    """Refuse an environment variable the project reads that holds what it cannot use (ParameterError naming it)."""
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch and not (epoch.isdigit() and int(epoch) < 253402300800):  # before the year 10000
+        raise scenarios.ParameterError(f"environment variable SOURCE_DATE_EPOCH={epoch!r}: expected {ENVIRONMENT['SOURCE_DATE_EPOCH']}")
+    root = environ.get(paths.ROOT_ENV)
+    if root and not Path(root).is_dir():
+        raise scenarios.ParameterError(f"environment variable {paths.ROOT_ENV}={root!r}: expected {ENVIRONMENT[paths.ROOT_ENV]}")
 
 
 def discover() -> list[Path]:
