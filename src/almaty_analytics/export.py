@@ -208,8 +208,8 @@ class _Sheet:
         self.sheet.repeat_rows(0)
 
     def write(self, row: int, col: int, value, number_format: str | None = None) -> None:
-        if value is None or (isinstance(value, float) and value != value):
-            return
+        if value is None or value == "" or (isinstance(value, float) and value != value):
+            return  # an empty cell
         if isinstance(value, bool):
             self.sheet.write_boolean(row, col, value)
         elif isinstance(value, int | float) and not (isinstance(value, int) and abs(value) > EXACT_INTEGERS):

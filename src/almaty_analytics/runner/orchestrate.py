@@ -157,7 +157,7 @@ def run(
             execute_and_publish(states, todos, jobs, timeout)
             for state, todo in zip(states, todos, strict=True):
                 if stage == "early" and todo:
-                    _publishing(state, lambda state=state: publish.keep_previous(state.current, state.version))
+                    _publishing(state, lambda state=state: publish.keep_previous(state.current, state.version, state.data_hashes, state.code_hash))
                 _publishing(state, lambda state=state, todo=todo: record(state, todo, stages))
         for state in states:
             _publishing(state, lambda state=state: publish.switch(state.out, state.version, state.current))

@@ -10,7 +10,7 @@ one atomic rename of a new link over the old (``switch``). A run killed at any m
 current; the next run removes what it left (``remove_leftovers``). A failure while publishing
 (``PublishError``: a write error, a full disk, a name taken by a folder) abandons the new version and leaves
 the old one current. ``previous/`` holds the tables and manifest as they were before the last run that changed
-the tables (``keep_previous``), so it rotates only with a run that publishes. A folder of the older layout (a
+the tables or the raw data or code behind them (``keep_previous``), so it rotates only with a run that publishes. A folder of the older layout (a
 real directory) becomes the first version at the next run (``current_version``).
 """
 
@@ -20,6 +20,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -268,9 +269,17 @@ def table_digests(folder: Path | None) -> dict[str, str]:
     return {} if folder is None else {p.name: sha256(p) for p in sorted((folder / "tables").glob("*.csv"))}
 
 
-def keep_previous(current: Path | None, version: Path) -> None:
-    """``<version>/previous/``: the tables and manifest of ``current``, when the version's tables differ from them."""
-    if current is None or not (current / "manifest.json").exists() or table_digests(current) == table_digests(version):
+def keep_previous(current: Path | None, version: Path, inputs: dict[str, str], code_hash: str) -> None:
+    """``<version>/previous/``: the tables and manifest of ``current``, when the version differs from it in what the
+    summary's "what changed" compares: its tables, or the raw data (``inputs``: file -> hash) or code that made them."""
+    if current is None or not (current / "manifest.json").exists():
+        return
+    try:
+        before = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        before = {}
+    same_sources = before.get("input_hashes") == inputs and before.get("code_hash") == code_hash
+    if same_sources and table_digests(current) == table_digests(version):
         return
     kept = version / PREVIOUS
     with writing(kept):
