@@ -377,7 +377,7 @@ PARAMETERS: dict[str, Param] = {
         max=6.0,
     ),
     "tfr_change": Param(
-        float, "change of the TFR per year: WPP 2022 Kazakhstan medium over the 13 years after the base year, scaled to Almaty" + CALIBRATED,
+        float, "change of the TFR per year to long_run_from: WPP 2022 Kazakhstan medium over the 13 years after the base year, scaled to Almaty" + CALIBRATED,
         None, min=-0.2, max=0.2,
     ),
     "life_expectancy_male": Param(
@@ -390,7 +390,7 @@ PARAMETERS: dict[str, Param] = {
     ),
     "life_expectancy_female": Param(float, "female e0 in the base year: BNS Almaty, the year of life_expectancy_male" + CALIBRATED, None, min=50.0, max=95.0),
     "life_expectancy_gain": Param(
-        float, "years of e0 gained per year: WPP 2022 Kazakhstan medium over years 8-13 after the base year" + CALIBRATED, None, min=-0.5, max=1.0
+        float, "years of e0 gained per year to long_run_from: WPP 2022 Kazakhstan medium over years 8-13 after the base year" + CALIBRATED, None, min=-0.5, max=1.0
     ),
     "net_migration": Param(
         float,
