@@ -239,10 +239,10 @@ def published_errors_text(fc: PopulationForecast, t: Text) -> str:
         published = t.num(row.published_low, 2) if row.published_low == row.published_high else f"{t.num(row.published_low, 2)}–{t.num(row.published_high, 2)}"
         implied = (
             t("population.published_no_implied") if np.isnan(row.implied_half_80_low)
-            else t.num(row.implied_half_80_low, 1) if row.implied_half_80_low == row.implied_half_80_high
-            else f"{t.num(row.implied_half_80_low, 1)}–{t.num(row.implied_half_80_high, 1)}"
+            else t.num(row.implied_half_80_low, 1) + "%" if row.implied_half_80_low == row.implied_half_80_high
+            else f"{t.num(row.implied_half_80_low, 1)}–{t.num(row.implied_half_80_high, 1)}%"
         )
-        model = t("population.published_beyond_horizon") if np.isnan(row.model_half_80_pct) else t.num(row.model_half_80_pct, 1)
+        model = t("population.published_beyond_horizon") if np.isnan(row.model_half_80_pct) else t.num(row.model_half_80_pct, 1) + "%"
         lines.append(
             t("population.published_row", areas=row.areas, horizon=row.horizon, measure=t(f"population.error_measure.{row.measure}"),
               published=published, implied=implied, model=model)
