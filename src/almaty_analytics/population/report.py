@@ -244,7 +244,7 @@ def published_errors_text(fc: PopulationForecast, t: Text) -> str:
         )
         model = t("population.published_beyond_horizon") if np.isnan(row.model_half_80_pct) else t.num(row.model_half_80_pct, 1) + "%"
         lines.append(
-            t("population.published_row", areas=row.areas, horizon=row.horizon, measure=t(f"population.error_measure.{row.measure}"),
+            t("population.published_row", areas=row.areas, horizon=row.horizon, measure=t(f"population.error_measure.{row.error_measure}"),
               published=published, implied=implied, model=model)
         )
     return "\n".join(lines)
