@@ -61,12 +61,18 @@ Method: the single-year cohort-component method of the UN Population Division (`
   series. The central path is chosen on it (``backtest.central_method``): the cohort model where nothing beats it,
   else the combination (the mean of the cohort total and the benchmark's, the cohort model's ages and sexes scaled to
   it, ``projection.central_scale``; also where the benchmark alone scores best, since a benchmark has no ages).
+* **Long run.** Past the calibration horizon (``long_run_from``, default 5 years: the backtest horizons) the TFR and
+  e0 follow the change WPP 2022 projects for Kazakhstan (medium variant), keeping Almaty's differential to Kazakhstan
+  of the join year, and their sds widen as WPP's 80 % probabilistic interval does (``long_run``: the "shift" method
+  of the UN's subnational projections, bayesLife ``e0.predict.subnat``), not a straight-line extrapolation.
 * **Uncertainty.** Monte Carlo: each trajectory draws a TFR and an e0 deviation (growing
-  linearly from zero with the horizon), a migration level deviation and a base-population
+  linearly from zero with the horizon, then as WPP's 80 % band, ``long_run``), a migration level deviation and a base-population
   deviation. The last two are calibrated on the backtest errors: sd of the % error at
   horizon h = sqrt(sd_base² + h²·sd_trend²), so the 80 % interval covers about 80 % of the
   backtest outcomes (``coverage_table``). Variants low / high shift TFR, e0 and migration by
-  ∓/± 1.28 sd along the same paths; the report prints where each lies among the simulations.
+  ∓/± 1.28 sd along the same paths; the report prints where each lies among the simulations. Past five years
+  nothing here tests the interval: the report sets its width beside published ex-post errors of official
+  subnational projections at 5 and 10 years (``published_projection_errors``, ``projection.published_error_comparison``).
 * **Districts.** The district shares of the base year start from the BNS bulletin of that
   1 January (``bns_population_districts``) where the vintage has it, else from the programme's
   undated district table (``programme_districts``).

@@ -18,7 +18,7 @@ BASE_INPUTS = (  # the tables the single-age base estimate is built from
     "programme_schools",
     "dated_statements",
 )
-INPUT_TABLES = BASE_INPUTS + ("bns_population_districts", "programme_districts")
+INPUT_TABLES = BASE_INPUTS + ("bns_population_districts", "programme_districts", "published_projection_errors")
 SHIFTED_SERIES = "bns_population_1jan"  # the level_shifts rows of the population series
 ARRIVALS = ("programme_population", "migration_arrivals_2012_2021")  # thousand arrivals over CalibrationYears.arrivals, line 216
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")

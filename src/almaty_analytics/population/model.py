@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..evaluation import Z80
 from ..params import Param
+from .long_run import LONG_RUN_FROM, LongRun, long_run_paths
 
 AGES = np.arange(101)  # 100 = 100 and over
 SEXES = ("male", "female")
@@ -69,6 +70,7 @@ PARAMETER_NAMES = PARAMETER_FIELDS + (
     "n_simulations",
     "seed",
     "periphery_growth_factor",
+    "long_run_from",
 )
 
 
@@ -271,34 +273,43 @@ def project_arrays(
     return {"population": population, "births": births, "deaths": deaths, "net_migration": applied}
 
 
-def assumption_paths(assumptions: Assumptions, years: np.ndarray, base_year: int, n: int = 1, rng: np.random.Generator | None = None):
+def assumption_paths(
+    assumptions: Assumptions, years: np.ndarray, base_year: int, n: int = 1, rng: np.random.Generator | None = None,
+    long_run: LongRun | None = None,
+):
     """TFR (n, T), e0 (n, T, 2) and migration (n, T) paths for the projection years.
 
-    With ``rng`` the paths are drawn (Monte Carlo); without, they are the central paths.
+    Central TFR and e0 change linearly (tfr_change, life_expectancy_gain); their sds grow linearly from zero
+    (tfr_sd, life_expectancy_sd at 10 years). With ``long_run`` both follow WPP 2022 Kazakhstan beyond its start
+    (``long_run.long_run_paths``). With ``rng`` the paths are drawn (Monte Carlo); without, they are the central paths.
     """
     h = (years - base_year).astype(float)  # 0 for the first projected year
     z = rng.standard_normal((n, 3)) if rng is not None else np.zeros((n, 3))
     z = z + assumptions.variant_z
     noise = rng.standard_normal((n, years.size)) * assumptions.migration_noise_sd if rng is not None else np.zeros((n, years.size))
-    tfr = (assumptions.tfr + assumptions.tfr_change * h) * (1 + z[:, :1] * assumptions.tfr_sd * h / 10)
-    e0_base = np.array([assumptions.life_expectancy_male, assumptions.life_expectancy_female])
-    e0 = e0_base + (assumptions.life_expectancy_gain * h + z[:, 1:2] * assumptions.life_expectancy_sd * h / 10)[..., None]
+    tfr = assumptions.tfr + assumptions.tfr_change * h
+    tfr_sd = assumptions.tfr_sd * h / 10
+    e0 = np.array([assumptions.life_expectancy_male, assumptions.life_expectancy_female]) + (assumptions.life_expectancy_gain * h)[:, None]
+    e0_sd = np.repeat((assumptions.life_expectancy_sd * h / 10)[:, None], 2, axis=1)
+    if long_run is not None:
+        tfr, tfr_sd, e0, e0_sd = long_run_paths(tfr, tfr_sd, e0, e0_sd, years, base_year, long_run)
     migration = assumptions.net_migration * (1 + z[:, 2:3] * assumptions.migration_sd + noise)
-    return np.maximum(tfr, 0.0), e0, migration
+    return np.maximum(tfr * (1 + z[:, :1] * tfr_sd), 0.0), e0 + z[:, 1:2, None] * e0_sd, migration
 
 
 def run(
-    base: np.ndarray, schedules: Schedules, assumptions: Assumptions, base_year: int, horizon: int, n: int = 1, seed: int | None = None
+    base: np.ndarray, schedules: Schedules, assumptions: Assumptions, base_year: int, horizon: int, n: int = 1, seed: int | None = None,
+    long_run: LongRun | None = None,
 ):
     """Project ``base`` (2, 101) from 1 January ``base_year`` to 1 January ``horizon``.
 
-    Central projection when ``seed`` is None, else ``n`` seeded Monte Carlo trajectories.
+    Central projection when ``seed`` is None, else ``n`` seeded Monte Carlo trajectories; ``long_run`` as in ``assumption_paths``.
     """
     if horizon <= base_year:
         raise ValueError(f"horizon {horizon} must be after base_year {base_year}")
     years = np.arange(base_year, horizon)  # the years whose events are projected
     rng = np.random.default_rng(seed) if seed is not None else None
-    tfr, e0, migration = assumption_paths(assumptions, years, base_year, n, rng)
+    tfr, e0, migration = assumption_paths(assumptions, years, base_year, n, rng, long_run)
     fertility = tfr[..., None] * schedules.fertility_pattern
     mortality = mortality_for(schedules, e0)
     profile = migration_profile(schedules, assumptions.migrant_female_share, assumptions.migrant_child_share)
@@ -366,7 +377,7 @@ PARAMETERS: dict[str, Param] = {
         max=6.0,
     ),
     "tfr_change": Param(
-        float, "change of the TFR per year: WPP 2022 Kazakhstan medium over the 13 years after the base year, scaled to Almaty" + CALIBRATED,
+        float, "change of the TFR per year to long_run_from: WPP 2022 Kazakhstan medium over the 13 years after the base year, scaled to Almaty" + CALIBRATED,
         None, min=-0.2, max=0.2,
     ),
     "life_expectancy_male": Param(
@@ -379,7 +390,7 @@ PARAMETERS: dict[str, Param] = {
     ),
     "life_expectancy_female": Param(float, "female e0 in the base year: BNS Almaty, the year of life_expectancy_male" + CALIBRATED, None, min=50.0, max=95.0),
     "life_expectancy_gain": Param(
-        float, "years of e0 gained per year: WPP 2022 Kazakhstan medium over years 8-13 after the base year" + CALIBRATED, None, min=-0.5, max=1.0
+        float, "years of e0 gained per year to long_run_from: WPP 2022 Kazakhstan medium over years 8-13 after the base year" + CALIBRATED, None, min=-0.5, max=1.0
     ),
     "net_migration": Param(
         float,
@@ -433,6 +444,15 @@ PARAMETERS: dict[str, Param] = {
         "(net_migration is then still the parameter's value)",
         "linear",
         choices=("linear", "off"),
+    ),
+    "long_run_from": Param(
+        int,
+        "years after the base year from which the TFR and e0 follow WPP 2022 Kazakhstan's projected change (medium) and widen as "
+        "its 80% interval, keeping Almaty's differential (population.long_run); before, the calibrated linear paths. Default: the "
+        "backtest horizons the intervals are calibrated on; the horizon or later keeps the linear paths throughout",
+        LONG_RUN_FROM,
+        min=1,
+        max=30,
     ),
     "periphery_growth_factor": Param(
         float,

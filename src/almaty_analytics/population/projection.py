@@ -13,6 +13,7 @@ from ..tablespec import TableSpec
 from .backtest import BENCHMARKS, backtest_accuracy, cohort_errors, combined_benchmark
 from .calibration import Calibration, base_population, calibrate
 from .inputs import INPUT_TABLES, district_counts, observed_total, population_shifts, read_inputs, shift_years
+from .long_run import LongRun, national_paths
 from .model import AGES, PARAMETER_NAMES, SEXES, VARIANTS, Z80, Assumptions, Schedules, assumptions_from, calibrated_defaults, run
 from .provenance import DataUsed, data_used
 
@@ -97,6 +98,7 @@ class PopulationForecast:
     shifts: pd.DataFrame  # level shifts of the BNS population series
     target: ProgrammeTarget
     data: DataUsed  # the years of the series behind it, for the report's fallbacks
+    long_run: LongRun  # the WPP paths the TFR and e0 follow beyond the calibration horizon
     digest: str = ""  # of the parameters, raw inputs and code that produced it (run); printed by every report
 
     def central_population(self) -> np.ndarray:
@@ -228,6 +230,38 @@ def coverage_table(calibration: Calibration, total: pd.DataFrame | None = None) 
     return out
 
 
+MAPE_TO_HALF_80 = Z80 / np.sqrt(2 / np.pi)  # 80 % half width / mean absolute error of normal errors: 1.28 / 0.80 = 1.61
+
+
+def published_error_comparison(total: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    """Published ex-post errors of subnational projections (published_projection_errors) beside this forecast's
+    80 % interval at the same horizon.
+
+    A published mean absolute error (ape, mpad) is put on the scale of an 80 % half width as if the errors were normal
+    (mean |e| = sd·√(2/π), so half width = 1.61 × mean |e|, ``MAPE_TO_HALF_80``); a largest error (max_ape) is shown as
+    printed. ``model_half_80_pct``: half the width of ``total``'s (population_total) 80 % interval h years after its
+    first year, % of the central value; empty where the forecast does not reach h.
+    """
+    by_year = total.set_index("year")
+    half = ((by_year["hi_80"] - by_year["lo_80"]) / 2 / by_year["value"] * 100).to_numpy()
+    horizons = published["horizon_years"].to_numpy(dtype=int)
+    model = np.where(horizons < half.size, half[np.minimum(horizons, half.size - 1)], np.nan)
+    scale = np.where(published["measure"] == "max_ape", np.nan, MAPE_TO_HALF_80)
+    return pd.DataFrame(
+        {
+            "study_id": published["study_id"].to_numpy(),
+            "areas": published["areas"].to_numpy(),
+            "horizon": horizons,
+            "error_measure": published["measure"].to_numpy(),
+            "published_low": published["value_low"].to_numpy(dtype=float),
+            "published_high": published["value_high"].to_numpy(dtype=float),
+            "implied_half_80_low": published["value_low"].to_numpy(dtype=float) * scale,
+            "implied_half_80_high": published["value_high"].to_numpy(dtype=float) * scale,
+            "model_half_80_pct": model,
+        }
+    )
+
+
 def key_figures_table(total: pd.DataFrame) -> pd.DataFrame:
     """The population's key figures (keyfigures layout): the central total on 1 January of every year with its 80% interval."""
     return keyfigures.table("population", "central", "persons", total[["year", "value", "lo_80", "hi_80"]])
@@ -241,7 +275,7 @@ def programme_target(inputs: dict[str, pd.DataFrame]) -> ProgrammeTarget:
 
 def variants_table(
     base: np.ndarray, schedules: Schedules, medium: Assumptions, years: tuple[int, int], sim_totals: np.ndarray, target: ProgrammeTarget, start: float,
-    scale: np.ndarray | None = None,
+    scale: np.ndarray | None = None, long_run: LongRun | None = None,
 ) -> pd.DataFrame:
     """Central path of every variant of the ``medium`` assumptions over ``years`` (base year, horizon), where it lies
     among the simulated totals, and a straight line from ``start`` (the base year's central total) to the programme's target.
@@ -249,7 +283,7 @@ def variants_table(
     base_year, horizon = years
     rows = []
     for name in VARIANTS:
-        projected = run(base, schedules, medium.variant(name), base_year, horizon)
+        projected = run(base, schedules, medium.variant(name), base_year, horizon, long_run=long_run)
         path = projected["population"][0].sum(axis=(1, 2)) * (1.0 if scale is None else scale)
         below = (sim_totals <= path).mean(axis=0)  # where the variant lies among the simulated totals
         rows += [
@@ -305,8 +339,11 @@ def forecast(params: dict, inputs: dict[str, pd.DataFrame]) -> PopulationForecas
     base = base_population(inputs, calibration, base_year)
     defaults = calibrated_defaults(calibration.defaults)
     assumptions = assumptions_from(params, defaults)
-    central = run(base, calibration.schedules, assumptions, base_year, horizon)
-    sims = run(base, calibration.schedules, assumptions, base_year, horizon, n=int(params["n_simulations"]), seed=int(params["seed"]))
+    long_run = LongRun(national_paths(inputs["wpp2022_kazakhstan_annual"]), int(params["long_run_from"]))
+    central = run(base, calibration.schedules, assumptions, base_year, horizon, long_run=long_run)
+    sims = run(
+        base, calibration.schedules, assumptions, base_year, horizon, n=int(params["n_simulations"]), seed=int(params["seed"]), long_run=long_run
+    )
     benchmarks = benchmarks_table(inputs, base_year, horizon)
     scale = central_scale(calibration.central_method, central["population"][0].sum(axis=(1, 2)), benchmarks)
     central["population"] = central["population"] * scale[:, None, None]
@@ -325,18 +362,19 @@ def forecast(params: dict, inputs: dict[str, pd.DataFrame]) -> PopulationForecas
         "population_by_district": district_projection(total.set_index("year")["value"], districts[0], PERIPHERY, float(params["periphery_growth_factor"])),
         "population_variants": variants_table(
             base, calibration.schedules, assumptions_from(params | {"population_variant": "medium"}, defaults), (base_year, horizon), sim_totals,
-            target, float(total["value"].iloc[0]), scale,
+            target, float(total["value"].iloc[0]), scale, long_run,
         ),
         "population_backtest": backtest_accuracy(calibration.backtest),
         "population_interval_coverage": coverage_table(calibration, total),
         "population_reconciliation": calibration.reconciliation.reset_index().round().astype("int64"),
         "population_migration_fit": calibration.migration_fit,
         "population_benchmarks": benchmarks,
+        "population_interval_vs_published": published_error_comparison(total, inputs["published_projection_errors"]),
         KEY_FIGURES: key_figures_table(total),
     }
     return PopulationForecast(
         years, central, sims["population"], assumptions, calibration, tables, observed_total(inputs), population_shifts(inputs), target,
-        data_used(inputs, calibration, districts),
+        data_used(inputs, calibration, districts), long_run,
     )
 
 
@@ -512,6 +550,21 @@ TABLES: dict[str, TableSpec] = {
             "hi_80": ("persons", "80% interval, upper"),
         },
         "BNS population on 1 January from 2000 to the base year",
+    ),
+    "population_interval_vs_published": TableSpec(
+        "Width of the forecast's 80% interval beside published ex-post errors of official subnational projections at the same horizon",
+        {
+            "study_id": ("", "row of published_projection_errors (source and quoted sentence there)"),
+            "areas": ("", "the areas whose projections were evaluated"),
+            "horizon": ("years", "years after the launch year (the forecast: after its base year)"),
+            "error_measure": ("", "ape (absolute % error of each area; a range over the areas), mpad (population-weighted mean absolute % error), max_ape (largest)"),
+            "published_low": ("percent", "published error, lower end of the range"),
+            "published_high": ("percent", "published error, upper end"),
+            "implied_half_80_low": ("percent", "80% half width of normal errors with that mean absolute error (1.61 x); empty for max_ape"),
+            "implied_half_80_high": ("percent", "same for published_high"),
+            "model_half_80_pct": ("percent", "half width of this forecast's 80% interval of the total at that horizon, % of the central value; empty beyond the horizon"),
+        },
+        "published_projection_errors (journal abstracts and article text, each row's source); the forecast's population_total",
     ),
     KEY_FIGURES: keyfigures.spec("Key figures: Almaty population on 1 January, central projection with the 80% interval", TABLE_SOURCE),
     # -- school tables (schools.py) --

@@ -7,18 +7,19 @@ carry no language; the texts' values and the display frames take the report's la
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .. import io
 from ..i18n import Text
 from .backtest import COHORT, beaten_by, best_overall, mean_mape
-from .model import PARAMETER_FIELDS, PARAMETERS, calibrated_defaults
+from .model import PARAMETER_FIELDS, PARAMETERS, assumption_paths, calibrated_defaults
 from .projection import PopulationForecast
 
 ANSWER_YEARS = (2025, 2030)  # shown in the answer with the horizon
 DISTRICT_YEAR = 2030  # shown in the district table with the base year and the horizon
 RECONCILIATION_FROM = 2005  # first year of the reconciliation chart
-SOURCE_FILES = "bns_population|bns_life|wpp2022|level_shifts|programme_population|programme_schools|programme_districts|dated_statements"
+SOURCE_FILES = "bns_population|bns_life|wpp2022|level_shifts|programme_population|programme_schools|programme_districts|dated_statements|published_projection_errors"
 
 
 # ---------------------------------------------------------------- plain values
@@ -206,6 +207,47 @@ def interval_values(fc: PopulationForecast, t: Text) -> dict[str, str]:
     """The calibrated interval sds (percent) of the calibrated_text paragraph."""
     sd = fc.calibration.interval_sd
     return {"base": t.num(sd.base, 2), "trend": t.num(sd.trend, 2)}
+
+
+def long_run_values(fc: PopulationForecast, t: Text) -> dict[str, str]:
+    """The values of the long_run_text paragraph: the join year, Almaty's differential to WPP there, and the TFR and e0
+    of the last projected year beside Kazakhstan's (``long_run``)."""
+    base, horizon = int(fc.years[0]), int(fc.years[-1])
+    years = np.arange(base, horizon)
+    tfr, e0, _ = assumption_paths(fc.assumptions, years, base, long_run=fc.long_run)
+    national, join = fc.long_run.national, min(fc.long_run.start, years.size - 1)
+    wpp_tfr, wpp_e0 = national.at(years, national.tfr), national.at(years, national.e0)
+    return {
+        "start": str(fc.long_run.start),
+        "join": str(base + fc.long_run.start),
+        "tfr_gap": t.num(tfr[0, join] - wpp_tfr[join], 2, signed=True),
+        "male_gap": t.num(e0[0, join, 0] - wpp_e0[join, 0], 1, signed=True),
+        "female_gap": t.num(e0[0, join, 1] - wpp_e0[join, 1], 1, signed=True),
+        "year": str(horizon - 1),
+        "tfr": t.num(tfr[0, -1], 2),
+        "wpp_tfr": t.num(wpp_tfr[-1], 2),
+        "male": t.num(e0[0, -1, 0], 1),
+        "female": t.num(e0[0, -1, 1], 1),
+    }
+
+
+def published_errors_text(fc: PopulationForecast, t: Text) -> str:
+    """One line per published error (population_interval_vs_published): the areas, the horizon, the figure as published,
+    its 80 % half width under normal errors and this forecast's half width at that horizon."""
+    lines = []
+    for row in fc.tables["population_interval_vs_published"].itertuples():
+        published = t.num(row.published_low, 2) if row.published_low == row.published_high else f"{t.num(row.published_low, 2)}–{t.num(row.published_high, 2)}"
+        implied = (
+            t("population.published_no_implied") if np.isnan(row.implied_half_80_low)
+            else t.num(row.implied_half_80_low, 1) + "%" if row.implied_half_80_low == row.implied_half_80_high
+            else f"{t.num(row.implied_half_80_low, 1)}–{t.num(row.implied_half_80_high, 1)}%"
+        )
+        model = t("population.published_beyond_horizon") if np.isnan(row.model_half_80_pct) else t.num(row.model_half_80_pct, 1) + "%"
+        lines.append(
+            t("population.published_row", areas=row.areas, horizon=row.horizon, measure=t(f"population.error_measure.{row.error_measure}"),
+              published=published, implied=implied, model=model)
+        )
+    return "\n".join(lines)
 
 
 def variants_list(fc: PopulationForecast, t: Text) -> str:
