@@ -145,15 +145,20 @@ def test_share_drift_check_fails_on_a_plug_unless_a_sourced_component_explains_i
 # school_build_rates, school_targets and school_district_deficits have new digests (before: 5b1bb2ba..., 3b148228...,
 # e334cdf1..., de4f5d62..., 3a886737..., 0506918a...); the pupil tables and the backtest are byte for byte as before.
 # Both re-bases together (issue 18 then issue 19, merged): every digest above except the backtest's is new again.
+# Issue 19 follow-up: the delivery parameters' defaults are fitted on the vintage's own record, so the mid-2022 run no longer
+# reads the 2022-2023 openings (budget 0.9 prior share, delay 0.62 fitted on 2021; private investment its prior 0.53, 0,
+# instead of 0.99, 0 and 0.67, 0): school_seats, school_uncertainty, school_build_pipeline, school_build_rates, school_targets
+# and school_district_deficits are new (before: 4b2fe5bd..., 0e096d20..., 8993093d..., a9c8c782..., 78fff321..., bda49eea...);
+# the pupil tables and the backtest are byte for byte as before.
 MAIN_DIGESTS = {
-    "school_seats": "4b2fe5bd5b4d99f5f2b7b2f2ea31615d6943b5ae77d77fdb04fd6f5e2d42f167",
+    "school_seats": "07477c70853f7792ec15f92dc980d9a717d4f12442578171f763712224676b72",
     "school_pupils_by_grade": "66757694e1cdde35291f8fef49d0c4cfb2ade97c1e63b948869b57ce80eac3a2",
     "school_pupil_share": "3fcb7bd3bfac0b858191045129b4f36cf18210bcbdcf7adda3b57f9ee9d6aa4c",
-    "school_uncertainty": "0e096d20de543e6bde9d018edbc5bcaebb2d8358233c88e94922afc9b8db72bc",
-    "school_build_pipeline": "8993093d358e9604014000539a616d5988daacf086ba031143ac0d35bd05c9f6",
-    "school_build_rates": "a9c8c782dd416434b1b482a89292babc2b6449f784c19ace37f7c0bb9c21c50b",
-    "school_targets": "78fff3214ab4055c3557c53dab674564699dd458d9e27bbb3ccb89d6e1a48b2d",
-    "school_district_deficits": "bda49eeac87d2f8e8290710e3b430a1684977daf4c7f44b3556c2df6785dac34",
+    "school_uncertainty": "b3c393bd54c41b538ab333cbd5ed4875c4932615e68c9e8cff4c096f7aa00fe8",
+    "school_build_pipeline": "ba3972c29d947549157497c50a566f2a02d0ca6c1cb8098082dc58af9307f3db",
+    "school_build_rates": "71720be8d7f0ab7e471e302eec962dd339eec599f32ab28f18b15225b4d6c007",
+    "school_targets": "edc1106e408f15fd5772d11d7d9d99cbccfe99fc0d48d470dcf3f2ebd2a9d2fb",
+    "school_district_deficits": "7256e8f141a08f6b58bcfb4a2547ce6b79063233c365cf2c41765dbd3f4afb36",
     "school_backtest": "601d553de714f71d79e0992f6818619032acb4ba901d26fcc36b92b36426a653",
 }
 
@@ -301,12 +306,63 @@ def test_an_opening_with_no_plan_before_it_is_shown_but_not_fitted():
     assert table["in_fit"].sum() == 4
 
 
-def test_delivery_defaults_are_the_fit_on_the_newest_record():
-    fit = schools.fit_delivery(*_newest_record())
-    for group, sources in {"budget": ("budget", "post_2025"), "private_investment": ("branch", "memorandum", "private", "private_post_2025")}.items():
-        for source in sources:
-            assert scenarios.PARAMETERS[f"delivery_{source}"].default == pytest.approx(fit[group].share, abs=0.005)
-            assert scenarios.PARAMETERS[f"delay_{source}"].default == pytest.approx(fit[group].delay, abs=0.005)
+NEWEST_FIT = {"budget": (0.99, 0.0), "private_investment": (0.67, 0.0)}  # the defaults before they followed the vintage (main a9370c5)
+
+
+def test_delivery_defaults_are_unset_and_the_newest_record_reproduces_the_former_values(params, pop):
+    sources = schools.delivery.SOURCE_GROUPS
+    assert all(scenarios.PARAMETERS[f"{kind}_{s}"].default is None for s in sources for kind in ("delivery", "delay"))
+    fc_newest = _forecast(params | {"vintage": io.NEWEST}, pop, vintage=io.NEWEST)
+    assert fc_newest.delivery_basis == {"budget": schools.FITTED, "private_investment": schools.FITTED}
+    for source, group in sources.items():
+        assert fc_newest.delivery_parameters[f"delivery_{source}"] == NEWEST_FIT[group][0]
+        assert fc_newest.delivery_parameters[f"delay_{source}"] == NEWEST_FIT[group][1]
+
+
+def _record_fit(statements: pd.DataFrame, plan: pd.DataFrame) -> dict[str, schools.DeliveryRisk]:
+    planned = schools.planned_seats(plan, 2030, rate_after_2025=0, school_size=1200)
+    return schools.fit_delivery(*schools.delivery_record(statements, planned, str(plan["published"].max())))
+
+
+def test_a_mid_2022_run_reads_no_later_delivery_statement():
+    resource = io.manifest(io.paths.raw_dir())["dated_statements"]
+    every = io.read_table("dated_statements", vintage=io.NEWEST, releases=True)
+    plan = io.read_table("programme_school_build_plan", vintage=io.FIRST_VINTAGE, releases=True)
+    fake = every[every["indicator"] == "commissioned_state_school_places_2021"].assign(value=13_000.0, published="2022-09-13")  # a day too late
+    with_fake = pd.concat([every, fake], ignore_index=True)
+    mid_2022 = _record_fit(io.as_of(with_fake, resource, io.FIRST_VINTAGE, releases=True), plan)
+    assert mid_2022 == _record_fit(io.as_of(every, resource, io.FIRST_VINTAGE, releases=True), plan)
+    moved = _record_fit(io.as_of(with_fake, resource, "2022-09-13", releases=True), plan)
+    assert moved["budget"].delay < mid_2022["budget"].delay - 0.3  # the same statement a day later does move the fit
+    planned = schools.planned_seats(plan, 2030, rate_after_2025=0, school_size=1200)
+    plans, openings = schools.delivery_record(io.as_of(every, resource, io.FIRST_VINTAGE, releases=True), planned, io.FIRST_VINTAGE)
+    assert max(plans["stated"].max(), openings["stated"].max()) <= io.FIRST_VINTAGE
+
+
+def test_the_mid_2022_record_is_too_short_and_its_groups_fall_back_to_their_priors(fc):
+    assert fc.delivery_basis == {"budget": schools.SHARE_FROM_PRIOR, "private_investment": schools.PRIOR}
+    budget, private = fc.delivery_fit["budget"], fc.delivery_fit["private_investment"]
+    assert budget.share == schools.DELIVERY_PRIORS["budget"].share == 0.9 and private == schools.DELIVERY_PRIORS["private_investment"]
+    # the one budget opening: 0.9 x (6,500 planned for 2020, one year late + 6,500 for 2021, on time) = 5,100 opened in 2021
+    assert 0.9 * 6500 * math.exp(-budget.delay) * (1 + budget.delay) == pytest.approx(5100, rel=1e-4)
+    assert fc.delivery_parameters["delay_budget"] == round(budget.delay, 2) == fc.delivery_parameters["delay_post_2025"]
+    assert fc.delivery_parameters["delivery_memorandum"] == 0.53 and fc.delivery_parameters["delay_private_post_2025"] == 0.0
+
+
+def test_a_given_delivery_parameter_overrides_the_fit(fc):
+    given = schools.delivery_parameters({"delay_budget": 2.0, "delivery_branch": 0.4}, fc.delivery_fit)
+    assert given["delay_budget"] == 2.0 and given["delivery_branch"] == 0.4
+    assert given["delay_post_2025"] == round(fc.delivery_fit["budget"].delay, 2)  # the others keep the fit
+
+
+def test_a_group_with_one_opening_keeps_its_prior_share_and_fits_its_delay():
+    plans = pd.DataFrame([{"group": "budget", "year": y, "seats": 1000.0, "source": "toy", "stated": ""} for y in (2010, 2011)])
+    openings = pd.DataFrame([{"group": "budget", "year": 2011, "places": 700.0, "source": "toy"}])  # at most 0.8 x 1,000: some of 2010 late
+    priors = {"budget": schools.DeliveryRisk(0.8, 0.0), "private_investment": schools.DeliveryRisk(0.5, 0.3)}
+    fit = schools.fit_delivery(plans, openings, priors)
+    assert schools.fit_basis(plans, openings) == {"budget": schools.SHARE_FROM_PRIOR, "private_investment": schools.PRIOR}
+    assert fit["private_investment"] == priors["private_investment"] and fit["budget"].share == 0.8
+    assert schools.expected_openings(plans, openings, fit)[0] == pytest.approx(700.0, rel=1e-4) and fit["budget"].delay > 0
 
 
 def test_private_stream_after_2025_is_recomputed_from_the_cited_lines(figures, plan):
@@ -417,7 +473,7 @@ def test_delivery_risk_is_inside_the_interval_and_the_split(fc):
 def test_adding_schools_after_2025_lowers_the_deficit_by_the_expected_seats(params, pop, fc):
     more = _forecast(params, pop, build_rate_after_2025=params["build_rate_after_2025"] + 1)
     before, after = fc.seats()["deficit"], more.seats()["deficit"]
-    risk = schools.delivery_risks(params)["post_2025"]
+    risk = schools.delivery_risks(params | fc.delivery_parameters)["post_2025"]
     for label in ("2026/27", "2030/31", "2035/36"):
         expected = schools.expected_seats_per_rate(risk, params["school_size"], int(label[:4]), 2026)
         assert before[label] - after[label] == pytest.approx(expected, rel=0.05, abs=30)
@@ -602,8 +658,8 @@ def test_supply_without_delivery_risk_is_the_plan_in_every_draw(params, base, pl
     np.testing.assert_allclose(supply.new_private, np.broadcast_to(supply.plan_private, (3, 9)))
 
 
-def test_seat_base_draws_stay_within_what_the_sources_allow(params, base, plan):
-    supply = schools.draw_supply(params, base, plan, list(range(2022, 2031)), n=500)
+def test_seat_base_draws_stay_within_what_the_sources_allow(params, base, plan, fc):
+    supply = schools.draw_supply(params | fc.delivery_parameters, base, plan, list(range(2022, 2031)), n=500)
     assert supply.seat_pupils.min() >= 280_000 and supply.seat_pupils.max() <= 280_000 + params["pupils_2021_excess_max"]
     deficit = supply.seat_pupils - supply.base_seats
     assert deficit.min() >= 19_000 and deficit.max() <= 19_600
@@ -675,9 +731,10 @@ def test_threshold_probabilities_fall_as_the_threshold_rises(fc):
     assert (chances["threshold_0"] >= chances["threshold_5000"]).all() and (chances["threshold_5000"] >= chances["threshold_10000"]).all()
 
 
-def test_parameter_values_are_the_school_parameters_of_the_run(params):
-    values = schools.parameter_values(params | {"school_size": 1000})
+def test_parameter_values_are_the_school_parameters_of_the_run(params, fc):
+    values = schools.parameter_values(params | {"school_size": 1000}, fc)
     assert list(values) == list(schools.PARAMETERS) and values["school_size"] == 1000
+    assert params["delay_budget"] is None and values["delay_budget"] == fc.delivery_parameters["delay_budget"] == 0.62  # the vintage's fit shown
 
 
 # ---------------------------------------------------------------- results computed once

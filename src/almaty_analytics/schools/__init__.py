@@ -49,9 +49,11 @@ Method (cohort survival, as used in school-place planning):
   and concentration ``delivery_concentration``, and the delay in whole years, Poisson
   with mean ``delay_<s>``. Seats first serve the school year starting in the September
   of the year they are commissioned plus the delay. The defaults are fitted on the dated
-  delivery record 2020-2023 (``schools.delivery``: plans and openings by funding group,
-  least squares on the log of the openings; table ``school_delivery_record``). Zero risk
-  (shares 1, delays 0) gives the plan exactly.
+  delivery record the scenario's vintage holds (``schools.delivery``: plans and openings by
+  funding group, least squares on the log of the openings; table ``school_delivery_record``),
+  so a mid-2022 run reads no later opening; a group with fewer than two fitted openings keeps
+  its prior share (and, with none, its prior delay). A number given in a scenario overrides
+  the fit. Zero risk (shares 1, delays 0) gives the plan exactly.
 * **Net balance** = state pupils - usable seats (positive = shortage), per paired draw of a
   population trajectory and a delivery draw: the interval and the probabilities carry
   population, seat-base and delivery uncertainty together. The central deficit is the
@@ -83,8 +85,19 @@ from .. import io, population
 from .backtest import TABLES as BACKTEST_TABLES
 from .backtest import BacktestSummary, backtest_school_counts, backtest_summary
 from .base import SchoolBase, base_school_year, counted_state_pupils, opened_places, private_share, school_base
+from .delivery import (
+    FITTED,
+    PRIOR,
+    SHARE_FROM_PRIOR,
+    delivery_parameters,
+    delivery_record,
+    expected_openings,
+    fit_basis,
+    fit_delivery,
+    record_table,
+)
+from .delivery import PRIORS as DELIVERY_PRIORS
 from .delivery import TABLES as DELIVERY_TABLES
-from .delivery import delivery_record, expected_openings, fit_delivery, record_table
 from .districts import PERIPHERY, TOTAL_ROW, check_capacity, district_deficits, missing_capacity, pupils_by_district
 from .districts import TABLES as DISTRICT_TABLES
 from .gross import SchoolLoads, gross_shortfall, overload_lower_bound, two_group_shortfall
@@ -129,6 +142,7 @@ from .report import (
     Verdict,
     answer_rows,
     answer_years,
+    delivery_fit_text,
     district_pupils_shown,
     growth_facts,
     headline,
@@ -178,7 +192,11 @@ __all__ = [
     "Supply",
     "Pupils",
     "CURRENT",
+    "DELIVERY_PRIORS",
     "DELIVERY_SEED_OFFSET",
+    "FITTED",
+    "PRIOR",
+    "SHARE_FROM_PRIOR",
     "FIGURES",
     "FUNDING_SOURCES",
     "GRADES",
@@ -215,8 +233,10 @@ __all__ = [
     "two_group_shortfall",
     "school_loads",
     "SchoolLoads",
+    "delivery_parameters",
     "delivery_record",
     "expected_openings",
+    "fit_basis",
     "fit_delivery",
     "record_table",
     "private_cost_per_place",
@@ -238,6 +258,7 @@ __all__ = [
     "known_district_deficits",
     "missing_capacity",
     "opened_places",
+    "delivery_fit_text",
     "parameter_values",
     "pipeline_by_year",
     "place_seats",

@@ -11,7 +11,7 @@ import pandas as pd
 from .. import keyfigures
 from ..tablespec import TableSpec
 from .base import SchoolBase, school_base
-from .delivery import delivery_record, fit_delivery, record_table
+from .delivery import delivery_parameters, delivery_record, fit_basis, fit_delivery, record_table
 from .districts import check_capacity, district_deficits, missing_capacity, pupils_by_district
 from .gross import SchoolLoads, two_group_shortfall
 from .pupils import (
@@ -58,6 +58,8 @@ class SchoolForecast:
     pupil_share_drift: float
     compared_regime: str  # the regime compared with the current one, e.g. 1_shift_25_per_class
     delivery_fit: dict[str, DeliveryRisk]  # record group -> share and delay fitted on the vintage's delivery record
+    delivery_basis: dict[str, str]  # record group -> fit, prior share and fitted delay, or prior (delivery.fit_basis)
+    delivery_parameters: dict[str, float]  # every delivery_<source> and delay_<source> in force: given, or the fit's default
     loads: SchoolLoads  # the school-level statements the gross shortfall is built from
     capacity_missing: list[str]  # districts with no typed capacity
     capacity_districts: int  # districts in the planners' capacity table
@@ -297,9 +299,14 @@ def forecast(
     params: dict, pop, figures: pd.DataFrame, plan: pd.DataFrame, capacity: pd.DataFrame, statements: pd.DataFrame, counts: pd.DataFrame
 ) -> SchoolForecast:
     """Pupils, seats and deficits by school year (the seat-base year to the horizon) from a population forecast (population.forecast)
-    and the vintage's ``school_base``: ``project_pupils``, ``draw_supply``, ``seat_rows``, then the tables that read them."""
+    and the vintage's ``school_base``: the delivery fit on the vintage's record (its unset delivery parameters), ``project_pupils``,
+    ``draw_supply``, ``seat_rows``, then the tables that read them."""
     years = [int(y) for y in pop.years]
     check_capacity(capacity)
+    programme_plan = planned_seats(plan, years[-1], rate_after_2025=0, school_size=params["school_size"])
+    record_plans, record_openings = delivery_record(statements, programme_plan, str(plan["published"].max()))
+    fit = fit_delivery(record_plans, record_openings)
+    params = params | delivery_parameters(params, fit)  # unset delivery parameters: this vintage's fit
     base = school_base(counts, figures, statements, years[0], params["pupils_2021_excess_max"])
     pupils = project_pupils(pop, figures, base)
     supply = draw_supply(params, base, plan, years, pupils.simulated_total.shape[0])
@@ -311,9 +318,6 @@ def forecast(
     state_central = central_state_pupils(pupils, supply, base.private_share)
     after_plan = plan_years(plan)[-1] + 1
     rates = _rates(params, figures, seats, years, after_plan)
-    programme_plan = planned_seats(plan, years[-1], rate_after_2025=0, school_size=params["school_size"])
-    record_plans, record_openings = delivery_record(statements, programme_plan, str(plan["published"].max()))
-    fit = fit_delivery(record_plans, record_openings)
     district_pupils = pupils_by_district(pop.tables["population_by_district"], state_central, years, params["periphery_school_age_ratio"])
     tables = {
         "school_seats": seats,
@@ -354,6 +358,8 @@ def forecast(
         pupil_share_drift=share_drift(shares),
         compared_regime=compared,
         delivery_fit=fit,
+        delivery_basis=fit_basis(record_plans, record_openings),
+        delivery_parameters=delivery_parameters(params, fit),
         loads=school_loads(figures),
         capacity_missing=missing_capacity(capacity),
         capacity_districts=capacity["district"].nunique(),

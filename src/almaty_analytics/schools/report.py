@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .delivery import FITTED, PRIOR, SHARE_FROM_PRIOR
 from .gross import overload_lower_bound
 from .model import SchoolForecast
 from .parameters import PARAMETERS
@@ -178,9 +179,21 @@ def known_district_deficits(fc: SchoolForecast) -> pd.DataFrame:
     return fc.tables["school_district_deficits"].dropna(subset=["seats"])
 
 
-def parameter_values(params: dict) -> dict:
-    """The school model's parameters of a run, in their declaration order (for the report's parameter table)."""
-    return {name: params[name] for name in PARAMETERS}
+BASIS_LABELS = {FITTED: "schools.record_basis_fit", SHARE_FROM_PRIOR: "schools.record_basis_prior_share", PRIOR: "schools.record_basis_prior"}
+
+
+def delivery_fit_text(fc: SchoolForecast, t) -> str:
+    """Each record group's share and mean delay in force by default, with how the vintage's record set them (``fc.delivery_basis``)."""
+    return "; ".join(
+        t(f"schools.record_group_{group}", share=t.num(risk.share, 2), delay=t.num(risk.delay, 2)) + f" ({t(BASIS_LABELS[fc.delivery_basis[group]])})"
+        for group, risk in fc.delivery_fit.items()
+    )
+
+
+def parameter_values(params: dict, fc: SchoolForecast) -> dict:
+    """The school model's parameters of a run in their declaration order (for the report's parameter table), the unset
+    delivery parameters as fitted on the vintage's record (``fc.delivery_parameters``)."""
+    return {name: fc.delivery_parameters.get(name, params[name]) for name in PARAMETERS}
 
 
 @dataclass(frozen=True)

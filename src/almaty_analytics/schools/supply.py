@@ -73,6 +73,9 @@ class DeliveryRisk:
 
 def delivery_risks(params: dict) -> dict[str, DeliveryRisk]:
     """The delivery risk of every funding source from the parameters ``delivery_<source>`` and ``delay_<source>``; none for places opened."""
+    unset = [name for s in FUNDING_SOURCES for name in (f"delivery_{s}", f"delay_{s}") if params.get(name) is None]
+    if unset:
+        raise ValueError(f"delivery: parameters {unset} unset; expected numbers (schools.delivery_parameters fills them from the vintage's fit)")
     return {s: DeliveryRisk(params[f"delivery_{s}"], params[f"delay_{s}"]) for s in FUNDING_SOURCES} | {OPENED: DeliveryRisk(1.0, 0.0)}
 
 
