@@ -117,6 +117,31 @@ def test_extra_pupil_inflow_is_gone():
     assert "extra_pupil_inflow" not in scenarios.PARAMETERS
 
 
+def test_growth_components_add_up_to_the_change_on_a_toy_path():
+    cohorts = np.array([np.full(11, 1000.0), np.r_[1000.0, np.full(9, 1000.0) * 1.05, 1000.0], np.full(11, 1000.0)])
+    cohorts[1, -1] = 800.0  # a smaller cohort reaches grade 11
+    calibration = schools.calibrate(cohorts[0], 9000.0, 0.0, first_to_last=2.0, school_year=2000)
+    parts = schools.growth_components(cohorts, calibration)
+    totals = schools.pupils_by_grade(cohorts, calibration).sum(axis=-1)
+    np.testing.assert_allclose(parts.sum(axis=1), np.diff(totals))
+    entrants, graduates, left, moving = parts[0]
+    assert entrants == pytest.approx(calibration.coverage * 1000) and graduates == pytest.approx(-calibration.coverage * 1000 * 0.5)
+    assert left == pytest.approx(-calibration.coverage * 1000 * 0.5)  # grade 9 not continuing: 1 - transition 0.5
+    assert moving == pytest.approx(calibration.coverage * (8 * 50 + 0.5 * 50 - 0.5 * 1000 * 0.2))  # grades 2-9 +5 %, 10 +5 % of half, 11 -20 % of half
+
+
+def test_the_first_steps_shrink_because_more_leave_each_year_not_because_fewer_enter(fc):
+    parts = fc.tables["school_pupil_growth_components"].set_index("step")
+    growth = fc.tables["school_pupil_growth"]
+    model_all = growth[(growth["kind"] == "model") & (growth["sector"] == "all")].set_index("step")["change_low"]
+    assert (parts.loc[model_all.index, "change"] == model_all).all()  # the same steps as the growth table
+    assert (parts[["entrants", "graduates", "left_after_grade_9", "migration_and_survival"]].sum(axis=1) - parts["change"]).abs().max() <= 2
+    projected = parts[parts["kind"] == "projected"]
+    assert projected["change"].is_monotonic_decreasing and parts["change"].iloc[0] > projected["change"].iloc[0]
+    assert np.ptp(projected["entrants"]) < 0.5 * (projected["graduates"].iloc[0] - projected["graduates"].iloc[-1])  # leavers drive it
+    assert projected["migration_and_survival"].abs().max() < 1000
+
+
 def test_pupil_share_of_school_age_children_does_not_drift(fc):
     shares = fc.tables["school_pupil_share"]["pupil_share"].to_numpy()
     assert schools.check_share_drift(shares) <= schools.SHARE_DRIFT_LIMIT

@@ -67,7 +67,12 @@ Method (cohort survival, as used in school-place planning):
 * **Regime (hypothetical).** Usable seats scale by ``school_shifts`` / ``current_shifts``;
   no source gives the shifts, so the regime is labelled hypothetical and has no gross.
 * **Pupils against the counts** (``school_pupil_growth``): the observed change into the base
-  school year, the model's, its first projected steps and the programme's 12-14 thousand.
+  school year, the model's, its first projected steps and the programme's 12-14 thousand;
+  ``school_pupil_growth_components`` splits the model's steps into grade-1 entrants, grade-11
+  graduates, leavers after grade 9 and the cohort change (migration less deaths): an identity,
+  since at constant coverage every grade is coverage x its cohort. The steps shrink because
+  the entrants stay flat while each year a larger cohort leaves, and the population forecast
+  adds almost no school-age migrants.
 * **Districts.** City state pupils split by district population times a relative
   school-age share (``periphery_school_age_ratio`` for Alatau and Nauryzbay, 1
   elsewhere: the sources give no district age data). Deficits only where planners typed
@@ -122,6 +127,7 @@ from .model import (
 from .model import TABLES as FORECAST_TABLES
 from .parameters import PARAMETERS
 from .pupils import (
+    COMPONENTS,
     GRADES,
     SHARE_DRIFT_LIMIT,
     Calibration,
@@ -129,6 +135,7 @@ from .pupils import (
     calibrate,
     check_share_drift,
     grade_cohorts,
+    growth_components,
     pupil_share,
     pupils_by_grade,
     school_year,
@@ -144,6 +151,7 @@ from .report import (
     answer_years,
     delivery_fit_text,
     district_pupils_shown,
+    growth_components_values,
     growth_facts,
     headline,
     known_district_deficits,
@@ -199,6 +207,7 @@ __all__ = [
     "SHARE_FROM_PRIOR",
     "FIGURES",
     "FUNDING_SOURCES",
+    "COMPONENTS",
     "GRADES",
     "INPUT_TABLES",
     "DATED_INPUTS",
@@ -250,7 +259,9 @@ __all__ = [
     "forecast",
     "funded_build_rate",
     "grade_cohorts",
+    "growth_components",
     "headline",
+    "growth_components_values",
     "growth_facts",
     "GrowthFacts",
     "observed_deficit_text",
@@ -353,7 +364,7 @@ _DECLARED = FORECAST_TABLES | SUPPLY_TABLES | DELIVERY_TABLES | DISTRICT_TABLES 
 TABLES = {
     name: _DECLARED[name]
     for name in (
-        "school_seats", "school_pupils_by_grade", "school_pupil_share", "school_pupil_growth", "school_uncertainty", "school_build_pipeline", "school_delivery_record",
+        "school_seats", "school_pupils_by_grade", "school_pupil_share", "school_pupil_growth", "school_pupil_growth_components", "school_uncertainty", "school_build_pipeline", "school_delivery_record",
         "school_build_rates", "school_supply_cases", "school_targets", "school_district_deficits", "school_backtest", KEY_FIGURES,
     )
 }

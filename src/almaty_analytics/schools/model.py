@@ -15,11 +15,13 @@ from .delivery import delivery_parameters, delivery_record, fit_basis, fit_deliv
 from .districts import check_capacity, district_deficits, missing_capacity, pupils_by_district
 from .gross import SchoolLoads, two_group_shortfall
 from .pupils import (
+    COMPONENTS,
     GRADES,
     Calibration,
     backcast_population,
     calibrate,
     grade_cohorts,
+    growth_components,
     pupil_share,
     pupils_by_grade,
     school_year,
@@ -111,6 +113,7 @@ class Pupils:
     total: np.ndarray  # (years,) pupils, central path
     simulated_total: np.ndarray  # (n, years) pupils per population trajectory
     before_base: float  # all pupils the calibrated coverage gives the school year before the base one (its children backcast)
+    path: np.ndarray  # (steps, 11) children of each grade's age mix from the school year before the base one, backcast, then the projection
 
 
 def project_pupils(pop, figures: pd.DataFrame, base: SchoolBase) -> Pupils:
@@ -127,8 +130,9 @@ def project_pupils(pop, figures: pd.DataFrame, base: SchoolBase) -> Pupils:
     calibration = calibrate(cohorts_base, base.state_pupils, base.private_share, first_to_last, base.school_year)
     by_grade = pupils_by_grade(cohorts, calibration)
     simulated_total = pupils_by_grade(grade_cohorts(simulated_population), calibration).sum(axis=-1)
-    before = pupils_by_grade(grade_cohorts(backcast_population(central_population, lead + 1))[None], calibration)[0].sum()
-    return Pupils(calibration, cohorts, by_grade, by_grade.sum(axis=-1), simulated_total, float(before))
+    backcast = np.stack([grade_cohorts(backcast_population(central_population, back)) for back in range(lead + 1, 0, -1)])
+    before = pupils_by_grade(backcast[:1], calibration)[0].sum()
+    return Pupils(calibration, cohorts, by_grade, by_grade.sum(axis=-1), simulated_total, float(before), np.concatenate([backcast, cohorts]))
 
 
 PUPIL_GROWTH_STATEMENTS = (  # (dated_statements indicators low, high): restatements of the programme's yearly growth
@@ -162,6 +166,21 @@ def pupil_growth(pupils: Pupils, state_central: np.ndarray, base: SchoolBase, ye
         if {low, high} <= set(values.index):
             rows.append(_growth(None, "stated " + values.loc[low, "date"], "all", float(values.loc[low, "value"]), float(values.loc[high, "value"]), f"dated_statements: {low}, {high}"))
     return pd.DataFrame(rows)
+
+
+def growth_components_table(pupils: Pupils, base: SchoolBase) -> pd.DataFrame:
+    """The published ``school_pupil_growth_components``: the model's change of all pupils into the base school year and over
+    its first projected steps, split into entrants, graduates, leavers after grade 9 and the cohort change (``growth_components``)."""
+    path = pupils.path[: PROJECTED_STEPS + 2]
+    parts = growth_components(path, pupils.calibration)
+    start = base.school_year - 1
+    return pd.DataFrame(
+        [
+            {"step": f"{school_year(start + k)} -> {school_year(start + k + 1)}", "kind": "backcast" if k == 0 else "projected", "change": round(float(row.sum()))}
+            | {name: round(float(v)) for name, v in zip(COMPONENTS, row, strict=True)}
+            for k, row in enumerate(parts)
+        ]
+    )
 
 
 def _growth(start: int | None, kind: str, sector: str, low: float, high: float, source: str) -> dict:
@@ -346,6 +365,7 @@ def forecast(
         "school_delivery_record": record_table(record_plans, record_openings, fit),
         "school_district_deficits": district_deficits(district_pupils, capacity),
         "school_pupil_growth": pupil_growth(pupils, state_central, base, years, figures, statements, params["pupils_2021_excess_max"]),
+        "school_pupil_growth_components": growth_components_table(pupils, base),
     }
     school_years = [base.seat_year, *years] if base.seat_year < years[0] else years
     tables[KEY_FIGURES] = key_figures_table(seats, school_years)
@@ -543,6 +563,19 @@ TABLES: dict[str, TableSpec] = {
             "change_low": ("pupils", "change, low end (observed: 2021/22 at 280 thousand + pupils_2021_excess_max)"),
             "change_high": ("pupils", "change, high end (observed: 2021/22 at 280 thousand, the 'more than' bound of line 303)"),
             "source": ("", "where the figure comes from"),
+        },
+        TABLE_SOURCE,
+    ),
+    "school_pupil_growth_components": TableSpec(
+        "Why the yearly change of pupils falls: the model's change of all pupils split into who enters, who leaves and the cohort change",
+        {
+            "step": ("", "school years of the change (the first: into the base school year, its children backcast one year)"),
+            "kind": ("", "backcast (into the base school year) or projected"),
+            "change": ("pupils", "change of all pupils (state and private), the sum of the four parts"),
+            "entrants": ("pupils", "grade-1 pupils of the later year (coverage x the children of grade 1's age mix)"),
+            "graduates": ("pupils", "minus the grade-11 pupils of the earlier year"),
+            "left_after_grade_9": ("pupils", "minus the grade-9 pupils of the earlier year not continuing to grade 10 (1 - the 9->10 transition)"),
+            "migration_and_survival": ("pupils", "change of the cohorts moving up a grade: net migration less deaths of school-age children (population forecast)"),
         },
         TABLE_SOURCE,
     ),

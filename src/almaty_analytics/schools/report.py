@@ -213,3 +213,26 @@ def growth_facts(growth: pd.DataFrame) -> GrowthFacts:
     low, high = (float(observed["change_low"].iloc[0]), float(observed["change_high"].iloc[0])) if len(observed) else (float("nan"),) * 2
     steps = growth[(growth["kind"] == "model") & (growth["sector"] == "all")]["change_low"].astype(float).tolist()
     return GrowthFacts(float(model["change_low"].iloc[0]), low, high, steps)
+
+
+def growth_components_values(fc: SchoolForecast, t) -> dict[str, str]:
+    """The figures of the paragraph on ``school_pupil_growth_components`` in the report's language: the projected steps' entrants
+    (range), graduates and leavers after grade 9 (first and last step), the cohort change (range), the backcast step, the first
+    projected one and what the programme's 12-14 thousand (school_pupil_growth) would add to it, thousand."""
+    parts = fc.tables["school_pupil_growth_components"]
+    projected = parts[parts["kind"] == "projected"]
+    growth = fc.tables["school_pupil_growth"]
+    programme = growth[growth["kind"] == "programme"].iloc[0]
+    first = float(projected["change"].iloc[0])
+
+    def thousand(v: float) -> str:
+        return t.num(v / 1000, 1)
+
+    return {
+        "entrants_lo": thousand(projected["entrants"].min()), "entrants_hi": thousand(projected["entrants"].max()),
+        "graduates_first": thousand(-projected["graduates"].iloc[0]), "graduates_last": thousand(-projected["graduates"].iloc[-1]),
+        "left_first": thousand(-projected["left_after_grade_9"].iloc[0]), "left_last": thousand(-projected["left_after_grade_9"].iloc[-1]),
+        "migration_lo": t.num(projected["migration_and_survival"].min(), signed=True), "migration_hi": t.num(projected["migration_and_survival"].max(), signed=True),
+        "backcast": t.num(float(parts["change"].iloc[0]), signed=True), "first": t.num(first, signed=True),
+        "gap": t("schools.range", lo=thousand(programme["change_low"] - first), hi=thousand(programme["change_high"] - first)),
+    }
