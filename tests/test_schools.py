@@ -390,6 +390,20 @@ def test_a_group_with_one_opening_keeps_its_prior_share_and_fits_its_delay():
     assert schools.expected_openings(plans, openings, fit)[0] == pytest.approx(700.0, rel=1e-4) and fit["budget"].delay > 0
 
 
+def test_the_december_2023_plan_replaces_the_programmes_2024_2025_budget_and_memorandum_plan_where_the_vintage_holds_it(plan):
+    planned = schools.planned_seats(plan, 2030, rate_after_2025=3.0, school_size=1200)
+    newest = io.read_table("dated_statements", vintage=io.NEWEST)
+    assert schools.newer_plan(newest) == {"budget": 23_100 + 2_000, "memorandum": 12_000}
+    assert 23_100 + 12_000 + 2_000 == newest.set_index("indicator").loc["places_planned_2024_2025", "value"]  # the parts add up to the statement
+    replaced = schools.with_newer_plan(planned, newest).groupby(["funding_source", "year"])["seats"].sum()
+    assert replaced[("budget", 2024)] == replaced[("budget", 2025)] == 25_100 / 2 and replaced[("memorandum", 2025)] == 6_000
+    kept = planned.groupby(["funding_source", "year"])["seats"].sum()
+    for key in [("budget", 2022), ("budget", 2023), ("memorandum", 2023), ("branch", 2024), ("private", 2025), ("post_2025", 2026)]:
+        assert replaced[key] == kept[key]  # other years and the sources the statement does not name keep the programme's plan
+    before = io.read_table("dated_statements", vintage="2023-12-20")
+    assert schools.newer_plan(before) == {} and schools.with_newer_plan(planned, before).equals(planned)
+
+
 def test_private_stream_after_2025_is_recomputed_from_the_cited_lines(figures, plan):
     per_place = schools.private_cost_per_place(figures, plan)
     assert per_place == pytest.approx(124e9 / ((3.4 + 16 + 10) * 1000))

@@ -155,6 +155,7 @@ from .report import (
     growth_facts,
     headline,
     known_district_deficits,
+    newer_plan_values,
     observed_deficit_text,
     parameter_values,
     pipeline_by_year,
@@ -178,6 +179,7 @@ from .sources import (
 )
 from .supply import (
     FUNDING_SOURCES,
+    NEWER_PLAN,
     OPENED,
     PLAN_SOURCES,
     SOURCES,
@@ -185,9 +187,11 @@ from .supply import (
     delivery_risks,
     draw_delivery,
     expected_seats_per_rate,
+    newer_plan,
     place_seats,
     plan_years,
     planned_seats,
+    with_newer_plan,
     with_openings,
 )
 from .supply import TABLES as SUPPLY_TABLES
@@ -207,6 +211,7 @@ __all__ = [
     "SHARE_FROM_PRIOR",
     "FIGURES",
     "FUNDING_SOURCES",
+    "NEWER_PLAN",
     "COMPONENTS",
     "GRADES",
     "INPUT_TABLES",
@@ -267,6 +272,7 @@ __all__ = [
     "observed_deficit_text",
     "key_figures_table",
     "known_district_deficits",
+    "newer_plan_values",
     "missing_capacity",
     "opened_places",
     "delivery_fit_text",
@@ -295,6 +301,8 @@ __all__ = [
     "threshold_probabilities",
     "validate",
     "verdicts",
+    "newer_plan",
+    "with_newer_plan",
     "with_openings",
     "BacktestSummary",
     "Calibration",

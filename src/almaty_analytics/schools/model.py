@@ -30,15 +30,19 @@ from .pupils import (
 )
 from .sources import FIGURES, figure_year, funded_build_rate, programme_figure, school_loads
 from .supply import (
+    NEWER_PLAN,
+    NEWER_PLAN_YEARS,
     SOURCES,
     DeliveryRisk,
     delivery_risks,
     draw_delivery,
     expected_seats_per_rate,
+    newer_plan,
     pipeline_table,
     place_seats,
     plan_years,
     planned_seats,
+    with_newer_plan,
     with_openings,
 )
 
@@ -62,6 +66,8 @@ class SchoolForecast:
     delivery_fit: dict[str, DeliveryRisk]  # record group -> share and delay fitted on the vintage's delivery record
     delivery_basis: dict[str, str]  # record group -> fit, prior share and fitted delay, or prior (delivery.fit_basis)
     delivery_parameters: dict[str, float]  # every delivery_<source> and delay_<source> in force: given, or the fit's default
+    newer_plan: dict[str, float]  # funding source -> seats of the December 2023 plan for 2024-2025 replacing the programme's (empty: not in the vintage)
+    programme_newer_years: dict[str, float]  # funding source -> the programme's seats of those years and sources (what the newer plan replaces)
     loads: SchoolLoads  # the school-level statements the gross shortfall is built from
     capacity_missing: list[str]  # districts with no typed capacity
     capacity_districts: int  # districts in the planners' capacity table
@@ -202,10 +208,12 @@ class Supply:
     plan_private: np.ndarray  # (years,) state pupils taken by private places if they open on time
 
 
-def draw_supply(params: dict, base: SchoolBase, plan: pd.DataFrame, years: list[int], n: int) -> Supply:
+def draw_supply(params: dict, base: SchoolBase, plan: pd.DataFrame, years: list[int], n: int, statements: pd.DataFrame | None = None) -> Supply:
     """``n`` draws of the seat base (uniform within the sources' ranges) and of the delivery, on their own random stream (seed + 9).
 
     Places opened count one for one against the deficit, as state seats (the statements do not split them all by sector).
+    The December 2023 plan replaces the programme's budget and memorandum plan of 2024-2025 where ``statements`` (the vintage's)
+    hold it (``with_newer_plan``).
     """
     rng = np.random.default_rng(params["seed"] + DELIVERY_SEED_OFFSET)
     seat_pupils = rng.uniform(*base.seat_pupils, n)
@@ -214,7 +222,7 @@ def draw_supply(params: dict, base: SchoolBase, plan: pd.DataFrame, years: list[
     planned = planned_seats(
         plan, years[-1], rate_after_2025=params["build_rate_after_2025"], school_size=params["school_size"], private_after_2025=params["private_places_after_2025"]
     )
-    planned = with_openings(planned, base.seat_year, base.opened)
+    planned = with_openings(planned if statements is None else with_newer_plan(planned, statements), base.seat_year, base.opened)
     shares, delays = draw_delivery(planned, delivery_risks(params), params["delivery_concentration"], n, rng)
     arrivals = place_seats(planned, shares, delays, years)
     on_plan = place_seats(planned, np.ones((1, len(planned))), np.zeros((1, len(planned)), dtype=int), years)
@@ -328,7 +336,7 @@ def forecast(
     params = params | delivery_parameters(params, fit)  # unset delivery parameters: this vintage's fit
     base = school_base(counts, figures, statements, years[0], params["pupils_2021_excess_max"])
     pupils = project_pupils(pop, figures, base)
-    supply = draw_supply(params, base, plan, years, pupils.simulated_total.shape[0])
+    supply = draw_supply(params, base, plan, years, pupils.simulated_total.shape[0], statements)
     compared = f"{params['school_shifts']}_shift_hypothetical"
     regimes = {CURRENT: 1.0, compared: regime_factor(params["school_shifts"], params["current_shifts"])}
     seats, simulated_by_regime = seat_rows(params, pupils, supply, base, years, regimes, school_loads(figures))
@@ -380,6 +388,9 @@ def forecast(
         delivery_fit=fit,
         delivery_basis=fit_basis(record_plans, record_openings),
         delivery_parameters=delivery_parameters(params, fit),
+        newer_plan=newer_plan(statements),
+        programme_newer_years=programme_plan[programme_plan["year"].isin(NEWER_PLAN_YEARS) & programme_plan["funding_source"].isin(NEWER_PLAN)]
+        .groupby("funding_source")["seats"].sum().to_dict(),
         loads=school_loads(figures),
         capacity_missing=missing_capacity(capacity),
         capacity_districts=capacity["district"].nunique(),

@@ -236,3 +236,11 @@ def growth_components_values(fc: SchoolForecast, t) -> dict[str, str]:
         "backcast": t.num(float(parts["change"].iloc[0]), signed=True), "first": t.num(first, signed=True),
         "gap": t("schools.range", lo=thousand(programme["change_low"] - first), hi=thousand(programme["change_high"] - first)),
     }
+
+
+def newer_plan_values(fc: SchoolForecast, t) -> dict[str, str]:
+    """The figures of the newer-plan line of the base section: the December 2023 plan's seats for 2024-2025 and the programme's it replaces."""
+    return {
+        "budget": t.num(fc.newer_plan["budget"]), "memorandum": t.num(fc.newer_plan["memorandum"]),
+        "programme_budget": t.num(fc.programme_newer_years["budget"]), "programme_memorandum": t.num(fc.programme_newer_years["memorandum"]),
+    }
