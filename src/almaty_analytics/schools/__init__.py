@@ -35,7 +35,11 @@ Method (cohort survival, as used in school-place planning):
   figure ("up to 19 thousand") and the programme's end-of-year 19.6 thousand (line 2801).
 * **Supply.** Places the city says opened in a year after the seat base (2023: 5,920,
   every source together) replace that year's plan, without delivery risk; the other
-  years keep the 2022-2025 programme by funding source (lines 2918-2928). After 2025, two
+  years keep the 2022-2025 programme by funding source (lines 2918-2928), except that the
+  December 2023 plan (25.1 thousand places in 13 state schools and a PPP school, 12 thousand
+  in 8 memorandum schools) replaces the budget and memorandum plan of 2024-2025 where the
+  vintage holds it (``with_newer_plan``; branches and private schools, which it does not
+  name, keep the programme's). After 2025, two
   streams as the programme funds them to 2030 (line 2980): ``build_rate_after_2025``
   budget schools a year (construction 108 + land 85 billion tenge at 5.2 + 5 billion a
   school, line 2803: 3.78) and ``private_places_after_2025`` places a year of private
