@@ -35,7 +35,11 @@ Method (cohort survival, as used in school-place planning):
   figure ("up to 19 thousand") and the programme's end-of-year 19.6 thousand (line 2801).
 * **Supply.** Places the city says opened in a year after the seat base (2023: 5,920,
   every source together) replace that year's plan, without delivery risk; the other
-  years keep the 2022-2025 programme by funding source (lines 2918-2928). After 2025, two
+  years keep the 2022-2025 programme by funding source (lines 2918-2928), except that the
+  December 2023 plan (25.1 thousand places in 13 state schools and a PPP school, 12 thousand
+  in 8 memorandum schools) replaces the budget and memorandum plan of 2024-2025 where the
+  vintage holds it (``with_newer_plan``; branches and private schools, which it does not
+  name, keep the programme's). After 2025, two
   streams as the programme funds them to 2030 (line 2980): ``build_rate_after_2025``
   budget schools a year (construction 108 + land 85 billion tenge at 5.2 + 5 billion a
   school, line 2803: 3.78) and ``private_places_after_2025`` places a year of private
@@ -49,9 +53,11 @@ Method (cohort survival, as used in school-place planning):
   and concentration ``delivery_concentration``, and the delay in whole years, Poisson
   with mean ``delay_<s>``. Seats first serve the school year starting in the September
   of the year they are commissioned plus the delay. The defaults are fitted on the dated
-  delivery record 2020-2023 (``schools.delivery``: plans and openings by funding group,
-  least squares on the log of the openings; table ``school_delivery_record``). Zero risk
-  (shares 1, delays 0) gives the plan exactly.
+  delivery record the scenario's vintage holds (``schools.delivery``: plans and openings by
+  funding group, least squares on the log of the openings; table ``school_delivery_record``),
+  so a mid-2022 run reads no later opening; a group with fewer than two fitted openings keeps
+  its prior share (and, with none, its prior delay). A number given in a scenario overrides
+  the fit. Zero risk (shares 1, delays 0) gives the plan exactly.
 * **Net balance** = state pupils - usable seats (positive = shortage), per paired draw of a
   population trajectory and a delivery draw: the interval and the probabilities carry
   population, seat-base and delivery uncertainty together. The central deficit is the
@@ -65,7 +71,12 @@ Method (cohort survival, as used in school-place planning):
 * **Regime (hypothetical).** Usable seats scale by ``school_shifts`` / ``current_shifts``;
   no source gives the shifts, so the regime is labelled hypothetical and has no gross.
 * **Pupils against the counts** (``school_pupil_growth``): the observed change into the base
-  school year, the model's, its first projected steps and the programme's 12-14 thousand.
+  school year, the model's, its first projected steps and the programme's 12-14 thousand;
+  ``school_pupil_growth_components`` splits the model's steps into grade-1 entrants, grade-11
+  graduates, leavers after grade 9 and the cohort change (migration less deaths): an identity,
+  since at constant coverage every grade is coverage x its cohort. The steps shrink because
+  the entrants stay flat while each year a larger cohort leaves, and the population forecast
+  adds almost no school-age migrants.
 * **Districts.** City state pupils split by district population times a relative
   school-age share (``periphery_school_age_ratio`` for Alatau and Nauryzbay, 1
   elsewhere: the sources give no district age data). Deficits only where planners typed
@@ -83,8 +94,19 @@ from .. import io, population
 from .backtest import TABLES as BACKTEST_TABLES
 from .backtest import BacktestSummary, backtest_school_counts, backtest_summary
 from .base import SchoolBase, base_school_year, counted_state_pupils, opened_places, private_share, school_base
+from .delivery import (
+    FITTED,
+    PRIOR,
+    SHARE_FROM_PRIOR,
+    delivery_parameters,
+    delivery_record,
+    expected_openings,
+    fit_basis,
+    fit_delivery,
+    record_table,
+)
+from .delivery import PRIORS as DELIVERY_PRIORS
 from .delivery import TABLES as DELIVERY_TABLES
-from .delivery import delivery_record, expected_openings, fit_delivery, record_table
 from .districts import PERIPHERY, TOTAL_ROW, check_capacity, district_deficits, missing_capacity, pupils_by_district
 from .districts import TABLES as DISTRICT_TABLES
 from .gross import SchoolLoads, gross_shortfall, overload_lower_bound, two_group_shortfall
@@ -109,6 +131,7 @@ from .model import (
 from .model import TABLES as FORECAST_TABLES
 from .parameters import PARAMETERS
 from .pupils import (
+    COMPONENTS,
     GRADES,
     SHARE_DRIFT_LIMIT,
     Calibration,
@@ -116,6 +139,7 @@ from .pupils import (
     calibrate,
     check_share_drift,
     grade_cohorts,
+    growth_components,
     pupil_share,
     pupils_by_grade,
     school_year,
@@ -129,10 +153,13 @@ from .report import (
     Verdict,
     answer_rows,
     answer_years,
+    delivery_fit_text,
     district_pupils_shown,
+    growth_components_values,
     growth_facts,
     headline,
     known_district_deficits,
+    newer_plan_values,
     observed_deficit_text,
     parameter_values,
     pipeline_by_year,
@@ -156,6 +183,7 @@ from .sources import (
 )
 from .supply import (
     FUNDING_SOURCES,
+    NEWER_PLAN,
     OPENED,
     PLAN_SOURCES,
     SOURCES,
@@ -163,9 +191,11 @@ from .supply import (
     delivery_risks,
     draw_delivery,
     expected_seats_per_rate,
+    newer_plan,
     place_seats,
     plan_years,
     planned_seats,
+    with_newer_plan,
     with_openings,
 )
 from .supply import TABLES as SUPPLY_TABLES
@@ -178,9 +208,15 @@ __all__ = [
     "Supply",
     "Pupils",
     "CURRENT",
+    "DELIVERY_PRIORS",
     "DELIVERY_SEED_OFFSET",
+    "FITTED",
+    "PRIOR",
+    "SHARE_FROM_PRIOR",
     "FIGURES",
     "FUNDING_SOURCES",
+    "NEWER_PLAN",
+    "COMPONENTS",
     "GRADES",
     "INPUT_TABLES",
     "DATED_INPUTS",
@@ -215,8 +251,10 @@ __all__ = [
     "two_group_shortfall",
     "school_loads",
     "SchoolLoads",
+    "delivery_parameters",
     "delivery_record",
     "expected_openings",
+    "fit_basis",
     "fit_delivery",
     "record_table",
     "private_cost_per_place",
@@ -230,14 +268,18 @@ __all__ = [
     "forecast",
     "funded_build_rate",
     "grade_cohorts",
+    "growth_components",
     "headline",
+    "growth_components_values",
     "growth_facts",
     "GrowthFacts",
     "observed_deficit_text",
     "key_figures_table",
     "known_district_deficits",
+    "newer_plan_values",
     "missing_capacity",
     "opened_places",
+    "delivery_fit_text",
     "parameter_values",
     "pipeline_by_year",
     "place_seats",
@@ -263,6 +305,8 @@ __all__ = [
     "threshold_probabilities",
     "validate",
     "verdicts",
+    "newer_plan",
+    "with_newer_plan",
     "with_openings",
     "BacktestSummary",
     "Calibration",
@@ -332,7 +376,7 @@ _DECLARED = FORECAST_TABLES | SUPPLY_TABLES | DELIVERY_TABLES | DISTRICT_TABLES 
 TABLES = {
     name: _DECLARED[name]
     for name in (
-        "school_seats", "school_pupils_by_grade", "school_pupil_share", "school_pupil_growth", "school_uncertainty", "school_build_pipeline", "school_delivery_record",
+        "school_seats", "school_pupils_by_grade", "school_pupil_share", "school_pupil_growth", "school_pupil_growth_components", "school_uncertainty", "school_build_pipeline", "school_delivery_record",
         "school_build_rates", "school_supply_cases", "school_targets", "school_district_deficits", "school_backtest", KEY_FIGURES,
     )
 }

@@ -19,6 +19,17 @@ compared with the sum of both groups.
 opening of year y is s · Σ_p plan(p) · Pois(y − p; d). ``s`` in [0.05, 1] and ``d`` in [0, 5] minimise the sum of squared
 log errors of the openings whose groups all have a plan by then (least squares on the log scale, bounded quasi-Newton,
 L-BFGS-B, from a grid of starts). An opening with no plan before it (private schools in 2021) is shown, not fitted.
+
+**Priors where the record is short.** A group with fewer than two fitted openings cannot identify both its share and its
+delay (one opening fixes only their product). With one, its share is the group's prior and its delay is fitted; with
+none, share and delay are the prior (``PRIORS``, each from a statement the mid-2022 vintage already holds, so no vintage
+reads a later one): budget share 0.9 (judgement: state-funded schools are rarely dropped), private investment share
+0.53 and delay 0 (the 13 private schools of 2021 opened 2,656 places, 204 a school, against the 385 a school the
+programme plans, 10 thousand places in 26 schools, line 2928; 34 private schools opened in three years, line 2805).
+
+**Defaults** (``delivery_parameters``): the delivery parameters left unset (None) take their group's fit on the
+vintage's record, rounded to 2 decimals (branches, memoranda, private schools and the private stream after 2025: the
+private-investment group; the budget schools after 2025: the budget group); a number given in a scenario is used as is.
 """
 
 from __future__ import annotations
@@ -44,6 +55,13 @@ OPENINGS = (  # (group, calendar year, dated_statements indicators summed)
     ("private_investment", 2023, ("private_school_places_opened_2023",)),
 )
 SHARE_BOUNDS, DELAY_BOUNDS = (0.05, 1.0), (0.0, 5.0)
+PRIORS = {"budget": DeliveryRisk(0.9, 0.0), "private_investment": DeliveryRisk(0.53, 0.0)}  # a short record's fallback (module docstring)
+FITTED, SHARE_FROM_PRIOR, PRIOR = "fit", "prior share, fitted delay", "prior"  # how a group's share and delay were set (fit_basis)
+SOURCE_GROUPS = {  # delivery parameter source -> the record group whose fit is its default
+    "budget": "budget", "post_2025": "budget",
+    "branch": "private_investment", "memorandum": "private_investment", "private": "private_investment", "private_post_2025": "private_investment",
+}
+DECIMALS = 2  # of a default taken from the fit
 
 
 def delivery_record(statements: pd.DataFrame, planned: pd.DataFrame, plan_published: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -96,26 +114,45 @@ def fitted_rows(plans: pd.DataFrame, openings: pd.DataFrame) -> np.ndarray:
     ], dtype=bool)
 
 
-def fit_delivery(plans: pd.DataFrame, openings: pd.DataFrame) -> dict[str, DeliveryRisk]:
-    """Share and mean delay of each group with a fitted opening, minimising the squared log errors (module docstring)."""
-    used = fitted_rows(plans, openings)
-    groups = sorted({g for group in openings.loc[used, "group"] for g in (GROUPS if group == ALL else (group,))})
-    if not groups:
-        raise ValueError("delivery record: no opening with a plan before it; expected at least one (dated_statements.csv)")
-    rows = openings[used]
+def fit_basis(plans: pd.DataFrame, openings: pd.DataFrame) -> dict[str, str]:
+    """How each group's share and delay are set: fitted (two or more fitted openings), prior share and fitted delay (one), prior (none)."""
+    used = openings[fitted_rows(plans, openings)]
+    counts = {g: sum(group in (g, ALL) for group in used["group"]) for g in GROUPS}
+    return {g: FITTED if n >= 2 else SHARE_FROM_PRIOR if n == 1 else PRIOR for g, n in counts.items()}
+
+
+def fit_delivery(plans: pd.DataFrame, openings: pd.DataFrame, priors: dict[str, DeliveryRisk] = PRIORS) -> dict[str, DeliveryRisk]:
+    """Share and mean delay of every group, minimising the squared log errors of the fitted openings (module docstring);
+    a group with too few of them keeps the parts of its prior ``priors`` the record cannot identify (``fit_basis``)."""
+    basis = fit_basis(plans, openings)
+    rows = openings[fitted_rows(plans, openings)]
     observed = np.log(rows["places"].to_numpy())
+    free = [(g, part) for g in GROUPS for part in ("share", "delay") if basis[g] == FITTED or (basis[g] == SHARE_FROM_PRIOR and part == "delay")]
 
     def risks_of(x: np.ndarray) -> dict[str, DeliveryRisk]:
-        fitted = {g: DeliveryRisk(x[2 * i], x[2 * i + 1]) for i, g in enumerate(groups)}
-        return {g: fitted.get(g, DeliveryRisk(0.0, 0.0)) for g in GROUPS}
+        values = {key: float(v) for key, v in zip(free, x, strict=True)}
+        return {g: DeliveryRisk(values.get((g, "share"), priors[g].share), values.get((g, "delay"), priors[g].delay)) for g in GROUPS}
+
+    if not free:
+        return risks_of(np.array([]))
 
     def loss(x: np.ndarray) -> float:
         return float(((np.log(np.maximum(expected_openings(plans, rows, risks_of(x)), 1e-9)) - observed) ** 2).sum())
 
-    starts = itertools.product((0.3, 0.9), (0.1, 1.5), repeat=len(groups))
-    bounds = [SHARE_BOUNDS, DELAY_BOUNDS] * len(groups)
+    grid = {"share": (0.3, 0.9), "delay": (0.1, 1.5)}
+    starts = itertools.product(*(grid[part] for _, part in free))
+    bounds = [SHARE_BOUNDS if part == "share" else DELAY_BOUNDS for _, part in free]
     best = min((minimize(loss, np.array(x0), method="L-BFGS-B", bounds=bounds) for x0 in starts), key=lambda r: r.fun)
-    return {g: r for g, r in risks_of(best.x).items() if g in groups}
+    return risks_of(best.x)
+
+
+def delivery_parameters(params: dict, fit: dict[str, DeliveryRisk]) -> dict[str, float]:
+    """Every ``delivery_<source>`` and ``delay_<source>``: the value given in ``params``, or (None) its group's ``fit`` rounded."""
+    out = {}
+    for source, group in SOURCE_GROUPS.items():
+        for name, fitted in ((f"delivery_{source}", fit[group].share), (f"delay_{source}", fit[group].delay)):
+            out[name] = round(fitted, DECIMALS) + 0.0 if params.get(name) is None else float(params[name])
+    return out
 
 
 def record_table(plans: pd.DataFrame, openings: pd.DataFrame, fit: dict[str, DeliveryRisk]) -> pd.DataFrame:

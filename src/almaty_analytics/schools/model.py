@@ -11,15 +11,17 @@ import pandas as pd
 from .. import keyfigures
 from ..tablespec import TableSpec
 from .base import SchoolBase, school_base
-from .delivery import delivery_record, fit_delivery, record_table
+from .delivery import delivery_parameters, delivery_record, fit_basis, fit_delivery, record_table
 from .districts import check_capacity, district_deficits, missing_capacity, pupils_by_district
 from .gross import SchoolLoads, two_group_shortfall
 from .pupils import (
+    COMPONENTS,
     GRADES,
     Calibration,
     backcast_population,
     calibrate,
     grade_cohorts,
+    growth_components,
     pupil_share,
     pupils_by_grade,
     school_year,
@@ -28,15 +30,19 @@ from .pupils import (
 )
 from .sources import FIGURES, figure_year, funded_build_rate, programme_figure, school_loads
 from .supply import (
+    NEWER_PLAN,
+    NEWER_PLAN_YEARS,
     SOURCES,
     DeliveryRisk,
     delivery_risks,
     draw_delivery,
     expected_seats_per_rate,
+    newer_plan,
     pipeline_table,
     place_seats,
     plan_years,
     planned_seats,
+    with_newer_plan,
     with_openings,
 )
 
@@ -58,6 +64,10 @@ class SchoolForecast:
     pupil_share_drift: float
     compared_regime: str  # the regime compared with the current one, e.g. 1_shift_25_per_class
     delivery_fit: dict[str, DeliveryRisk]  # record group -> share and delay fitted on the vintage's delivery record
+    delivery_basis: dict[str, str]  # record group -> fit, prior share and fitted delay, or prior (delivery.fit_basis)
+    delivery_parameters: dict[str, float]  # every delivery_<source> and delay_<source> in force: given, or the fit's default
+    newer_plan: dict[str, float]  # funding source -> seats of the December 2023 plan for 2024-2025 replacing the programme's (empty: not in the vintage)
+    programme_newer_years: dict[str, float]  # funding source -> the programme's seats of those years and sources (what the newer plan replaces)
     loads: SchoolLoads  # the school-level statements the gross shortfall is built from
     capacity_missing: list[str]  # districts with no typed capacity
     capacity_districts: int  # districts in the planners' capacity table
@@ -109,6 +119,7 @@ class Pupils:
     total: np.ndarray  # (years,) pupils, central path
     simulated_total: np.ndarray  # (n, years) pupils per population trajectory
     before_base: float  # all pupils the calibrated coverage gives the school year before the base one (its children backcast)
+    path: np.ndarray  # (steps, 11) children of each grade's age mix from the school year before the base one, backcast, then the projection
 
 
 def project_pupils(pop, figures: pd.DataFrame, base: SchoolBase) -> Pupils:
@@ -125,8 +136,9 @@ def project_pupils(pop, figures: pd.DataFrame, base: SchoolBase) -> Pupils:
     calibration = calibrate(cohorts_base, base.state_pupils, base.private_share, first_to_last, base.school_year)
     by_grade = pupils_by_grade(cohorts, calibration)
     simulated_total = pupils_by_grade(grade_cohorts(simulated_population), calibration).sum(axis=-1)
-    before = pupils_by_grade(grade_cohorts(backcast_population(central_population, lead + 1))[None], calibration)[0].sum()
-    return Pupils(calibration, cohorts, by_grade, by_grade.sum(axis=-1), simulated_total, float(before))
+    backcast = np.stack([grade_cohorts(backcast_population(central_population, back)) for back in range(lead + 1, 0, -1)])
+    before = pupils_by_grade(backcast[:1], calibration)[0].sum()
+    return Pupils(calibration, cohorts, by_grade, by_grade.sum(axis=-1), simulated_total, float(before), np.concatenate([backcast, cohorts]))
 
 
 PUPIL_GROWTH_STATEMENTS = (  # (dated_statements indicators low, high): restatements of the programme's yearly growth
@@ -162,6 +174,21 @@ def pupil_growth(pupils: Pupils, state_central: np.ndarray, base: SchoolBase, ye
     return pd.DataFrame(rows)
 
 
+def growth_components_table(pupils: Pupils, base: SchoolBase) -> pd.DataFrame:
+    """The published ``school_pupil_growth_components``: the model's change of all pupils into the base school year and over
+    its first projected steps, split into entrants, graduates, leavers after grade 9 and the cohort change (``growth_components``)."""
+    path = pupils.path[: PROJECTED_STEPS + 2]
+    parts = growth_components(path, pupils.calibration)
+    start = base.school_year - 1
+    return pd.DataFrame(
+        [
+            {"step": f"{school_year(start + k)} -> {school_year(start + k + 1)}", "kind": "backcast" if k == 0 else "projected", "change": round(float(row.sum()))}
+            | {name: round(float(v)) for name, v in zip(COMPONENTS, row, strict=True)}
+            for k, row in enumerate(parts)
+        ]
+    )
+
+
 def _growth(start: int | None, kind: str, sector: str, low: float, high: float, source: str) -> dict:
     step = "" if start is None else f"{school_year(start)} -> {school_year(start + 1)}"
     return {"step": step, "kind": kind, "sector": sector, "change_low": round(low), "change_high": round(high), "source": source}
@@ -181,10 +208,12 @@ class Supply:
     plan_private: np.ndarray  # (years,) state pupils taken by private places if they open on time
 
 
-def draw_supply(params: dict, base: SchoolBase, plan: pd.DataFrame, years: list[int], n: int) -> Supply:
+def draw_supply(params: dict, base: SchoolBase, plan: pd.DataFrame, years: list[int], n: int, statements: pd.DataFrame | None = None) -> Supply:
     """``n`` draws of the seat base (uniform within the sources' ranges) and of the delivery, on their own random stream (seed + 9).
 
     Places opened count one for one against the deficit, as state seats (the statements do not split them all by sector).
+    The December 2023 plan replaces the programme's budget and memorandum plan of 2024-2025 where ``statements`` (the vintage's)
+    hold it (``with_newer_plan``).
     """
     rng = np.random.default_rng(params["seed"] + DELIVERY_SEED_OFFSET)
     seat_pupils = rng.uniform(*base.seat_pupils, n)
@@ -193,7 +222,7 @@ def draw_supply(params: dict, base: SchoolBase, plan: pd.DataFrame, years: list[
     planned = planned_seats(
         plan, years[-1], rate_after_2025=params["build_rate_after_2025"], school_size=params["school_size"], private_after_2025=params["private_places_after_2025"]
     )
-    planned = with_openings(planned, base.seat_year, base.opened)
+    planned = with_openings(planned if statements is None else with_newer_plan(planned, statements), base.seat_year, base.opened)
     shares, delays = draw_delivery(planned, delivery_risks(params), params["delivery_concentration"], n, rng)
     arrivals = place_seats(planned, shares, delays, years)
     on_plan = place_seats(planned, np.ones((1, len(planned))), np.zeros((1, len(planned)), dtype=int), years)
@@ -297,12 +326,17 @@ def forecast(
     params: dict, pop, figures: pd.DataFrame, plan: pd.DataFrame, capacity: pd.DataFrame, statements: pd.DataFrame, counts: pd.DataFrame
 ) -> SchoolForecast:
     """Pupils, seats and deficits by school year (the seat-base year to the horizon) from a population forecast (population.forecast)
-    and the vintage's ``school_base``: ``project_pupils``, ``draw_supply``, ``seat_rows``, then the tables that read them."""
+    and the vintage's ``school_base``: the delivery fit on the vintage's record (its unset delivery parameters), ``project_pupils``,
+    ``draw_supply``, ``seat_rows``, then the tables that read them."""
     years = [int(y) for y in pop.years]
     check_capacity(capacity)
+    programme_plan = planned_seats(plan, years[-1], rate_after_2025=0, school_size=params["school_size"])
+    record_plans, record_openings = delivery_record(statements, programme_plan, str(plan["published"].max()))
+    fit = fit_delivery(record_plans, record_openings)
+    params = params | delivery_parameters(params, fit)  # unset delivery parameters: this vintage's fit
     base = school_base(counts, figures, statements, years[0], params["pupils_2021_excess_max"])
     pupils = project_pupils(pop, figures, base)
-    supply = draw_supply(params, base, plan, years, pupils.simulated_total.shape[0])
+    supply = draw_supply(params, base, plan, years, pupils.simulated_total.shape[0], statements)
     compared = f"{params['school_shifts']}_shift_hypothetical"
     regimes = {CURRENT: 1.0, compared: regime_factor(params["school_shifts"], params["current_shifts"])}
     seats, simulated_by_regime = seat_rows(params, pupils, supply, base, years, regimes, school_loads(figures))
@@ -311,9 +345,6 @@ def forecast(
     state_central = central_state_pupils(pupils, supply, base.private_share)
     after_plan = plan_years(plan)[-1] + 1
     rates = _rates(params, figures, seats, years, after_plan)
-    programme_plan = planned_seats(plan, years[-1], rate_after_2025=0, school_size=params["school_size"])
-    record_plans, record_openings = delivery_record(statements, programme_plan, str(plan["published"].max()))
-    fit = fit_delivery(record_plans, record_openings)
     district_pupils = pupils_by_district(pop.tables["population_by_district"], state_central, years, params["periphery_school_age_ratio"])
     tables = {
         "school_seats": seats,
@@ -342,6 +373,7 @@ def forecast(
         "school_delivery_record": record_table(record_plans, record_openings, fit),
         "school_district_deficits": district_deficits(district_pupils, capacity),
         "school_pupil_growth": pupil_growth(pupils, state_central, base, years, figures, statements, params["pupils_2021_excess_max"]),
+        "school_pupil_growth_components": growth_components_table(pupils, base),
     }
     school_years = [base.seat_year, *years] if base.seat_year < years[0] else years
     tables[KEY_FIGURES] = key_figures_table(seats, school_years)
@@ -354,6 +386,11 @@ def forecast(
         pupil_share_drift=share_drift(shares),
         compared_regime=compared,
         delivery_fit=fit,
+        delivery_basis=fit_basis(record_plans, record_openings),
+        delivery_parameters=delivery_parameters(params, fit),
+        newer_plan=newer_plan(statements),
+        programme_newer_years=programme_plan[programme_plan["year"].isin(NEWER_PLAN_YEARS) & programme_plan["funding_source"].isin(NEWER_PLAN)]
+        .groupby("funding_source")["seats"].sum().to_dict(),
         loads=school_loads(figures),
         capacity_missing=missing_capacity(capacity),
         capacity_districts=capacity["district"].nunique(),
@@ -537,6 +574,19 @@ TABLES: dict[str, TableSpec] = {
             "change_low": ("pupils", "change, low end (observed: 2021/22 at 280 thousand + pupils_2021_excess_max)"),
             "change_high": ("pupils", "change, high end (observed: 2021/22 at 280 thousand, the 'more than' bound of line 303)"),
             "source": ("", "where the figure comes from"),
+        },
+        TABLE_SOURCE,
+    ),
+    "school_pupil_growth_components": TableSpec(
+        "Why the yearly change of pupils falls: the model's change of all pupils split into who enters, who leaves and the cohort change",
+        {
+            "step": ("", "school years of the change (the first: into the base school year, its children backcast one year)"),
+            "kind": ("", "backcast (into the base school year) or projected"),
+            "change": ("pupils", "change of all pupils (state and private), the sum of the four parts"),
+            "entrants": ("pupils", "grade-1 pupils of the later year (coverage x the children of grade 1's age mix)"),
+            "graduates": ("pupils", "minus the grade-11 pupils of the earlier year"),
+            "left_after_grade_9": ("pupils", "minus the grade-9 pupils of the earlier year not continuing to grade 10 (1 - the 9->10 transition)"),
+            "migration_and_survival": ("pupils", "change of the cohorts moving up a grade: net migration less deaths of school-age children (population forecast)"),
         },
         TABLE_SOURCE,
     ),

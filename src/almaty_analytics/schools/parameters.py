@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from ..params import Param
 
+FITTED = (
+    "; default (unset): fitted on the delivery record of the scenario's vintage (schools.delivery), rounded to 2 decimals; "
+    "where that record is too short, the group's prior (delivery.PRIORS)"
+)
+
 PARAMETERS: dict[str, Param] = {
     "school_shifts": Param(int, "shifts per school day in the HYPOTHETICAL regime compared with the current one (no source gives shifts)", 1, min=1, max=3),
     "current_shifts": Param(
@@ -30,26 +35,25 @@ PARAMETERS: dict[str, Param] = {
         max=3.0,
     ),
     # Delivery risk (schools.draw_delivery): share ever delivered ~ Beta(mean delivery_<s>, delivery_concentration),
-    # delay ~ Poisson(delay_<s>). Defaults: the fit on the delivery record 2020-2023 (schools.delivery, data/raw/dated_statements.csv,
-    # report table school_delivery_record), rounded to 2 decimals; tests/test_schools.py refits them from the newest record.
-    "delivery_budget": Param(
-        float, "mean share of the budget schools (16.9 thousand seats, line 2920) ever delivered: fitted on the delivery record 2020-2023 (budget group)", 0.99, min=0.0, max=1.0
-    ),
-    "delay_budget": Param(float, "mean delay of the budget schools, years: fitted on the delivery record 2020-2023 (budget group; at its bound 0)", 0.0, min=0.0, max=10.0),
-    "delivery_branch": Param(float, "mean share of the 6 school branches (3.4 thousand seats, line 2922) delivered: the private-investment group's fit", 0.67, min=0.0, max=1.0),
-    "delay_branch": Param(float, "mean delay of the branches, years: the private-investment group's fit", 0.0, min=0.0, max=10.0),
+    # delay ~ Poisson(delay_<s>). Defaults None: fitted on the delivery record the scenario's vintage holds (schools.delivery:
+    # data/raw/dated_statements.csv and the programme's plan, report table school_delivery_record), rounded to 2 decimals, with
+    # the group's prior where that record is too short (delivery.PRIORS); tests/test_schools.py checks both vintages.
+    "delivery_budget": Param(float, "mean share of the budget schools (16.9 thousand seats, line 2920) ever delivered: the budget group's fit" + FITTED, None, min=0.0, max=1.0),
+    "delay_budget": Param(float, "mean delay of the budget schools, years: the budget group's fit" + FITTED, None, min=0.0, max=10.0),
+    "delivery_branch": Param(float, "mean share of the 6 school branches (3.4 thousand seats, line 2922) delivered: the private-investment group's fit" + FITTED, None, min=0.0, max=1.0),
+    "delay_branch": Param(float, "mean delay of the branches, years: the private-investment group's fit" + FITTED, None, min=0.0, max=10.0),
     "delivery_memorandum": Param(
-        float, "mean share of the 16 developer-memorandum schools (16 thousand seats, line 2924) delivered: the private-investment group's fit", 0.67, min=0.0, max=1.0
+        float, "mean share of the 16 developer-memorandum schools (16 thousand seats, line 2924) delivered: the private-investment group's fit" + FITTED, None, min=0.0, max=1.0
     ),
-    "delay_memorandum": Param(float, "mean delay of the memorandum schools, years: the private-investment group's fit", 0.0, min=0.0, max=10.0),
+    "delay_memorandum": Param(float, "mean delay of the memorandum schools, years: the private-investment group's fit" + FITTED, None, min=0.0, max=10.0),
     "delivery_private": Param(
-        float, "mean share of the 10 thousand private places (26 schools, line 2928) delivered: fitted on the delivery record 2020-2023 (private-investment group)", 0.67, min=0.0, max=1.0
+        float, "mean share of the 10 thousand private places (26 schools, line 2928) delivered: the private-investment group's fit" + FITTED, None, min=0.0, max=1.0
     ),
-    "delay_private": Param(float, "mean delay of the private schools, years: fitted on the delivery record 2020-2023 (private-investment group; at its bound 0)", 0.0, min=0.0, max=10.0),
-    "delivery_post_2025": Param(float, "mean share of the post-2025 budget schools delivered: the budget group's fit", 0.99, min=0.0, max=1.0),
-    "delay_post_2025": Param(float, "mean delay of the post-2025 budget schools, years: the budget group's fit", 0.0, min=0.0, max=10.0),
-    "delivery_private_post_2025": Param(float, "mean share of the post-2025 private-investment places delivered: the private-investment group's fit", 0.67, min=0.0, max=1.0),
-    "delay_private_post_2025": Param(float, "mean delay of the post-2025 private-investment places, years: the private-investment group's fit", 0.0, min=0.0, max=10.0),
+    "delay_private": Param(float, "mean delay of the private schools, years: the private-investment group's fit" + FITTED, None, min=0.0, max=10.0),
+    "delivery_post_2025": Param(float, "mean share of the post-2025 budget schools delivered: the budget group's fit" + FITTED, None, min=0.0, max=1.0),
+    "delay_post_2025": Param(float, "mean delay of the post-2025 budget schools, years: the budget group's fit" + FITTED, None, min=0.0, max=10.0),
+    "delivery_private_post_2025": Param(float, "mean share of the post-2025 private-investment places delivered: the private-investment group's fit" + FITTED, None, min=0.0, max=1.0),
+    "delay_private_post_2025": Param(float, "mean delay of the post-2025 private-investment places, years: the private-investment group's fit" + FITTED, None, min=0.0, max=10.0),
     "delivery_concentration": Param(
         float,
         "concentration of the Beta draw of each delivered share (sd 0.04 at a mean 0.99, 0.19 at 0.67): judgement, about the five openings of the delivery record",

@@ -89,6 +89,23 @@ def pupils_by_grade(cohorts: np.ndarray, calibration: Calibration) -> np.ndarray
     return pupils
 
 
+COMPONENTS = ("entrants", "graduates", "left_after_grade_9", "migration_and_survival")  # of a yearly change of all pupils (growth_components)
+
+
+def growth_components(cohorts: np.ndarray, calibration: Calibration) -> np.ndarray:
+    """(steps, 4) parts of each yearly change of all pupils along a (steps + 1, 11) path of grade cohorts, at the calibrated
+    coverage: grade-1 entrants, minus last year's grade 11 (graduates), minus last year's grade 9 not continuing to grade 10,
+    plus the cohort change of the pupils moving up a grade (migration and deaths of school-age children). They sum to the
+    change, because grade progression at constant coverage keeps every grade at coverage x its cohort (``pupils_by_grade``).
+    """
+    weights = np.where(GRADES >= UPPER_SECONDARY_GRADE, calibration.transition, 1.0)
+    retention = np.where(GRADES[1:] == UPPER_SECONDARY_GRADE, calibration.transition, 1.0)
+    pupils = calibration.coverage * cohorts * weights
+    before, after = pupils[:-1], pupils[1:]
+    moving = before[:, :-1] * retention * (cohorts[1:, 1:] / cohorts[:-1, :-1] - 1)
+    return np.stack([after[:, 0], -before[:, -1], -before[:, 8] * (1 - calibration.transition), moving.sum(axis=1)], axis=1)
+
+
 def pupil_share(pupils_all: np.ndarray, cohorts: np.ndarray) -> np.ndarray:
     """Pupils in all schools per child of the grades' ages (the school-age population)."""
     return pupils_all / cohorts.sum(axis=-1)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .delivery import FITTED, PRIOR, SHARE_FROM_PRIOR
 from .gross import overload_lower_bound
 from .model import SchoolForecast
 from .parameters import PARAMETERS
@@ -178,9 +179,21 @@ def known_district_deficits(fc: SchoolForecast) -> pd.DataFrame:
     return fc.tables["school_district_deficits"].dropna(subset=["seats"])
 
 
-def parameter_values(params: dict) -> dict:
-    """The school model's parameters of a run, in their declaration order (for the report's parameter table)."""
-    return {name: params[name] for name in PARAMETERS}
+BASIS_LABELS = {FITTED: "schools.record_basis_fit", SHARE_FROM_PRIOR: "schools.record_basis_prior_share", PRIOR: "schools.record_basis_prior"}
+
+
+def delivery_fit_text(fc: SchoolForecast, t) -> str:
+    """Each record group's share and mean delay in force by default, with how the vintage's record set them (``fc.delivery_basis``)."""
+    return "; ".join(
+        t(f"schools.record_group_{group}", share=t.num(risk.share, 2), delay=t.num(risk.delay, 2)) + f" ({t(BASIS_LABELS[fc.delivery_basis[group]])})"
+        for group, risk in fc.delivery_fit.items()
+    )
+
+
+def parameter_values(params: dict, fc: SchoolForecast) -> dict:
+    """The school model's parameters of a run in their declaration order (for the report's parameter table), the unset
+    delivery parameters as fitted on the vintage's record (``fc.delivery_parameters``)."""
+    return {name: fc.delivery_parameters.get(name, params[name]) for name in PARAMETERS}
 
 
 @dataclass(frozen=True)
@@ -200,3 +213,34 @@ def growth_facts(growth: pd.DataFrame) -> GrowthFacts:
     low, high = (float(observed["change_low"].iloc[0]), float(observed["change_high"].iloc[0])) if len(observed) else (float("nan"),) * 2
     steps = growth[(growth["kind"] == "model") & (growth["sector"] == "all")]["change_low"].astype(float).tolist()
     return GrowthFacts(float(model["change_low"].iloc[0]), low, high, steps)
+
+
+def growth_components_values(fc: SchoolForecast, t) -> dict[str, str]:
+    """The figures of the paragraph on ``school_pupil_growth_components`` in the report's language: the projected steps' entrants
+    (range), graduates and leavers after grade 9 (first and last step), the cohort change (range), the backcast step, the first
+    projected one and what the programme's 12-14 thousand (school_pupil_growth) would add to it, thousand."""
+    parts = fc.tables["school_pupil_growth_components"]
+    projected = parts[parts["kind"] == "projected"]
+    growth = fc.tables["school_pupil_growth"]
+    programme = growth[growth["kind"] == "programme"].iloc[0]
+    first = float(projected["change"].iloc[0])
+
+    def thousand(v: float) -> str:
+        return t.num(v / 1000, 1)
+
+    return {
+        "entrants_lo": thousand(projected["entrants"].min()), "entrants_hi": thousand(projected["entrants"].max()),
+        "graduates_first": thousand(-projected["graduates"].iloc[0]), "graduates_last": thousand(-projected["graduates"].iloc[-1]),
+        "left_first": thousand(-projected["left_after_grade_9"].iloc[0]), "left_last": thousand(-projected["left_after_grade_9"].iloc[-1]),
+        "migration_lo": t.num(projected["migration_and_survival"].min(), signed=True), "migration_hi": t.num(projected["migration_and_survival"].max(), signed=True),
+        "backcast": t.num(float(parts["change"].iloc[0]), signed=True), "first": t.num(first, signed=True),
+        "gap": t("schools.range", lo=thousand(programme["change_low"] - first), hi=thousand(programme["change_high"] - first)),
+    }
+
+
+def newer_plan_values(fc: SchoolForecast, t) -> dict[str, str]:
+    """The figures of the newer-plan line of the base section: the December 2023 plan's seats for 2024-2025 and the programme's it replaces."""
+    return {
+        "budget": t.num(fc.newer_plan["budget"]), "memorandum": t.num(fc.newer_plan["memorandum"]),
+        "programme_budget": t.num(fc.programme_newer_years["budget"]), "programme_memorandum": t.num(fc.programme_newer_years["memorandum"]),
+    }

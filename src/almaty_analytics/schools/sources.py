@@ -42,13 +42,16 @@ STATEMENTS = {  # dated_statements.csv indicators the model uses
 # Families of statements the base reads (schools.base), matched on the whole indicator; the figure's date gives its year.
 SHORTAGE_STATEMENT = r"school_seat_shortage_end_\d{4}"  # the seat shortage at the date, after that year's commissioning
 OPENED_STATEMENT = r"(school_places_commissioned|places_opened)_\d{4}"  # places opened in the date's calendar year, every source
-NEWER_PLAN_STATEMENT = "places_planned_2024_2025"  # the newest plan: cited beside the programme's, not used (a plan, not an opening)
+NEWER_PLAN_STATEMENT = "places_planned_2024_2025"  # the newest plan, cited; its parts (supply.NEWER_PLAN) replace the programme's 2024-2025 budget and memorandum plan
 # Further school statements the report cites beside those the model reads (its sources section).
 CITED_STATEMENTS = (
     "planned_schools_2020_2021",
     "planned_seats_2020_2021",
     "commissioned_state_schools_2021",
     "seat_shortage_before_2021_commissioning",
+    "state_school_places_planned_2024_2025",  # the parts of NEWER_PLAN_STATEMENT the supply reads (supply.NEWER_PLAN)
+    "memorandum_school_places_planned_2024_2025",
+    "ppp_school_places_planned_2024_2025",
 )
 RAW_FILES = ("programme_school", "school_capacity", "bns_schools", "dated_statements")  # raw files of the sources list
 

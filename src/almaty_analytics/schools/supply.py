@@ -55,6 +55,37 @@ def planned_seats(plan: pd.DataFrame, last_year: int, *, rate_after_2025: float,
     return pd.DataFrame(rows, columns=["year", "funding_source", "schools", "seats"])
 
 
+NEWER_PLAN_YEARS = (2024, 2025)  # the December 2023 plan: places to open in 2024-2025 (dated_statements, published 2023-12-21)
+NEWER_PLAN = {  # funding source -> the dated_statements parts of that plan it replaces the programme's plan of those years with
+    "budget": ("state_school_places_planned_2024_2025", "ppp_school_places_planned_2024_2025"),
+    "memorandum": ("memorandum_school_places_planned_2024_2025",),
+}
+
+
+def newer_plan(statements: pd.DataFrame) -> dict[str, float]:
+    """Seats of the December 2023 plan for 2024-2025 by funding source (``NEWER_PLAN``); empty unless ``statements`` hold every part."""
+    values = statements.sort_values("date", kind="stable").groupby("indicator")["value"].last()
+    if not all(name in values.index for names in NEWER_PLAN.values() for name in names):
+        return {}
+    return {source: float(values[list(names)].sum()) for source, names in NEWER_PLAN.items()}
+
+
+def with_newer_plan(planned: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFrame:
+    """``planned`` with the budget and memorandum seats of 2024-2025 replaced by the December 2023 plan where the vintage's
+    ``statements`` hold every part of it: 13 state schools for 23.1 thousand and a PPP school for 2 thousand (budget), 8
+    memorandum schools for 12 thousand, half in each year (the statement gives no yearly split) and no school count (its
+    schools are not of the standard size). Branches and private schools, which it does not name, keep the programme's plan;
+    the plan keeps its delivery risk (a plan, not an opening)."""
+    parts = newer_plan(statements)
+    if not parts:
+        return planned
+    replaced = planned["funding_source"].isin(NEWER_PLAN) & planned["year"].isin(NEWER_PLAN_YEARS)
+    newer = pd.DataFrame(
+        [{"year": year, "funding_source": source, "schools": np.nan, "seats": seats / len(NEWER_PLAN_YEARS)} for source, seats in parts.items() for year in NEWER_PLAN_YEARS]
+    )
+    return pd.concat([planned[~replaced], newer], ignore_index=True).sort_values(["year", "funding_source"], kind="stable").reset_index(drop=True)
+
+
 def with_openings(planned: pd.DataFrame, seat_year: int, opened: pd.Series) -> pd.DataFrame:
     """The plan after the seat base: rows of years up to ``seat_year`` are in the base; a year with places opened
     (``opened``: calendar year -> places, every source together) has one ``opened`` row instead of its plan."""
@@ -73,6 +104,9 @@ class DeliveryRisk:
 
 def delivery_risks(params: dict) -> dict[str, DeliveryRisk]:
     """The delivery risk of every funding source from the parameters ``delivery_<source>`` and ``delay_<source>``; none for places opened."""
+    unset = [name for s in FUNDING_SOURCES for name in (f"delivery_{s}", f"delay_{s}") if params.get(name) is None]
+    if unset:
+        raise ValueError(f"delivery: parameters {unset} unset; expected numbers (schools.delivery_parameters fills them from the vintage's fit)")
     return {s: DeliveryRisk(params[f"delivery_{s}"], params[f"delay_{s}"]) for s in FUNDING_SOURCES} | {OPENED: DeliveryRisk(1.0, 0.0)}
 
 
