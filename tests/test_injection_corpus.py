@@ -20,7 +20,6 @@ import yaml
 
 from almaty_analytics import runner
 from almaty_analytics.runner import execute
-
 from conftest import REPO, SMALL, execute_in_process, visible_text
 
 MARKUP = "<script>alert(1)</script> <img src=x onerror=alert(1)> https://evil.example/x [link](https://evil.example)"
@@ -41,7 +40,11 @@ FREE_TEXT = {"note", "reason", "source", "source_url", "source_file", "descripti
 def free_text_columns(resource: dict) -> list[str]:
     """The free-text columns of a raw table: string fields with no enum, outside the primary key, named as text."""
     key = set(resource.get("primary_key", []))
-    return [f["name"] for f in resource["fields"] if f.get("type") == "string" and "enum" not in f and f["name"] not in key and f["name"] in FREE_TEXT]
+    return [
+        f["name"]
+        for f in resource["fields"]
+        if f.get("type") == "string" and "enum" not in f and f["name"] not in key and f["name"] in FREE_TEXT
+    ]
 
 
 def poison(root) -> list[str]:
@@ -98,7 +101,9 @@ def poisoned_run(tmp_path_factory):
         patch.setenv("ALMATY_ANALYTICS_ROOT", str(root))
         patch.setattr(execute, "execute_notebook", execute_in_process)
         failures = []
-        code = runner.run(overrides=SMALL | {"report_note": MARKUP}, output_root=out, jobs=1, force=True, log=lambda _: None, err=failures.append)
+        code = runner.run(
+            overrides=SMALL | {"report_note": MARKUP}, output_root=out, jobs=1, force=True, log=lambda _: None, err=failures.append
+        )
     return fields, out, code, failures, time.perf_counter() - started
 
 
