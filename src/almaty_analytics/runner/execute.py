@@ -89,9 +89,7 @@ def markdown_escaped(source: str) -> str:
 def _title(nb: nbformat.NotebookNode, fallback: str) -> str:
     """The first "# " heading of the notebook, written in a markdown cell or displayed by a code cell."""
     texts = [c.source for c in nb.cells if c.cell_type == "markdown"]
-    texts += [
-        o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code" for o in c.outputs if "text/markdown" in o.get("data", {})
-    ]
+    texts += [o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code" for o in c.outputs if "text/markdown" in o.get("data", {})]
     return next((line[2:].strip() for text in texts for line in text.splitlines() if line.startswith("# ")), fallback)
 
 
@@ -127,9 +125,7 @@ def render_html(notebook_path: Path, html_path: Path, *, show_code: bool = False
     io.atomic_write_text(html_path, body)
 
 
-def execute_notebook(
-    notebook: Path, runs: list[tuple[dict[str, Any], Path]], progress: bool, timeout: float = DEFAULT_TIMEOUT
-) -> list[Result]:
+def execute_notebook(notebook: Path, runs: list[tuple[dict[str, Any], Path]], progress: bool, timeout: float = DEFAULT_TIMEOUT) -> list[Result]:
     """Execute ``notebook`` once per ``(parameters, staging)`` of ``runs``, in turn, in one kernel; a result per run.
 
     Each run writes ``<stem>.ipynb`` and ``<stem>.html`` (or ``<stem>.failed.html``) into its ``staging`` and gets
