@@ -56,6 +56,11 @@ def test_the_data_dictionary_describes_every_published_column_and_the_columns_a_
     by_source = pd.read_csv(tables / "emissions_by_source.csv")
     assert set(by_source["boundary"]) == {"city", "city_plus"} and rules["emissions_by_source", "boundary"]
     assert not by_source.duplicated(["year", "emission_scenario", "boundary", "source"]).any()
+    for path in export.published_tables(tables):  # a total beside its parts is always flagged
+        table = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        for column in table.columns:
+            if table[column].nunique() > 1 and table[column].str.lower().isin(["total", "all", "both", "city_plus"]).any():
+                assert rules.get((path.stem, column)), (path.stem, column)
 
 
 def test_the_domain_notebooks_ran_in_parallel_processes(published):

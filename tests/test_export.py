@@ -218,8 +218,10 @@ def test_the_dictionary_says_which_columns_hold_alternatives_that_a_sum_must_not
     assert "includes city" in dictionary["emissions_by_source", "boundary"]
     assert dictionary["emissions_by_source", "emission_scenario"] and dictionary["population_variants", "variant"]
     assert dictionary["school_seats", "deficit"] == "" and dictionary["population_total", "value"] == ""
+    assert "keep total" in dictionary["emissions_by_source", "source"] and "keep total" in dictionary["data_population_history", "sex"]
     for (table, column), rule in dictionary.items():
-        assert bool(rule) == (column in export.CASE_COLUMNS), (table, column)
+        assert bool(rule) == (column in export.CASE_COLUMNS or (table, column) in export.TOTAL_ROWS), (table, column)
+    assert set(export.TOTAL_ROWS) <= set(dictionary.index)  # every total declared is of a real column
 
 
 def test_the_data_dictionary_file_lists_every_published_table_but_itself_and_is_no_workbook_sheet(tmp_path):

@@ -122,6 +122,10 @@ def test_no_report_or_index_holds_live_markup(poisoned_run):
     assert {p.name for p in pages} >= {"index.html", "00_data_overview.html", "10_population_forecast.html", "90_summary.html"}
     found = {str(p.relative_to(out)): leaks(p.read_text(encoding="utf-8")) for p in pages}
     assert {p: f for p, f in found.items() if f} == {}, f"run took {seconds:.0f} s"
+    for page in pages:  # and a policy that would stop a script the escaping missed
+        policy = re.search(r"Content-Security-Policy['\"] content=\"([^\"]*)\"", page.read_text(encoding="utf-8"))
+        scripts = [d for d in policy.group(1).split(";") if d.strip().startswith("script-src")] if policy else []
+        assert policy and "default-src 'none'" in policy.group(1) and not any("unsafe-inline" in d for d in scripts), page.name
 
 
 def test_the_markup_is_still_shown_as_text(poisoned_run):
@@ -130,3 +134,4 @@ def test_the_markup_is_still_shown_as_text(poisoned_run):
         report = next(out.rglob(f"{name}.html"))
         text = html.unescape(visible_text(report.read_text(encoding="utf-8")))
         assert "<script>alert(1)</script>" in text and "https://evil.example/x" in text, name
+        assert "[link](https://evil.example)" in text, name  # a markdown link in free text shows as written

@@ -61,8 +61,8 @@ YEARS = "<year>"  # the data dictionary's row for the year columns of an IAMC ta
 YEAR_COLUMN = ("see unit", "one column per year (2021, 2022, ...): the value in that year, in the row's unit")
 META = "_meta"  # <IAMC table>_meta.csv: the run's facts for each model and scenario of the IAMC table
 DICTIONARY = "data_dictionary"  # tables/data_dictionary.csv
-# Columns whose values are alternatives of one quantity, not parts of a whole (or that hold a total beside its parts):
-# rows must be filtered to one value of each before summing. In every table that has them, and in the dictionary.
+# Columns whose values are alternatives of one quantity, not parts of a whole: rows must be filtered to one value of
+# each before summing. In every table that has them, and in the dictionary (filter_before_sum).
 CASE_COLUMNS = {
     "scenario": "the scenario (a file holds one; concatenated files hold several)",
     "regime": "the seat regime: current seats, or seats on the programme's plan (alternatives)",
@@ -73,6 +73,14 @@ CASE_COLUMNS = {
     "case": "the case the figures are of (alternatives)",
     "vintage": "the data vintage the forecast was made with (alternatives)",
     "region": "the IAMC region: Almaty city, or the city plus TPP-3 and agglomeration houses (it includes the city)",
+}
+# Columns of one table that hold a total beside its parts: a sum must keep either the total or the parts.
+TOTAL_ROWS = {
+    ("data_population_history", "sex"): "total beside male and female: keep total, or male and female",
+    ("emissions_by_source", "source"): "total (the sum of the sources) beside the sources: keep total, or the sources",
+    ("emissions_inventory_reconciliation", "source"): "total and stationary_total beside their parts: keep a total, or the parts",
+    ("school_delivery_record", "group"): "all beside budget and private_investment: keep all, or the two groups",
+    ("school_pupil_growth", "sector"): "all (state and private) beside state: keep one",
 }
 # Every published table, declared beside the code that builds it, in the workbook's sheet order.
 TABLES: dict[str, TableSpec] = overview.TABLES | population.TABLES | schools.TABLES | preschool.TABLES | summary.TABLES | emissions.TABLES
@@ -173,12 +181,16 @@ def unit_label(unit: str, t: i18n.Text) -> str:
     return t(f"units.{slug}") if slug else ""
 
 
+def _meta_of(name: str) -> str | None:
+    """The IAMC table whose meta file is ``name`` (None when ``name`` is no meta file)."""
+    base = name.removesuffix(META)
+    return base if base != name and is_iamc(base) else None
+
+
 def _spec(name: str) -> TableSpec | None:
     """The declaration of a published file: a table of TABLES, or the meta file of an IAMC table."""
-    base = name.removesuffix(META)
-    if name != base and is_iamc(base):
-        return TableSpec(f"Run facts of {base} (pyam meta table)", {}, f"the run that wrote {base}.csv")
-    return TABLES.get(name)
+    base = _meta_of(name)
+    return TableSpec(f"Run facts of {base} (pyam meta table)", {}, f"the run that wrote {base}.csv") if base else TABLES.get(name)
 
 
 def _column_specs(name: str) -> dict[str, tuple[str, str]]:
@@ -187,9 +199,8 @@ def _column_specs(name: str) -> dict[str, tuple[str, str]]:
     if is_iamc(name):
         columns = {("scenario" if c == spec.scenario_into else c): v for c, v in spec.columns.items()}
         return {c: columns[c] for c in IAMC_COLUMNS} | {YEARS: YEAR_COLUMN}
-    if name.endswith(META) and is_iamc(name.removesuffix(META)):
-        columns = TABLES[name.removesuffix(META)].columns
-        return {"model": columns["model"], "scenario": columns[TABLES[name.removesuffix(META)].scenario_into]} | RUN_COLUMNS
+    if base := _meta_of(name):
+        return {c: v for c, v in _column_specs(base).items() if c in ("model", "scenario")} | RUN_COLUMNS
     return {"scenario": SCENARIO_COLUMN} | (spec.columns if spec else {}) | RUN_COLUMNS
 
 
@@ -198,14 +209,14 @@ DICTIONARY_COLUMNS = ["table", "column", "unit", "description", "source", "filte
 
 def data_dictionary(names: list[str]) -> pd.DataFrame:
     """Every column of the published files ``names`` (undeclared ones skipped): unit, description, the table's source,
-    and, for a column of CASE_COLUMNS, what its values are: rows must be filtered to one of them before summing."""
+    and, for a column of CASE_COLUMNS or TOTAL_ROWS, what its values are: rows must be filtered before summing."""
     rows = []
     for name in names:
         spec = _spec(name)
         if spec is None:
             continue
         for column, (unit, description) in _column_specs(name).items():
-            case = CASE_COLUMNS.get(column, "") if not name.endswith(META) else ""
+            case = "" if _meta_of(name) else TOTAL_ROWS.get((name, column), CASE_COLUMNS.get(column, ""))
             rows.append(
                 {"table": name, "column": column, "unit": unit, "description": description, "source": spec.source, "filter_before_sum": case}
             )
