@@ -101,9 +101,10 @@ def poisoned_run(tmp_path_factory):
         patch.setenv("ALMATY_ANALYTICS_ROOT", str(root))
         patch.setattr(execute, "execute_notebook", execute_in_process)
         failures = []
-        code = runner.run(
-            overrides=SMALL | {"report_note": MARKUP}, output_root=out, jobs=1, force=True, log=lambda _: None, err=failures.append
-        )
+        # first one report with another parameter, so that the summary's "parameters changed" table shows report_note
+        first = runner.run(notebooks=["10_population_forecast"], overrides={"n_simulations": "150"}, output_root=out, jobs=1, log=lambda _: None)
+        final = SMALL | {"report_note": MARKUP}
+        code = first or runner.run(overrides=final, output_root=out, jobs=1, force=True, log=lambda _: None, err=failures.append)
     return fields, out, code, failures, time.perf_counter() - started
 
 
@@ -131,6 +132,8 @@ def test_no_report_or_index_holds_live_markup(poisoned_run):
 
 def test_the_markup_is_still_shown_as_text(poisoned_run):
     _, out, *_ = poisoned_run
+    summary = html.unescape(visible_text((out / "default" / "90_summary.html").read_text(encoding="utf-8")))
+    assert "report_note" in summary and "n_simulations" in summary  # the parameters changed since the previous run
     for name in ("00_data_overview", "90_summary"):
         report = next(out.rglob(f"{name}.html"))
         text = html.unescape(visible_text(report.read_text(encoding="utf-8")))
