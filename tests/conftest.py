@@ -195,4 +195,5 @@ def in_process_run(published, tmp_path_factory) -> InProcessRun:
             assert result.status == "ok", result.error
     for table in sorted((staging / "tables").glob("*.csv")):
         export.stamp_table(table, PUBLISHED_DATE, data_io.shown_vintage(""))
+    export.write_data_dictionary(staging / "tables")  # as the runner does after its notebooks
     return InProcessRun(calls, checked, staging / "tables")

@@ -20,14 +20,48 @@ def _tables(folder):
 
 def test_a_run_publishes_every_declared_table_with_scenario_vintage_and_run_date(published):
     tables = published / "default" / "tables"
-    assert {p.stem for p in tables.glob("*.csv")} == set(export.TABLES)
-    for path in sorted(tables.glob("*.csv")):
+    assert {p.stem for p in tables.glob("*.csv")} == set(export.TABLES) | {"emissions_iamc_meta", export.DICTIONARY}
+    for path in export.published_tables(tables):
         assert path.read_bytes().startswith(b"\xef\xbb\xbf"), path.name
         table = pd.read_csv(path)
+        if export.is_iamc(path.stem) or path.stem == "emissions_iamc_meta":
+            continue  # test_the_iamc_file_holds_iamc_columns_only_and_its_run_facts_are_in_its_meta_file
         assert list(table.columns[-2:]) == ["data_vintage", "run_date"], path.name
         assert set(table["data_vintage"]) == {io.newest_release()} and set(table["run_date"]) == {PUBLISHED_DATE}, path.name
         assert table["scenario"].astype(str).str.startswith("default").all(), path.name
     assert (tables / "default.xlsx").exists()
+
+
+def test_the_iamc_file_holds_iamc_columns_only_and_its_run_facts_are_in_its_meta_file(published):
+    tables = published / "default" / "tables"
+    iamc = pd.read_csv(tables / "emissions_iamc.csv", encoding="utf-8-sig")
+    years = list(iamc.columns[len(export.IAMC_COLUMNS) :])
+    assert list(iamc.columns[: len(export.IAMC_COLUMNS)]) == list(export.IAMC_COLUMNS) and all(y.isdigit() for y in years)
+    meta = pd.read_csv(tables / "emissions_iamc_meta.csv", encoding="utf-8-sig")
+    assert set(zip(meta["model"], meta["scenario"], strict=True)) == set(zip(iamc["model"], iamc["scenario"], strict=True))
+    assert set(meta["data_vintage"]) == {io.newest_release()} and set(meta["run_date"]) == {PUBLISHED_DATE}
+
+
+def test_the_data_dictionary_describes_every_published_column_and_the_columns_a_sum_must_fix(published):
+    tables = published / "default" / "tables"
+    dictionary = pd.read_csv(tables / f"{export.DICTIONARY}.csv", encoding="utf-8-sig", keep_default_na=False)
+    for path in export.published_tables(tables):
+        described = dictionary[dictionary["table"] == path.stem]["column"].tolist()
+        columns = list(pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns)
+        if export.is_iamc(path.stem):
+            columns = [c for c in columns if not c.isdigit()] + [export.YEARS]
+        assert described == columns, path.name
+    rules = dictionary.set_index(["table", "column"])["filter_before_sum"]
+    seats = pd.read_csv(tables / "school_seats.csv")
+    assert seats["regime"].nunique() > 1 and not seats.duplicated(["school_year", "regime"]).any() and rules["school_seats", "regime"]
+    by_source = pd.read_csv(tables / "emissions_by_source.csv")
+    assert set(by_source["boundary"]) == {"city", "city_plus"} and rules["emissions_by_source", "boundary"]
+    assert not by_source.duplicated(["year", "emission_scenario", "boundary", "source"]).any()
+    for path in export.published_tables(tables):  # a total beside its parts is always flagged
+        table = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        for column in table.columns:
+            if table[column].nunique() > 1 and table[column].str.lower().isin(["total", "all", "both", "city_plus"]).any():
+                assert rules.get((path.stem, column)), (path.stem, column)
 
 
 def test_the_domain_notebooks_ran_in_parallel_processes(published):

@@ -159,7 +159,87 @@ def test_data_dictionary_lists_scenario_declared_and_run_columns_for_each_table(
 def test_data_dictionary_skips_undeclared_tables():
     dictionary = export.data_dictionary(["not_declared"])
     assert dictionary.empty
-    assert list(dictionary.columns) == ["table", "column", "unit", "description", "source"]
+    assert list(dictionary.columns) == ["table", "column", "unit", "description", "source", "filter_before_sum"]
+
+
+def iamc_frame(scenarios=("baseline", "programme"), years=(2025, 2026)) -> pd.DataFrame:
+    rows = [
+        {"model": "almaty-analytics", "emission_scenario": s, "region": "Almaty city", "variable": "Emissions|Air pollutants", "unit": "kt/yr"}
+        | {str(y): 100.0 + i for i, y in enumerate(years)}
+        for s in scenarios
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_an_iamc_table_keeps_only_iamc_columns_and_its_run_facts_go_to_a_meta_file(tmp_path):
+    path = export.write_table(iamc_frame(), "emissions_iamc", tmp_path, "default")
+    before = path.read_bytes()
+    written = export.stamp_table(path, "2026-01-02", "2024-01-31")
+    assert written == [path, tmp_path / "tables" / "emissions_iamc_meta.csv"]
+    assert path.read_bytes() == before
+    assert list(pd.read_csv(path).columns) == [*export.IAMC_COLUMNS, "2025", "2026"]
+    meta = pd.read_csv(written[1], encoding="utf-8-sig")
+    assert meta.to_dict("records") == [
+        {"model": "almaty-analytics", "scenario": f"default|{s}", "data_vintage": "2024-01-31", "run_date": "2026-01-02"} for s in ("baseline", "programme")
+    ]
+
+
+def test_iamc_files_of_two_runs_and_other_iamc_data_concatenate_as_pyam_does(tmp_path):
+    """pyam.concat needs the same index dimensions everywhere (model, scenario, region, variable, unit, year): any other
+    column would be an extra index dimension (pyam's extra_cols) and make the frames incompatible."""
+    frames = []
+    for scenario in ("default", "high"):
+        path = export.write_table(iamc_frame(years=(2025, 2026)), "emissions_iamc", tmp_path / scenario, scenario)
+        export.stamp_table(path, "2026-01-02", "2024-01-31")
+        frames.append(pd.read_csv(path, encoding="utf-8-sig"))
+    other = pd.DataFrame([{"model": "GAINS", "scenario": "CLE", "region": "Kazakhstan", "variable": "Emissions|NOx", "unit": "kt/yr", "2025": 5.0}])
+    long = [f.melt(id_vars=list(export.IAMC_COLUMNS), var_name="year") for f in [*frames, other]]
+    assert all(set(f.columns) == {*export.IAMC_COLUMNS, "year", "value"} for f in long)
+    together = pd.concat(long, ignore_index=True)
+    assert not together.duplicated(list(export.IAMC_COLUMNS) + ["year"]).any()
+    assert together[list(export.IAMC_COLUMNS)].notna().all().all() and together["year"].astype(int).between(2025, 2026).all()
+    meta = pd.concat(pd.read_csv(tmp_path / s / "tables" / "emissions_iamc_meta.csv", encoding="utf-8-sig") for s in ("default", "high"))
+    assert not meta.duplicated(["model", "scenario"]).any()  # pyam's meta index
+    assert set(meta["scenario"]) == set(pd.concat(frames)["scenario"])
+
+
+def test_the_dictionary_describes_the_iamc_file_and_its_meta_file_as_they_are_on_disk():
+    dictionary = export.data_dictionary(["emissions_iamc", "emissions_iamc_meta"])
+    iamc = dictionary[dictionary["table"] == "emissions_iamc"]
+    assert iamc["column"].tolist() == [*export.IAMC_COLUMNS, "<year>"]
+    assert "project scenario" in iamc.set_index("column").loc["scenario", "description"]
+    meta = dictionary[dictionary["table"] == "emissions_iamc_meta"]
+    assert meta["column"].tolist() == ["model", "scenario", "data_vintage", "run_date"]
+
+
+def test_the_dictionary_says_which_columns_hold_alternatives_that_a_sum_must_not_mix():
+    dictionary = export.data_dictionary(list(export.TABLES)).set_index(["table", "column"])["filter_before_sum"]
+    assert "current seats" in dictionary["school_seats", "regime"]
+    assert "includes city" in dictionary["emissions_by_source", "boundary"]
+    assert dictionary["emissions_by_source", "emission_scenario"] and dictionary["population_variants", "variant"]
+    assert dictionary["school_seats", "deficit"] == "" and dictionary["population_total", "value"] == ""
+    assert "keep total" in dictionary["emissions_by_source", "source"] and "keep total" in dictionary["data_population_history", "sex"]
+    for (table, column), rule in dictionary.items():
+        assert bool(rule) == (column in export.CASE_COLUMNS or (table, column) in export.TOTAL_ROWS), (table, column)
+    assert set(export.TOTAL_ROWS) <= set(dictionary.index)  # every total declared is of a real column
+
+
+def test_the_data_dictionary_file_lists_every_published_table_but_itself_and_is_no_workbook_sheet(tmp_path):
+    out = tmp_path / "run"
+    export.write_table(population_history(), "data_population_history", out, "default")
+    export.write_table(iamc_frame(), "emissions_iamc", out, "default")
+    export.stamp_table(out / "tables" / "emissions_iamc.csv", "2026-01-02", "2024-01-31")
+    path = export.write_data_dictionary(out / "tables")
+    assert path == out / "tables" / "data_dictionary.csv"
+    written = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False)
+    assert list(written.columns) == export.DICTIONARY_COLUMNS
+    assert list(dict.fromkeys(written["table"])) == ["data_population_history", "emissions_iamc", "emissions_iamc_meta"]
+    assert written[written["table"] == "data_population_history"]["column"].tolist() == [
+        "scenario", *export.TABLES["data_population_history"].columns, *export.RUN_COLUMNS
+    ]
+    book = out / "tables" / "default.xlsx"
+    export.write_workbook(out / "tables", book, RUN_INFO, {"data_population_history": RUN_OF_TABLE})
+    assert openpyxl.load_workbook(book).sheetnames == ["README", "data_population_history", "emissions_iamc", "emissions_iamc_meta"]
 
 
 RUN_INFO = {

@@ -14,7 +14,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from almaty_analytics import cli, runner
+from almaty_analytics import cli, export, runner
 from almaty_analytics.runner import execute, kernel
 from conftest import ECHO_BODY, ECHO_PARAMETERS, REPO, make_notebook, visible_text
 
@@ -138,6 +138,15 @@ def test_unchanged_rerun_skips_and_force_reruns(project, in_process):
     messages.clear()
     assert runner.run(force=True, log=messages.append) == 0
     assert any("ok in" in m for m in messages) and html.stat().st_mtime_ns != first
+
+
+def test_a_run_writes_the_data_dictionary_of_its_tables_beside_them(project, in_process):
+    assert runner.run(log=lambda m: None) == 0
+    tables = project / "reports" / "default" / "tables"
+    dictionary = pd.read_csv(tables / f"{export.DICTIONARY}.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert set(dictionary["table"]) == {"data_population_history"}
+    assert dictionary["column"].tolist() == list(pd.read_csv(tables / "data_population_history.csv", nrows=0, encoding="utf-8-sig").columns)
+    assert dictionary.set_index("column").loc["persons", "unit"] == "persons"
 
 
 def test_changed_raw_data_triggers_a_rerun(project, in_process):

@@ -83,7 +83,7 @@ def test_each_language_plans_on_its_own_so_only_the_changed_one_runs_again(proje
 def test_all_scenarios_in_several_languages_run_every_early_stage_then_every_summary(project, grouped):
     make_notebook(
         project / "notebooks" / "90_late.ipynb", 'scenario = "default"\nlanguage = ""\nreports_dir = ""',
-        ["import pathlib\nprint('SEEN:' + ','.join(sorted(p.parent.parent.name for p in pathlib.Path(reports_dir).glob('*/tables/*.csv'))))"],
+        ["import pathlib\nprint('SEEN:' + ','.join(sorted({p.parent.parent.name for p in pathlib.Path(reports_dir).glob('*/tables/*.csv')})))"],
     )
     assert cli.main(["run", "--all-scenarios", "--language", "en,kk", "--jobs", "1"]) == 0
     names = sorted(p.stem for p in (project / "scenarios").glob("*.yaml"))

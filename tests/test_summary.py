@@ -200,7 +200,7 @@ def test_the_scorecard_marks_the_chosen_method_the_benchmarks_and_the_winner_per
 
 
 LATE_PARAMETERS = 'scenario = "default"  # scenario name\nreports_dir = ""  # set by the runner'
-LATE_BODY = ["import pathlib\nprint('SEEN:' + ','.join(sorted(p.parent.parent.name for p in pathlib.Path(reports_dir).glob('*/tables/*.csv'))))"]
+LATE_BODY = ["import pathlib\nprint('SEEN:' + ','.join(sorted({p.parent.parent.name for p in pathlib.Path(reports_dir).glob('*/tables/*.csv')})))"]
 
 
 def test_with_all_scenarios_every_summary_runs_after_every_scenarios_tables(project, in_process):

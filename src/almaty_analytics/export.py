@@ -5,6 +5,12 @@ units and descriptions, and ``write_table`` refuses a frame that does not match.
 Every table gets a leading ``scenario`` column, except tables whose spec says where the
 scenario goes instead (``scenario_into``, the IAMC layout). The workbook has one sheet per table
 plus a README sheet (data dictionary, parameters, input files, versions).
+
+The tables describe themselves: ``tables/data_dictionary.csv`` (``write_data_dictionary``) gives each column of each
+published file its unit, description and source, and says which columns hold alternatives (``CASE_COLUMNS``: a
+regime, a boundary, a scenario, a method) that a sum must fix to one value. An IAMC table holds only the IAMC columns
+(model, scenario, region, variable, unit, years), so ``pyam`` reads it and concatenates it with other IAMC data; the
+run's facts (data vintage, run date) go to ``<table>_meta.csv``, keyed by model and scenario as pyam's meta table is.
 """
 
 from __future__ import annotations
@@ -50,6 +56,32 @@ NUMBER_FORMATS = {  # Excel number format by unit
 
 
 SCENARIO_COLUMN = ("", "scenario the table was computed for (scenarios/<name>.yaml)")
+IAMC_COLUMNS = ("model", "scenario", "region", "variable", "unit")  # then one column per year: the IAMC wide format
+YEARS = "<year>"  # the data dictionary's row for the year columns of an IAMC table
+YEAR_COLUMN = ("see unit", "one column per year (2021, 2022, ...): the value in that year, in the row's unit")
+META = "_meta"  # <IAMC table>_meta.csv: the run's facts for each model and scenario of the IAMC table
+DICTIONARY = "data_dictionary"  # tables/data_dictionary.csv
+# Columns whose values are alternatives of one quantity, not parts of a whole: rows must be filtered to one value of
+# each before summing. In every table that has them, and in the dictionary (filter_before_sum).
+CASE_COLUMNS = {
+    "scenario": "the scenario (a file holds one; concatenated files hold several)",
+    "regime": "the seat regime: current seats, or seats on the programme's plan (alternatives)",
+    "boundary": "the inventory boundary: city, or city_plus (the city and TPP-3 and agglomeration houses; it includes city)",
+    "emission_scenario": "the emission scenario (alternatives)",
+    "variant": "the population variant (alternatives)",
+    "method": "the forecasting method (alternatives)",
+    "case": "the case the figures are of (alternatives)",
+    "vintage": "the data vintage the forecast was made with (alternatives)",
+    "region": "the IAMC region: Almaty city, or the city plus TPP-3 and agglomeration houses (it includes the city)",
+}
+# Columns of one table that hold a total beside its parts: a sum must keep either the total or the parts.
+TOTAL_ROWS = {
+    ("data_population_history", "sex"): "total beside male and female: keep total, or male and female",
+    ("emissions_by_source", "source"): "total (the sum of the sources) beside the sources: keep total, or the sources",
+    ("emissions_inventory_reconciliation", "source"): "total and stationary_total beside their parts: keep a total, or the parts",
+    ("school_delivery_record", "group"): "all beside budget and private_investment: keep all, or the two groups",
+    ("school_pupil_growth", "sector"): "all (state and private) beside state: keep one",
+}
 # Every published table, declared beside the code that builds it, in the workbook's sheet order.
 TABLES: dict[str, TableSpec] = overview.TABLES | population.TABLES | schools.TABLES | preschool.TABLES | summary.TABLES | emissions.TABLES
 
@@ -120,11 +152,27 @@ def run_date() -> str:
     return moment.date().isoformat()
 
 
-def stamp_table(path: Path, date: str, vintage: str) -> None:
-    """Append ``data_vintage`` and ``run_date`` to a written table; every other cell is kept as written (read as text)."""
+def is_iamc(name: str) -> bool:
+    spec = TABLES.get(name)
+    return bool(spec and spec.scenario_into)
+
+
+def stamp_table(path: Path, date: str, vintage: str) -> list[Path]:
+    """Record the run's ``data_vintage`` and ``run_date`` with a written table; the files written (the table first).
+
+    A table gets them as two last columns, every other cell kept as written (read as text). An IAMC table is left as
+    it is (only IAMC columns) and gets ``<name>_meta.csv``: model, scenario, data_vintage, run_date, a row per model
+    and scenario it holds (pyam: ``IamDataFrame(path).set_meta(pd.read_csv(meta).set_index(["model", "scenario"]))``).
+    """
     table = pd.read_csv(path, encoding=CSV_ENCODING, dtype=str, keep_default_na=False)
-    table = table.assign(data_vintage=vintage, run_date=date)
-    atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, encoding=CSV_ENCODING))
+    if not is_iamc(path.stem):
+        table = table.assign(data_vintage=vintage, run_date=date)
+        atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, encoding=CSV_ENCODING))
+        return [path]
+    meta = table[["model", "scenario"]].drop_duplicates().assign(data_vintage=vintage, run_date=date)
+    meta_path = path.with_name(f"{path.stem}{META}.csv")
+    atomic_write(meta_path, lambda tmp: meta.to_csv(tmp, index=False, encoding=CSV_ENCODING))
+    return [path, meta_path]
 
 
 def unit_label(unit: str, t: i18n.Text) -> str:
@@ -133,20 +181,59 @@ def unit_label(unit: str, t: i18n.Text) -> str:
     return t(f"units.{slug}") if slug else ""
 
 
+def _meta_of(name: str) -> str | None:
+    """The IAMC table whose meta file is ``name`` (None when ``name`` is no meta file)."""
+    base = name.removesuffix(META)
+    return base if base != name and is_iamc(base) else None
+
+
+def _spec(name: str) -> TableSpec | None:
+    """The declaration of a published file: a table of TABLES, or the meta file of an IAMC table."""
+    base = _meta_of(name)
+    return TableSpec(f"Run facts of {base} (pyam meta table)", {}, f"the run that wrote {base}.csv") if base else TABLES.get(name)
+
+
 def _column_specs(name: str) -> dict[str, tuple[str, str]]:
+    """Each column of a published file as it is on disk: (unit, description); empty for an undeclared file."""
     spec = TABLES.get(name)
+    if is_iamc(name):
+        columns = {("scenario" if c == spec.scenario_into else c): v for c, v in spec.columns.items()}
+        return {c: columns[c] for c in IAMC_COLUMNS} | {YEARS: YEAR_COLUMN}
+    if base := _meta_of(name):
+        return {c: v for c, v in _column_specs(base).items() if c in ("model", "scenario")} | RUN_COLUMNS
     return {"scenario": SCENARIO_COLUMN} | (spec.columns if spec else {}) | RUN_COLUMNS
 
 
+DICTIONARY_COLUMNS = ["table", "column", "unit", "description", "source", "filter_before_sum"]
+
+
 def data_dictionary(names: list[str]) -> pd.DataFrame:
+    """Every column of the published files ``names`` (undeclared ones skipped): unit, description, the table's source,
+    and, for a column of CASE_COLUMNS or TOTAL_ROWS, what its values are: rows must be filtered before summing."""
     rows = []
     for name in names:
-        spec = TABLES.get(name)
+        spec = _spec(name)
         if spec is None:
             continue
         for column, (unit, description) in _column_specs(name).items():
-            rows.append({"table": name, "column": column, "unit": unit, "description": description, "source": spec.source})
-    return pd.DataFrame(rows, columns=["table", "column", "unit", "description", "source"])
+            case = "" if _meta_of(name) else TOTAL_ROWS.get((name, column), CASE_COLUMNS.get(column, ""))
+            rows.append(
+                {"table": name, "column": column, "unit": unit, "description": description, "source": spec.source, "filter_before_sum": case}
+            )
+    return pd.DataFrame(rows, columns=DICTIONARY_COLUMNS)
+
+
+def published_tables(tables_dir: Path) -> list[Path]:
+    """The CSV files of a published ``tables/`` folder, without the data dictionary."""
+    return [p for p in sorted(tables_dir.glob("*.csv")) if p.stem != DICTIONARY]
+
+
+def write_data_dictionary(tables_dir: Path) -> Path:
+    """``tables/data_dictionary.csv``: the data dictionary of every table in ``tables_dir``, written atomically."""
+    path = tables_dir / f"{DICTIONARY}.csv"
+    dictionary = neutral_frame(data_dictionary([p.stem for p in published_tables(tables_dir)]))
+    atomic_write(path, lambda tmp: dictionary.to_csv(tmp, index=False, encoding=CSV_ENCODING))
+    return path
 
 
 def _cell(value):
@@ -183,7 +270,7 @@ def readme_rows(run_info: dict, table_runs: dict[str, dict]) -> list[tuple]:
 def header(name: str, column: str, t: i18n.Text) -> str:
     """A workbook header: the column's label in the reader's language with its unit, e.g. "80% interval, upper [persons]"."""
     specs = _column_specs(name)
-    if column not in specs:  # year columns of IAMC tables, columns of an undeclared table: shown as written
+    if column not in specs or column == YEARS:  # year columns of IAMC tables, columns of an undeclared table: shown as written
         return column
     unit = specs[column][0]
     label = t.column(column)
@@ -248,7 +335,7 @@ def write_workbook(tables_dir: Path, path: Path, run_info: dict, table_runs: dic
     Written with XlsxWriter cell by cell (about 0.5 s for a scenario's 40 tables; openpyxl through pandas took 3–8 s).
     """
     t = i18n.Text(language)
-    csvs = sorted(tables_dir.glob("*.csv"))
+    csvs = published_tables(tables_dir)
     names = [p.stem for p in csvs]
     readme = readme_rows(run_info, {n: r for n, r in table_runs.items() if n in names})
     dictionary = data_dictionary(names)

@@ -64,16 +64,26 @@ class Run:
     done: Callable[[Result], None]
 
 
-class _DataImagesOnly(IPythonRenderer):
-    """Markdown renderer that shows an image only when it is embedded (``data:``); any other is shown as text."""
+class _TextOnly(IPythonRenderer):
+    """Markdown renderer for text shown at run time: raw HTML escaped, no link (a link shows as its markdown, an
+    autolink or a bare URL as its text) and an image only when it is embedded (``data:``), any other as text."""
+
+    def link(self, text: str, url: str, title: str | None = None) -> str:
+        shown = html.escape(url)
+        return text if text in (url, shown) else f"[{text}]({shown})"
 
     def image(self, text: str, url: str, title: str | None = None) -> str:
         return super().image(text, url, title) if url.startswith("data:") else html.escape(f"![{text}]({url})")
 
 
+class _NoBareUrls(MarkdownWithMath):
+    DEFAULT_PLUGINS = tuple(p for p in MarkdownWithMath.DEFAULT_PLUGINS if p != "url")  # "url" links every bare URL
+
+
 def markdown_escaped(source: str) -> str:
-    """Markdown to HTML with raw HTML escaped and only data: images (for text shown at run time)."""
-    return MarkdownWithMath(renderer=_DataImagesOnly(escape=True, allow_harmful_protocols=False)).render(source)
+    """Markdown to HTML for text shown at run time (it may carry free text from data, scenarios, report_note): raw
+    HTML escaped, no live link, no bare URL made a link, only data: images."""
+    return _NoBareUrls(renderer=_TextOnly(escape=True, allow_harmful_protocols=False)).render(source)
 
 
 def _title(nb: nbformat.NotebookNode, fallback: str) -> str:

@@ -323,7 +323,7 @@ def execute_and_publish(states: list[ScenarioRun], todos: list[list[Job]], jobs:
 
 
 def record(state: ScenarioRun, ran: list[Job], stages: tuple[str, ...]) -> None:
-    """Write the new version's manifest and workbook when anything ran or one of them is missing (PublishError naming the file)."""
+    """Write the new version's data dictionary, manifest and workbook when anything ran or one of them is missing (PublishError naming the file)."""
     manifest_path = state.version / "manifest.json"
     workbook = state.version / "tables" / f"{state.scenario.name}.xlsx"
     tables = manifest.table_runs(state.entries)
@@ -348,6 +348,8 @@ def record(state: ScenarioRun, ran: list[Job], stages: tuple[str, ...]) -> None:
         "versions": manifest.versions(),
     }
     if tables:
+        with publish.writing(state.version / "tables" / f"{export.DICTIONARY}.csv"):
+            export.write_data_dictionary(state.version / "tables")
         with publish.writing(workbook):
             export.write_workbook(state.version / "tables", workbook, run_info, tables, state.language)
     with publish.writing(manifest_path):

@@ -229,7 +229,8 @@ def publish(staging: Path, out: Path, result: Result, previous: dict, date: str,
 
     A successful notebook replaces its report and tables and removes the tables its previous
     good run (``previous``: its manifest entry) wrote that this run no longer writes. A failed one
-    only adds its failure report. Each table gets the run's data ``vintage`` and ``date`` (export.stamp_table).
+    only adds its failure report. Each table gets the run's data ``vintage`` and ``date`` (export.stamp_table; an IAMC
+    table in its meta file).
     """
     stem = result.notebook
     if result.status != "ok":
@@ -249,8 +250,9 @@ def publish(staging: Path, out: Path, result: Result, previous: dict, date: str,
             (out / "tables").mkdir(exist_ok=True)
         for csv in sorted(tables.glob("*.csv")):
             with writing(csv):
-                export.stamp_table(csv, date, vintage)
-            published[f"tables/{csv.name}"] = _move(csv, out / "tables" / csv.name)
+                stamped = export.stamp_table(csv, date, vintage)  # the table, and an IAMC table's meta file
+            for path in stamped:
+                published[f"tables/{path.name}"] = _move(path, out / "tables" / path.name)
     for name in previous.get("outputs", {}):
         if name.startswith("tables/") and name not in published:
             with writing(out / name):
