@@ -349,3 +349,14 @@ def test_every_parameter_has_help_text_and_a_describable_type():
         assert spec.expected()
         if not spec.required:
             assert scenarios.check_value(name, spec.default) == spec.default
+
+
+def test_a_parameter_set_from_the_data_says_so_instead_of_none(capsys):
+    fitted = next(n for n, spec in scenarios.PARAMETERS.items() if spec.default is None and not spec.required)
+    table = scenarios.parameters_table({fitted: 1.0}).set_index("parameter")
+    assert table.loc[fitted, "default"] == "from the data"
+    from almaty_analytics import cli
+
+    assert cli.main(["params"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith(f"{fitted}:"))
+    assert "default: from the data of the vintage" in line and "None" not in line.split(".")[0]

@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
             print_releases(io.release_overview())
             return 0
         for name, spec in scenarios.PARAMETERS.items():
-            default = "required" if spec.required else f"default {spec.default!r}"
+            default = "required" if spec.required else "default: from the data of the vintage" if spec.default is None else f"default {spec.default!r}"
             print(f"{name}: {spec.expected()}; {default}. {spec.help}")
         return 0
     except (UsageError, scenarios.ParameterError, io.DataError, runner.SetupError) as exc:

@@ -252,7 +252,8 @@ def parameters_table(values: dict[str, Any]) -> pd.DataFrame:
         return f"{value:g}" if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
 
     rows = [
-        {"parameter": n, "value": shown(v), "default": shown(PARAMETERS[n].default), "meaning and source": PARAMETERS[n].help}
+        {"parameter": n, "value": shown(v), "default": "from the data" if PARAMETERS[n].default is None else shown(PARAMETERS[n].default),
+         "meaning and source": PARAMETERS[n].help}
         for n, v in values.items()
     ]
     return pd.DataFrame(rows)
