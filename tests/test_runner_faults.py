@@ -397,10 +397,10 @@ def test_a_stopped_runner_takes_its_workers_and_kernels_with_it(project, tmp_pat
     )
     try:
         deadline = time.monotonic() + 180
-        while len(_ours(token)) < processes:
+        while len(_ours(token)) < processes or not (markers / "kernel.pid").exists():  # a kernel is in its slow cell
             assert proc.poll() is None and time.monotonic() < deadline, "the notebooks never started"
-            time.sleep(0.3)
-        time.sleep(2)  # the kernels are in their slow cells
+            time.sleep(0.2)
+        time.sleep(0.5)  # and the other one too
         stopped = time.monotonic()
         if stop == signal.SIGINT:
             os.killpg(proc.pid, stop)
