@@ -301,3 +301,28 @@ def queue_fan(queue: pd.DataFrame, targets: pd.DataFrame, *, labels: dict[str, s
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=8)
     return _finish(fig, source)
+
+
+def against_default(
+    default: pd.DataFrame, changed: pd.DataFrame, *, x: str, y: str, lo: str, hi: str, scale: float, labels: dict[str, str], title: str,
+    ylabel: str, xlabel: str, source: str, number, figsize: tuple[float, float] = (8.5, 3.3),
+) -> plt.Figure:
+    """The what-if explorer's chart: ``changed``'s ``y`` with its 80% band (``lo``, ``hi``) against ``default``'s ``y``
+    (dashed), divided by ``scale``; ``labels`` names the lines (``changed``, ``band``, ``default``). Whole-number year
+    ticks (school years as labels), y values written by ``number``, a zero line when the values cross it, the legend
+    outside the axes."""
+    fig, ax = plt.subplots(figsize=figsize)
+    positions = changed[x] if pd.api.types.is_integer_dtype(changed[x]) else pd.Series(range(len(changed)))
+    band = ax.fill_between(positions, changed[lo] / scale, changed[hi] / scale, color="C0", alpha=0.2, linewidth=0, label=labels["band"])
+    (before,) = ax.plot(positions, default[y] / scale, color="0.35", linestyle="--", linewidth=1.5, label=labels["default"])
+    (after,) = ax.plot(positions, changed[y] / scale, color="C0", marker="o", markersize=3, linewidth=2, label=labels["changed"])
+    if pd.api.types.is_integer_dtype(changed[x]):
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    else:  # school years: "2030/31"
+        ax.set_xticks(list(positions), changed[x], rotation=45)
+    if changed[lo].min() < 0 < changed[hi].max():
+        ax.axhline(0, color="0.3", linewidth=0.8)
+    ax.yaxis.set_major_formatter(lambda v, _: number(v))
+    ax.legend(handles=[after, band, before], fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    return _finish(fig, source)
