@@ -17,12 +17,13 @@ from the catalogues (section ``explorer``) of ``language``.
 from __future__ import annotations
 
 import html
+import io
 from time import perf_counter
 from typing import Any
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-from IPython.display import clear_output, display
+from IPython.display import display
 
 from . import i18n, plots, scenarios
 from .emissions import EmissionsError
@@ -58,7 +59,7 @@ class Explorer:
         self.figures: dict[str, plt.Figure] = {}
         self.timings: list[tuple[str, float]] = []  # (the assumptions changed, seconds of the update)
         self.message = widgets.HTML()
-        self.outputs = {chart: widgets.Output() for chart in CHARTS}
+        self.images = {chart: widgets.Image(format="png") for chart in CHARTS}
         self.sliders = {name: self._slider(name) for names in ASSUMPTIONS.values() for name in names}
         for name, slider in self.sliders.items():
             slider.observe(lambda change, name=name: self.update(**{name: change["new"]}), names="value")
@@ -74,13 +75,10 @@ class Explorer:
             layout=widgets.Layout(width=SLIDER_WIDTH), **options,
         )
 
-    def overrides(self) -> dict[str, Any]:
-        """The assumptions that differ from the scenario's."""
-        return {name: value for name, value in self.values.items() if value != self.whatif.starts[name]}
-
-    def label(self) -> str:
-        """The scenario and every changed assumption, e.g. "default, net_migration=60000" (as ``api.Forecast.label``)."""
-        return ", ".join([self.whatif.scenario, *(f"{k}={v:g}" for k, v in self.overrides().items())])
+    def overrides(self, values: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The assumptions of ``values`` (default: the current ones) that differ from the scenario's."""
+        starts = self.whatif.starts
+        return {name: value for name, value in (self.values if values is None else values).items() if name not in starts or value != starts[name]}
 
     def update(self, **values: Any) -> dict[str, plt.Figure]:
         """Set assumptions (``net_migration=60_000``) and redraw the charts they change; returns the three figures.
@@ -88,7 +86,7 @@ class Explorer:
         started = perf_counter()
         proposed = self.values | values
         try:
-            lines = self.whatif.lines(**{k: v for k, v in proposed.items() if v != self.whatif.starts.get(k)})
+            lines = self.whatif.lines(**self.overrides(proposed))
         except (ParameterError, EmissionsError) as exc:
             self.message.value = html.escape(self.t("explorer.not_redrawn", message=str(exc)))
             return self.figures
@@ -98,16 +96,17 @@ class Explorer:
         self._draw(changed)
         seconds = perf_counter() - started
         self.timings.append((", ".join(values), seconds))
-        self.message.value = html.escape(self.t("explorer.redrawn", seconds=self.t.num(seconds, 2), label=self.label()))
+        self.message.value = html.escape(self.t("explorer.redrawn", seconds=self.t.num(seconds, 2)))
         return self.figures
 
     def _draw(self, charts: list[str]) -> None:
+        """Each chart as a PNG in its image widget: rendered once (the inline backend's tight bounding box renders twice)."""
         for chart in charts:
             figure = self.figure(chart)
-            with self.outputs[chart]:
-                clear_output(wait=True)
-                display(figure)
+            png = io.BytesIO()
+            figure.savefig(png, format="png")
             plt.close(figure)
+            self.images[chart].value = png.getvalue()
             self.figures[chart] = figure
 
     def figure(self, chart: str) -> plt.Figure:
@@ -139,7 +138,10 @@ class Explorer:
         controls.append(self.message)
         return widgets.VBox([
             widgets.HTML(f"<h2>{html.escape(t('explorer.title'))}</h2><p>{html.escape(intro)}</p>"),
-            widgets.HBox([widgets.VBox(controls, layout=widgets.Layout(width="450px")), widgets.VBox(list(self.outputs.values()))]),
+            widgets.HBox([
+                widgets.VBox(controls, layout=widgets.Layout(flex="0 0 450px", min_width="450px")),
+                widgets.VBox(list(self.images.values()), layout=widgets.Layout(flex="1 1 auto")),
+            ]),
         ])
 
     def show(self) -> None:
