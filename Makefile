@@ -38,7 +38,7 @@ lab: $(STAMP) ## open JupyterLab on notebooks/ with the registered kernel almaty
 	$(BIN)/jupyter lab notebooks/
 
 explore: $(STAMP) ## the what-if explorer (notebooks/explore.ipynb) as a code-free web page, offline: http://127.0.0.1:8866 (PORT=...)
-	$(BIN)/voila notebooks/explore.ipynb --no-browser --port=$(PORT) --Voila.ip=127.0.0.1
+	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila notebooks/explore.ipynb --template=almaty --no-browser --port=$(PORT) --Voila.ip=127.0.0.1
 
 kernel: $(STAMP) ## register the almaty-analytics kernel for your user, so a JupyterLab or JupyterHub outside .venv lists it
 	$(BIN)/python -c 'from almaty_analytics.runner import kernel; print("registered:", kernel.register(user=True))'

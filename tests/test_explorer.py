@@ -123,3 +123,23 @@ def test_every_label_of_the_page_exists_in_every_language():
         keys = [f"explorer.sliders.{name}" for names in whatif.ASSUMPTIONS.values() for name in names]
         keys += [f"explorer.{chart}_{part}" for chart in explorer.CHARTS for part in ("title", "y")]
         assert all(text.has(key) for key in keys), language
+
+
+def test_the_readme_example_runs_as_written():
+    section = (paths.root() / "README.md").read_text(encoding="utf-8").split("## What-if explorer", 1)[1].split("\n## ", 1)[0]
+    [example] = [block.split("\n", 1)[1] for block in section.split("```")[1::2] if block.startswith("python")]
+    namespace: dict = {}
+    exec(compile(example, "README.md, what-if explorer example", "exec"), namespace)
+    shown = namespace["explorer"]
+    assert shown.t.language == "ru" and shown.overrides() == {"net_migration": 60_000}
+    assert shown.lines.population["value"].iloc[-1] > shown.whatif.default.population["value"].iloc[-1]
+
+
+def test_the_notebook_is_thin_committed_without_outputs_and_every_cell_has_an_id():
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    assert [i for i, cell in enumerate(cells) if "id" not in cell] == []
+    assert all(not c.outputs and c.execution_count is None for c in nb.cells if c.cell_type == "code")
+    assert nb.metadata["kernelspec"]["name"] == runner.KERNEL_NAME
+    assert "parameters" in nb.cells[0].metadata["tags"] and set(papermill.inspect_notebook(str(NOTEBOOK))) == {"scenario", "language", "n_simulations"}
+    assert sum(len(c.source.splitlines()) for c in nb.cells) < 10

@@ -45,6 +45,7 @@ ASSUMPTIONS: dict[str, tuple[str, ...]] = {
     "emissions": ("tpp2_conversion_year", "measure_delay_mean_years"),
 }
 EMISSION_PARAMETERS = tuple(emissions.PARAMETERS)
+BASIS_PARAMETERS = ("vintage", "base_year", "population_reconciliation", "horizon", "school_size")  # what the Basis depends on (_basis)
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ class WhatIf:
         self.pop_inputs = population.read_inputs(vintage)
         self.school_inputs = schools.read_inputs(io.vintage_date(vintage))
         self.emission_inputs = io.read_tables(emissions.INPUT_TABLES, vintage)
-        key = {name: self.params[name] for name in schools.PARAMETER_NAMES}
+        key = {name: self.params[name] for name in BASIS_PARAMETERS}
         tables = list(dict.fromkeys([*population.INPUT_TABLES, *schools.INPUT_TABLES]))
         self.basis, _ = io.processed_object("explorer_basis", key, lambda: _basis(self.params, self.pop_inputs, self.school_inputs), tables)
         calibration = self.basis.calibration
