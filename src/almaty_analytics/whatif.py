@@ -98,6 +98,9 @@ class WhatIf:
         self.defaults = calibrated_defaults(calibration.defaults)
         self.long_run = LongRun(national_paths(self.pop_inputs["wpp2022_kazakhstan_annual"]), int(self.params["long_run_from"]))
         self.benchmarks = benchmarks_table(self.pop_inputs, base_year, int(self.params["horizon"]))
+        inputs = self.pop_inputs  # what a PopulationForecast holds beside its paths: the history, the target, the data used, the long run
+        districts = district_counts(inputs, base_year)
+        self.history = (observed_total(inputs), population_shifts(inputs), programme_target(inputs), data_used(inputs, calibration, districts), self.long_run)
         self.school_base = schools.school_base(
             self.school_inputs["school_pupils"], self.school_inputs["programme_schools"], self.school_inputs["dated_statements"], base_year,
             self.params["pupils_2021_excess_max"],
@@ -159,15 +162,11 @@ class WhatIf:
     def _project(self, params: dict) -> PopulationForecast:
         """The population forecast of ``params`` with only ``population_total`` among its tables (what the school and
         emission models read of it)."""
-        calibration, inputs = self.basis.calibration, self.pop_inputs
+        calibration = self.basis.calibration
         assumptions = assumptions_from(params, self.defaults)
         central, sims, _ = project(params, self.base, calibration, assumptions, self.long_run, self.benchmarks)
         total = total_table(central["years"], central["population"][0].sum(axis=(1, 2)), sims["population"].sum(axis=(2, 3)))
-        districts = district_counts(inputs, calibration.years.base)
-        return PopulationForecast(
-            central["years"], central, sims["population"], assumptions, calibration, {"population_total": total}, observed_total(inputs),
-            population_shifts(inputs), programme_target(inputs), data_used(inputs, calibration, districts), self.long_run,
-        )
+        return PopulationForecast(central["years"], central, sims["population"], assumptions, calibration, {"population_total": total}, *self.history)
 
     def _seats(self, params: dict) -> pd.DataFrame:
         return self._cached("schools", params, schools.PARAMETER_NAMES, lambda: self._school_seats(params))
