@@ -4,11 +4,14 @@ would be; and its lines, with the scenario's values, are the reports' numbers.""
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import nbformat
 import pandas as pd
 import papermill
 import pytest
+from jupyter_core.paths import jupyter_path
 
 from almaty_analytics import explorer, paths, runner, scenarios, whatif
 from almaty_analytics.runner import kernel
@@ -143,3 +146,13 @@ def test_the_notebook_is_thin_committed_without_outputs_and_every_cell_has_an_id
     assert nb.metadata["kernelspec"]["name"] == runner.KERNEL_NAME
     assert "parameters" in nb.cells[0].metadata["tags"] and set(papermill.inspect_notebook(str(NOTEBOOK))) == {"scenario", "language", "n_simulations"}
     assert sum(len(c.source.splitlines()) for c in nb.cells) < 10
+
+
+def test_the_page_template_drops_every_stylesheet_and_script_voilas_lab_template_loads_from_the_internet():
+    """`make explore` serves with share/jupyter/voila/templates/almaty: Voilà's lab template less its links to a CDN
+    (checked by eye with the network blocked: the page loads nothing but from 127.0.0.1)."""
+    [lab] = [Path(p) / "index.html.j2" for p in jupyter_path("voila", "templates", "lab") if (Path(p) / "index.html.j2").exists()][:1]
+    internet = set(re.findall(r'<(?:link|script)\b[^>]*\b(?:href|src)="(https?://[^"]+)"', lab.read_text(encoding="utf-8")))
+    ours = (paths.root() / "share" / "jupyter" / "voila" / "templates" / "almaty" / "index.html.j2").read_text(encoding="utf-8")
+    cdn = re.search(r"set cdn = '([^']+)'", ours).group(1)
+    assert internet and internet == {cdn + name for name in re.findall(r"~ cdn ~ '([^\"]+)\"", ours)}

@@ -114,9 +114,8 @@ class Explorer:
         (x, y, lo, hi), scale, digits = CHARTS[chart]
         t, params = self.t, self.whatif.params
         scenario = self._scenario_name()
-        title = t(f"explorer.{chart}_title", **({
-            "boundary": t.term("boundary", params["boundary"]), "emission_scenario": t.term("emission_scenario", params["emission_scenario"]),
-        } if chart == "emissions" else {}))
+        shown = {"boundary": t.term("boundary", params["boundary"]), "emission_scenario": t.term("emission_scenario", params["emission_scenario"])}
+        title = t(f"explorer.{chart}_title", **(shown if chart == "emissions" else {}))
         return plots.against_default(
             getattr(self.whatif.default, chart), getattr(self.lines, chart), x=x, y=y, lo=lo, hi=hi, scale=scale,
             labels={"changed": t("explorer.changed"), "band": t("explorer.band"), "default": t("explorer.default", scenario=scenario)},
