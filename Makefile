@@ -8,11 +8,12 @@ SCENARIO ?=
 LANGUAGES ?= en ru kk
 RUN_ARGS ?=
 PYTEST_ARGS ?=
+PORT ?= 8866
 comma := ,
 space := $(subst ,, )# one space: LANGUAGES="en ru kk" becomes --language en,ru,kk
 
 .DEFAULT_GOAL := help
-.PHONY: help reports test lab kernel docs bench lint clean env
+.PHONY: help reports test lab explore kernel docs bench lint clean env
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -35,6 +36,9 @@ test: $(STAMP) ## run the whole test suite, its files in parallel on every core 
 
 lab: $(STAMP) ## open JupyterLab on notebooks/ with the registered kernel almaty-analytics
 	$(BIN)/jupyter lab notebooks/
+
+explore: $(STAMP) ## the what-if explorer (notebooks/explore.ipynb) as a code-free web page, offline: http://127.0.0.1:8866 (PORT=...)
+	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila notebooks/explore.ipynb --template=almaty --no-browser --port=$(PORT) --Voila.ip=127.0.0.1
 
 kernel: $(STAMP) ## register the almaty-analytics kernel for your user, so a JupyterLab or JupyterHub outside .venv lists it
 	$(BIN)/python -c 'from almaty_analytics.runner import kernel; print("registered:", kernel.register(user=True))'
