@@ -14,7 +14,7 @@ from .backtest import BENCHMARKS, backtest_accuracy, cohort_errors, combined_ben
 from .calibration import Calibration, base_population, calibrate
 from .inputs import INPUT_TABLES, district_counts, observed_total, population_shifts, read_inputs, shift_years
 from .long_run import LongRun, national_paths
-from .model import AGES, PARAMETER_NAMES, SEXES, VARIANTS, Z80, Assumptions, Schedules, assumptions_from, calibrated_defaults, run
+from .model import AGES, PARAMETER_FIELDS, PARAMETER_NAMES, SEXES, VARIANTS, Z80, Assumptions, Schedules, assumptions_from, calibrated_defaults, run
 from .provenance import DataUsed, data_used
 
 PERIPHERY = ("alatau", "nauryzbay")  # districts of mass housing construction on the city edge
@@ -334,14 +334,23 @@ def project(
     params: dict, base: np.ndarray, calibration: Calibration, assumptions: Assumptions, long_run: LongRun, benchmarks: pd.DataFrame
 ) -> tuple[dict, dict, np.ndarray]:
     """The central path and the ``n_simulations`` Monte Carlo trajectories of ``assumptions`` from ``base`` (population on
-    1 January of the calibration's base year) to the horizon, both scaled by year to the central method's total
-    (``central_scale`` on ``benchmarks``), and that scale. ``forecast`` and the what-if explorer (``whatif``) call it."""
+    1 January of the calibration's base year) to the horizon, both scaled by year to the central method's total, and
+    that scale. ``forecast`` and the what-if explorer (``whatif``) call it.
+
+    The scale is ``central_scale`` of the cohort total of the *calibrated* assumptions (medium variant, no override):
+    the combination with a benchmark corrects the calibrated model's total, as the backtest measured it, and that
+    correction then applies unchanged to every variant and override. So a changed assumption moves the central path as
+    it moves the cohort model, ages included. (Recomputed on the changed model, the combination would halve any change
+    of assumption, and more adult migrants would scale the children down: the benchmark does not see the assumptions.)
+    """
     base_year, horizon = calibration.years.base, int(params["horizon"])
     central = run(base, calibration.schedules, assumptions, base_year, horizon, long_run=long_run)
     sims = run(
         base, calibration.schedules, assumptions, base_year, horizon, n=int(params["n_simulations"]), seed=int(params["seed"]), long_run=long_run
     )
-    scale = central_scale(calibration.central_method, central["population"][0].sum(axis=(1, 2)), benchmarks)
+    reference = assumptions_from({f: None for f in PARAMETER_FIELDS} | {"population_variant": "medium"}, calibrated_defaults(calibration.defaults))
+    calibrated = central if reference == assumptions else run(base, calibration.schedules, reference, base_year, horizon, long_run=long_run)
+    scale = central_scale(calibration.central_method, calibrated["population"][0].sum(axis=(1, 2)), benchmarks)
     central["population"] = central["population"] * scale[:, None, None]
     sims["population"] = sims["population"] * scale[:, None, None]
     return central, sims, scale
