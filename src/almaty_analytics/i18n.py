@@ -110,6 +110,24 @@ class Text:
         """A category value as readers see it (``terms.<section>.<value>``), e.g. a scenario or district name."""
         return self(f"terms.{section}.{value}")
 
+    def scenario(self, name: str) -> str:
+        """A scenario as readers see it: a shipped scenario's display name (``terms.scenario.<name>``); a user's own
+        scenario file has no catalogue entry and is shown by the name its author gave it."""
+        key = f"terms.scenario.{name}"
+        return self(key) if self.has(key) else name
+
+    def parameter(self, name: str) -> str:
+        """A scenario parameter as readers see it (``terms.parameter.<name>``); ``-p`` and the CSV tables keep the name."""
+        return self.term("parameter", name)
+
+    def method(self, method: str) -> str:
+        """A forecasting method as readers see it; a combination names its members, each translated:
+        "combination (cohort_component + expo_10)" -> "combination (cohort-component model + exponential trend ...)"."""
+        name, bracket, members = method.partition(" (")
+        if not bracket:
+            return self.term("method", name)
+        return f"{self.term('method', name)} ({' + '.join(self.method(m) for m in members.removesuffix(')').split(' + '))})"
+
     def column(self, name: str, section: str | None = None) -> str:
         """A table header: ``<section>.columns.<name>`` when the section defines it, else ``columns.<name>``."""
         if section and self.has(f"{section}.columns.{name}"):

@@ -111,7 +111,7 @@ class Page:
     def title(self, key: str) -> None:
         """The report's heading, then the data vintage and scenario it used."""
         self.markdown("# " + self.t(key))
-        self.text("common.vintage", vintage=io.shown_vintage(self.params["vintage"]), scenario=self.scenario.name)
+        self.text("common.vintage", vintage=io.shown_vintage(self.params["vintage"]), scenario=self.t.scenario(self.scenario.name))
 
     def text(self, key: str, /, **values) -> None:
         """The catalogue's paragraph ``key`` with ``values`` filled in."""

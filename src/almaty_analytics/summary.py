@@ -56,7 +56,7 @@ def key_figures(scenario_dir: Path, t: i18n.Text | None = None) -> dict[str, str
     t = t or i18n.Text("en")
     figures, missing = key_numbers(scenario_dir)
     by = figures.set_index(["indicator", "year"])
-    out = {"scenario": scenario_dir.name} | {c: "" for c in COLUMNS[1:]}
+    out = {"scenario": t.scenario(scenario_dir.name)} | {c: "" for c in COLUMNS[1:]}
     persons = figures[figures["indicator"] == "population"]
     if not persons.empty:
         for column, year in (("population_2030", POPULATION_YEAR), ("population_horizon", int(persons["year"].max()))):
@@ -226,7 +226,7 @@ def format_lead(figures: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
     rows = []
     for (scenario, indicator), group in figures.groupby(["scenario", "indicator"], sort=False):
         scale, digits = SCALES[indicator]
-        row = {t("summary.lead_scenario"): scenario, t("summary.lead_indicator"): t(f"summary.indicator_{indicator}")}
+        row = {t("summary.lead_scenario"): t.scenario(scenario), t("summary.lead_indicator"): t(f"summary.indicator_{indicator}")}
         for r in group.itertuples():
             text = f"{t.num(r.value / scale, digits)} ({t.num(r.lo_80 / scale, digits)}–{t.num(r.hi_80 / scale, digits)})"
             if pd.notna(r.probability):
@@ -341,7 +341,8 @@ class Brief:
         target = self.mine[(self.mine["indicator"] == "emissions") & (self.mine["year"] == EMISSION_YEAR)]["target"].dropna()
         targets = {"emissions": (EMISSION_YEAR, float(target.iloc[0]), t("summary.target_label"))} if not target.empty else {}
         return [
-            {"data": self.series[indicator], "highlight": self.scenario, "scale": SCALES[indicator][0], "target": targets.get(indicator),
+            {"data": self.series[indicator].assign(scenario=self.series[indicator]["scenario"].map(t.scenario)),
+             "highlight": t.scenario(self.scenario), "scale": SCALES[indicator][0], "target": targets.get(indicator),
              "ylabel": t(f"summary.chart_{indicator}_y"), "title": t(f"summary.chart_{indicator}_title"), "source": t("summary.chart_source")}
             for indicator in CHARTS if indicator in self.series
         ]

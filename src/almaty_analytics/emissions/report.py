@@ -98,7 +98,7 @@ class EmissionsReport:
         p, t = self.params, self.t
         return {
             "year": self.target_year,
-            "scenario": p["scenario"],
+            "scenario": t.scenario(p["scenario"]),
             "variant": t.term("variant", p["population_variant"]),
             "n": t.num(p["n_simulations"]),
             "seed": p["seed"],

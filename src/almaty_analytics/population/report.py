@@ -89,12 +89,6 @@ def sources(vintage: str) -> pd.DataFrame:
 # ---------------------------------------------------------------- in the report's language
 
 
-def method_label(t: Text, method: str) -> str:
-    """A backtest method as readers see it; a combination keeps its members: "combination (cohort_component + drift)"."""
-    name, bracket, members = method.partition(" (")
-    return t.term("method", name) + (bracket + members if bracket else "")
-
-
 def answer_table(fc: PopulationForecast, t: Text) -> str:
     """The answer as a Markdown table: central value and 80 % / 95 % intervals of each answer year, million persons."""
 
@@ -158,9 +152,9 @@ def district_frame(fc: PopulationForecast, t: Text, districts: list[str]) -> pd.
 def backtest_values(fc: PopulationForecast, t: Text) -> dict[str, str]:
     """The values of the backtest paragraph: mean MAPE of every method, the central method, what beats the cohort model."""
     accuracy = fc.tables["population_backtest"]
-    scores = ", ".join(f"{method_label(t, m)} {t.num(v, 2)}%" for m, v in mean_mape(accuracy).items())
+    scores = ", ".join(f"{t.method(m)} {t.num(v, 2)}%" for m, v in mean_mape(accuracy).items())
     better = beaten_by(accuracy)
-    beaten = t("population.beaten_by", methods=", ".join(method_label(t, m) for m in better)) if better else t("population.not_beaten")
+    beaten = t("population.beaten_by", methods=", ".join(t.method(m) for m in better)) if better else t("population.not_beaten")
     origins = fc.calibration.years.backtest_origins
     return {
         "scores": scores,
@@ -181,7 +175,7 @@ def central_text(fc: PopulationForecast, t: Text, beaten: str) -> str:
     scores = mean_mape(fc.tables["population_backtest"])
     best = best_overall(fc.tables["population_backtest"])
     return t(
-        "population.central_combined", method=method_label(t, method), best=method_label(t, best), best_mape=t.num(scores[best], 2),
+        "population.central_combined", method=t.method(method), best=t.method(best), best_mape=t.num(scores[best], 2),
         cohort_mape=t.num(scores[COHORT], 2), combined_mape=t.num(scores[method], 2), beaten=beaten,
     )
 
@@ -189,7 +183,7 @@ def central_text(fc: PopulationForecast, t: Text, beaten: str) -> str:
 def backtest_frame(fc: PopulationForecast, t: Text, values: str | list[str]) -> pd.DataFrame:
     """Backtest scores by target and method (rows) and horizon (columns): one score, or several side by side."""
     accuracy = fc.tables["population_backtest"]
-    shown = accuracy.assign(method=accuracy["method"].map(lambda m: method_label(t, m)))
+    shown = accuracy.assign(method=accuracy["method"].map(lambda m: t.method(m)))
     wide = shown.pivot_table(index=["target", "method"], columns="horizon", values=values, sort=False)
     index = [t.column("target", "population"), t.column("method")]
     if isinstance(values, str):
