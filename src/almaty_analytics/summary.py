@@ -297,6 +297,13 @@ def format_changes(figures: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[t.column(c, "summary") for c in ("indicator", "year", "previous", "current", "change")])
 
 
+def format_parameter_changes(parameters: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
+    """The changed parameters (``changes``: report, parameter, previous, current) with reports and parameters by their
+    display names (a notebook of the user's own keeps its name) and the values as text."""
+    shown = parameters.astype(str)
+    return shown.assign(report=shown["report"].map(t.report), parameter=shown["parameter"].map(t.parameter))
+
+
 # -- the summary report's results (notebook 90_summary: page.forecast("summary")) --
 
 CHARTS = ("population", "deficit", "emissions")  # one chart per domain, in this order; emissions with the programme's target

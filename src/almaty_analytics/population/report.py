@@ -1,8 +1,8 @@
 """What report 10 shows beyond the published tables, from a forecast: plain values and display-ready frames.
 
-The plain values (``answer_years``, ``mean_components``, ``variant_positions``, ``assumptions_table`` ...)
+The plain values (``answer_years``, ``mean_components``, ``variant_positions`` ...)
 carry no language; the texts' values and the display frames take the report's labels ``t``
-(``i18n.Text``): numbers in the language's format, methods, districts and series by their terms.
+(``i18n.Text``): numbers in the language's format, methods, districts, series and parameters by their terms.
 """
 
 from __future__ import annotations
@@ -70,11 +70,12 @@ def districts_shown(fc: PopulationForecast, districts: list[str]) -> pd.DataFram
     return shown.pivot(index="district", columns="year", values="value")
 
 
-def assumptions_table(fc: PopulationForecast) -> pd.DataFrame:
-    """The assumptions in force (after the variant) with their calibrated defaults and the data they were calibrated on."""
+def assumptions_table(fc: PopulationForecast, t: Text) -> pd.DataFrame:
+    """The assumptions in force (after the variant), by display name, with their calibrated defaults and the data they were
+    calibrated on (the parameter's meaning, in English)."""
     defaults = calibrated_defaults(fc.calibration.defaults)
     rows = [
-        {"assumption": name, "value": round(getattr(fc.assumptions, name), 4), "default": defaults[name], "source": PARAMETERS[name].help}
+        {"assumption": t.parameter(name), "value": round(getattr(fc.assumptions, name), 4), "default": defaults[name], "source": PARAMETERS[name].help}
         for name in PARAMETER_FIELDS
     ]
     return pd.DataFrame(rows)
@@ -183,12 +184,12 @@ def central_text(fc: PopulationForecast, t: Text, beaten: str) -> str:
 def backtest_frame(fc: PopulationForecast, t: Text, values: str | list[str]) -> pd.DataFrame:
     """Backtest scores by target and method (rows) and horizon (columns): one score, or several side by side."""
     accuracy = fc.tables["population_backtest"]
-    shown = accuracy.assign(method=accuracy["method"].map(lambda m: t.method(m)))
+    shown = accuracy.assign(method=accuracy["method"].map(t.method), target=accuracy["target"].map(lambda x: t.term("backtest_target", x)))
     wide = shown.pivot_table(index=["target", "method"], columns="horizon", values=values, sort=False)
     index = [t.column("target", "population"), t.column("method")]
     if isinstance(values, str):
         return wide.rename_axis(index=index, columns=t.column("horizon"))
-    return wide.rename(columns=lambda c: t.column(c), level=0).rename_axis(index=index)
+    return wide.rename(columns=lambda c: t.column(c), level=0).rename_axis(index=index, columns=[None, t.column("horizon")])
 
 
 def lookahead_values(fc: PopulationForecast) -> dict[str, str]:
@@ -256,7 +257,7 @@ def migration_values(fc: PopulationForecast, t: Text) -> dict[str, str]:
     balance, facts = fc.calibration.balance, fc.calibration.migration_facts
     return {
         "closure": t.num(facts.closure_error / 1e3, 1),
-        "method": fc.calibration.reconciliation_method,
+        "method": t.term("basis", fc.calibration.reconciliation_method),
         "years": ", ".join(f"{int(y)}: {t.num(m / 1e3, 1)}" for y, m in zip(balance["year"], balance["net_migration"], strict=True)),
         "mean": t.num(balance["net_migration"].mean() / 1e3, 1),
     }
@@ -286,6 +287,18 @@ def fit_misses_text(fc: PopulationForecast, t: Text) -> str:
         for row in missed.itertuples()
     ]
     return t("population.fit_misses", items="\n".join(items))
+
+
+def published_comparison_shown(fc: PopulationForecast, t: Text) -> pd.DataFrame:
+    """``population_interval_vs_published`` with its studies and error measures by their display names."""
+    table = fc.tables["population_interval_vs_published"]
+    return table.assign(study_id=table["study_id"].map(lambda s: t.term("study", s)), error_measure=table["error_measure"].map(lambda m: t.term("error_measure", m)))
+
+
+def migration_fit_shown(fc: PopulationForecast, t: Text) -> pd.DataFrame:
+    """``population_migration_fit`` with its statistics by their display names."""
+    table = fc.tables["population_migration_fit"]
+    return table.assign(statistic=table["statistic"].map(lambda s: t.term("fit_statistic", s)))
 
 
 def reconciliation_series(fc: PopulationForecast, t: Text) -> pd.DataFrame:

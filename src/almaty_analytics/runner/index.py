@@ -66,7 +66,7 @@ def _scenario_rows(manifest_path: Path, t: i18n.Text) -> list[str]:
             links.append(f'<a href="{_href(scenario, stem + ".failed.html")}">{html.escape(t("index.failure_link"))}</a>')
         status = entry.get("status", "")
         rows.append(
-            f"<tr><td>{html.escape(t.scenario(scenario))}</td><td>{vintage}</td><td>{html.escape(_report_name(stem, t))}</td>"
+            f"<tr><td>{html.escape(t.scenario(scenario))}</td><td>{vintage}</td><td>{html.escape(t.report(stem))}</td>"
             f"<td>{html.escape(t.term('status', status) if t.has(f'terms.status.{status}') else status)}</td>"
             f"<td>{html.escape(entry.get('finished', ''))}</td><td>{' · '.join(links)}</td></tr>"
         )
@@ -78,11 +78,6 @@ def _scenario_rows(manifest_path: Path, t: i18n.Text) -> list[str]:
             f'<a href="{_href(scenario, "manifest.json")}">{html.escape(t("index.manifest"))}</a></td></tr>'
         )
     return rows
-
-
-def _report_name(stem: str, t: i18n.Text) -> str:
-    """A report as readers see it: a shipped notebook's display name (``terms.report.<stem>``), else the notebook's own name."""
-    return t.term("report", stem) if t.has(f"terms.report.{stem}") else stem
 
 
 def _comparison_html(root: Path, t: i18n.Text) -> str:
