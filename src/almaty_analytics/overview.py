@@ -81,6 +81,12 @@ def headline_shown(data: Overview, t) -> pd.DataFrame:
                         qualifier=shown["qualifier"].map(lambda q: t.term("qualifier", q)))
 
 
+def population_shown(data: Overview, t) -> pd.DataFrame:
+    """The population history for the chart: each sex by its display name, in a column named by its header (the legend's title)."""
+    history = data.population_history
+    return history.assign(sex=history["sex"].map(lambda s: t.term("sex", s))).rename(columns={"sex": t.column("sex")})
+
+
 def districts_shown(data: Overview, t) -> pd.DataFrame:
     return data.districts.assign(district=data.districts["district"].map(lambda d: t.term("district", d)))
 

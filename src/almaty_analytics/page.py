@@ -134,19 +134,23 @@ class Page:
     ) -> None:
         """``frame`` with translated headers, without its index; ``formats`` maps a column (by its name on disk) to a format.
 
-        Columns named by digits (years, horizons) keep their names; ``header_values`` fill the placeholders of the
-        translated headers (``{year}``); ``options`` go to ``Styler.format`` (``na_rep``, ``precision``). Every cell and
-        header is HTML-escaped (pandas Stylers do not escape by default), so text from data shows as text, never as markup.
+        Columns named by digits (years, horizons) keep their names, true/false columns show yes/no in the reader's
+        language; ``header_values`` fill the placeholders of the translated headers (``{year}``); ``options`` go to
+        ``Styler.format`` (``na_rep``, ``precision``). Every cell and header is HTML-escaped (pandas Stylers do not escape
+        by default), so text from data shows as text, never as markup.
         ``english``: columns of English prose written by the code (a parameter's meaning, why a figure was chosen), not in
         the catalogues; their cells are marked ``lang="en"`` so browsers, screen readers and the id check read them as English.
         """
         headers = {c: self._header(c, section, header_values) for c in frame.columns}
         style = frame.rename(columns=headers).style.hide(axis="index").format(escape="html", **options)
         style = style.format_index(escape="html", axis=1)
-        if formats:
+        if formats:  # a dict resets the columns it does not name: the subsets below come after it
             style = style.format({headers[c]: f for c, f in formats.items()}, escape="html", **options)
+        flags = [headers[c] for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])]  # yes / no, not True / False
+        if flags:
+            style = style.format(lambda v: self.t("common.yes") if v else self.t("common.no"), subset=flags)
         if english:
-            style = style.format(dict.fromkeys((headers[c] for c in english if c in headers), english_html), escape="html", na_rep="")
+            style = style.format(english_html, subset=[headers[c] for c in english if c in headers], escape="html", na_rep="")
         display(style)
 
     def quoted(self, frame: pd.DataFrame, section: str | None = None) -> None:

@@ -282,7 +282,7 @@ def fit_misses_text(fc: PopulationForecast, t: Text) -> str:
     if missed.empty:
         return t("population.fit_all_met")
     items = [
-        t("population.fit_miss", statistic=row.statistic, model=t.num(row.model, 2), target=t.num(row.target, 2),
+        t("population.fit_miss", statistic=t.term("fit_statistic", row.statistic), model=t.num(row.model, 2), target=t.num(row.target, 2),
           tolerance=t.num(row.tolerance, 2), why=t(f"population.fit_why.{row.statistic}"))
         for row in missed.itertuples()
     ]
@@ -302,11 +302,12 @@ def migration_fit_shown(fc: PopulationForecast, t: Text) -> pd.DataFrame:
 
 
 def reconciliation_series(fc: PopulationForecast, t: Text) -> pd.DataFrame:
-    """The BNS estimate and the census-reconciled series from RECONCILIATION_FROM, long, with the series' names."""
+    """The BNS estimate and the census-reconciled series from RECONCILIATION_FROM, long, with the series' names in a
+    column named by its header ``t.column("series")`` (the chart legend's title)."""
     table = fc.tables["population_reconciliation"]
     long = table.melt(id_vars="year", value_vars=["observed", "reconciled"], var_name="series", value_name="persons")
     long = long.assign(series=long["series"].map(lambda s: t(f"population.{s}")))
-    return long[long["year"] >= RECONCILIATION_FROM]
+    return long[long["year"] >= RECONCILIATION_FROM].rename(columns={"series": t.column("series")})
 
 
 def listed(years) -> str:
