@@ -148,6 +148,7 @@ def in_process(monkeypatch):
 
 SMALL = {"n_simulations": "200"}  # keeps every notebook fast; the reports stay complete
 PUBLISHED_EPOCH, PUBLISHED_DATE = "1700000000", "2023-11-14"  # SOURCE_DATE_EPOCH of the end-to-end run, and its run date
+PUBLISHED_LANGUAGES = ["en", "ru", "kk"]  # the end-to-end run's languages: ru and kk go to <root>/<language>/default
 
 
 def once_for_all_workers(tmp_path_factory, name: str, build) -> Path:
@@ -171,14 +172,15 @@ def _published_run(root: Path) -> None:
         patch.setenv("SOURCE_DATE_EPOCH", PUBLISHED_EPOCH)
         failures = []
         messages = []
-        code = runner.run(overrides=SMALL, output_root=root, jobs=2, force=True, log=messages.append, err=failures.append)
+        code = runner.run(overrides=SMALL, output_root=root, jobs=2, force=True, log=messages.append, err=failures.append, languages=PUBLISHED_LANGUAGES)
     assert code == 0, failures
     (root / "run.log").write_text("\n".join(messages))
 
 
 @pytest.fixture(scope="session")
 def published(tmp_path_factory) -> Path:
-    """The suite's one end-to-end run: every real notebook, default scenario, small, run date fixed; its output root."""
+    """The suite's one end-to-end run: every real notebook, default scenario, small, run date fixed, in English, Russian and
+    Kazakh (each notebook's languages in turn in one kernel: ru and kk only present); its output root."""
     return once_for_all_workers(tmp_path_factory, "published", _published_run)
 
 

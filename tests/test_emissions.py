@@ -909,11 +909,15 @@ def test_backtest_text_names_the_lowest_pooled_mape_and_the_coverage_verdict(sho
     assert words["n"] == 8
 
 
-def test_assumptions_list_each_parameter_with_its_default_and_source(shown):
+def test_assumptions_list_each_parameter_by_its_display_name_with_its_default_and_source(shown):
+    t = shown.t
     table = shown.assumptions().set_index("assumption")
-    assert list(table.index) == list(report.ASSUMPTIONS)
-    assert table.loc["fleet_scrappage_rate", "default"] == str(scenarios.PARAMETERS["fleet_scrappage_rate"].default)
-    assert table.loc["measure_delays", "source"] == scenarios.PARAMETERS["measure_delays"].help
+    assert list(table.index) == [t.parameter(name) for name in report.ASSUMPTIONS]
+    assert table.loc[t.parameter("fleet_scrappage_rate"), "default"] == str(scenarios.PARAMETERS["fleet_scrappage_rate"].default)
+    assert table.loc[t.parameter("measure_delays"), "source"] == scenarios.PARAMETERS["measure_delays"].help
+    assert table.loc[t.parameter("motorisation_basis"), "value"] == t.term("basis", shown.params["motorisation_basis"])
+    russian = EmissionsReport(shown.fc, shown.params, i18n.Text("ru")).assumptions()
+    assert not set(russian["assumption"]) & set(report.ASSUMPTIONS) and "registers" not in set(russian["value"])
 
 
 def test_the_report_states_the_inventory_as_a_fallback_older_than_the_population_forecast(inputs):

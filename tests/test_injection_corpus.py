@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from almaty_analytics import runner
+from almaty_analytics import i18n, runner
 from almaty_analytics.runner import execute
 from conftest import REPO, execute_in_process, visible_text
 
@@ -133,7 +133,8 @@ def test_no_report_or_index_holds_live_markup(poisoned_run):
 def test_the_markup_is_still_shown_as_text(poisoned_run):
     _, out, *_ = poisoned_run
     summary = html.unescape(visible_text((out / "default" / "90_summary.html").read_text(encoding="utf-8")))
-    assert "report_note" in summary and "n_simulations" in summary  # the parameters changed since the previous run
+    t = i18n.Text("en")  # the parameters changed since the previous run, by their display names
+    assert t.parameter("report_note") in summary and t.parameter("n_simulations") in summary
     for name in ("00_data_overview", "90_summary"):
         report = next(out.rglob(f"{name}.html"))
         text = html.unescape(visible_text(report.read_text(encoding="utf-8")))

@@ -50,6 +50,23 @@ def test_table_cells_from_data_are_escaped(shown):
     assert "<img" not in html and "&lt;img" in html and "1.2" in html
 
 
+def test_english_prose_cells_are_marked_lang_en_escaped_and_flags_read_yes_or_no(shown):
+    built = page.Page("00_data_overview", "default", "ru")
+    frame = pd.DataFrame({"value": [1.0, 2.0], "source": ["<b>assumption</b>: tfr", ""], "used": [True, False]})
+    built.table(frame, formats={"value": "{:.2f}"}, english=("source", "not_a_column"))
+    html = shown[0].to_html()
+    assert '<span lang="en">&lt;b&gt;assumption&lt;/b&gt;: tfr</span>' in html and "<b>" not in html
+    assert ">да<" in html and ">нет<" in html and "True" not in html and '<span lang="en"></span>' not in html and ">2.00<" in html
+
+
+def test_a_technical_note_is_markdown_marked_english(shown, monkeypatch):
+    displayed = []
+    monkeypatch.setattr(page, "display", lambda obj, **kw: displayed.append((obj, kw)))
+    page.Page("10_population_forecast", "default", "kk").technical("Cohort-component model, `tfr` ...")
+    [(markdown, options)] = displayed
+    assert markdown.data == "Cohort-component model, `tfr` ..." and options == {"metadata": {"lang": "en"}}
+
+
 def test_publish_writes_every_declared_table_and_refuses_a_missing_one(tmp_path, monkeypatch):
     spec = {"data_programme_figures": TableSpec("t", {"a": ("", "")}, "s")}
     written = []

@@ -634,11 +634,13 @@ def test_mean_mape_and_beaten_by_rank_the_methods():
     assert population.beaten_by(accuracy, "drift") == []
 
 
-def test_method_label_translates_the_method_and_keeps_a_combination_s_members():
-    t = i18n.Text("en")
-    assert report.method_label(t, "log_drift") == t.term("method", "log_drift")
-    combined = report.method_label(t, "combination (cohort_component + drift)")
-    assert combined == t.term("method", "combination") + " (cohort_component + drift)"
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+def test_a_method_is_shown_by_its_display_name_and_a_combination_by_its_members_display_names(language):
+    t = i18n.Text(language)
+    assert t.method("log_drift") == t.term("method", "log_drift")
+    combined = t.method("combination (cohort_component + drift)")
+    assert combined == f"{t.term('method', 'combination')} ({t.term('method', 'cohort_component')} + {t.term('method', 'drift')})"
+    assert "cohort_component" not in combined
 
 
 def test_report_values_of_the_default_forecast(small_forecast):

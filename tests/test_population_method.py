@@ -198,5 +198,7 @@ def test_the_report_lists_every_evidence_target_the_fit_misses_with_its_reason()
     for language in ("en", "ru", "kk"):
         t = i18n.Text(language)
         text = population.report.fit_misses_text(SimpleNamespace(tables={"population_migration_fit": fit}), t)
-        assert "share_14_35" in text and "count_14_29" in text and "pupil_growth" not in text
+        named = {s: t.term("fit_statistic", s) for s in fit["statistic"]}  # each statistic by its display name, not its id
+        assert named["share_14_35"] in text and named["count_14_29"] in text and named["pupil_growth"] not in text
+        assert "share_14_35" not in text and "count_14_29" not in text
         assert t("population.fit_why.share_14_35") in text

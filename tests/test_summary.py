@@ -96,7 +96,8 @@ def test_index_puts_the_scenarios_side_by_side(tmp_path):
     runner.write_index(tmp_path)
     page = (tmp_path / "index.html").read_text()
     assert "Scenarios side by side" in page
-    assert page.index("<td>default</td>") < page.index("<td>high</td>")
+    t = i18n.Text("en")  # a shipped scenario by its display name
+    assert page.index(f"<td>{t.scenario('default')}</td>") < page.index(f"<td>{t.scenario('high')}</td>") and t.scenario("high") != "high"
     assert "30.3 (10.9–49.4) thousand seats" in page
 
 
@@ -107,7 +108,8 @@ def test_all_scenarios_runs_every_scenario_file_and_indexes_them(project, in_pro
     for name in scenario_names:
         assert (project / "reports" / name / "00_echo.html").exists()
     page = (project / "reports" / "index.html").read_text()
-    assert all(f"<td>{name}</td>" in page for name in scenario_names)
+    t = i18n.Text("en")  # a shipped scenario by its display name, the user's own ("second") by its file name
+    assert all(f"<td>{t.scenario(name)}</td>" in page for name in scenario_names) and "<td>second</td>" in page
 
 
 def test_key_numbers_give_2025_2030_and_the_horizon_with_intervals_and_probabilities(tmp_path):

@@ -124,8 +124,7 @@ class Explorer:
         )
 
     def _scenario_name(self) -> str:
-        key = f"terms.scenario.{self.whatif.scenario}"
-        return self.t(key) if self.t.has(key) else self.whatif.scenario
+        return self.t.scenario(self.whatif.scenario)
 
     def page(self) -> widgets.Widget:
         """The page: title, what it shows, the sliders (each under its label) beside the three charts."""

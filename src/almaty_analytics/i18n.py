@@ -34,6 +34,10 @@ import yaml
 LANGUAGES = ("en", "ru", "kk")
 NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша"}
 CATALOGUE_DIR = Path(__file__).parent / "locales"
+PARAMETER_VALUE_TERMS = {  # a parameter whose value is a named choice -> the terms section naming its choices
+    "population_variant": "variant", "emission_scenario": "emission_scenario", "boundary": "boundary", "population_reconciliation": "basis",
+    "motorisation_basis": "basis", "stationary_inventory_basis": "basis", "delivery_risk_basis": "basis",
+}
 KEY_PATTERN = re.compile(r"""(?:\bt|\b_text)\(\s*["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")  # t("section.key", ...) in code
 
 
@@ -112,6 +116,36 @@ class Text:
     def term(self, section: str, value) -> str:
         """A category value as readers see it (``terms.<section>.<value>``), e.g. a scenario or district name."""
         return self(f"terms.{section}.{value}")
+
+    def scenario(self, name: str) -> str:
+        """A scenario as readers see it: a shipped scenario's display name (``terms.scenario.<name>``); a user's own
+        scenario file has no catalogue entry and is shown by the name its author gave it."""
+        key = f"terms.scenario.{name}"
+        return self(key) if self.has(key) else name
+
+    def report(self, notebook: str) -> str:
+        """A report as readers see it: a shipped notebook's display name (``terms.report.<stem>``); a notebook of the
+        user's own is shown by its file name."""
+        key = f"terms.report.{notebook}"
+        return self(key) if self.has(key) else notebook
+
+    def parameter(self, name: str) -> str:
+        """A scenario parameter as readers see it (``terms.parameter.<name>``); ``-p`` and the CSV tables keep the name."""
+        return self.term("parameter", name)
+
+    def parameter_value(self, name: str, value) -> str:
+        """A parameter's value as readers see it: a named choice (a variant, a boundary, where a figure comes from) by its
+        display name (PARAMETER_VALUE_TERMS), any other value as written."""
+        section = PARAMETER_VALUE_TERMS.get(name)
+        return self.term(section, value) if section else str(value)
+
+    def method(self, method: str) -> str:
+        """A forecasting method as readers see it; a combination names its members, each translated:
+        "combination (cohort_component + expo_10)" -> "combination (cohort-component model + exponential trend ...)"."""
+        name, bracket, members = method.partition(" (")
+        if not bracket:
+            return self.term("method", name)
+        return f"{self.term('method', name)} ({' + '.join(self.method(m) for m in members.removesuffix(')').split(' + '))})"
 
     def column(self, name: str, section: str | None = None) -> str:
         """A table header: ``<section>.columns.<name>`` when the section defines it, else ``columns.<name>``."""

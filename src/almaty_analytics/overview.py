@@ -71,6 +71,31 @@ def overview(params: dict) -> Overview:
     )
 
 
+# -- in the reader's words (the published tables keep the ids) --
+
+
+def headline_shown(data: Overview, t) -> pd.DataFrame:
+    """The programme's headline figures for reading: domains, indicators and qualifiers by their display names."""
+    shown = data.headline.drop(columns=["figure_id"])
+    return shown.assign(domain=shown["domain"].map(lambda d: t.term("domain", d)), indicator=shown["indicator"].map(lambda i: t.term("programme_indicator", i)),
+                        qualifier=shown["qualifier"].map(lambda q: t.term("qualifier", q)))
+
+
+def population_shown(data: Overview, t) -> pd.DataFrame:
+    """The population history for the chart: each sex by its display name, in a column named by its header (the legend's title)."""
+    history = data.population_history
+    return history.assign(sex=history["sex"].map(lambda s: t.term("sex", s))).rename(columns={"sex": t.column("sex")})
+
+
+def districts_shown(data: Overview, t) -> pd.DataFrame:
+    return data.districts.assign(district=data.districts["district"].map(lambda d: t.term("district", d)))
+
+
+def shifts_shown(data: Overview, t) -> pd.DataFrame:
+    """The level shifts without their sources, each kind by its display name (the reason stays in English)."""
+    return data.shifts.drop(columns="source").assign(kind=data.shifts["kind"].map(lambda k: t.term("level_shift", k)))
+
+
 # Tables report 00 publishes (export.TABLES composes them).
 TABLES: dict[str, TableSpec] = {
     "data_population_history": TableSpec(

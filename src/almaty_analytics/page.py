@@ -25,6 +25,7 @@ from IPython.display import Markdown, display
 
 from . import emissions, export, i18n, io, overview, plots, population, preschool, scenarios, schools, summary
 
+RAW_TEXT = ("figure_id", "topic", "indicator", "unit", "note")  # columns of data/raw rows written in English by their compilers
 NOTEBOOK_PARAMETERS = ("scenario", "language", "overrides", "output_dir", "reports_dir")  # all a parameters cell may hold
 
 
@@ -58,6 +59,11 @@ def parameter_names(notebook: str) -> list[str]:
     report = REPORTS.get(notebook)
     groups = report.groups if report else tuple(scenarios.GROUPS)
     return [name for group in groups for name in scenarios.GROUPS[group]]
+
+
+def english_html(text) -> str:
+    """An (already escaped) cell of English prose, marked as English for a Russian or Kazakh page."""
+    return f'<span lang="en">{text}</span>' if text != "" else ""
 
 
 class Page:
@@ -111,7 +117,7 @@ class Page:
     def title(self, key: str) -> None:
         """The report's heading, then the data vintage and scenario it used."""
         self.markdown("# " + self.t(key))
-        self.text("common.vintage", vintage=io.shown_vintage(self.params["vintage"]), scenario=self.scenario.name)
+        self.text("common.vintage", vintage=io.shown_vintage(self.params["vintage"]), scenario=self.t.scenario(self.scenario.name))
 
     def text(self, key: str, /, **values) -> None:
         """The catalogue's paragraph ``key`` with ``values`` filled in."""
@@ -123,20 +129,39 @@ class Page:
             self.text(key, note=self.params["report_note"])
 
     def table(
-        self, frame: pd.DataFrame, section: str | None = None, formats: dict[str, str | Callable] | None = None, header_values: dict | None = None, **options
+        self, frame: pd.DataFrame, section: str | None = None, formats: dict[str, str | Callable] | None = None, header_values: dict | None = None,
+        english: tuple[str, ...] = (), **options
     ) -> None:
         """``frame`` with translated headers, without its index; ``formats`` maps a column (by its name on disk) to a format.
 
-        Columns named by digits (years, horizons) keep their names; ``header_values`` fill the placeholders of the
-        translated headers (``{year}``); ``options`` go to ``Styler.format`` (``na_rep``, ``precision``). Every cell and
-        header is HTML-escaped (pandas Stylers do not escape by default), so text from data shows as text, never as markup.
+        Columns named by digits (years, horizons) keep their names, true/false columns show yes/no in the reader's
+        language; ``header_values`` fill the placeholders of the translated headers (``{year}``); ``options`` go to
+        ``Styler.format`` (``na_rep``, ``precision``). Every cell and header is HTML-escaped (pandas Stylers do not escape
+        by default), so text from data shows as text, never as markup.
+        ``english``: columns of English prose written by the code (a parameter's meaning, why a figure was chosen), not in
+        the catalogues; their cells are marked ``lang="en"`` so browsers, screen readers and the id check read them as English.
         """
         headers = {c: self._header(c, section, header_values) for c in frame.columns}
         style = frame.rename(columns=headers).style.hide(axis="index").format(escape="html", **options)
         style = style.format_index(escape="html", axis=1)
-        if formats:
+        if formats:  # a dict resets the columns it does not name: the subsets below come after it
             style = style.format({headers[c]: f for c, f in formats.items()}, escape="html", **options)
+        flags = [headers[c] for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])]  # yes / no, not True / False
+        if flags:
+            style = style.format(lambda v: self.t("common.yes") if v else self.t("common.no"), subset=flags)
+        if english:
+            style = style.format(english_html, subset=[headers[c] for c in english if c in headers], escape="html", na_rep="")
         display(style)
+
+    def quoted(self, frame: pd.DataFrame, section: str | None = None) -> None:
+        """Rows quoted from data/raw (the programme's figures, dated statements) as ``table`` shows them, the raw file's own
+        text (identifiers, indicators, units, notes: English, as in the file) marked as English (RAW_TEXT)."""
+        self.table(frame, section, english=RAW_TEXT)
+
+    def technical(self, text: str) -> None:
+        """A technical note kept in English (a module's docstring: the method as the code states it): Markdown whose output
+        metadata says ``lang: en``, which the report template writes as ``lang="en"``."""
+        display(Markdown(text), metadata={"lang": "en"})
 
     def _header(self, column, section: str | None, values: dict | None):
         if str(column).isdigit():

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 REQUIRED = object()  # the default of a parameter every scenario must give
+FROM_THE_DATA = "from the data"  # the default shown for a parameter whose default is None (calibrated or fitted on the vintage)
 
 
 class ParameterError(ValueError):

@@ -50,7 +50,7 @@ def series_with_shifts(
     for _, shift in shifts.iterrows():
         x = shift["first_year_after"] - 0.5
         ax.axvline(x, color="0.4", linestyle="--", linewidth=1)
-        ax.annotate(_text("plots.level_shift", kind=shift["kind"]), (x, ax.get_ylim()[1]), rotation=90, va="top", ha="right", fontsize=8, color="0.3")
+        ax.annotate(_text("plots.level_shift", kind=_text.term("level_shift", shift["kind"])), (x, ax.get_ylim()[1]), rotation=90, va="top", ha="right", fontsize=8, color="0.3")
     ax.set(xlabel=_text("plots.year"), ylabel=ylabel, title=title)
     return _finish(fig, source)
 
@@ -230,7 +230,7 @@ def tornado(table: pd.DataFrame, *, xlabel: str, ylabel: str, title: str, source
     ax.barh(y, rows["emissions_low_kt"] - centre, left=centre, color=sns.color_palette()[0], label=_text("plots.low_end"))
     ax.barh(y, rows["emissions_high_kt"] - centre, left=centre, color=sns.color_palette()[3], alpha=0.8, label=_text("plots.high_end"))
     ax.axvline(centre, color="black", linewidth=0.8)
-    ax.set_yticks(list(y), rows["parameter"].str.replace("_", " "))
+    ax.set_yticks(list(y), rows["parameter"])
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     ax.legend(loc="lower right", fontsize="small")
     return _finish(fig, source)

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import emissions, io, paths, population, preschool, schools
-from .params import Param, ParameterError
+from .params import FROM_THE_DATA, Param, ParameterError
 
 LANGUAGES = ("en", "ru", "kk")  # i18n.LANGUAGES; kept here so the schema has no import of the report layer
 DISTRICTS = ("alatau", "almaly", "auezov", "bostandyk", "zhetysu", "medeu", "nauryzbay", "turksib")
@@ -252,7 +252,7 @@ def parameters_table(values: dict[str, Any]) -> pd.DataFrame:
         return f"{value:g}" if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
 
     rows = [
-        {"parameter": n, "value": shown(v), "default": "from the data" if PARAMETERS[n].default is None else shown(PARAMETERS[n].default),
+        {"parameter": n, "value": shown(v), "default": FROM_THE_DATA if PARAMETERS[n].default is None else shown(PARAMETERS[n].default),
          "meaning and source": PARAMETERS[n].help}
         for n, v in values.items()
     ]

@@ -68,13 +68,6 @@ def combine(
     return card[COLUMNS].reset_index(drop=True)
 
 
-
-def _method_label(method: str, t: i18n.Text) -> str:
-    """A method name in the reader's language; a qualifier in parentheses (which methods a combination mixes) is kept."""
-    base, _, rest = method.partition(" (")
-    return t.term("method", base) + (f" ({rest}" if rest else "")
-
-
 def formatted(card: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
     """The scorecard for reading: MAPE per method and horizon (✓ = best of its domain there), with mean bias and 80% coverage.
 
@@ -83,7 +76,7 @@ def formatted(card: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
     shown = card.assign(
         cell=[f"{m:.2f}{' ✓' if b else ''}" for m, b in zip(card["mape"], card["best_at_horizon"], strict=True)],
         domain=card["domain"].map(lambda d: t.term("domain", d)),
-        method=card["method"].map(lambda m: _method_label(m, t)),
+        method=card["method"].map(lambda m: t.method(m)),
         role=card["role"].map(lambda r: t.term("role", r) if t.has(f"terms.role.{r}") else r),
     )
     wide = shown.pivot_table(index=["domain", "method", "role"], columns="horizon", values="cell", aggfunc="first", sort=False)
@@ -110,12 +103,12 @@ def verdicts(card: pd.DataFrame, t: i18n.Text) -> list[str]:
         chosen = rows[rows["role"] == "chosen"]
         if chosen.empty:
             continue
-        method = _method_label(chosen["method"].iloc[0], t)
+        method = t.method(chosen["method"].iloc[0])
         lost = chosen[~chosen["best_at_horizon"]]["horizon"].tolist()
         if not lost:
             lines.append(t("summary.scorecard_won", domain=domain_name(domain), method=method))
             continue
-        winners = rows[rows["best_at_horizon"] & rows["horizon"].isin(lost)]["method"].map(lambda m: _method_label(m, t))
+        winners = rows[rows["best_at_horizon"] & rows["horizon"].isin(lost)]["method"].map(lambda m: t.method(m))
         lines.append(
             t("summary.scorecard_lost", domain=domain_name(domain), method=method, horizons=", ".join(map(str, lost)),
               winners=", ".join(dict.fromkeys(winners)))

@@ -56,7 +56,7 @@ def key_figures(scenario_dir: Path, t: i18n.Text | None = None) -> dict[str, str
     t = t or i18n.Text("en")
     figures, missing = key_numbers(scenario_dir)
     by = figures.set_index(["indicator", "year"])
-    out = {"scenario": scenario_dir.name} | {c: "" for c in COLUMNS[1:]}
+    out = {"scenario": t.scenario(scenario_dir.name)} | {c: "" for c in COLUMNS[1:]}
     persons = figures[figures["indicator"] == "population"]
     if not persons.empty:
         for column, year in (("population_2030", POPULATION_YEAR), ("population_horizon", int(persons["year"].max()))):
@@ -226,7 +226,7 @@ def format_lead(figures: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
     rows = []
     for (scenario, indicator), group in figures.groupby(["scenario", "indicator"], sort=False):
         scale, digits = SCALES[indicator]
-        row = {t("summary.lead_scenario"): scenario, t("summary.lead_indicator"): t(f"summary.indicator_{indicator}")}
+        row = {t("summary.lead_scenario"): t.scenario(scenario), t("summary.lead_indicator"): t(f"summary.indicator_{indicator}")}
         for r in group.itertuples():
             text = f"{t.num(r.value / scale, digits)} ({t.num(r.lo_80 / scale, digits)}–{t.num(r.hi_80 / scale, digits)})"
             if pd.notna(r.probability):
@@ -297,6 +297,13 @@ def format_changes(figures: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[t.column(c, "summary") for c in ("indicator", "year", "previous", "current", "change")])
 
 
+def format_parameter_changes(parameters: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
+    """The changed parameters (``changes``: report, parameter, previous, current) with reports and parameters by their
+    display names (a notebook of the user's own keeps its name) and the values as text."""
+    shown = parameters.astype(str)
+    return shown.assign(report=shown["report"].map(t.report), parameter=shown["parameter"].map(t.parameter))
+
+
 # -- the summary report's results (notebook 90_summary: page.forecast("summary")) --
 
 CHARTS = ("population", "deficit", "emissions")  # one chart per domain, in this order; emissions with the programme's target
@@ -341,7 +348,8 @@ class Brief:
         target = self.mine[(self.mine["indicator"] == "emissions") & (self.mine["year"] == EMISSION_YEAR)]["target"].dropna()
         targets = {"emissions": (EMISSION_YEAR, float(target.iloc[0]), t("summary.target_label"))} if not target.empty else {}
         return [
-            {"data": self.series[indicator], "highlight": self.scenario, "scale": SCALES[indicator][0], "target": targets.get(indicator),
+            {"data": self.series[indicator].assign(scenario=self.series[indicator]["scenario"].map(t.scenario)),
+             "highlight": t.scenario(self.scenario), "scale": SCALES[indicator][0], "target": targets.get(indicator),
              "ylabel": t(f"summary.chart_{indicator}_y"), "title": t(f"summary.chart_{indicator}_title"), "source": t("summary.chart_source")}
             for indicator in CHARTS if indicator in self.series
         ]

@@ -78,6 +78,12 @@ class EmissionsReport:
     def scenario_name(self, name: str) -> str:
         return self.t.term("emission_scenario", name)
 
+    def measure_name(self, measure: str) -> str:
+        return self.t.term("measure", measure)
+
+    def source_name(self, source: str) -> str:
+        return self.t(f"emissions.sources.{source}")
+
     def boundary_text(self, boundary: str) -> str:
         return self.t(f"emissions.boundary_{boundary}")
 
@@ -98,7 +104,7 @@ class EmissionsReport:
         p, t = self.params, self.t
         return {
             "year": self.target_year,
-            "scenario": p["scenario"],
+            "scenario": t.scenario(p["scenario"]),
             "variant": t.term("variant", p["population_variant"]),
             "n": t.num(p["n_simulations"]),
             "seed": p["seed"],
@@ -204,7 +210,7 @@ class EmissionsReport:
             label = self.scenario_name(name)
             charts.append(
                 {
-                    "table": table[table["emission_scenario"] == name],
+                    "table": self._parameters_named(table[table["emission_scenario"] == name]),
                     "ylabel": "",
                     "xlabel": self.t("emissions.tornado_x", year=self.target_year, scenario=label),
                     "title": self.t("emissions.tornado_title", year=self.target_year, scenario=label),
@@ -213,8 +219,11 @@ class EmissionsReport:
             )
         return charts
 
+    def _parameters_named(self, table: pd.DataFrame) -> pd.DataFrame:
+        return table.assign(parameter=table["parameter"].map(self.t.parameter))
+
     def tornado_table(self) -> pd.DataFrame:
-        table = self.fc.tables["emissions_tornado"]
+        table = self._parameters_named(self.fc.tables["emissions_tornado"])
         return table.drop(columns=["central_kt"]).assign(emission_scenario=table["emission_scenario"].map(self.scenario_name))
 
     # -- backtest --
@@ -335,7 +344,7 @@ class EmissionsReport:
         base, programme = self._totals()
         return {
             "start": (self.t("emissions.waterfall_baseline", year=self.target_year), base),
-            "steps": shown.assign(label=shown["measure"].str.replace("_", " "), value=-shown["wedge_kt"])[["label", "value"]],
+            "steps": shown.assign(label=shown["measure"].map(self.measure_name), value=-shown["wedge_kt"])[["label", "value"]],
             "end": (self.t("emissions.waterfall_programme", year=self.target_year), programme),
             "target": self._target_marker(year_first=False),
             "ylabel": self.t("emissions.y_kt"),
@@ -355,6 +364,11 @@ class EmissionsReport:
             "tpp2": num(plan.loc[plan["measure"] == "tpp2_coal_to_gas", "reduction_kt"].sum(), 1),
         }
 
+    def targets_table(self) -> pd.DataFrame:
+        """``emissions_targets`` with its items by their display names (the arithmetic stays in English)."""
+        table = self.fc.tables["emissions_targets"]
+        return table.assign(item=table["item"].map(lambda i: self.t.term("emission_item", i)))
+
     def arithmetic_text(self) -> dict:
         num, a = self.t.num, self.arithmetic
         return {
@@ -369,12 +383,21 @@ class EmissionsReport:
     # -- measures --
     def quantified_measures(self) -> pd.DataFrame:
         measures = self.fc.tables["emissions_measures"]
-        return measures[measures["quantified"]].drop(columns=["quantified", "timing_basis"])
+        return self._named(measures[measures["quantified"]].drop(columns=["quantified", "timing_basis"]), "measure", "source", "boundary", "form")
+
+    def _named(self, table: pd.DataFrame, *columns: str) -> pd.DataFrame:
+        """``table`` with the ids in ``columns`` (measures, emission sources, boundaries, classes of measure, components, forms
+        of effect, kinds of fleet row) in the reader's words (the CSV keeps the ids)."""
+        t = self.t
+        names = {"measure": self.measure_name, "source": self.source_name, "boundary": lambda b: t.term("boundary", b),
+                 "measure_class": lambda c: t.term("measure_class", c), "component": lambda c: t.term("measure_component", c) if c else "",
+                 "form": lambda f: " + ".join(t.term("effect_form", part) for part in f.split(" + ")), "kind": lambda k: t.term("fleet_kind", k)}
+        return table.assign(**{column: table[column].map(names[column]) for column in columns})
 
     def measures_text(self) -> dict:
         measures = self.fc.tables["emissions_measures"]
         flagged = measures[~measures["quantified"]]
-        return {"n": len(flagged), "flagged": ", ".join(flagged["measure"].str.replace("_", " "))}
+        return {"n": len(flagged), "flagged": ", ".join(flagged["measure"].map(self.measure_name))}
 
     # -- history --
     def history_chart(self) -> dict:
@@ -438,7 +461,7 @@ class EmissionsReport:
             "used": num(base.loc["total", "used_kt"], 3),
             "programme": num(base.loc["total", "programme_kt"], 3),
             "other": num(base.loc["stationary_other", "used_kt"], 1),
-            "basis": self.params["stationary_inventory_basis"],
+            "basis": self.t.term("basis", self.params["stationary_inventory_basis"]),
         }
 
     def scope_check_notes(self) -> list[tuple[str, dict]]:
@@ -453,17 +476,17 @@ class EmissionsReport:
 
     def reconciliation_table(self) -> pd.DataFrame:
         """The reconciliation as published (emissions_inventory_reconciliation), sources named in the reader's language."""
-        names = {s: self.t(f"emissions.sources.{s}") for s in self.fc.levels.index}
-        return self.reconciled.assign(source=self.reconciled["source"].map(lambda s: names.get(s, s)))
+        table = self.reconciled
+        return table.assign(source=table["source"].map(self.source_name), used_from=table["used_from"].map(lambda b: self.t.term("basis", b) if b else ""))
 
     # -- method --
     def assumptions(self) -> pd.DataFrame:
         """Each parameter of ``ASSUMPTIONS``: the run's value, the default and its source (scenarios.PARAMETERS)."""
         rows = [
             {
-                "assumption": name,
-                "value": str(self.params[name]),
-                "default": str(scenarios.PARAMETERS[name].default),
+                "assumption": self.t.parameter(name),
+                "value": self.t.parameter_value(name, self.params[name]),
+                "default": self.t("common.from_the_data") if scenarios.PARAMETERS[name].default is None else self.t.parameter_value(name, scenarios.PARAMETERS[name].default),
                 "source": scenarios.PARAMETERS[name].help,
             }
             for name in ASSUMPTIONS
@@ -489,7 +512,7 @@ class EmissionsReport:
             "registers": "; ".join(f"{t.num(v)} ({y:.1f})" for y, v in zip(registers["year"], registers["vehicles"], strict=True)),
             "scrappage": t.pct(self.params["fleet_scrappage_rate"], 1),
             "motorisation": t.pct(d.motorisation_growth, 1, signed=True),
-            "basis": self.params["motorisation_basis"],
+            "basis": self.t.term("basis", self.params["motorisation_basis"]),
             "year": self.target_year,
             "fleet": t.num(float(model.loc[self.target_year, "vehicles"])),
             "old_share": f"{model.loc[self.target_year, 'old_share']:.0%}",
@@ -520,16 +543,22 @@ class EmissionsReport:
         wide.columns = [str(c) for c in wide.columns]
         return wide.reset_index()
 
+    def delivery_record_table(self) -> pd.DataFrame:
+        return self._named(self.fc.tables["emissions_delivery_record"], "measure_class")
+
+    def delivery_table(self) -> pd.DataFrame:
+        return self._named(self.fc.tables["emissions_delivery"], "measure", "measure_class")
+
     def fleet_table(self) -> pd.DataFrame:
         """The registers and the model's fleet in the inventory year, ``INTERIM_YEAR``, the target year and the horizon."""
         table = self.fc.tables["emissions_fleet"]
         years = [float(y) for y in dict.fromkeys([self.inventory_year, INTERIM_YEAR, self.target_year, self.params["horizon"]])]
-        return table[(table["kind"] == "register") | table["year"].isin(years)].sort_values("year", kind="stable")
+        return self._named(table[(table["kind"] == "register") | table["year"].isin(years)].sort_values("year", kind="stable"), "kind")
 
     def timing(self) -> pd.DataFrame:
         """The timing of each wedge (programme scenario)."""
         plan = self.fc.plan
-        return plan[plan["quantified"]][TIMING_COLUMNS]
+        return self._named(plan[plan["quantified"]][TIMING_COLUMNS], "measure", "component", "source", "form")
 
     def tpp2_timing(self) -> tuple[str, dict]:
         """The paragraph on TPP-2's conversion year, as (key, values): the programme's year, the newest dated schedule in

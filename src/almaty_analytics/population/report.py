@@ -1,8 +1,8 @@
 """What report 10 shows beyond the published tables, from a forecast: plain values and display-ready frames.
 
-The plain values (``answer_years``, ``mean_components``, ``variant_positions``, ``assumptions_table`` ...)
+The plain values (``answer_years``, ``mean_components``, ``variant_positions`` ...)
 carry no language; the texts' values and the display frames take the report's labels ``t``
-(``i18n.Text``): numbers in the language's format, methods, districts and series by their terms.
+(``i18n.Text``): numbers in the language's format, methods, districts, series and parameters by their terms.
 """
 
 from __future__ import annotations
@@ -70,11 +70,12 @@ def districts_shown(fc: PopulationForecast, districts: list[str]) -> pd.DataFram
     return shown.pivot(index="district", columns="year", values="value")
 
 
-def assumptions_table(fc: PopulationForecast) -> pd.DataFrame:
-    """The assumptions in force (after the variant) with their calibrated defaults and the data they were calibrated on."""
+def assumptions_table(fc: PopulationForecast, t: Text) -> pd.DataFrame:
+    """The assumptions in force (after the variant), by display name, with their calibrated defaults and the data they were
+    calibrated on (the parameter's meaning, in English)."""
     defaults = calibrated_defaults(fc.calibration.defaults)
     rows = [
-        {"assumption": name, "value": round(getattr(fc.assumptions, name), 4), "default": defaults[name], "source": PARAMETERS[name].help}
+        {"assumption": t.parameter(name), "value": round(getattr(fc.assumptions, name), 4), "default": defaults[name], "source": PARAMETERS[name].help}
         for name in PARAMETER_FIELDS
     ]
     return pd.DataFrame(rows)
@@ -87,12 +88,6 @@ def sources(vintage: str) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- in the report's language
-
-
-def method_label(t: Text, method: str) -> str:
-    """A backtest method as readers see it; a combination keeps its members: "combination (cohort_component + drift)"."""
-    name, bracket, members = method.partition(" (")
-    return t.term("method", name) + (bracket + members if bracket else "")
 
 
 def answer_table(fc: PopulationForecast, t: Text) -> str:
@@ -158,9 +153,9 @@ def district_frame(fc: PopulationForecast, t: Text, districts: list[str]) -> pd.
 def backtest_values(fc: PopulationForecast, t: Text) -> dict[str, str]:
     """The values of the backtest paragraph: mean MAPE of every method, the central method, what beats the cohort model."""
     accuracy = fc.tables["population_backtest"]
-    scores = ", ".join(f"{method_label(t, m)} {t.num(v, 2)}%" for m, v in mean_mape(accuracy).items())
+    scores = ", ".join(f"{t.method(m)} {t.num(v, 2)}%" for m, v in mean_mape(accuracy).items())
     better = beaten_by(accuracy)
-    beaten = t("population.beaten_by", methods=", ".join(method_label(t, m) for m in better)) if better else t("population.not_beaten")
+    beaten = t("population.beaten_by", methods=", ".join(t.method(m) for m in better)) if better else t("population.not_beaten")
     origins = fc.calibration.years.backtest_origins
     return {
         "scores": scores,
@@ -181,7 +176,7 @@ def central_text(fc: PopulationForecast, t: Text, beaten: str) -> str:
     scores = mean_mape(fc.tables["population_backtest"])
     best = best_overall(fc.tables["population_backtest"])
     return t(
-        "population.central_combined", method=method_label(t, method), best=method_label(t, best), best_mape=t.num(scores[best], 2),
+        "population.central_combined", method=t.method(method), best=t.method(best), best_mape=t.num(scores[best], 2),
         cohort_mape=t.num(scores[COHORT], 2), combined_mape=t.num(scores[method], 2), beaten=beaten,
     )
 
@@ -189,12 +184,12 @@ def central_text(fc: PopulationForecast, t: Text, beaten: str) -> str:
 def backtest_frame(fc: PopulationForecast, t: Text, values: str | list[str]) -> pd.DataFrame:
     """Backtest scores by target and method (rows) and horizon (columns): one score, or several side by side."""
     accuracy = fc.tables["population_backtest"]
-    shown = accuracy.assign(method=accuracy["method"].map(lambda m: method_label(t, m)))
+    shown = accuracy.assign(method=accuracy["method"].map(t.method), target=accuracy["target"].map(lambda x: t.term("backtest_target", x)))
     wide = shown.pivot_table(index=["target", "method"], columns="horizon", values=values, sort=False)
     index = [t.column("target", "population"), t.column("method")]
     if isinstance(values, str):
         return wide.rename_axis(index=index, columns=t.column("horizon"))
-    return wide.rename(columns=lambda c: t.column(c), level=0).rename_axis(index=index)
+    return wide.rename(columns=lambda c: t.column(c), level=0).rename_axis(index=index, columns=[None, t.column("horizon")])
 
 
 def lookahead_values(fc: PopulationForecast) -> dict[str, str]:
@@ -262,7 +257,7 @@ def migration_values(fc: PopulationForecast, t: Text) -> dict[str, str]:
     balance, facts = fc.calibration.balance, fc.calibration.migration_facts
     return {
         "closure": t.num(facts.closure_error / 1e3, 1),
-        "method": fc.calibration.reconciliation_method,
+        "method": t.term("basis", fc.calibration.reconciliation_method),
         "years": ", ".join(f"{int(y)}: {t.num(m / 1e3, 1)}" for y, m in zip(balance["year"], balance["net_migration"], strict=True)),
         "mean": t.num(balance["net_migration"].mean() / 1e3, 1),
     }
@@ -287,19 +282,32 @@ def fit_misses_text(fc: PopulationForecast, t: Text) -> str:
     if missed.empty:
         return t("population.fit_all_met")
     items = [
-        t("population.fit_miss", statistic=row.statistic, model=t.num(row.model, 2), target=t.num(row.target, 2),
+        t("population.fit_miss", statistic=t.term("fit_statistic", row.statistic), model=t.num(row.model, 2), target=t.num(row.target, 2),
           tolerance=t.num(row.tolerance, 2), why=t(f"population.fit_why.{row.statistic}"))
         for row in missed.itertuples()
     ]
     return t("population.fit_misses", items="\n".join(items))
 
 
+def published_comparison_shown(fc: PopulationForecast, t: Text) -> pd.DataFrame:
+    """``population_interval_vs_published`` with its studies and error measures by their display names."""
+    table = fc.tables["population_interval_vs_published"]
+    return table.assign(study_id=table["study_id"].map(lambda s: t.term("study", s)), error_measure=table["error_measure"].map(lambda m: t.term("error_measure", m)))
+
+
+def migration_fit_shown(fc: PopulationForecast, t: Text) -> pd.DataFrame:
+    """``population_migration_fit`` with its statistics by their display names."""
+    table = fc.tables["population_migration_fit"]
+    return table.assign(statistic=table["statistic"].map(lambda s: t.term("fit_statistic", s)))
+
+
 def reconciliation_series(fc: PopulationForecast, t: Text) -> pd.DataFrame:
-    """The BNS estimate and the census-reconciled series from RECONCILIATION_FROM, long, with the series' names."""
+    """The BNS estimate and the census-reconciled series from RECONCILIATION_FROM, long, with the series' names in a
+    column named by its header ``t.column("series")`` (the chart legend's title)."""
     table = fc.tables["population_reconciliation"]
     long = table.melt(id_vars="year", value_vars=["observed", "reconciled"], var_name="series", value_name="persons")
     long = long.assign(series=long["series"].map(lambda s: t(f"population.{s}")))
-    return long[long["year"] >= RECONCILIATION_FROM]
+    return long[long["year"] >= RECONCILIATION_FROM].rename(columns={"series": t.column("series")})
 
 
 def listed(years) -> str:

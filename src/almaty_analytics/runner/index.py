@@ -66,13 +66,13 @@ def _scenario_rows(manifest_path: Path, t: i18n.Text) -> list[str]:
             links.append(f'<a href="{_href(scenario, stem + ".failed.html")}">{html.escape(t("index.failure_link"))}</a>')
         status = entry.get("status", "")
         rows.append(
-            f"<tr><td>{html.escape(scenario)}</td><td>{vintage}</td><td>{html.escape(stem)}</td>"
+            f"<tr><td>{html.escape(t.scenario(scenario))}</td><td>{vintage}</td><td>{html.escape(t.report(stem))}</td>"
             f"<td>{html.escape(t.term('status', status) if t.has(f'terms.status.{status}') else status)}</td>"
             f"<td>{html.escape(entry.get('finished', ''))}</td><td>{' · '.join(links)}</td></tr>"
         )
     if (folder / "tables" / f"{scenario}.xlsx").exists():
         rows.append(
-            f"<tr><td>{html.escape(scenario)}</td><td>{vintage}</td><td>{html.escape(t('index.tables'))}</td><td></td>"
+            f"<tr><td>{html.escape(t.scenario(scenario))}</td><td>{vintage}</td><td>{html.escape(t('index.tables'))}</td><td></td>"
             f"<td>{html.escape(manifest.get('finished', ''))}</td>"
             f'<td><a href="{_href(scenario, "tables", scenario + ".xlsx")}">{html.escape(t("index.workbook"))}</a> · '
             f'<a href="{_href(scenario, "manifest.json")}">{html.escape(t("index.manifest"))}</a></td></tr>'

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..params import FROM_THE_DATA
 from .delivery import FITTED, PRIOR, SHARE_FROM_PRIOR
 from .gross import overload_lower_bound
 from .model import SchoolForecast
@@ -244,3 +245,39 @@ def newer_plan_values(fc: SchoolForecast, t) -> dict[str, str]:
         "budget": t.num(fc.newer_plan["budget"]), "memorandum": t.num(fc.newer_plan["memorandum"]),
         "programme_budget": t.num(fc.programme_newer_years["budget"]), "programme_memorandum": t.num(fc.programme_newer_years["memorandum"]),
     }
+
+
+# ---------------------------------------------------------------- in the reader's words (the CSV tables keep the ids)
+
+SHOWN_TERMS = {  # column of a school table -> the catalogue section of its values (i18n terms)
+    "rate": "build_rate", "case": "supply_case", "group": "funding", "kind": "growth_kind", "sector": "sector", "district": "district",
+}
+STATED = "stated "  # a growth row quoted from a dated statement: kind "stated YYYY-MM-DD"
+
+
+def _term(t, section: str, value: str) -> str:
+    if section == "growth_kind" and value.startswith(STATED):
+        return t("schools.kind_stated", date=value.removeprefix(STATED))
+    return t.term(section, value)
+
+
+def terms_shown(table: pd.DataFrame, t) -> pd.DataFrame:
+    """``table`` with the values of its category columns (SHOWN_TERMS) by their display names."""
+    return table.assign(**{c: table[c].map(lambda v, s=section: _term(t, s, v)) for c, section in SHOWN_TERMS.items() if c in table})
+
+
+def pipeline_shown(fc: SchoolForecast, t) -> pd.DataFrame:
+    """``pipeline_by_year`` with its measures, funding groups and school years labelled for reading."""
+    wide = pipeline_by_year(fc).rename(columns=t.column, level=0).rename(columns=lambda g: t.term("funding", g), level=1)
+    return wide.rename_axis(index=t.column("school_year"), columns=[None, None])
+
+
+def regime_deficits_shown(fc: SchoolForecast, t) -> pd.DataFrame:
+    """``regime_deficits`` with its regimes and school years labelled for reading."""
+    wide = regime_deficits(fc).rename(columns=lambda r: t.term("regime", r))
+    return wide.rename_axis(index=t.column("school_year"), columns=None)
+
+
+def parameters_shown(table: pd.DataFrame, t) -> pd.DataFrame:
+    """A parameter table (``scenarios.parameters_table``) by display names; the meanings stay in English."""
+    return table.assign(parameter=table["parameter"].map(t.parameter), default=table["default"].replace(FROM_THE_DATA, t("common.from_the_data")))
