@@ -14,7 +14,19 @@ from .backtest import BENCHMARKS, backtest_accuracy, cohort_errors, combined_ben
 from .calibration import Calibration, base_population, calibrate
 from .inputs import INPUT_TABLES, district_counts, observed_total, population_shifts, read_inputs, shift_years
 from .long_run import LongRun, national_paths
-from .model import AGES, PARAMETER_FIELDS, PARAMETER_NAMES, SEXES, VARIANTS, Z80, Assumptions, Schedules, assumptions_from, calibrated_defaults, run
+from .model import (
+    AGES,
+    PARAMETER_FIELDS,
+    PARAMETER_NAMES,
+    SEXES,
+    VARIANTS,
+    Z80,
+    Assumptions,
+    Schedules,
+    assumptions_from,
+    calibrated_defaults,
+    run,
+)
 from .provenance import DataUsed, data_used
 
 PERIPHERY = ("alatau", "nauryzbay")  # districts of mass housing construction on the city edge
