@@ -119,7 +119,7 @@ def test_a_kazakh_chart_draws_without_missing_glyphs():
             warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font"
             fig = plots.fan_chart(total, pd.Series([2.0e6], index=[2021]), compare=variants, title="Әуезов, Түрксіб: ғқңөұүһі", source="ҰСБ")
             fig.canvas.draw()
-        labels = [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
+        labels = [text.get_text() for text in fig.legends[0].get_texts()]
         assert "болжам (орталық)" in labels and "төмен" in labels
         plt.close(fig)
     finally:
