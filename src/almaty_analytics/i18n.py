@@ -102,7 +102,7 @@ class Text:
             template = self.labels[key]
         except KeyError:
             raise MissingLabel(f"label {key!r} is missing from the {self.language} catalogue ({catalogue_path(self.language).name})") from None
-        return template.format(**values) if values else template
+        return signed_ranges(self, template.format(**values)) if values else template
 
     def has(self, key: str) -> bool:
         return key in self.labels
@@ -173,6 +173,21 @@ class Text:
 
 
 MINUS = "\u2212"  # the minus sign readers see
+NUMBER = r"[+\u2212-]?\d[\d\u202f]*(?:[.,]\d+)*%?"
+RANGE = re.compile(rf"(?<![\w.,])({NUMBER})\u2013({NUMBER})(?![\w])")  # two numbers joined by an en dash
+
+
+def signed_ranges(text: Text, written: str) -> str:
+    """``written`` with each en-dash range that has a signed end ("−48.3–−27.3") in words (``Text.interval``'s
+    "−48.3 to −27.3"): a dash beside a sign reads as a minus. Ranges of unsigned numbers (2015–2020, 2.5–2.7) stay."""
+
+    def words(match: re.Match) -> str:
+        low, high = match.groups()
+        if low[0] not in "+-\u2212" and high[0] not in "+-\u2212":
+            return match.group(0)
+        return text("common.interval", low=low.replace("-", MINUS), high=high.replace("-", MINUS))
+
+    return RANGE.sub(words, written)
 FORMAT_SPEC = re.compile(r"\{:(?P<sign>\+)?(?P<grouped>,)?(?:\.(?P<digits>\d))?(?P<kind>[f%g])\}")
 
 

@@ -91,8 +91,8 @@ def formatted(card: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
     shown = shown.assign(covered=shown["coverage_80"].fillna(0) * shown["coverage_n"], forecast=shown["coverage_of"] == "forecast_interval")
     means = shown.groupby(["domain", "method", "role"], sort=False).agg(
         bias=("bias", "mean"), covered=("covered", "sum"), scored=("coverage_n", "sum"), forecast=("forecast", "any"))
-    coverage = [f"{c / n:.0%}{' †' if f else ''}" if n else "–" for c, n, f in zip(means["covered"], means["scored"], means["forecast"], strict=True)]
-    means = pd.DataFrame({t("summary.mean_bias"): means["bias"].map(lambda b: f"{b:+.2f}"), t("summary.mean_coverage"): coverage},
+    coverage = [f"{t.pct(c / n)}{' †' if f else ''}" if n else "–" for c, n, f in zip(means["covered"], means["scored"], means["forecast"], strict=True)]
+    means = pd.DataFrame({t("summary.mean_bias"): means["bias"].map(lambda b: t.num(b, 2, signed=True)), t("summary.mean_coverage"): coverage},
                          index=means.index)
     table = wide.join(means).reset_index()
     return table.rename(columns={c: t.column(c, "summary") for c in ("domain", "method", "role")})

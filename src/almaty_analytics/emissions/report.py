@@ -104,7 +104,7 @@ class EmissionsReport:
             "seed": p["seed"],
             "delay": p["measure_delay_years"],
             "delay_mean": t.num(p["measure_delay_mean_years"], 1),
-            "completeness": f"{p['measure_completeness_mean']:.0%}",
+            "completeness": t.pct(p["measure_completeness_mean"]),
         }
 
     def answer_table(self) -> pd.DataFrame:
@@ -118,11 +118,11 @@ class EmissionsReport:
             rows.append(
                 {
                     "emission_scenario": self.scenario_name(name),
-                    "answer_city": f"{num(city['median_kt'], 1)} ({num(city['lo_80'], 1)}–{num(city['hi_80'], 1)})",
-                    "answer_gap": ("+" if gap >= 0 else "") + num(gap, 1),
-                    "answer_chance": f"{city['share_meeting_target']:.0%}",
+                    "answer_city": f"{num(city['median_kt'], 1)} ({self.t.interval(city['lo_80'], city['hi_80'], 1)})",
+                    "answer_gap": num(gap, 1, signed=True),
+                    "answer_chance": self.t.pct(city["share_meeting_target"]),
                     "answer_scheduled": num(city["scheduled_kt"], 1),
-                    "answer_city_plus": f"{num(plus['median_kt'], 1)} ({num(plus['lo_80'], 1)}–{num(plus['hi_80'], 1)})",
+                    "answer_city_plus": f"{num(plus['median_kt'], 1)} ({self.t.interval(plus['lo_80'], plus['hi_80'], 1)})",
                 }
             )
         return pd.DataFrame(rows)
@@ -149,7 +149,7 @@ class EmissionsReport:
             "scheduled": num(programme["scheduled_kt"], 1),
             "scheduled_verdict": t("emissions.meets") if programme["scheduled_gap_kt"] <= 0 else t("emissions.misses"),
             "side": t("emissions.below") if meets else t("emissions.above"),
-            "chance": f"{programme['share_meeting_target']:.0%}",
+            "chance": self.t.pct(programme["share_meeting_target"]),
             "baseline": num(baseline["median_kt"], 1),
             "delay": self.params["measure_delay_years"],
             "delayed": num(delayed["median_kt"], 1),
@@ -165,7 +165,7 @@ class EmissionsReport:
     def chances_by_year(self, scenario: str) -> str:
         """The chance of meeting the target in the target year and the years after it, as 'year: share' joined."""
         rows = self.gap_by_year.loc[scenario]
-        return ", ".join(f"{year}: {share:.0%}" for year, share in rows["share_meeting_target"].items())
+        return ", ".join(f"{year}: {self.t.pct(share)}" for year, share in rows["share_meeting_target"].items())
 
     # -- scenarios, tornado --
     def bands(self) -> dict:
@@ -248,7 +248,7 @@ class EmissionsReport:
             "best_mape": num(pooled.loc[best, "mape"], 1),
             "driver_mape": num(driver["mape"], 1),
             "winner": t("emissions.benchmark_wins") if best != "driver" else t("emissions.driver_wins"),
-            "driver_coverage": f"{driver['coverage_80']:.0%}",
+            "driver_coverage": t.pct(driver["coverage_80"]),
             "verdict": t("emissions.too_narrow") if driver["coverage_80"] < COVERAGE_TOO_NARROW else t("emissions.close_to_nominal"),
             "sd": num(self.params["stationary_level_sd"], 3),
             "driver_bias": num(driver["bias"], 1, signed=True),
@@ -472,7 +472,7 @@ class EmissionsReport:
 
     def vehicles_text(self) -> dict:
         inbound = self.fc.drivers.inbound_share
-        return {"city_share": f"{1 - inbound:.0%}", "inbound_share": f"{inbound:.0%}"}
+        return {"city_share": self.t.pct(1 - inbound), "inbound_share": self.t.pct(inbound)}
 
     def fleet_text(self) -> dict:
         """The fleet paragraph: the registers, the calibrated rates, the fleet in the target year and the mobile-source
@@ -492,8 +492,8 @@ class EmissionsReport:
             "basis": self.params["motorisation_basis"],
             "year": self.target_year,
             "fleet": t.num(float(model.loc[self.target_year, "vehicles"])),
-            "old_share": f"{model.loc[self.target_year, 'old_share']:.0%}",
-            "old_share_start": f"{model.loc[float(self.inventory_year), 'old_share']:.0%}",
+            "old_share": t.pct(model.loc[self.target_year, "old_share"]),
+            "old_share_start": t.pct(model.loc[float(self.inventory_year), "old_share"]),
             "factor": t.num(float(model.loc[self.target_year, "emission_factor_index"]), 2),
             "reduction": t.num(base - float(programme.loc[self.target_year, "scheduled_kt"]), 1),
             "reduction_median": t.num(base - float(programme.loc[self.target_year, "median_kt"]), 1),
