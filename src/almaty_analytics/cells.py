@@ -4,13 +4,14 @@ Method: a table shown in a report (``Page.table``, ``Page.pivot``) gives each nu
 notebook formats itself ("{:,.0f}", "{:.0%}", a function) keeps that format, written in the language's separators and
 minus sign (``i18n.Text.formatter``). Any other numeric column is written by its unit, looked up by column name in the
 table declarations (``export.TABLES``, ``tablespec.TableSpec.columns``): counts of persons, seats, pupils, places
-without decimals; thousand tonnes with one; shares and probabilities as percentages (``Text.pct``: "< 1%", "> 99%");
+(and any column of whole numbers) without decimals; thousand tonnes with one; shares and probabilities as percentages (``Text.pct``: "< 1%", "> 99%");
 years without a thousands separator. A column of no single declared unit gets the fewest decimals, up to three
 significant digits, that its values need. So no cell shows Python's raw float text ("280.000000", "0.0166").
 """
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Callable
 from functools import cache
@@ -65,7 +66,8 @@ def column_format(t: i18n.Text, name: str, values: pd.Series, precision: int | N
     unit = column_units().get(str(name), "")
     if unit in SHARE_DIGITS:
         return t.formatter(f"{{:.{SHARE_DIGITS[unit]}%}}")
-    if unit in COUNT_UNITS:
+    numbers = pd.to_numeric(values, errors="coerce").dropna()
+    if unit in COUNT_UNITS or (numbers == numbers.round()).all():  # whole numbers (counts, horizons) need no decimals
         return t.formatter("{:,.0f}")
     digits = DIGITS.get(unit, precision if precision is not None else fewest_digits(values))
     return t.formatter(f"{{:,.{digits}f}}")
@@ -75,17 +77,22 @@ def is_number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def escaped(write: Callable[[object], str]) -> Callable[[object], str]:
+    """``write`` with its text of a number HTML-escaped ("< 1%"); a text cell reaches it already escaped by the Styler."""
+    return lambda value: value if isinstance(value, str) else html.escape(write(value))
+
+
 def formats(t: i18n.Text, frame: pd.DataFrame, given: dict[str, str | Callable] | None, precision: int | None = None) -> dict:
-    """``{column: formatter}`` for every column of ``frame`` that holds numbers: ``given`` ones in the language's
-    separators (``Text.formatter``), the others by unit (``column_format``)."""
+    """``{column: formatter}`` for every column of ``frame`` that holds numbers, each writing HTML-escaped text: ``given``
+    ones in the language's separators (``Text.formatter``), the others by unit (``column_format``)."""
     given = given or {}
     shown = {}
     for column in frame.columns:
         chosen = given.get(column)
         if isinstance(chosen, str):
-            shown[column] = t.formatter(chosen)
+            shown[column] = escaped(t.formatter(chosen))
         elif chosen is not None:
-            shown[column] = chosen
+            shown[column] = escaped(chosen)
         elif (found := column_format(t, column, frame[column], precision)) is not None:
-            shown[column] = found
+            shown[column] = escaped(found)
     return shown

@@ -165,7 +165,7 @@ class Text:
                 return ""
             if kind == "%":
                 return self.pct(float(value), digits, signed)
-            if kind == "g":
+            if kind in ("g", None):  # "{:g}", "{:,}": as many decimals as the value has
                 return self.num(float(value), general_digits(float(value)), signed, grouped)
             return self.num(float(value), digits, signed, grouped)
 
@@ -188,7 +188,7 @@ def signed_ranges(text: Text, written: str) -> str:
         return text("common.interval", low=low.replace("-", MINUS), high=high.replace("-", MINUS))
 
     return RANGE.sub(words, written)
-FORMAT_SPEC = re.compile(r"\{:(?P<sign>\+)?(?P<grouped>,)?(?:\.(?P<digits>\d))?(?P<kind>[f%g])\}")
+FORMAT_SPEC = re.compile(r"\{:(?P<sign>\+)?(?P<grouped>,)?(?:\.(?P<digits>\d))?(?P<kind>[f%g])?\}")
 
 
 def general_digits(value: float, most: int = 6) -> int:

@@ -151,7 +151,7 @@ class Page:
         for its numbers ("{:,.0f}", in the language's separators; none: ``precision`` decimals, or as many as the values
         need) and an optional ``caption``; cells and labels are HTML-escaped, so text from data shows as text."""
         digits = precision if precision is not None else cells.fewest_digits(pd.Series(frame.to_numpy().ravel()))
-        style = frame.style.format(self.t.formatter(formatter or f"{{:,.{digits}f}}"), escape="html", na_rep="–")
+        style = frame.style.format(cells.escaped(self.t.formatter(formatter or f"{{:,.{digits}f}}")), escape="html", na_rep="–")
         style = style.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
         display(style.set_caption(caption) if caption else style)
 
