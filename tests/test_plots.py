@@ -236,3 +236,14 @@ def test_waterfall_labels_do_not_collide(drawn):
 @pytest.mark.parametrize(("ticks", "digits"), [([0.0, 0.5, 1.0], 1), ([0, 25, 50], 0), ([2.2, 2.25, 2.3], 2), ([2007.0, 2008.0], 0)])
 def test_tick_digits_are_the_fewest_that_write_the_ticks(ticks, digits):
     assert plots.tick_digits(ticks) == digits
+
+
+def test_level_shift_reasons_sit_above_the_plot_clear_of_the_data(drawn):
+    fig = drawn["series_with_shifts"]
+    ax = fig.axes[0]
+    reasons = [text for text in ax.texts if text.get_text()]
+    assert reasons
+    for text in reasons:
+        box = text.get_window_extent()
+        assert box.y0 >= ax.get_window_extent().y1, "a level-shift reason inside the plot"
+        assert box.y1 <= ax.title.get_window_extent().y0 + 1, "a level-shift reason runs into the title"

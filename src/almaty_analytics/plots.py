@@ -86,9 +86,9 @@ def _target(ax, x, y, label: str | None, guide: str | None = None) -> None:
     ax.plot(x, y, label=label, **TARGET)
 
 
-def _legend(fig: plt.Figure) -> float:
-    """One legend below the plot for every labelled artist of the figure's axes (their own legends removed); returns
-    its height as a fraction of the figure (0 without one)."""
+def _legend(fig: plt.Figure, bottom: float) -> float:
+    """One legend below the plot, its foot at ``bottom`` (figure fraction), for every labelled artist of the figure's
+    axes (their own legends removed); returns its height as a fraction of the figure (0 without one)."""
     handles, labels = [], []
     for ax in fig.axes:
         if ax.get_legend():
@@ -101,12 +101,17 @@ def _legend(fig: plt.Figure) -> float:
         return 0.0
     wrapped = [textwrap.fill(label, LEGEND_WIDTH) for label in labels]
     columns = 1 if max(len(label) for label in labels) > 2 * LEGEND_WIDTH else min(len(labels), 2 if max(map(len, labels)) > 24 else 3)
-    legend = fig.legend(handles, wrapped, loc="lower center", bbox_to_anchor=(0.5, SOURCE_BAND), ncol=columns, fontsize=LEGEND_SIZE,
+    legend = fig.legend(handles, wrapped, loc="lower center", bbox_to_anchor=(0.5, bottom), ncol=columns, fontsize=LEGEND_SIZE,
                         frameon=False, borderaxespad=0.2)
     return legend.get_window_extent(fig.canvas.get_renderer()).height / fig.bbox.height
 
 
-SOURCE_BAND = 0.045  # bottom strip of the figure kept for the source note
+def _source_note(fig: plt.Figure, source: str) -> float:
+    """The source note at the foot of the figure, wrapped to its width; returns the height it takes (figure fraction)."""
+    width = int(fig.get_figwidth() * 72 / (SOURCE_NOTE_SIZE * 0.6))  # characters of about 0.6 em
+    note = textwrap.fill(_text("plots.source", source=source), width)
+    fig.text(0.01, 0.01, note, fontsize=SOURCE_NOTE_SIZE, color="0.35", va="bottom")
+    return (note.count("\n") + 1) * SOURCE_NOTE_SIZE * 1.25 / 72 / fig.get_figheight() + 0.02
 
 
 def _finish(fig: plt.Figure, source: str) -> plt.Figure:
@@ -114,17 +119,18 @@ def _finish(fig: plt.Figure, source: str) -> plt.Figure:
     the plot, add the source note, fit the layout above both."""
     for ax in fig.axes:
         tall = ax.get_position().height / FULL_HEIGHT  # a short panel gets a narrower y label, so it does not overhang
-        for label, setter, width in ((ax.get_ylabel(), ax.set_ylabel, max(16, round(AXIS_LABEL_WIDTH * min(1.0, tall)))),
+        for label, setter, width in ((ax.get_ylabel(), ax.set_ylabel, max(22, round(AXIS_LABEL_WIDTH * min(1.0, tall)))),
                                      (ax.get_xlabel(), ax.set_xlabel, AXIS_LABEL_WIDTH)):
             if len(label) > width:
                 setter(textwrap.fill(label, width))
         for axis in (ax.xaxis, ax.yaxis):
             if type(axis.get_major_formatter()) is ScalarFormatter:
                 axis.set_major_formatter(LocalNumbers(_text))
-    fig.text(0.01, 0.012, _text("plots.source", source=source), fontsize=SOURCE_NOTE_SIZE, color="0.35")
-    legend_height = _legend(fig)
+    bottom = _source_note(fig, source)
+    bottom += _legend(fig, bottom)
     for _ in range(2):  # a second pass settles what the first moved (wrapped and rotated labels)
-        fig.tight_layout(rect=(0, SOURCE_BAND + legend_height + (0.01 if legend_height else 0), 1, 1))
+        fig.tight_layout(rect=(0, bottom + 0.01, 1, 1))
+    fig.align_ylabels(fig.axes)
     return fig
 
 
@@ -135,12 +141,13 @@ def series_with_shifts(
     fig, ax = plt.subplots()
     plotted = data.assign(**{y: data[y] / scale})
     sns.lineplot(data=plotted, x="year", y=y, hue=hue, marker="o", ax=ax)
-    for _, shift in shifts.iterrows():
+    for _, shift in shifts.iterrows():  # the reason above the plot, where it covers no point
         x = shift["first_year_after"] - 0.5
         ax.axvline(x, color="0.4", linestyle="--", linewidth=1)
-        ax.annotate(_text("plots.level_shift", kind=shift["kind"]), (x, ax.get_ylim()[1]), rotation=90, va="top", ha="right",
-                    fontsize=ANNOTATION_SIZE, color="0.3")
-    ax.set(xlabel=_text("plots.year"), ylabel=ylabel, title=title)
+        ax.annotate(_text("plots.level_shift", kind=shift["kind"]), (x, 1.0), xycoords=ax.get_xaxis_transform(), xytext=(0, 3),
+                    textcoords="offset points", va="bottom", ha="center", fontsize=ANNOTATION_SIZE, color="0.3")
+    ax.set(xlabel=_text("plots.year"), ylabel=ylabel)
+    ax.set_title(title, pad=ANNOTATION_SIZE * 2 + 6)
     _year_axis(ax.xaxis)
     return _finish(fig, source)
 
@@ -303,7 +310,8 @@ def waterfall(
     pad = 0.01 * max(start[1], end[1])
     for row, (left, width) in zip(rows, spans, strict=True):
         is_step = 0 < row < len(labels) - 1
-        ax.text(max(left, left + width) + pad, row, _text.num(width, 1, signed=is_step), va="center", ha="left", fontsize=ANNOTATION_SIZE)
+        ax.text(max(left, left + width) + pad, row, _text.num(width, 1, signed=is_step), va="center", ha="left", fontsize=ANNOTATION_SIZE,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0}, zorder=7)
     if target is not None:
         ax.axvline(target[0], label=target[1], **TARGET_GUIDE)
     ax.set_yticks(rows, [textwrap.fill(label, 32) for label in labels], fontsize=ANNOTATION_SIZE + 1)
