@@ -17,6 +17,9 @@ from almaty_analytics import plots
 
 matplotlib.use("Agg")
 YEARS = list(range(2021, 2036))
+LONG_TITLE = "Шығарындылар барлығы, қала (2021 жылғы түгендеу, 127 мың т): базалық, бағдарламалық, кешіктірілген сценарийлер"
+LONG_SOURCE = "Алматыны дамыту бағдарламасы 2022 (001_22452510f78b59ea.txt:4253-4371, 443); халық болжамы; almaty-analytics emissions"
+LONG_Y = "шығарындылар, мың т/жыл (барлық ластаушы заттар)"
 SCHOOL_YEARS = [f"{y}/{str(y + 1)[2:]}" for y in range(2022, 2031)]
 
 
@@ -79,7 +82,7 @@ def charts() -> dict[str, plt.Figure]:
         queue_3_6_lo_80=lambda f: f["queue_3_6"] * 0.8, queue_3_6_hi_80=lambda f: f["queue_3_6"] * 1.2, queue_3_6_on_plan=lambda f: f["queue_3_6"] * 0.7)
     goals = pd.DataFrame({"target": ["queue_2025"], "year": [2025], "target_value": [0.0]})
     labels = {k: k for k in ("central", "band", "on_plan", "target", "x", "y")}
-    common = {"title": "t", "source": "s"}
+    common = {"title": LONG_TITLE, "source": LONG_SOURCE}
     return {
         "series_with_shifts": plots.series_with_shifts(history, y="persons", ylabel="y", shifts=shifts, scale=1e6, **common),
         "bars": plots.bars(pd.DataFrame({"school_year": SCHOOL_YEARS, "schools": range(9)}), x="school_year", y="schools", xlabel="x", ylabel="y",
@@ -87,10 +90,10 @@ def charts() -> dict[str, plt.Figure]:
         "fan_chart": plots.fan_chart(_total(), pd.Series([2.0e6, 2.1e6], index=[2019, 2020]), compare=_variants(), **common),
         "pyramid": plots.pyramid(pyramid, [2021, 2035], **common),
         "components": plots.components(_components(), **common),
-        "stacked_area": plots.stacked_area(by_source, x="year", hue="source", y="median_kt", scale=1.0, ylabel="y", **common),
+        "stacked_area": plots.stacked_area(by_source, x="year", hue="source", y="median_kt", scale=1.0, ylabel=LONG_Y, **common),
         "pupils_vs_seats": plots.pupils_vs_seats(_seats(), pipeline, **common),
         "deficit_fan": plots.deficit_fan(_seats(), targets, regime="current", **common),
-        "scenario_bands": plots.scenario_bands(_emission_paths(), target=(2030, 78.0, "programme target"), ylabel="y", **common),
+        "scenario_bands": plots.scenario_bands(_emission_paths(), target=(2030, 78.0, "programme target"), ylabel=LONG_Y, **common),
         "waterfall": plots.waterfall(("baseline 2030", 130.0), steps, ("programme 2030", 87.4), target=(78.0, "target"), ylabel="kt", **common),
         "tornado": plots.tornado(tornado, xlabel="x", ylabel="", **common),
         "scenario_comparison": plots.scenario_comparison(_scenario_paths(), highlight="default", scale=1.0, ylabel="y",
@@ -247,3 +250,32 @@ def test_level_shift_reasons_sit_above_the_plot_clear_of_the_data(drawn):
         box = text.get_window_extent()
         assert box.y0 >= ax.get_window_extent().y1, "a level-shift reason inside the plot"
         assert box.y1 <= ax.title.get_window_extent().y0 + 1, "a level-shift reason runs into the title"
+
+
+def _texts(fig) -> list:
+    """Every text of a figure a reader reads: titles, axis labels, tick labels, annotations, legend entries, the source."""
+    texts = list(fig.texts)
+    for ax in fig.axes:
+        texts += [ax.title, ax.xaxis.label, ax.yaxis.label, *ax.texts]
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            texts += [tick.label1 for tick in axis.get_major_ticks() if low - 1e-9 <= tick.get_loc() <= high + 1e-9 and tick.label1.get_visible()]
+    for legend in fig.legends:
+        texts += legend.get_texts()
+    return [text for text in texts if text.get_text()]
+
+
+def test_no_two_texts_collide_and_all_stay_inside_the_figure(drawn):
+    for name, fig in drawn.items():
+        renderer = fig.canvas.get_renderer()
+        texts = _texts(fig)
+        boxes = [text.get_window_extent(renderer) for text in texts]
+        for text, box in zip(texts, boxes, strict=True):
+            assert box.x0 >= -1 and box.x1 <= fig.bbox.width + 1 and box.y0 >= -1 and box.y1 <= fig.bbox.height + 1, (name, text.get_text())
+        ticks = {id(tick.label1) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis) for tick in axis.get_major_ticks()}
+        for i, (a, box_a) in enumerate(zip(texts, boxes, strict=True)):
+            for b, box_b in list(zip(texts, boxes, strict=True))[i + 1:]:
+                if id(a) in ticks and id(b) in ticks:
+                    continue  # neighbouring (rotated) tick labels: their boxes touch, their letters do not
+                overlap = box_a.intersection(box_a, box_b)
+                assert overlap is None or overlap.width < 1 or overlap.height < 1, (name, a.get_text(), b.get_text())

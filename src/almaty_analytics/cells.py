@@ -77,6 +77,20 @@ def is_number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def as_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text column whose values all read as numbers ("0.0319", "1.1") turned into numbers, so it
+    is written like any numeric column (a table of parameter values keeps them as text on disk)."""
+    converted = frame.copy()
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values) or values.dropna().empty:
+            continue
+        parsed = pd.to_numeric(values, errors="coerce")
+        if parsed[values.notna()].notna().all() and values.dropna().map(lambda v: isinstance(v, str | int | float)).all():
+            converted[column] = parsed
+    return converted
+
+
 def escaped(write: Callable[[object], str]) -> Callable[[object], str]:
     """``write`` with its text of a number HTML-escaped ("< 1%"); a text cell reaches it already escaped by the Styler."""
     return lambda value: value if isinstance(value, str) else html.escape(write(value))

@@ -135,6 +135,7 @@ class Page:
         shows as text, never as markup.
         """
         headers = {c: self._header(c, section, header_values) for c in frame.columns}
+        frame = cells.as_numbers(frame)
         shown = cells.formats(self.t, frame, formats, precision)
         style = frame.rename(columns=headers).style.hide(axis="index").format(escape="html", na_rep=na_rep)
         style = style.format_index(escape="html", axis=1)

@@ -30,6 +30,7 @@ SOURCE_NOTE_SIZE = 8
 LEGEND_SIZE = 9
 LEGEND_WIDTH = 42  # characters per line of a legend entry
 ANNOTATION_SIZE = 8
+SHIFT_LABEL_SPAN = 0.3  # share of the x range a level-shift reason may take; a closer one goes a line higher
 FONT = "DejaVu Sans"  # ships with matplotlib; covers Cyrillic including the Kazakh letters (tested)
 SIZE = (7.5, 4.6)  # inches: one across an A4 page at about its nominal size
 TARGET = {"marker": "*", "markersize": 16, "markerfacecolor": "gold", "markeredgecolor": "black", "markeredgewidth": 1.0, "color": "black",
@@ -46,8 +47,7 @@ def use_style(language: str = "en") -> None:
     plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 100, "figure.figsize": SIZE, "axes.unicode_minus": True})
 
 
-AXIS_LABEL_WIDTH = 38  # characters per line of an axis label; longer labels (Kazakh, Russian) wrap instead of overrunning the plot
-FULL_HEIGHT = 0.77  # height of a single axes in figure fractions before the layout is fitted (matplotlib's subplot defaults)
+AXIS_LABEL_WIDTH = 38  # characters per line of a y label before the layout; _fit_labels then wraps to the room it got
 
 
 class LocalNumbers(Formatter):
@@ -114,23 +114,36 @@ def _source_note(fig: plt.Figure, source: str) -> float:
     return (note.count("\n") + 1) * SOURCE_NOTE_SIZE * 1.25 / 72 / fig.get_figheight() + 0.02
 
 
-def _finish(fig: plt.Figure, source: str) -> plt.Figure:
-    """Wrap long axis labels, write every remaining numeric axis in the language's numbers, gather the legends below
-    the plot, add the source note, fit the layout above both."""
+def _wrap(text, width: int) -> str:
+    """``text`` (re)wrapped to lines of at most ``width`` characters."""
+    return textwrap.fill(text.get_text().replace("\n", " "), max(width, 12)) if text.get_text() else ""
+
+
+def _fit_labels(fig: plt.Figure) -> None:
+    """Wrap each axes' title and x label to its width and its y label to its height (a short panel, a long Kazakh
+    label), measured in characters of about 0.6 em of their font."""
+    scale = fig.dpi / 72
     for ax in fig.axes:
-        tall = ax.get_position().height / FULL_HEIGHT  # a short panel gets a narrower y label, so it does not overhang
-        for label, setter, width in ((ax.get_ylabel(), ax.set_ylabel, max(22, round(AXIS_LABEL_WIDTH * min(1.0, tall)))),
-                                     (ax.get_xlabel(), ax.set_xlabel, AXIS_LABEL_WIDTH)):
-            if len(label) > width:
-                setter(textwrap.fill(label, width))
+        box = ax.get_window_extent()
+        for text, room in ((ax.title, box.width), (ax.xaxis.label, box.width), (ax.yaxis.label, box.height)):
+            text.set_text(_wrap(text, int(room / (text.get_fontsize() * scale * 0.6))))
+
+
+def _finish(fig: plt.Figure, source: str) -> plt.Figure:
+    """Write every remaining numeric axis in the language's numbers, gather the legends below the plot, add the source
+    note, fit the layout above both, then wrap titles and axis labels to the room they got and fit again."""
+    for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             if type(axis.get_major_formatter()) is ScalarFormatter:
                 axis.set_major_formatter(LocalNumbers(_text))
+        ax.yaxis.label.set_text(_wrap(ax.yaxis.label, AXIS_LABEL_WIDTH))
     bottom = _source_note(fig, source)
     bottom += _legend(fig, bottom)
-    for _ in range(2):  # a second pass settles what the first moved (wrapped and rotated labels)
+    for wrap in (False, True, False):  # fit, wrap the labels to the room they got, fit again
+        if wrap:
+            _fit_labels(fig)
+            fig.align_ylabels(fig.axes)
         fig.tight_layout(rect=(0, bottom + 0.01, 1, 1))
-    fig.align_ylabels(fig.axes)
     return fig
 
 
@@ -141,13 +154,19 @@ def series_with_shifts(
     fig, ax = plt.subplots()
     plotted = data.assign(**{y: data[y] / scale})
     sns.lineplot(data=plotted, x="year", y=y, hue=hue, marker="o", ax=ax)
-    for _, shift in shifts.iterrows():  # the reason above the plot, where it covers no point
-        x = shift["first_year_after"] - 0.5
+    low, high = ax.get_xlim()
+    last, level = None, 0
+    for x in sorted(shifts["first_year_after"] - 0.5):  # each reason above the plot, where it covers no point
+        kind = shifts.loc[shifts["first_year_after"] - 0.5 == x, "kind"].iloc[0]
         ax.axvline(x, color="0.4", linestyle="--", linewidth=1)
-        ax.annotate(_text("plots.level_shift", kind=shift["kind"]), (x, 1.0), xycoords=ax.get_xaxis_transform(), xytext=(0, 3),
-                    textcoords="offset points", va="bottom", ha="center", fontsize=ANNOTATION_SIZE, color="0.3")
+        where = (x - low) / (high - low)
+        level = 1 - level if last is not None and x - last < SHIFT_LABEL_SPAN * (high - low) else 0  # close to the last: one line up
+        ax.annotate(_text("plots.level_shift", kind=_text.term("level_shift", kind)), (x, 1.0), xycoords=ax.get_xaxis_transform(),
+                    xytext=(0, 3 + level * (ANNOTATION_SIZE + 3)), textcoords="offset points", va="bottom", fontsize=ANNOTATION_SIZE,
+                    color="0.3", ha="right" if where > 0.8 else "left" if where < 0.2 else "center")
+        last = x
     ax.set(xlabel=_text("plots.year"), ylabel=ylabel)
-    ax.set_title(title, pad=ANNOTATION_SIZE * 2 + 6)
+    ax.set_title(title, pad=(ANNOTATION_SIZE + 3) * 2 + 6 if len(shifts) > 1 else ANNOTATION_SIZE + 9)
     _year_axis(ax.xaxis)
     return _finish(fig, source)
 
@@ -228,7 +247,7 @@ def pupils_vs_seats(seats: pd.DataFrame, pipeline: pd.DataFrame, *, title: str, 
     """State pupils and usable seats (current regime) by school year above; below, on its own axis, the state seats
     expected to open each year (after delivery risk), so the openings read at their own scale (thousand)."""
     current = seats[seats["regime"] == "current"]
-    fig, (ax, low) = plt.subplots(2, 1, sharex=True, figsize=(SIZE[0], 5.4), gridspec_kw={"height_ratios": (2.2, 1)})
+    fig, (ax, low) = plt.subplots(2, 1, sharex=True, figsize=(SIZE[0], 5.8), gridspec_kw={"height_ratios": (2, 1)})
     x = list(range(len(current)))
     added = (
         pipeline[pipeline["funding_source"] != "private"].groupby("school_year")["seats_expected"].sum().reindex(current["school_year"]).fillna(0)
