@@ -30,7 +30,7 @@ SOURCE_NOTE_SIZE = 8
 LEGEND_SIZE = 9
 LEGEND_WIDTH = 42  # characters per line of a legend entry
 ANNOTATION_SIZE = 8
-SHIFT_LABEL_SPAN = 0.3  # share of the x range a level-shift reason may take; a closer one goes a line higher
+SHIFT_LABEL_GAP = 8  # pixels kept between two level-shift reasons on one line; closer ones are stacked
 FONT = "DejaVu Sans"  # ships with matplotlib; covers Cyrillic including the Kazakh letters (tested)
 SIZE = (7.5, 4.6)  # inches: one across an A4 page at about its nominal size
 TARGET = {"marker": "*", "markersize": 16, "markerfacecolor": "gold", "markeredgecolor": "black", "markeredgewidth": 1.0, "color": "black",
@@ -84,6 +84,11 @@ def _target(ax, x, y, label: str | None, guide: str | None = None) -> None:
     elif guide == "v":
         ax.axvline(x, **TARGET_GUIDE)
     ax.plot(x, y, label=label, **TARGET)
+
+
+def _overlaps(a, b, gap: float = 0.0) -> bool:
+    """Whether two window extents overlap, or come closer than ``gap`` pixels side by side."""
+    return a.x0 < b.x1 + gap and b.x0 < a.x1 + gap and a.y0 < b.y1 and b.y0 < a.y1
 
 
 def _legend(fig: plt.Figure, bottom: float) -> float:
@@ -155,18 +160,22 @@ def series_with_shifts(
     plotted = data.assign(**{y: data[y] / scale})
     sns.lineplot(data=plotted, x="year", y=y, hue=hue, marker="o", ax=ax)
     low, high = ax.get_xlim()
-    last, level = None, 0
+    renderer, placed = fig.canvas.get_renderer(), []
     for x in sorted(shifts["first_year_after"] - 0.5):  # each reason above the plot, where it covers no point
         kind = shifts.loc[shifts["first_year_after"] - 0.5 == x, "kind"].iloc[0]
         ax.axvline(x, color="0.4", linestyle="--", linewidth=1)
         where = (x - low) / (high - low)
-        level = 1 - level if last is not None and x - last < SHIFT_LABEL_SPAN * (high - low) else 0  # close to the last: one line up
-        ax.annotate(_text("plots.level_shift", kind=_text.term("level_shift", kind)), (x, 1.0), xycoords=ax.get_xaxis_transform(),
-                    xytext=(0, 3 + level * (ANNOTATION_SIZE + 3)), textcoords="offset points", va="bottom", fontsize=ANNOTATION_SIZE,
-                    color="0.3", ha="right" if where > 0.8 else "left" if where < 0.2 else "center")
-        last = x
+        reason = ax.annotate(_text("plots.level_shift", kind=_text.term("level_shift", kind)), (x, 1.0), xycoords=ax.get_xaxis_transform(),
+                             xytext=(0, 3), textcoords="offset points", va="bottom", fontsize=ANNOTATION_SIZE, color="0.3",
+                             ha="right" if where > 0.8 else "left" if where < 0.2 else "center")
+        level = 0
+        while any(_overlaps(reason.get_window_extent(renderer), box, SHIFT_LABEL_GAP) for box in placed):  # one line up
+            level += 1
+            reason.xyann = (0, 3 + level * (ANNOTATION_SIZE + 3))
+        placed.append(reason.get_window_extent(renderer))
+    lines = 1 + max((round((box.y0 - placed[0].y0) / ((ANNOTATION_SIZE + 3) * fig.dpi / 72)) for box in placed), default=-1)
     ax.set(xlabel=_text("plots.year"), ylabel=ylabel)
-    ax.set_title(title, pad=(ANNOTATION_SIZE + 3) * 2 + 6 if len(shifts) > 1 else ANNOTATION_SIZE + 9)
+    ax.set_title(title, pad=(ANNOTATION_SIZE + 3) * lines + 6)
     _year_axis(ax.xaxis)
     return _finish(fig, source)
 
