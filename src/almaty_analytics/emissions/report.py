@@ -49,7 +49,7 @@ ASSUMPTIONS = (
 )
 TIMING_COLUMNS = ["measure", "component", "source", "start_year", "full_year", "ramp_years", "form", "effect", "timing_basis"]
 INTERIM_YEAR = 2025  # by-source table column beside the inventory and target years and the horizon: the programme's interim year (line 4317)
-BY_SOURCE_HEADROOM = 1.35  # the stacked chart's y axis reaches this times the highest total (room for the legend)
+BY_SOURCE_HEADROOM = 1.05  # the stacked chart's y axis reaches this times the highest total (the legend is below the plot)
 SOURCES_SHOWN = "emission|level_shifts|bns_population|wpp2022|programme_population"  # data sources the report lists (file pattern)
 COVERAGE_TOO_NARROW = 0.7  # an 80% interval covering less than this in the backtest is called too narrow
 
