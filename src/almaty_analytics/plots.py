@@ -32,9 +32,9 @@ LEGEND_WIDTH = 42  # characters per line of a legend entry
 ANNOTATION_SIZE = 8
 SHIFT_LABEL_GAP = 8  # pixels kept between two level-shift reasons on one line; closer ones are stacked
 FONT = "DejaVu Sans"  # ships with matplotlib; covers Cyrillic including the Kazakh letters (tested)
-SIZE = (7.5, 4.6)  # inches: one across an A4 page at about its nominal size
+SIZE = (7.5, 3.9)  # inches, without the legend and source note below (_foot adds their height): one across an A4 page at about its nominal size
 TARGET = {"marker": "*", "markersize": 16, "markerfacecolor": "gold", "markeredgecolor": "black", "markeredgewidth": 1.0, "color": "black",
-          "linestyle": "none", "zorder": 6}
+          "linestyle": "none", "zorder": 6, "clip_on": False}
 TARGET_GUIDE = {"color": "black", "linestyle": ":", "linewidth": 1.2}
 _text = i18n.Text("en")  # the labels drawn by these functions; use_style(language) switches them
 
@@ -91,9 +91,8 @@ def _overlaps(a, b, gap: float = 0.0) -> bool:
     return a.x0 < b.x1 + gap and b.x0 < a.x1 + gap and a.y0 < b.y1 and b.y0 < a.y1
 
 
-def _legend(fig: plt.Figure, bottom: float) -> float:
-    """One legend below the plot, its foot at ``bottom`` (figure fraction), for every labelled artist of the figure's
-    axes (their own legends removed); returns its height as a fraction of the figure (0 without one)."""
+def _legend(fig: plt.Figure):
+    """One legend for every labelled artist of the figure's axes (their own legends removed), None without any."""
     handles, labels = [], []
     for ax in fig.axes:
         if ax.get_legend():
@@ -103,20 +102,33 @@ def _legend(fig: plt.Figure, bottom: float) -> float:
                 handles.append(handle)
                 labels.append(label)
     if not handles:
-        return 0.0
+        return None
     wrapped = [textwrap.fill(label, LEGEND_WIDTH) for label in labels]
     columns = 1 if max(len(label) for label in labels) > 2 * LEGEND_WIDTH else min(len(labels), 2 if max(map(len, labels)) > 24 else 3)
-    legend = fig.legend(handles, wrapped, loc="lower center", bbox_to_anchor=(0.5, bottom), ncol=columns, fontsize=LEGEND_SIZE,
-                        frameon=False, borderaxespad=0.2)
-    return legend.get_window_extent(fig.canvas.get_renderer()).height / fig.bbox.height
+    return fig.legend(handles, wrapped, loc="lower center", ncol=columns, fontsize=LEGEND_SIZE, frameon=False, borderaxespad=0.2)
 
 
-def _source_note(fig: plt.Figure, source: str) -> float:
-    """The source note at the foot of the figure, wrapped to its width; returns the height it takes (figure fraction)."""
+def _source_note(fig: plt.Figure, source: str):
+    """The source note at the foot of the figure, wrapped to its width."""
     width = int(fig.get_figwidth() * 72 / (SOURCE_NOTE_SIZE * 0.6))  # characters of about 0.6 em
     note = textwrap.fill(_text("plots.source", source=source), width)
-    fig.text(0.01, 0.01, note, fontsize=SOURCE_NOTE_SIZE, color="0.35", va="bottom")
-    return (note.count("\n") + 1) * SOURCE_NOTE_SIZE * 1.25 / 72 / fig.get_figheight() + 0.02
+    return fig.text(0.01, 0.01, note, fontsize=SOURCE_NOTE_SIZE, color="0.35", va="bottom")
+
+
+def _foot(fig: plt.Figure, source: str) -> float:
+    """Source note and legend below the plot: the figure grows by their height, so the plot keeps its size however
+    long the legend; returns the figure fraction they take."""
+    renderer = fig.canvas.get_renderer()
+    note, legend = _source_note(fig, source), _legend(fig)
+    pad = 0.06  # inches between the parts
+    note_height = note.get_window_extent(renderer).height / fig.dpi + pad
+    legend_height = legend.get_window_extent(renderer).height / fig.dpi + pad if legend else 0.0
+    plot_height = fig.get_figheight()
+    fig.set_figheight(plot_height + note_height + legend_height)
+    note.set_y(pad / 2 / fig.get_figheight())
+    if legend:
+        legend.set_bbox_to_anchor((0.5, note_height / fig.get_figheight()), transform=fig.transFigure)
+    return (note_height + legend_height) / fig.get_figheight()
 
 
 def _wrap(text, width: int) -> str:
@@ -142,8 +154,7 @@ def _finish(fig: plt.Figure, source: str) -> plt.Figure:
             if type(axis.get_major_formatter()) is ScalarFormatter:
                 axis.set_major_formatter(LocalNumbers(_text))
         ax.yaxis.label.set_text(_wrap(ax.yaxis.label, AXIS_LABEL_WIDTH))
-    bottom = _source_note(fig, source)
-    bottom += _legend(fig, bottom)
+    bottom = _foot(fig, source)
     for wrap in (False, True, False):  # fit, wrap the labels to the room they got, fit again
         if wrap:
             _fit_labels(fig)
@@ -209,7 +220,7 @@ def fan_chart(total: pd.DataFrame, history: pd.Series, *, compare: pd.DataFrame,
 
 def pyramid(by_age_sex: pd.DataFrame, years: list[int], *, title: str, source: str) -> plt.Figure:
     """Population pyramid: men to the left, women to the right, one outline per year (thousand persons)."""
-    fig, ax = plt.subplots(figsize=(SIZE[0], 5.8))
+    fig, ax = plt.subplots(figsize=(SIZE[0], 5.0))
     for i, year in enumerate(years):
         frame = by_age_sex[by_age_sex["year"] == year]
         for sex, sign in (("male", -1), ("female", 1)):
@@ -256,7 +267,7 @@ def pupils_vs_seats(seats: pd.DataFrame, pipeline: pd.DataFrame, *, title: str, 
     """State pupils and usable seats (current regime) by school year above; below, on its own axis, the state seats
     expected to open each year (after delivery risk), so the openings read at their own scale (thousand)."""
     current = seats[seats["regime"] == "current"]
-    fig, (ax, low) = plt.subplots(2, 1, sharex=True, figsize=(SIZE[0], 5.8), gridspec_kw={"height_ratios": (2, 1)})
+    fig, (ax, low) = plt.subplots(2, 1, sharex=True, figsize=(SIZE[0], 5.0), gridspec_kw={"height_ratios": (2, 1)})
     x = list(range(len(current)))
     added = (
         pipeline[pipeline["funding_source"] != "private"].groupby("school_year")["seats_expected"].sum().reindex(current["school_year"]).fillna(0)
@@ -325,7 +336,7 @@ def waterfall(
     (bottom), with the target as a vertical line. Each bar has its own row, its label on the left and its value
     beyond its end, so labels cannot collide however small a step is. ``ylabel`` names the value axis."""
     labels = [start[0], *steps["label"], end[0]]
-    fig, ax = plt.subplots(figsize=(SIZE[0], 0.42 * len(labels) + 2.2))
+    fig, ax = plt.subplots(figsize=(SIZE[0], 0.42 * len(labels) + 1.5))
     rows = list(range(len(labels)))
     spans = [(0.0, start[1])]
     level = start[1]
@@ -353,7 +364,7 @@ def tornado(table: pd.DataFrame, *, xlabel: str, ylabel: str, title: str, source
     """Horizontal bars from the central value to the low-end and high-end results of each parameter (emissions.tornado rows)."""
     rows = table.sort_values("swing_kt")
     centre = float(rows["central_kt"].iloc[0])
-    fig, ax = plt.subplots(figsize=(SIZE[0], 0.45 * len(rows) + 2.2))
+    fig, ax = plt.subplots(figsize=(SIZE[0], 0.45 * len(rows) + 1.5))
     y = range(len(rows))
     ax.barh(y, rows["emissions_low_kt"] - centre, left=centre, color=sns.color_palette()[0], label=_text("plots.low_end"))
     ax.barh(y, rows["emissions_high_kt"] - centre, left=centre, color=sns.color_palette()[3], alpha=0.8, label=_text("plots.high_end"))
