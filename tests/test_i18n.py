@@ -189,3 +189,7 @@ def test_no_catalogue_gives_a_key_twice(language):
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
     yaml.load((paths.package_dir() / "locales" / f"{language}.yaml").read_text(encoding="utf-8"), Loader)
     assert duplicates == []
+
+
+def test_an_interval_of_unsigned_ends_keeps_the_dash():
+    assert i18n.Text("ru").interval(10.94, 49.4, 1) == "10,9\u201349,4" and i18n.Text("en").interval(-1.0, 2.0) == "\u22121 to 2"

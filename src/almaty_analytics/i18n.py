@@ -146,9 +146,13 @@ class Text:
         return self.num(100 * share, digits, signed) + "%"
 
     def interval(self, low: float, high: float, digits: int = 0, percent: bool = False) -> str:
-        """An interval in words: "−48.3 to −27.3" ("от −48,3 до −27,3"), never "-48.3–-27.3"; ``percent``: both ends as ``pct``."""
+        """An interval: "10.9–49.4" between unsigned ends, in words once an end is negative ("−48.3 to −27.3",
+        "от −48,3 до −27,3"), never "-48.3–-27.3"; ``percent``: both ends as ``pct``."""
         write = self.pct if percent else self.num
-        return self("common.interval", low=write(low, digits), high=write(high, digits))
+        shown = write(low, digits), write(high, digits)
+        if not any(end.startswith(MINUS) for end in shown):
+            return "\u2013".join(shown)
+        return self("common.interval", low=shown[0], high=shown[1])
 
     def formatter(self, spec: str) -> Callable[[object], str]:
         """The function writing a cell as the ``str.format`` template ``spec`` would ("{:,.0f}", "{:+.2f}", "{:.0%}",
