@@ -77,3 +77,10 @@ def test_a_pivot_writes_its_numbers_in_the_pages_language(shown):
     built.pivot(pd.DataFrame({"a": [1234.5, 2.25]}, index=["x", "y"]), precision=1)
     built.pivot(pd.DataFrame({"a": [1234.5, 2.25]}, index=["x", "y"]), "{:,.0f}")
     assert ">1\u202f234,5<" in shown[0].to_html() and ">2,2<" in shown[0].to_html() and ">1\u202f234<" in shown[1].to_html()
+
+
+def test_a_column_of_mixed_units_is_written_value_by_value(shown):
+    built = page.Page("00_data_overview", "default", "ru")
+    built.table(pd.DataFrame({"value": ["0.0319", "1.1", "3.36", "280"]}))  # parameter values of several units, kept as text
+    html = shown[0].to_html()
+    assert all(f">{cell}<" in html for cell in ("0,0319", "1,1", "3,36", "280")), html

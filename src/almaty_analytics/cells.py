@@ -6,7 +6,8 @@ minus sign (``i18n.Text.formatter``). Any other numeric column is written by its
 table declarations (``export.TABLES``, ``tablespec.TableSpec.columns``): counts of persons, seats, pupils, places
 (and any column of whole numbers) without decimals; thousand tonnes with one; shares and probabilities as percentages (``Text.pct``: "< 1%", "> 99%");
 years without a thousands separator. A column of no single declared unit gets the fewest decimals, up to three
-significant digits, that its values need. So no cell shows Python's raw float text ("280.000000", "0.0166").
+significant digits, that its values need; when its values differ by more than a factor ``SPREAD`` (parameters of
+several units), each value gets its own. So no cell shows Python's raw float text ("280.000000", "0.0166").
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ DIGITS = {"thousand t/yr": 1, "billion KZT": 1, "million KZT": 2, "percent": 1, 
           "index": 3, "years per year": 2}
 SHARE_DIGITS = {"share": 1, "probability": 0}  # shown as percentages
 SIGNIFICANT = 3  # digits kept for a column of no declared unit
+SPREAD = 100  # a column of no declared unit whose values differ more than this factor is written value by value
 
 
 @cache
@@ -56,6 +58,14 @@ def fewest_digits(values: pd.Series) -> int:
     return min(size, max(i18n.general_digits(float(v), size) for v in numbers))
 
 
+def significant_digits(value: float) -> int:
+    """Decimals for ``SIGNIFICANT`` significant digits of one value, no more than it needs (0.0319 -> 4, 1.1 -> 1, 280 -> 0)."""
+    if value == 0 or not math.isfinite(value):
+        return 0
+    size = max(0, SIGNIFICANT - 1 - math.floor(math.log10(abs(value))))
+    return i18n.general_digits(round(value, size), size)
+
+
 def column_format(t: i18n.Text, name: str, values: pd.Series, precision: int | None = None) -> Callable[[object], str] | None:
     """The formatter of a column the notebook did not format (None for text columns): by unit, else ``precision``
     decimals when given, else ``fewest_digits``."""
@@ -69,8 +79,14 @@ def column_format(t: i18n.Text, name: str, values: pd.Series, precision: int | N
     numbers = pd.to_numeric(values, errors="coerce").dropna()
     if unit in COUNT_UNITS or (numbers == numbers.round()).all():  # whole numbers (counts, horizons) need no decimals
         return t.formatter("{:,.0f}")
-    digits = DIGITS.get(unit, precision if precision is not None else fewest_digits(values))
-    return t.formatter(f"{{:,.{digits}f}}")
+    if unit in DIGITS:
+        return t.formatter(f"{{:,.{DIGITS[unit]}f}}")
+    if precision is not None:
+        return t.formatter(f"{{:,.{precision}f}}")
+    sizes = numbers[numbers != 0].abs()
+    if not sizes.empty and sizes.max() > SPREAD * sizes.min():  # values of several units (a column of parameters): each its own digits
+        return lambda value: value if isinstance(value, str) else t.num(float(value), significant_digits(float(value)))
+    return t.formatter(f"{{:,.{fewest_digits(values)}f}}")
 
 
 def is_number(value) -> bool:
