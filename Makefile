@@ -8,11 +8,12 @@ SCENARIO ?=
 LANGUAGES ?= en ru kk
 RUN_ARGS ?=
 PYTEST_ARGS ?=
+PORT ?= 8866
 comma := ,
 space := $(subst ,, )# one space: LANGUAGES="en ru kk" becomes --language en,ru,kk
 
 .DEFAULT_GOAL := help
-.PHONY: help reports test lab kernel docs bench lint clean env
+.PHONY: help reports test lab explore kernel docs bench lint clean env
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -30,11 +31,14 @@ env: $(STAMP) ## create .venv and install the project (done by every target that
 reports: $(STAMP) ## run every report for every scenario (or SCENARIO=name) in every language (or LANGUAGES="en ru"), in one run: reports/
 	$(BIN)/almaty-analytics run $(if $(SCENARIO),--scenario $(SCENARIO),--all-scenarios) --language $(subst $(space),$(comma),$(strip $(LANGUAGES))) $(RUN_ARGS)
 
-test: $(STAMP) ## run the whole test suite (about two minutes: one end-to-end run, orchestration in process)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+test: $(STAMP) ## run the whole test suite, its files in parallel on every core (one end-to-end run, orchestration in process)
+	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 lab: $(STAMP) ## open JupyterLab on notebooks/ with the registered kernel almaty-analytics
 	$(BIN)/jupyter lab notebooks/
+
+explore: $(STAMP) ## the what-if explorer (notebooks/explore.ipynb) as a code-free web page, offline: http://127.0.0.1:8866 (PORT=...)
+	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila notebooks/explore.ipynb --template=almaty --no-browser --port=$(PORT) --Voila.ip=127.0.0.1
 
 kernel: $(STAMP) ## register the almaty-analytics kernel for your user, so a JupyterLab or JupyterHub outside .venv lists it
 	$(BIN)/python -c 'from almaty_analytics.runner import kernel; print("registered:", kernel.register(user=True))'

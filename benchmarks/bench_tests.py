@@ -1,9 +1,9 @@
 """Wall time of the test suite, and where it goes: seconds per test file (setup, call and teardown), slowest tests.
 
-Runs ``python -m pytest`` from the repository ``--repeat`` times (default 1) with a JUnit report in a
-temporary folder and prints the median wall time, then the last run's seconds per file and its slowest
+Runs ``python -m pytest`` as ``make test`` does (its files in parallel: ``-n auto --dist loadfile``; ``--serial``
+for one process) from the repository ``--repeat`` times (default 1) with a JUnit report in a temporary folder and prints the median wall time, then the last run's seconds per file and its slowest
 tests. Extra arguments go to pytest, e.g. ``python benchmarks/bench_tests.py -- tests/test_runner.py``.
-The suite is meant to take about two minutes on a quiet two-core machine (README, "Tests").
+The suite is meant to take at most 150 s on a quiet two-core machine (README, "Tests").
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+PARALLEL = ["-n", "auto", "--dist", "loadfile"]  # as the Makefile's test target
 
 
 def timed_run(report: Path, pytest_args: list[str]) -> float:
@@ -43,11 +44,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--slowest", type=int, default=10)
+    parser.add_argument("--serial", action="store_true", help="one process, not make test's parallel files")
     parser.add_argument("pytest_args", nargs="*", help="passed to pytest (after --)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "junit.xml"
-        walls = [timed_run(report, args.pytest_args) for _ in range(args.repeat)]
+        pytest_args = args.pytest_args if args.serial else [*PARALLEL, *args.pytest_args]
+        walls = [timed_run(report, pytest_args) for _ in range(args.repeat)]
         cases = test_times(report)
     per_file = collections.defaultdict(lambda: [0, 0.0])
     for file, _, seconds in cases:

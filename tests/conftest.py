@@ -4,12 +4,17 @@ Orchestration tests run notebooks with ``in_process`` (runner.execute.execute_no
 ``execute_in_process``, as papermill's own tests replace their engine): the code cells run in the test
 process, the report is rendered by the real nbconvert step, and no kernel starts. Only a few contract
 tests start real kernels (tests/test_kernels.py, test_runner.py) and one end-to-end run (``published``).
+
+``make test`` runs the files in parallel (pytest-xdist, ``-n auto --dist loadfile``: a file's tests share one
+worker and its module fixtures); the end-to-end run is made once for all workers (``once_for_all_workers``).
 """
 
 from __future__ import annotations
 
 import base64
+import fcntl
 import io
+import os
 import re
 import shutil
 import time
@@ -145,10 +150,23 @@ SMALL = {"n_simulations": "200"}  # keeps every notebook fast; the reports stay 
 PUBLISHED_EPOCH, PUBLISHED_DATE = "1700000000", "2023-11-14"  # SOURCE_DATE_EPOCH of the end-to-end run, and its run date
 
 
-@pytest.fixture(scope="session")
-def published(tmp_path_factory) -> Path:
-    """The suite's one end-to-end run: every real notebook, default scenario, small, run date fixed; its output root."""
-    root = tmp_path_factory.mktemp("published")
+def once_for_all_workers(tmp_path_factory, name: str, build) -> Path:
+    """``build(folder)`` run once for the whole session, whichever xdist worker asks first (the others wait on a lock
+    and reuse the folder: pytest-xdist's documented pattern, with the basetemp all workers share)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder, done = shared / name, shared / f"{name}.done"
+    with open(shared / f"{name}.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a build that failed in another worker
+            folder.mkdir()
+            build(folder)
+            done.touch()
+    return folder
+
+
+def _published_run(root: Path) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", PUBLISHED_EPOCH)
         failures = []
@@ -156,7 +174,12 @@ def published(tmp_path_factory) -> Path:
         code = runner.run(overrides=SMALL, output_root=root, jobs=2, force=True, log=messages.append, err=failures.append)
     assert code == 0, failures
     (root / "run.log").write_text("\n".join(messages))
-    return root
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> Path:
+    """The suite's one end-to-end run: every real notebook, default scenario, small, run date fixed; its output root."""
+    return once_for_all_workers(tmp_path_factory, "published", _published_run)
 
 
 @dataclass

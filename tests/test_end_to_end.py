@@ -12,7 +12,7 @@ import pytest
 
 from almaty_analytics import export, io, runner
 from almaty_analytics.runner import selection
-from conftest import PUBLISHED_DATE, PUBLISHED_EPOCH, visible_text
+from conftest import PUBLISHED_DATE, PUBLISHED_EPOCH, SMALL, visible_text
 
 
 def _tables(folder):
@@ -101,7 +101,7 @@ def test_the_summary_says_what_changed_since_the_previous_run(published, in_proc
     (previous / "manifest.json").write_text(json.dumps(manifest))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", PUBLISHED_EPOCH)
-        assert runner.run(notebooks=["90_summary"], output_root=root, force=True, log=lambda m: None) == 0
+        assert runner.run(notebooks=["90_summary"], overrides=SMALL, output_root=root, force=True, log=lambda m: None) == 0
     text = visible_text((root / "default" / "90_summary.html").read_text())
     assert "Key figures that changed" in text and "population_key_figures (changed)" in text
     assert "Parameters changed" in text and "seed" in text

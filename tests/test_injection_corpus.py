@@ -20,7 +20,7 @@ import yaml
 
 from almaty_analytics import runner
 from almaty_analytics.runner import execute
-from conftest import REPO, SMALL, execute_in_process, visible_text
+from conftest import REPO, execute_in_process, visible_text
 
 MARKUP = "<script>alert(1)</script> <img src=x onerror=alert(1)> https://evil.example/x [link](https://evil.example)"
 RESOURCE_TEXT = ("title", "publisher", "source", "via", "note", "published_note", "licence")
@@ -102,8 +102,8 @@ def poisoned_run(tmp_path_factory):
         patch.setattr(execute, "execute_notebook", execute_in_process)
         failures = []
         # first one report with another parameter, so that the summary's "parameters changed" table shows report_note
-        first = runner.run(notebooks=["10_population_forecast"], overrides={"n_simulations": "150"}, output_root=out, jobs=1, log=lambda _: None)
-        final = SMALL | {"report_note": MARKUP}
+        first = runner.run(notebooks=["10_population_forecast"], overrides={"n_simulations": "20"}, output_root=out, jobs=1, log=lambda _: None)
+        final = {"n_simulations": "30", "report_note": MARKUP}
         code = first or runner.run(overrides=final, output_root=out, jobs=1, force=True, log=lambda _: None, err=failures.append)
     return fields, out, code, failures, time.perf_counter() - started
 

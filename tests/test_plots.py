@@ -100,10 +100,15 @@ def charts() -> dict[str, plt.Figure]:
                                                          target=(2030, 95.0, "programme target"), **common),
         "lines": plots.lines(_scenario_paths(), x="year", y="value", by=["scenario"], title="t", ylabel="y", xlabel="year", source="s", number=str),
         "queue_fan": plots.queue_fan(queue, goals, labels=labels, **common),
+        "against_default": plots.against_default(_scenario_paths().query("scenario == 'default'"), _scenario_paths().query("scenario == 'high'"),
+                                                 x="year", y="value", lo="lo_80", hi="hi_80", scale=1.0, ylabel="y", xlabel="year",
+                                                 labels={"changed": "changed", "band": "band", "default": "default"}, number=str, title=LONG_TITLE,
+                                                 source="almaty-analytics, 100 simulations"),  # the explorer's short note
     }
 
 
-YEAR_AXES = {"series_with_shifts", "fan_chart", "components", "stacked_area", "scenario_bands", "scenario_comparison", "lines", "queue_fan"}
+YEAR_AXES = {"series_with_shifts", "fan_chart", "components", "stacked_area", "scenario_bands", "scenario_comparison", "lines", "queue_fan",
+             "against_default"}
 SCHOOL_YEAR_AXES = {"bars", "pupils_vs_seats", "deficit_fan"}
 
 

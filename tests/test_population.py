@@ -10,6 +10,7 @@ import pytest
 
 from almaty_analytics import evaluation, export, history, i18n, io, keyfigures, paths, population, scenarios
 from almaty_analytics.population import AGES, Assumptions, report
+from almaty_analytics.population.model import run as cohort_run
 
 N_AGES = AGES.size
 
@@ -739,3 +740,23 @@ def test_the_backtest_model_does_not_use_the_migration_fit(inputs, calibration):
     if calibration.migration_facts.child_share > 1e-3:  # issue 18: at the mid-2022 vintage the fit is the prior (3e-9)
         assert not np.allclose(model.base_shape, calibration.base_estimate)  # built with the prior profile, not the fitted one
     np.testing.assert_allclose(model.base_shape.sum(axis=1), calibration.base_estimate.sum(axis=1))  # on the same age bands
+
+
+def test_an_override_moves_the_central_path_as_it_moves_the_cohort_model_ages_included(inputs):
+    """The combination's factor is measured on the calibrated assumptions (projection.project): with more net migrants
+    every age group grows, children included, and the central total moves by the cohort model's own relative change
+    (a factor recomputed on the changed model halved the change and scaled the children down: the explorer found it)."""
+    given = {"n_simulations": 20, "vintage": io.FIRST_VINTAGE}
+    default = population.forecast(scenarios.load("default", given).parameters, inputs)
+    more = population.forecast(scenarios.load("default", given | {"net_migration": default.assumptions.net_migration + 30_000}).parameters, inputs)
+    groups = [fc.tables["population_age_groups"].query("year == 2030").set_index("age_group")["value"] for fc in (default, more)]
+    assert (groups[1] > groups[0]).all(), groups
+    cohort, central = [], []
+    for fc in (default, more):
+        rerun = cohort_run(
+            population.base_population(inputs, fc.calibration, fc.calibration.years.base), fc.calibration.schedules, fc.assumptions,
+            fc.calibration.years.base, 2030, long_run=fc.long_run,
+        )
+        cohort.append(rerun["population"][0][-1].sum())
+        central.append(fc.central_population()[fc.year_index(2030)].sum())
+    assert central[1] / central[0] == pytest.approx(cohort[1] / cohort[0], rel=1e-9)

@@ -9,6 +9,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,7 +20,7 @@ import pandas as pd
 import psutil
 import pytest
 
-from almaty_analytics import cli, runner
+from almaty_analytics import cli, paths, runner
 from almaty_analytics.runner import execute
 from conftest import ECHO_BODY, ECHO_PARAMETERS, make_notebook
 
@@ -377,49 +378,58 @@ def _wait_until_gone(token: str, seconds: float) -> list[int]:
     return left
 
 
-@pytest.mark.parametrize(
-    "stop, code, jobs, processes",  # processes: the runner, its workers and their kernels (and the resource tracker)
-    [(signal.SIGTERM, 143, 2, 5), (signal.SIGINT, 130, 2, 5), (signal.SIGKILL, -9, 2, 5), (signal.SIGTERM, 143, 1, 2)],
-)
-def test_a_stopped_runner_takes_its_workers_and_kernels_with_it(project, tmp_path, stop, code, jobs, processes):
+STOPS = [  # stop, exit code, jobs, processes (the runner, its workers and their kernels, and the resource tracker)
+    (signal.SIGTERM, 143, 2, 5), (signal.SIGINT, 130, 2, 5), (signal.SIGKILL, -9, 2, 5), (signal.SIGTERM, 143, 1, 2),
+]
+
+
+def test_a_stopped_runner_takes_its_workers_and_kernels_with_it(project, tmp_path):
     """Two slow notebooks in two worker processes, each with its kernel; the runner gets ``stop`` (SIGINT as Ctrl-C
     sends it: to the whole process group). SIGTERM and SIGINT: one line, exit 143 / 130, no traceback, nothing left
-    running within a few seconds; SIGKILL: the workers and kernels notice their parent is gone and exit."""
+    running within a few seconds; SIGKILL: the workers and kernels notice their parent is gone and exit. The cases
+    of ``STOPS`` run at once, each runner in its own copy of the project."""
     for stem in ("00_echo", "10_echo_two"):
         make_notebook(project / "notebooks" / f"{stem}.ipynb", ECHO_PARAMETERS, [*ECHO_BODY[:1], SLOW_CELL, *ECHO_BODY[1:3]])
-    markers = tmp_path / "markers"
-    markers.mkdir()
-    token = f"stop-{os.getpid()}-{stop}-{jobs}"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "almaty_analytics", "run", "--jobs", str(jobs), "-p", "report_note=SLEEP"],
-        env=os.environ | {"ALMATY_TEST_TOKEN": token, "ALMATY_TEST_MARKER": str(markers / "kernel.pid")},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
-    )
+    cases = []
+    for n, (stop, code, jobs, processes) in enumerate(STOPS):
+        root = tmp_path / f"case{n}"
+        shutil.copytree(project, root)
+        (root / "markers").mkdir()
+        token = f"stop-{os.getpid()}-{n}"
+        env = os.environ | {paths.ROOT_ENV: str(root), "ALMATY_TEST_TOKEN": token, "ALMATY_TEST_MARKER": str(root / "markers" / "kernel.pid")}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "almaty_analytics", "run", "--jobs", str(jobs), "-p", "report_note=SLEEP"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        )
+        cases.append({"stop": stop, "code": code, "processes": processes, "root": root, "token": token, "proc": proc})
     try:
         deadline = time.monotonic() + 180
-        while len(_ours(token)) < processes:
-            assert proc.poll() is None and time.monotonic() < deadline, "the notebooks never started"
-            time.sleep(0.3)
-        time.sleep(2)  # the kernels are in their slow cells
-        stopped = time.monotonic()
-        if stop == signal.SIGINT:
-            os.killpg(proc.pid, stop)
-        else:
-            os.kill(proc.pid, stop)
-        assert proc.wait(timeout=30) == code
-        took = time.monotonic() - stopped
-        left = _wait_until_gone(token, 10)
+        for case in cases:  # a kernel of every runner is in its slow cell
+            while len(_ours(case["token"])) < case["processes"] or not (case["root"] / "markers" / "kernel.pid").exists():
+                assert case["proc"].poll() is None and time.monotonic() < deadline, f"{case['stop'].name}: the notebooks never started"
+                time.sleep(0.2)
+        time.sleep(0.5)  # and the other ones too
+        for case in cases:
+            case["stopped"] = time.monotonic()
+            (os.killpg if case["stop"] == signal.SIGINT else os.kill)(case["proc"].pid, case["stop"])
+        for case in cases:
+            assert case["proc"].wait(timeout=30) == case["code"], case["stop"].name
+            case["took"] = time.monotonic() - case["stopped"]
+        for case in cases:
+            case["left"] = _wait_until_gone(case["token"], 10)
     finally:
-        for pid in _ours(token):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-    err = proc.stderr.read()
-    assert not left, f"still running: {left}"
-    if stop != signal.SIGKILL:
-        assert took < 10 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
-        assert err.startswith(f"almaty-analytics: stopped by {stop.name}")
-    out = project / "reports" / "default"
-    assert not out.exists() and not [p for p in runner.runs_dir(out).iterdir() if p.name != ".lock" and stop != signal.SIGKILL]
+        for case in cases:
+            for pid in _ours(case["token"]):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+    for case in cases:
+        stop, err = case["stop"], case["proc"].stderr.read()
+        assert not case["left"], f"{stop.name}: still running: {case['left']}"
+        if stop != signal.SIGKILL:
+            assert case["took"] < 10 and "Traceback" not in err and len(err.strip().splitlines()) == 1, f"{stop.name}: {err}"
+            assert err.startswith(f"almaty-analytics: stopped by {stop.name}")
+        out = case["root"] / "reports" / "default"
+        assert not out.exists() and not [p for p in runner.runs_dir(out).iterdir() if p.name != ".lock" and stop != signal.SIGKILL], stop.name
 
 
 def test_all_scenarios_with_one_scenario_locked_stops_before_any_kernel_and_publishes_nothing(project, monkeypatch, capsys):

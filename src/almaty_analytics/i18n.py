@@ -59,6 +59,9 @@ def hashes_path(language: str, directory: Path | None = None) -> Path:
     return (directory or CATALOGUE_DIR) / f"{language}.source-hashes.yaml"
 
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader where PyYAML has it: 5x faster, same result
+
+
 def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
     flat = {}
     for key, value in tree.items():
@@ -71,7 +74,7 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
 
 
 def _read_catalogue(path: Path) -> dict[str, str]:
-    tree = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    tree = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
     if not isinstance(tree, dict):
         raise ValueError(f"{path}: expected a mapping of sections to labels")
     return _flatten(tree)

@@ -260,13 +260,22 @@ def _typed_column(values: pd.Series, f: Field, path: Path | str) -> pd.Series:
     return typed
 
 
+_VALIDATED: dict[tuple[str, str], list[str]] = {}  # (raw folder, digest of its files) -> the tables validated in this process
+
+
 def validate_all(raw: Path | None = None) -> list[str]:
-    """Validate every table in the manifest; return their names. Raises on the first bad one."""
-    names = list(manifest(raw))
-    for name in names:
-        read_table(name, raw)
-    check_plausible(raw)
-    return names
+    """Validate every table in the manifest; return their names. Raises on the first bad one. Files byte for byte
+    those already validated in this process are not checked again: a run checks once for all its languages, stages
+    and scenarios (each is prepared on its own)."""
+    folder = raw or paths.raw_dir()
+    key = (str(folder), hashlib.sha256(json.dumps(file_hashes(folder), sort_keys=True).encode()).hexdigest())
+    if key not in _VALIDATED:
+        names = list(manifest(raw))
+        for name in names:
+            read_table(name, raw)
+        check_plausible(raw)
+        _VALIDATED[key] = names
+    return list(_VALIDATED[key])
 
 
 def check_plausible(raw: Path | None = None) -> None:

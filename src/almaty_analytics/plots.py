@@ -146,14 +146,20 @@ def _fit_labels(fig: plt.Figure) -> None:
             text.set_text(_wrap(text, int(room / (text.get_fontsize() * scale * 0.6))))
 
 
-def _finish(fig: plt.Figure, source: str) -> plt.Figure:
+def _finish(fig: plt.Figure, source: str, margins: dict[str, float] | None = None) -> plt.Figure:
     """Write every remaining numeric axis in the language's numbers, gather the legends below the plot, add the source
-    note, fit the layout above both, then wrap titles and axis labels to the room they got and fit again."""
+    note, fit the layout above both, then wrap titles and axis labels to the room they got and fit again. With
+    ``margins`` (the explorer's charts, redrawn while a slider moves): the source note, the subplot margins as given
+    and the legend where the chart put it (outside the axes), no fitted layout, which would draw the chart again."""
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             if type(axis.get_major_formatter()) is ScalarFormatter:
                 axis.set_major_formatter(LocalNumbers(_text))
         ax.yaxis.label.set_text(_wrap(ax.yaxis.label, AXIS_LABEL_WIDTH))
+    if margins:  # one line of source note, as the margins expect
+        fig.text(0.01, 0.01, _text("plots.source", source=source), fontsize=SOURCE_NOTE_SIZE, color="0.35")
+        fig.subplots_adjust(**margins)
+        return fig
     bottom = _foot(fig, source)
     for wrap in (False, True, False):  # fit, wrap the labels to the room they got, fit again
         if wrap:
@@ -440,3 +446,36 @@ def queue_fan(queue: pd.DataFrame, targets: pd.DataFrame, *, labels: dict[str, s
     ax.set_ylim(bottom=0)
     _year_axis(ax.xaxis)
     return _finish(fig, source)
+
+
+def against_default(
+    default: pd.DataFrame, changed: pd.DataFrame, *, x: str, y: str, lo: str, hi: str, scale: float, labels: dict[str, str], title: str,
+    ylabel: str, xlabel: str, source: str, number, figsize: tuple[float, float] = (8.5, 3.3),
+) -> plt.Figure:
+    """The what-if explorer's chart: ``changed``'s ``y`` with its 80% band (``lo``, ``hi``) against ``default``'s ``y``
+    (dashed), divided by ``scale``; ``labels`` names the lines (``changed``, ``band``, ``default``). Whole-number year
+    ticks (school years as labels), y values written by ``number``, a zero line when the values cross it, the legend
+    outside the axes; long titles and legend labels wrap. Fixed margins (room for the legend, rotated school years,
+    a wrapped title and the source note) instead of a fitted layout, which would draw the chart twice."""
+    fig, ax = plt.subplots(figsize=figsize)
+    years = pd.api.types.is_integer_dtype(changed[x])
+    positions = changed[x] if years else pd.Series(range(len(changed)))
+    label = {key: textwrap.fill(text, EXPLORER_LEGEND_WIDTH) for key, text in labels.items()}
+    band = ax.fill_between(positions, changed[lo] / scale, changed[hi] / scale, color="C0", alpha=0.2, linewidth=0, label=label["band"])
+    (before,) = ax.plot(positions, default[y] / scale, color="0.35", linestyle="--", linewidth=1.5, label=label["default"])
+    (after,) = ax.plot(positions, changed[y] / scale, color="C0", marker="o", markersize=3, linewidth=2, label=label["changed"])
+    if years:
+        _year_axis(ax.xaxis)
+    else:  # school years: "2030/31"
+        ax.set_xticks(list(positions), changed[x], rotation=45)
+    if changed[lo].min() < 0 < changed[hi].max():
+        ax.axhline(0, color="0.3", linewidth=0.8)
+    ax.yaxis.set_major_formatter(lambda v, _: number(v))
+    ax.legend(handles=[after, band, before], fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    title = textwrap.fill(title, TITLE_WIDTH)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    margins = {"left": 0.1, "right": 0.76, "top": 0.9 - 0.07 * title.count("\n"), "bottom": 0.22 if years else 0.33}
+    return _finish(fig, source, margins)
+
+
+TITLE_WIDTH, EXPLORER_LEGEND_WIDTH = 62, 22  # characters per line of the explorer charts' title and legend labels

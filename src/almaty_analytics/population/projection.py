@@ -14,7 +14,7 @@ from .backtest import BENCHMARKS, backtest_accuracy, cohort_errors, combined_ben
 from .calibration import Calibration, base_population, calibrate
 from .inputs import INPUT_TABLES, district_counts, observed_total, population_shifts, read_inputs, shift_years
 from .long_run import LongRun, national_paths
-from .model import AGES, PARAMETER_NAMES, SEXES, VARIANTS, Z80, Assumptions, Schedules, assumptions_from, calibrated_defaults, run
+from .model import AGES, PARAMETER_FIELDS, PARAMETER_NAMES, SEXES, VARIANTS, Z80, Assumptions, Schedules, assumptions_from, calibrated_defaults, run
 from .provenance import DataUsed, data_used
 
 PERIPHERY = ("alatau", "nauryzbay")  # districts of mass housing construction on the city edge
@@ -139,7 +139,7 @@ class PopulationForecast:
             raise ValueError(f"unknown sex {sex!r}; expected one of {list(SEXES)}")
         i = SEXES.index(sex)
         central = self.central_population()[:, i].sum(axis=1)
-        return _total_table(self.years, central, self.trajectories[:, :, i].sum(axis=2)).set_index("year")
+        return total_table(self.years, central, self.trajectories[:, :, i].sum(axis=2)).set_index("year")
 
     def quantile(self, q: float) -> pd.Series:
         """The ``q`` quantile (0-1) of the simulated city totals, by year."""
@@ -152,7 +152,8 @@ class PopulationForecast:
         return float((self.simulated_totals()[:, self.year_index(year)] >= threshold).mean())
 
 
-def _total_table(years, central_total, sim_totals) -> pd.DataFrame:
+def total_table(years, central_total, sim_totals) -> pd.DataFrame:
+    """``population_total``: the central total by year with the 80% and 95% bounds of the simulated totals (n, year)."""
     q = quantiles(sim_totals)
     frame = pd.DataFrame({"year": years, "value": central_total})
     for key in ("lo_80", "hi_80", "lo_95", "hi_95"):
@@ -171,7 +172,7 @@ def _age_group_table(years, central, trajectories) -> pd.DataFrame:
     """Totals of broad age groups with intervals from the summed trajectories (not summed quantiles)."""
     frames = []
     for label, (low, high) in AGE_GROUPS.items():
-        table = _total_table(years, central[..., low : high + 1].sum(axis=(-2, -1)), trajectories[..., low : high + 1].sum(axis=(-2, -1)))
+        table = total_table(years, central[..., low : high + 1].sum(axis=(-2, -1)), trajectories[..., low : high + 1].sum(axis=(-2, -1)))
         frames.append(table.assign(age_group=label))
     columns = ["year", "age_group", "value", "lo_80", "hi_80", "lo_95", "hi_95"]
     return pd.concat(frames, ignore_index=True)[columns]
@@ -329,6 +330,32 @@ def central_scale(method: str, cohort_total: np.ndarray, benchmarks: pd.DataFram
     return combined / cohort_total
 
 
+def project(
+    params: dict, base: np.ndarray, calibration: Calibration, assumptions: Assumptions, long_run: LongRun, benchmarks: pd.DataFrame
+) -> tuple[dict, dict, np.ndarray]:
+    """The central path and the ``n_simulations`` Monte Carlo trajectories of ``assumptions`` from ``base`` (population on
+    1 January of the calibration's base year) to the horizon, both scaled by year to the central method's total, and
+    that scale. ``forecast`` and the what-if explorer (``whatif``) call it.
+
+    The scale is ``central_scale`` of the cohort total of the *calibrated* assumptions (medium variant, no override):
+    the combination with a benchmark corrects the calibrated model's total, as the backtest measured it, and that
+    correction then applies unchanged to every variant and override. So a changed assumption moves the central path as
+    it moves the cohort model, ages included. (Recomputed on the changed model, the combination would halve any change
+    of assumption, and more adult migrants would scale the children down: the benchmark does not see the assumptions.)
+    """
+    base_year, horizon = calibration.years.base, int(params["horizon"])
+    central = run(base, calibration.schedules, assumptions, base_year, horizon, long_run=long_run)
+    sims = run(
+        base, calibration.schedules, assumptions, base_year, horizon, n=int(params["n_simulations"]), seed=int(params["seed"]), long_run=long_run
+    )
+    reference = assumptions_from({f: None for f in PARAMETER_FIELDS} | {"population_variant": "medium"}, calibrated_defaults(calibration.defaults))
+    calibrated = central if reference == assumptions else run(base, calibration.schedules, reference, base_year, horizon, long_run=long_run)
+    scale = central_scale(calibration.central_method, calibrated["population"][0].sum(axis=(1, 2)), benchmarks)
+    central["population"] = central["population"] * scale[:, None, None]
+    sims["population"] = sims["population"] * scale[:, None, None]
+    return central, sims, scale
+
+
 def forecast(params: dict, inputs: dict[str, pd.DataFrame]) -> PopulationForecast:
     """Everything the population report and the planner tables need, for one parameter set (inputs: read_inputs(vintage))."""
     missing = [name for name in PARAMETER_NAMES if name not in params]
@@ -340,19 +367,13 @@ def forecast(params: dict, inputs: dict[str, pd.DataFrame]) -> PopulationForecas
     defaults = calibrated_defaults(calibration.defaults)
     assumptions = assumptions_from(params, defaults)
     long_run = LongRun(national_paths(inputs["wpp2022_kazakhstan_annual"]), int(params["long_run_from"]))
-    central = run(base, calibration.schedules, assumptions, base_year, horizon, long_run=long_run)
-    sims = run(
-        base, calibration.schedules, assumptions, base_year, horizon, n=int(params["n_simulations"]), seed=int(params["seed"]), long_run=long_run
-    )
     benchmarks = benchmarks_table(inputs, base_year, horizon)
-    scale = central_scale(calibration.central_method, central["population"][0].sum(axis=(1, 2)), benchmarks)
-    central["population"] = central["population"] * scale[:, None, None]
-    sims["population"] = sims["population"] * scale[:, None, None]
+    central, sims, scale = project(params, base, calibration, assumptions, long_run, benchmarks)
     years = central["years"]
     central_pop = central["population"][0]
     sim_totals = sims["population"].sum(axis=(2, 3))
     target = programme_target(inputs)
-    total = _total_table(years, central_pop.sum(axis=(1, 2)), sim_totals)
+    total = total_table(years, central_pop.sum(axis=(1, 2)), sim_totals)
     districts = district_counts(inputs, base_year)
     tables = {
         "population_total": total,

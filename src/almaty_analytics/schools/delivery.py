@@ -94,15 +94,31 @@ def delivery_record(statements: pd.DataFrame, planned: pd.DataFrame, plan_publis
     return pd.DataFrame(plans, columns=["group", "year", "seats", "source", "stated"]), openings
 
 
+def plan_lags(plans: pd.DataFrame, openings: pd.DataFrame) -> list[list[tuple[str, np.ndarray, np.ndarray]]]:
+    """For each opening row, for each group it sums: (group, seats, years from plan to opening) of the group's plans up
+    to the row's year; computed once per fit, so the loss evaluates plain arrays."""
+    return [
+        [
+            (g, rows["seats"].to_numpy(), year - rows["year"].to_numpy())
+            for g in (GROUPS if group == ALL else (group,))
+            for rows in (plans[(plans["group"] == g) & (plans["year"] <= year)],)
+        ]
+        for group, year in openings[["group", "year"]].itertuples(index=False)
+    ]
+
+
+def expected_from_lags(lagged: list[list[tuple[str, np.ndarray, np.ndarray]]], risks: dict[str, DeliveryRisk]) -> np.ndarray:
+    """Expected places opening in each row of ``plan_lags``: Σ over its groups of share · Σ_p plan(p) · Pois(year − p; delay)."""
+    out = np.zeros(len(lagged))
+    for i, parts in enumerate(lagged):
+        for g, seats, lag in parts:
+            out[i] += risks[g].share * float((seats * poisson.pmf(lag, risks[g].delay)).sum())
+    return out
+
+
 def expected_openings(plans: pd.DataFrame, openings: pd.DataFrame, risks: dict[str, DeliveryRisk]) -> np.ndarray:
     """Expected places opening in each row's year: Σ over its groups of share · Σ_p plan(p) · Pois(year − p; delay)."""
-    out = np.zeros(len(openings))
-    for i, (group, year) in enumerate(openings[["group", "year"]].itertuples(index=False)):
-        for g in GROUPS if group == ALL else (group,):
-            rows = plans[(plans["group"] == g) & (plans["year"] <= year)]
-            lag = year - rows["year"].to_numpy()
-            out[i] += risks[g].share * float((rows["seats"].to_numpy() * poisson.pmf(lag, risks[g].delay)).sum())
-    return out
+    return expected_from_lags(plan_lags(plans, openings), risks)
 
 
 def fitted_rows(plans: pd.DataFrame, openings: pd.DataFrame) -> np.ndarray:
@@ -136,8 +152,10 @@ def fit_delivery(plans: pd.DataFrame, openings: pd.DataFrame, priors: dict[str, 
     if not free:
         return risks_of(np.array([]))
 
+    lagged = plan_lags(plans, rows)
+
     def loss(x: np.ndarray) -> float:
-        return float(((np.log(np.maximum(expected_openings(plans, rows, risks_of(x)), 1e-9)) - observed) ** 2).sum())
+        return float(((np.log(np.maximum(expected_from_lags(lagged, risks_of(x)), 1e-9)) - observed) ** 2).sum())
 
     grid = {"share": (0.3, 0.9), "delay": (0.1, 1.5)}
     starts = itertools.product(*(grid[part] for _, part in free))
