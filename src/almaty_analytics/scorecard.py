@@ -81,7 +81,7 @@ def formatted(card: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
     The coverage is pooled over the horizons (weighted by ``coverage_n``); † marks the forecast's own published interval.
     """
     shown = card.assign(
-        cell=[f"{m:.2f}{' ✓' if b else ''}" for m, b in zip(card["mape"], card["best_at_horizon"], strict=True)],
+        cell=[f"{t.num(m, 2)}{' ✓' if b else ''}" for m, b in zip(card["mape"], card["best_at_horizon"], strict=True)],
         domain=card["domain"].map(lambda d: t.term("domain", d)),
         method=card["method"].map(lambda m: _method_label(m, t)),
         role=card["role"].map(lambda r: t.term("role", r) if t.has(f"terms.role.{r}") else r),

@@ -486,7 +486,7 @@ class EmissionsReport:
         base = float(programme.loc[self.inventory_year, "scheduled_kt"])
         expected = float(self.arithmetic.get("reduction_mobile_expected", float("nan")))
         return {
-            "registers": "; ".join(f"{t.num(v)} ({y:.1f})" for y, v in zip(registers["year"], registers["vehicles"], strict=True)),
+            "registers": "; ".join(f"{t.num(v)} ({t.num(y, 1, grouped=False)})" for y, v in zip(registers["year"], registers["vehicles"], strict=True)),
             "scrappage": t.pct(self.params["fleet_scrappage_rate"], 1),
             "motorisation": t.pct(d.motorisation_growth, 1, signed=True),
             "basis": self.params["motorisation_basis"],
