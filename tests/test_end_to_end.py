@@ -4,6 +4,7 @@ parallel notebooks, the summary's comparison and what a re-run changed."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pandas as pd
@@ -139,3 +140,12 @@ def test_the_emission_headline_is_the_same_median_in_the_report_the_csv_the_work
         assert city.loc[f"default|{case}_as_scheduled", "2030"] == headline["scheduled_kt"]
     text = visible_text((published / "default" / "30_emissions_forecast.html").read_text())
     assert f"median in 2030 is {median:.1f} thousand t" in text and "target of 78 thousand t in 2030" in text and f"2030: {chance:.0%}" in text
+
+
+def test_no_report_shows_raw_float_text_or_a_dash_beside_a_minus(published):
+    reports = sorted((published / "default").glob("*.html"))
+    assert len(reports) == len(runner.discover())
+    for report in reports:
+        text = visible_text(report.read_text())
+        assert not re.findall(r"\d[.,]\d{5,}", text), (report.name, re.findall(r".{30}\d[.,]\d{5,}.{10}", text)[:3])
+        assert "-–-" not in text and not re.search(r"[-−]\d[\d.,\u202f]*–[-−+]?\d", text), report.name

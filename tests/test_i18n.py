@@ -92,8 +92,39 @@ def test_numbers_in_running_text_use_the_language_separators():
     assert i18n.Text("en").num(2603123.4, 1) == "2,603,123.4"
     assert i18n.Text("ru").num(2603123.4, 1) == "2\u202f603\u202f123,4"
     assert i18n.Text("kk").num(0.5, 2) == "0,50"
-    assert i18n.Text("ru").num(0.7, 1, signed=True) == "+0,7" and i18n.Text("en").num(-3.3, 1, signed=True) == "-3.3"
+    assert i18n.Text("ru").num(0.7, 1, signed=True) == "+0,7" and i18n.Text("en").num(-3.3, 1, signed=True) == "\u22123.3"
     assert i18n.Text("en").pct(0.0123, 1, signed=True) == "+1.2%"
+    assert i18n.Text("en").num(-0.04, 1) == "0.0" and i18n.Text("en").num(2030, grouped=False) == "2030"
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "\u221248.3 to \u221227.3"), ("ru", "от \u221248,3 до \u221227,3"),
+                                                    ("kk", "\u221248,3 және \u221227,3 аралығы")])
+def test_an_interval_is_written_in_words_with_minus_signs(language, expected):
+    assert i18n.Text(language).interval(-48.31, -27.3, 1) == expected
+
+
+def test_a_template_range_with_a_signed_end_is_written_in_words_never_dash_beside_minus():
+    t = i18n.Text("en")
+    shown = t("index.deficit_value", value=t.num(-40, 1), lo=t.num(-48.3, 1), hi=t.num(-27.3, 1), p="5%")
+    assert "\u221248.3 to \u221227.3" in shown and "\u2013" not in shown and "-" not in shown
+    assert "(1.2–2.7)" in t("index.deficit_value", value="2", lo="1.2", hi="2.7", p="5%")  # unsigned ranges keep the dash
+
+
+@pytest.mark.parametrize(("share", "digits", "expected"), [(0.998, 0, "> 99%"), (0.003, 0, "< 1%"), (0.9996, 1, "> 99.9%"), (0.0, 0, "0%"),
+                                                            (1.0, 0, "100%"), (0.5, 0, "50%"), (0.986, 0, "99%")])
+def test_a_percentage_never_rounds_to_certainty(share, digits, expected):
+    assert i18n.Text("en").pct(share, digits) == expected
+
+
+def test_cell_formats_follow_the_language():
+    ru, en = i18n.Text("ru"), i18n.Text("en")
+    assert ru.formatter("{:,.0f}")(1234567.4) == "1\u202f234\u202f567" and en.formatter("{:,.0f}")(-1234.4) == "\u22121,234"
+    assert ru.formatter("{:.2f}")(3.14159) == "3,14" and ru.formatter("{:+.1f}")(-0.25) == "\u22120,2"
+    assert en.formatter("{:.0%}")(0.998) == "> 99%" and ru.formatter("{:.1%}")(0.25) == "25,0%"
+    assert en.formatter("{:g}")(280.0) == "280" and ru.formatter("{:g}")(0.25) == "0,25" and en.formatter("{:.0f}")(2030) == "2030"
+    assert en.formatter("{:.1f}")("text") == "text" and en.formatter("{:.1f}")(float("nan")) == ""
+    with pytest.raises(ValueError, match="format '{:x}'"):
+        en.formatter("{:x}")
 
 
 def _font_characters() -> set[int]:
@@ -119,7 +150,7 @@ def test_a_kazakh_chart_draws_without_missing_glyphs():
             warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font"
             fig = plots.fan_chart(total, pd.Series([2.0e6], index=[2021]), compare=variants, title="Әуезов, Түрксіб: ғқңөұүһі", source="ҰСБ")
             fig.canvas.draw()
-        labels = [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
+        labels = [text.get_text() for text in fig.legends[0].get_texts()]
         assert "болжам (орталық)" in labels and "төмен" in labels
         plt.close(fig)
     finally:
@@ -158,3 +189,7 @@ def test_no_catalogue_gives_a_key_twice(language):
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
     yaml.load((paths.package_dir() / "locales" / f"{language}.yaml").read_text(encoding="utf-8"), Loader)
     assert duplicates == []
+
+
+def test_an_interval_of_unsigned_ends_keeps_the_dash():
+    assert i18n.Text("ru").interval(10.94, 49.4, 1) == "10,9\u201349,4" and i18n.Text("en").interval(-1.0, 2.0) == "\u22121 to 2"

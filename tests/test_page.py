@@ -76,3 +76,28 @@ def test_publish_writes_every_declared_table_and_refuses_a_missing_one(tmp_path,
     assert written == [("data_programme_figures", str(tmp_path), "default")]
     with pytest.raises(KeyError, match="lack the declared table"):
         built.publish({}, spec)
+
+
+def test_table_numbers_are_written_by_their_declared_unit_in_the_pages_language(shown):
+    built = page.Page("00_data_overview", "default", "ru")
+    frame = pd.DataFrame({"year": [2030, 2031], "births": [40123.0, 41000.0], "probability": [0.998, 0.004], "value": [280.0, 5.0],
+                          "model": [0.0166, 0.02], "mape": [1.25, -0.5], "horizon": [1.0, 2.0], "target": [3800.0, 9767.69]})
+    built.table(frame, formats={"target": "{:,.0f}"})
+    html = shown[0].to_html()
+    for cell in ("2030", "40\u202f123", "&gt; 99%", "&lt; 1%", "280", "5", "0,0166", "1,25", "\u22120,50", "1", "9\u202f768"):
+        assert f">{cell}<" in html, cell
+    assert "280.000000" not in html and "2\u202f030" not in html and "." not in "".join(c for c in html.split(">") if c[:1].isdigit())
+
+
+def test_a_pivot_writes_its_numbers_in_the_pages_language(shown):
+    built = page.Page("00_data_overview", "default", "kk")
+    built.pivot(pd.DataFrame({"a": [1234.5, 2.25]}, index=["x", "y"]), precision=1)
+    built.pivot(pd.DataFrame({"a": [1234.5, 2.25]}, index=["x", "y"]), "{:,.0f}")
+    assert ">1\u202f234,5<" in shown[0].to_html() and ">2,2<" in shown[0].to_html() and ">1\u202f234<" in shown[1].to_html()
+
+
+def test_a_column_of_mixed_units_is_written_value_by_value(shown):
+    built = page.Page("00_data_overview", "default", "ru")
+    built.table(pd.DataFrame({"value": ["0.0319", "1.1", "3.36", "280"]}))  # parameter values of several units, kept as text
+    html = shown[0].to_html()
+    assert all(f">{cell}<" in html for cell in ("0,0319", "1,1", "3,36", "280")), html

@@ -25,6 +25,7 @@ import json
 import re
 import string
 import sys
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -108,7 +109,7 @@ class Text:
             template = self.labels[key]
         except KeyError:
             raise MissingLabel(f"label {key!r} is missing from the {self.language} catalogue ({catalogue_path(self.language).name})") from None
-        return template.format(**values) if values else template
+        return signed_ranges(self, template.format(**values)) if values else template
 
     def has(self, key: str) -> bool:
         return key in self.labels
@@ -157,18 +158,86 @@ class Text:
         """``frame`` with every column header translated (for display; tables on disk keep their names)."""
         return frame.rename(columns={c: self.column(str(c), section) for c in frame.columns if not str(c).isdigit()})
 
-    def num(self, value: float, digits: int = 0, signed: bool = False) -> str:
-        """A number in running text: 1,234.5 in English, 1 234,5 in Russian and Kazakh (narrow no-break space);
-        ``signed`` writes + before a positive value (or zero)."""
-        text = f"{value:{'+' if signed else ''},.{digits}f}"
+    def num(self, value: float, digits: int = 0, signed: bool = False, grouped: bool = True) -> str:
+        """A number as readers see it: 1,234.5 in English, 1 234,5 in Russian and Kazakh (narrow no-break space);
+        negative with a minus sign (U+2212), not a hyphen; ``signed`` writes + before a positive value (or zero);
+        ``grouped=False`` leaves out the thousands separator (years)."""
+        spec = f"{'+' if signed else ''}{',' if grouped else ''}.{digits}f"
+        text = f"{value:{spec}}".replace("-", MINUS)
+        if text.lstrip("+" + MINUS).strip("0.,") == "":  # -0.0 rounds to zero: no sign but the one asked for
+            text = f"{0:{spec}}"
         if self.language == "en":
             return text
         return text.replace(",", "\u202f").replace(".", ",")
 
     def pct(self, share: float, digits: int = 0, signed: bool = False) -> str:
-        """A share as a percentage in running text: 0.914 -> 91.4% (91,4% in Russian and Kazakh)."""
+        """A share as a percentage: 0.914 -> 91.4% (91,4% in Russian and Kazakh). A share strictly between 0 and 1 that
+        would round to 0% or 100% is written "< 1%" or "> 99%" (with ``digits``: "< 0.1%", "> 99.9%"), so 99.8% never
+        reads as certain."""
+        step = 10.0 ** -digits
+        if not signed and 0 < share < 1:
+            if round(100 * share, digits) == 0:
+                return "< " + self.num(step, digits) + "%"
+            if round(100 * share, digits) == 100:
+                return "> " + self.num(100 - step, digits) + "%"
         return self.num(100 * share, digits, signed) + "%"
 
+    def interval(self, low: float, high: float, digits: int = 0, percent: bool = False) -> str:
+        """An interval: "10.9–49.4" between unsigned ends, in words once an end is negative ("−48.3 to −27.3",
+        "от −48,3 до −27,3"), never "-48.3–-27.3"; ``percent``: both ends as ``pct``."""
+        write = self.pct if percent else self.num
+        shown = write(low, digits), write(high, digits)
+        if not any(end.startswith(MINUS) for end in shown):
+            return "\u2013".join(shown)
+        return self("common.interval", low=shown[0], high=shown[1])
+
+    def formatter(self, spec: str) -> Callable[[object], str]:
+        """The function writing a cell as the ``str.format`` template ``spec`` would ("{:,.0f}", "{:+.2f}", "{:.0%}",
+        "{:g}"), in this language's separators and minus sign; percentages as ``pct``; text and missing values unchanged."""
+        match = FORMAT_SPEC.fullmatch(spec)
+        if not match:
+            raise ValueError(f"format {spec!r}: expected one of the forms {{:,.0f}}, {{:+.2f}}, {{:.0%}}, {{:g}}")
+        signed, grouped, digits, kind = match["sign"] == "+", match["grouped"] == ",", int(match["digits"] or 0), match["kind"]
+
+        def write(value) -> str:
+            if isinstance(value, str):
+                return value
+            if value is None or pd.isna(value):
+                return ""
+            if kind == "%":
+                return self.pct(float(value), digits, signed)
+            if kind in ("g", None):  # "{:g}", "{:,}": as many decimals as the value has
+                return self.num(float(value), general_digits(float(value)), signed, grouped)
+            return self.num(float(value), digits, signed, grouped)
+
+        return write
+
+
+MINUS = "\u2212"  # the minus sign readers see
+NUMBER = r"[+\u2212-]?\d[\d\u202f]*(?:[.,]\d+)*%?"
+RANGE = re.compile(rf"(?<![\w.,])({NUMBER})\u2013({NUMBER})(?![\w])")  # two numbers joined by an en dash
+
+
+def signed_ranges(text: Text, written: str) -> str:
+    """``written`` with each en-dash range that has a signed end ("−48.3–−27.3") in words (``Text.interval``'s
+    "−48.3 to −27.3"): a dash beside a sign reads as a minus. Ranges of unsigned numbers (2015–2020, 2.5–2.7) stay."""
+
+    def words(match: re.Match) -> str:
+        low, high = match.groups()
+        if low[0] not in "+-\u2212" and high[0] not in "+-\u2212":
+            return match.group(0)
+        return text("common.interval", low=low.replace("-", MINUS), high=high.replace("-", MINUS))
+
+    return RANGE.sub(words, written)
+FORMAT_SPEC = re.compile(r"\{:(?P<sign>\+)?(?P<grouped>,)?(?:\.(?P<digits>\d))?(?P<kind>[f%g])?\}")
+
+
+def general_digits(value: float, most: int = 6) -> int:
+    """The fewest decimals (at most ``most``) that write ``value`` exactly as "{:g}" would keep it: 280.0 -> 0, 0.25 -> 2."""
+    for digits in range(most + 1):
+        if abs(round(value, digits) - value) < 1e-9 * max(1.0, abs(value)):
+            return digits
+    return most
 
 def keys_used(paths: list[Path]) -> dict[str, set[str]]:
     """Literal keys passed to ``t("...")`` in the given files (notebooks included), by file path."""

@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 from IPython.display import Markdown, display
 
-from . import emissions, export, i18n, io, overview, plots, population, preschool, scenarios, schools, summary
+from . import cells, emissions, export, i18n, io, overview, plots, population, preschool, scenarios, schools, summary
 
 RAW_TEXT = ("figure_id", "topic", "indicator", "unit", "note")  # columns of data/raw rows written in English by their compilers
 NOTEBOOK_PARAMETERS = ("scenario", "language", "overrides", "output_dir", "reports_dir")  # all a parameters cell may hold
@@ -130,22 +130,25 @@ class Page:
 
     def table(
         self, frame: pd.DataFrame, section: str | None = None, formats: dict[str, str | Callable] | None = None, header_values: dict | None = None,
-        english: tuple[str, ...] = (), **options
+        english: tuple[str, ...] = (), precision: int | None = None, na_rep: str = "–",
     ) -> None:
         """``frame`` with translated headers, without its index; ``formats`` maps a column (by its name on disk) to a format.
 
         Columns named by digits (years, horizons) keep their names, true/false columns show yes/no in the reader's
-        language; ``header_values`` fill the placeholders of the translated headers (``{year}``); ``options`` go to
-        ``Styler.format`` (``na_rep``, ``precision``). Every cell and header is HTML-escaped (pandas Stylers do not escape
-        by default), so text from data shows as text, never as markup.
+        language; ``header_values`` fill the placeholders of the translated headers (``{year}``). Numbers are written in
+        the language's separators: a ``formats`` entry as given, any other numeric column by its declared unit or with
+        ``precision`` decimals (``cells.formats``); missing values as ``na_rep``. Every cell and header is HTML-escaped
+        (pandas Stylers do not escape by default), so text from data shows as text, never as markup.
         ``english``: columns of English prose written by the code (a parameter's meaning, why a figure was chosen), not in
         the catalogues; their cells are marked ``lang="en"`` so browsers, screen readers and the id check read them as English.
         """
         headers = {c: self._header(c, section, header_values) for c in frame.columns}
-        style = frame.rename(columns=headers).style.hide(axis="index").format(escape="html", **options)
+        frame = cells.as_numbers(frame)
+        shown = cells.formats(self.t, frame, formats, precision)
+        style = frame.rename(columns=headers).style.hide(axis="index").format(escape="html", na_rep=na_rep)
         style = style.format_index(escape="html", axis=1)
-        if formats:  # a dict resets the columns it does not name: the subsets below come after it
-            style = style.format({headers[c]: f for c, f in formats.items()}, escape="html", **options)
+        if shown:  # a dict resets the columns it does not name: the subsets below come after it
+            style = style.format({headers[c]: f for c, f in shown.items()}, escape="html", na_rep=na_rep)
         flags = [headers[c] for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])]  # yes / no, not True / False
         if flags:
             style = style.format(lambda v: self.t("common.yes") if v else self.t("common.no"), subset=flags)
@@ -169,11 +172,12 @@ class Page:
         label = self.t.column(str(column), section)
         return label.format(**values) if values else label
 
-    def pivot(self, frame: pd.DataFrame, formatter: str | None = None, caption: str = "", **options) -> None:
+    def pivot(self, frame: pd.DataFrame, formatter: str | None = None, caption: str = "", precision: int | None = None) -> None:
         """A display-ready frame whose labels are already translated, shown with its index (a pivot): one ``formatter``
-        for its numbers (``options`` as for Styler.format, e.g. precision=1) and an optional ``caption``; cells and
-        labels are HTML-escaped, so text from data shows as text."""
-        style = frame.style.format(formatter, escape="html", **options)
+        for its numbers ("{:,.0f}", in the language's separators; none: ``precision`` decimals, or as many as the values
+        need) and an optional ``caption``; cells and labels are HTML-escaped, so text from data shows as text."""
+        digits = precision if precision is not None else cells.fewest_digits(pd.Series(frame.to_numpy().ravel()))
+        style = frame.style.format(cells.escaped(self.t.formatter(formatter or f"{{:,.{digits}f}}")), escape="html", na_rep="–")
         style = style.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
         display(style.set_caption(caption) if caption else style)
 

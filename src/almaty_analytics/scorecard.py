@@ -74,7 +74,7 @@ def formatted(card: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
     The coverage is pooled over the horizons (weighted by ``coverage_n``); † marks the forecast's own published interval.
     """
     shown = card.assign(
-        cell=[f"{m:.2f}{' ✓' if b else ''}" for m, b in zip(card["mape"], card["best_at_horizon"], strict=True)],
+        cell=[f"{t.num(m, 2)}{' ✓' if b else ''}" for m, b in zip(card["mape"], card["best_at_horizon"], strict=True)],
         domain=card["domain"].map(lambda d: t.term("domain", d)),
         method=card["method"].map(lambda m: t.method(m)),
         role=card["role"].map(lambda r: t.term("role", r) if t.has(f"terms.role.{r}") else r),
@@ -84,8 +84,8 @@ def formatted(card: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
     shown = shown.assign(covered=shown["coverage_80"].fillna(0) * shown["coverage_n"], forecast=shown["coverage_of"] == "forecast_interval")
     means = shown.groupby(["domain", "method", "role"], sort=False).agg(
         bias=("bias", "mean"), covered=("covered", "sum"), scored=("coverage_n", "sum"), forecast=("forecast", "any"))
-    coverage = [f"{c / n:.0%}{' †' if f else ''}" if n else "–" for c, n, f in zip(means["covered"], means["scored"], means["forecast"], strict=True)]
-    means = pd.DataFrame({t("summary.mean_bias"): means["bias"].map(lambda b: f"{b:+.2f}"), t("summary.mean_coverage"): coverage},
+    coverage = [f"{t.pct(c / n)}{' †' if f else ''}" if n else "–" for c, n, f in zip(means["covered"], means["scored"], means["forecast"], strict=True)]
+    means = pd.DataFrame({t("summary.mean_bias"): means["bias"].map(lambda b: t.num(b, 2, signed=True)), t("summary.mean_coverage"): coverage},
                          index=means.index)
     table = wide.join(means).reset_index()
     return table.rename(columns={c: t.column(c, "summary") for c in ("domain", "method", "role")})

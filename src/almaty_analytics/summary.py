@@ -65,16 +65,16 @@ def key_figures(scenario_dir: Path, t: i18n.Text | None = None) -> dict[str, str
     for column, year in zip(("deficit_2025_26", "deficit_2030_31"), SCHOOL_YEARS, strict=True):
         if ("deficit", year) in by.index:
             row = by.loc[("deficit", year)]
-            out[column] = t("index.deficit_value", p=f"{row['probability']:.0%}", **_interval(t, row, 1e3, 1))
+            out[column] = t("index.deficit_value", p=t.pct(row["probability"]), **_interval(t, row, 1e3, 1))
     for column, year in (("queue_2025", 2025), ("queue_2030", 2030)):  # kindergarten queue of ages 3-6, chance of meeting the year's target
         if ("queue", year) in by.index:
             row = by.loc[("queue", year)]
-            out[column] = t("index.queue_value", p=f"{row['probability']:.0%}", **_interval(t, row, 1e3, 1))
+            out[column] = t("index.queue_value", p=t.pct(row["probability"]), **_interval(t, row, 1e3, 1))
     if ("emissions", EMISSION_YEAR) in by.index and pd.notna(by.loc[("emissions", EMISSION_YEAR), "probability"]):
         row = by.loc[("emissions", EMISSION_YEAR)]
         out["emissions_2030"] = t(
             "index.emissions_value", case=t.term("emission_scenario", row["case"]), target=t.num(row["target"]),
-            p=f"{row['probability']:.0%}", **_interval(t, row, 1, 1),
+            p=t.pct(row["probability"]), **_interval(t, row, 1, 1),
         )
     out["missing"] = ", ".join(missing)
     return out
@@ -228,9 +228,9 @@ def format_lead(figures: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
         scale, digits = SCALES[indicator]
         row = {t("summary.lead_scenario"): t.scenario(scenario), t("summary.lead_indicator"): t(f"summary.indicator_{indicator}")}
         for r in group.itertuples():
-            text = f"{t.num(r.value / scale, digits)} ({t.num(r.lo_80 / scale, digits)}–{t.num(r.hi_80 / scale, digits)})"
+            text = f"{t.num(r.value / scale, digits)} ({t.interval(r.lo_80 / scale, r.hi_80 / scale, digits)})"
             if pd.notna(r.probability):
-                text += "; " + t(f"summary.probability_{indicator}", p=f"{r.probability:.0%}")
+                text += "; " + t(f"summary.probability_{indicator}", p=t.pct(r.probability))
             row[str(r.year)] = text
         rows.append(row)
     return pd.DataFrame(rows).fillna("–")
@@ -263,8 +263,8 @@ def answer_values(figures: pd.DataFrame, t: i18n.Text, year: int = 2030) -> dict
         scale, digits = SCALES[indicator]
         values |= {key: t.num(r["value"] / scale, digits), f"{key}_lo": t.num(r["lo_80"] / scale, digits), f"{key}_hi": t.num(r["hi_80"] / scale, digits)}
     probability = figures.set_index(["indicator", "year"])["probability"]
-    values["p_deficit"] = f"{probability[('deficit', year)]:.0%}"
-    values["p_target"] = f"{probability[('emissions', year)]:.0%}" if pd.notna(probability[("emissions", year)]) else "–"
+    values["p_deficit"] = t.pct(probability[("deficit", year)])
+    values["p_target"] = t.pct(probability[("emissions", year)]) if pd.notna(probability[("emissions", year)]) else "–"
     return values
 
 
@@ -275,7 +275,7 @@ def format_revisions(revised: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
         scale, digits = SCALES[r.indicator]
 
         def text(value, lo, hi, scale=scale, digits=digits):
-            return f"{t.num(value / scale, digits)} ({t.num(lo / scale, digits)}–{t.num(hi / scale, digits)})"
+            return f"{t.num(value / scale, digits)} ({t.interval(lo / scale, hi / scale, digits)})"
 
         rows.append([t(f"summary.indicator_{r.indicator}"), r.year, text(r.value_then, r.lo_80_then, r.hi_80_then),
                      text(r.value_now, r.lo_80_now, r.hi_80_now), t.num(r.change / scale, digits, signed=True), r.new_releases or "–"])
@@ -289,7 +289,7 @@ def format_changes(figures: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
         scale, digits = SCALES[r.indicator]
 
         def text(value, lo, hi, scale=scale, digits=digits):
-            return "–" if pd.isna(value) else f"{t.num(value / scale, digits)} ({t.num(lo / scale, digits)}–{t.num(hi / scale, digits)})"
+            return "–" if pd.isna(value) else f"{t.num(value / scale, digits)} ({t.interval(lo / scale, hi / scale, digits)})"
 
         change = "–" if pd.isna(r.change) else t.num(r.change / scale, digits)
         rows.append([t(f"summary.indicator_{r.indicator}"), r.year, text(r.value_previous, r.lo_80_previous, r.hi_80_previous),

@@ -295,7 +295,7 @@ def shown_forecasts(record: pd.DataFrame, vintage: str, t) -> pd.DataFrame:
         out.append({
             t.column("series"): t.term("track_series", r.series), t.column("method"): t.term("method", r.method),
             t.column("year"): r.year,
-            t.column("forecast"): t.num(r.forecast, digits) if pd.isna(r.lo_80) else f"{t.num(r.forecast, digits)} ({t.num(r.lo_80, digits)}–{t.num(r.hi_80, digits)})",
+            t.column("forecast"): t.num(r.forecast, digits) if pd.isna(r.lo_80) else f"{t.num(r.forecast, digits)} ({t.interval(r.lo_80, r.hi_80, digits)})",
             t.column("outturn"): shown, t.column("error_pct"): "–" if pd.isna(r.error_pct) else t.num(r.error_pct, 1, signed=True),
         })
     return pd.DataFrame(out)

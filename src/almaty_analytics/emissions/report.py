@@ -49,7 +49,7 @@ ASSUMPTIONS = (
 )
 TIMING_COLUMNS = ["measure", "component", "source", "start_year", "full_year", "ramp_years", "form", "effect", "timing_basis"]
 INTERIM_YEAR = 2025  # by-source table column beside the inventory and target years and the horizon: the programme's interim year (line 4317)
-BY_SOURCE_HEADROOM = 1.35  # the stacked chart's y axis reaches this times the highest total (room for the legend)
+BY_SOURCE_HEADROOM = 1.05  # the stacked chart's y axis reaches this times the highest total (the legend is below the plot)
 SOURCES_SHOWN = "emission|level_shifts|bns_population|wpp2022|programme_population"  # data sources the report lists (file pattern)
 COVERAGE_TOO_NARROW = 0.7  # an 80% interval covering less than this in the backtest is called too narrow
 
@@ -110,7 +110,7 @@ class EmissionsReport:
             "seed": p["seed"],
             "delay": p["measure_delay_years"],
             "delay_mean": t.num(p["measure_delay_mean_years"], 1),
-            "completeness": f"{p['measure_completeness_mean']:.0%}",
+            "completeness": t.pct(p["measure_completeness_mean"]),
         }
 
     def answer_table(self) -> pd.DataFrame:
@@ -124,11 +124,11 @@ class EmissionsReport:
             rows.append(
                 {
                     "emission_scenario": self.scenario_name(name),
-                    "answer_city": f"{num(city['median_kt'], 1)} ({num(city['lo_80'], 1)}–{num(city['hi_80'], 1)})",
-                    "answer_gap": ("+" if gap >= 0 else "") + num(gap, 1),
-                    "answer_chance": f"{city['share_meeting_target']:.0%}",
+                    "answer_city": f"{num(city['median_kt'], 1)} ({self.t.interval(city['lo_80'], city['hi_80'], 1)})",
+                    "answer_gap": num(gap, 1, signed=True),
+                    "answer_chance": self.t.pct(city["share_meeting_target"]),
                     "answer_scheduled": num(city["scheduled_kt"], 1),
-                    "answer_city_plus": f"{num(plus['median_kt'], 1)} ({num(plus['lo_80'], 1)}–{num(plus['hi_80'], 1)})",
+                    "answer_city_plus": f"{num(plus['median_kt'], 1)} ({self.t.interval(plus['lo_80'], plus['hi_80'], 1)})",
                 }
             )
         return pd.DataFrame(rows)
@@ -155,7 +155,7 @@ class EmissionsReport:
             "scheduled": num(programme["scheduled_kt"], 1),
             "scheduled_verdict": t("emissions.meets") if programme["scheduled_gap_kt"] <= 0 else t("emissions.misses"),
             "side": t("emissions.below") if meets else t("emissions.above"),
-            "chance": f"{programme['share_meeting_target']:.0%}",
+            "chance": self.t.pct(programme["share_meeting_target"]),
             "baseline": num(baseline["median_kt"], 1),
             "delay": self.params["measure_delay_years"],
             "delayed": num(delayed["median_kt"], 1),
@@ -171,7 +171,7 @@ class EmissionsReport:
     def chances_by_year(self, scenario: str) -> str:
         """The chance of meeting the target in the target year and the years after it, as 'year: share' joined."""
         rows = self.gap_by_year.loc[scenario]
-        return ", ".join(f"{year}: {share:.0%}" for year, share in rows["share_meeting_target"].items())
+        return ", ".join(f"{year}: {self.t.pct(share)}" for year, share in rows["share_meeting_target"].items())
 
     # -- scenarios, tornado --
     def bands(self) -> dict:
@@ -257,7 +257,7 @@ class EmissionsReport:
             "best_mape": num(pooled.loc[best, "mape"], 1),
             "driver_mape": num(driver["mape"], 1),
             "winner": t("emissions.benchmark_wins") if best != "driver" else t("emissions.driver_wins"),
-            "driver_coverage": f"{driver['coverage_80']:.0%}",
+            "driver_coverage": t.pct(driver["coverage_80"]),
             "verdict": t("emissions.too_narrow") if driver["coverage_80"] < COVERAGE_TOO_NARROW else t("emissions.close_to_nominal"),
             "sd": num(self.params["stationary_level_sd"], 3),
             "driver_bias": num(driver["bias"], 1, signed=True),
@@ -495,7 +495,7 @@ class EmissionsReport:
 
     def vehicles_text(self) -> dict:
         inbound = self.fc.drivers.inbound_share
-        return {"city_share": f"{1 - inbound:.0%}", "inbound_share": f"{inbound:.0%}"}
+        return {"city_share": self.t.pct(1 - inbound), "inbound_share": self.t.pct(inbound)}
 
     def fleet_text(self) -> dict:
         """The fleet paragraph: the registers, the calibrated rates, the fleet in the target year and the mobile-source
@@ -509,14 +509,14 @@ class EmissionsReport:
         base = float(programme.loc[self.inventory_year, "scheduled_kt"])
         expected = float(self.arithmetic.get("reduction_mobile_expected", float("nan")))
         return {
-            "registers": "; ".join(f"{t.num(v)} ({y:.1f})" for y, v in zip(registers["year"], registers["vehicles"], strict=True)),
+            "registers": "; ".join(f"{t.num(v)} ({t.num(y, 1, grouped=False)})" for y, v in zip(registers["year"], registers["vehicles"], strict=True)),
             "scrappage": t.pct(self.params["fleet_scrappage_rate"], 1),
             "motorisation": t.pct(d.motorisation_growth, 1, signed=True),
             "basis": self.t.term("basis", self.params["motorisation_basis"]),
             "year": self.target_year,
             "fleet": t.num(float(model.loc[self.target_year, "vehicles"])),
-            "old_share": f"{model.loc[self.target_year, 'old_share']:.0%}",
-            "old_share_start": f"{model.loc[float(self.inventory_year), 'old_share']:.0%}",
+            "old_share": t.pct(model.loc[self.target_year, "old_share"]),
+            "old_share_start": t.pct(model.loc[float(self.inventory_year), "old_share"]),
             "factor": t.num(float(model.loc[self.target_year, "emission_factor_index"]), 2),
             "reduction": t.num(base - float(programme.loc[self.target_year, "scheduled_kt"]), 1),
             "reduction_median": t.num(base - float(programme.loc[self.target_year, "median_kt"]), 1),

@@ -97,8 +97,8 @@ def answer_table(fc: PopulationForecast, t: Text) -> str:
         return t.num(v / 1e6, 3)
 
     rows = [
-        f"| {t('population.on_date', year=y.year)} | **{millions(y.value)}** | {millions(y.lo_80)}–{millions(y.hi_80)} | "
-        f"{millions(y.lo_95)}–{millions(y.hi_95)} |"
+        f"| {t('population.on_date', year=y.year)} | **{millions(y.value)}** | {t.interval(y.lo_80 / 1e6, y.hi_80 / 1e6, 3)} | "
+        f"{t.interval(y.lo_95 / 1e6, y.hi_95 / 1e6, 3)} |"
         for y in (fc.by_year(year) for year in answer_years(fc))
     ]
     return "\n".join([t("population.answer_header"), "|---|---|---|---|", *rows])
@@ -111,7 +111,7 @@ def target_text(fc: PopulationForecast, t: Text) -> str:
         return ""
     share = fc.share_at_least(target.year, target.persons)
     key = "population.target_below" if fc.by_year(target.year).value > target.persons else "population.target_above"
-    return t(key, target=t.num(target.million, 1), source=target.source, share=f"{share:.0%}")
+    return t(key, target=t.num(target.million, 1), source=target.source, share=t.pct(share))
 
 
 def growth_values(fc: PopulationForecast, t: Text) -> dict[str, str]:
@@ -131,7 +131,7 @@ def age_group_frame(fc: PopulationForecast, t: Text) -> pd.DataFrame:
     groups = fc.tables["population_age_groups"]
     groups = groups[groups["year"].isin(list(dict.fromkeys([int(fc.years[0]), *answer_years(fc)])))]
     central, interval = t("population.central"), t("population.interval_80")
-    bounds = [f"{t.num(a / 1e3, 1)}–{t.num(b / 1e3, 1)}" for a, b in zip(groups["lo_80"], groups["hi_80"], strict=True)]
+    bounds = [t.interval(a / 1e3, b / 1e3, 1) for a, b in zip(groups["lo_80"], groups["hi_80"], strict=True)]
     shown = groups.assign(**{central: groups["value"] / 1e3, interval: bounds})
     wide = shown.pivot(index="age_group", columns="year", values=[central, interval])
     return wide.rename_axis(index=t.column("age_group"), columns=[None, t.column("year")])
@@ -231,11 +231,11 @@ def published_errors_text(fc: PopulationForecast, t: Text) -> str:
     its 80 % half width under normal errors and this forecast's half width at that horizon."""
     lines = []
     for row in fc.tables["population_interval_vs_published"].itertuples():
-        published = t.num(row.published_low, 2) if row.published_low == row.published_high else f"{t.num(row.published_low, 2)}–{t.num(row.published_high, 2)}"
+        published = t.num(row.published_low, 2) if row.published_low == row.published_high else t.interval(row.published_low, row.published_high, 2)
         implied = (
             t("population.published_no_implied") if np.isnan(row.implied_half_80_low)
             else t.num(row.implied_half_80_low, 1) + "%" if row.implied_half_80_low == row.implied_half_80_high
-            else f"{t.num(row.implied_half_80_low, 1)}–{t.num(row.implied_half_80_high, 1)}%"
+            else t.interval(row.implied_half_80_low / 100, row.implied_half_80_high / 100, 1, percent=True)
         )
         model = t("population.published_beyond_horizon") if np.isnan(row.model_half_80_pct) else t.num(row.model_half_80_pct, 1) + "%"
         lines.append(
