@@ -56,7 +56,7 @@ def test_english_prose_cells_are_marked_lang_en_escaped_and_flags_read_yes_or_no
     built.table(frame, formats={"value": "{:.2f}"}, english=("source", "not_a_column"))
     html = shown[0].to_html()
     assert '<span lang="en">&lt;b&gt;assumption&lt;/b&gt;: tfr</span>' in html and "<b>" not in html
-    assert ">да<" in html and ">нет<" in html and "True" not in html and '<span lang="en"></span>' not in html and ">2.00<" in html
+    assert ">да<" in html and ">нет<" in html and "True" not in html and '<span lang="en"></span>' not in html and ">2,00<" in html  # the language's decimal comma
 
 
 def test_a_technical_note_is_markdown_marked_english(shown, monkeypatch):
