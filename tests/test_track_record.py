@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from almaty_analytics import export, io, summary, track_record
+from almaty_analytics import emissions, export, i18n, io, scenarios, summary, track_record
+from almaty_analytics.evaluation import Z80
 
 
 def _rows(**columns) -> pd.DataFrame:
@@ -16,7 +17,7 @@ def _rows(**columns) -> pd.DataFrame:
 def test_the_track_record_arithmetic_on_a_toy_series():
     rows = _rows(  # a toy series: outturns 100, 200, 400 and one not yet published; forecasts and intervals by hand
         series="toy", horizon=[1, 1, 2, 2], forecast=[110.0, 190.0, 300.0, 500.0], lo_80=[105.0, 180.0, 250.0, 450.0],
-        hi_80=[115.0, 220.0, 350.0, 550.0], outturn=[100.0, 200.0, 400.0, np.nan],
+        hi_80=[115.0, 220.0, 350.0, 550.0], outturn=[100.0, 200.0, 400.0, np.nan], comparable=True,
     )
     scored = track_record.scored(rows)
     assert scored["error"].tolist()[:3] == [10.0, -10.0, -100.0]
@@ -26,6 +27,22 @@ def test_the_track_record_arithmetic_on_a_toy_series():
     accuracy = track_record.accuracy_by_horizon(scored).set_index("horizon")
     assert accuracy.loc[1, ["n", "mape", "coverage_80"]].tolist() == [2, 7.5, 0.5]  # (10 + 5) / 2
     assert accuracy.loc[2, ["n", "mape", "coverage_80"]].tolist() == [1, 25.0, 0.0]  # the unpublished outturn is not scored
+    apart = track_record.scored(rows.assign(comparable=[True, False, True, True]))  # 200 on another definition
+    assert np.isnan(apart["error"].iloc[1]) and np.isnan(apart["error_pct"].iloc[1]) and pd.isna(apart["covered"].iloc[1])
+    assert apart["outturn"].iloc[1] == 200.0 and apart["error"].iloc[0] == 10.0  # the outturn is kept; the others still score
+    assert track_record.coverage_rate(apart) == 0.0
+    assert track_record.accuracy_by_horizon(apart).set_index("horizon").loc[1, ["n", "mape"]].tolist() == [1, 10.0]
+
+
+def test_a_row_across_a_change_of_survey_scope_is_not_comparable():
+    shifts = pd.DataFrame({"series": ["bns_stationary_emissions", "bns_stationary_emissions", "bns_population_1jan"],
+                           "last_year_before": [2013, 2021, 2021], "first_year_after": [2014, 2022, 2022],
+                           "kind": ["boundary", "scope", "census"]})
+    rows = _rows(series=["stationary_emissions", "stationary_emissions", "stationary_emissions_baseline", "stationary_emissions",
+                         "population", "pupils_all"],
+                 origin_year=[2021, 2020, 2021, 2022, 2021, 2022], year=[2022, 2021, 2026, 2023, 2022, 2022])
+    # only the scope change counts (a boundary change or census re-basing stays an error), and only between origin and year
+    assert track_record.comparable(rows, shifts).tolist() == [False, True, False, True, True, True]
 
 
 def test_a_forecast_picks_the_method_with_the_lowest_backtest_error_and_its_conformal_interval():
@@ -124,10 +141,12 @@ def test_the_published_track_record_has_the_declared_columns(tmp_path):
     written = pd.read_csv(tmp_path / "tables" / "track_record.csv", encoding="utf-8-sig")
     assert list(written.columns) == ["scenario", *track_record.COLUMNS]  # the runner stamps data_vintage and run_date after
     assert written["covered"].dropna().isin([True, False]).all() and set(written["horizon"]) - {0} == set(track_record.HORIZONS)  # 0: pupils
+    assert written["comparable"].isin([True, False]).all()
 
 
 def test_the_mid_2022_pupils_are_scored_against_the_2022_23_counts():
-    rows = track_record.scored(track_record.pupil_rows(io.FIRST_VINTAGE, io.vintage_date(io.NEWEST))).set_index("series")
+    pupils = track_record.pupil_rows(io.FIRST_VINTAGE, io.vintage_date(io.NEWEST))
+    rows = track_record.scored(pupils.assign(comparable=True)).set_index("series")  # horizon 0: no change of scope between
     assert rows.loc["pupils_state", "forecast"] == 292_000 and rows.loc["pupils_state", "outturn"] == 292_015  # the programme's figure, line 303
     share = 88 * 42_300 / 189 / (88 * 42_300 / 189 + 280_000)
     assert rows.loc["pupils_all", "forecast"] == pytest.approx(292_000 / (1 - round(share, 4)))
@@ -138,3 +157,68 @@ def test_the_mid_2022_pupils_are_scored_against_the_2022_23_counts():
     early = track_record.pupil_rows(io.FIRST_VINTAGE, io.FIRST_VINTAGE).set_index("series")["outturn"]
     assert early[["pupils_state", "pupils_private"]].isna().all()  # the counts of June 2023 are after the mid-2022 vintage
     assert early["pupils_all"] == 317_000  # the 1 September 2022 count of all schools was published by then
+
+
+def _model_vintage_data() -> dict[str, pd.DataFrame]:
+    return io.read_tables(track_record.BASELINE_INPUTS, io.FIRST_VINTAGE)
+
+
+def test_the_baseline_rows_are_the_driver_forecast_from_2021_with_the_level_error_interval():
+    data = _model_vintage_data()
+    bns = data["bns_stationary_emissions"].query("area == 'almaty'").set_index("year")["emissions_kt"]
+    pop = data["bns_population_1jan"].query("area == 'almaty' and sex == 'total'").set_index("year")["persons"]
+    p = scenarios.PARAMETERS
+    kw = {"heat_elasticity": p["heat_elasticity"].default, "headroom": p["tpp2_capacity_headroom"].default}
+    # TPP-2's 36 of the BNS 2021 total 40.8 (the reconciled inventory); the segment after the 2014 boundary shift; the
+    # population of the five years to 2021 after the 2015 boundary change
+    expected = emissions.stationary_driver_forecast(bns.loc[2014:2021], pop.loc[2017:2021], 5, chp_share=36 / 40.8, **kw)["mean"]
+    backtest = emissions.backtest_stationary(*(data[n] for n in emissions.BACKTEST_INPUTS), chp_share=36 / 40.8, **kw)
+    sd = emissions.stationary_level_sd(backtest, 2014)
+    assert sd == pytest.approx(p["stationary_level_sd"].default, abs=5e-4)  # the Monte Carlo's own level error
+    rows = track_record.baseline_rows(io.FIRST_VINTAGE, pd.Series(dtype=float)).set_index("year")
+    assert rows.index.tolist() == [2022, 2023, 2024, 2025, 2026] and rows["origin_year"].eq(2021).all()
+    assert (rows["series"] == "stationary_emissions_baseline").all() and (rows["method"] == "driver").all()
+    assert rows["forecast"].to_numpy() == pytest.approx(expected.to_numpy())
+    assert rows["lo_80"].to_numpy() == pytest.approx(expected.to_numpy() * np.exp(-Z80 * sd))
+    assert rows["hi_80"].to_numpy() == pytest.approx(expected.to_numpy() * np.exp(Z80 * sd))
+    newest = io.read_tables(emissions.BACKTEST_INPUTS, "")  # the emission report's scope check: the same 2022 forecast
+    check = emissions.backtest.across_scope_changes(*newest.values(), chp_share=36 / 40.8, **kw).set_index("method")
+    assert check.loc["driver", "forecast_kt"] == pytest.approx(rows.loc[2022, "forecast"], abs=1e-4)
+    record = track_record.cached_track_record(io.FIRST_VINTAGE)
+    kept = record[record["series"] == "stationary_emissions_baseline"]
+    assert (kept["vintage"] == io.FIRST_VINTAGE).all() and kept["forecast"].to_numpy() == pytest.approx(rows["forecast"].to_numpy())
+
+
+def test_the_baseline_rows_never_use_a_row_published_after_the_model_vintage(project):
+    outturns = pd.Series({2022: 41.5})
+    before = track_record.baseline_rows(io.FIRST_VINTAGE, outturns)
+    raw = project / "data" / "raw"  # revisions of the BNS inputs (the 2021 one moves the CHP share too) and a break, the day after
+    _append(raw / "bns_stationary_emissions.csv", "2021,almaty,39.0,2022-09-13", "2017,almaty,30.0,2022-09-13")
+    _append(raw / "bns_population_1jan.csv", "2021,almaty,total,1800000,2022-09-13")
+    _append(raw / "level_shifts.csv", "bns_stationary_emissions,2017,2018,scope,a later-published break,test,2022-09-13")
+    pd.testing.assert_frame_equal(track_record.baseline_rows(io.FIRST_VINTAGE, outturns), before)
+    later = track_record.baseline_rows("2022-09-13", outturns)  # the day the revisions appear, they move it
+    assert not np.allclose(later[["forecast", "lo_80", "hi_80"]], before[["forecast", "lo_80", "hi_80"]])
+
+
+def test_the_2022_outturns_after_the_change_of_survey_scope_are_shown_but_not_scored():
+    record = track_record.cached_track_record("")
+    baseline = record[record["series"] == "stationary_emissions_baseline"].set_index("year")
+    assert baseline.loc[2022, "outturn"] == 41.5 and not baseline["comparable"].any()  # every year is after the change
+    assert np.isnan(baseline.loc[2022, "error_pct"]) and pd.isna(baseline.loc[2022, "covered"])
+    emission = record[record["series"] == "stationary_emissions"]
+    across = (emission["origin_year"] <= 2021) & (emission["year"] >= 2022)
+    assert across.any() and not emission.loc[across, "comparable"].any() and emission.loc[across, "error"].isna().all()
+    assert record.loc[record["series"] != "stationary_emissions_baseline", "comparable"].sum() == len(record) - len(baseline) - across.sum()
+    scored = emission[emission["comparable"] & emission["outturn"].notna()]  # a comparable row still scores: 2020 -> 2021
+    row = scored[(scored["vintage"] == "2021-08-01") & (scored["year"] == 2021)].iloc[0]
+    assert row["error"] == pytest.approx(44.5 - 40.8) and row["covered"] == (row["lo_80"] <= 40.8 <= row["hi_80"])
+    facts = track_record.facts(record)
+    assert int(facts["n"]) == int(record["covered"].notna().sum()) == int((record["comparable"] & record["covered"].notna()).sum())
+    assert int(facts["not_comparable"]) == int((record["outturn"].notna() & ~record["comparable"]).sum()) == across[emission["outturn"].notna()].sum() + 1
+    accuracy = track_record.accuracy_by_horizon(record)
+    assert accuracy.loc[accuracy["series"] == "stationary_emissions", "n"].sum() == len(scored)
+    assert "stationary_emissions_baseline" not in set(accuracy["series"])
+    t = i18n.Text("en")
+    shown = track_record.shown_forecasts(record, io.FIRST_VINTAGE, t)
+    assert (shown.iloc[:, -1] == t("summary.track_not_comparable")).sum() == 2  # naive and the baseline, both for 2022

@@ -8,7 +8,8 @@ the runner does (``scenarios.load``), so plain papermill gives the runner's numb
 ``-y 'overrides: {net_migration: 50000}'``, with the same one-line errors for a bad value.
 
 ``REPORTS`` says, for each report notebook, which parameter groups it uses (its fingerprint and the
-manifest record those) and which domain's tables it publishes. ``Page.forecast(domain)`` computes a
+manifest record those), which domain's tables it publishes and the last year it shows, which the horizon must
+reach (checked before any kernel starts, ``runner.selection.check_horizon``). ``Page.forecast(domain)`` computes a
 domain's results (each domain caches its own) and, for the notebook's own domain and when the runner
 collects tables, writes every table the domain declares: a notebook itself computes nothing and
 writes no file.
@@ -29,19 +30,47 @@ RAW_TEXT = ("figure_id", "topic", "indicator", "unit", "note")  # columns of dat
 NOTEBOOK_PARAMETERS = ("scenario", "language", "overrides", "output_dir", "reports_dir")  # all a parameters cell may hold
 
 
+def school_target_year(params: dict) -> tuple[int, str]:
+    """Report 20 shows the build rate that closes the seat gap of the programme's target year (figure target_2030 of
+    programme_schools): without it the report failed on a missing rate."""
+    figures = io.read_tables(("programme_schools",), params["vintage"])["programme_schools"]
+    return schools.figure_year(figures, "target_2030"), "the programme's target year whose seat gap the report shows the build rate for"
+
+
+def preschool_target_year(params: dict) -> tuple[int, str]:
+    """Report 25 shows every kindergarten target of the programme (preschool.TARGETS): without the last one's year the
+    report failed on a missing target row."""
+    year, figure = preschool.last_target(io.read_tables(preschool.INPUT_TABLES, params["vintage"])["programme_preschool"])
+    return year, f"the year of the programme's last kindergarten target the report shows ({figure}, programme_preschool.csv)"
+
+
+def emission_target_year(params: dict) -> tuple[int, str]:
+    """Report 30 forecasts the emissions to the programme's target year (emissions.target_year), as its model requires."""
+    programme = io.read_tables(("programme_emissions",), params["vintage"])["programme_emissions"]
+    return emissions.target_year(programme), "the year of the programme's emission target, which the emission forecast must reach"
+
+
+def summary_target_year(params: dict) -> tuple[int, str]:
+    """Report 90's revisions table forecasts the emissions again (revisions.revisions): the emission target year."""
+    year, why = emission_target_year(params)
+    return year, f"{why} (the summary's revisions table forecasts the emissions again)"
+
+
 @dataclass(frozen=True)
 class Report:
     groups: tuple[str, ...]  # parameter groups of scenarios.GROUPS the notebook's results depend on
     domain: str | None = None  # the domain whose tables the notebook publishes
+    last_year: Callable[[dict], tuple[int, str]] | None = None  # of resolved parameters: the year the horizon must reach, and why
 
 
 REPORTS: dict[str, Report] = {
     "00_data_overview": Report(("common",), "overview"),
-    "10_population_forecast": Report(("common", "population"), "population"),
-    "20_school_seat_deficit": Report(("common", "population", "schools"), "schools"),
-    "25_preschool_places": Report(("common", "population", "preschool"), "preschool"),
-    "30_emissions_forecast": Report(("common", "population", "emissions"), "emissions"),
-    "90_summary": Report(("common", "population", "schools", "emissions"), "summary"),  # the revisions forecast again at mid-2022
+    "10_population_forecast": Report(("common", "population"), "population"),  # any horizon after the base year
+    "20_school_seat_deficit": Report(("common", "population", "schools"), "schools", school_target_year),
+    "25_preschool_places": Report(("common", "population", "preschool"), "preschool", preschool_target_year),
+    "30_emissions_forecast": Report(("common", "population", "emissions"), "emissions", emission_target_year),
+    # the revisions forecast again at mid-2022
+    "90_summary": Report(("common", "population", "schools", "emissions"), "summary", summary_target_year),
 }
 # domain -> (module declaring its TABLES, function of the resolved parameters returning results with .tables)
 DOMAINS: dict[str, tuple[Any, Callable[[dict], Any]]] = {

@@ -129,7 +129,7 @@ from .drivers import (
 )
 from .iamc import iamc_table
 from .inventory import PARAMETERS as INVENTORY_PARAMETERS
-from .inventory import agglomeration_base_from_data, inventory, inventory_year, printed_total, reconciliation
+from .inventory import agglomeration_base_from_data, chp_share, inventory, inventory_year, printed_total, reconciliation
 from .measures import DEFAULT_TIMING, MEASURE_SOURCE, apply_wedges, measure_plan, ramp, wedges, with_ramps
 from .measures import PARAMETERS as MEASURE_PARAMETERS
 from .pollutants import POLLUTANTS, pollutant_shares, pollutants_table, tpp2_by_fuel
@@ -156,7 +156,7 @@ __all__ = [
     "BOUNDARIES", "DEFAULT_TIMING", "EMISSION_SCENARIOS", "MEASURE_SOURCE", "POLLUTANTS", "REGIONS", "SOURCES", "SOURCE_IDS",
     "STATIONARY_SOURCES", "TORNADO_RANGES", "Drivers", "EmissionsError", "EmissionsForecast", "Schedule",
     "agglomeration_base_from_data", "apply_wedges", "backtest_stationary", "backtest_summary", "baseline", "boundary_sources",
-    "boundary_total", "by_source_table", "fleet_table", "calibrate_other_stationary", "calibrated_coverage", "central_paths", "check_parameters",
+    "boundary_total", "by_source_table", "chp_share", "fleet_table", "calibrate_other_stationary", "calibrated_coverage", "central_paths", "check_parameters",
     "checked_plan", "conversion_schedule", "delivery_draws", "driver_indices", "fleet_from_data", "houses_from_data", "iamc_table",
     "inbound_growth_from_data", "inbound_share_from_data", "inventory", "inventory_year", "latest_segment_accuracy", "reconciliation", "log_linear_trend",
     "measure_plan", "measures_table", "old_vehicle_ratio_from_factors", "pollutant_shares", "pollutants_table",
@@ -221,7 +221,7 @@ def compute(params: dict, pop: population.PopulationForecast) -> EmissionsForeca
     series = io.read_tables(BACKTEST_INPUTS, params["vintage"])
     rows = backtest_stationary(
         *series.values(),
-        chp_share=fc.levels["tpp2"] / (fc.levels["tpp2"] + fc.levels["stationary_other"]),
+        chp_share=chp_share(fc.levels),
         heat_elasticity=params["heat_elasticity"],
         headroom=params["tpp2_capacity_headroom"],
     )
@@ -230,7 +230,7 @@ def compute(params: dict, pop: population.PopulationForecast) -> EmissionsForeca
         "emissions_tornado": pd.concat([tornado(params, inputs, years, central, s) for s in ("baseline", "programme")], ignore_index=True),
         "emissions_backtest": backtest_summary(rows),
         "emissions_scope_check": backtest.across_scope_changes(
-            *series.values(), chp_share=fc.levels["tpp2"] / (fc.levels["tpp2"] + fc.levels["stationary_other"]),
+            *series.values(), chp_share=chp_share(fc.levels),
             heat_elasticity=params["heat_elasticity"], headroom=params["tpp2_capacity_headroom"],
         ),
         "emissions_interval_coverage": calibrated_coverage(rows, params["stationary_level_sd"], tpp2_inside_from(series["level_shifts"])),

@@ -9,7 +9,8 @@ log-linear trend) runs against naive, drift and log drift; MAPE and 80% coverage
 Monte Carlo's stationary level error sd (``stationary_level_sd``) is the split-conformal 80% quantile of the
 driver method's |log error| on origins from the boundary shift (2014, ``sources.tpp2_inside_from``) divided by
 ``evaluation.Z80``; ``calibrated_coverage`` checks the resulting interval in and out of sample (each origin left
-out in turn).
+out in turn). ``baseline_path`` is the baseline's stationary forecast from the series's newest year with that interval,
+as the track record keeps it at the model vintage.
 """
 
 from __future__ import annotations
@@ -61,6 +62,15 @@ def driver_method(
     return stationary_driver_forecast(train, pop, h, chp_share=chp_share, heat_elasticity=heat_elasticity, headroom=headroom)
 
 
+def _marked(bns: pd.DataFrame, shifts: pd.DataFrame, population: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Almaty's BNS stationary emissions and 1 January population (total), each row marked with its level-shift segment."""
+    marked = history.with_level_shifts(bns[bns["area"] == "almaty"], shifts, STATIONARY_SERIES, "emissions_kt")
+    pop_marked = history.with_level_shifts(
+        population[(population["area"] == "almaty") & (population["sex"] == "total")], shifts, "bns_population_1jan", "persons"
+    )
+    return marked, pop_marked
+
+
 BENCHMARKS = {"naive": evaluation.forecast_naive, "drift": evaluation.forecast_drift, "log_drift": evaluation.forecast_log_drift}
 
 
@@ -85,10 +95,7 @@ def backtest_stationary(
     (BNS 1 January, its own level shifts respected the same way) feeds the CHP driver.
     Returns ``evaluation.BACKTEST_COLUMNS`` rows with an actual, by origin, horizon and method.
     """
-    marked = history.with_level_shifts(bns[bns["area"] == "almaty"], shifts, STATIONARY_SERIES, "emissions_kt")
-    pop_marked = history.with_level_shifts(
-        population[(population["area"] == "almaty") & (population["sex"] == "total")], shifts, "bns_population_1jan", "persons"
-    )
+    marked, pop_marked = _marked(bns, shifts, population)
     tpp2_from = tpp2_inside_from(shifts)
     parts = []
     for _, rows in marked.groupby("segment"):
@@ -116,10 +123,7 @@ def across_scope_changes(
     on the data of that segment only, against the first BNS figure after it. Not a backtest score: the forecast is on
     the old definition and the figure on the new one, which leaves objects out, so ``difference`` = BNS − forecast
     is a change of definition plus an error, and a forecast on the old definition is expected at or above it."""
-    marked = history.with_level_shifts(bns[bns["area"] == "almaty"], shifts, STATIONARY_SERIES, "emissions_kt")
-    pop_marked = history.with_level_shifts(
-        population[(population["area"] == "almaty") & (population["sex"] == "total")], shifts, "bns_population_1jan", "persons"
-    )
+    marked, pop_marked = _marked(bns, shifts, population)
     observed = marked.set_index("year")
     rows = []
     for change in shifts[(shifts["series"] == STATIONARY_SERIES) & (shifts["kind"] == "scope")].itertuples(index=False):
@@ -178,6 +182,36 @@ def stationary_level_sd(backtest: pd.DataFrame, from_year: int, method: str = "d
     if errors.empty:
         raise EmissionsError(f"stationary backtest: no scored forecasts of {method!r} from {from_year}")
     return _width_sd(errors)
+
+
+def baseline_path(
+    bns: pd.DataFrame, shifts: pd.DataFrame, population: pd.DataFrame, horizons: tuple[int, ...], *, chp_share: float,
+    heat_elasticity: float, headroom: float, min_train: int = 3,
+) -> pd.DataFrame:
+    """The baseline's stationary forecast from the newest year of the series (the origin), as the track record keeps it.
+
+    ``driver_method`` on the origin's level-shift segment up to the origin (CHP share 0 if the segment starts before the
+    boundary shift, as in ``backtest_stationary``) at ``horizons``; 80% interval: the one the Monte Carlo gives the
+    stationary level, forecast × exp(±Z80 × sd), sd = ``stationary_level_sd`` of ``backtest_stationary`` on the same data
+    (origins from the boundary shift, targets up to the origin). Reads nothing the tables do not hold, so tables as of a
+    vintage give the forecast of that vintage. Returns origin_year, year, horizon, forecast, lo_80, hi_80.
+    """
+    marked, pop_marked = _marked(bns, shifts, population)
+    origin = int(marked["year"].max())
+    segment = marked.loc[marked["year"] == origin, "segment"].iloc[0]
+    train = marked[marked["segment"] == segment].set_index("year")["emissions_kt"].astype(float)
+    if len(train) < min_train:
+        raise EmissionsError(
+            f"{STATIONARY_SERIES}: the segment ending in {origin} has {len(train)} years; expected at least {min_train} for the baseline's trend"
+        )
+    tpp2_from = tpp2_inside_from(shifts)
+    share = chp_share if train.index.min() >= tpp2_from else 0.0
+    path = driver_method(train, max(horizons), population=pop_marked, chp_share=share, heat_elasticity=heat_elasticity, headroom=headroom)
+    mean = path["mean"].loc[[origin + h for h in horizons]].to_numpy()
+    rows = backtest_stationary(bns, shifts, population, chp_share=chp_share, heat_elasticity=heat_elasticity, headroom=headroom, min_train=min_train)
+    width = np.exp(evaluation.Z80 * stationary_level_sd(rows, tpp2_from))
+    return pd.DataFrame({"origin_year": origin, "year": [origin + h for h in horizons], "horizon": list(horizons), "forecast": mean,
+                         "lo_80": mean / width, "hi_80": mean * width})
 
 
 def calibrated_coverage(backtest: pd.DataFrame, sd: float, from_year: int, method: str = "driver") -> pd.DataFrame:

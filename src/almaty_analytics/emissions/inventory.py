@@ -73,6 +73,12 @@ def inventory(table: pd.DataFrame, agglomeration_base_kt: float, stationary_tota
     )
 
 
+def chp_share(levels: pd.Series) -> float:
+    """TPP-2's share of the stationary level in the inventory year (``levels``: ``inventory``'s emissions_kt by source):
+    tpp2 / (tpp2 + stationary_other), the CHP share of the driver method (36 / 40.8 with the BNS total)."""
+    return float(levels["tpp2"] / (levels["tpp2"] + levels["stationary_other"]))
+
+
 BASES = ("bns", "programme")  # where the inventory's stationary total comes from (parameter stationary_inventory_basis)
 
 

@@ -186,6 +186,7 @@ from .projection import (
     shared_forecast,
 )
 from .report import assumptions_table
+from .validation import MIGRATION_TOLERANCE, validate
 from .years import CalibrationYears, base_year_of, control_years, life_expectancy_year, newest_total_year, resolve_base_year
 
 __all__ = [
@@ -205,6 +206,7 @@ __all__ = [
     "CohortModel",
     "FIT_EVIDENCE",
     "INPUT_TABLES",
+    "MIGRATION_TOLERANCE",
     "IntervalSd",
     "KEY_FIGURES",
     "MigrationFacts",
@@ -290,6 +292,7 @@ __all__ = [
     "sex_totals",
     "shift_years",
     "single_age_mortality",
+    "validate",
     "with_calibrated_intervals",
     "wpp_series",
 ]

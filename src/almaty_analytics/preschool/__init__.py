@@ -54,6 +54,7 @@ from .model import (
     FIGURES,
     KEY_FIGURES,
     SOURCES,
+    TARGETS,
     Base,
     PreschoolForecast,
     base_year,
@@ -62,6 +63,7 @@ from .model import (
     demand_rate,
     figure,
     forecast,
+    last_target,
     planned_places,
     queue,
     unit_costs,
@@ -71,8 +73,8 @@ from .parameters import PARAMETERS
 
 __all__ = [
     "AGES_1_6", "AGES_2_6", "AGES_3_6", "FIGURES", "INPUT_TABLES", "KEY_FIGURES", "PARAMETERS", "PARAMETER_NAMES", "SOURCES", "TABLES",
-    "Base", "PreschoolForecast", "backtest_enrolment", "base_year", "children", "compute", "coverage", "demand_rate", "figure", "forecast",
-    "planned_places", "queue", "results", "unit_costs", "validate",
+    "TARGETS", "Base", "PreschoolForecast", "backtest_enrolment", "base_year", "children", "compute", "coverage", "demand_rate", "figure", "forecast",
+    "last_target", "planned_places", "queue", "results", "unit_costs", "validate",
 ]
 
 PARAMETER_NAMES = (*population.PARAMETER_NAMES, *PARAMETERS)  # the key of the cached results

@@ -34,6 +34,9 @@ PLAN = {
     "memorandum": (("memorandum_2025", 2023, 2025), ("memorandum_2030", 2026, 2030)),
     "state_order": (("state_order_2025", 2023, 2025), ("state_order_2030", 2026, 2030)),
 }
+# the programme's targets the model scores and report 25 shows: (name, key of FIGURES, kind)
+TARGETS = (("queue_2025", "target_queue_2025", "queue"), ("coverage_2025", "target_coverage_2025", "coverage"),
+           ("coverage_2030", "target_coverage_2030", "coverage"))
 
 
 def figure(figures: pd.DataFrame, key: str) -> float:
@@ -48,6 +51,11 @@ def figure(figures: pd.DataFrame, key: str) -> float:
 
 def figure_year(figures: pd.DataFrame, key: str) -> int:
     return int(figures.set_index("figure_id").loc[FIGURES[key], "ref_year"])
+
+
+def last_target(figures: pd.DataFrame) -> tuple[int, str]:
+    """The year of the programme's last target (TARGETS) and its figure id: a projection to an earlier horizon cannot score it."""
+    return max((figure_year(figures, key), FIGURES[key]) for _, key, _ in TARGETS)
 
 
 def children(population: np.ndarray, ages: range) -> np.ndarray:
@@ -222,8 +230,7 @@ def _targets(params, figures, years, n36: tuple[np.ndarray, np.ndarray], share, 
     cost = params["preschool_place_cost_mn"] / 1000  # billion KZT a place
     rows = []
     mean_share = (base.share_3_6_low + 1.0) / 2
-    for name, key, kind in (("queue_2025", "target_queue_2025", "queue"), ("coverage_2025", "target_coverage_2025", "coverage"),
-                            ("coverage_2030", "target_coverage_2030", "coverage")):
+    for name, key, kind in TARGETS:
         year, target = figure_year(figures, key), figure(figures, key)
         if year not in years:
             continue

@@ -3,7 +3,9 @@
 Method: the report notebooks are ``notebooks/NN_name.ipynb``, in order. A notebook's cell tagged
 ``parameters`` may hold only the run's own names (page.NOTEBOOK_PARAMETERS: which run it is); the
 rest it asks the package for. An override must be used by a selected notebook (page.parameter_names).
-Checks that need data or hold for one notebook only (PRE_RUN_CHECKS) run on the resolved parameters.
+Checks that need data or hold for one notebook only run on the resolved parameters: the horizon must reach
+the last year each selected report shows (page.Report.last_year), then each notebook's PRE_RUN_CHECKS,
+each check once for the selection (the population's, net migration the model applies, serves five reports).
 Notebooks numbered LATE_FROM and above (the summary) read the others' published tables: they run in
 the "late" stage, after the "early" one has been published.
 """
@@ -18,25 +20,15 @@ from typing import Any
 import nbformat
 from papermill.translators import PythonTranslator
 
-from .. import emissions, io, page, paths, preschool, scenarios, schools
-
-
-def school_target_within_horizon(params: dict) -> None:
-    """Report 20 shows the build rate that closes the seat gap of the programme's target year (figure target_2030,
-    programme_schools): the forecast must reach that year (without it the report failed on a missing rate)."""
-    target = schools.figure_year(io.read_tables(("programme_schools",), params["vintage"])["programme_schools"], "target_2030")
-    if params["horizon"] < target:
-        raise ValueError(
-            f"parameter 'horizon': {params['horizon']} ends before {target}, the programme's target year whose seat gap the report "
-            f"shows the build rate for; expected >= {target}"
-        )
-
+from .. import emissions, page, paths, population, preschool, scenarios, schools
 
 # notebook stem -> the checks whose validate(params) raises ValueError naming the parameter
 PRE_RUN_CHECKS: dict[str, tuple[Callable[[dict], None], ...]] = {
-    "20_school_seat_deficit": (schools.validate, school_target_within_horizon),
-    "25_preschool_places": (preschool.validate,),
-    "30_emissions_forecast": (emissions.validate,),
+    "10_population_forecast": (population.validate,),
+    "20_school_seat_deficit": (population.validate, schools.validate),
+    "25_preschool_places": (population.validate, preschool.validate),
+    "30_emissions_forecast": (population.validate, emissions.validate),
+    "90_summary": (population.validate,),
 }
 STAGES = ("early", "late")
 LATE_FROM = 90  # notebooks numbered 90 and above (the summary) read the published tables of the others
@@ -110,14 +102,28 @@ def check_overrides_used(overrides: dict[str, Any], used: dict[str, list[str]]) 
             raise scenarios.ParameterError(f"parameter {name!r} is not used by the selected notebooks ({', '.join(used)})")
 
 
+def check_horizon(notebook: str, params: dict[str, Any]) -> None:
+    """Refuse a horizon before the last year the report shows (page.Report.last_year; ValueError naming the parameter)."""
+    report = page.REPORTS.get(notebook)
+    if report is None or report.last_year is None:
+        return
+    year, why = report.last_year(params)
+    if params["horizon"] < year:
+        raise ValueError(f"parameter 'horizon': {params['horizon']} ends before {year}, {why}; expected >= {year}")
+
+
 def pre_run_checks(notebooks: list[Path], parameters: dict[str, Any]) -> None:
-    """Run the PRE_RUN_CHECKS of ``notebooks`` on ``parameters``; a problem raises ParameterError naming the notebook."""
+    """Check the horizon each of ``notebooks`` needs, then run its PRE_RUN_CHECKS on ``parameters``, each check once for
+    the selection; a problem raises ParameterError naming the (first) notebook that needs the check."""
+    done: set[Callable[[dict], None]] = set()
     for nb in notebooks:
-        for check in PRE_RUN_CHECKS.get(nb.stem, ()):
-            try:
+        try:
+            check_horizon(nb.stem, parameters)
+            for check in (c for c in PRE_RUN_CHECKS.get(nb.stem, ()) if c not in done):
+                done.add(check)
                 check(parameters)
-            except ValueError as exc:
-                raise scenarios.ParameterError(f"notebook {nb.stem}: {exc}") from None
+        except ValueError as exc:
+            raise scenarios.ParameterError(f"notebook {nb.stem}: {exc}") from None
 
 
 def check_scenarios(names: list[str], notebooks: list[Path], overrides: dict[str, Any] | None = None) -> list[scenarios.Scenario]:
