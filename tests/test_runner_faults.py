@@ -304,6 +304,19 @@ def test_sigkill_at_random_points_of_the_publish_step_leaves_the_whole_old_or_th
     assert set(outcomes) == {True, False}, f"the kills should land both before and after the switch: {outcomes}"
 
 
+def test_a_switch_link_left_by_a_killed_run_is_removed_by_the_next_run(project, in_process):
+    """A run killed between making the link that switches ``reports/default`` and renaming it leaves the link (the
+    random kills above found it); the next run removes it and says so."""
+    out = project / "reports" / "default"
+    assert runner.run(overrides={"report_note": "first"}, jobs=1, **QUIET) == 0
+    stale = out.parent / ".default.0123abcd.link"
+    stale.symlink_to(os.path.relpath(out.resolve(), out.parent))
+    messages = []
+    assert runner.run(overrides={"report_note": "second"}, force=True, jobs=1, log=messages.append, err=messages.append) == 0
+    assert not stale.is_symlink() and _published_set(out)[0] == "second"
+    assert any("] removed .default.0123abcd.link in " in m for m in messages), messages
+
+
 def test_a_run_that_changes_no_table_keeps_previous_so_the_last_real_change_stays_on_record(project, in_process):
     make_notebook(project / "notebooks" / "10_fragile.ipynb", ECHO_PARAMETERS, [PLAIN_TABLE])
     out = project / "reports" / "default"

@@ -155,7 +155,11 @@ def current_version(out: Path) -> Path | None:
 
 
 def remove_leftovers(out: Path, current: Path | None, log) -> None:
-    """Remove every version but the current one (left by a run that did not finish); under the lock."""
+    """Remove every version but the current one and any switch link (``_link``) left by a run that did not finish
+    (killed between making the link and renaming it over ``out``); under the lock."""
+    for link in sorted(out.parent.glob(f".{out.name}.*.link")):
+        link.unlink(missing_ok=True)
+        log(f"removed {link.name} in {link.parent}: left by a run that did not finish")
     for folder in sorted(runs_dir(out).iterdir()):
         if folder.name == LOCK or (current is not None and folder.resolve() == current):
             continue
