@@ -54,8 +54,13 @@ def read_tables(names: tuple[str, ...] | list[str], vintage: str) -> dict[str, p
 
 
 def newest_release(raw: Path | None = None) -> str:
-    """The date of the newest release in data/raw: the as-of date of a run on the newest data."""
-    dates = [read_table(name, raw, vintage=NEWEST, releases=True)[RELEASE].max() for name, r in manifest(raw).items() if RELEASE in r.columns]
+    """The date of the newest release in data/raw: the as-of date of a run on the newest data (the newest
+    ``published`` of any row: the newest release of a figure is always in its as-of view)."""
+    dates = []
+    for name, resource in manifest(raw).items():
+        if RELEASE in resource.columns:
+            path = _located(name, raw)[1]
+            dates.append(_read_validated(path, resource, modified_time(path))[RELEASE].max())
     return max(dates)
 
 
@@ -87,8 +92,13 @@ def read_table(name: str, raw: Path | None = None, *, vintage: str | None = NEWE
     their scenario (``read_tables``); ``FIRST_VINTAGE`` gives exactly the mid-2022 rows they were first calibrated on.
     """
     resource, path = _located(name, raw)
-    frame = _read_validated(path, resource, modified_time(path))
-    return as_of(frame, resource, vintage, releases)
+    return _as_of_validated(path, resource, modified_time(path), vintage, releases).copy()
+
+
+@cache
+def _as_of_validated(path: Path, resource: Resource, mtime: float, vintage: str | None, releases: bool) -> pd.DataFrame:
+    """``as_of`` of the validated file, once per process for the same file state and vintage (callers get a copy)."""
+    return as_of(_read_validated(path, resource, mtime), resource, vintage, releases)
 
 
 def _located(name: str, raw: Path | None) -> tuple[Resource, Path]:

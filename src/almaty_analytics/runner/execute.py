@@ -13,8 +13,11 @@ its images and loads nothing from the internet; a failed notebook's report shows
 from __future__ import annotations
 
 import concurrent.futures as futures
+import contextlib
+import functools
 import html
 import multiprocessing
+import multiprocessing.util
 import os
 import signal
 import subprocess
@@ -23,7 +26,7 @@ import threading
 import time
 import traceback
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,7 +114,15 @@ def render_html(notebook_path: Path, html_path: Path, *, show_code: bool = False
     nb.metadata["title"] = _title(nb, notebook_path.stem)
     nb.metadata["almaty_analytics"] = {"version": __version__, "commit": (git_commit() or "unknown")[:12]}  # the footer
     language = nb.metadata.get("papermill", {}).get("parameters", {}).get("language", "en")
-    exporter = HTMLExporter(
+    body, _ = _exporter(show_code, language).from_notebook_node(nb)
+    io.atomic_write_text(html_path, body)
+
+
+@functools.lru_cache(maxsize=16)
+def _exporter(show_code: bool, language: str) -> HTMLExporter:
+    """The report exporter for ``show_code`` and ``language``, made once per process: its templates are compiled
+    on first use (about 0.2 s), and a worker renders every notebook and language it runs with it."""
+    return HTMLExporter(
         template_name="offline",
         extra_template_basedirs=[str(paths.package_dir() / "templates")],
         exclude_input=not show_code,
@@ -121,8 +132,6 @@ def render_html(notebook_path: Path, html_path: Path, *, show_code: bool = False
         filters={"markdown2html_escaped": markdown_escaped},
         language_code=language,
     )
-    body, _ = exporter.from_notebook_node(nb)
-    io.atomic_write_text(html_path, body)
 
 
 def execute_notebook(notebook: Path, runs: list[tuple[dict[str, Any], Path]], progress: bool, timeout: float = DEFAULT_TIMEOUT) -> list[Result]:
@@ -130,18 +139,46 @@ def execute_notebook(notebook: Path, runs: list[tuple[dict[str, Any], Path]], pr
 
     Each run writes ``<stem>.ipynb`` and ``<stem>.html`` (or ``<stem>.failed.html``) into its ``staging`` and gets
     ``timeout`` seconds. The kernel's namespace is cleared between runs; a run that fails may leave its kernel hung
-    or dead, so the next run gets a fresh kernel.
+    or dead, so the next run gets a fresh kernel. Inside ``keeping_kernel`` (a worker, the notebooks of a stage run
+    in the runner) the kernel is the one kept there and stays up for the next notebook; otherwise it is this call's
+    own, shut down at the end.
     """
+    kept = _KEPT[-1] if _KEPT else kernel.KeptKernel()
     results: list[Result] = []
-    while len(results) < len(runs):
-        with kernel.shared_kernel() as km:
+    try:
+        while len(results) < len(runs):
+            km = kept.get()
             for parameters, staging in runs[len(results) :]:
                 if km.clients and not km.fresh_namespace():
+                    kept.discard()
                     break
                 results.append(_execute(km, notebook, parameters, staging, progress, timeout))
                 if results[-1].status != "ok":
+                    kept.discard()
                     break
+    except BaseException as exc:
+        kept.discard(now=not isinstance(exc, Exception))
+        raise
+    if not _KEPT:
+        kept.discard()
     return results
+
+
+_KEPT: list[kernel.KeptKernel] = []  # the kernel this process keeps from notebook to notebook (keeping_kernel), if any
+
+
+@contextlib.contextmanager
+def keeping_kernel() -> Iterator[None]:
+    """Within the block, ``execute_notebook`` runs every notebook in one kept kernel (a fresh namespace for each run),
+    so the package is imported once, not once per notebook (about 2 s of CPU each); shut down on leaving (killed at
+    once when the run is stopped)."""
+    _KEPT.append(kernel.KeptKernel())
+    try:
+        yield
+    except BaseException as exc:
+        _KEPT.pop().discard(now=not isinstance(exc, Exception))
+        raise
+    _KEPT.pop().discard()
 
 
 def _execute(km: kernel.SharedKernel, notebook: Path, parameters: dict[str, Any], staging: Path, progress: bool, timeout: float) -> Result:
@@ -194,7 +231,8 @@ def execute_all(todo: list[tuple[Path, list[Run]]], jobs: int, timeout: float) -
     """
     if jobs == 1 or len(todo) <= 1:
         progress = sys.stderr.isatty() and jobs == 1
-        return [_in_process(nb, runs, progress, timeout) for nb, runs in todo]
+        with keeping_kernel():
+            return [_in_process(nb, runs, progress, timeout) for nb, runs in todo]
     results: dict[Path, list[Result]] = {}
     pool = futures.ProcessPoolExecutor(
         max_workers=jobs, mp_context=WORKERS, initializer=_worker_start, initargs=(dict(os.environ), os.getcwd())
@@ -230,6 +268,8 @@ def _worker_start(environ: dict[str, str], cwd: str) -> None:
     os.environ.update(environ)
     os.chdir(cwd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _KEPT.append(kernel.KeptKernel())  # the worker's notebooks share one kernel, shut down as the worker ends
+    multiprocessing.util.Finalize(None, _KEPT[-1].discard, exitpriority=10)
     parent = os.getppid()
 
     def watch() -> None:

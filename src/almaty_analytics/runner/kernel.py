@@ -8,10 +8,12 @@ kernel_info". Every kernel the runner starts therefore talks over Unix domain so
 transport) in a folder of its own, made for that kernel alone: nothing is chosen that another
 process could take, and nothing is left in the project folder.
 
-A ``SharedKernel`` runs one notebook for several languages in turn: nbclient starts it with the first
-run and, not owning it, leaves it running, so the later runs find the package imported and each domain's
-results at hand. Between runs ``fresh_namespace`` clears what the last run defined (IPython's reset, a new
-session: execution counts start again at 1); ``shared_kernel`` shuts it down and closes every client.
+A ``SharedKernel`` runs several runs in turn (a notebook's languages, and the next notebooks a worker is
+given): nbclient starts it with the first run and, not owning it, leaves it running, so the later runs find
+the package imported and each domain's results at hand. Between runs ``fresh_namespace`` clears what the
+last run defined (IPython's reset, a new session: execution counts start again at 1). A ``KeptKernel``
+holds one from run to run and shuts it down (closing every client) when it is discarded; ``shared_kernel``
+is one for a ``with`` block.
 """
 
 from __future__ import annotations
@@ -69,7 +71,11 @@ def private_sockets() -> Iterator[Config]:
     Pass it as ``config`` to papermill.execute_notebook (nbclient hands it to the kernel manager).
     """
     with tempfile.TemporaryDirectory(prefix=SOCKET_PREFIX) as folder:
-        yield Config({"KernelManager": {"transport": "ipc", "ip": str(Path(folder) / "kernel")}})
+        yield _ipc(folder)
+
+
+def _ipc(folder: str) -> Config:
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(Path(folder) / "kernel")}})
 
 
 class SharedKernel(AsyncKernelManager):
@@ -93,6 +99,9 @@ class SharedKernel(AsyncKernelManager):
             reply = await self.clients[-1].execute_interactive(RESET, silent=True, store_history=False, timeout=RESET_TIMEOUT)
         except Exception:  # no answer in time, closed channels, a dead kernel: the next run gets a fresh kernel
             return False
+        for done in self.clients[:-1]:  # the earlier runs' clients: the next run makes its own
+            done.stop_channels()
+        del self.clients[:-1]
         return reply["content"]["status"] == "ok"
 
     async def close(self, now: bool = False) -> None:
@@ -109,15 +118,39 @@ class SharedKernel(AsyncKernelManager):
                 made.stop_channels()
 
 
+class KeptKernel:
+    """A SharedKernel over private sockets kept from run to run: ``get`` gives the one held (made, not started, when
+    none is: nbclient starts it with the first run), ``discard`` shuts it down and removes its sockets' folder
+    (``now``: kills it without asking, as when the run is stopped), so the next ``get`` makes a fresh one."""
+
+    def __init__(self) -> None:
+        self._folder: tempfile.TemporaryDirectory | None = None
+        self._kernel: SharedKernel | None = None
+
+    def get(self) -> SharedKernel:
+        if self._kernel is None:
+            self._folder = tempfile.TemporaryDirectory(prefix=SOCKET_PREFIX)
+            self._kernel = SharedKernel(kernel_name=KERNEL_NAME, config=_ipc(self._folder.name))
+        return self._kernel
+
+    def discard(self, now: bool = False) -> None:
+        if self._kernel is None:
+            return
+        kernel, folder, self._kernel, self._folder = self._kernel, self._folder, None, None
+        try:
+            run_sync(kernel.close)(now=now)
+        finally:
+            folder.cleanup()
+
+
 @contextlib.contextmanager
 def shared_kernel() -> Iterator[SharedKernel]:
-    """A SharedKernel over private sockets (not started: nbclient starts it with the first run); shut down on leaving,
-    killed at once when the run is stopped (a signal, Ctrl-C)."""
-    with private_sockets() as config:
-        kernel = SharedKernel(kernel_name=KERNEL_NAME, config=config)
-        try:
-            yield kernel
-        except BaseException as exc:
-            run_sync(kernel.close)(now=not isinstance(exc, Exception))
-            raise
-        run_sync(kernel.close)()
+    """A SharedKernel for a ``with`` block (KeptKernel); shut down on leaving, killed at once when the run is stopped
+    (a signal, Ctrl-C)."""
+    kept = KeptKernel()
+    try:
+        yield kept.get()
+    except BaseException as exc:
+        kept.discard(now=not isinstance(exc, Exception))
+        raise
+    kept.discard()
