@@ -392,8 +392,8 @@ def migration_fit(inputs: dict[str, pd.DataFrame], data: CalibrationData, reconc
         fit = fit_child_share(lambda share: fit_statistics(data, share, enrolment), targets, tolerances, prior_penalty(centre, prior_weight))
         prior = {
             "statistic": CHILD_PRIOR,
-            "target": 100 * centre,
-            "tolerance": 100 * CHILD_PRIOR_TOLERANCE * centre,
+            "target": round(100 * centre, 2),  # percent, to the evidence rows' precision
+            "tolerance": round(100 * CHILD_PRIOR_TOLERANCE * centre, 2),
             "source": f"prior, weight {prior_weight:g}: arrivals of 2021 outside working age (line 218) split by the Rogers-Castro fundamental "
             "schedule (Rogers & Castro 1981, IIASA RR-81-30); tolerance half the centre: arrivals are not net migrants",
             "in_fit": True,
