@@ -446,7 +446,7 @@ MID_2022_FRAMES = {
     "programme_emissions": (142, "ca7467a137fb8d8a"),
     "programme_emission_inventory": (16, "7f21ea0472427086"),
     "programme_emission_measures": (29, "f27319fe6c4faf91"),  # TPP-3 in the form of its printed level, 1.2 (issue 20)
-    "emep_eea_emission_factors": (16, "bd7dd5c95e5beb04"),
+    "emep_eea_emission_factors": (21, "7fc6303dcac9a63c"),  # + the 5 Tier 1 residential gas factors (EMEP/EEA 2019, published 2019; issue 20, item 4)
     "school_capacity_by_district": (8, "6ef5536896366085"),
 }
 
@@ -541,6 +541,7 @@ def test_real_number_fields_without_manifest_unit_are_exactly_the_per_row_unit_v
             "programme_emissions.value",
             "programme_emission_inventory.value",
             "emep_eea_emission_factors.value",
+            "ap42_emission_factors.value",
             "unpd_ccmpp_canada_1990_2020.value",
         ]
     )

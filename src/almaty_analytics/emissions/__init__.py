@@ -84,6 +84,8 @@ prints them, except where split by pollutant (TPP-2); there are no greenhouse ga
   split: the programme gives no fuel use or vehicle-kilometres and a sourced road-transport split
   by fuel was not assembled, so transport stays ``Emissions|Air pollutants``. For the same reason
   costs are not divided into a cost per tonne: tonnes of different pollutants are not comparable.
+  ``emissions_pollutant_checks`` sets the split's particulates against the ash of TPP-2's coal (AP-42
+  uncontrolled particulates and the capture the split implies) and the gasified houses against EMEP Tier 1.
 * **Backtest.** ``backtest_stationary`` forecasts Almaty's BNS stationary emissions from 2005 to the
   newest year from rolling origins, horizons 1-5, within the segments of the level shifts (the
   2013→2014 boundary shift and the 2021→2022 change of survey scope, a change of definition), with the
@@ -132,7 +134,7 @@ from .inventory import PARAMETERS as INVENTORY_PARAMETERS
 from .inventory import agglomeration_base_from_data, chp_share, inventory, inventory_year, printed_total, reconciliation
 from .measures import DEFAULT_TIMING, MEASURE_SOURCE, apply_wedges, measure_plan, ramp, wedges, with_ramps
 from .measures import PARAMETERS as MEASURE_PARAMETERS
-from .pollutants import POLLUTANTS, pollutant_shares, pollutants_table, tpp2_by_fuel
+from .pollutants import POLLUTANTS, checks_table, pollutant_shares, pollutants_table, tpp2_by_fuel
 from .schedule import Schedule, conversion_schedule, with_conversion_schedule
 from .sensitivity import TORNADO_RANGES, tornado
 from .simulation import EmissionsForecast, central_paths, check_parameters, checked_plan, delivery_draws, simulate
@@ -156,7 +158,7 @@ __all__ = [
     "BOUNDARIES", "DEFAULT_TIMING", "EMISSION_SCENARIOS", "MEASURE_SOURCE", "POLLUTANTS", "REGIONS", "SOURCES", "SOURCE_IDS",
     "STATIONARY_SOURCES", "TORNADO_RANGES", "Drivers", "EmissionsError", "EmissionsForecast", "Schedule",
     "agglomeration_base_from_data", "apply_wedges", "backtest_stationary", "backtest_summary", "baseline", "boundary_sources",
-    "boundary_total", "by_source_table", "chp_share", "fleet_table", "calibrate_other_stationary", "calibrated_coverage", "central_paths", "check_parameters",
+    "boundary_total", "by_source_table", "checks_table", "chp_share", "fleet_table", "calibrate_other_stationary", "calibrated_coverage", "central_paths", "check_parameters",
     "checked_plan", "conversion_schedule", "delivery_draws", "driver_indices", "fleet_from_data", "houses_from_data", "iamc_table",
     "inbound_growth_from_data", "inbound_share_from_data", "inventory", "inventory_year", "latest_segment_accuracy", "reconciliation", "log_linear_trend",
     "measure_plan", "measures_table", "old_vehicle_ratio_from_factors", "pollutant_shares", "pollutants_table",
@@ -167,7 +169,8 @@ __all__ = [
 ]
 
 INPUT_TABLES = (
-    "programme_emission_inventory", "programme_emission_measures", "programme_emissions", "emep_eea_emission_factors", "dated_statements",
+    "programme_emission_inventory", "programme_emission_measures", "programme_emissions", "emep_eea_emission_factors", "ap42_emission_factors",
+    "dated_statements",
     "bns_stationary_emissions", "level_shifts", "bns_population_1jan",
 )
 BACKTEST_INPUTS = ("bns_stationary_emissions", "level_shifts", "bns_population_1jan")
@@ -200,6 +203,7 @@ def forecast(
         "emissions_targets": target_arithmetic(inputs["programme_emission_inventory"], inputs["programme_emission_measures"], programme),
         "emissions_pollutants": pollutants_table(fc, programme, shares),
     }
+    fc.tables["emissions_pollutant_checks"] = checks_table(inputs, fc.tables["emissions_pollutants"], int(fc.years[0]))
     fc.tables["emissions_iamc"] = iamc_table(fc.tables["emissions_by_source"], fc.tables["emissions_pollutants"])
     return fc
 

@@ -6,6 +6,19 @@ blocks up to the printed level from stage 2, each times its ramp and delivery; c
 splits by pollutant (TSP, SO2, NOx, CO, NMVOC) in proportion to its EMEP/EEA 2019 emission factors (hard-coal
 boilers; natural gas). Road transport is not split: the programme gives no fuel use or vehicle-kilometres,
 so it stays an aggregate; for the same reason costs are not divided into a cost per tonne.
+
+Two checks of these figures against the fuel (``checks_table``, table ``emissions_pollutant_checks``):
+
+* *TPP-2's particulates against its ash.* Uncontrolled particulates = coal burned × 5A kg a tonne (US EPA
+  AP-42 section 1.1, Table 1.1-4, pulverized coal, dry bottom: 10A lb a short ton, A the ash percentage; A = 42,
+  line 4263; coal 1.5 million t a heating season, statement of 16 November 2023). Set beside the TSP of the
+  split in the inventory year, the capture the split implies is 1 − split / uncontrolled. The statement's ash
+  (660 thousand t) is set beside the ash in the coal (coal × A). Before that statement (the mid-2022 vintage)
+  there is no coal figure and only the residential check is shown.
+* *Gasified houses against EMEP Tier 1.* The programme's 10.3 kt over 134 thousand gasified houses (line 4255)
+  per house, the sum of the five EMEP/EEA Tier 1 factors for residential plants on gas (1.A.4.b.i, Table 3-4,
+  g/GJ) and the gas a house would have to burn for the programme's figure at those factors (kg / (g/GJ)).
+  The model keeps the programme's figure: it is the inventory the 78 kt target is set against.
 """
 
 from __future__ import annotations
@@ -30,6 +43,46 @@ def pollutant_shares(factors: pd.DataFrame) -> pd.DataFrame:
     rows = factors[factors["used_for"].isin(["tpp2_coal", "tpp2_gas"])]
     table = rows.pivot_table(index="used_for", columns="pollutant", values="value", aggfunc="sum")[list(POLLUTANTS)]
     return table.div(table.sum(axis=1), axis=0)
+
+
+def checks_table(
+    inputs: dict[str, pd.DataFrame], pollutants: pd.DataFrame, inventory_year: int
+) -> pd.DataFrame:
+    """TPP-2's particulates against its ash and the gasified houses against EMEP Tier 1: ``check, quantity, value, unit``.
+
+    ``inputs`` holds ``emep_eea_emission_factors``, ``ap42_emission_factors``, ``dated_statements``,
+    ``programme_emissions`` and ``programme_emission_inventory``; ``pollutants`` is ``pollutants_table``'s frame.
+    The method is the module's (TPP-2 rows only where the vintage holds the coal burned)."""
+    programme = inputs["programme_emissions"].set_index("figure_id")["value"].astype(float)
+    inventory = inputs["programme_emission_inventory"]
+    gasified = inventory[(inventory["source_id"] == "housing_gasified") & inventory["used"]]
+    per_house_kg = float(gasified["value"].iloc[0]) * 1e6 / (programme["houses_gasified"] * 1000)
+    factors = inputs["emep_eea_emission_factors"]
+    tier1 = float(factors.loc[factors["used_for"] == "residential_gas_check", "value"].sum())
+    rows = [
+        ("residential_gas", "programme_emission_per_gasified_house", per_house_kg, "kg/house/yr"),
+        ("residential_gas", "emep_tier1_sum_of_factors", tier1, "g/GJ"),
+        ("residential_gas", "gas_burned_per_house_implied_at_tier1", per_house_kg * 1000 / tier1, "GJ/house/yr"),
+    ]
+    statements = inputs["dated_statements"].set_index("indicator")["value"]
+    if "tpp2_coal_burned_heating_season" in statements.index:
+        coal_t = float(statements["tpp2_coal_burned_heating_season"])
+        ash_pct = float(programme["tpp2_coal_ash"])
+        pm_factor = float(inputs["ap42_emission_factors"].set_index("factor_id").loc["pc_dry_bottom_pm", "value"])
+        uncontrolled_kt = coal_t * pm_factor * ash_pct / 1e6
+        first = pollutants[(pollutants["year"] == inventory_year) & (pollutants["emission_scenario"] == "baseline")]
+        split_kt = float(first.loc[first["pollutant"] == "TSP", "scheduled_kt"].sum())
+        rows += [
+            ("tpp2_particulates", "coal_burned", coal_t / 1000, "thousand t/yr"),
+            ("tpp2_particulates", "ash_in_coal", coal_t * ash_pct / 100 / 1000, "thousand t/yr"),
+            ("tpp2_particulates", "ash_produced_stated", float(statements.get("tpp2_ash_produced_heating_season", np.nan)) / 1000, "thousand t/yr"),
+            ("tpp2_particulates", "uncontrolled_particulates_ap42", uncontrolled_kt, "thousand t/yr"),
+            ("tpp2_particulates", "tsp_of_the_split", split_kt, "thousand t/yr"),
+            ("tpp2_particulates", "capture_implied_by_the_split", 1 - split_kt / uncontrolled_kt, "share"),
+        ]
+    frame = pd.DataFrame(rows, columns=["check", "quantity", "value", "unit"])
+    frame["value"] = frame["value"].round(6)
+    return frame
 
 
 def tpp2_by_fuel(
@@ -112,5 +165,22 @@ TABLES: dict[str, TableSpec] = {
             "scheduled_kt": ("thousand t/yr", "the same split of the as-scheduled path (every measure on time and complete)"),
         },
         "emissions/pollutants.py; data/raw/emep_eea_emission_factors.csv (EMEP/EEA guidebook 2019, tables 3-4 and 3-11)",
+    ),
+    "emissions_pollutant_checks": TableSpec(
+        "TPP-2's particulates against the ash of its coal (AP-42) and the gasified houses against EMEP/EEA Tier 1",
+        {
+            "check": ("", "tpp2_particulates (rows only where the vintage holds the coal burned) or residential_gas"),
+            "quantity": (
+                "",
+                "coal_burned, ash_in_coal (coal x ash share, line 4263), ash_produced_stated, uncontrolled_particulates_ap42 "
+                "(coal x 5A kg/t), tsp_of_the_split (inventory year), capture_implied_by_the_split (1 - split / uncontrolled); "
+                "programme_emission_per_gasified_house (10.3 kt / 134 thousand houses), emep_tier1_sum_of_factors "
+                "(TSP + SOx + NOx + CO + NMVOC, 1.A.4.b.i), gas_burned_per_house_implied_at_tier1 (kg / (g/GJ))",
+            ),
+            "value": ("in the unit of the row", "the quantity"),
+            "unit": ("", "unit of the value"),
+        },
+        "emissions/pollutants.py; data/raw/ap42_emission_factors.csv (AP-42 1.1, Table 1.1-4); data/raw/emep_eea_emission_factors.csv "
+        "(EMEP/EEA 2019, 1.A.4 Table 3-4); data/raw/dated_statements.csv (coal and ash, 16 November 2023)",
     ),
 }

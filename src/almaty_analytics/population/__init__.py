@@ -33,11 +33,14 @@ Method: the single-year cohort-component method of the UN Population Division (`
   flow of the calendar years from the 2014/15 boundary change to the year before the base year
   from the demographic balance of the reconciled series. The age profile
   is adults (Rogers-Castro labour + constant) plus children moving with their families; the
-  children's share is fitted (``fit_child_share``) to pupil growth (lines 303/2793; the model's
-  pupils through the school model's enrolment: all of grades 1-9, the 9->10 transition of
-  ``first_to_last`` for grades 10-11, ``calibration.school_pupils``), the growth of ages 0-7
-  (line 3007), the mean age (226) and the 14-35 / 14-29 counts (3183, 3536). The fit does not
-  meet all five: the report lists each target missed beyond its tolerance. Line 218's 88.5 % working-age share is for arrivals, a ceiling, not a target.
+  children's share is fitted (``fit_child_share``, least squares in tolerance units) to pupil growth (lines 303/2793;
+  the model's pupils through the school model's own enrolment, ``schools.pupils.calibrate`` on the 292 thousand state
+  and about 320 thousand pupils of 2022 and ``pupils_by_grade``: ``calibration.school_pupils``), the growth of ages 0-7
+  (line 3007), the mean age (226) and the 14-29 count (3536), with a prior on the share aged 0-17 of net migrants
+  (``child_share_prior``: the 11.5 % of 2021 arrivals outside working age, line 218, split between children and
+  pensioners by the Rogers-Castro fundamental schedule, Rogers & Castro 1981; tolerance half its centre, weight
+  ``CHILD_PRIOR_WEIGHT`` = 1). The 14-35 share (3183) is shown, not fitted: its printed pair (37 %, 692 thousand)
+  describes 1.87 million people, not 2022's 2.10 million. The report lists each target missed beyond its tolerance, and why.
   The sex split follows the growth of each sex between the boundary change and the census.
 * **Base population.** Almaty's age detail is three bands by sex on 1 January 2020. Ages 0-5
   are Almaty's births of the six years before by reverse survival (births × L(x)/l(0), plus the
@@ -99,6 +102,7 @@ from .backtest import (
 )
 from .base import estimate_single_ages, reverse_survival_shape, smooth_band_split, stable_shape
 from .calibration import (
+    CHILD_PRIOR_WEIGHT,
     FIT_EVIDENCE,
     Calibration,
     CalibrationData,
@@ -109,12 +113,14 @@ from .calibration import (
     calibrate,
     calibrated_tfr,
     calibration_data,
+    child_share_prior,
     controlled,
     crude_death_rate,
     demographic_balance,
     fertility_assumptions,
     fit_child_share,
     fit_evidence,
+    fit_misses,
     fit_statistics,
     life_expectancy_assumptions,
     migration_facts,
@@ -258,8 +264,11 @@ __all__ = [
     "cohort_step",
     "fertility_pattern",
     "figure",
+    "CHILD_PRIOR_WEIGHT",
+    "child_share_prior",
     "fit_child_share",
     "fit_evidence",
+    "fit_misses",
     "fit_statistics",
     "forecast",
     "interval_sd",

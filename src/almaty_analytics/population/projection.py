@@ -564,11 +564,13 @@ TABLES: dict[str, TableSpec] = {
         {
             "statistic": (
                 "",
-                "growth of pupils (school model enrolment) / of ages 0-7 per year 2020-2022 (thousand), mean age, share aged 14-35 (%), count aged 14-29 (thousand) in 2022",
+                "growth of pupils (school model enrolment) / of ages 0-7 per year 2020-2022 (thousand), mean age, share aged 14-35 (%), count aged 14-29 (thousand) in 2022; "
+                "prior_0_17: share aged 0-17 of net migrants (%), the prior",
             ),
             "target": ("as statistic", "the programme's figure"),
             "tolerance": ("as statistic", "weight of the figure in the fit (deviation counted as one unit)"),
             "source": ("", "programme line and why the tolerance"),
+            "in_fit": ("", "whether the row enters the fit's loss (false: shown as a check)"),
             "model": ("as statistic", "the fitted model's value"),
         },
         "programme 001_22452510f78b59ea.txt lines 226, 303, 2793, 3007, 3183, 3536; model: population.fit_child_share",

@@ -13,6 +13,7 @@ import pandas as pd
 from .. import io
 from ..i18n import Text
 from .backtest import COHORT, beaten_by, best_overall, mean_mape
+from .calibration import fit_misses
 from .model import PARAMETER_FIELDS, PARAMETERS, assumption_paths, calibrated_defaults
 from .projection import PopulationForecast
 
@@ -277,8 +278,7 @@ def age_values(fc: PopulationForecast, t: Text) -> dict[str, str]:
 
 def fit_misses_text(fc: PopulationForecast, t: Text) -> str:
     """Every evidence target the migration fit misses beyond its tolerance, with the reason (``population.fit_miss``)."""
-    fit = fc.tables["population_migration_fit"]
-    missed = fit[(fit["model"] - fit["target"]).abs() > fit["tolerance"]]
+    missed = fit_misses(fc.tables["population_migration_fit"])
     if missed.empty:
         return t("population.fit_all_met")
     items = [
