@@ -17,6 +17,7 @@ import contextlib
 import functools
 import html
 import multiprocessing
+import multiprocessing.forkserver
 import multiprocessing.util
 import os
 import signal
@@ -270,6 +271,7 @@ def _worker_start(environ: dict[str, str], cwd: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _KEPT.append(kernel.KeptKernel())  # the worker's notebooks share one kernel, shut down as the worker ends
     multiprocessing.util.Finalize(None, _KEPT[-1].discard, exitpriority=10)
+    _let_the_fork_server_see_the_runner_go()
     parent = os.getppid()
 
     def watch() -> None:
@@ -278,6 +280,17 @@ def _worker_start(environ: dict[str, str], cwd: str) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def _let_the_fork_server_see_the_runner_go() -> None:
+    """Close the worker's copy of the pipe whose other end the fork server watches: multiprocessing hands every child
+    it (so that a child could use the server too), and while any process holds it the server cannot see the runner
+    die, so it and its workers would run on. Only the runner holds it then: when the runner goes, the server exits
+    and its workers, whose parent it was, follow."""
+    server = multiprocessing.forkserver._forkserver
+    if getattr(server, "_forkserver_alive_fd", None) is not None:
+        os.close(server._forkserver_alive_fd)
+        server._forkserver_alive_fd = None
 
 
 def _in_process(notebook: Path, runs: list[Run], progress: bool, timeout: float) -> list[Result]:
