@@ -8,6 +8,7 @@ import pandas as pd
 
 from almaty_analytics import cli, emissions, export, i18n, keyfigures, population, preschool, runner, scenarios, schools, scorecard, summary
 from conftest import make_notebook
+from test_population import FROZEN_CENTRAL
 
 
 def _publish(root, scenario):
@@ -245,7 +246,7 @@ def test_the_summary_results_give_one_chart_per_published_domain_with_the_progra
     assert brief.tables["accuracy_scorecard"] is None  # no backtest published: no scorecard this run
     revised = brief.tables["forecast_revisions"].set_index("indicator")  # the default run: the newest data against mid-2022
     assert list(revised.index) == ["population", "deficit", "emissions"] and set(revised["vintage_now"]) == {"2024-01-31"}  # newest release
-    assert revised.loc["population", "value_then"] == 2_601_520  # the mid-2022 central path of 2030 (test_population.FROZEN_CENTRAL, issue 18)
+    assert revised.loc["population", "value_then"] == FROZEN_CENTRAL[2030]  # the mid-2022 central path of 2030 (issue 18)
     assert (revised["change"] != 0).all()  # the 1 January 2023 base, the newer statements and BNS figures move every headline
     # the tables each headline reads with rows released after 2022-09-12 (the `published` column of data/raw)
     read_by_all = ["bns_population_1jan", "bns_life_expectancy", "level_shifts", "dated_statements", "bns_population_districts"]
