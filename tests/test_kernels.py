@@ -69,6 +69,38 @@ def test_one_kernel_runs_a_notebook_for_several_languages_each_from_a_clean_name
         raise AssertionError(f"kernel {pid} still runs")
 
 
+SEEN = "import os\nprint('PID', os.getpid(), repr(globals().get('left_by_an_earlier_notebook')))\nleft_by_an_earlier_notebook = 1"
+
+
+def _gone(pids: set[int]) -> bool:
+    for pid in pids:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        return False
+    return True
+
+
+def test_the_notebooks_of_a_stage_share_each_workers_kernel_each_from_a_clean_namespace(project, tmp_path):
+    """``execute_all``: with one job every notebook runs in one kernel, with two each worker keeps one kernel for the
+    notebooks it is given; no notebook sees what an earlier one defined, and every kernel is shut down at the end."""
+    notebooks = [make_notebook(project / "notebooks" / f"{n}0_seen.ipynb", 'scenario = "default"', [SEEN]) for n in range(4)]
+    for jobs, kernels in ((1, {1}), (2, {1, 2})):
+        todo = []
+        for nb in notebooks:
+            staging = tmp_path / f"jobs{jobs}" / nb.stem
+            staging.mkdir(parents=True)
+            todo.append((nb, [runner.execute.Run({}, staging, lambda m: None, lambda r: None)]))
+        results = runner.execute.execute_all(todo, jobs, 300)
+        assert [r.status for [r] in results] == ["ok"] * len(notebooks), [r.error for [r] in results]
+        printed = [_printed(runs[0].staging, nb.stem)[0].split() for nb, runs in todo]
+        assert {seen for _, _, seen in printed} == {"None"}  # a clean namespace every time
+        pids = {int(pid) for _, pid, _ in printed}
+        assert len(pids) in kernels, printed  # one kernel per worker (two when both workers got a notebook)
+        assert _gone(pids), f"kernels {pids} still run"
+
+
 def test_make_kernel_registers_this_interpreter_for_the_user_where_jupyter_looks(tmp_path, monkeypatch):
     import json
     import sys
