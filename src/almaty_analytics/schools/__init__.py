@@ -91,6 +91,7 @@ Method (cohort survival, as used in school-place planning):
 from __future__ import annotations
 
 from .. import io, population
+from ..enrolment import GRADES, Calibration, calibrate, grade_cohorts, pupils_by_grade
 from .backtest import TABLES as BACKTEST_TABLES
 from .backtest import BacktestSummary, backtest_school_counts, backtest_summary
 from .base import SchoolBase, base_school_year, counted_state_pupils, opened_places, private_share, school_base
@@ -132,16 +133,11 @@ from .model import TABLES as FORECAST_TABLES
 from .parameters import PARAMETERS
 from .pupils import (
     COMPONENTS,
-    GRADES,
     SHARE_DRIFT_LIMIT,
-    Calibration,
     backcast_population,
-    calibrate,
     check_share_drift,
-    grade_cohorts,
     growth_components,
     pupil_share,
-    pupils_by_grade,
     school_year,
     school_year_of_date,
     school_year_start,

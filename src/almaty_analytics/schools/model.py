@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import keyfigures
+from ..enrolment import GRADES, Calibration, calibrate, grade_cohorts, pupils_by_grade
 from ..tablespec import TableSpec
 from .base import SchoolBase, school_base
 from .delivery import delivery_parameters, delivery_record, fit_basis, fit_delivery, record_table
@@ -16,14 +17,9 @@ from .districts import check_capacity, district_deficits, missing_capacity, pupi
 from .gross import SchoolLoads, two_group_shortfall
 from .pupils import (
     COMPONENTS,
-    GRADES,
-    Calibration,
     backcast_population,
-    calibrate,
-    grade_cohorts,
     growth_components,
     pupil_share,
-    pupils_by_grade,
     school_year,
     school_year_start,
     share_drift,
