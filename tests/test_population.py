@@ -137,12 +137,12 @@ def test_fit_child_share_recovers_a_known_share_from_synthetic_evidence_with_the
     truth = 0.06
 
     def simulate(share):
-        return {"pupils": 50 * population.calibration.children_of_profile(share), "age": 34 + share}
+        return {"pupils": 50 * population.child_share.children_of_profile(share), "age": 34 + share}
 
     targets = simulate(truth)
-    exact = population.fit_child_share(simulate, targets, {"pupils": 1.0, "age": 0.3}, population.calibration.prior_penalty(0.1, weight=0.0))
+    exact = population.fit_child_share(simulate, targets, {"pupils": 1.0, "age": 0.3}, population.child_share.prior_penalty(0.1, weight=0.0))
     assert exact["child_share"] == pytest.approx(truth, abs=1e-4)
-    pulled = population.fit_child_share(simulate, targets, {"pupils": 1.0, "age": 0.3}, population.calibration.prior_penalty(0.1, weight=1.0))
+    pulled = population.fit_child_share(simulate, targets, {"pupils": 1.0, "age": 0.3}, population.child_share.prior_penalty(0.1, weight=1.0))
     assert truth < pulled["child_share"] < truth + 0.01 and pulled["loss"] > 0
 
 
@@ -150,7 +150,7 @@ def test_the_fitted_child_share_is_interior_and_the_misses_table_lists_every_tar
     """On the real data the share is inside the grid, not at a bound (measured 0.0166, 3.0 % of net migrants aged 0-17,
     against the prior's 7.7 ± 3.9 %): pupils through the school model's enrolment and the prior bound it from below."""
     share = calibration.migration_facts.child_share
-    grid = population.calibration.CHILD_SHARE_GRID
+    grid = population.child_share.CHILD_SHARE_GRID
     assert grid[0] + 1e-3 < share < grid[-1] - 1e-3
     fit = calibration.migration_fit
     outside = fit[(fit["model"] - fit["target"]).abs() > fit["tolerance"]]
@@ -416,7 +416,7 @@ def test_impossible_population_parameters_are_refused(name, value):
 
 
 def test_base_estimate_is_shared_through_data_processed(inputs, calibration):
-    name = f"population_migration_fit_linear_{population.calibration.vintage_digest(inputs, calibration.years)}"
+    name = f"population_migration_fit_linear_{population.child_share.vintage_digest(inputs, calibration.years)}"
     cached = pd.read_csv(paths.processed_dir() / f"{name}.csv")
     assert cached["child_share"].iloc[0] == pytest.approx(calibration.defaults.migrant_child_share)
     assert (paths.processed_dir() / f"{name}.inputs.json").exists()
@@ -565,7 +565,7 @@ def test_calibration_data_growth_rate_and_female_share_come_from_the_segment(inp
 
 
 def test_fit_statistics_at_the_fitted_share_are_the_published_model_values(inputs, calibration):
-    enrolment = population.calibration.fit_enrolment(inputs)
+    enrolment = population.child_share.fit_enrolment(inputs)
     stats = population.fit_statistics(population.calibration_data(inputs, calibration.years), calibration.migration_facts.child_share, enrolment)
     fit = calibration.migration_fit.set_index("statistic")["model"]
     assert set(stats) == set(population.FIT_EVIDENCE)

@@ -152,7 +152,7 @@ def test_child_ages_of_the_base_step_only_as_the_births_that_produced_them():
     child_share = float(population.migration_fit(inputs, data, "linear")["child_share"].iloc[0])
     base = population.base_estimate(data, child_share).sum(axis=0)
     on_year = years.age_bands
-    births = population.calibration.city_births(data, np.arange(on_year - 6, on_year)).to_numpy()[::-1]  # born on_year-1-x
+    births = population.estimates.city_births(data, np.arange(on_year - 6, on_year)).to_numpy()[::-1]  # born on_year-1-x
     age_steps = np.log(base[:5] / base[1:6])
     birth_steps = np.log(births[:5] / births[1:6])
     assert np.all(np.abs(age_steps) <= np.abs(birth_steps) + 0.002)

@@ -851,3 +851,75 @@ def test_school_model_needs_counted_pupils_up_to_the_population_base_year(params
 def test_impossible_school_parameters_are_refused(name, value):
     with pytest.raises(scenarios.ParameterError, match=f"parameter '{name}'"):
         scenarios.check(**{name: value})
+
+
+# ---------------------------------------------------------------- issue 19, loose ends: what the 2030/31 figure rests on
+
+
+@pytest.fixture(scope="module")
+def newest_fc(params, pop):
+    return _forecast(params, pop, vintage=io.NEWEST)
+
+
+def _sensitivity(fc) -> pd.DataFrame:
+    return fc.tables["school_sensitivity"].set_index("case")
+
+
+def test_the_december_2023_plan_runs_through_its_groups_fit_not_as_opened(newest_fc):
+    planned = newest_fc.tables["school_build_pipeline"].set_index(["school_year", "funding_source"])
+    fit = newest_fc.delivery_fit
+    assert newest_fc.delivery_basis == {"budget": schools.FITTED, "private_investment": schools.FITTED}  # 2021, 2022 and 2023 openings in the fit
+    assert newest_fc.delivery_parameters["delivery_budget"] == round(fit["budget"].share, 2) < 1
+    assert newest_fc.delivery_parameters["delivery_memorandum"] == round(fit["private_investment"].share, 2)
+    record = newest_fc.tables["school_delivery_record"].set_index(["year", "group"])
+    assert record.loc[(2021, "budget"), "in_fit"] and (record.loc[(2021, "budget"), "opened"], record.loc[(2021, "budget"), "planned_that_year"]) == (5_100, 6_500)
+    assert record.loc[(2023, "budget"), "opened"] + record.loc[(2023, "private_investment"), "opened"] == 5_920
+    for source in ("budget", "memorandum"):  # the plan's rows are plans: below their seats in expectation and with a spread
+        row = planned.loc[("2024/25", source)]
+        assert row["seats_expected"] < row["seats_planned"] and row["seats_lo_80"] < row["seats_hi_80"]
+
+
+def test_the_plan_sensitivity_is_fitted_at_the_2021_share_and_the_programmes_plan(newest_fc, params, pop):
+    table = _sensitivity(newest_fc)
+    plan = table[table["factor"] == schools.sensitivity.PLAN]
+    assert list(plan.index) == ["fitted", "at_2021_share", "programme_plan"] and plan["headline"].tolist() == [True, False, False]
+    assert plan.loc["at_2021_share", "value"] == round(5_100 / 13_000, 2) == 0.39
+    assert plan.loc["fitted", "value"] == newest_fc.delivery_parameters["delivery_budget"]
+    headline = newest_fc.seats().loc["2030/31"]
+    assert (plan.loc["fitted", "deficit"], plan.loc["fitted", "gross_shortfall"]) == (headline["deficit"], headline["gross_shortfall"])
+    assert plan.loc["at_2021_share", "deficit"] > plan.loc["fitted", "deficit"]  # fewer of the plan's seats: a larger net balance
+    assert plan.loc["programme_plan", "deficit"] > plan.loc["fitted", "deficit"]  # 19.6 thousand planned instead of 37.1
+    low = _forecast(params, pop, vintage=io.NEWEST, delivery_budget=plan.loc["at_2021_share", "value"], delivery_memorandum=plan.loc["at_2021_share", "value"])
+    assert low.seats().loc["2030/31", "deficit"] == plan.loc["at_2021_share", "deficit"]  # the case is the run with those shares
+
+
+def test_the_margin_sensitivity_moves_the_gross_shortfall_only(newest_fc, fc):
+    for forecast in (newest_fc, fc):
+        table = _sensitivity(forecast)
+        margins = table[table["factor"] == schools.sensitivity.MARGIN]
+        assert list(margins.index) == ["0%", "2%", "5%"] and margins["headline"].tolist() == [False, True, False]
+        assert margins["deficit"].nunique() == 1 and margins["gross_shortfall"].is_monotonic_increasing
+        assert (margins["gross_shortfall"] >= margins["deficit"]).all()
+        assert margins.loc["2%", "gross_shortfall"] == forecast.seats().loc["2030/31", "gross_shortfall"]
+
+
+def test_a_vintage_without_the_december_2023_plan_leads_with_the_programmes_plan(fc):
+    plan = _sensitivity(fc)[lambda t: t["factor"] == schools.sensitivity.PLAN]
+    assert list(plan.index) == ["programme_plan"] and plan["headline"].all()
+    assert plan.loc["programme_plan", "deficit"] == fc.seats().loc["2030/31", "deficit"]
+
+
+def test_the_operating_margin_is_labelled_an_unverified_assumption():
+    meaning = schools.PARAMETERS["operating_margin"].help
+    assert "ASSUMPTION" in meaning and "31 March 2024" in meaning and "school_sensitivity" in meaning
+
+
+def test_the_first_projected_step_is_placed_against_the_observed_change(newest_fc, fc):
+    def facts(first_state, low=7_000.0, high=12_000.0):
+        return schools.GrowthFacts(11_000.0, low, high, [9_000.0], first_state)
+
+    assert [facts(v).first_position for v in (6_000.0, 9_000.0, 13_000.0)] == ["below", "inside", "above"]
+    assert facts(9_000.0, float("nan"), float("nan")).first_position == "unobserved"
+    for forecast in (newest_fc, fc):  # the re-fitted migrant child share puts the first step inside the observed +7-12 thousand
+        steps = schools.growth_facts(forecast.tables["school_pupil_growth"])
+        assert steps.first_position == "inside" and steps.first_steps[0] < 12_000  # still below the programme's 12-14 thousand

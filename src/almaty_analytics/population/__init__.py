@@ -34,8 +34,8 @@ Method: the single-year cohort-component method of the UN Population Division (`
   from the demographic balance of the reconciled series. The age profile
   is adults (Rogers-Castro labour + constant) plus children moving with their families; the
   children's share is fitted (``fit_child_share``, least squares in tolerance units) to pupil growth (lines 303/2793;
-  the model's pupils through the school model's own enrolment, ``schools.pupils.calibrate`` on the 292 thousand state
-  and about 320 thousand pupils of 2022 and ``pupils_by_grade``: ``calibration.school_pupils``), the growth of ages 0-7
+  the model's pupils through the school model's own enrolment, ``enrolment.calibrate`` on the 292 thousand state
+  and about 320 thousand pupils of 2022 and ``pupils_by_grade``: ``child_share.school_pupils``), the growth of ages 0-7
   (line 3007), the mean age (226) and the 14-29 count (3536), with a prior on the share aged 0-17 of net migrants
   (``child_share_prior``: the 11.5 % of 2021 arrivals outside working age, line 218, split between children and
   pensioners by the Rogers-Castro fundamental schedule, Rogers & Castro 1981; tolerance half its centre, weight
@@ -44,7 +44,7 @@ Method: the single-year cohort-component method of the UN Population Division (`
   The sex split follows the growth of each sex between the boundary change and the census.
 * **Base population.** Almaty's age detail is three bands by sex on 1 January 2020. Ages 0-5
   are Almaty's births of the six years before by reverse survival (births × L(x)/l(0), plus the
-  migrant stock; births observed or national births at Almaty's share, ``calibration.city_births``),
+  migrant stock; births observed or national births at Almaty's share, ``estimates.city_births``),
   the rest of the children's band is split from the same reverse-survived shape. For older ages a prior
   is natives (national births of each birth year times the life-table survival L(x)/l(0), reverse
   survival, continued by the stable shape L(x)·e^(−r(x+0.5)) where births are unknown) plus a 15-year migrant stock with the profile,
@@ -102,30 +102,34 @@ from .backtest import (
 )
 from .base import estimate_single_ages, reverse_survival_shape, smooth_band_split, stable_shape
 from .calibration import (
-    CHILD_PRIOR_WEIGHT,
-    FIT_EVIDENCE,
     Calibration,
-    CalibrationData,
     MigrationFacts,
-    band_year_births,
-    base_estimate,
     base_population,
     calibrate,
-    calibrated_tfr,
-    calibration_data,
-    child_share_prior,
     controlled,
-    crude_death_rate,
-    demographic_balance,
     fertility_assumptions,
+    life_expectancy_assumptions,
+    migration_facts,
+    migration_level_sd,
+)
+from .child_share import (
+    CHILD_PRIOR_WEIGHT,
+    FIT_EVIDENCE,
+    child_share_prior,
     fit_child_share,
     fit_evidence,
     fit_misses,
     fit_statistics,
-    life_expectancy_assumptions,
-    migration_facts,
     migration_fit,
-    migration_level_sd,
+)
+from .estimates import (
+    CalibrationData,
+    band_year_births,
+    base_estimate,
+    calibrated_tfr,
+    calibration_data,
+    crude_death_rate,
+    demographic_balance,
 )
 from .inputs import (
     BASE_INPUTS,

@@ -27,7 +27,7 @@ FAMILY_CHILD_DECAY = 0.10  # Rogers-Castro alpha1: the child component falls ~10
 ROGERS_CASTRO_FUNDAMENTAL = {"a1": 0.02, "alpha1": 0.10, "a2": 0.06, "alpha2": 0.10, "mu2": 20.0, "lambda2": 0.40, "c": 0.003}
 # The "fundamental" model schedule of Rogers & Castro (1981), Model Migration Schedules, IIASA RR-81-30 (the parameters
 # as tabulated in the R package migest, rc9.fund): children, labour force and constant together. The migration fit's
-# prior splits the arrivals outside working age between children and pensioners with it (calibration.child_share_prior).
+# prior splits the arrivals outside working age between children and pensioners with it (child_share.child_share_prior).
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import pandas as pd
 from .. import io
 from ..i18n import Text
 from .backtest import COHORT, beaten_by, best_overall, mean_mape
-from .calibration import fit_misses
+from .child_share import fit_misses
 from .model import PARAMETER_FIELDS, PARAMETERS, assumption_paths, calibrated_defaults
 from .projection import PopulationForecast
 

@@ -13,7 +13,7 @@ from ..schools.pupils import backcast_population
 from ..schools.supply import DeliveryRisk, draw_delivery
 from ..tablespec import TableSpec
 
-# "from a to 6" read as completed ages a..5 on 1 January (children of 6 enter grade 1, schools.pupils): the reading under which
+# "from a to 6" read as completed ages a..5 on 1 January (children of 6 enter grade 1, enrolment.grade_cohorts): the reading under which
 # the programme's 71% (ages 2-6) and 91% (ages 3-6) leave a positive coverage of age 2 (see Base.coverage_age_2)
 AGES_1_6, AGES_2_6, AGES_3_6 = range(1, 6), range(2, 6), range(3, 6)
 SOURCES = ("state", "memorandum", "state_order")

@@ -39,7 +39,8 @@ Method (cohort survival, as used in school-place planning):
   December 2023 plan (25.1 thousand places in 13 state schools and a PPP school, 12 thousand
   in 8 memorandum schools) replaces the budget and memorandum plan of 2024-2025 where the
   vintage holds it (``with_newer_plan``; branches and private schools, which it does not
-  name, keep the programme's). After 2025, two
+  name, keep the programme's), as a plan: at the fitted delivered share and delay of its funding groups, not as opened
+  (``sensitivity``: the 2030/31 balance with the plan at the 2021 record's 39% and with the programme's plan instead). After 2025, two
   streams as the programme funds them to 2030 (line 2980): ``build_rate_after_2025``
   budget schools a year (construction 108 + land 85 billion tenge at 5.2 + 5 billion a
   school, line 2803: 3.78) and ``private_places_after_2025`` places a year of private
@@ -65,7 +66,7 @@ Method (cohort survival, as used in school-place planning):
   independent, so the variance of the deficit is the sum of the three parts' variances;
   the report shows each part's share and its 80% width alone.
 * **Gross shortfall** (``schools.gross``): the sum of the shortfalls of the overloaded
-  schools with an operating margin (``operating_margin``, 2%), from the school-level
+  schools with an operating margin (``operating_margin``, 2%: an unverified assumption), from the school-level
   statements (37 of 210 overloaded, line 2801), per draw; gross >= net always. The
   programme's 19.6 thousand is this gross figure (without a margin).
 * **Regime (hypothetical).** Usable seats scale by ``school_shifts`` / ``current_shifts``;
@@ -91,6 +92,7 @@ Method (cohort survival, as used in school-place planning):
 from __future__ import annotations
 
 from .. import io, population
+from ..enrolment import GRADES, Calibration, calibrate, grade_cohorts, pupils_by_grade
 from .backtest import TABLES as BACKTEST_TABLES
 from .backtest import BacktestSummary, backtest_school_counts, backtest_summary
 from .base import SchoolBase, base_school_year, counted_state_pupils, opened_places, private_share, school_base
@@ -132,16 +134,11 @@ from .model import TABLES as FORECAST_TABLES
 from .parameters import PARAMETERS
 from .pupils import (
     COMPONENTS,
-    GRADES,
     SHARE_DRIFT_LIMIT,
-    Calibration,
     backcast_population,
-    calibrate,
     check_share_drift,
-    grade_cohorts,
     growth_components,
     pupil_share,
-    pupils_by_grade,
     school_year,
     school_year_of_date,
     school_year_start,
@@ -168,10 +165,13 @@ from .report import (
     pupils_by_grade_shown,
     regime_deficits,
     regime_deficits_shown,
+    sensitivity_shown,
+    sensitivity_values,
     terms_shown,
     threshold_probabilities,
     verdicts,
 )
+from .sensitivity import TABLES as SENSITIVITY_TABLES
 from .sources import (
     FIGURES,
     STATEMENTS,
@@ -289,6 +289,8 @@ __all__ = [
     "pipeline_shown",
     "parameters_shown",
     "regime_deficits_shown",
+    "sensitivity_shown",
+    "sensitivity_values",
     "terms_shown",
     "place_seats",
     "plan_years",
@@ -379,12 +381,12 @@ def results(params: dict) -> SchoolForecast:
     return fc
 
 
-_DECLARED = FORECAST_TABLES | SUPPLY_TABLES | DELIVERY_TABLES | DISTRICT_TABLES | BACKTEST_TABLES
+_DECLARED = FORECAST_TABLES | SUPPLY_TABLES | DELIVERY_TABLES | DISTRICT_TABLES | BACKTEST_TABLES | SENSITIVITY_TABLES
 # Tables this model publishes, each declared beside the code that builds it, in the order of the report (export.TABLES composes them).
 TABLES = {
     name: _DECLARED[name]
     for name in (
         "school_seats", "school_pupils_by_grade", "school_pupil_share", "school_pupil_growth", "school_pupil_growth_components", "school_uncertainty", "school_build_pipeline", "school_delivery_record",
-        "school_build_rates", "school_supply_cases", "school_targets", "school_district_deficits", "school_backtest", KEY_FIGURES,
+        "school_build_rates", "school_supply_cases", "school_sensitivity", "school_targets", "school_district_deficits", "school_backtest", KEY_FIGURES,
     )
 }

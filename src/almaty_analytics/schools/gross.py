@@ -5,7 +5,8 @@ scorecards, London's roll projections, New York's enrolment-capacity reports; a 
 offsets a shortfall in another):
 
 * **Gross and net.** gross = Σ_i max(0, pupils_i − (1 − m) · seats_i) over the schools i, with an operating margin m
-  (``operating_margin``: the seats kept free for pupil mobility and choice); net = Σ pupils_i − Σ seats_i, the city
+  (``operating_margin``: the seats kept free for pupil mobility and choice; 2% is an unverified assumption, no source
+  published before 31 March 2024 was found to state it, so ``sensitivity`` shows 0, 2 and 5%); net = Σ pupils_i − Σ seats_i, the city
   balance the rest of the model projects. Each term of gross is at least pupils_i − seats_i, so gross ≥ net for any
   distribution of pupils and seats (and gross ≥ 0).
 * **Schools from the statements.** No school's seats or pupils are published. The programme states, in one sentence,

@@ -9,21 +9,18 @@ import numpy as np
 import pandas as pd
 
 from .. import keyfigures
+from ..enrolment import GRADES, Calibration, calibrate, grade_cohorts, pupils_by_grade
 from ..tablespec import TableSpec
+from . import sensitivity
 from .base import SchoolBase, school_base
 from .delivery import delivery_parameters, delivery_record, fit_basis, fit_delivery, record_table
 from .districts import check_capacity, district_deficits, missing_capacity, pupils_by_district
 from .gross import SchoolLoads, two_group_shortfall
 from .pupils import (
     COMPONENTS,
-    GRADES,
-    Calibration,
     backcast_population,
-    calibrate,
-    grade_cohorts,
     growth_components,
     pupil_share,
-    pupils_by_grade,
     school_year,
     school_year_start,
     share_drift,
@@ -374,6 +371,7 @@ def forecast(
         "school_district_deficits": district_deficits(district_pupils, capacity),
         "school_pupil_growth": pupil_growth(pupils, state_central, base, years, figures, statements, params["pupils_2021_excess_max"]),
         "school_pupil_growth_components": growth_components_table(pupils, base),
+        "school_sensitivity": _sensitivity(params, pupils, base, plan, years, statements, school_loads(figures), figure_year(figures, "target_2030")),
     }
     school_years = [base.seat_year, *years] if base.seat_year < years[0] else years
     tables[KEY_FIGURES] = key_figures_table(seats, school_years)
@@ -396,6 +394,16 @@ def forecast(
         capacity_districts=capacity["district"].nunique(),
         base=base,
     )
+
+
+def _sensitivity(params: dict, pupils: Pupils, base: SchoolBase, plan: pd.DataFrame, years: list[int], statements: pd.DataFrame, loads: SchoolLoads, year: int) -> pd.DataFrame:
+    """The published ``school_sensitivity``: every case of ``sensitivity.cases`` rerun through ``draw_supply`` and ``seat_rows`` (current regime)."""
+    rows = []
+    for factor, case, value, overrides, reads_plan, headline in sensitivity.cases(params, statements):
+        supply = draw_supply(params | overrides, base, plan, years, pupils.simulated_total.shape[0], statements if reads_plan else None)
+        seats, _ = seat_rows(params | overrides, pupils, supply, base, years, {CURRENT: 1.0}, loads)
+        rows.append(sensitivity.row(factor, case, value, seats, year, headline))
+    return pd.DataFrame(rows)
 
 
 def _row(year, regime, pupils, private, seats, simulated, central, on_plan, school_size, unit_cost, lo=None, hi=None) -> dict:

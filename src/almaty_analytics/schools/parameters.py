@@ -20,8 +20,9 @@ PARAMETERS: dict[str, Param] = {
     ),
     "operating_margin": Param(
         float,
-        "share of each school's seats kept free in the gross shortfall (pupil mobility, choice): 2%, the operating margin of England's basic-need place "
-        "planning (DfE, 'Basic need allocations: explanation of the methodology', gov.uk); a planning convention, not an Almaty figure",
+        "share of each school's seats kept free in the gross shortfall (pupil mobility, choice): 2%, an ASSUMPTION. It was taken from memory of England's "
+        "basic-need place planning (DfE); a search of DfE basic-need and school-capacity pages published before 31 March 2024 found no sentence stating it, "
+        "so it is unverified, not an Almaty figure; table school_sensitivity shows the gross shortfall at 0%, 2% and 5%",
         0.02,
         min=0.0,
         max=0.2,

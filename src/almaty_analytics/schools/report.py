@@ -16,6 +16,7 @@ from .gross import overload_lower_bound
 from .model import SchoolForecast
 from .parameters import PARAMETERS
 from .pupils import school_year
+from .sensitivity import PLAN
 
 THOUSAND = 1e3
 
@@ -205,15 +206,24 @@ class GrowthFacts:
     observed_low: float  # the observed change, low and high end (NaN: the vintage has no earlier count)
     observed_high: float
     first_steps: list[float]  # the first projected changes of all pupils
+    first_state: float  # the first projected change of state pupils
+
+    @property
+    def first_position(self) -> str:
+        """Where the first projected change of state pupils sits against the observed change: inside, below, above, or unobserved."""
+        if pd.isna(self.observed_low):
+            return "unobserved"
+        return "below" if self.first_state < self.observed_low else "above" if self.first_state > self.observed_high else "inside"
 
 
 def growth_facts(growth: pd.DataFrame) -> GrowthFacts:
-    """The figures of the pupils paragraph: the first model row of state pupils, the observed row and the projected steps of all pupils."""
+    """The figures of the pupils paragraph: the model rows of state pupils (into the base school year, the first projected step), the
+    observed row and the projected steps of all pupils."""
     model = growth[(growth["kind"] == "model") & (growth["sector"] == "state")]
     observed = growth[growth["kind"] == "observed"]
     low, high = (float(observed["change_low"].iloc[0]), float(observed["change_high"].iloc[0])) if len(observed) else (float("nan"),) * 2
     steps = growth[(growth["kind"] == "model") & (growth["sector"] == "all")]["change_low"].astype(float).tolist()
-    return GrowthFacts(float(model["change_low"].iloc[0]), low, high, steps)
+    return GrowthFacts(float(model["change_low"].iloc[0]), low, high, steps, float(model["change_low"].iloc[1]))
 
 
 def growth_components_values(fc: SchoolForecast, t) -> dict[str, str]:
@@ -245,6 +255,29 @@ def newer_plan_values(fc: SchoolForecast, t) -> dict[str, str]:
         "budget": t.num(fc.newer_plan["budget"]), "memorandum": t.num(fc.newer_plan["memorandum"]),
         "programme_budget": t.num(fc.programme_newer_years["budget"]), "programme_memorandum": t.num(fc.programme_newer_years["memorandum"]),
     }
+
+
+def sensitivity_values(fc: SchoolForecast, t) -> dict[str, str]:
+    """The figures of the sensitivity text: each case's 2030/31 net balance and gross shortfall (thousand) by ``case``, the
+    December 2023 plan's delivered shares and the 2021 record's share."""
+    table = fc.tables["school_sensitivity"].set_index("case")
+    values = {f"net_{c}": t.num(v / THOUSAND, 1) for c, v in table["deficit"].items()} | {f"gross_{c}": t.num(v / THOUSAND, 1) for c, v in table["gross_shortfall"].items()}
+    values = {k.replace("%", ""): v for k, v in values.items()}
+    plan = table[table["factor"] == PLAN]
+    if "at_2021_share" in plan.index:
+        values |= {
+            "share_2021": t.pct(float(plan.loc["at_2021_share", "value"])), "plan": t.num(sum(fc.newer_plan.values())),
+            "programme": t.num(sum(fc.programme_newer_years.values())),
+            "budget_share": t.num(fc.delivery_parameters["delivery_budget"], 2), "memorandum_share": t.num(fc.delivery_parameters["delivery_memorandum"], 2),
+        }
+    return values
+
+
+def sensitivity_shown(fc: SchoolForecast, t) -> pd.DataFrame:
+    """``school_sensitivity`` with its factors and plan cases by their display names (a margin case is its percentage)."""
+    table = fc.tables["school_sensitivity"]
+    case = [t.term("sensitivity_case", c) if f == PLAN else c for f, c in zip(table["factor"], table["case"], strict=True)]
+    return table.assign(factor=table["factor"].map(lambda f: t.term("sensitivity_factor", f)), case=case).drop(columns="value")
 
 
 # ---------------------------------------------------------------- in the reader's words (the CSV tables keep the ids)
