@@ -6,6 +6,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import random
 import re
@@ -80,12 +81,14 @@ def test_sigkill_mid_notebook_keeps_the_last_good_outputs_and_the_next_run_clean
     assert _outputs(out) == good
 
 
-def test_a_hung_cell_ends_at_the_timeout_with_a_failed_report(project):
+def test_a_hung_cell_ends_at_the_timeout_with_a_failed_report(project, capsys, caplog):
+    """One FAILED line says it; nbclient's own "Timeout waiting for execute reply (0s)." no longer reaches standard error."""
     make_notebook(project / "notebooks" / "00_echo.ipynb", ECHO_PARAMETERS, [*ECHO_BODY[:1], SLOW_CELL, *ECHO_BODY[1:]])
     failures = []
     started = time.monotonic()
     assert runner.run(overrides={"report_note": "HANG"}, timeout=4, log=lambda m: None, err=failures.append) == 1
     assert time.monotonic() - started < 60
+    assert capsys.readouterr().err == "" and not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
     out = project / "reports" / "default"
     assert (out / "00_echo.failed.html").exists() and not (out / "00_echo.html").exists()
     assert len(failures) == 1 and "timed out" in failures[0] and "4 s" in failures[0]

@@ -16,6 +16,7 @@ import concurrent.futures as futures
 import contextlib
 import functools
 import html
+import logging
 import multiprocessing
 import multiprocessing.forkserver
 import multiprocessing.util
@@ -45,6 +46,17 @@ from . import kernel
 # papermill validates each notebook read, and nbformat warns once per process about cells without an id (it adds
 # them to the executed copy): a stray line per worker on the run's standard error, nothing a reader can act on
 warnings.filterwarnings("ignore", category=MissingIDFieldWarning)
+
+
+class _NoTimeoutEcho(logging.Filter):
+    """Drops nbclient's "Timeout waiting for execute reply (0s)." (logged through papermill's logger onto the run's
+    standard error when a cell passes ``--timeout``): the run's one FAILED line says it, naming the report to read."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Timeout waiting for execute reply")
+
+
+logging.getLogger("papermill").addFilter(_NoTimeoutEcho())
 
 DEFAULT_TIMEOUT = 1800  # seconds a notebook may run: the full default run takes about a minute per notebook
 
