@@ -34,6 +34,7 @@ from traitlets.config import Config
 from almaty_analytics import export, i18n, page, paths, runner
 from almaty_analytics import io as data_io
 from almaty_analytics.runner import execute
+from almaty_analytics.runner import kernel as runner_kernel
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -144,6 +145,21 @@ def _figure_output(figure) -> nbformat.NotebookNode:
 def in_process(monkeypatch):
     """Notebooks run in this process, no kernel (pass jobs=1 / --jobs 1 when a stage has several notebooks)."""
     monkeypatch.setattr(execute, "execute_notebook", execute_in_process)
+
+
+@pytest.fixture
+def no_kernel(monkeypatch) -> list:
+    """Spies on everything that would start a kernel: a call fails the test (the calls, for a test to check)."""
+    started = []
+
+    def spy(*args, **kwargs):
+        started.append(args)
+        raise AssertionError("a kernel was about to start although the input is bad")
+
+    monkeypatch.setattr(execute, "execute_notebook", spy)
+    monkeypatch.setattr(execute, "execute_all", spy)
+    monkeypatch.setattr(runner_kernel, "ensure_kernel", spy)
+    return started
 
 
 SMALL = {"n_simulations": "200"}  # keeps every notebook fast; the reports stay complete

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from almaty_analytics import cli, io
-from almaty_analytics.runner import execute, kernel
 
 RAW = Path("data") / "raw"
 
@@ -174,21 +173,6 @@ CASES: dict[str, Case] = {
     "output_not_writable": Case(["run", "--output", "/sys/almaty-reports"], "/sys"),
     "output_read_only_filesystem": Case(["run", "--output", "/proc/almaty-reports"], "/proc"),
 }
-
-
-@pytest.fixture
-def no_kernel(monkeypatch):
-    """Spies on everything that would start a kernel: a call fails the test."""
-    started = []
-
-    def spy(*args, **kwargs):
-        started.append(args)
-        raise AssertionError("a kernel was about to start although the input is bad")
-
-    monkeypatch.setattr(execute, "execute_notebook", spy)
-    monkeypatch.setattr(execute, "execute_all", spy)
-    monkeypatch.setattr(kernel, "ensure_kernel", spy)
-    return started
 
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())

@@ -40,6 +40,16 @@ def _printed(staging: Path, stem: str) -> list[str]:
     return [o["text"] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("name") == "stdout"]
 
 
+def _gone(pids: set[int]) -> bool:
+    for pid in pids:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        return False
+    return True
+
+
 def test_one_kernel_runs_a_notebook_for_several_languages_each_from_a_clean_namespace(project, tmp_path):
     notebook = make_notebook(project / "notebooks" / "00_echo.ipynb", ECHO_PARAMETERS, [*ECHO_BODY, WHO, ENGLISH_ONLY])
     languages = [("en", {"report_note": "only in English"}), ("kk", {}), ("ru", {"report_note": "FAIL"}), ("en", {})]
@@ -61,25 +71,10 @@ def test_one_kernel_runs_a_notebook_for_several_languages_each_from_a_clean_name
     assert counts == list(range(1, len(counts) + 1))  # numbered as in a fresh kernel
     tables = [pd.read_csv(s / "00_echo" / "tables" / "data_population_history.csv") for s in (english, kazakh)]
     pd.testing.assert_frame_equal(*tables)
-    for pid in {int(first[2]), int(last[2])}:  # every kernel is shut down at the end
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            continue
-        raise AssertionError(f"kernel {pid} still runs")
+    assert _gone({int(first[2]), int(last[2])}), "a kernel still runs"  # every kernel is shut down at the end
 
 
 SEEN = "import os\nprint('PID', os.getpid(), repr(globals().get('left_by_an_earlier_notebook')))\nleft_by_an_earlier_notebook = 1"
-
-
-def _gone(pids: set[int]) -> bool:
-    for pid in pids:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            continue
-        return False
-    return True
 
 
 def test_the_notebooks_of_a_stage_share_each_workers_kernel_each_from_a_clean_namespace(project, tmp_path):

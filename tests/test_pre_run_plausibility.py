@@ -11,20 +11,9 @@ import pytest
 
 from almaty_analytics import cli, paths, population, runner, scenarios
 from almaty_analytics.population import validation
-from almaty_analytics.runner import execute, kernel
 from conftest import REPO
 
 POPULATION = "10_population_forecast"
-
-
-def _no_kernel(*args, **kwargs):
-    raise AssertionError("a kernel was started although the input was invalid")
-
-
-@pytest.fixture
-def no_kernel(monkeypatch):
-    monkeypatch.setattr(execute, "execute_notebook", _no_kernel)
-    monkeypatch.setattr(kernel, "ensure_kernel", _no_kernel)
 
 
 def refusal(capsys) -> str:

@@ -15,18 +15,7 @@ import pandas as pd
 import pytest
 
 from almaty_analytics import cli, export, runner
-from almaty_analytics.runner import execute, kernel
 from conftest import ECHO_BODY, ECHO_PARAMETERS, REPO, make_notebook, visible_text
-
-
-def _no_kernel(*args, **kwargs):
-    raise AssertionError("a kernel was started although the input was invalid")
-
-
-@pytest.fixture
-def no_kernel(monkeypatch):
-    monkeypatch.setattr(execute, "execute_notebook", _no_kernel)
-    monkeypatch.setattr(kernel, "ensure_kernel", _no_kernel)
 
 
 @pytest.mark.parametrize(

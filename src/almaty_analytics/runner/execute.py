@@ -156,7 +156,7 @@ def execute_notebook(notebook: Path, runs: list[tuple[dict[str, Any], Path]], pr
     in the runner) the kernel is the one kept there and stays up for the next notebook; otherwise it is this call's
     own, shut down at the end.
     """
-    kept = _KEPT[-1] if _KEPT else kernel.KeptKernel()
+    kept = _kept()[-1] if _kept() else kernel.KeptKernel()
     results: list[Result] = []
     try:
         while len(results) < len(runs):
@@ -172,12 +172,20 @@ def execute_notebook(notebook: Path, runs: list[tuple[dict[str, Any], Path]], pr
     except BaseException as exc:
         kept.discard(now=not isinstance(exc, Exception))
         raise
-    if not _KEPT:
+    if not _kept():
         kept.discard()
     return results
 
 
-_KEPT: list[kernel.KeptKernel] = []  # the kernel this process keeps from notebook to notebook (keeping_kernel), if any
+_KEPT = threading.local()  # .stack: the kernel this thread keeps from notebook to notebook (keeping_kernel), if any
+
+
+def _kept() -> list[kernel.KeptKernel]:
+    """This thread's stack of kept kernels: a worker's (its one thread runs its notebooks) or an ``execute_all`` in the
+    runner's; threads of one process that run notebooks each keep their own, never one another's."""
+    if not hasattr(_KEPT, "stack"):
+        _KEPT.stack = []
+    return _KEPT.stack
 
 
 @contextlib.contextmanager
@@ -185,13 +193,13 @@ def keeping_kernel() -> Iterator[None]:
     """Within the block, ``execute_notebook`` runs every notebook in one kept kernel (a fresh namespace for each run),
     so the package is imported once, not once per notebook (about 2 s of CPU each); shut down on leaving (killed at
     once when the run is stopped)."""
-    _KEPT.append(kernel.KeptKernel())
+    _kept().append(kernel.KeptKernel())
     try:
         yield
     except BaseException as exc:
-        _KEPT.pop().discard(now=not isinstance(exc, Exception))
+        _kept().pop().discard(now=not isinstance(exc, Exception))
         raise
-    _KEPT.pop().discard()
+    _kept().pop().discard()
 
 
 def _execute(km: kernel.SharedKernel, notebook: Path, parameters: dict[str, Any], staging: Path, progress: bool, timeout: float) -> Result:
@@ -281,8 +289,8 @@ def _worker_start(environ: dict[str, str], cwd: str) -> None:
     os.environ.update(environ)
     os.chdir(cwd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _KEPT.append(kernel.KeptKernel())  # the worker's notebooks share one kernel, shut down as the worker ends
-    multiprocessing.util.Finalize(None, _KEPT[-1].discard, exitpriority=10)
+    _kept().append(kernel.KeptKernel())  # the worker's notebooks share one kernel, shut down as the worker ends
+    multiprocessing.util.Finalize(None, _kept()[-1].discard, exitpriority=10)
     _let_the_fork_server_see_the_runner_go()
     parent = os.getppid()
 

@@ -12,8 +12,7 @@ A ``SharedKernel`` runs several runs in turn (a notebook's languages, and the ne
 given): nbclient starts it with the first run and, not owning it, leaves it running, so the later runs find
 the package imported and each domain's results at hand. Between runs ``fresh_namespace`` clears what the
 last run defined (IPython's reset, a new session: execution counts start again at 1). A ``KeptKernel``
-holds one from run to run and shuts it down (closing every client) when it is discarded; ``shared_kernel``
-is one for a ``with`` block.
+holds one from run to run and shuts it down (closing every client) when it is discarded.
 """
 
 from __future__ import annotations
@@ -141,16 +140,3 @@ class KeptKernel:
             run_sync(kernel.close)(now=now)
         finally:
             folder.cleanup()
-
-
-@contextlib.contextmanager
-def shared_kernel() -> Iterator[SharedKernel]:
-    """A SharedKernel for a ``with`` block (KeptKernel); shut down on leaving, killed at once when the run is stopped
-    (a signal, Ctrl-C)."""
-    kept = KeptKernel()
-    try:
-        yield kept.get()
-    except BaseException as exc:
-        kept.discard(now=not isinstance(exc, Exception))
-        raise
-    kept.discard()
