@@ -254,27 +254,27 @@ def execute_all(todo: list[tuple[Path, list[Run]]], jobs: int, timeout: float) -
         progress = sys.stderr.isatty() and jobs == 1
         with keeping_kernel():
             return [_in_process(nb, runs, progress, timeout) for nb, runs in todo]
-    results: dict[Path, list[Result]] = {}
+    results: dict[int, list[Result]] = {}
     pool = futures.ProcessPoolExecutor(
         max_workers=jobs, mp_context=WORKERS, initializer=_worker_start, initargs=(dict(os.environ), os.getcwd())
     )
     try:
         pending = {}
-        for nb, runs in todo:
+        for number, (nb, runs) in enumerate(todo):
             for run in runs:
                 run.log(f"{nb.stem} queued ({jobs} at a time)")
-            pending[pool.submit(execute_notebook, nb, [(run.parameters, run.staging) for run in runs], False, timeout)] = nb, runs
+            pending[pool.submit(execute_notebook, nb, [(run.parameters, run.staging) for run in runs], False, timeout)] = number, runs
         for future in futures.as_completed(pending):
-            nb, runs = pending[future]
-            results[nb] = future.result()
-            _log_results(runs, results[nb])
+            number, runs = pending[future]
+            results[number] = future.result()
+            _log_results(runs, results[number])
     except BaseException:
         for process in list(pool._processes.values()):  # the executor has no public way to end running workers (3.14 adds one)
             process.terminate()
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
-    return [results[nb] for nb, _ in todo]
+    return [results[number] for number in range(len(todo))]
 
 
 PARENT_POLL = 0.5  # seconds between a worker's checks that its parent (the fork server) still lives

@@ -9,8 +9,8 @@ once, for the languages that planned it, in turn in one kernel, into each langua
 ``publish`` (per language: atomic moves, manifest entries), then ``record`` writes each language's manifest,
 workbook and indexes. The "early" stage runs the domain notebooks; the "late" stage (the summary) runs after
 them, since it reads their published tables. ``run_scenarios`` runs several scenarios as the CLI's
-``--all-scenarios``: every scenario is checked first, then the early stage of each, then the late stage of
-each, so every summary compares them all.
+``--all-scenarios``: every scenario is checked first, then the early stage of all of them together, then the
+late stage of all of them together, so every summary compares them all.
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ class ScenarioRun:
 
 
 def run(
-    scenario_name: str = "default",
+    scenario_name: str | list[str] = "default",
     notebooks: list[str] | None = None,
     overrides: dict[str, str] | None = None,
     output_root: Path | None = None,
@@ -131,10 +131,14 @@ def run(
     language, each with its own folder, lock, plan, manifest, workbook and index, and each notebook's
     languages executed in turn in one kernel; None: the one language of the scenario and ``overrides``.
     ``locked``: the caller holds the scenario locks (run_scenarios). ``journal``: where each notebook's result and a
-    failed publication are recorded as events (runlog.RunLog, the CLI's).
+    failed publication are recorded as events (runlog.RunLog, the CLI's). ``scenario_name`` may be a list (run_scenarios
+    gives its scenarios for one stage): their runs are planned, executed and published together, so each stage
+    keeps every worker busy across scenarios.
     """
+    names = [scenario_name] if isinstance(scenario_name, str) else list(scenario_name)
     states = [
-        prepare(scenario_name, notebooks, _in_language(overrides, language), output_root, jobs=jobs, timeout=timeout, lock_timeout=lock_timeout)
+        prepare(name, notebooks, _in_language(overrides, language), output_root, jobs=jobs, timeout=timeout, lock_timeout=lock_timeout)
+        for name in names
         for language in languages or [None]
     ]
     kernel.ensure_kernel()
@@ -211,7 +215,7 @@ def run_scenarios(names: list[str], notebooks: list[str] | None, overrides: dict
     with contextlib.ExitStack() as held:
         for out, run_name in _scenario_folders(names, overrides, output_root, options.get("languages")):
             held.enter_context(publish.scenario_lock(out, _scoped(log, run_name), lock_timeout))
-        return max(run(name, notebooks, overrides, output_root, stages=(stage,), locked=True, **options) for stage in selection.STAGES for name in names)
+        return max(run(names, notebooks, overrides, output_root, stages=(stage,), locked=True, **options) for stage in selection.STAGES)
 
 
 def _scenario_folders(names: list[str], overrides: dict[str, str], output_root: Path | None, languages: list[str] | None) -> list[tuple[Path, str]]:
@@ -300,15 +304,18 @@ def plan(state: ScenarioRun, stage: str, force: bool) -> list[Job]:
 
 
 def execute_and_publish(states: list[ScenarioRun], todos: list[list[Job]], jobs: int | None, timeout: float) -> None:
-    """Execute the planned notebooks, each for every language that planned it in one kernel; then move each run's
-    results into its language's folder and record its manifest entry."""
-    planned: dict[Path, list[tuple[ScenarioRun, Job]]] = {}
+    """Execute the planned notebooks, each notebook of each scenario for every language that planned it in one kernel
+    (the notebooks in their order, each for the scenarios in theirs, spread over ``jobs`` workers); then move each
+    run's results into its language's folder and record its manifest entry."""
+    planned: dict[tuple[str, int], tuple[Path, list[tuple[ScenarioRun, Job]]]] = {}
+    scenario_order = {name: number for number, name in enumerate(dict.fromkeys(state.scenario.name for state in states))}
     for state, todo in zip(states, todos, strict=True):
         for job in todo:
-            planned.setdefault(job.notebook, []).append((state, job))
+            key = (job.notebook.name, scenario_order[state.scenario.name])  # the notebooks in their order, then the scenarios
+            planned.setdefault(key, (job.notebook, []))[1].append((state, job))
     if not planned:
         return
-    grouped = sorted(planned.items(), key=lambda item: item[0].name)  # the notebooks in their order
+    grouped = [planned[key] for key in sorted(planned)]
     workers = min(jobs or os.cpu_count() or 1, len(grouped))
     todo = [(nb, [execute.Run(job.given, state.staging, state.log, state.finished) for state, job in runs]) for nb, runs in grouped]
     results = execute.execute_all(todo, workers, timeout)
