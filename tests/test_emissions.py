@@ -784,7 +784,7 @@ def test_the_forecast_reaches_tpp2_s_printed_level_in_the_year_the_schedule_choo
 FIRST_VINTAGE_DIGESTS = {  # sha256 (first 16) of each table's CSV text (floats to 12 significant digits) on this population;
     # recomputed for issue 20 (median central, inventory reconciled with BNS, fleet by build year, delivery risk by class,
     # scope check, TPP-3 level), then with the floats rounded: at full precision the backtest's last digits differ by CPU
-    "emissions_backtest": "cbdbd58fee60dbe2",
+    "emissions_backtest": "f376379e73ebd0e2",  # at 6 significant digits (DIGEST_FLOATS)
     "emissions_by_source": "7be9df17cf4917a3",
     "emissions_delivery": "d2f1f685f4c23909",
     "emissions_delivery_range": "ba5a6d93d63f6e65",
@@ -804,6 +804,11 @@ FIRST_VINTAGE_DIGESTS = {  # sha256 (first 16) of each table's CSV text (floats 
 }
 
 
+# The backtest's rolling fits differ by CPU from the 12th significant digit (AMD EPYC against the machine that recorded
+# the digests): that table is hashed at 6 digits, the others at 12.
+DIGEST_FLOATS = {"emissions_backtest": "%.6g"}
+
+
 def test_every_emission_table_at_the_mid_2022_vintage_is_byte_identical_to_before_the_re_basing():
     years = np.arange(2022, 2036)
     central = np.round(2.1e6 * 1.02 ** (years - 2022))
@@ -811,7 +816,10 @@ def test_every_emission_table_at_the_mid_2022_vintage_is_byte_identical_to_befor
     pop = forecast_population(2022)
     pop.tables, pop.simulated_totals = {"population_total": pd.DataFrame({"year": years, "value": central.astype(int)})}, lambda: sims
     fc = emissions.compute(scenarios.resolve({"base_year": 2022, "horizon": 2035, "vintage": "2022-09-12"}), pop)
-    digests = {name: hashlib.sha256(table.to_csv(index=False, float_format="%.12g").encode()).hexdigest()[:16] for name, table in sorted(fc.tables.items())}
+    digests = {
+        name: hashlib.sha256(table.to_csv(index=False, float_format=DIGEST_FLOATS.get(name, "%.12g")).encode()).hexdigest()[:16]
+        for name, table in sorted(fc.tables.items())
+    }
     assert digests == FIRST_VINTAGE_DIGESTS
 
 
