@@ -6,7 +6,9 @@ in turn in one kernel. The forecasts cached in ``data/processed/`` are shared by
 runs on one machine. Each case runs ``--repeat`` times (default 1; they take minutes), alternating; the table
 shows the median and the fastest wall time and the median CPU time of the run and every process it started
 (kernels included), and the load average before and after: other work on the machine stretches the wall
-times, much less the CPU times. Usage: ``python benchmarks/bench_languages.py``.
+times, much less the CPU times. ``--cold``: each run in a copy of the project (raw data, notebooks, scenarios) with
+empty caches, as ``make reports`` in a fresh clone: the English run then computes every forecast, the other
+languages of a three-language run find them computed. Usage: ``python benchmarks/bench_languages.py [--cold]``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -31,10 +34,23 @@ def cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
-def timed(args: list[str]) -> tuple[float, float]:
-    """Wall and CPU seconds of one run."""
+REPO = Path(__file__).resolve().parents[1]
+PROJECT = ("data/raw", "notebooks", "scenarios")  # what a run reads from its root (paths.py); data/processed starts empty
+
+
+def cold_root(folder: Path) -> Path:
+    """A copy of the project's inputs in ``folder`` with no cached forecasts."""
+    for part in PROJECT:
+        shutil.copytree(REPO / part, folder / part)
+    (folder / "data" / "processed").mkdir()
+    return folder
+
+
+def timed(args: list[str], root: Path | None = None) -> tuple[float, float]:
+    """Wall and CPU seconds of one run (in ``root``'s project when given)."""
+    env = os.environ | ({"ALMATY_ANALYTICS_ROOT": str(root)} if root else {})
     start, start_cpu = time.perf_counter(), cpu()
-    proc = subprocess.run(CLI + args, capture_output=True, text=True)
+    proc = subprocess.run(CLI + args, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         sys.exit(f"benchmark run failed ({proc.returncode}): {proc.stderr.strip()[-2000:]}")
@@ -48,14 +64,17 @@ def load() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--cold", action="store_true", help="every run with empty caches, as in a fresh clone")
     args = parser.parse_args()
     before = load()
     times: dict[str, list[tuple[float, float]]] = {name: [] for name in CASES}
     with tempfile.TemporaryDirectory() as tmp:
-        for _ in range(args.repeat):
+        for repeat in range(args.repeat):
             for number, (name, extra) in enumerate(CASES.items()):
-                times[name].append(timed([*extra, "--output", str(Path(tmp) / f"case{number}")]))
-    print(f"{args.repeat} run(s) each; {os.cpu_count()} cores; load average (1, 5, 15 min) before {before}, after {load()}")
+                root = cold_root(Path(tmp) / f"root{repeat}-{number}") if args.cold else None
+                times[name].append(timed([*extra, "--output", str(Path(tmp) / f"case{repeat}-{number}")], root))
+    caches = "empty caches (--cold)" if args.cold else "the project's caches"
+    print(f"{args.repeat} run(s) each, {caches}; {os.cpu_count()} cores; load average (1, 5, 15 min) before {before}, after {load()}")
     print(f"{'case':<36} {'median s':>9} {'min s':>7} {'CPU s':>7}")
     medians = {}
     for name, values in times.items():

@@ -39,7 +39,7 @@ import itertools
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
-from scipy.stats import poisson
+from scipy.special import gammaln, xlogy
 
 from ..tablespec import TableSpec
 from .supply import DeliveryRisk
@@ -112,8 +112,15 @@ def expected_from_lags(lagged: list[list[tuple[str, np.ndarray, np.ndarray]]], r
     out = np.zeros(len(lagged))
     for i, parts in enumerate(lagged):
         for g, seats, lag in parts:
-            out[i] += risks[g].share * float((seats * poisson.pmf(lag, risks[g].delay)).sum())
+            out[i] += risks[g].share * float((seats * poisson_pmf(lag, risks[g].delay)).sum())
     return out
+
+
+def poisson_pmf(k: np.ndarray, mu: float) -> np.ndarray:
+    """P(K = k) for K ~ Poisson(mu) at integer ``k`` (0 below 0): scipy.stats.poisson's own formula,
+    exp(k·ln mu − ln k! − mu), without its per-call checks (the fit evaluates it thousands of times)."""
+    k = np.asarray(k, dtype=float)
+    return np.where(k >= 0, np.exp(xlogy(k, mu) - gammaln(np.maximum(k, 0) + 1) - mu), 0.0)
 
 
 def expected_openings(plans: pd.DataFrame, openings: pd.DataFrame, risks: dict[str, DeliveryRisk]) -> np.ndarray:
