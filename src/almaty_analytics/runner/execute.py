@@ -141,7 +141,7 @@ def _exporter(show_code: bool, language: str) -> HTMLExporter:
         exclude_input=not show_code,
         exclude_input_prompt=not show_code,
         exclude_output_prompt=True,
-        embed_images=True,
+        embed_images=False,  # charts are outputs, already data: URIs; markdown shows only data: images (markdown_escaped), so nothing is left to embed
         filters={"markdown2html_escaped": markdown_escaped},
         language_code=language,
     )
