@@ -193,3 +193,14 @@ def test_no_catalogue_gives_a_key_twice(language):
 
 def test_an_interval_of_unsigned_ends_keeps_the_dash():
     assert i18n.Text("ru").interval(10.94, 49.4, 1) == "10,9\u201349,4" and i18n.Text("en").interval(-1.0, 2.0) == "\u22121 to 2"
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+def test_a_cited_source_file_reads_as_its_document_and_lines(language):
+    t = i18n.Text(language)
+    shown = t("plots.source", source="x (001_22452510f78b59ea.txt:4253-4371, 443); 001_22452510f78b59ea.txt:2801; 004_252cdb5a6989d7e6.txt; 009_x.txt:3")
+    assert "22452510" not in shown and "252cdb5a" not in shown and "009_x.txt:3" in shown  # a file it does not know stays as written
+    programme = t.labels["sources.programme"]
+    assert t.labels["sources.lines"].format(document=programme, lines="4253-4371, 443") in shown
+    assert t.labels["sources.line"].format(document=programme, lines="2801") in shown
+    assert t.labels["sources.head_of_state_on_almaty"] in shown

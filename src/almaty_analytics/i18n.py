@@ -109,7 +109,7 @@ class Text:
             template = self.labels[key]
         except KeyError:
             raise MissingLabel(f"label {key!r} is missing from the {self.language} catalogue ({catalogue_path(self.language).name})") from None
-        return signed_ranges(self, template.format(**values)) if values else template
+        return readable_sources(self, signed_ranges(self, template.format(**values))) if values else readable_sources(self, template)
 
     def has(self, key: str) -> bool:
         return key in self.labels
@@ -229,6 +229,35 @@ def signed_ranges(text: Text, written: str) -> str:
         return text("common.interval", low=low.replace("-", MINUS), high=high.replace("-", MINUS))
 
     return RANGE.sub(words, written)
+SOURCE_DOCUMENTS = {  # a source file of ../shared/sources -> its sources.<key> label (the README of the sources lists them)
+    "000_0f860e55d368bab3.txt": "akim_speech",
+    "001_22452510f78b59ea.txt": "programme",
+    "002_aa76da4b82f50d8e.txt": "almaty_2050",
+    "003_6637713a13da51a4.txt": "head_of_state_meeting",
+    "004_252cdb5a6989d7e6.txt": "head_of_state_on_almaty",
+}
+LINES = r"\d+(?:\s*[-–]\s*\d+)?"
+CITATION = re.compile(rf"(?P<file>{'|'.join(re.escape(f) for f in SOURCE_DOCUMENTS)})(?::(?P<lines>{LINES}(?:,\s*{LINES})*))?")
+
+
+def readable_sources(text: Text, written: str) -> str:
+    """``written`` with each citation of a source file ("001_22452510f78b59ea.txt:2918-2928") by the document's name and
+    its line(s) in the reader's language ("Almaty development programme (2022), lines 2918-2928"): the file names mean
+    nothing to a reader; the data files and the catalogues keep them, for the citation checks."""
+    if ".txt" not in written:
+        return written
+
+    def named(match: re.Match) -> str:
+        document = text.labels[f"sources.{SOURCE_DOCUMENTS[match['file']]}"]
+        lines = match["lines"]
+        if not lines:
+            return document
+        key = "sources.lines" if any(mark in lines for mark in ",-–") else "sources.line"
+        return text.labels[key].format(document=document, lines=lines)
+
+    return CITATION.sub(named, written)
+
+
 FORMAT_SPEC = re.compile(r"\{:(?P<sign>\+)?(?P<grouped>,)?(?:\.(?P<digits>\d))?(?P<kind>[f%g])?\}")
 
 

@@ -172,7 +172,7 @@ class Page:
         the catalogues; their cells are marked ``lang="en"`` so browsers, screen readers and the id check read them as English.
         """
         headers = {c: self._header(c, section, header_values) for c in frame.columns}
-        frame = cells.as_numbers(frame)
+        frame = self._readable(cells.as_numbers(frame))
         shown = cells.formats(self.t, frame, formats, precision)
         style = frame.rename(columns=headers).style.hide(axis="index").format(escape="html", na_rep=na_rep)
         style = style.format_index(escape="html", axis=1)
@@ -212,4 +212,14 @@ class Page:
 
     def shown(self, frame: pd.DataFrame) -> None:
         """A table the package has already put in the reader's words (headers and cells), without its index; cells escaped."""
-        display(frame.style.hide(axis="index").format(escape="html").format_index(escape="html", axis=1))
+        display(self._readable(frame).style.hide(axis="index").format(escape="html").format_index(escape="html", axis=1))
+
+    def _readable(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with the citations of source files in its text cells named as a reader knows them (i18n.readable_sources)."""
+        text = [c for c in frame.columns if frame[c].dtype == object]
+        if not text:
+            return frame
+        out = frame.copy()
+        for c in text:
+            out[c] = frame[c].map(lambda v: i18n.readable_sources(self.t, v) if isinstance(v, str) else v)
+        return out
