@@ -76,8 +76,8 @@ def test_run_writes_the_output_contract(project):
     assert set(manifest["notebooks"]["00_echo"]["outputs"]) == {"00_echo.html", "00_echo.ipynb", "tables/data_population_history.csv"}
     assert manifest["notebooks"]["00_echo"]["status"] == "ok" and manifest["notebooks"]["00_echo"]["seconds"] > 0
     assert "bns_population_1jan.csv" in manifest["input_hashes"] and "pandas" in manifest["versions"]
-    index = (project / "reports" / "index.html").read_text()
-    assert 'href="default/00_echo.html"' in index
+    assert 'href="default/index.html"' in (project / "reports" / "index.html").read_text()  # the language's index links the scenario's
+    assert 'href="00_echo.html"' in (out / "index.html").read_text()  # which is in its version, switched with it
     assert "SECRET-CODE-MARKER-OUTPUT" in html  # outputs are shown ...
     assert "SECRET-CODE-MARKER-' + 'OUTPUT" not in html  # ... code is not
     assert 'class="jp-CodeMirrorEditor' not in html and 'class="jp-InputPrompt' not in html
@@ -111,7 +111,7 @@ def test_failing_notebook_exits_1_and_keeps_the_last_good_report(project, in_pro
     assert len(failed_line) == 1 and failed_line[0].startswith("FAILED 00_echo") and "asked to fail" in failed_line[0]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["notebooks"]["00_echo"]["status"] == "failed"
-    assert "failure" in (project / "reports" / "index.html").read_text()
+    assert "failure" in (out / "index.html").read_text()
     # the next good run clears the failure report
     assert runner.run(log=lambda m: None) == 0
     assert not (out / "00_echo.failed.html").exists()
