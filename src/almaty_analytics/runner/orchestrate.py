@@ -376,7 +376,7 @@ def report_failures(state: ScenarioRun, err) -> int:
     """One FAILED line per failed notebook, or one for a failed publication, to ``err``; the run's exit code (1 when any failed)."""
     if state.failure is not None:
         switched = state.out.resolve() == state.version.resolve()
-        kept = "the reports are published, the index is not" if switched else "the published reports are unchanged"
+        kept = "the reports and their index are published, the language's list of scenarios is not" if switched else "the published reports are unchanged"
         err(f"FAILED publishing {state.scenario.name}/{state.language}: {state.failure.path}: {state.failure.cause}; {kept}")
         return 1
     failed = [r for r in state.executed if r.status == "failed"]
