@@ -424,6 +424,18 @@ def test_a_failure_while_publishing_gives_one_failed_line_naming_the_file_and_ke
     assert sorted(p.name for p in runner.runs_dir(out).iterdir()) == [".lock", version.name]  # the new version is gone
 
 
+def test_a_folder_named_manifest_json_gives_one_failed_line_and_keeps_the_old_version(project, in_process):
+    out = project / "reports" / "default"
+    assert runner.run(overrides={"report_note": "good"}, **QUIET) == 0
+    version, good = out.resolve(), _outputs(out)
+    (out / "manifest.json").unlink()
+    (out / "manifest.json").mkdir()
+    err = []
+    assert runner.run(overrides={"report_note": "new"}, force=True, log=lambda m: None, err=err.append) == 1
+    assert len(err) == 1 and err[0].startswith("FAILED publishing default/en: ") and "manifest.json" in err[0] and "unchanged" in err[0], err
+    assert out.resolve() == version and _outputs(out) == good
+
+
 def _ours(token: str) -> list[int]:
     """The processes whose environment holds ``token``: the runner's, its workers', their kernels'."""
     found = []
