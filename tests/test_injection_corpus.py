@@ -13,6 +13,7 @@ import html
 import re
 import shutil
 import time
+from urllib.parse import quote
 
 import pandas as pd
 import pytest
@@ -158,3 +159,16 @@ def test_a_failure_report_shows_markup_from_data_as_text(project, in_process):
     text = html.unescape(visible_text(page))
     assert f"ValueError: bad note: {MARKUP}" in text and text.count(MARKUP) >= 4, text  # parameters, printed, displayed, raised
     assert "default-src 'none'" in page and "script-src 'none'" in page
+
+
+def test_a_folder_name_with_markup_in_the_output_root_is_escaped_in_the_index(tmp_path):
+    """Any folder with a manifest and an index is listed: its name is URL-quoted in the link and escaped in the text."""
+    name = '"><img src=x onerror=alert(1)>'
+    (tmp_path / name).mkdir()
+    (tmp_path / name / "manifest.json").write_text("{}")
+    runner.write_scenario_index(tmp_path / name, name, tmp_path)
+    runner.write_index(tmp_path)
+    for page in (tmp_path / "index.html", tmp_path / name / "index.html"):
+        text = page.read_text(encoding="utf-8")
+        assert leaks(text) == [] and "default-src 'none'" in text, page
+    assert f'href="{quote(name)}/index.html"' in (tmp_path / "index.html").read_text(encoding="utf-8")
