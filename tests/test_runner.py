@@ -14,7 +14,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from almaty_analytics import cli, export, runner
+from almaty_analytics import cli, export, page, runner
 from conftest import ECHO_BODY, ECHO_PARAMETERS, REPO, make_notebook, visible_text
 
 
@@ -127,6 +127,18 @@ def test_unchanged_rerun_skips_and_force_reruns(project, in_process):
     messages.clear()
     assert runner.run(force=True, log=messages.append) == 0
     assert any("ok in" in m for m in messages) and html.stat().st_mtime_ns != first
+
+
+def test_a_late_notebook_that_writes_tables_is_unchanged_at_the_next_run(project, in_process, monkeypatch):
+    """Its own tables (and the data dictionary listing them) are not its inputs: the first unchanged re-run after a
+    full run used to execute 90_summary again, since its fingerprint hashed the tables it had just written (issue 21)."""
+    (project / "notebooks" / "00_echo.ipynb").rename(project / "notebooks" / "90_echo.ipynb")
+    monkeypatch.setitem(page.REPORTS, "90_echo", page.Report(("common",)))
+    assert runner.run(log=lambda m: None) == 0
+    assert (project / "reports" / "default" / "tables" / "data_population_history.csv").exists()
+    messages = []
+    assert runner.run(log=messages.append) == 0
+    assert any("90_echo unchanged since" in m for m in messages), messages
 
 
 def test_a_run_writes_the_data_dictionary_of_its_tables_beside_them(project, in_process):
