@@ -78,6 +78,9 @@ def make_dir(relative: str) -> Callable[[Path], None]:
 
 GOOD = "description: test\nparameters:\n  base_year: 2022\n  horizon: 2035\n"
 POP = "bns_population_1jan.csv"
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(  # 404 bytes that expand to 10^9 values (issue 21)
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8)
+)
 
 CASES: dict[str, Case] = {
     # -- parameters given with -p --
@@ -112,6 +115,9 @@ CASES: dict[str, Case] = {
     "yaml_python_tag": Case(["run", "--scenario", "bad"], "bad.yaml", scenario("bad", "!!python/object/apply:os.system ['true']\n")),
     "yaml_parameters_a_list": Case(["run", "--scenario", "bad"], "bad.yaml", scenario("bad", "description: x\nparameters: [a, b]\n")),
     "yaml_wrong_type": Case(["run", "--scenario", "bad"], "'base_year'", scenario("bad", GOOD.replace("2022", "'2022'"))),
+    "yaml_alias_bomb": Case(["run", "--scenario", "bad"], "bad.yaml: expands to more than", scenario("bad", BOMB)),
+    "yaml_alias_bomb_validate": Case(["validate"], "bad.yaml: expands to more than", scenario("bad", BOMB)),
+    "yaml_oversized": Case(["run", "--scenario", "bad"], "bad.yaml", scenario("bad", GOOD + "# " + "x" * 1_100_000 + "\n")),
     "yaml_unknown_scenario": Case(["run", "--scenario", "nosuch"], "'nosuch'"),
     "yaml_bad_scenario_name": Case(["run", "--scenario", "../default"], "'../default'"),
     # -- raw data files --
@@ -130,12 +136,15 @@ CASES: dict[str, Case] = {
     # -- implausible data (plausibility, before any kernel) --
     "plausible_parts_do_not_add_up": Case(["validate"], f"{POP}: {{'year': 2022, 'area': 'almaty'}}", replace_in_table(POP, "2022,almaty,male,976659", "2022,almaty,male,976000")),
     "plausible_step_beyond_bound": Case(["run"], "bns_stationary_emissions.csv: {'area': 'almaty'}", replace_in_table("bns_stationary_emissions.csv", "2006,almaty,15.1", "2006,almaty,35.1")),
+    "plausible_total_ten_times_its_parts": Case(["validate"], f"{POP}: {{'year': 2022, 'area': 'almaty'}}", replace_in_table(POP, "2022,almaty,total,2101485", "2022,almaty,total,21014850")),
+    "plausible_file_cut_mid_number": Case(["run"], POP, edit(f"{RAW}/{POP}", lambda t: t[: t.rindex("19766807") + 4])),
     "plausible_file_cut_short": Case(["run"], "level_shifts.csv: the last line has no line end", edit(f"{RAW}/level_shifts.csv", lambda t: t.rstrip("\n"))),
     "plausible_districts_disagree_with_city": Case(
         ["validate"], "bns_population_districts.csv: 1 January 2023",
         edit(f"{RAW}/bns_population_districts.csv", lambda t: t.replace("2023,alatau,total,354899", "2023,alatau,total,454899").replace("2023,alatau,female,185605", "2023,alatau,female,285605")),
     ),
     # -- the data manifest --
+    "manifest_alias_bomb": Case(["validate"], "datapackage.yaml: expands to more than", write(f"{RAW}/datapackage.yaml", BOMB)),
     "manifest_no_tables": Case(["validate"], "datapackage.yaml", write(f"{RAW}/datapackage.yaml", "name: x\nresources: []\n")),
     "manifest_min_abc": Case(["run"], "field 'year', key 'min'", replace_in_manifest("min: 2000, max: 2100, description: population", "min: abc, max: 2100, description: population")),
     "manifest_max_nan": Case(["run"], "key 'max'", replace_in_manifest("min: 2000, max: 2100, description: calendar year", "min: 2000, max: .nan, description: calendar year")),
@@ -169,6 +178,7 @@ CASES: dict[str, Case] = {
     "output_is_a_file": Case(["run", "--output", "taken"], "taken", write("taken", "a file\n")),
     "output_under_a_file": Case(["run", "--output", "taken/reports"], "taken", write("taken", "a file\n")),
     "output_scenario_folder_is_a_file": Case(["run", "--output", "out"], "default", write("out/default", "a file\n")),
+    "output_index_is_a_folder": Case(["run", "--output", "out"], "index.html is a folder", make_dir("out/index.html")),
     "output_tables_is_a_file": Case(["run", "--output", "out"], "tables", write("out/default/tables", "a file\n")),
     "output_not_writable": Case(["run", "--output", "/sys/almaty-reports"], "/sys"),
     "output_read_only_filesystem": Case(["run", "--output", "/proc/almaty-reports"], "/proc"),

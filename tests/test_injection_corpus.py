@@ -13,6 +13,7 @@ import html
 import re
 import shutil
 import time
+from urllib.parse import quote
 
 import pandas as pd
 import pytest
@@ -20,7 +21,7 @@ import yaml
 
 from almaty_analytics import i18n, runner
 from almaty_analytics.runner import execute
-from conftest import REPO, execute_in_process, visible_text
+from conftest import ECHO_BODY, ECHO_PARAMETERS, REPO, execute_in_process, make_notebook, visible_text
 
 MARKUP = "<script>alert(1)</script> <img src=x onerror=alert(1)> https://evil.example/x [link](https://evil.example)"
 RESOURCE_TEXT = ("title", "publisher", "source", "via", "note", "published_note", "licence")
@@ -140,3 +141,34 @@ def test_the_markup_is_still_shown_as_text(poisoned_run):
         text = html.unescape(visible_text(report.read_text(encoding="utf-8")))
         assert "<script>alert(1)</script>" in text and "https://evil.example/x" in text, name
         assert "[link](https://evil.example)" in text, name  # a markdown link in free text shows as written
+
+
+def test_a_failure_report_shows_markup_from_data_as_text(project, in_process):
+    """A failed notebook's report (``.failed.html``, rendered with the code shown) holds the data string in the
+    injected parameters cell, in what the notebook printed and displayed before it failed, and in the exception's
+    message and traceback: all of it as text, under the reports' policy."""
+    failing = (
+        "import pandas as pd\nfrom IPython.display import Markdown, display\n"
+        "print(report_note)\ndisplay(Markdown(report_note))\ndisplay(pd.DataFrame({'note': [report_note]}))\n"
+        "raise ValueError(f'bad note: {report_note}')"
+    )
+    make_notebook(project / "notebooks" / "00_echo.ipynb", ECHO_PARAMETERS, [ECHO_BODY[0], failing])
+    assert runner.run(overrides={"report_note": MARKUP}, log=lambda _: None, err=lambda _: None) == 1
+    page = (project / "reports" / "default" / "00_echo.failed.html").read_text(encoding="utf-8")
+    assert leaks(page) == []
+    text = html.unescape(visible_text(page))
+    assert f"ValueError: bad note: {MARKUP}" in text and text.count(MARKUP) >= 4, text  # parameters, printed, displayed, raised
+    assert "default-src 'none'" in page and "script-src 'none'" in page
+
+
+def test_a_folder_name_with_markup_in_the_output_root_is_escaped_in_the_index(tmp_path):
+    """Any folder with a manifest and an index is listed: its name is URL-quoted in the link and escaped in the text."""
+    name = '"><img src=x onerror=alert(1)>'
+    (tmp_path / name).mkdir()
+    (tmp_path / name / "manifest.json").write_text("{}")
+    runner.write_scenario_index(tmp_path / name, name, tmp_path)
+    runner.write_index(tmp_path)
+    for page in (tmp_path / "index.html", tmp_path / name / "index.html"):
+        text = page.read_text(encoding="utf-8")
+        assert leaks(text) == [] and "default-src 'none'" in text, page
+    assert f'href="{quote(name)}/index.html"' in (tmp_path / "index.html").read_text(encoding="utf-8")

@@ -79,6 +79,11 @@ def test_run_refuses_a_horizon_before_the_last_year_a_selected_report_shows(no_k
     assert re.search(rf"notebook {notebook}: parameter 'horizon': 2029 ends before 2030, .*; expected >= 2030$", refusal(capsys))
 
 
+def test_a_horizon_of_2023_is_refused_before_the_school_report_would_die_with_a_key_error(no_kernel, capsys):
+    assert cli.main(["run", "-p", "base_year=2022", "-p", "horizon=2023"]) == 2  # every report: 20 used to fail with a bare KeyError
+    assert "parameter 'horizon': 2023 ends before" in refusal(capsys)
+
+
 def test_every_report_accepts_the_horizon_it_needs_and_the_population_report_a_shorter_one():
     runner.check_scenarios(["default"], runner.discover(), {"horizon": 2030})
     runner.check_scenarios(["default"], [REPO / "notebooks" / f"{POPULATION}.ipynb"], {"horizon": 2024})

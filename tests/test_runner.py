@@ -14,7 +14,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from almaty_analytics import cli, export, runner
+from almaty_analytics import cli, export, page, runner
 from conftest import ECHO_BODY, ECHO_PARAMETERS, REPO, make_notebook, visible_text
 
 
@@ -76,8 +76,8 @@ def test_run_writes_the_output_contract(project):
     assert set(manifest["notebooks"]["00_echo"]["outputs"]) == {"00_echo.html", "00_echo.ipynb", "tables/data_population_history.csv"}
     assert manifest["notebooks"]["00_echo"]["status"] == "ok" and manifest["notebooks"]["00_echo"]["seconds"] > 0
     assert "bns_population_1jan.csv" in manifest["input_hashes"] and "pandas" in manifest["versions"]
-    index = (project / "reports" / "index.html").read_text()
-    assert 'href="default/00_echo.html"' in index
+    assert 'href="default/index.html"' in (project / "reports" / "index.html").read_text()  # the language's index links the scenario's
+    assert 'href="00_echo.html"' in (out / "index.html").read_text()  # which is in its version, switched with it
     assert "SECRET-CODE-MARKER-OUTPUT" in html  # outputs are shown ...
     assert "SECRET-CODE-MARKER-' + 'OUTPUT" not in html  # ... code is not
     assert 'class="jp-CodeMirrorEditor' not in html and 'class="jp-InputPrompt' not in html
@@ -111,7 +111,7 @@ def test_failing_notebook_exits_1_and_keeps_the_last_good_report(project, in_pro
     assert len(failed_line) == 1 and failed_line[0].startswith("FAILED 00_echo") and "asked to fail" in failed_line[0]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["notebooks"]["00_echo"]["status"] == "failed"
-    assert "failure" in (project / "reports" / "index.html").read_text()
+    assert "failure" in (out / "index.html").read_text()
     # the next good run clears the failure report
     assert runner.run(log=lambda m: None) == 0
     assert not (out / "00_echo.failed.html").exists()
@@ -127,6 +127,18 @@ def test_unchanged_rerun_skips_and_force_reruns(project, in_process):
     messages.clear()
     assert runner.run(force=True, log=messages.append) == 0
     assert any("ok in" in m for m in messages) and html.stat().st_mtime_ns != first
+
+
+def test_a_late_notebook_that_writes_tables_is_unchanged_at_the_next_run(project, in_process, monkeypatch):
+    """Its own tables (and the data dictionary listing them) are not its inputs: the first unchanged re-run after a
+    full run used to execute 90_summary again, since its fingerprint hashed the tables it had just written (issue 21)."""
+    (project / "notebooks" / "00_echo.ipynb").rename(project / "notebooks" / "90_echo.ipynb")
+    monkeypatch.setitem(page.REPORTS, "90_echo", page.Report(("common",)))
+    assert runner.run(log=lambda m: None) == 0
+    assert (project / "reports" / "default" / "tables" / "data_population_history.csv").exists()
+    messages = []
+    assert runner.run(log=messages.append) == 0
+    assert any("90_echo unchanged since" in m for m in messages), messages
 
 
 def test_a_run_writes_the_data_dictionary_of_its_tables_beside_them(project, in_process):

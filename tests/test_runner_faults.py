@@ -15,14 +15,16 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
+from urllib.parse import unquote
 
 import openpyxl
 import pandas as pd
 import psutil
 import pytest
 
-from almaty_analytics import cli, paths, runner
-from almaty_analytics.runner import execute
+from almaty_analytics import cli, i18n, paths, runner
+from almaty_analytics.runner import execute, publish
 from conftest import ECHO_BODY, ECHO_PARAMETERS, make_notebook
 
 QUIET = {"log": lambda m: None, "err": lambda m: None}
@@ -251,6 +253,30 @@ def _published_set(out):
     return note, json.loads(previous.read_text())["parameters"]["report_note"] if previous.exists() else None
 
 
+def _index_agrees(out):
+    """What a reader sees through the index agrees with the published set of ``out``: every link of the language's
+    index, and of the scenario pages it links to, resolves; every report of ``out`` is linked; each notebook's status
+    and finish time shown are its manifest's."""
+    pages, seen, shown, linked = [out.parent / "index.html"], set(), "", set()
+    while pages:
+        page = pages.pop()
+        if page in seen:
+            continue
+        seen.add(page)
+        text = page.read_text()
+        shown += text
+        for href in re.findall(r'href="([^"]+)"', text):
+            target = Path(os.path.normpath(page.parent / unquote(href)))  # as a browser resolves it: "../" by name, not through links
+            assert target.exists(), f"{page.name} links {href}, which is not there"
+            linked.add(target.resolve())
+            if target.name == "index.html" and target.resolve().is_relative_to(out.resolve()):
+                pages.append(target)
+    assert {p.resolve() for p in out.glob("*.html") if p.name != "index.html"} <= linked, "a report the index does not link"
+    t = i18n.Text("en")
+    for entry in json.loads((out / "manifest.json").read_text())["notebooks"].values():
+        assert f"<td>{t.term('status', entry['status'])}</td><td>{entry['finished']}</td>" in shown, f"not the manifest's: {entry}"
+
+
 def test_sigkill_at_random_points_of_the_publish_step_leaves_the_whole_old_or_the_whole_new_set(project, in_process):
     """A fault loop: each run is killed (SIGKILL, in a forked child) at a random moment after its notebooks ended;
     each run changes a table (base year 2022 / 2023 in turn), so a published run also rotates ``previous/``."""
@@ -298,13 +324,36 @@ def test_sigkill_at_random_points_of_the_publish_step_leaves_the_whole_old_or_th
         forked(note, delay)
         now = _published_set(out)
         assert now in (published, (note, published[0])), f"kill {i}: a mixed set {now}"
+        _index_agrees(out)
         outcomes.append(now == published)
         published = now
     assert runner.run(overrides={"report_note": "run-last"}, force=True, jobs=1, **QUIET) == 0
     assert _published_set(out)[0] == "run-last"
+    _index_agrees(out)
     assert sorted(p.name for p in runner.runs_dir(out).iterdir()) == [".lock", out.resolve().name]
     assert not list(out.rglob("*.tmp")) and not list(out.parent.glob(".default.*"))
     assert set(outcomes) == {True, False}, f"the kills should land both before and after the switch: {outcomes}"
+
+
+def test_sigkill_right_after_the_switch_leaves_an_index_that_shows_the_switched_set(project, in_process):
+    """The moment the random kills rarely hit: just after ``reports/default`` links the new version, before anything
+    else is written. The index a reader opens shows the failed notebook of the new version, not the old status."""
+    out = project / "reports" / "default"
+    assert runner.run(overrides={"report_note": "good"}, jobs=1, **QUIET) == 0
+    _index_agrees(out)
+    pid = os.fork()
+    if pid == 0:  # the child: a run whose notebook fails, killed the moment its switch is done
+        switch = publish.switch
+
+        def switch_and_die(*args):
+            switch(*args)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        publish.switch = switch_and_die
+        os._exit(runner.run(overrides={"report_note": "FAIL"}, force=True, jobs=1, **QUIET))
+    assert os.waitpid(pid, 0)[1] == signal.SIGKILL
+    assert json.loads((out / "manifest.json").read_text())["notebooks"]["00_echo"]["status"] == "failed"  # switched
+    _index_agrees(out)
 
 
 def test_a_switch_link_left_by_a_killed_run_is_removed_by_the_next_run(project, in_process):
@@ -373,6 +422,18 @@ def test_a_failure_while_publishing_gives_one_failed_line_naming_the_file_and_ke
     if fault != "workbook_is_a_folder":
         assert _outputs(out) == good
     assert sorted(p.name for p in runner.runs_dir(out).iterdir()) == [".lock", version.name]  # the new version is gone
+
+
+def test_a_folder_named_manifest_json_gives_one_failed_line_and_keeps_the_old_version(project, in_process):
+    out = project / "reports" / "default"
+    assert runner.run(overrides={"report_note": "good"}, **QUIET) == 0
+    version, good = out.resolve(), _outputs(out)
+    (out / "manifest.json").unlink()
+    (out / "manifest.json").mkdir()
+    err = []
+    assert runner.run(overrides={"report_note": "new"}, force=True, log=lambda m: None, err=err.append) == 1
+    assert len(err) == 1 and err[0].startswith("FAILED publishing default/en: ") and "manifest.json" in err[0] and "unchanged" in err[0], err
+    assert out.resolve() == version and _outputs(out) == good
 
 
 def _ours(token: str) -> list[int]:

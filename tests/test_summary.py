@@ -94,8 +94,8 @@ def test_a_scenario_without_tables_is_listed_with_what_is_missing(tmp_path):
 def test_index_puts_the_scenarios_side_by_side(tmp_path):
     _publish(tmp_path, "default")
     _publish(tmp_path, "high")
-    runner.write_index(tmp_path)
-    page = (tmp_path / "index.html").read_text()
+    runner.write_scenario_index(tmp_path / "default", "default", tmp_path)
+    page = (tmp_path / "default" / "index.html").read_text()
     assert "Scenarios side by side" in page
     t = i18n.Text("en")  # a shipped scenario by its display name
     assert page.index(f"<td>{t.scenario('default')}</td>") < page.index(f"<td>{t.scenario('high')}</td>") and t.scenario("high") != "high"
@@ -110,7 +110,10 @@ def test_all_scenarios_runs_every_scenario_file_and_indexes_them(project, in_pro
         assert (project / "reports" / name / "00_echo.html").exists()
     page = (project / "reports" / "index.html").read_text()
     t = i18n.Text("en")  # a shipped scenario by its display name, the user's own ("second") by its file name
-    assert all(f"<td>{t.scenario(name)}</td>" in page for name in scenario_names) and "<td>second</td>" in page
+    assert all(f'<a href="{name}/index.html">{t.scenario(name)}</a>' in page for name in scenario_names) and ">second</a>" in page
+    for name in scenario_names:  # each scenario's own index compares them all (the late pass sees every early one)
+        own = (project / "reports" / name / "index.html").read_text()
+        assert all(f"<td>{t.scenario(other)}</td>" in own for other in scenario_names) and 'href="../index.html"' in own
 
 
 def test_key_numbers_give_2025_2030_and_the_horizon_with_intervals_and_probabilities(tmp_path):

@@ -27,13 +27,14 @@ One module per concern: ``selection`` (which notebooks, checks before kernels), 
 (registration, private sockets, a kernel shared by the runs of a notebook), ``execute`` (papermill and
 nbconvert: the one function that runs a kernel is ``execute.execute_notebook``), ``publish`` (output checks, locks, versions,
 the switch, ``previous/``), ``manifest`` (fingerprints, manifest entries), ``index``
-(index.html) and ``orchestrate`` (one scenario's run, and the passes of several).
+(each scenario's index.html, in its version; each language's index.html, links only) and ``orchestrate``
+(one scenario's run, and the passes of several).
 """
 
 from ..paths import PREVIOUS, language_folder
 from . import runlog
 from .execute import DEFAULT_TIMEOUT, Result, execute_notebook, markdown_escaped, render_html
-from .index import write_index, write_indexes
+from .index import write_index, write_indexes, write_scenario_index
 from .kernel import KERNEL_NAME, QUIET_KERNEL, ensure_kernel
 from .manifest import fingerprint, good_run, table_runs
 from .orchestrate import run, run_scenarios
@@ -55,5 +56,5 @@ __all__ = [
     "DEFAULT_LOCK_TIMEOUT", "DEFAULT_TIMEOUT", "KERNEL_NAME", "LATE_FROM", "PREVIOUS", "PRE_RUN_CHECKS", "QUIET_KERNEL", "RUNS", "STAGES",
     "PublishError", "Result", "RunLog", "SetupError", "check_environment", "check_output", "check_scenarios", "declared_parameters", "discover", "ensure_kernel", "execute_notebook", "fingerprint",
     "good_run", "language_folder", "markdown_escaped", "pre_run_checks", "render_html", "run", "run_scenarios", "runlog", "runs_dir",
-    "select", "table_runs", "write_index", "write_indexes",
+    "select", "table_runs", "write_index", "write_indexes", "write_scenario_index",
 ]

@@ -17,7 +17,8 @@ import platform
 from pathlib import Path
 from typing import Any
 
-from .. import __version__, scenarios
+from .. import __version__, export, scenarios
+from . import selection
 from .execute import Result
 from .publish import sha256
 
@@ -93,8 +94,26 @@ def read_manifest(path: Path, log) -> dict:
 
 
 def table_hashes(language_root: Path) -> dict[str, str]:
-    """SHA-256 of every published table of every scenario in the language's folder (the late notebooks' inputs)."""
-    return {p.relative_to(language_root).as_posix(): sha256(p) for p in sorted(language_root.glob("*/tables/*.csv"))}
+    """SHA-256 of every published table of every scenario in the language's folder that a late notebook reads: all
+    but the late notebooks' own (by each folder's manifest, ``tables``) and the data dictionary, which lists them, so
+    that a summary's first run does not make its next run stale."""
+    hashes = {}
+    for folder in sorted(path.parent.parent for path in language_root.glob("*/tables")):
+        made_by = _table_notebooks(folder / "manifest.json")
+        for path in sorted((folder / "tables").glob("*.csv")):
+            number = made_by.get(path.stem, "")[:2]
+            if path.stem != export.DICTIONARY and not (number.isdigit() and int(number) >= selection.LATE_FROM):
+                hashes[path.relative_to(language_root).as_posix()] = sha256(path)
+    return hashes
+
+
+def _table_notebooks(path: Path) -> dict[str, str]:
+    """Table name -> the notebook that wrote it, from a published manifest ({} when it is missing or unreadable)."""
+    try:
+        tables = json.loads(path.read_text(encoding="utf-8")).get("tables", {})
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+        return {}
+    return {name: str(run.get("notebook", "")) for name, run in tables.items() if isinstance(run, dict)} if isinstance(tables, dict) else {}
 
 
 def versions() -> dict[str, str]:

@@ -6,8 +6,9 @@ raises ParameterError, DataError or SetupError. A run in several languages prepa
 first. Under each language's lock, each stage is ``plan`` (per language, the notebooks whose fingerprint
 changed since their last good run, or all with ``force``), ``execute`` (execute.execute_all: each notebook
 once, for the languages that planned it, in turn in one kernel, into each language's staging folder) and
-``publish`` (per language: atomic moves, manifest entries), then ``record`` writes each language's manifest,
-workbook and indexes. The "early" stage runs the domain notebooks; the "late" stage (the summary) runs after
+``publish`` (per language: atomic moves, manifest entries), then ``record`` writes each language's manifest and
+workbook; the scenario's index goes into the new version before the switch, each language's index (links only)
+after it. The "early" stage runs the domain notebooks; the "late" stage (the summary) runs after
 them, since it reads their published tables. ``run_scenarios`` runs several scenarios as the CLI's
 ``--all-scenarios``: every scenario is checked first, then the early stage of all of them together, then the
 late stage of all of them together, so every summary compares them all.
@@ -164,6 +165,7 @@ def run(
                     _publishing(state, lambda state=state: publish.keep_previous(state.current, state.version, state.data_hashes, state.code_hash))
                 _publishing(state, lambda state=state, todo=todo: record(state, todo, stages))
         for state in states:
+            _publishing(state, lambda state=state: _write_scenario_index(state))
             _publishing(state, lambda state=state: publish.switch(state.out, state.version, state.current))
         for state in states:
             _publishing(state, lambda state=state: _write_indexes(state))
@@ -177,8 +179,15 @@ def run(
     return max(codes)
 
 
+def _write_scenario_index(state: ScenarioRun) -> None:
+    """The scenario's index in its new version, before the switch: it becomes current with the version, as one."""
+    with publish.writing(state.version / "index.html"):
+        index.write_scenario_index(state.version, state.scenario.name, state.view, state.language)
+
+
 def _write_indexes(state: ScenarioRun) -> None:
-    """The indexes, after the switch: derived from every published manifest, so a later run rewrites a stale one."""
+    """The languages' indexes, after the switch: they only link the published scenarios' own indexes, so nothing in
+    them depends on a run's results; a scenario's first run killed before them is listed by the next run."""
     with publish.writing(state.language_root / "index.html"):
         index.write_indexes(state.output_root, state.language)
 
@@ -367,7 +376,7 @@ def report_failures(state: ScenarioRun, err) -> int:
     """One FAILED line per failed notebook, or one for a failed publication, to ``err``; the run's exit code (1 when any failed)."""
     if state.failure is not None:
         switched = state.out.resolve() == state.version.resolve()
-        kept = "the reports are published, the index is not" if switched else "the published reports are unchanged"
+        kept = "the reports and their index are published, the language's list of scenarios is not" if switched else "the published reports are unchanged"
         err(f"FAILED publishing {state.scenario.name}/{state.language}: {state.failure.path}: {state.failure.cause}; {kept}")
         return 1
     failed = [r for r in state.executed if r.status == "failed"]

@@ -1,7 +1,7 @@
 """Where a run writes and how its results become visible: output checks, locks, versions, the switch, ``previous/``.
 
 Method: ``<language root>/<scenario>`` is a symbolic link to one complete version of the scenario's published
-set, ``<language root>/.runs/<scenario>/<id>/`` (reports, tables, workbook, manifest, ``previous/``). A run holds
+set, ``<language root>/.runs/<scenario>/<id>/`` (reports, tables, workbook, manifest, index, ``previous/``). A run holds
 ``.runs/<scenario>/.lock`` (one run per output folder and scenario; waits give up after ``lock_timeout``
 seconds), makes a new version as hard links to the current one (``new_version``: no file is ever changed in
 place, so the current version is never touched), executes the notebooks into ``<version>/.staging/``, moves
