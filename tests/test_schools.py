@@ -723,7 +723,10 @@ def test_answer_rows_show_the_target_years_and_the_horizon_in_thousand_seats(fc,
     rows = schools.answer_rows(fc).set_index("school_year")
     assert list(rows.index) == ["2025/26", "2030/31", schools.school_year(params["horizon"])]
     assert rows.loc["2030/31", "deficit_thousand"] == pytest.approx(fc.deficit("2030/31") / 1000)
-    shares = rows[["uncertainty_population", "uncertainty_seat_base", "uncertainty_delivery"]]
+    beside = schools.answer_uncertainty(fc).set_index("school_year")
+    assert list(beside.index) == list(rows.index)
+    assert beside.loc["2030/31", "on_time_deficit_thousand"] == pytest.approx(fc.seats().loc["2030/31", "deficit_on_plan"] / 1000)
+    shares = beside[["uncertainty_population", "uncertainty_seat_base", "uncertainty_delivery"]]
     np.testing.assert_allclose(shares.sum(axis=1), 1.0, atol=0.002)
 
 

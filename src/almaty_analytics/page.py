@@ -193,7 +193,7 @@ class Page:
     def technical(self, text: str) -> None:
         """A technical note kept in English (a module's docstring: the method as the code states it): Markdown whose output
         metadata says ``lang: en``, which the report template writes as ``lang="en"``."""
-        display(Markdown(text), metadata={"lang": "en"})
+        display(Markdown(i18n.readable_sources(i18n.Text("en"), text)), metadata={"lang": "en"})
 
     def _header(self, column, section: str | None, values: dict | None):
         if str(column).isdigit():
@@ -216,7 +216,7 @@ class Page:
 
     def _readable(self, frame: pd.DataFrame) -> pd.DataFrame:
         """``frame`` with the citations of source files in its text cells named as a reader knows them (i18n.readable_sources)."""
-        text = [c for c in frame.columns if frame[c].dtype == object]
+        text = [c for c in frame.columns if pd.api.types.is_object_dtype(frame[c]) or pd.api.types.is_string_dtype(frame[c])]
         if not text:
             return frame
         out = frame.copy()

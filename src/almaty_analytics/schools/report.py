@@ -28,16 +28,14 @@ def answer_years(fc: SchoolForecast) -> list[str]:
 
 
 def answer_rows(fc: SchoolForecast) -> pd.DataFrame:
-    """The answer table, one row per answer year (current regime; thousand seats): the net city balance and the gross shortfall
-    first, each with its 80% interval and the chance of a shortage.
+    """The answer table, one row per answer year (current regime; thousand seats): the net city balance and the gross shortfall,
+    each with its 80% interval and the chance of a shortage, then the standard schools that would close the net balance and their cost.
 
     school_year, deficit_thousand, interval_lo_thousand, interval_hi_thousand, chance_of_shortage, gross_thousand, gross_lo_thousand,
-    gross_hi_thousand, chance_of_gross_shortfall, uncertainty_population, uncertainty_seat_base, uncertainty_delivery (variance shares),
-    on_time_deficit_thousand, schools_to_close, cost_bn_tenge.
+    gross_hi_thousand, chance_of_gross_shortfall, schools_to_close, cost_bn_tenge.
     """
     labels = answer_years(fc)
     seats = fc.seats().loc[labels]
-    shares = fc.tables["school_uncertainty"].set_index("school_year").loc[labels]
     return pd.DataFrame(
         {
             "school_year": labels,
@@ -49,12 +47,27 @@ def answer_rows(fc: SchoolForecast) -> pd.DataFrame:
             "gross_lo_thousand": seats["gross_lo_80"].to_numpy() / THOUSAND,
             "gross_hi_thousand": seats["gross_hi_80"].to_numpy() / THOUSAND,
             "chance_of_gross_shortfall": seats["p_gross_over_0"].to_numpy(),
+            "schools_to_close": seats["schools_needed"].to_numpy(),
+            "cost_bn_tenge": seats["cost_bn_kzt"].to_numpy(),
+        }
+    )
+
+
+def answer_uncertainty(fc: SchoolForecast) -> pd.DataFrame:
+    """Beside the answer, for its years: the net balance if every planned school opened on time (thousand seats) and the
+    shares of the net balance's variance from the population, the seat base and the delivery of the schools.
+
+    school_year, on_time_deficit_thousand, uncertainty_population, uncertainty_seat_base, uncertainty_delivery.
+    """
+    labels = answer_years(fc)
+    shares = fc.tables["school_uncertainty"].set_index("school_year").loc[labels]
+    return pd.DataFrame(
+        {
+            "school_year": labels,
+            "on_time_deficit_thousand": fc.seats().loc[labels, "deficit_on_plan"].to_numpy() / THOUSAND,
             "uncertainty_population": shares["variance_share_population"].to_numpy(),
             "uncertainty_seat_base": shares["variance_share_seat_base"].to_numpy(),
             "uncertainty_delivery": shares["variance_share_delivery"].to_numpy(),
-            "on_time_deficit_thousand": seats["deficit_on_plan"].to_numpy() / THOUSAND,
-            "schools_to_close": seats["schools_needed"].to_numpy(),
-            "cost_bn_tenge": seats["cost_bn_kzt"].to_numpy(),
         }
     )
 
