@@ -229,7 +229,7 @@ def signed_ranges(text: Text, written: str) -> str:
         return text("common.interval", low=low.replace("-", MINUS), high=high.replace("-", MINUS))
 
     return RANGE.sub(words, written)
-SOURCE_DOCUMENTS = {  # a source file of ../shared/sources -> its sources.<key> label (the README of the sources lists them)
+SOURCE_DOCUMENTS = {  # a cited source document (the file names the data files cite) -> its sources.<key> label
     "000_0f860e55d368bab3.txt": "akim_speech",
     "001_22452510f78b59ea.txt": "programme",
     "002_aa76da4b82f50d8e.txt": "almaty_2050",
