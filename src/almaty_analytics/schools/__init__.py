@@ -66,7 +66,8 @@ Method (cohort survival, as used in school-place planning):
   independent, so the variance of the deficit is the sum of the three parts' variances;
   the report shows each part's share and its 80% width alone.
 * **Gross shortfall** (``schools.gross``): the sum of the shortfalls of the overloaded
-  schools with an operating margin (``operating_margin``, 2%: an unverified assumption), from the school-level
+  schools with an operating margin (``operating_margin``, 5%: England's planning convention, not an Almaty figure;
+  data/raw/school_planning_norms.csv), from the school-level
   statements (37 of 210 overloaded, line 2801), per draw; gross >= net always. The
   programme's 19.6 thousand is this gross figure (without a margin).
 * **Regime (hypothetical).** Usable seats scale by ``school_shifts`` / ``current_shifts``;

@@ -5,8 +5,10 @@ scorecards, London's roll projections, New York's enrolment-capacity reports; a 
 offsets a shortfall in another):
 
 * **Gross and net.** gross = Σ_i max(0, pupils_i − (1 − m) · seats_i) over the schools i, with an operating margin m
-  (``operating_margin``: the seats kept free for pupil mobility and choice; 2% is an unverified assumption, no source
-  published before 31 March 2024 was found to state it, so ``sensitivity`` shows 0, 2 and 5%); net = Σ pupils_i − Σ seats_i, the city
+  (``operating_margin``: the seats kept free for pupil mobility and choice; 5%, England's planning convention, not an
+  Almaty figure, no Kazakh norm was found: DfE guidance as quoted by West Sussex County Council, February 2021, and London
+  Councils' "good practice 5%", data/raw/school_planning_norms.csv. DfE's 5% is a ceiling on surplus places across an area,
+  used here as the margin kept free in each school; ``sensitivity`` shows 0, 2 and 5%); net = Σ pupils_i − Σ seats_i, the city
   balance the rest of the model projects. Each term of gross is at least pupils_i − seats_i, so gross ≥ net for any
   distribution of pupils and seats (and gross ≥ 0).
 * **Schools from the statements.** No school's seats or pupils are published. The programme states, in one sentence,

@@ -20,10 +20,11 @@ PARAMETERS: dict[str, Param] = {
     ),
     "operating_margin": Param(
         float,
-        "share of each school's seats kept free in the gross shortfall (pupil mobility, choice): 2%, an ASSUMPTION. It was taken from memory of England's "
-        "basic-need place planning (DfE); a search of DfE basic-need and school-capacity pages published before 31 March 2024 found no sentence stating it, "
-        "so it is unverified, not an Almaty figure; table school_sensitivity shows the gross shortfall at 0%, 2% and 5%",
-        0.02,
+        "share of each school's seats kept free in the gross shortfall (pupil mobility, choice): 5%, England's planning convention, not an Almaty figure "
+        "(no Kazakh norm found): DfE guidance as quoted by West Sussex County Council (February 2021), a surplus of places 'of no more than 5%', "
+        "and London Councils' 'good practice recommended 5%' (September 2016; data/raw/school_planning_norms.csv, the used row). DfE's 5% is a ceiling "
+        "on surplus places across an area, used here as the margin kept free in each school; table school_sensitivity shows the gross shortfall at 0%, 2% and 5%",
+        0.05,
         min=0.0,
         max=0.2,
     ),

@@ -10,9 +10,9 @@ seat rows of the current regime, and reports the 2030/31 net balance and gross s
   state-school places planned for 2020-2021 (``RECORD_2021``: 39%, rounded as the fitted defaults are), delays as fitted (after the seat base and the places
   opened in 2023, the budget and memorandum rows of the supply are that plan's); ``programme_plan``, the programme's own
   2024-2025 plan instead (the headline where the vintage does not hold the newer plan).
-* **Operating margin** of the gross shortfall: 0, 2% (the default) and 5%, and the run's own when it is none of them.
-  No published source for the 2% could be verified (a search of DfE basic-need and school-capacity pages found none
-  before 31 March 2024 that states it), so it is an assumption and this row shows what it moves.
+* **Operating margin** of the gross shortfall: 0, 2% and 5% (the default: England's planning convention, DfE's ceiling of
+  5% surplus places used as the margin kept free in each school, data/raw/school_planning_norms.csv; not an Almaty
+  figure), and the run's own when it is none of them, so the rows show what the borrowed norm moves.
 """
 
 from __future__ import annotations
@@ -80,7 +80,8 @@ TABLES: dict[str, TableSpec] = {
             ),
             "case": (
                 "",
-                "fitted (the plan at its groups' fitted delivery), at_2021_share (at the 2021 record's 5,100 of 13,000), programme_plan (the programme's 2024-2025 plan instead); or the margin",
+                "fitted (the plan at its groups' fitted delivery), at_2021_share (at the 2021 record's 5,100 of 13,000), programme_plan (the programme's 2024-2025 plan instead); "
+                "or the margin: 0%, 2%, 5% (the default, England's planning convention) and the run's own",
             ),
             "value": (
                 "share",
@@ -94,6 +95,7 @@ TABLES: dict[str, TableSpec] = {
             "gross_lo_80": ("seats", "10th percentile of the gross shortfall"),
             "gross_hi_80": ("seats", "90th percentile of the gross shortfall"),
         },
-        "schools/sensitivity.py on school_seats; 2021 record: data/raw/dated_statements.csv (commissioned_state_school_places_2021, planned_state_school_places_2020_2021)",
+        "schools/sensitivity.py on school_seats; 2021 record: data/raw/dated_statements.csv (commissioned_state_school_places_2021, planned_state_school_places_2020_2021); "
+        "the 5% margin: data/raw/school_planning_norms.csv",
     ),
 }
