@@ -104,7 +104,7 @@ def test_index_puts_the_scenarios_side_by_side(tmp_path):
 
 def test_all_scenarios_runs_every_scenario_file_and_indexes_them(project, in_process):
     (project / "scenarios" / "second.yaml").write_text("description: a second scenario\nparameters:\n  base_year: 2022\n  horizon: 2035\n  report_note: second\n")
-    assert cli.main(["run", "--all-scenarios", "--notebook", "00_echo"]) == 0
+    assert cli.main(["run", "--all-scenarios", "--notebook", "00_echo", "--jobs", "1"]) == 0
     scenario_names = sorted(p.stem for p in (project / "scenarios").glob("*.yaml"))
     for name in scenario_names:
         assert (project / "reports" / name / "00_echo.html").exists()
@@ -212,7 +212,7 @@ LATE_BODY = ["import pathlib\nprint('SEEN:' + ','.join(sorted({p.parent.parent.n
 def test_with_all_scenarios_every_summary_runs_after_every_scenarios_tables(project, in_process):
     make_notebook(project / "notebooks" / "90_late.ipynb", LATE_PARAMETERS, LATE_BODY)
     (project / "scenarios" / "another.yaml").write_text("description: another\nparameters:\n  base_year: 2022\n  horizon: 2035\n")
-    assert cli.main(["run", "--all-scenarios"]) == 0
+    assert cli.main(["run", "--all-scenarios", "--jobs", "1"]) == 0
     names = sorted(p.stem for p in (project / "scenarios").glob("*.yaml"))
     for name in names:  # the first scenario's summary already sees the last one's tables
         assert f"SEEN:{','.join(names)}" in (project / "reports" / name / "90_late.html").read_text()
@@ -233,7 +233,7 @@ def test_a_language_run_publishes_under_its_folder_and_the_indexes_link_each_oth
 
 def test_a_late_pass_keeps_the_early_notebooks_parameters_in_the_manifest(project, in_process):
     make_notebook(project / "notebooks" / "90_late.ipynb", LATE_PARAMETERS, ["print('late')"])
-    assert cli.main(["run", "--all-scenarios"]) == 0
+    assert cli.main(["run", "--all-scenarios", "--jobs", "1"]) == 0
     manifest = json.loads((project / "reports" / "default" / "manifest.json").read_text())
     assert manifest["parameters"]["base_year"] == 2023  # a parameter of 00_echo, run in the first pass (the newest 1 January)
 
