@@ -941,12 +941,12 @@ def test_backtest_text_names_the_lowest_pooled_mape_and_the_coverage_verdict(sho
 def test_assumptions_list_each_parameter_by_its_display_name_with_its_default_and_source(shown):
     t = shown.t
     table = shown.assumptions().set_index("assumption")
-    assert list(table.index) == [t.parameter(name) for name in report.ASSUMPTIONS]
+    assert list(table.index) == [t.parameter(name) for name in report.method.ASSUMPTIONS]
     assert table.loc[t.parameter("fleet_scrappage_rate"), "default"] == str(scenarios.PARAMETERS["fleet_scrappage_rate"].default)
     assert table.loc[t.parameter("measure_delays"), "source"] == scenarios.PARAMETERS["measure_delays"].help
     assert table.loc[t.parameter("motorisation_basis"), "value"] == t.term("basis", shown.params["motorisation_basis"])
     russian = EmissionsReport(shown.fc, shown.params, i18n.Text("ru")).assumptions()
-    assert not set(russian["assumption"]) & set(report.ASSUMPTIONS) and "registers" not in set(russian["value"])
+    assert not set(russian["assumption"]) & set(report.method.ASSUMPTIONS) and "registers" not in set(russian["value"])
 
 
 def test_the_report_states_the_inventory_as_a_fallback_older_than_the_population_forecast(inputs):
@@ -988,6 +988,6 @@ def test_the_forecast_from_2021_is_set_against_bns_2022_across_the_scope_change_
 
 
 def test_every_label_the_emission_package_uses_is_in_the_catalogue():
-    used = set().union(*i18n.keys_used(sorted(Path(emissions.__file__).parent.glob("*.py"))).values())
+    used = set().union(*i18n.keys_used(sorted(Path(emissions.__file__).parent.rglob("*.py"))).values())
     assert len(used) > 20
     assert not sorted(used - set(i18n.catalogue("en")))

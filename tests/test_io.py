@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import re
 import shutil
@@ -728,8 +729,6 @@ def _cache_calls(worker: int) -> list[str]:
 
 def test_the_processed_cache_is_safe_under_concurrent_eviction(tmp_path, monkeypatch):
     """800 calls in 8 processes at once (the issue counted 26 and 39 failures in 800 before the fix)."""
-    import multiprocessing
-
     root = tmp_path / "project"
     shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
     monkeypatch.setenv(paths.ROOT_ENV, str(root))

@@ -4,13 +4,17 @@ one kernel runs a notebook for several languages in turn, each run starting from
 from __future__ import annotations
 
 import concurrent.futures as futures
+import json
 import os
+import sys
 from pathlib import Path
 
 import nbformat
 import pandas as pd
+from jupyter_core.paths import jupyter_path
 
 from almaty_analytics import runner
+from almaty_analytics.runner import kernel
 from conftest import ECHO_BODY, ECHO_PARAMETERS, make_notebook
 
 KERNELS = 6
@@ -97,13 +101,6 @@ def test_the_notebooks_of_a_stage_share_each_workers_kernel_each_from_a_clean_na
 
 
 def test_make_kernel_registers_this_interpreter_for_the_user_where_jupyter_looks(tmp_path, monkeypatch):
-    import json
-    import sys
-
-    from jupyter_core.paths import jupyter_path
-
-    from almaty_analytics.runner import kernel
-
     monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path))
     spec = kernel.register(user=True)
     assert spec.parent.parent == tmp_path / "kernels"

@@ -8,7 +8,7 @@ import pytest
 from almaty_analytics import io
 from almaty_analytics.population import Assumptions, assumption_paths
 from almaty_analytics.population.long_run import LongRun, NationalPaths, national_paths
-from almaty_analytics.population.projection import MAPE_TO_HALF_80, published_error_comparison
+from almaty_analytics.population.tables import MAPE_TO_HALF_80, published_error_comparison
 
 BASE = 2030
 YEARS = np.arange(BASE, BASE + 12)

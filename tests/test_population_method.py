@@ -1,11 +1,15 @@
 """The single-year cohort-component step against a published projection, Lotka's stable growth rate and
 age-varying rates (issue 18, items 1-2)."""
 
+from types import SimpleNamespace
+
 import numpy as np
+import pandas as pd
 import pytest
 
-from almaty_analytics import io, population
+from almaty_analytics import evaluation, i18n, io, population
 from almaty_analytics.population.model import AGES, SEXES, cohort_step, life_table, survival_ratios
+from almaty_analytics.population.projection import central_scale
 
 CANADA = "unpd_ccmpp_canada_1990_2020"
 
@@ -160,10 +164,6 @@ def test_child_ages_of_the_base_step_only_as_the_births_that_produced_them():
 
 
 def test_smith_tayman_trends_extrapolate_the_change_of_their_base_period():
-    import pandas as pd
-
-    from almaty_analytics import evaluation
-
     y = pd.Series(1000.0 * 1.03 ** np.arange(15) + 40.0 * np.arange(15) ** 1.5, index=range(2005, 2020))
     for b in (5, 10):
         line = evaluation.SMITH_TAYMAN[f"line_{b}"](y, 4)["mean"].to_numpy()
@@ -175,10 +175,6 @@ def test_smith_tayman_trends_extrapolate_the_change_of_their_base_period():
 
 
 def test_the_central_path_combines_the_cohort_model_with_the_benchmark_the_backtest_chose():
-    import pandas as pd
-
-    from almaty_analytics.population.projection import central_scale
-
     cohort = np.array([100.0, 110.0, 120.0])
     benchmarks = pd.DataFrame({"year": [2024, 2025, 2024, 2025], "method": ["expo_10", "expo_10", "naive", "naive"], "value": [130, 150, 100, 100]})
     np.testing.assert_allclose(central_scale("cohort_component", cohort, benchmarks), 1.0)
@@ -187,12 +183,6 @@ def test_the_central_path_combines_the_cohort_model_with_the_benchmark_the_backt
 
 
 def test_the_report_lists_every_evidence_target_the_fit_misses_with_its_reason():
-    from types import SimpleNamespace
-
-    import pandas as pd
-
-    from almaty_analytics import i18n
-
     fit = pd.DataFrame({"statistic": ["pupil_growth", "share_14_35", "count_14_29"], "target": [13.0, 37.0, 440.0],
                         "tolerance": [1.0, 1.0, 10.0], "model": [12.5, 33.6, 455.0]})
     for language in ("en", "ru", "kk"):

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from almaty_analytics import i18n, io, preschool, runner
+from almaty_analytics import i18n, io, population, preschool, runner, scenarios
 from conftest import execute_in_process, visible_text
 
 
@@ -40,8 +40,6 @@ def test_supply_and_targets_are_the_cited_lines():
 
 
 def test_without_delivery_risk_the_queue_is_the_plan_and_every_planned_place_is_in_service_by_2030():
-    from almaty_analytics import population, scenarios
-
     no_risk = {f"preschool_delivery_{s}": 1.0 for s in preschool.SOURCES} | {f"preschool_delay_{s}": 0.0 for s in preschool.SOURCES}
     params = scenarios.load("default", {"n_simulations": 200} | no_risk).parameters
     fc = preschool.forecast(params, population.results(params), io.read_table("programme_preschool"))

@@ -6,6 +6,7 @@ import re
 import tomllib
 
 import yaml
+from packaging.requirements import Requirement
 
 from conftest import REPO
 
@@ -52,8 +53,6 @@ def test_package_and_notebooks_never_read_shared_or_the_network():
 
 
 def test_requirements_lock_pins_every_declared_package_within_its_bounds_and_the_makefile_installs_with_it():
-    from packaging.requirements import Requirement
-
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     declared = [Requirement(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]]
     locked = dict(line.split("==", 1) for line in (REPO / "requirements.lock").read_text().splitlines() if line and not line.startswith("#"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from almaty_analytics import io, paths, scenarios
+from almaty_analytics import cli, io, paths, scenarios
 from almaty_analytics.scenarios import ParameterError
 
 REAL_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -355,8 +355,6 @@ def test_a_parameter_set_from_the_data_says_so_instead_of_none(capsys):
     fitted = next(n for n, spec in scenarios.PARAMETERS.items() if spec.default is None and not spec.required)
     table = scenarios.parameters_table({fitted: 1.0}).set_index("parameter")
     assert table.loc[fitted, "default"] == "from the data"
-    from almaty_analytics import cli
-
     assert cli.main(["params"]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith(f"{fitted}:"))
     assert "default: from the data of the vintage" in line and "None" not in line.split(".")[0]

@@ -33,9 +33,11 @@ from .population.calibration import Calibration, base_population, calibrate
 from .population.inputs import district_counts, observed_total, population_shifts
 from .population.long_run import LongRun, national_paths
 from .population.model import assumptions_from, calibrated_defaults
-from .population.projection import PopulationForecast, benchmarks_table, programme_target, project, total_table
+from .population.projection import benchmarks_table, programme_target, project
 from .population.provenance import data_used
-from .schools.model import CURRENT, draw_supply, project_pupils, seat_rows
+from .population.result import PopulationForecast, total_table
+from .schools.balance import CURRENT, draw_supply, seat_rows
+from .schools.pupil_projection import project_pupils
 from .schools.supply import planned_seats
 
 # The assumptions a planner argues about: what the explorer's widgets change, by domain.

@@ -177,25 +177,12 @@ from .model import (
     single_age_mortality,
     survival_ratios,
 )
-from .projection import (
-    AGE_GROUPS,
-    KEY_FIGURES,
-    PERIPHERY,
-    PROGRAMME_TARGET,
-    TABLES,
-    PopulationForecast,
-    ProgrammeTarget,
-    YearTotal,
-    coverage_table,
-    district_projection,
-    forecast,
-    key_figures_table,
-    quantiles,
-    results,
-    round_preserving_sum,
-    shared_forecast,
-)
+from .projection import PERIPHERY, PROGRAMME_TARGET, forecast, results, shared_forecast
+from .projection import TABLES as VARIANT_TABLES
 from .report import assumptions_table
+from .result import AGE_GROUPS, PopulationForecast, ProgrammeTarget, YearTotal, quantiles
+from .tables import KEY_FIGURES, coverage_table, district_projection, key_figures_table, round_preserving_sum
+from .tables import TABLES as PATH_TABLES
 from .validation import MIGRATION_TOLERANCE, validate
 from .years import CalibrationYears, base_year_of, control_years, life_expectancy_year, newest_total_year, resolve_base_year
 
@@ -309,3 +296,14 @@ __all__ = [
     "with_calibrated_intervals",
     "wpp_series",
 ]
+
+_DECLARED = PATH_TABLES | VARIANT_TABLES
+# Tables this model publishes, each declared beside the code that builds it, in the order of the report (export.TABLES composes them).
+TABLES = {
+    name: _DECLARED[name]
+    for name in (
+        "population_total", "population_by_age_sex", "population_age_groups", "population_by_district", "population_components", "population_variants",
+        "population_backtest", "population_interval_coverage", "population_reconciliation", "population_migration_fit", "population_benchmarks",
+        "population_interval_vs_published", KEY_FIGURES,
+    )
+}

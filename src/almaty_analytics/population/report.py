@@ -15,7 +15,7 @@ from ..i18n import Text
 from .backtest import COHORT, beaten_by, best_overall, mean_mape
 from .child_share import fit_misses
 from .model import PARAMETER_FIELDS, PARAMETERS, assumption_paths, calibrated_defaults
-from .projection import PopulationForecast
+from .result import PopulationForecast
 
 ANSWER_YEARS = (2025, 2030)  # shown in the answer with the horizon
 DISTRICT_YEAR = 2030  # shown in the district table with the base year and the horizon

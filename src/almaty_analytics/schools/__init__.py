@@ -96,6 +96,19 @@ from .. import io, population
 from ..enrolment import GRADES, Calibration, calibrate, grade_cohorts, pupils_by_grade
 from .backtest import TABLES as BACKTEST_TABLES
 from .backtest import BacktestSummary, backtest_school_counts, backtest_summary
+from .balance import (
+    CURRENT,
+    DELIVERY_SEED_OFFSET,
+    THRESHOLDS,
+    Supply,
+    central_state_pupils,
+    deficits,
+    draw_supply,
+    regime_factor,
+    schools_needed,
+    seat_rows,
+)
+from .balance import TABLES as BALANCE_TABLES
 from .base import SchoolBase, base_school_year, counted_state_pupils, opened_places, private_share, school_base
 from .delivery import (
     FITTED,
@@ -113,26 +126,11 @@ from .delivery import TABLES as DELIVERY_TABLES
 from .districts import PERIPHERY, TOTAL_ROW, check_capacity, district_deficits, missing_capacity, pupils_by_district
 from .districts import TABLES as DISTRICT_TABLES
 from .gross import SchoolLoads, gross_shortfall, overload_lower_bound, two_group_shortfall
-from .model import (
-    CURRENT,
-    DELIVERY_SEED_OFFSET,
-    KEY_FIGURES,
-    THRESHOLDS,
-    Pupils,
-    SchoolForecast,
-    Supply,
-    central_state_pupils,
-    deficits,
-    draw_supply,
-    forecast,
-    key_figures_table,
-    project_pupils,
-    regime_factor,
-    schools_needed,
-    seat_rows,
-)
+from .model import KEY_FIGURES, SchoolForecast, forecast, key_figures_table
 from .model import TABLES as FORECAST_TABLES
 from .parameters import PARAMETERS
+from .pupil_projection import TABLES as PUPIL_TABLES
+from .pupil_projection import Pupils, project_pupils
 from .pupils import (
     COMPONENTS,
     SHARE_DRIFT_LIMIT,
@@ -205,6 +203,7 @@ from .supply import (
     with_openings,
 )
 from .supply import TABLES as SUPPLY_TABLES
+from .targets import TABLES as TARGET_TABLES
 
 __all__ = [
     "seat_rows",
@@ -384,7 +383,7 @@ def results(params: dict) -> SchoolForecast:
     return fc
 
 
-_DECLARED = FORECAST_TABLES | SUPPLY_TABLES | DELIVERY_TABLES | DISTRICT_TABLES | BACKTEST_TABLES | SENSITIVITY_TABLES
+_DECLARED = FORECAST_TABLES | PUPIL_TABLES | BALANCE_TABLES | TARGET_TABLES | SUPPLY_TABLES | DELIVERY_TABLES | DISTRICT_TABLES | BACKTEST_TABLES | SENSITIVITY_TABLES
 # Tables this model publishes, each declared beside the code that builds it, in the order of the report (export.TABLES composes them).
 TABLES = {
     name: _DECLARED[name]

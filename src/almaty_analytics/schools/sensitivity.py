@@ -21,7 +21,11 @@ import numpy as np
 import pandas as pd
 
 from ..tablespec import TableSpec
+from .balance import CURRENT, draw_supply, seat_rows
+from .base import SchoolBase
 from .delivery import DECIMALS
+from .gross import SchoolLoads
+from .pupil_projection import Pupils
 from .pupils import school_year
 from .supply import NEWER_PLAN, newer_plan
 
@@ -68,6 +72,16 @@ def row(factor: str, case: str, value: float, seats: pd.DataFrame, year: int, he
         "headline": headline,
         **{name: at[name] for name in ("deficit", "deficit_lo_80", "deficit_hi_80", "gross_shortfall", "gross_lo_80", "gross_hi_80")},
     }
+
+
+def table(params: dict, pupils: Pupils, base: SchoolBase, plan: pd.DataFrame, years: list[int], statements: pd.DataFrame, loads: SchoolLoads, year: int) -> pd.DataFrame:
+    """The published ``school_sensitivity``: every case of ``cases`` rerun through ``draw_supply`` and ``seat_rows`` (current regime)."""
+    rows = []
+    for factor, case, value, overrides, reads_plan, headline in cases(params, statements):
+        supply = draw_supply(params | overrides, base, plan, years, pupils.simulated_total.shape[0], statements if reads_plan else None)
+        seats, _ = seat_rows(params | overrides, pupils, supply, base, years, {CURRENT: 1.0}, loads)
+        rows.append(row(factor, case, value, seats, year, headline))
+    return pd.DataFrame(rows)
 
 
 TABLES: dict[str, TableSpec] = {

@@ -1,0 +1,232 @@
+"""Report 30's answer and what it rests on: the chance of meeting the target by scenario, the scenario bands, the tornado,
+the pollutants of TPP-2, the sources, the wedges from the baseline to the programme and the target arithmetic."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..drivers import population_sources
+from ..sources import EMISSION_SCENARIOS
+from .base import INTERIM_YEAR, ReportBase
+
+BY_SOURCE_HEADROOM = 1.05  # the stacked chart's y axis reaches this times the highest total (the legend is below the plot)
+
+
+class AnswerPart(ReportBase):
+    """The answer, the scenarios and tornado, the pollutants, the sources and the wedges."""
+
+    def answer_intro(self) -> dict:
+        p, t = self.params, self.t
+        return {
+            "year": self.target_year,
+            "scenario": t.scenario(p["scenario"]),
+            "variant": t.term("variant", p["population_variant"]),
+            "n": t.num(p["n_simulations"]),
+            "seed": p["seed"],
+            "delay": p["measure_delay_years"],
+            "delay_mean": t.num(p["measure_delay_mean_years"], 1),
+            "completeness": t.pct(p["measure_completeness_mean"]),
+        }
+
+    def answer_table(self) -> pd.DataFrame:
+        """One row per emission scenario: city median (80% interval), median gap to the target, chance of meeting it,
+        the as-scheduled path, and city plus with its interval, as formatted cells."""
+        num = self.t.num
+        rows = []
+        for name in EMISSION_SCENARIOS:
+            city, plus = self.gap.loc[(name, "city")], self.gap.loc[(name, "city_plus")]
+            gap = city["median_kt"] - self.target
+            rows.append(
+                {
+                    "emission_scenario": self.scenario_name(name),
+                    "answer_city": f"{num(city['median_kt'], 1)} ({self.t.interval(city['lo_80'], city['hi_80'], 1)})",
+                    "answer_gap": num(gap, 1, signed=True),
+                    "answer_chance": self.t.pct(city["share_meeting_target"]),
+                    "answer_scheduled": num(city["scheduled_kt"], 1),
+                    "answer_city_plus": f"{num(plus['median_kt'], 1)} ({self.t.interval(plus['lo_80'], plus['hi_80'], 1)})",
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def answer_headers(self) -> dict:
+        """The values the answer table's headers name: the target year and the target."""
+        return {"year": self.target_year, "target": self.t.num(self.target)}
+
+    def answer_text(self) -> dict:
+        t, num, a = self.t, self.t.num, self.arithmetic
+        programme, baseline, delayed = (self.gap.loc[(name, "city")] for name in ("programme", "baseline", "delayed"))
+        meets = programme["gap_kt"] <= 0  # the median, the central figure
+        due = self.fc.schedule.year
+        tpp2 = (t("emissions.tpp2_due_in_target", year=self.target_year) if due >= self.target_year
+                else t("emissions.tpp2_due_before", due=due, lead=self.target_year - due, year=self.target_year))
+        return {
+            "tpp2_clause": tpp2,
+            "verdict": t("emissions.meets") if meets else t("emissions.misses"),
+            "target": num(self.target),
+            "year": self.target_year,
+            "median": num(programme["median_kt"], 1),
+            "gap": num(abs(programme["gap_kt"]), 1),
+            "chances": self.chances_by_year("programme"),
+            "scheduled": num(programme["scheduled_kt"], 1),
+            "scheduled_verdict": t("emissions.meets") if programme["scheduled_gap_kt"] <= 0 else t("emissions.misses"),
+            "side": t("emissions.below") if meets else t("emissions.above"),
+            "chance": self.t.pct(programme["share_meeting_target"]),
+            "baseline": num(baseline["median_kt"], 1),
+            "delay": self.params["measure_delay_years"],
+            "delayed": num(delayed["median_kt"], 1),
+            "delayed_scheduled": num(delayed["scheduled_kt"], 1),
+            "measures": num(a["measures_city"], 2),
+            "remaining": num(a["city_2021_minus_city_measures"], 2),
+            "short": num(a["gap_city_measures_to_target"], 2),
+            "after_55": num(a["level_after_55"], 0),
+            "with_tpp3": num(a["measures_city_and_tpp3"], 2),
+            "boundary": self.boundary_text(self.boundary),
+        }
+
+    def bands(self) -> dict:
+        """Arguments of ``plots.scenario_bands``: the boundary's total for every scenario."""
+        by_source = self.fc.tables["emissions_by_source"]
+        return {
+            "data": by_source[(by_source["source"] == "total") & (by_source["boundary"] == self.boundary)],
+            "target": self._target_marker(year_first=True),
+            "ylabel": self.t("emissions.y_all"),
+            "title": self.t("emissions.bands_title", boundary=self.boundary_text(self.boundary)),
+            "source": self.source,
+        }
+
+    def bands_text(self) -> dict:
+        return {"inventory": self.t.num(self.arithmetic["inventory_2021_components"], 3)}
+
+    def base_notes(self) -> list[tuple[str, dict]]:
+        """The paragraph on where the paths start, as (key, values), when the inventory is older than the population
+        forecast's first year (a fallback): that year and where each year's population comes from
+        (``drivers.population_sources``); empty otherwise."""
+        t, sources = self.t, population_sources(self.inventory_year, self.fc.population)
+        if sources["forecast_from"] <= self.inventory_year:
+            return []
+        parts = [
+            t(f"emissions.population_{kind}", years=", ".join(str(y) for y in sources[kind])) for kind in ("carried", "observed") if sources[kind]
+        ]
+        parts.append(t("emissions.population_forecast", year=sources["forecast_from"]))
+        values = {"inventory_year": self.inventory_year, "population_year": sources["forecast_from"], "population": "; ".join(parts)}
+        return [("emissions.base_note", values)]
+
+    def tornado_charts(self) -> list[dict]:
+        """Arguments of ``plots.tornado`` for the baseline and the programme scenario."""
+        table = self.fc.tables["emissions_tornado"]
+        charts = []
+        for name in ("baseline", "programme"):
+            label = self.scenario_name(name)
+            charts.append(
+                {
+                    "table": self._parameters_named(table[table["emission_scenario"] == name]),
+                    "ylabel": "",
+                    "xlabel": self.t("emissions.tornado_x", year=self.target_year, scenario=label),
+                    "title": self.t("emissions.tornado_title", year=self.target_year, scenario=label),
+                    "source": self.source,
+                }
+            )
+        return charts
+
+    def _parameters_named(self, table: pd.DataFrame) -> pd.DataFrame:
+        return table.assign(parameter=table["parameter"].map(self.t.parameter))
+
+    def tornado_table(self) -> pd.DataFrame:
+        table = self._parameters_named(self.fc.tables["emissions_tornado"])
+        return table.drop(columns=["central_kt"]).assign(emission_scenario=table["emission_scenario"].map(self.scenario_name))
+
+    def pollutants_table(self) -> pd.DataFrame:
+        """TPP-2 by pollutant and emission scenario (rows) in the base and target year (columns), all fuels together."""
+        pollutants = self.fc.tables["emissions_pollutants"]
+        shown = pollutants[pollutants["year"].isin([self.inventory_year, self.target_year])]
+        shown = shown.assign(emission_scenario=shown["emission_scenario"].map(self.scenario_name))
+        wide = shown.pivot_table(index=["pollutant", "emission_scenario"], columns="year", values="median_kt", aggfunc="sum", sort=False)
+        return wide.reset_index().rename_axis(columns=None)
+
+    def _by_source(self) -> pd.DataFrame:
+        by_source = self.fc.tables["emissions_by_source"]
+        rows = by_source[
+            (by_source["emission_scenario"] == self.params["emission_scenario"])
+            & (by_source["boundary"] == self.boundary)
+            & (by_source["source"] != "total")
+        ]
+        return rows.assign(source=rows["source"].map(lambda s: self.t(f"emissions.sources.{s}")))
+
+    def by_source_chart(self) -> dict:
+        """Arguments of ``plots.stacked_area``: the sources of the report's emission scenario and boundary (median of each)."""
+        return {
+            "data": self._by_source(),
+            "x": "year",
+            "hue": "source",
+            "y": "median_kt",
+            "scale": 1.0,
+            "ylabel": self.t("emissions.y_all"),
+            "title": self.t(
+                "emissions.by_source_title",
+                scenario=self.scenario_name(self.params["emission_scenario"]),
+                boundary=self.t.term("boundary", self.boundary),
+            ),
+            "source": self.source,
+        }
+
+    def by_source_top(self) -> float:
+        """Top of the stacked chart's y axis."""
+        return float(self._by_source().groupby("year")["median_kt"].sum().max() * BY_SOURCE_HEADROOM)
+
+    def by_source_table(self) -> pd.DataFrame:
+        """Each source (rows) in the inventory year, ``INTERIM_YEAR``, the target year and the horizon (columns)."""
+        rows = self._by_source()
+        years = list(dict.fromkeys([self.inventory_year, INTERIM_YEAR, self.target_year, self.params["horizon"]]))
+        wide = rows[rows["year"].isin(years)].pivot(index="source", columns="year", values="median_kt")
+        return wide.reset_index().rename_axis(columns=None)
+
+    def _totals(self) -> tuple[float, float]:
+        """The waterfall's ends: baseline and programme as scheduled (the wedges are the as-scheduled reductions)."""
+        return float(self.gap.loc[("baseline", self.boundary), "scheduled_kt"]), float(self.gap.loc[("programme", self.boundary), "scheduled_kt"])
+
+    def waterfall(self) -> dict:
+        """Arguments of ``plots.waterfall``: from the baseline to the programme in the target year, one bar per measure's wedge
+        (the boundary's measures; city: the city's only), largest first."""
+        wedges = self.fc.tables["emissions_wedges"]
+        shown = wedges[(wedges["emission_scenario"] == "programme") & (wedges["year"] == self.target_year)]
+        if self.boundary == "city":
+            shown = shown[shown["boundary"] == "city"]
+        shown = shown[shown["wedge_kt"] > 0].sort_values("wedge_kt", ascending=False)
+        base, programme = self._totals()
+        return {
+            "start": (self.t("emissions.waterfall_baseline", year=self.target_year), base),
+            "steps": shown.assign(label=shown["measure"].map(self.measure_name), value=-shown["wedge_kt"])[["label", "value"]],
+            "end": (self.t("emissions.waterfall_programme", year=self.target_year), programme),
+            "target": self._target_marker(year_first=False),
+            "ylabel": self.t("emissions.y_kt"),
+            "title": self.t("emissions.waterfall_title", year=self.target_year, boundary=self.t.term("boundary", self.boundary)),
+            "source": self.source,
+        }
+
+    def wedges_text(self) -> dict:
+        num = self.t.num
+        base, programme = self._totals()
+        plan = self.fc.plan
+        return {
+            "year": self.target_year,
+            "base": num(base, 1),
+            "programme": num(programme, 1),
+            "difference": num(base - programme, 1),
+            "tpp2": num(plan.loc[plan["measure"] == "tpp2_coal_to_gas", "reduction_kt"].sum(), 1),
+        }
+
+    def targets_table(self) -> pd.DataFrame:
+        """``emissions_targets`` with its items by their display names (the arithmetic stays in English)."""
+        table = self.fc.tables["emissions_targets"]
+        return table.assign(item=table["item"].map(lambda i: self.t.term("emission_item", i)))
+
+    def arithmetic_text(self) -> dict:
+        num, a = self.t.num, self.arithmetic
+        return {
+            "implied": num(a["target_reduction_implied"], 0),
+            "after_55": num(a["level_after_55"], 0),
+            "city": num(a["measures_city"], 2),
+            "with_tpp3": num(a["measures_city_and_tpp3"], 2),
+            "all": num(a["measures_all"], 2),
+            "reading": num(a["reading_78"], 1),
+        }
