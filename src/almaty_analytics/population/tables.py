@@ -16,7 +16,7 @@ from .result import AGE_GROUPS, quantiles, total_table
 KEY_FIGURES = "population_key_figures"  # the table of this domain the index and the summary read (keyfigures)
 
 TABLE_SOURCE = (
-    "cohort-component projection (population.py) from BNS population, age bands and life expectancy, WPP 2022 Kazakhstan schedules"
+    "cohort-component projection (population/model.py) from BNS population, age bands and life expectancy, WPP 2022 Kazakhstan schedules"
 )
 
 

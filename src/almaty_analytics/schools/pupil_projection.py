@@ -15,7 +15,7 @@ from .base import SchoolBase
 from .pupils import COMPONENTS, backcast_population, growth_components, school_year
 from .sources import figure_year, programme_figure
 
-TABLE_SOURCE = "cohort-survival projection (schools/model.py) on the population forecast; programme figures 001_22452510f78b59ea.txt:303, 2791-2801, 2918-2928"
+TABLE_SOURCE = "cohort-survival projection (schools/pupil_projection.py) on the population forecast; programme figures 001_22452510f78b59ea.txt:303, 2791-2801, 2918-2928"
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,7 @@ TABLES: dict[str, TableSpec] = {
             "deficit_2030_31": ("seats", "central net deficit in 2030/31 (expected delivery)"),
             "deficit_horizon": ("seats", "central net deficit in the last school year"),
         },
-        "001_22452510f78b59ea.txt:2966, 2980; schools/model.py",
+        "001_22452510f78b59ea.txt:2966, 2980; schools/targets.py",
     ),
     "school_targets": TableSpec(
         "The programme's deficit targets against the projected deficit (current regime)",
