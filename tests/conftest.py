@@ -31,7 +31,7 @@ from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 from traitlets.config import Config
 
-from almaty_analytics import export, i18n, page, paths, runner
+from almaty_analytics import export, i18n, page, paths, plots, runner
 from almaty_analytics import io as data_io
 from almaty_analytics.runner import execute
 from almaty_analytics.runner import kernel as runner_kernel
@@ -137,7 +137,7 @@ def _run_in_process(notebook: Path, parameters: dict, staging: Path) -> runner.R
 
 def _figure_output(figure) -> nbformat.NotebookNode:
     png = io.BytesIO()
-    figure.savefig(png, format="png", bbox_inches="tight")
+    figure.savefig(png, format="png", **plots.AS_LAID_OUT)  # as the report kernel shows it (plots.show_as_laid_out)
     return nbformat.v4.new_output("display_data", data={"image/png": base64.b64encode(png.getvalue()).decode(), "text/plain": repr(figure)})
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.patches import Rectangle
+from matplotlib_inline.config import InlineBackend
 
 from almaty_analytics import plots
 
@@ -132,7 +133,7 @@ def _tick_labels(axis) -> list[str]:
 def test_every_chart_function_is_checked(drawn):
     names = {name for name in dir(plots) if callable(getattr(plots, name)) and not name.startswith("_")
              and getattr(getattr(plots, name), "__module__", "") == plots.__name__ and name[0].islower()}
-    assert names - {"use_style", "tick_digits"} == set(drawn)
+    assert names - {"use_style", "tick_digits", "show_as_laid_out"} == set(drawn)
 
 
 def test_year_axes_tick_whole_years_only(drawn):
@@ -281,3 +282,15 @@ def test_no_two_texts_collide_and_all_stay_inside_the_figure(drawn):
                     continue  # neighbouring (rotated) tick labels: their boxes touch, their letters do not
                 overlap = box_a.intersection(box_a, box_b)
                 assert overlap is None or overlap.width < 1 or overlap.height < 1, (name, a.get_text(), b.get_text())
+
+
+def test_a_report_shows_its_charts_as_laid_out_not_cropped():
+    """The inline backend draws a figure twice to crop it to a tight box; a report's charts are already laid out inside
+    their figure (the test above), so the report kernel shows them as they are."""
+    backend = InlineBackend.instance()
+    before = dict(backend.print_figure_kwargs)
+    try:
+        plots.show_as_laid_out()
+        assert backend.print_figure_kwargs == {"bbox_inches": None}
+    finally:
+        backend.print_figure_kwargs = before

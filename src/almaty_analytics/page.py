@@ -116,6 +116,7 @@ class Page:
         self.t = i18n.Text(self.language)
         self.output_dir = output_dir
         plots.use_style(self.language)
+        plots.show_as_laid_out()
 
     def __getitem__(self, name: str) -> Any:
         return self.params[name]
