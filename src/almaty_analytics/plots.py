@@ -148,18 +148,14 @@ def _wrap(text, width: int) -> str:
     return textwrap.fill(text.get_text().replace("\n", " "), max(width, 12)) if text.get_text() else ""
 
 
-def _fit_labels(fig: plt.Figure) -> bool:
+def _fit_labels(fig: plt.Figure) -> None:
     """Wrap each axes' title and x label to its width and its y label to its height (a short panel, a long Kazakh
-    label), measured in characters of about 0.6 em of their font; whether any label changed."""
+    label), measured in characters of about 0.6 em of their font."""
     scale = fig.dpi / 72
-    changed = False
     for ax in fig.axes:
         box = ax.get_window_extent()
         for text, room in ((ax.title, box.width), (ax.xaxis.label, box.width), (ax.yaxis.label, box.height)):
-            wrapped = _wrap(text, int(room / (text.get_fontsize() * scale * 0.6)))
-            changed |= wrapped != text.get_text()
-            text.set_text(wrapped)
-    return changed
+            text.set_text(_wrap(text, int(room / (text.get_fontsize() * scale * 0.6))))
 
 
 def _finish(fig: plt.Figure, source: str, margins: dict[str, float] | None = None) -> plt.Figure:
@@ -178,10 +174,9 @@ def _finish(fig: plt.Figure, source: str, margins: dict[str, float] | None = Non
         return fig
     bottom = _foot(fig, source)
     fig.tight_layout(rect=(0, bottom + 0.01, 1, 1))
-    wrapped = _fit_labels(fig)  # wrap the labels to the room they got
+    _fit_labels(fig)  # wrap the labels to the room they got
     fig.align_ylabels(fig.axes)
-    for _ in range(2 if wrapped else 1):  # and fit again (twice when a label got new lines: the room moves with it)
-        fig.tight_layout(rect=(0, bottom + 0.01, 1, 1))
+    fig.tight_layout(rect=(0, bottom + 0.01, 1, 1))  # and fit once more (test_plots: no text collides or leaves the figure)
     return fig
 
 
