@@ -975,6 +975,11 @@ def test_the_report_says_the_newest_bns_figure_follows_the_2022_survey_scope(inp
         assert i18n.Text(language)(key, **values)
 
 
+def test_the_report_lists_every_raw_table_the_model_reads(inputs):
+    listed = {Path(f).stem for f in EmissionsReport(run(inputs), params(), i18n.Text("en")).data_sources()["file"]}
+    assert set(emissions.INPUT_TABLES) <= listed, set(emissions.INPUT_TABLES) - listed
+
+
 def test_the_forecast_from_2021_is_set_against_bns_2022_across_the_scope_change_without_scoring_it():
     data = io.read_tables(emissions.BACKTEST_INPUTS, io.NEWEST)
     table = emissions.backtest.across_scope_changes(*data.values(), chp_share=36 / 40.8, heat_elasticity=1.0, headroom=1.1)

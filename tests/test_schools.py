@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import math
 import types
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -796,6 +797,8 @@ def test_results_are_computed_once_for_every_language_of_a_run(project, monkeypa
     loaded = schools.results(params | {"language": "ru", "report_note": "draft"})
     assert computed == ["en"] and loaded.language == "en"
     assert "data/raw/dated_statements.csv" in set(loaded.sources["files"]["file"])  # the sources are attached to what is loaded
+    listed = {Path(f).stem for f in loaded.sources["files"]["file"]}
+    assert set(schools.INPUT_TABLES) <= listed, set(schools.INPUT_TABLES) - listed  # every raw table the model reads is listed
 
 
 def test_results_are_computed_again_when_a_school_parameter_changes(project, monkeypatch, params):

@@ -53,7 +53,7 @@ CITED_STATEMENTS = (
     "memorandum_school_places_planned_2024_2025",
     "ppp_school_places_planned_2024_2025",
 )
-RAW_FILES = ("programme_school", "school_capacity", "bns_schools", "dated_statements", "school_planning_norms")  # raw files of the sources list
+RAW_FILES = ("programme_school", "school_capacity", "school_pupils", "bns_schools", "dated_statements", "school_planning_norms")  # raw files of the sources list
 
 
 def programme_figure(figures: pd.DataFrame, key: str) -> float:

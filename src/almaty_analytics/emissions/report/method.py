@@ -37,7 +37,7 @@ ASSUMPTIONS = (
     "other_stationary_growth_sd",
 )
 TIMING_COLUMNS = ["measure", "component", "source", "start_year", "full_year", "ramp_years", "form", "effect", "timing_basis"]
-SOURCES_SHOWN = "emission|level_shifts|bns_population|wpp2022|programme_population"  # data sources the report lists (file pattern)
+SOURCES_SHOWN = "emission|dated_statements|level_shifts|bns_population|wpp2022|programme_population"  # data sources the report lists (file pattern)
 
 
 class MethodPart(ReportBase):
