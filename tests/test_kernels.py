@@ -6,6 +6,7 @@ from __future__ import annotations
 import concurrent.futures as futures
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -33,6 +34,24 @@ def test_many_kernels_started_at_once_all_reply_each_over_its_own_sockets(tmp_pa
     assert {transport for transport, _ in printed} == {"ipc"}
     assert len({ip for _, ip in printed}) == KERNELS  # a socket folder per kernel
     assert not any(Path(ip).parent.exists() for _, ip in printed)  # removed with the kernel
+    assert all(Path(ip).parent.name.startswith(f"{kernel.SOCKET_PREFIX}{os.getpid()}-") for _, ip in printed)  # named by their starter
+
+
+def test_socket_folders_a_killed_run_left_are_removed_and_no_other(tmp_path):
+    """A folder whose starting process is gone goes; one of a running process, or without a pid in its name, stays."""
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    folders = {
+        "gone": tmp_path / f"{kernel.SOCKET_PREFIX}{ended.pid}-abc",
+        "running": tmp_path / f"{kernel.SOCKET_PREFIX}{os.getpid()}-def",
+        "older naming": tmp_path / f"{kernel.SOCKET_PREFIX}x1y2z3",
+        "another program": tmp_path / "other-123-kernel",
+    }
+    for folder in folders.values():
+        folder.mkdir()
+        (folder / "kernel-1").write_text("")
+    assert kernel.sweep_socket_folders(tmp_path) == [folders["gone"]]
+    assert {name for name, folder in folders.items() if folder.exists()} == {"running", "older naming", "another program"}
 
 
 WHO = "import os\nprint('RUN', language, os.getpid(), repr(globals().get('only_in_english')))"

@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import unquote
@@ -24,7 +25,7 @@ import psutil
 import pytest
 
 from almaty_analytics import cli, i18n, paths, runner
-from almaty_analytics.runner import execute, publish
+from almaty_analytics.runner import execute, kernel, publish
 from conftest import ECHO_BODY, ECHO_PARAMETERS, make_notebook
 
 QUIET = {"log": lambda m: None, "err": lambda m: None}
@@ -68,16 +69,19 @@ def test_sigkill_mid_notebook_keeps_the_last_good_outputs_and_the_next_run_clean
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-    kernel = int(marker.read_text())
+    kernel_pid = int(marker.read_text())
     try:
-        os.kill(kernel, signal.SIGKILL)  # the kernel runs in its own session; it is ours to stop
+        os.kill(kernel_pid, signal.SIGKILL)  # the kernel runs in its own session; it is ours to stop
     except ProcessLookupError:
         pass
     left = [p for p in runner.runs_dir(out).iterdir() if p.resolve() != out.resolve() and p.name != ".lock"]
     assert left  # the killed run left its new version ...
     assert _outputs(out) == good  # ... and never touched the published report and tables
+    sockets = list(Path(tempfile.gettempdir()).glob(f"{kernel.SOCKET_PREFIX}{proc.pid}-*"))
+    assert sockets  # and its kernel's socket folder
     messages = []
     assert runner.run(log=messages.append, err=messages.append) == 0
+    assert not any(folder.exists() for folder in sockets)
     assert not any(p.exists() for p in left) and sorted(p.name for p in runner.runs_dir(out).iterdir()) == [".lock", out.resolve().name]
     assert any("did not finish" in m for m in messages)
     assert _outputs(out) == good

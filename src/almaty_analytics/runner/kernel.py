@@ -6,7 +6,8 @@ process (a parallel notebook of this run, another run, another program) can take
 kernel then dies with ``ZMQError: Address already in use`` or "Kernel died before replying to
 kernel_info". Every kernel the runner starts therefore talks over Unix domain sockets (``ipc``
 transport) in a folder of its own, made for that kernel alone: nothing is chosen that another
-process could take, and nothing is left in the project folder.
+process could take, and nothing is left in the project folder. The folder is named after the process
+that starts the kernel; one whose process is gone (a run killed with SIGKILL) is removed by the next.
 
 A ``SharedKernel`` runs several runs in turn (a notebook's languages, and the next notebooks a worker is
 given): nbclient starts it with the first run and, not owning it, leaves it running, so the later runs find
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -69,8 +72,40 @@ def private_sockets() -> Iterator[Config]:
 
     Pass it as ``config`` to papermill.execute_notebook (nbclient hands it to the kernel manager).
     """
-    with tempfile.TemporaryDirectory(prefix=SOCKET_PREFIX) as folder:
+    with socket_folder() as folder:
         yield _ipc(folder)
+
+
+def socket_folder() -> tempfile.TemporaryDirectory:
+    """A fresh folder for one kernel's sockets, ``almaty-kernel-<pid>-…`` (the pid of the process that starts the kernel)."""
+    return tempfile.TemporaryDirectory(prefix=f"{SOCKET_PREFIX}{os.getpid()}-")
+
+
+def sweep_socket_folders(temporary: Path | None = None) -> list[Path]:
+    """Remove the socket folders a killed run left (SIGKILL skips every clean-up); the folders removed. Each run does,
+    before its kernels start.
+
+    A folder ``almaty-kernel-<pid>-…`` of this user goes when no process ``<pid>`` runs: its kernel has gone too
+    (a kernel exits with the process that started it). Folders of a running process, of other users, and of the
+    older naming without a pid are left alone."""
+    removed = []
+    for folder in Path(temporary or tempfile.gettempdir()).glob(f"{SOCKET_PREFIX}*-*"):
+        pid = folder.name[len(SOCKET_PREFIX) :].split("-", 1)[0]
+        if not pid.isdigit() or not folder.is_dir() or folder.stat().st_uid != os.getuid() or _running(int(pid)):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _ipc(folder: str) -> Config:
@@ -128,7 +163,7 @@ class KeptKernel:
 
     def get(self) -> SharedKernel:
         if self._kernel is None:
-            self._folder = tempfile.TemporaryDirectory(prefix=SOCKET_PREFIX)
+            self._folder = socket_folder()
             self._kernel = SharedKernel(kernel_name=KERNEL_NAME, config=_ipc(self._folder.name))
         return self._kernel
 

@@ -143,6 +143,7 @@ def run(
         for language in languages or [None]
     ]
     kernel.ensure_kernel()
+    kernel.sweep_socket_folders()
     clock = time.perf_counter()
     with contextlib.ExitStack() as held:
         for state in sorted(states, key=lambda s: str(s.out)):  # one order of locks for every run: none waits for another in a circle
