@@ -628,6 +628,28 @@ def test_tornado_moves_the_2030_total_with_each_driver(inputs):
     assert table.loc["heat_elasticity", "swing_kt"] > 0
 
 
+@pytest.mark.parametrize("vintage", [io.FIRST_VINTAGE, ""])
+def test_the_tornado_parameters_leave_the_measure_setup_alone_so_it_is_made_once(inputs, vintage):
+    data = inputs if vintage else {n: io.read_table(n, vintage=io.NEWEST) for n in emissions.INPUT_TABLES}
+    run_params = params(vintage=vintage)
+    base = emissions.simulation.measure_setup(run_params, data)
+    for name, (low, high, _) in emissions.sensitivity.TORNADO_RANGES.items():
+        for x in (low, high):
+            varied = emissions.simulation.measure_setup(run_params | {name: type(run_params[name])(x)} | emissions.sensitivity.PINNED.get(name, {}), data)
+            for made, expected in zip(varied, base, strict=True):
+                assert _same(made, expected), (name, x)
+
+
+def _same(a, b) -> bool:
+    if isinstance(b, pd.DataFrame | pd.Series):
+        return a.equals(b)
+    if isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in b)
+    if isinstance(b, np.ndarray):
+        return np.array_equal(a, b)
+    return a == b
+
+
 def _bns():
     return io.read_table("bns_stationary_emissions"), io.read_table("level_shifts"), io.read_table("bns_population_1jan")
 

@@ -2,7 +2,8 @@
 
 Each driver parameter of ``TORNADO_RANGES`` is set to the low and then the high end of its range, the others
 kept at the run's values, and the central path (central population, every measure as scheduled, no
-Monte Carlo) is recomputed; the swing is |high − low| of the 2030 city total.
+Monte Carlo) is recomputed; the swing is |high − low| of the 2030 city total. The measure plan and inventory
+(``measure_setup``) do not depend on the driver parameters: they are made once for all cases.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pandas as pd
 
 from ..tablespec import TableSpec
 from .delivery import COMPLETENESS_RANGE, DELAY_RANGE
-from .simulation import central_paths, simulate
+from .simulation import central_paths, measure_setup, simulate
 from .sources import boundary_total, target_year, year_column
 
 # Driver parameters of the tornado: (low, high, where the range comes from).
@@ -37,14 +38,15 @@ def tornado(
     params: dict, inputs: dict[str, pd.DataFrame], population_years, population_central, scenario: str = "programme"
 ) -> pd.DataFrame:
     """2030 city total (central) with each driver parameter at its low and high value, the others at ``params``."""
-    years, paths = central_paths(params, inputs, population_years, population_central)
+    setup = measure_setup(params, inputs)
+    years, paths = central_paths(params, inputs, population_years, population_central, setup)
     column = year_column(years, target_year(inputs["programme_emissions"]))
     centre = float(boundary_total(paths[scenario], "city")[column])
     rows = []
     for name, (low, high, reason) in TORNADO_RANGES.items():
         value = {}
         for end, x in (("low", low), ("high", high)):
-            _, p = central_paths(params | {name: type(params[name])(x)} | PINNED.get(name, {}), inputs, population_years, population_central)
+            _, p = central_paths(params | {name: type(params[name])(x)} | PINNED.get(name, {}), inputs, population_years, population_central, setup)
             value[end] = float(boundary_total(p[scenario], "city")[column])
         rows.append(
             {

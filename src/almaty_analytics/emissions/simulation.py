@@ -114,7 +114,9 @@ def checked_plan(params: dict, measures: pd.DataFrame, programme: pd.DataFrame) 
     return plan, check_parameters(params, sorted(set(plan["measure"])), quantified, target_year(programme))
 
 
-def _setup(params: dict, inputs: dict[str, pd.DataFrame]):
+def measure_setup(params: dict, inputs: dict[str, pd.DataFrame]):
+    """The full and the quantified measure plan, the inventory levels by source, the delayed scenario's delays and
+    delivery, and TPP-2's conversion schedule, for ``params``; the driver parameters (the tornado's) do not enter it."""
     inventory_table, measures, programme = (
         inputs["programme_emission_inventory"],
         inputs["programme_emission_measures"],
@@ -154,9 +156,10 @@ def _scenarios(base, plan, years, delayed, risk=None) -> tuple[dict, dict]:
     return {"baseline": base} | {name: apply_wedges(base, plan, cut) for name, cut in cuts.items()}, cuts
 
 
-def central_paths(params: dict, inputs: dict[str, pd.DataFrame], population_years, population_central) -> tuple[np.ndarray, dict]:
-    """Years and the central paths (S, T) of every scenario, no Monte Carlo (used by the tornado)."""
-    _, plan, levels, delayed, _ = _setup(params, inputs)
+def central_paths(params: dict, inputs: dict[str, pd.DataFrame], population_years, population_central, setup=None) -> tuple[np.ndarray, dict]:
+    """Years and the central paths (S, T) of every scenario, no Monte Carlo (used by the tornado); ``setup``: the
+    ``measure_setup`` of ``params`` when the caller has it (the tornado varies only drivers, which it does not read)."""
+    _, plan, levels, delayed, _ = setup or measure_setup(params, inputs)
     years, pop = _population(params, inputs, population_years, population_central)
     base = baseline(levels, driver_indices(years, pop, drivers_from(params, inputs)))
     paths, _ = _scenarios(base, plan, years, delayed)
@@ -177,7 +180,7 @@ def simulate(
     ``population_years`` (central (T,), simulations (n, T)), from the inventory year or the years after it.
     """
     programme = inputs["programme_emissions"]
-    full_plan, plan, levels, delayed, schedule = _setup(params, inputs)
+    full_plan, plan, levels, delayed, schedule = measure_setup(params, inputs)
     years, central_pop = _population(params, inputs, population_years, population_central)
     _, sims_pop = _population(params, inputs, population_years, population_simulations)
     drivers = drivers_from(params, inputs)
