@@ -31,8 +31,10 @@ env: $(STAMP) ## create .venv and install the project (done by every target that
 reports: $(STAMP) ## run every report for every scenario (or SCENARIO=name) in every language (or LANGUAGES="en ru"), in one run: reports/
 	$(BIN)/almaty-analytics run $(if $(SCENARIO),--scenario $(SCENARIO),--all-scenarios) --language $(subst $(space),$(comma),$(strip $(LANGUAGES))) $(RUN_ARGS)
 
-test: $(STAMP) ## run the whole test suite, its files in parallel on every core (one end-to-end run, orchestration in process)
-	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
+TEST_WORKERS ?= $(shell expr $$(nproc 2>/dev/null || echo 1) + 1)  # one more than the cores: many tests wait on kernels and subprocesses
+
+test: $(STAMP) ## run the whole test suite, its files in parallel, one worker more than the cores (one end-to-end run, orchestration in process)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lab: $(STAMP) ## open JupyterLab on notebooks/ with the registered kernel almaty-analytics
 	$(BIN)/jupyter lab notebooks/
