@@ -408,6 +408,16 @@ def test_elasticity_zero_keeps_the_chp_sources_flat_while_households_grow(inputs
         np.testing.assert_allclose(fc.central["baseline"][SOURCE_IDS.index(source)], fc.levels[source])
 
 
+def test_tpp3_emits_its_printed_level_once_reconstructed_not_the_inventory_minus_the_cut(inputs):
+    fc = run(inputs, **STATIC)
+    tpp3 = fc.central["programme"][SOURCE_IDS.index("tpp3")]
+    assert tpp3[list(fc.years).index(2030)] == pytest.approx(1.2)  # the new plant's ~1.2 kt (line 4319), not a share of 12.2
+    plan = fc.wedge_plan.set_index("measure").loc["tpp3_reconstruction"]
+    assert plan["form"] == "level" and plan["effect"] == pytest.approx(1.2)
+    grown = run(inputs, **(STATIC | {"heat_elasticity": 1.0})).central["programme"][SOURCE_IDS.index("tpp3")]
+    assert grown[list(fc.years).index(2030)] == pytest.approx(1.2)  # a level: the grown baseline does not move it
+
+
 def test_chp_capacity_cap_binds_when_heat_demand_outgrows_it(inputs):
     fc = run(inputs, **(STATIC | {"heat_elasticity": 1.0, "tpp2_capacity_headroom": 1.05}))
     tpp2 = fc.central["baseline"][SOURCE_IDS.index("tpp2")]
@@ -599,17 +609,90 @@ def test_tpp2_pollutants_add_up_to_tpp2_and_gas_removes_the_sulphur(inputs):
     } <= variables
 
 
-def test_pollutant_checks_give_the_hand_computed_particulates_and_the_residential_tier1_gas():
-    newest = {n: io.read_table(n, vintage=io.DATA_CUTOFF) for n in emissions.INPUT_TABLES}
-    fc = run(newest, **STATIC)
+def newest_inputs():
+    return {n: io.read_table(n, vintage=io.DATA_CUTOFF) for n in emissions.INPUT_TABLES}
+
+
+COAL = {"ash": 42.0, "pm_factor": 5.0, "heating_value": (12.06 + 15.49) / 2}  # line 4263; AP-42 Table 1.1-4; Mining Encyclopedia 1984
+
+
+def test_the_ap42_particulate_factor_is_10a_pounds_a_short_ton_in_kilograms_a_tonne(inputs):
+    coal = emissions.coal_properties(inputs)
+    assert 10 * 0.45359237 / 0.90718474 == pytest.approx(coal["pm_factor"])  # 10A lb/short ton (AP-42) = 5A kg/t
+    assert {k: coal[k] for k in COAL} == pytest.approx(COAL)
+    assert (coal["capture_low"], coal["capture_high"]) == (0.94, 0.992)
+
+
+def test_the_coal_boilers_tsp_is_the_ash_per_gigajoule_times_what_the_collectors_let_through():
+    assert emissions.coal_tsp_factor(COAL, 0.97) == pytest.approx(42 * 5 * 1000 / 13.775 * 0.03)  # 457 g/GJ
+    assert emissions.coal_tsp_factor(COAL, 1.0) == 0.0
+    assert emissions.coal_tsp_factor(COAL, 0.0, 12.06) == pytest.approx(42 * 5 * 1000 / 12.06)
+
+
+def test_the_capture_moves_particulates_against_the_gases_and_leaves_tpp2s_tonnes_and_the_gas_blocks_alone(inputs):
+    low, high = run(inputs, **(STATIC | {"tpp2_particulate_capture": 0.94})), run(inputs, **(STATIC | {"tpp2_particulate_capture": 0.992}))
+    for fc in (low, high):
+        pol = fc.tables["emissions_pollutants"]
+        by_year = pol[pol["emission_scenario"] == "programme"].groupby("year")["scheduled_kt"].sum().to_numpy()
+        np.testing.assert_allclose(by_year, fc.central["programme"][SOURCE_IDS.index("tpp2")], atol=1e-3)
+
+    def first_year(fc, fuel):
+        pol = fc.tables["emissions_pollutants"]
+        return pol[(pol["year"] == 2021) & (pol["emission_scenario"] == "baseline") & (pol["fuel"] == fuel)].set_index("pollutant")["scheduled_kt"]
+
+    assert first_year(low, "coal")["TSP"] > 4 * first_year(high, "coal")["TSP"]
+    for fc in (low, high):  # the gases keep EMEP/EEA's proportions (820 SOx : 209 NOx g/GJ)
+        assert first_year(fc, "coal")["SOx"] / first_year(fc, "coal")["NOx"] == pytest.approx(820 / 209, rel=1e-3)
+    shares = [
+        emissions.pollutant_shares(emissions.fuel_factors(inputs["emep_eea_emission_factors"], emissions.coal_tsp_factor(COAL, c))).loc["gas"]
+        for c in (0.94, 0.992)
+    ]
+    pd.testing.assert_series_equal(shares[0], shares[1])
+
+
+def test_tpp2_from_its_fuel_is_set_beside_the_programme_and_the_capture_that_would_agree_is_shown_not_used():
+    fc = run(newest_inputs(), **STATIC)
     checks = fc.tables["emissions_pollutant_checks"].set_index("quantity")["value"]
+    tsp = 42 * 5 * 1000 / 13.775 * 0.03
+    assert checks["fuel_based_total"] == pytest.approx(1.5e6 * 13.775 * (tsp + 820 + 209 + 8.7 + 1) / 1e9, rel=1e-5)  # 30.9 kt
+    assert checks["programme_tpp2_inventory_year"] == pytest.approx(36.0)
+    agreeing = checks["capture_at_which_fuel_based_total_is_the_programme"]
+    at_agreeing = 1.5e6 * 13.775 * (42 * 5 * 1000 / 13.775 * (1 - agreeing) + 820 + 209 + 8.7 + 1) / 1e9
+    assert at_agreeing == pytest.approx(36.0, rel=1e-4) and 0.94 < agreeing < 0.992
+    assert checks["particulate_capture_used"] == 0.97  # the parameter, not the agreeing value
     assert checks["uncontrolled_particulates_ap42"] == pytest.approx(1.5e6 * 5 * 42 / 1e6)  # 315 kt: coal x 5A kg/t
     assert checks["ash_in_coal"] == pytest.approx(630.0)
     assert checks["capture_implied_by_the_split"] == pytest.approx(1 - checks["tsp_of_the_split"] / 315.0)
-    assert checks["capture_implied_by_the_split"] > 0.998  # the abated split implies a capture better than 99.8%
+    assert 0.94 < checks["capture_implied_by_the_split"] < 0.992
     assert checks["programme_emission_per_gasified_house"] == pytest.approx(10.3e6 / 134e3)
     assert checks["emep_tier1_sum_of_factors"] == pytest.approx(1.2 + 0.3 + 51 + 26 + 1.9)
     assert checks["gas_burned_per_house_implied_at_tier1"] == pytest.approx(10.3e9 / 134e3 / 80.4)
+
+
+def test_the_species_table_gives_pm25_as_a_part_of_tsp_and_the_conversion_as_programme_minus_baseline(inputs):
+    fc = run(inputs, **(STATIC | NO_RISK))
+    species = fc.tables["emissions_tpp2_species"].set_index(["year", "pollutant"])
+    pol = fc.tables["emissions_pollutants"]
+    tsp = pol[(pol["pollutant"] == "TSP") & (pol["year"] == 2030) & (pol["emission_scenario"] == "programme")].set_index("fuel")["median_kt"]
+    assert species.loc[(2030, "PM2.5"), "programme_kt"] == pytest.approx(tsp["coal"] * 3.4 / 11.4 + tsp["gas"], abs=1e-4)
+    assert set(species.index.get_level_values("year")) == {2021, 2030}
+    np.testing.assert_allclose(species["conversion_effect_kt"], species["programme_kt"] - species["baseline_kt"], atol=1e-4)
+    assert (species.loc[2021, "conversion_effect_kt"] == 0).all()
+    assert species.loc[(2030, "SOx"), "programme_kt"] < 0.1 * species.loc[(2030, "SOx"), "baseline_kt"]  # gas has next to no sulphur
+    assert species.loc[(2030, "TSP"), "baseline_kt"] > 25 * 0.39  # particulates from the ash: far above the abated split's 0.39 kt
+
+
+def test_the_capture_range_brackets_the_split_and_gives_the_fuel_based_total_only_with_the_coal_figure(inputs):
+    newest = run(newest_inputs(), **STATIC).tables["emissions_tpp2_capture_range"]
+    assert len(newest) == 9 and set(newest["capture"]) == {0.94, 0.97, 0.992}
+    middle = newest[newest["heating_value"] == 13.775].sort_values("capture")
+    assert middle["coal_tsp_share"].is_monotonic_decreasing and middle["fuel_based_total_kt"].is_monotonic_decreasing
+    at_default = middle.set_index("capture").loc[0.97]
+    checks = run(newest_inputs(), **STATIC).tables["emissions_pollutant_checks"].set_index("quantity")["value"]
+    assert at_default["fuel_based_total_kt"] == pytest.approx(checks["fuel_based_total"], rel=1e-5)
+    assert at_default["coal_tsp_kt"] == pytest.approx(checks["tsp_of_the_split"], rel=1e-4)
+    mid_2022 = run(inputs, **STATIC).tables["emissions_tpp2_capture_range"]
+    assert mid_2022["fuel_based_total_kt"].isna().all() and mid_2022["coal_tsp_kt"].notna().all()
 
 
 def test_pollutant_checks_show_only_the_residential_rows_before_the_coal_statement(inputs):
@@ -812,12 +895,14 @@ FIRST_VINTAGE_DIGESTS = {  # sha256 (first 16) of each table's CSV text (floats 
     "emissions_delivery_range": "ba5a6d93d63f6e65",
     "emissions_delivery_record": "0fc9acb5d1860d6c",
     "emissions_fleet": "8912b6018206e695",
-    "emissions_iamc": "621ddb2a9820bdf9",
+    "emissions_iamc": "fda3537993b856c6",  # issue 20 item 4: TPP-2's pollutants from the coal's ash
     "emissions_interval_coverage": "8b322eae965c2db8",
     "emissions_inventory_reconciliation": "219521ec12f8b1d3",
     "emissions_measures": "1d75713c615adeeb",
     "emissions_pollutant_checks": "d254853bf6823df2",  # new (issue 20, item 4): the residential Tier 1 rows only at mid-2022
-    "emissions_pollutants": "9dae455aadbde096",
+    "emissions_pollutants": "21e6f63ef2545b51",  # issue 20 item 4: the coal's TSP from its ash and the collectors' capture
+    "emissions_tpp2_capture_range": "9cb4a7a53d30d90b",  # new (issue 20, item 4)
+    "emissions_tpp2_species": "95626d26aff0f23f",  # new (issue 20, item 4)
     "emissions_scope_check": "1e0a669327177df3",
     "emissions_target_gap": "61b772ad5d1c7632",
     "emissions_targets": "dd5d594245be1b85",
@@ -1018,3 +1103,15 @@ def test_every_label_the_emission_package_uses_is_in_the_catalogue():
     used = set().union(*i18n.keys_used(sorted(Path(emissions.__file__).parent.rglob("*.py"))).values())
     assert len(used) > 20
     assert not sorted(used - set(i18n.catalogue("en")))
+
+
+def test_the_pollutants_paragraph_checks_tpp2_against_its_fuel_only_where_the_vintage_has_the_coal(shown):
+    key, values = shown.pollutants_text()
+    assert key == "emissions.pollutants_text_no_coal" and values["capture"] == "97.0%"  # mid-2022: no coal figure yet
+    newest = EmissionsReport(run(newest_inputs()), params(), i18n.Text("en"))
+    key, values = newest.pollutants_text()
+    checks = newest.fc.tables["emissions_pollutant_checks"].set_index("quantity")["value"]
+    assert key == "emissions.pollutants_text" and values["fuel_total"] == f"{checks['fuel_based_total']:.1f}" and values["coal"] == "1.5"
+    for language in ("en", "ru", "kk"):
+        text = i18n.Text(language)
+        assert text(key, **values) and text("emissions.pollutants_text_no_coal", **values)

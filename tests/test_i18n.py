@@ -168,8 +168,12 @@ def test_long_axis_labels_wrap_inside_the_figure():
     data = pd.DataFrame({"year": [2022, 2023], "value": [1.0, 2.0], "lo_80": [0.5, 1.5], "hi_80": [1.5, 2.5]})
     long = "оқушы орындарының тапшылығы, мың орын (плюс = жетіспеушілік)"
     fig = plots.scenario_comparison(data.assign(scenario="default"), highlight="default", scale=1.0, ylabel=long, title="t", source="s")
-    label = fig.axes[0].get_ylabel()
-    assert label.replace("\n", " ") == long and all(len(line) <= plots.AXIS_LABEL_WIDTH for line in label.splitlines())
+    ax = fig.axes[0]
+    label, text = ax.get_ylabel(), ax.yaxis.label
+    room = int(ax.get_window_extent().height / (text.get_fontsize() * fig.dpi / 72 * 0.6))  # characters, as plots._fit_labels
+    assert "\n" in label and label.replace("\n", " ") == long  # wrapped, not cut
+    assert all(len(line) <= max(room, 12) for line in label.splitlines())
+    assert text.get_window_extent().height <= fig.get_window_extent().height  # inside the figure
     plt.close(fig)
 
 

@@ -438,7 +438,7 @@ MID_2022_FRAMES = {
     "bns_schools": (44, "c2ecca02effa5b2b"),
     "wpp2022_kazakhstan_annual": (778, "271c2d75a61c7f53"),
     "wpp2022_kazakhstan_age_schedules": (636, "12b82bfd3f67674a"),
-    "dated_statements": (35, "63df5640e89b0876"),  # the 30 rows collected to mid-2022, 4 found later that were published by the model vintage (Aug 2022), and TPP-2's 'by 2025' read from the title of a 2020 page already there (issue 20)
+    "dated_statements": (37, "d39011d3f7ab3937"),  # + the Ekibastuz coal's heating value (Mining Encyclopedia 1984; issue 20, item 4); the 30 rows collected to mid-2022, 4 found later that were published by the model vintage (Aug 2022), and TPP-2's 'by 2025' read from the title of a 2020 page already there (issue 20)
     "level_shifts": (3, "92c5466e723dceef"),
     "programme_population": (49, "53a8cfd4ac56e546"),
     "programme_schools": (58, "0e18630af34d2b27"),
@@ -447,7 +447,7 @@ MID_2022_FRAMES = {
     "programme_emissions": (142, "ca7467a137fb8d8a"),
     "programme_emission_inventory": (16, "7f21ea0472427086"),
     "programme_emission_measures": (29, "f27319fe6c4faf91"),  # TPP-3 in the form of its printed level, 1.2 (issue 20)
-    "emep_eea_emission_factors": (21, "7fc6303dcac9a63c"),  # + the 5 Tier 1 residential gas factors (EMEP/EEA 2019, published 2019; issue 20, item 4)
+    "emep_eea_emission_factors": (23, "50ae942cdea97acc"),  # + PM2.5 of coal and gas (issue 20, item 4) + the 5 Tier 1 residential gas factors (EMEP/EEA 2019, published 2019; issue 20, item 4)
     "school_capacity_by_district": (8, "6ef5536896366085"),
 }
 

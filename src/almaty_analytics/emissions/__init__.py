@@ -79,13 +79,16 @@ prints them, except where split by pollutant (TPP-2); there are no greenhouse ga
   one-sided delay risk it lies at or below the simulated range, so it is never the headline.
 * **Pollutants.** The programme's tonnages are aggregate masses. TPP-2 is split into its coal part
   and its gas blocks (0.83 kt each, line 4317) and each part by pollutant (TSP, SO2, NOx, CO,
-  NMVOC) with EMEP/EEA 2019 emission factors for hard-coal boilers and gas (table
-  ``emissions_pollutants``, IAMC ``Emissions|<pollutant>|Energy|TPP-2``). Road transport is not
+  NMVOC) in proportion to its emission factors (table ``emissions_pollutants``, IAMC
+  ``Emissions|<pollutant>|Energy|TPP-2``): the coal boilers' TSP from the ash of their coal (AP-42
+  5A kg/t uncontrolled, A = 42, at the coal's heating value) times 1 − ``tpp2_particulate_capture``, the
+  other species EMEP/EEA 2019; gas EMEP/EEA. ``emissions_tpp2_species`` gives TSP, PM2.5, SO2 and NOx,
+  baseline against programme; ``emissions_tpp2_capture_range`` the coal split over its assumptions;
+  ``emissions_pollutant_checks`` TPP-2 from its fuel against the programme's tonnes and the gasified
+  houses against EMEP Tier 1 (method: ``emissions.pollutants``). Road transport is not
   split: the programme gives no fuel use or vehicle-kilometres and a sourced road-transport split
   by fuel was not assembled, so transport stays ``Emissions|Air pollutants``. For the same reason
   costs are not divided into a cost per tonne: tonnes of different pollutants are not comparable.
-  ``emissions_pollutant_checks`` sets the split's particulates against the ash of TPP-2's coal (AP-42
-  uncontrolled particulates and the capture the split implies) and the gasified houses against EMEP Tier 1.
 * **Backtest.** ``backtest_stationary`` forecasts Almaty's BNS stationary emissions from 2005 to the
   newest year from rolling origins, horizons 1-5, within the segments of the level shifts (the
   2013→2014 boundary shift and the 2021→2022 change of survey scope, a change of definition), with the
@@ -134,7 +137,19 @@ from .inventory import PARAMETERS as INVENTORY_PARAMETERS
 from .inventory import agglomeration_base_from_data, chp_share, inventory, inventory_year, printed_total, reconciliation
 from .measures import DEFAULT_TIMING, MEASURE_SOURCE, apply_wedges, measure_plan, ramp, wedges, with_ramps
 from .measures import PARAMETERS as MEASURE_PARAMETERS
-from .pollutants import POLLUTANTS, checks_table, pollutant_shares, pollutants_table, tpp2_by_fuel
+from .pollutants import (
+    POLLUTANTS,
+    capture_range_table,
+    checks_table,
+    coal_properties,
+    coal_tsp_factor,
+    fine_shares,
+    fuel_factors,
+    pollutant_shares,
+    pollutants_table,
+    species_table,
+    tpp2_by_fuel,
+)
 from .schedule import Schedule, conversion_schedule, with_conversion_schedule
 from .sensitivity import TORNADO_RANGES, tornado
 from .simulation import EmissionsForecast, central_paths, check_parameters, checked_plan, delivery_draws, simulate
@@ -162,6 +177,7 @@ __all__ = [
     "checked_plan", "conversion_schedule", "delivery_draws", "driver_indices", "fleet_from_data", "houses_from_data", "iamc_table",
     "inbound_growth_from_data", "inbound_share_from_data", "inventory", "inventory_year", "latest_segment_accuracy", "reconciliation", "log_linear_trend",
     "measure_plan", "measures_table", "old_vehicle_ratio_from_factors", "pollutant_shares", "pollutants_table",
+    "capture_range_table", "coal_properties", "coal_tsp_factor", "fine_shares", "fuel_factors", "species_table",
     "population_from_inventory_year", "population_path", "population_sources", "printed_total", "ramp", "simulate", "stationary_driver_forecast",
     "stationary_level_sd", "target_arithmetic", "target_gap_table", "target_year", "tornado", "tpp2_by_fuel", "tpp2_inside_from",
     "wedges", "wedges_table", "with_conversion_schedule", "with_ramps", "KEY_FIGURES", "key_figures_table",
@@ -188,7 +204,9 @@ def forecast(
     1 January of ``population_years`` (central (T,), simulations (n, T))."""
     fc = simulation.simulate(params, inputs, population_years, population_central, population_simulations)
     programme = inputs["programme_emissions"]
-    shares = pollutant_shares(inputs["emep_eea_emission_factors"])
+    factors = inputs["emep_eea_emission_factors"]
+    capture = params["tpp2_particulate_capture"]
+    shares = pollutant_shares(fuel_factors(factors, coal_tsp_factor(coal_properties(inputs), capture)))
     fc.tables = {
         "emissions_by_source": by_source_table(fc),
         "emissions_fleet": fleet_table(fc, programme, inputs["dated_statements"]),
@@ -203,7 +221,12 @@ def forecast(
         "emissions_targets": target_arithmetic(inputs["programme_emission_inventory"], inputs["programme_emission_measures"], programme),
         "emissions_pollutants": pollutants_table(fc, programme, shares),
     }
-    fc.tables["emissions_pollutant_checks"] = checks_table(inputs, fc.tables["emissions_pollutants"], int(fc.years[0]))
+    split = fc.tables["emissions_pollutants"]
+    fc.tables |= {
+        "emissions_tpp2_species": species_table(split, fine_shares(factors), (fc.inventory_year, fc.target_year)),
+        "emissions_pollutant_checks": checks_table(inputs, split, fc.inventory_year, capture),
+        "emissions_tpp2_capture_range": capture_range_table(inputs, split, fc.inventory_year, capture),
+    }
     fc.tables["emissions_iamc"] = iamc_table(fc.tables["emissions_by_source"], fc.tables["emissions_pollutants"])
     return fc
 
@@ -280,6 +303,7 @@ DISPLAY_PARAMETERS: dict[str, Param] = {
 }
 PARAMETERS: dict[str, Param] = (
     DISPLAY_PARAMETERS | MEASURE_PARAMETERS | schedule.PARAMETERS | DRIVER_PARAMETERS | INVENTORY_PARAMETERS | simulation.PARAMETERS
+    | pollutants.PARAMETERS
 )
 # What the results depend on: the population forecast's parameters and every emission parameter but the display ones.
 RESULT_PARAMETERS = tuple(dict.fromkeys(population.PARAMETER_NAMES + ("base_year", "horizon") + tuple(name for name in PARAMETERS if name not in DISPLAY_PARAMETERS)))

@@ -135,13 +135,36 @@ class AnswerPart(ReportBase):
         table = self._parameters_named(self.fc.tables["emissions_tornado"])
         return table.drop(columns=["central_kt"]).assign(emission_scenario=table["emission_scenario"].map(self.scenario_name))
 
-    def pollutants_table(self) -> pd.DataFrame:
-        """TPP-2 by pollutant and emission scenario (rows) in the base and target year (columns), all fuels together."""
-        pollutants = self.fc.tables["emissions_pollutants"]
-        shown = pollutants[pollutants["year"].isin([self.inventory_year, self.target_year])]
-        shown = shown.assign(emission_scenario=shown["emission_scenario"].map(self.scenario_name))
-        wide = shown.pivot_table(index=["pollutant", "emission_scenario"], columns="year", values="median_kt", aggfunc="sum", sort=False)
-        return wide.reset_index().rename_axis(columns=None)
+    def species_table(self) -> pd.DataFrame:
+        """TPP-2's TSP, PM2.5, SO2 and NOx in the inventory and target years, baseline against programme (table emissions_tpp2_species)."""
+        return self.fc.tables["emissions_tpp2_species"]
+
+    def pollutants_text(self) -> tuple[str, dict]:
+        """The paragraph under the species table, as (key, values): the capture used and, where the vintage holds the coal
+        burned, the fuel-based total beside the programme's TPP-2 tonnes and the capture at which they agree."""
+        t, checks = self.t, self.fc.tables["emissions_pollutant_checks"].set_index("quantity")["value"]
+        species = self.species_table().set_index(["year", "pollutant"])
+        values = {
+            "capture": t.pct(self.params["tpp2_particulate_capture"], 1),
+            "tsp": t.num(species.loc[(self.inventory_year, "TSP"), "baseline_kt"], 1),
+            "year": self.inventory_year,
+            "target_year": self.target_year,
+            "tsp_cut": t.pct(-species.loc[(self.target_year, "TSP"), "conversion_effect_share"]),
+            "nox_cut": t.pct(-species.loc[(self.target_year, "NOx"), "conversion_effect_share"]),
+        }
+        if "fuel_based_total" not in checks.index:
+            return "emissions.pollutants_text_no_coal", values
+        return "emissions.pollutants_text", values | {
+            "fuel_total": t.num(checks["fuel_based_total"], 1),
+            "programme": t.num(checks["programme_tpp2_inventory_year"], 1),
+            "coal": t.num(checks["coal_burned"] / 1000, 1),
+            "heating": t.num(checks["heating_value_used"], 2),
+            "agreeing": t.pct(checks["capture_at_which_fuel_based_total_is_the_programme"], 1),
+        }
+
+    def capture_range_table(self) -> pd.DataFrame:
+        """The coal part's particulates over the capture and the heating value (table emissions_tpp2_capture_range)."""
+        return self.fc.tables["emissions_tpp2_capture_range"]
 
     def _by_source(self) -> pd.DataFrame:
         by_source = self.fc.tables["emissions_by_source"]
