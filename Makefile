@@ -49,11 +49,12 @@ docs: $(STAMP) ## the API reference, built offline from the docstrings: docs/api
 	$(BIN)/pdoc almaty_analytics --output-directory docs/api --footer-text "almaty-analytics $$($(BIN)/python -c 'import almaty_analytics as a; print(a.__version__)')"
 	@echo "open docs/api/index.html"
 
-bench: $(STAMP) ## population Monte Carlo speed and memory; full run (default --jobs vs --jobs 1), unchanged re-run, floor; languages; test suite
+bench: $(STAMP) ## population Monte Carlo speed and memory; full run (default --jobs vs --jobs 1), unchanged re-run, floor; languages; start-up; test suite
 	$(BIN)/python benchmarks/bench_population.py
 	$(BIN)/python benchmarks/bench_memory.py
 	$(BIN)/python benchmarks/bench_runner.py
 	$(BIN)/python benchmarks/bench_languages.py
+	$(BIN)/python benchmarks/bench_startup.py
 	$(BIN)/python benchmarks/bench_tests.py
 
 lint: $(STAMP) ## ruff on the package, tests and benchmarks

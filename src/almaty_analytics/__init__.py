@@ -5,7 +5,15 @@ gives the default scenario's forecasts with one assumption changed, as tables an
 with its references, is in the docstring of its package: ``population``, ``schools``, ``emissions``.
 """
 
+import sys
+
 __version__ = "0.1.0"
+
+# jsonschema (under nbformat and papermill) registers an "iri" format checker when rfc3987_syntax is installed (it is,
+# for JupyterLab's jupyter_events), and that module compiles a Lark grammar on import: 2.1 of the 2.4 s jsonschema
+# takes to import here, in every command, runner worker server and test process. Nothing here checks IRIs, so the
+# module is marked absent (jsonschema then skips that checker); a process that imported it already keeps it.
+sys.modules.setdefault("rfc3987_syntax", None)
 
 API = ("Forecast", "forecast", "parameters", "scenario_names")  # the public API (api.py), imported when first used
 
