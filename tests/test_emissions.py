@@ -1112,6 +1112,8 @@ def test_the_pollutants_paragraph_checks_tpp2_against_its_fuel_only_where_the_vi
     key, values = newest.pollutants_text()
     checks = newest.fc.tables["emissions_pollutant_checks"].set_index("quantity")["value"]
     assert key == "emissions.pollutants_text" and values["fuel_total"] == f"{checks['fuel_based_total']:.1f}" and values["coal"] == "1.5"
+    gas = shown.residential_gas_text()
+    assert (gas["kg"], gas["tier1"], gas["gj"]) == ("77", "80.4", "956")  # 10.3e6 kg / 134e3 houses; 77 kg / 80.4 g/GJ
     for language in ("en", "ru", "kk"):
         text = i18n.Text(language)
-        assert text(key, **values) and text("emissions.pollutants_text_no_coal", **values)
+        assert text(key, **values) and text("emissions.pollutants_text_no_coal", **values) and text("emissions.residential_gas_text", **gas)

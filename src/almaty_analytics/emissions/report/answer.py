@@ -162,6 +162,16 @@ class AnswerPart(ReportBase):
             "agreeing": t.pct(checks["capture_at_which_fuel_based_total_is_the_programme"], 1),
         }
 
+    def residential_gas_text(self) -> dict:
+        """The gasified houses against EMEP/EEA Tier 1 (table emissions_pollutant_checks): kg a house, the Tier 1 sum, the
+        gas a house would burn at it."""
+        checks = self.fc.tables["emissions_pollutant_checks"].set_index("quantity")["value"]
+        return {
+            "kg": self.t.num(checks["programme_emission_per_gasified_house"]),
+            "tier1": self.t.num(checks["emep_tier1_sum_of_factors"], 1),
+            "gj": self.t.num(checks["gas_burned_per_house_implied_at_tier1"]),
+        }
+
     def capture_range_table(self) -> pd.DataFrame:
         """The coal part's particulates over the capture and the heating value (table emissions_tpp2_capture_range)."""
         return self.fc.tables["emissions_tpp2_capture_range"]
