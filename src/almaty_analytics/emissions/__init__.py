@@ -206,7 +206,8 @@ def forecast(
     programme = inputs["programme_emissions"]
     factors = inputs["emep_eea_emission_factors"]
     capture = params["tpp2_particulate_capture"]
-    shares = pollutant_shares(fuel_factors(factors, coal_tsp_factor(coal_properties(inputs), capture)))
+    coal = coal_properties(inputs)
+    shares = pollutant_shares(fuel_factors(factors, coal_tsp_factor(coal, capture)))
     fc.tables = {
         "emissions_by_source": by_source_table(fc),
         "emissions_fleet": fleet_table(fc, programme, inputs["dated_statements"]),
@@ -224,8 +225,8 @@ def forecast(
     split = fc.tables["emissions_pollutants"]
     fc.tables |= {
         "emissions_tpp2_species": species_table(split, fine_shares(factors), (fc.inventory_year, fc.target_year)),
-        "emissions_pollutant_checks": checks_table(inputs, split, fc.inventory_year, capture),
-        "emissions_tpp2_capture_range": capture_range_table(inputs, split, fc.inventory_year, capture),
+        "emissions_pollutant_checks": checks_table(inputs, split, fc.inventory_year, capture, coal),
+        "emissions_tpp2_capture_range": capture_range_table(coal, factors, split, fc.inventory_year, capture),
     }
     fc.tables["emissions_iamc"] = iamc_table(fc.tables["emissions_by_source"], fc.tables["emissions_pollutants"])
     return fc

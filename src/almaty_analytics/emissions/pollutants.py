@@ -52,6 +52,7 @@ SPECIES = ("TSP", "PM2.5", "SOx", "NOx")  # what emissions_tpp2_species shows (P
 FUELS = {"coal": "tpp2_coal", "gas": "tpp2_gas"}  # fuel -> used_for in emep_eea_emission_factors
 HEATING_VALUE = ("ekibastuz_coal_heating_value_min", "ekibastuz_coal_heating_value_max")  # dated_statements, MJ/kg
 CAPTURE_RANGE = ("multiple_cyclone_capture", "esp_capture")  # ap42_emission_factors: the capture range shown
+COAL_BURNED = "tpp2_coal_burned_heating_season"  # dated_statements, t (statement of 16 November 2023)
 
 PARAMETERS: dict[str, Param] = {
     "tpp2_particulate_capture": Param(
@@ -69,8 +70,9 @@ PARAMETERS: dict[str, Param] = {
 
 def coal_properties(inputs: dict[str, pd.DataFrame]) -> dict[str, float]:
     """What the coal part's particulates come from: ``ash`` (%, line 4263), ``pm_factor`` (AP-42 kg/t per % ash),
-    ``heating_value`` (MJ/kg = GJ/t, the middle of the dated range) with ``heating_low`` / ``heating_high``, and
-    the capture range ``capture_low`` / ``capture_high`` (AP-42's multiple cyclones and ESPs)."""
+    ``heating_value`` (MJ/kg = GJ/t, the middle of the dated range) with ``heating_low`` / ``heating_high``, the
+    capture range ``capture_low`` / ``capture_high`` (AP-42's multiple cyclones and ESPs) and ``coal_burned`` (t a
+    heating season, NaN where the vintage has no coal figure)."""
     statements = inputs["dated_statements"].set_index("indicator")["value"].astype(float)
     missing = [name for name in HEATING_VALUE if name not in statements.index]
     if missing:
@@ -85,6 +87,7 @@ def coal_properties(inputs: dict[str, pd.DataFrame]) -> dict[str, float]:
         "heating_high": high,
         "capture_low": float(ap42[CAPTURE_RANGE[0]]),
         "capture_high": float(ap42[CAPTURE_RANGE[1]]),
+        "coal_burned": float(statements.get(COAL_BURNED, np.nan)),
     }
 
 
@@ -123,15 +126,20 @@ def _fuel_based_total_kt(coal_t: float, heating_value: float, factors: pd.Series
     return coal_t * heating_value * float(factors.sum()) / 1e9
 
 
+def _baseline_in(pollutants: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The baseline rows of ``pollutants_table``'s frame in ``year`` (the inventory year: TPP-2's printed tonnes)."""
+    return pollutants[(pollutants["year"] == year) & (pollutants["emission_scenario"] == "baseline")]
+
+
 def checks_table(
-    inputs: dict[str, pd.DataFrame], pollutants: pd.DataFrame, inventory_year: int, capture: float
+    inputs: dict[str, pd.DataFrame], pollutants: pd.DataFrame, inventory_year: int, capture: float, coal: dict[str, float]
 ) -> pd.DataFrame:
     """TPP-2 from its fuel and the gasified houses against EMEP Tier 1: ``check, quantity, value, unit``.
 
     ``inputs`` holds ``emep_eea_emission_factors``, ``ap42_emission_factors``, ``dated_statements``,
     ``programme_emissions`` and ``programme_emission_inventory``; ``pollutants`` is ``pollutants_table``'s frame;
-    ``capture`` the parameter ``tpp2_particulate_capture``. The method is the module's (TPP-2 rows only where
-    the vintage holds the coal burned)."""
+    ``capture`` the parameter ``tpp2_particulate_capture``; ``coal`` is ``coal_properties``. The method is the
+    module's (TPP-2 rows only where the vintage holds the coal burned)."""
     programme = inputs["programme_emissions"].set_index("figure_id")["value"].astype(float)
     inventory = inputs["programme_emission_inventory"]
     gasified = inventory[(inventory["source_id"] == "housing_gasified") & inventory["used"]]
@@ -144,11 +152,10 @@ def checks_table(
         ("residential_gas", "gas_burned_per_house_implied_at_tier1", per_house_kg * 1000 / tier1, "GJ/house/yr"),
     ]
     statements = inputs["dated_statements"].set_index("indicator")["value"]
-    if "tpp2_coal_burned_heating_season" in statements.index:
-        coal = coal_properties(inputs)
-        coal_t = float(statements["tpp2_coal_burned_heating_season"])
+    coal_t = coal["coal_burned"]
+    if not np.isnan(coal_t):
         uncontrolled_kt = coal_t * coal["pm_factor"] * coal["ash"] / 1e6
-        first = pollutants[(pollutants["year"] == inventory_year) & (pollutants["emission_scenario"] == "baseline")]
+        first = _baseline_in(pollutants, inventory_year)
         split_kt = float(first.loc[first["pollutant"] == "TSP", "scheduled_kt"].sum())
         programme_kt = float(first["scheduled_kt"].sum())
         coal_factors = fuel_factors(factors, coal_tsp_factor(coal, capture)).loc["coal"]
@@ -173,25 +180,24 @@ def checks_table(
     return frame
 
 
-def capture_range_table(inputs: dict[str, pd.DataFrame], pollutants: pd.DataFrame, inventory_year: int, capture: float) -> pd.DataFrame:
+def capture_range_table(
+    coal: dict[str, float], factors: pd.DataFrame, pollutants: pd.DataFrame, inventory_year: int, capture: float
+) -> pd.DataFrame:
     """The coal split over its assumptions: capture (AP-42's multiple cyclones, the parameter, ESPs) × heating value (low,
     middle, high of the dated range): ``capture, heating_value, coal_tsp_g_per_gj, coal_tsp_share, coal_tsp_kt, fuel_based_total_kt``.
 
-    ``coal_tsp_kt`` is the coal part's TSP in the inventory year at that split (its tonnes × the TSP share);
-    ``fuel_based_total_kt`` = coal burned × heating value × Σ factors, empty where the vintage has no coal figure."""
-    coal = coal_properties(inputs)
-    factors = inputs["emep_eea_emission_factors"]
-    statements = inputs["dated_statements"].set_index("indicator")["value"]
-    coal_t = float(statements["tpp2_coal_burned_heating_season"]) if "tpp2_coal_burned_heating_season" in statements.index else np.nan
-    first = pollutants[(pollutants["year"] == inventory_year) & (pollutants["emission_scenario"] == "baseline") & (pollutants["fuel"] == "coal")]
-    coal_kt = float(first["scheduled_kt"].sum())
+    ``coal`` is ``coal_properties``, ``factors`` the EMEP/EEA table. ``coal_tsp_kt`` is the coal part's TSP in the
+    inventory year at that split (its tonnes × the TSP share); ``fuel_based_total_kt`` = coal burned × heating value
+    × Σ factors, empty where the vintage has no coal figure."""
+    first = _baseline_in(pollutants, inventory_year)
+    coal_kt = float(first.loc[first["fuel"] == "coal", "scheduled_kt"].sum())
     rows = []
     for level in sorted({coal["capture_low"], capture, coal["capture_high"]}):
         for heating in (coal["heating_low"], coal["heating_value"], coal["heating_high"]):
             tsp = coal_tsp_factor(coal, level, heating)
             coal_factors = fuel_factors(factors, tsp).loc["coal"]
             share = tsp / float(coal_factors.sum())
-            rows.append((level, heating, tsp, share, coal_kt * share, _fuel_based_total_kt(coal_t, heating, coal_factors)))
+            rows.append((level, heating, tsp, share, coal_kt * share, _fuel_based_total_kt(coal["coal_burned"], heating, coal_factors)))
     frame = pd.DataFrame(rows, columns=["capture", "heating_value", "coal_tsp_g_per_gj", "coal_tsp_share", "coal_tsp_kt", "fuel_based_total_kt"])
     return frame.round(6)
 
@@ -261,7 +267,7 @@ def pollutants_table(fc: EmissionsForecast, programme: pd.DataFrame, shares: pd.
     return pd.concat(rows, ignore_index=True)
 
 
-def species_table(pollutants: pd.DataFrame, fine: dict[str, float], years: tuple[int, int]) -> pd.DataFrame:
+def species_table(pollutants: pd.DataFrame, fine_share: dict[str, float], years: tuple[int, int]) -> pd.DataFrame:
     """TSP, PM2.5, SO2 and NOx of TPP-2 (both fuels) in ``years`` (inventory, target), baseline against programme, the
     medians: ``year, pollutant, baseline_kt, programme_kt, conversion_effect_kt, conversion_effect_share``.
 
@@ -269,8 +275,8 @@ def species_table(pollutants: pd.DataFrame, fine: dict[str, float], years: tuple
     (TPP-2's only measures are its boiler retirement and gas conversion), its share of the baseline."""
     shown = pollutants[pollutants["year"].isin(years) & pollutants["emission_scenario"].isin(["baseline", "programme"])]
     tsp = shown[shown["pollutant"] == "TSP"]
-    fine = tsp.assign(pollutant="PM2.5", median_kt=tsp["median_kt"] * tsp["fuel"].map(fine))
-    both = pd.concat([shown[shown["pollutant"].isin(SPECIES)], fine])
+    pm25 = tsp.assign(pollutant="PM2.5", median_kt=tsp["median_kt"] * tsp["fuel"].map(fine_share))
+    both = pd.concat([shown[shown["pollutant"].isin(SPECIES)], pm25])
     wide = both.pivot_table(index=["year", "pollutant"], columns="emission_scenario", values="median_kt", aggfunc="sum")
     wide = wide.reindex(pd.MultiIndex.from_product([sorted(years), list(SPECIES)], names=["year", "pollutant"]))
     table = pd.DataFrame({"baseline_kt": wide["baseline"], "programme_kt": wide["programme"]}).reset_index()

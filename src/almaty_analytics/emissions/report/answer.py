@@ -142,7 +142,7 @@ class AnswerPart(ReportBase):
     def pollutants_text(self) -> tuple[str, dict]:
         """The paragraph under the species table, as (key, values): the capture used and, where the vintage holds the coal
         burned, the fuel-based total beside the programme's TPP-2 tonnes and the capture at which they agree."""
-        t, checks = self.t, self.fc.tables["emissions_pollutant_checks"].set_index("quantity")["value"]
+        t, checks = self.t, self._pollutant_checks()
         species = self.species_table().set_index(["year", "pollutant"])
         values = {
             "capture": t.pct(self.params["tpp2_particulate_capture"], 1),
@@ -165,12 +165,16 @@ class AnswerPart(ReportBase):
     def residential_gas_text(self) -> dict:
         """The gasified houses against EMEP/EEA Tier 1 (table emissions_pollutant_checks): kg a house, the Tier 1 sum, the
         gas a house would burn at it."""
-        checks = self.fc.tables["emissions_pollutant_checks"].set_index("quantity")["value"]
+        checks = self._pollutant_checks()
         return {
             "kg": self.t.num(checks["programme_emission_per_gasified_house"]),
             "tier1": self.t.num(checks["emep_tier1_sum_of_factors"], 1),
             "gj": self.t.num(checks["gas_burned_per_house_implied_at_tier1"]),
         }
+
+    def _pollutant_checks(self) -> pd.Series:
+        """Table emissions_pollutant_checks as value by quantity."""
+        return self.fc.tables["emissions_pollutant_checks"].set_index("quantity")["value"]
 
     def capture_range_table(self) -> pd.DataFrame:
         """The coal part's particulates over the capture and the heating value (table emissions_tpp2_capture_range)."""
