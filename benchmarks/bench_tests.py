@@ -27,7 +27,7 @@ def timed_run(report: Path, pytest_args: list[str]) -> float:
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}", *pytest_args],
-        cwd=REPO, capture_output=True, text=True,
+        cwd=REPO, capture_output=True, text=True, env=os.environ | {"PYTHONDONTWRITEBYTECODE": ""},  # as make test (WRITE_BYTECODE)
     )
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:

@@ -11,6 +11,9 @@ worker and its module fixtures); the end-to-end run is made once for all workers
 
 from __future__ import annotations
 
+# isort: off
+import almaty_analytics  # noqa: F401  first: it marks rfc3987_syntax absent before nbformat loads jsonschema (2 s per test process)
+# isort: on
 import base64
 import fcntl
 import io

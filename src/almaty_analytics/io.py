@@ -372,12 +372,17 @@ def file_hashes(directory: Path | None = None) -> dict[str, str]:
     }
 
 
+SOURCE_SUFFIXES = (".py", ".j2", ".json")  # the package's code: modules, report templates, their settings
+
+
 def package_hash() -> str:
-    """One SHA-256 over the package's source files: changes when any code changes."""
+    """One SHA-256 over the package's source files (``SOURCE_SUFFIXES``): changes when any code changes. Compiled
+    modules are never read, so a ``__pycache__`` written meanwhile by another process changes nothing."""
+    package = paths.package_dir()
     digest = hashlib.sha256()
-    for name, file_hash in file_hashes(paths.package_dir()).items():
-        if name.endswith((".py", ".j2", ".json")):
-            digest.update(f"{name}:{file_hash}\n".encode())
+    for path in sorted(package.rglob("*")):
+        if path.suffix in SOURCE_SUFFIXES and not path.name.startswith(".") and "__pycache__" not in path.parts and path.is_file():
+            digest.update(f"{path.relative_to(package).as_posix()}:{hashlib.sha256(path.read_bytes()).hexdigest()}\n".encode())
     return digest.hexdigest()
 
 

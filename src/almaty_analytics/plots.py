@@ -148,14 +148,18 @@ def _wrap(text, width: int) -> str:
     return textwrap.fill(text.get_text().replace("\n", " "), max(width, 12)) if text.get_text() else ""
 
 
-def _fit_labels(fig: plt.Figure) -> None:
+def _fit_labels(fig: plt.Figure) -> bool:
     """Wrap each axes' title and x label to its width and its y label to its height (a short panel, a long Kazakh
-    label), measured in characters of about 0.6 em of their font."""
+    label), measured in characters of about 0.6 em of their font; whether any label changed."""
     scale = fig.dpi / 72
+    changed = False
     for ax in fig.axes:
         box = ax.get_window_extent()
         for text, room in ((ax.title, box.width), (ax.xaxis.label, box.width), (ax.yaxis.label, box.height)):
-            text.set_text(_wrap(text, int(room / (text.get_fontsize() * scale * 0.6))))
+            wrapped = _wrap(text, int(room / (text.get_fontsize() * scale * 0.6)))
+            changed |= wrapped != text.get_text()
+            text.set_text(wrapped)
+    return changed
 
 
 def _finish(fig: plt.Figure, source: str, margins: dict[str, float] | None = None) -> plt.Figure:
@@ -174,9 +178,9 @@ def _finish(fig: plt.Figure, source: str, margins: dict[str, float] | None = Non
         return fig
     bottom = _foot(fig, source)
     fig.tight_layout(rect=(0, bottom + 0.01, 1, 1))
-    _fit_labels(fig)  # wrap the labels to the room they got
-    fig.align_ylabels(fig.axes)
-    fig.tight_layout(rect=(0, bottom + 0.01, 1, 1))  # and fit once more (test_plots: no text collides or leaves the figure)
+    if _fit_labels(fig) or len(fig.axes) > 1:  # a label wrapped to the room it got, or panels whose y labels to align
+        fig.align_ylabels(fig.axes)
+        fig.tight_layout(rect=(0, bottom + 0.01, 1, 1))  # fit once more (test_plots: no text collides or leaves the figure)
     return fig
 
 
