@@ -141,7 +141,8 @@ def _run_in_process(notebook: Path, parameters: dict, staging: Path) -> runner.R
 def _figure_output(figure) -> nbformat.NotebookNode:
     png = io.BytesIO()
     figure.savefig(png, format="png", **plots.AS_LAID_OUT)  # as the report kernel shows it (plots.show_as_laid_out)
-    return nbformat.v4.new_output("display_data", data={"image/png": base64.b64encode(png.getvalue()).decode(), "text/plain": repr(figure)})
+    return nbformat.v4.new_output("display_data", data={"image/png": base64.b64encode(png.getvalue()).decode(), "text/plain": repr(figure)},
+                                  metadata={"image/png": {"alt": plots.alt_text(figure)}})  # as plots.show_as_laid_out sends it
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ import papermill
 import pytest
 
 from almaty_analytics import i18n, page, population, runner, scenarios
+from almaty_analytics.paths import language_folder
 from almaty_analytics.runner import kernel
 from conftest import visible_text
 
@@ -117,6 +118,21 @@ def test_report_reads_well(published, path):
     for figure in KEY_FIGURES[path.stem]:
         assert figure in text, figure
     assert 'src="data:image/png;base64,' in html  # charts embedded, not linked
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+def test_every_chart_has_its_title_as_alternative_text_in_the_reports_language(published, language):
+    """A screen reader reads a chart's alt attribute: the report kernel sends each chart's titles with its PNG
+    (plots.show_as_laid_out), never nbconvert's "No description has been provided for this image"."""
+    folder = language_folder(published, language) / "default"
+    alts = []
+    for report in sorted(folder.glob("*.html")):
+        for image in re.findall(r"<img\b[^>]*>", report.read_text(encoding="utf-8")):
+            alt = re.search(r'\balt="([^"]+)"', image)
+            assert alt and "No description" not in alt.group(1), (report.name, image[:120])
+            alts.append(alt.group(1))
+    assert len(alts) >= 10
+    assert i18n.Text(language)("data.population_title") in alts  # the data overview's first chart
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -133,7 +133,16 @@ def _tick_labels(axis) -> list[str]:
 def test_every_chart_function_is_checked(drawn):
     names = {name for name in dir(plots) if callable(getattr(plots, name)) and not name.startswith("_")
              and getattr(getattr(plots, name), "__module__", "") == plots.__name__ and name[0].islower()}
-    assert names - {"use_style", "tick_digits", "show_as_laid_out"} == set(drawn)
+    assert names - {"use_style", "tick_digits", "show_as_laid_out", "alt_text"} == set(drawn)
+
+
+def test_a_charts_alternative_text_is_its_title_unwrapped(drawn):
+    assert plots.alt_text(drawn["fan_chart"]) == LONG_TITLE  # wrapped on the chart, one line for a screen reader
+    assert all(plots.alt_text(fig) and "\n" not in plots.alt_text(fig) for fig in drawn.values())
+    fig, ax = plt.subplots()
+    ax.set_ylabel("thousand\npersons")
+    assert plots.alt_text(fig) == "thousand persons"  # no title: the y label
+    plt.close(fig)
 
 
 def test_year_axes_tick_whole_years_only(drawn):

@@ -22,6 +22,9 @@ import textwrap
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.core.pylabtools import print_figure
+from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator, ScalarFormatter
 from matplotlib_inline.config import InlineBackend
 
@@ -54,9 +57,24 @@ AS_LAID_OUT = {"bbox_inches": None}  # how a report shows a chart: the figure as
 def show_as_laid_out() -> None:
     """Reports show each chart as ``_finish`` laid it out (legend, source note and labels inside the figure), not
     cropped to a tight box: the inline backend's default ``bbox_inches="tight"`` draws every figure twice (once to
-    measure it), about a tenth of a report's presentation time. Set on the inline backend of the running IPython
-    shell (nothing happens outside one); an analyst's own session (``api``, the explorer) keeps the default."""
+    measure it), about a tenth of a report's presentation time. Each chart goes out with its ``alt_text`` in the PNG's
+    metadata, which the report template writes as the image's ``alt`` (nbconvert's own is "No description has been
+    provided for this image"). Set on the inline backend and the display formatter of the running IPython shell
+    (nothing happens outside one); an analyst's own session (``api``, the explorer) keeps the defaults."""
     InlineBackend.instance().print_figure_kwargs = dict(AS_LAID_OUT)
+    if InteractiveShell.initialized():
+        InteractiveShell.instance().display_formatter.formatters["image/png"].for_type(Figure, _png_with_alt_text)
+
+
+def _png_with_alt_text(fig: plt.Figure) -> tuple[str, dict[str, str]]:
+    """The PNG the inline backend would show (as laid out) and its metadata: an IPython formatter may return both."""
+    return print_figure(fig, fmt="png", base64=True, **AS_LAID_OUT), {"alt": alt_text(fig)}
+
+
+def alt_text(fig: plt.Figure) -> str:
+    """What a chart shows, for a reader who cannot see it: the titles of its panels (their y labels where none has one)."""
+    titles = [" ".join(ax.get_title().split()) for ax in fig.axes if ax.get_title()]
+    return "; ".join(titles or [" ".join(ax.get_ylabel().split()) for ax in fig.axes if ax.get_ylabel()])
 
 
 AXIS_LABEL_WIDTH = 38  # characters per line of a y label before the layout; _fit_labels then wraps to the room it got
