@@ -48,7 +48,7 @@ def cold_root(folder: Path) -> Path:
 
 def timed(args: list[str], root: Path | None = None) -> tuple[float, float]:
     """Wall and CPU seconds of one run (in ``root``'s project when given)."""
-    env = os.environ | ({"ALMATY_ANALYTICS_ROOT": str(root)} if root else {})
+    env = os.environ | {"PYTHONDONTWRITEBYTECODE": ""} | ({"ALMATY_ANALYTICS_ROOT": str(root)} if root else {})  # bytecode kept, as make reports
     start, start_cpu = time.perf_counter(), cpu()
     proc = subprocess.run(CLI + args, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - start

@@ -3,7 +3,9 @@ one kernel runs a notebook for several languages in turn, each run starting from
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures as futures
+import gc
 import json
 import os
 import subprocess
@@ -13,6 +15,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 from jupyter_core.paths import jupyter_path
+from jupyter_core.utils import ensure_event_loop
 
 from almaty_analytics import runner
 from almaty_analytics.runner import kernel
@@ -117,6 +120,31 @@ def test_the_notebooks_of_a_stage_share_each_workers_kernel_each_from_a_clean_na
         pids = {int(pid) for _, pid, _ in printed}
         assert len(pids) in kernels, printed  # one kernel per worker (two when both workers got a notebook)
         assert _gone(pids), f"kernels {pids} still run"
+
+
+def test_a_stopped_runs_cell_is_ended_before_its_kernel_is_killed(caplog):
+    """What a signal leaves on the loop (a cell awaiting its reply, which nbclient turns into DeadKernelError when
+    cancelled, and the kernel poll) is cancelled and awaited: the poll never wakes, no exception is left unretrieved."""
+    loop = ensure_event_loop()
+    woke = []
+
+    async def cell():
+        try:
+            await asyncio.sleep(60)
+        except asyncio.CancelledError:
+            raise RuntimeError("Kernel died") from None  # as nbclient's async_execute_cell
+
+    async def poll():
+        await asyncio.sleep(0.2)
+        woke.append("Kernel died while waiting for execute reply.")
+
+    tasks = [loop.create_task(cell()), loop.create_task(poll())]
+    kernel.end_interrupted_tasks()
+    assert all(task.done() for task in tasks) and tasks[1].cancelled()
+    del tasks
+    gc.collect()  # an unretrieved exception is logged when its task is collected
+    loop.run_until_complete(asyncio.sleep(0.3))
+    assert woke == [] and "never retrieved" not in caplog.text
 
 
 def test_make_kernel_registers_this_interpreter_for_the_user_where_jupyter_looks(tmp_path, monkeypatch):

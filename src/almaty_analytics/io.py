@@ -270,15 +270,16 @@ def _typed_column(values: pd.Series, f: Field, path: Path | str) -> pd.Series:
     return typed
 
 
-_VALIDATED: dict[tuple[str, str], list[str]] = {}  # (raw folder, digest of its files) -> the tables validated in this process
+_VALIDATED: dict[str, list[str]] = {}  # digest of a raw folder's files (names and bytes) -> the tables validated in this process
 
 
 def validate_all(raw: Path | None = None) -> list[str]:
     """Validate every table in the manifest; return their names. Raises on the first bad one. Files byte for byte
-    those already validated in this process are not checked again: a run checks once for all its languages, stages
-    and scenarios (each is prepared on its own)."""
+    those already validated in this process, in this folder or another, are not checked again (the checks read
+    nothing but the files): a run checks once for all its languages, stages and scenarios (each is prepared on its
+    own), and a process that runs copies of one data folder (the test suite's projects) checks it once."""
     folder = raw or paths.raw_dir()
-    key = (str(folder), hashlib.sha256(json.dumps(file_hashes(folder), sort_keys=True).encode()).hexdigest())
+    key = hashlib.sha256(json.dumps(file_hashes(folder), sort_keys=True).encode()).hexdigest()
     if key not in _VALIDATED:
         names = list(manifest(raw))
         for name in names:

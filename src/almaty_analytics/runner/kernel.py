@@ -18,6 +18,7 @@ holds one from run to run and shuts it down (closing every client) when it is di
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -30,6 +31,7 @@ from pathlib import Path
 from ipykernel.kernelspec import install
 from jupyter_client import AsyncKernelManager
 from jupyter_client.utils import run_sync
+from jupyter_core.utils import ensure_event_loop
 from traitlets.config import Config
 
 KERNEL_NAME = "almaty-analytics"
@@ -172,6 +174,21 @@ class KeptKernel:
             return
         kernel, folder, self._kernel, self._folder = self._kernel, self._folder, None, None
         try:
+            if now:
+                end_interrupted_tasks()
             run_sync(kernel.close)(now=now)
         finally:
             folder.cleanup()
+
+
+def end_interrupted_tasks() -> None:
+    """Cancel and await what a run stopped by a signal left on this thread's event loop (jupyter_core keeps one per
+    thread): nbclient's cell, waiting for its reply, and the task polling the kernel. Left pending, they would wake
+    while the kernel is killed, log "Kernel died while waiting for execute reply" and leave an exception that no one
+    retrieves, printed as a traceback when the process exits: the stop's one line would not be alone."""
+    loop = ensure_event_loop()
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending and not loop.is_running():
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))  # their exceptions retrieved here
