@@ -736,3 +736,22 @@ def test_the_processed_cache_is_safe_under_concurrent_eviction(tmp_path, monkeyp
         failures = [f for found in pool.map(_cache_calls, range(8)) for f in found]
     assert failures == [], f"{len(failures)} of 800 calls failed, e.g. {failures[:3]}"
     assert len(list((root / "data" / "processed" / "race").glob("*.pkl"))) <= 2 + 8  # kept, or held by a call at the time
+
+
+def test_the_processed_cache_keeps_the_objects_used_last_not_built_last(tmp_path, monkeypatch):
+    """An object every report reads (a run's population forecast) stays while other parameter sets come and go."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
+    monkeypatch.setenv(paths.ROOT_ENV, str(root))
+    built = []
+
+    def cached(n: int) -> str:
+        return io.processed_object("lru", {"n": n}, lambda: built.append(n) or n, ["level_shifts"], keep=2)[1]
+
+    first = cached(1)
+    cached(2)
+    folder = root / "data" / "processed" / "lru"
+    os.utime(folder / f"{first}.pkl", (1, 1))  # built long ago
+    cached(1)  # read: used now
+    cached(3)  # evicts the object used longest ago: 2
+    assert {p.stem for p in folder.glob("*.pkl")} == {first, cached(3)} and built == [1, 2, 3]

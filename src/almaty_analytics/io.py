@@ -412,7 +412,8 @@ def processed_object(kind: str, key: dict, build: Callable[[], Any], inputs: lis
 
     ``digest`` is the SHA-256 of ``key``, the raw inputs' hashes and the package hash. A lock per digest makes
     notebooks that run in parallel wait for the first builder and load its result instead of building again.
-    Only the ``keep`` newest objects of a kind are kept. Returns the object and its digest.
+    Only the ``keep`` objects of a kind used last are kept (a read marks an object used, so one that every report
+    of a run reads stays while other parameter sets come and go). Returns the object and its digest.
     """
     resources = manifest()
     stamp = {
@@ -427,7 +428,10 @@ def processed_object(kind: str, key: dict, build: Callable[[], Any], inputs: lis
     with open(folder / f"{digest}.lock", "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         with contextlib.suppress(FileNotFoundError):  # evicted by another process since: built again
-            return pickle.loads(path.read_bytes()), digest
+            obj = pickle.loads(path.read_bytes())
+            with contextlib.suppress(OSError):  # another user's object in a shared cache: read, not marked
+                os.utime(path)  # used now: the eviction keeps the objects used last
+            return obj, digest
         obj = build()
         atomic_write(path, lambda tmp: tmp.write_bytes(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)))
     _evict(folder, keep)
@@ -435,7 +439,8 @@ def processed_object(kind: str, key: dict, build: Callable[[], Any], inputs: lis
 
 
 def _evict(folder: Path, keep: int) -> None:
-    """Remove all but the ``keep`` newest objects of ``folder``, safe against other processes: one evictor at a time
+    """Remove all but the ``keep`` objects of ``folder`` used last (built or read: their modification time), safe
+    against other processes: one evictor at a time
     (``.evict.lock``), files that vanish meanwhile are skipped, and an object whose lock another process holds
     (reading or building it) is left for a later eviction."""
     with open(folder / ".evict.lock", "a+") as evicting:
