@@ -363,13 +363,14 @@ def release_overview(raw: Path | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["table", "series", "newest", "published"])
 
 
-def file_hashes(directory: Path | None = None) -> dict[str, str]:
-    """SHA-256 of every file under ``directory`` (default: the raw data), by relative path."""
+def file_hashes(directory: Path | None = None, suffixes: tuple[str, ...] = ()) -> dict[str, str]:
+    """SHA-256 of every file under ``directory`` (default: the raw data), by relative path; only those ending in one of
+    ``suffixes`` when given (the others are never read)."""
     directory = directory or paths.raw_dir()
     return {
         p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(directory.rglob("*"))
-        if p.is_file() and not p.name.startswith(".")
+        if (not suffixes or p.suffix in suffixes) and p.is_file() and not p.name.startswith(".")
     }
 
 
@@ -379,11 +380,9 @@ SOURCE_SUFFIXES = (".py", ".j2", ".json")  # the package's code: modules, report
 def package_hash() -> str:
     """One SHA-256 over the package's source files (``SOURCE_SUFFIXES``): changes when any code changes. Compiled
     modules are never read, so a ``__pycache__`` written meanwhile by another process changes nothing."""
-    package = paths.package_dir()
     digest = hashlib.sha256()
-    for path in sorted(package.rglob("*")):
-        if path.suffix in SOURCE_SUFFIXES and not path.name.startswith(".") and "__pycache__" not in path.parts and path.is_file():
-            digest.update(f"{path.relative_to(package).as_posix()}:{hashlib.sha256(path.read_bytes()).hexdigest()}\n".encode())
+    for name, file_hash in file_hashes(paths.package_dir(), SOURCE_SUFFIXES).items():
+        digest.update(f"{name}:{file_hash}\n".encode())
     return digest.hexdigest()
 
 
@@ -440,9 +439,8 @@ def processed_object(kind: str, key: dict, build: Callable[[], Any], inputs: lis
 
 def _evict(folder: Path, keep: int) -> None:
     """Remove all but the ``keep`` objects of ``folder`` used last (built or read: their modification time), safe
-    against other processes: one evictor at a time
-    (``.evict.lock``), files that vanish meanwhile are skipped, and an object whose lock another process holds
-    (reading or building it) is left for a later eviction."""
+    against other processes: one evictor at a time (``.evict.lock``), files that vanish meanwhile are skipped, and an
+    object whose lock another process holds (reading or building it) is left for a later eviction."""
     with open(folder / ".evict.lock", "a+") as evicting:
         fcntl.flock(evicting, fcntl.LOCK_EX)
         dated = []
