@@ -35,9 +35,9 @@ env: $(STAMP) ## create .venv and install the project (done by every target that
 reports: $(STAMP) ## run every report for every scenario (or SCENARIO=name) in every language (or LANGUAGES="en ru"), in one run: reports/
 	$(WRITE_BYTECODE) $(BIN)/almaty-analytics run $(if $(SCENARIO),--scenario $(SCENARIO),--all-scenarios) --language $(subst $(space),$(comma),$(strip $(LANGUAGES))) $(RUN_ARGS)
 
-TEST_WORKERS ?= $(shell expr $$(nproc 2>/dev/null || echo 1) + 1)  # one more than the cores: many tests wait on kernels and subprocesses
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 1)  # one per core: each worker collects the suite and fills its own in-memory caches
 
-test: $(STAMP) ## run the whole test suite, its files in parallel, one worker more than the cores (one end-to-end run, orchestration in process)
+test: $(STAMP) ## run the whole test suite, its files in parallel, one worker per core (one end-to-end run, orchestration in process)
 	$(WRITE_BYTECODE) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lab: $(STAMP) ## open JupyterLab on notebooks/ with the registered kernel almaty-analytics

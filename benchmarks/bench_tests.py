@@ -1,6 +1,6 @@
 """Wall time of the test suite, and where it goes: seconds per test file (setup, call and teardown), slowest tests.
 
-Runs ``python -m pytest`` as ``make test`` does (its files in parallel: ``-n <cores + 1> --dist loadfile``; ``--serial``
+Runs ``python -m pytest`` as ``make test`` does (its files in parallel: ``-n <cores> --dist loadfile``; ``--serial``
 for one process) from the repository ``--repeat`` times (default 1) with a JUnit report in a temporary folder and prints the median wall time, then the last run's seconds per file and its slowest
 tests. Extra arguments go to pytest, e.g. ``python benchmarks/bench_tests.py -- tests/test_runner.py``.
 The suite is meant to take at most 150 s on a quiet two-core machine (README, "Tests").
@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-PARALLEL = ["-n", str((os.cpu_count() or 1) + 1), "--dist", "loadfile"]  # as the Makefile's test target (TEST_WORKERS)
+PARALLEL = ["-n", str(os.cpu_count() or 1), "--dist", "loadfile"]  # as the Makefile's test target (TEST_WORKERS)
 
 
 def timed_run(report: Path, pytest_args: list[str]) -> float:
