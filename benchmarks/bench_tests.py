@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-PARALLEL = ["-n", str(os.cpu_count() or 1), "--dist", "loadfile"]  # as the Makefile's test target (TEST_WORKERS)
+PARALLEL = ["-n", str(len(os.sched_getaffinity(0))), "--dist", "loadfile"]  # the cores nproc counts: the Makefile's TEST_WORKERS
 
 
 def timed_run(report: Path, pytest_args: list[str]) -> float:
