@@ -13,21 +13,18 @@ import argparse
 import collections
 import json
 import os
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-PARALLEL = ["-n", str(len(os.sched_getaffinity(0))), "--dist", "loadfile"]  # the Makefile's TEST_WORKERS
+from bench_tests import PARALLEL, timed_run  # the suite run as make test runs it
+
 SITECUSTOMIZE = """\
 import atexit, json, os, resource, sys
 
 def _record(path=os.environ["ALMATY_PROCESS_LOG"]):
     usage = resource.getrusage(resource.RUSAGE_SELF)
     with open(path, "a") as log:
-        log.write(json.dumps({"pid": os.getpid(), "argv": sys.argv[:3], "cpu": usage.ru_utime + usage.ru_stime}) + "\\n")
+        log.write(json.dumps({"argv": sys.argv[:3], "cpu": usage.ru_utime + usage.ru_stime}) + "\\n")
 
 atexit.register(_record)
 """
@@ -52,17 +49,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "sitecustomize.py").write_text(SITECUSTOMIZE)
         log = Path(tmp) / "processes.jsonl"
-        env = os.environ | {"PYTHONPATH": os.pathsep.join(filter(None, [tmp, os.environ.get("PYTHONPATH")])),
-                            "ALMATY_PROCESS_LOG": str(log), "PYTHONDONTWRITEBYTECODE": ""}
-        start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *PARALLEL, *args.pytest_args],
-                              cwd=REPO, env=env, capture_output=True, text=True)
-        wall = time.perf_counter() - start
-        if proc.returncode != 0:
-            sys.exit(f"the suite failed ({proc.returncode}):\n{proc.stdout[-3000:]}")
-        processes = {row["pid"]: row for row in map(json.loads, log.read_text().splitlines())} if log.exists() else {}
+        environment = {"PYTHONPATH": os.pathsep.join(filter(None, [tmp, os.environ.get("PYTHONPATH")])), "ALMATY_PROCESS_LOG": str(log)}
+        wall = timed_run(Path(tmp) / "junit.xml", [*PARALLEL, *args.pytest_args], environment)
+        processes = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
     totals: dict[str, list[float]] = collections.defaultdict(list)
-    for row in processes.values():
+    for row in processes:
         totals[kind(row["argv"])].append(row["cpu"])
     print(f"wall {wall:.1f} s; CPU of the processes that exited normally {sum(map(sum, totals.values())):.1f} s")
     for name, cpus in sorted(totals.items(), key=lambda item: -sum(item[1])):

@@ -23,11 +23,12 @@ REPO = Path(__file__).resolve().parents[1]
 PARALLEL = ["-n", str(len(os.sched_getaffinity(0))), "--dist", "loadfile"]  # the cores nproc counts: the Makefile's TEST_WORKERS
 
 
-def timed_run(report: Path, pytest_args: list[str]) -> float:
+def timed_run(report: Path, pytest_args: list[str], environment: dict[str, str] | None = None) -> float:
+    """Wall seconds of one ``python -m pytest`` run (JUnit report to ``report``; ``environment`` added to this one's)."""
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}", *pytest_args],
-        cwd=REPO, capture_output=True, text=True, env=os.environ | {"PYTHONDONTWRITEBYTECODE": ""},  # as make test (WRITE_BYTECODE)
+        cwd=REPO, capture_output=True, text=True, env=os.environ | {"PYTHONDONTWRITEBYTECODE": ""} | (environment or {}),  # as make test (WRITE_BYTECODE)
     )
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
