@@ -255,12 +255,14 @@ def forecast_log_drift(y: pd.Series, h: int) -> pd.DataFrame:
 
     The point forecast is the last value times (1 + mean growth)^h, i.e. exp of the log
     drift path (the median); interval bounds are the exponentials of the log-scale
-    bounds. Needs three positive years.
+    bounds. Needs three positive years. The logarithm and exponential are the C library's (``math``), element by
+    element: numpy's own differ in the last bit on CPUs with AVX-512 (its SVML routines), which made a published
+    backtest table's bytes depend on the machine that computed it.
     """
     y, h = _prepare(y, h, 3, "the log-linear drift forecast")
     if (y <= 0).any():
         raise ValueError("y: the log-linear drift forecast needs positive values")
-    return np.exp(forecast_drift(np.log(y), h))
+    return forecast_drift(y.map(math.log), h).map(math.exp)
 
 
 BENCHMARKS: dict[str, Callable[[pd.Series, int], pd.DataFrame]] = {
