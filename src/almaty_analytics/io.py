@@ -26,6 +26,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import date
 from functools import cache
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -135,14 +136,30 @@ def _is_iso_date(text: str) -> bool:
     return True
 
 
+_VALIDATED: dict[tuple[bytes, Resource], pd.DataFrame] = {}  # by SHA-256 of the file's bytes and its manifest entry
+
+
 @cache
 def _read_validated(path: Path, resource: Resource, _mtime: float) -> pd.DataFrame:
+    """The validated table at ``path``, read once per file state (path, modification time) and validated once per
+    content: a copy of data/raw elsewhere (a test's project) shares the result. Callers must not change it."""
     if not path.is_file():
         what = "is a folder, not a file" if path.exists() else "file is missing"
         raise DataError(f"{path}: {what} (listed in {MANIFEST} as resource {resource.name!r})")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", skip_blank_lines=False).fillna("")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"{path}: cannot be read as a UTF-8 CSV: {' '.join(str(exc).split())}") from None
+    key = (hashlib.sha256(data).digest(), resource)
+    if key not in _VALIDATED:
+        _VALIDATED[key] = _validated(data, resource, path)
+    return _VALIDATED[key]
+
+
+def _validated(data: bytes, resource: Resource, path: Path) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8", skip_blank_lines=False).fillna("")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError(f"{path}: cannot be read as a UTF-8 CSV: {' '.join(str(exc).split())}") from None
     blank = (frame == "").all(axis=1)
     return validate(frame[~blank], resource, path)  # blank lines dropped, index still = line - 2
