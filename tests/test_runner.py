@@ -141,6 +141,23 @@ def test_a_late_notebook_that_writes_tables_is_unchanged_at_the_next_run(project
     assert any("90_echo unchanged since" in m for m in messages), messages
 
 
+def test_a_run_of_both_stages_writes_its_workbook_once_after_the_late_stage(project, in_process, monkeypatch):
+    """The early stage's record leaves the workbook to the late one (one write, not two, about 1 s each), and the
+    previous run's workbook never stays in a new version: a re-run where only the early notebook runs rewrites it too."""
+    make_notebook(project / "notebooks" / "90_late.ipynb", ECHO_PARAMETERS, ["print('late')"])
+    monkeypatch.setitem(page.REPORTS, "90_late", page.Report(("common",)))
+    written = []
+    write_workbook = export.write_workbook
+    monkeypatch.setattr(export, "write_workbook", lambda *args, **kwargs: written.append(args[1]) or write_workbook(*args, **kwargs))
+    assert runner.run(log=lambda m: None, jobs=1) == 0
+    assert len(written) == 1
+    book = project / "reports" / "default" / "tables" / "default.xlsx"
+    assert "data_population_history" in pd.read_excel(book, sheet_name=None)
+    before = book.stat().st_ino
+    assert runner.run(notebooks=["00_echo"], force=True, log=lambda m: None, jobs=1) == 0
+    assert len(written) == 2 and book.exists() and book.stat().st_ino != before
+
+
 def test_a_run_writes_the_data_dictionary_of_its_tables_beside_them(project, in_process):
     assert runner.run(log=lambda m: None) == 0
     tables = project / "reports" / "default" / "tables"

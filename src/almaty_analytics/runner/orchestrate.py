@@ -158,13 +158,14 @@ def run(
             state.version = publish.new_version(state.out, state.current)
             held.callback(_abandon_unpublished, state)
             state.view = publish.view(state.out, state.version)
-        for stage in (s for s in selection.STAGES if s in stages):
+        ordered = [s for s in selection.STAGES if s in stages]
+        for stage in ordered:
             todos = [plan(state, stage, force) for state in states]
             execute_and_publish(states, todos, jobs, timeout)
             for state, todo in zip(states, todos, strict=True):
                 if stage == "early" and todo:
                     _publishing(state, lambda state=state: publish.keep_previous(state.current, state.version, state.data_hashes, state.code_hash))
-                _publishing(state, lambda state=state, todo=todo: record(state, todo, stages))
+                _publishing(state, lambda state=state, todo=todo, last=stage == ordered[-1]: record(state, todo, stages, workbook=last))
         for state in states:
             _publishing(state, lambda state=state: _write_scenario_index(state))
             _publishing(state, lambda state=state: publish.switch(state.out, state.version, state.current))
@@ -339,12 +340,16 @@ def execute_and_publish(states: list[ScenarioRun], todos: list[list[Job]], jobs:
             state.executed.append(result)
 
 
-def record(state: ScenarioRun, ran: list[Job], stages: tuple[str, ...]) -> None:
-    """Write the new version's data dictionary, manifest and workbook when anything ran or one of them is missing (PublishError naming the file)."""
+def record(state: ScenarioRun, ran: list[Job], stages: tuple[str, ...], workbook: bool = True) -> None:
+    """Write the new version's data dictionary, manifest and workbook when anything ran or one of them is missing (PublishError naming the file).
+
+    ``workbook`` False: a later stage of this run records again before its version is published, so the workbook is
+    left to it (about 1 s each); the previous run's copy in the new version is removed, as it no longer describes it.
+    """
     manifest_path = state.version / "manifest.json"
-    workbook = state.version / "tables" / f"{state.scenario.name}.xlsx"
+    book = state.version / "tables" / f"{state.scenario.name}.xlsx"
     tables = manifest.table_runs(state.entries)
-    if not (ran or not manifest_path.exists() or (tables and not workbook.exists())):
+    if not (ran or not manifest_path.exists() or (workbook and tables and not book.exists())):
         return
     current = state.skipped + [r.notebook for r in state.executed if r.status == "ok"]
     if "early" not in stages:  # a late pass (run_scenarios): the early notebooks ran in this run's first pass
@@ -367,8 +372,11 @@ def record(state: ScenarioRun, ran: list[Job], stages: tuple[str, ...]) -> None:
     if tables:
         with publish.writing(state.version / "tables" / f"{export.DICTIONARY}.csv"):
             export.write_data_dictionary(state.version / "tables")
-        with publish.writing(workbook):
-            export.write_workbook(state.version / "tables", workbook, run_info, tables, state.language)
+        with publish.writing(book):
+            if workbook:
+                export.write_workbook(state.version / "tables", book, run_info, tables, state.language)
+            else:
+                book.unlink(missing_ok=True)
     with publish.writing(manifest_path):
         io.atomic_write_text(manifest_path, json.dumps(run_info | {"tables": tables, "notebooks": state.entries}, indent=2, default=str))
 
