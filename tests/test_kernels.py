@@ -122,6 +122,29 @@ def test_the_notebooks_of_a_stage_share_each_workers_kernel_each_from_a_clean_na
         assert _gone(pids), f"kernels {pids} still run"
 
 
+def test_a_later_stage_of_one_notebook_runs_in_a_kernel_the_earlier_stage_started(project, tmp_path):
+    """``execute_all`` with a run's ``workers``: the first stage (two notebooks, two jobs) starts the workers; the second
+    (one notebook, as the late stage's summary) runs in one of their kernels, from a clean namespace, not in a new one;
+    the kernels end with the block."""
+    notebooks = [make_notebook(project / "notebooks" / f"{n}0_seen.ipynb", 'scenario = "default"', [SEEN]) for n in (0, 1, 9)]
+
+    def stage(nbs):
+        todo = []
+        for nb in nbs:
+            staging = tmp_path / nb.stem
+            staging.mkdir()
+            todo.append((nb, [runner.execute.Run({}, staging, lambda m: None, lambda r: None)]))
+        results = runner.execute.execute_all(todo, min(2, len(todo)), 300, kept)
+        assert [r.status for [r] in results] == ["ok"] * len(nbs), [r.error for [r] in results]
+        return [_printed(runs[0].staging, nb.stem)[0].split() for nb, runs in todo]
+
+    with runner.execute.workers() as kept:
+        early, late = stage(notebooks[:2]), stage(notebooks[2:])
+        assert {seen for _, _, seen in early + late} == {"None"}
+        assert int(late[0][1]) in {int(pid) for _, pid, _ in early}
+    assert kept.pool is None and _gone({int(pid) for _, pid, _ in early}), "a kernel still runs"
+
+
 def test_a_stopped_runs_cell_is_ended_before_its_kernel_is_killed(caplog):
     """What a signal leaves on the loop (a cell awaiting its reply, which nbclient turns into DeadKernelError when
     cancelled, and the kernel poll) is cancelled and awaited: the poll never wakes, no exception is left unretrieved."""

@@ -193,7 +193,7 @@ def test_a_lock_held_too_long_gives_exit_2_naming_the_lock(project, monkeypatch,
 
 def test_jobs_default_is_the_cores_at_most_the_notebooks(project, monkeypatch):
     seen = []
-    def record(todo, jobs, timeout):
+    def record(todo, jobs, timeout, kept):
         seen.append(jobs)
         return [[runner.Result(nb.stem, "failed", error="not run") for _ in runs] for nb, runs in todo]
 

@@ -158,10 +158,11 @@ def run(
             state.version = publish.new_version(state.out, state.current)
             held.callback(_abandon_unpublished, state)
             state.view = publish.view(state.out, state.version)
+        kept = held.enter_context(execute.workers())  # the stages share the workers and their kernels
         ordered = [s for s in selection.STAGES if s in stages]
         for stage in ordered:
             todos = [plan(state, stage, force) for state in states]
-            execute_and_publish(states, todos, jobs, timeout)
+            execute_and_publish(states, todos, jobs, timeout, kept)
             for state, todo in zip(states, todos, strict=True):
                 if stage == "early" and todo:
                     _publishing(state, lambda state=state: publish.keep_previous(state.current, state.version, state.data_hashes, state.code_hash))
@@ -314,10 +315,11 @@ def plan(state: ScenarioRun, stage: str, force: bool) -> list[Job]:
     return todo
 
 
-def execute_and_publish(states: list[ScenarioRun], todos: list[list[Job]], jobs: int | None, timeout: float) -> None:
+def execute_and_publish(states: list[ScenarioRun], todos: list[list[Job]], jobs: int | None, timeout: float, kept: execute.Workers | None = None) -> None:
     """Execute the planned notebooks, each notebook of each scenario for every language that planned it in one kernel
-    (the notebooks in their order, each for the scenarios in theirs, spread over ``jobs`` workers); then move each
-    run's results into its language's folder and record its manifest entry."""
+    (the notebooks in their order, each for the scenarios in theirs, spread over ``jobs`` workers, ``kept`` from an
+    earlier stage when it started them); then move each run's results into its language's folder and record its
+    manifest entry."""
     planned: dict[tuple[str, int], tuple[Path, list[tuple[ScenarioRun, Job]]]] = {}
     scenario_order = {name: number for number, name in enumerate(dict.fromkeys(state.scenario.name for state in states))}
     for state, todo in zip(states, todos, strict=True):
@@ -329,7 +331,7 @@ def execute_and_publish(states: list[ScenarioRun], todos: list[list[Job]], jobs:
     grouped = [planned[key] for key in sorted(planned)]
     workers = min(jobs or os.cpu_count() or 1, len(grouped))
     todo = [(nb, [execute.Run(job.given, state.staging, state.log, state.finished) for state, job in runs]) for nb, runs in grouped]
-    results = execute.execute_all(todo, workers, timeout)
+    results = execute.execute_all(todo, workers, timeout, kept)
     finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     for (_, runs), notebook_results in zip(grouped, results, strict=True):
         for (state, job), result in zip(runs, notebook_results, strict=True):
