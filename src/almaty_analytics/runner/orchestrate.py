@@ -121,6 +121,7 @@ def run(
     languages: list[str] | None = None,
     locked: bool = False,
     journal: runlog.RunLog | None = None,
+    kept: execute.Workers | None = None,
 ) -> int:
     """Run the notebooks; return 0 (all good or skipped) or 1 (a notebook failed).
 
@@ -134,7 +135,8 @@ def run(
     ``locked``: the caller holds the scenario locks (run_scenarios). ``journal``: where each notebook's result and a
     failed publication are recorded as events (runlog.RunLog, the CLI's). ``scenario_name`` may be a list (run_scenarios
     gives its scenarios for one stage): their runs are planned, executed and published together, so each stage
-    keeps every worker busy across scenarios.
+    keeps every worker busy across scenarios. ``kept``: workers (``execute.workers``) the caller keeps across its
+    calls (run_scenarios's two passes); None: this run's own, shared by its stages.
     """
     names = [scenario_name] if isinstance(scenario_name, str) else list(scenario_name)
     states = [
@@ -158,7 +160,7 @@ def run(
             state.version = publish.new_version(state.out, state.current)
             held.callback(_abandon_unpublished, state)
             state.view = publish.view(state.out, state.version)
-        kept = held.enter_context(execute.workers())  # the stages share the workers and their kernels
+        kept = kept or held.enter_context(execute.workers())  # the stages share the workers and their kernels
         ordered = [s for s in selection.STAGES if s in stages]
         for stage in ordered:
             todos = [plan(state, stage, force) for state in states]
@@ -227,7 +229,8 @@ def run_scenarios(names: list[str], notebooks: list[str] | None, overrides: dict
     with contextlib.ExitStack() as held:
         for out, run_name in _scenario_folders(names, overrides, output_root, options.get("languages")):
             held.enter_context(publish.scenario_lock(out, _scoped(log, run_name), lock_timeout))
-        return max(run(names, notebooks, overrides, output_root, stages=(stage,), locked=True, **options) for stage in selection.STAGES)
+        kept = held.enter_context(execute.workers())  # the late pass's summaries run in the kernels of the early pass
+        return max(run(names, notebooks, overrides, output_root, stages=(stage,), locked=True, kept=kept, **options) for stage in selection.STAGES)
 
 
 def _scenario_folders(names: list[str], overrides: dict[str, str], output_root: Path | None, languages: list[str] | None) -> list[tuple[Path, str]]:
