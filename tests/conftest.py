@@ -18,6 +18,7 @@ import base64
 import fcntl
 import io
 import os
+import pickle
 import re
 import shutil
 import time
@@ -216,7 +217,14 @@ class InProcessRun:
 @pytest.fixture(scope="session")
 def in_process_run(published, tmp_path_factory) -> InProcessRun:
     """The real notebooks run again in process (execute_in_process), English, against the end-to-end run's reports,
-    with i18n.Text recording; nothing is published."""
+    with i18n.Text recording; nothing is published. Made once for all workers (``once_for_all_workers``: the lookups
+    kept as a pickle beside the tables), as test_notebooks and test_end_to_end may run in different workers."""
+    folder = once_for_all_workers(tmp_path_factory, "in_process", lambda folder: _in_process_run(published, folder))
+    calls, checked = pickle.loads((folder / "lookups.pickle").read_bytes())
+    return InProcessRun(calls, checked, folder / "tables")
+
+
+def _in_process_run(published: Path, staging: Path) -> None:
     calls, checked = [], []
     call, has = i18n.Text.__call__, i18n.Text.has
 
@@ -228,7 +236,6 @@ def in_process_run(published, tmp_path_factory) -> InProcessRun:
         checked.append(key)
         return has(self, key)
 
-    staging = tmp_path_factory.mktemp("in_process")
     given = {"scenario": "default", "overrides": {k: int(v) for k, v in SMALL.items()}, "reports_dir": str(published)}
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(i18n.Text, "__call__", recording_call)
@@ -241,4 +248,4 @@ def in_process_run(published, tmp_path_factory) -> InProcessRun:
     for table in sorted((staging / "tables").glob("*.csv")):
         export.stamp_table(table, PUBLISHED_DATE, data_io.shown_vintage(""))
     export.write_data_dictionary(staging / "tables")  # as the runner does after its notebooks
-    return InProcessRun(calls, checked, staging / "tables")
+    (staging / "lookups.pickle").write_bytes(pickle.dumps((calls, checked)))
