@@ -31,8 +31,9 @@ def timed_run(report: Path, pytest_args: list[str], environment: dict[str, str] 
         cwd=REPO, capture_output=True, text=True, env=os.environ | {"PYTHONDONTWRITEBYTECODE": ""} | (environment or {}),  # as make test (WRITE_BYTECODE)
     )
     elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.exit(f"the suite failed ({proc.returncode}):\n{proc.stdout[-3000:]}")
+    if proc.returncode != 0:  # every failure's traceback (from pytest's FAILURES section on), or the output's end
+        failures = proc.stdout.find("= FAILURES =")
+        sys.exit(f"the suite failed ({proc.returncode}):\n{proc.stdout[failures:] if failures >= 0 else proc.stdout[-3000:]}")
     return elapsed
 
 
