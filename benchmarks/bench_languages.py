@@ -6,9 +6,9 @@ in turn in one kernel. The forecasts cached in ``data/processed/`` are shared by
 runs on one machine. Each case runs ``--repeat`` times (default 1; they take minutes), alternating; the table
 shows the median and the fastest wall time and the median CPU time of the machine during the run (every process
 it started, kernels included, and anything else running then), and the load average before and after: other work
-on the machine stretches the wall times, much less the CPU times. ``--cold``: each run in a copy of the project (raw data, notebooks, scenarios) with
-empty caches, as ``make reports`` in a fresh clone: the English run then computes every forecast, the other
-languages of a three-language run find them computed. Usage: ``python benchmarks/bench_languages.py [--cold]``.
+on the machine stretches the wall times, much less the CPU times. ``--cold``: each run in a copy of the project
+(raw data, notebooks, scenarios) with empty caches, as ``make reports`` in a fresh clone: the English run then
+computes every forecast, the other languages of a three-language run find them computed. Usage: ``python benchmarks/bench_languages.py [--cold]``.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from typing import Any
 import pandas as pd
 
 from . import paths, plausibility
-from .datapackage import MANIFEST, PERIOD_KINDS, RELEASE, DataError, Field, Resource, manifest, modified_time
+from .datapackage import MANIFEST, PERIOD_KINDS, RELEASE, DataError, Field, Resource, by_content, manifest, modified_time
 from .datapackage import read_yaml as read_yaml  # re-exported: scenarios reads its YAML files through io
 
 _BOOLEANS = {"true": True, "false": False}
@@ -136,7 +136,7 @@ def _is_iso_date(text: str) -> bool:
     return True
 
 
-_VALIDATED: dict[tuple[bytes, Resource], pd.DataFrame] = {}  # by SHA-256 of the file's bytes and its manifest entry
+_VALIDATED: dict[tuple[bytes, Resource], pd.DataFrame] = {}  # by_content's store: a file's bytes and its manifest entry
 
 
 @cache
@@ -150,10 +150,7 @@ def _read_validated(path: Path, resource: Resource, _mtime: float) -> pd.DataFra
         data = path.read_bytes()
     except OSError as exc:
         raise DataError(f"{path}: cannot be read as a UTF-8 CSV: {' '.join(str(exc).split())}") from None
-    key = (hashlib.sha256(data).digest(), resource)
-    if key not in _VALIDATED:
-        _VALIDATED[key] = _validated(data, resource, path)
-    return _VALIDATED[key]
+    return by_content(_VALIDATED, data, resource, lambda: _validated(data, resource, path))
 
 
 def _validated(data: bytes, resource: Resource, path: Path) -> pd.DataFrame:

@@ -256,8 +256,9 @@ def execute_all(todo: list[tuple[Path, list[Run]]], jobs: int, timeout: float, k
         progress = sys.stderr.isatty() and jobs == 1
         with keeping_kernel():
             return [_in_process(nb, runs, progress, timeout) for nb, runs in todo]
-    own = kept is None
-    kept = kept or Workers()
+    if kept is None:
+        with workers() as own:
+            return execute_all(todo, jobs, timeout, own)
     results: dict[int, list[Result]] = {}
     try:
         pool = kept.start(jobs)
@@ -271,10 +272,8 @@ def execute_all(todo: list[tuple[Path, list[Run]]], jobs: int, timeout: float, k
             results[number] = future.result()
             _log_results(runs, results[number])
     except BaseException:
-        kept.close(now=True)
+        kept.close(now=True)  # at once, before the run cleans up after its notebooks
         raise
-    if own:
-        kept.close()
     return [results[number] for number in range(len(todo))]
 
 

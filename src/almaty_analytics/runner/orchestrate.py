@@ -318,10 +318,10 @@ def plan(state: ScenarioRun, stage: str, force: bool) -> list[Job]:
     return todo
 
 
-def execute_and_publish(states: list[ScenarioRun], todos: list[list[Job]], jobs: int | None, timeout: float, kept: execute.Workers | None = None) -> None:
+def execute_and_publish(states: list[ScenarioRun], todos: list[list[Job]], jobs: int | None, timeout: float, kept: execute.Workers) -> None:
     """Execute the planned notebooks, each notebook of each scenario for every language that planned it in one kernel
     (the notebooks in their order, each for the scenarios in theirs, spread over ``jobs`` workers, ``kept`` from an
-    earlier stage when it started them); then move each run's results into its language's folder and record its
+    earlier stage when it started them: ``execute.workers``); then move each run's results into its language's folder and record its
     manifest entry."""
     planned: dict[tuple[str, int], tuple[Path, list[tuple[ScenarioRun, Job]]]] = {}
     scenario_order = {name: number for number, name in enumerate(dict.fromkeys(state.scenario.name for state in states))}
