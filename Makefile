@@ -35,10 +35,14 @@ env: $(STAMP) ## create .venv and install the project (done by every target that
 reports: $(STAMP) ## run every report for every scenario (or SCENARIO=name) in every language (or LANGUAGES="en ru"), in one run: reports/
 	$(WRITE_BYTECODE) $(BIN)/almaty-analytics run $(if $(SCENARIO),--scenario $(SCENARIO),--all-scenarios) --language $(subst $(space),$(comma),$(strip $(LANGUAGES))) $(RUN_ARGS)
 
-TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 1)  # one per core: each worker collects the suite and fills its own in-memory caches
+TEST_WORKERS ?= $(shell env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc 2>/dev/null || echo 1)  # one per core (nproc counts OMP_NUM_THREADS otherwise): each worker collects the suite and fills its own in-memory caches
+
+# Each test worker computes on its core, so its BLAS (numpy's, scipy's) and OpenMP use one thread: with a thread per core
+# in every worker the threads wait for each other (the computing tests took 137 s of CPU, 118 s with one thread each).
+ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 test: $(STAMP) ## run the whole test suite, its files in parallel, one worker per core (one end-to-end run, orchestration in process)
-	$(WRITE_BYTECODE) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(WRITE_BYTECODE) $(ONE_THREAD) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lab: $(STAMP) ## open JupyterLab on notebooks/ with the registered kernel almaty-analytics
 	$(BIN)/jupyter lab notebooks/

@@ -20,6 +20,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+ONE_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}  # the Makefile's ONE_THREAD
 PARALLEL = ["-n", str(len(os.sched_getaffinity(0))), "--dist", "loadfile"]  # the cores nproc counts: the Makefile's TEST_WORKERS
 
 
@@ -28,7 +29,7 @@ def timed_run(report: Path, pytest_args: list[str], environment: dict[str, str] 
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}", *pytest_args],
-        cwd=REPO, capture_output=True, text=True, env=os.environ | {"PYTHONDONTWRITEBYTECODE": ""} | (environment or {}),  # as make test (WRITE_BYTECODE)
+        cwd=REPO, capture_output=True, text=True, env=os.environ | {"PYTHONDONTWRITEBYTECODE": ""} | ONE_THREAD | (environment or {}),  # as make test (WRITE_BYTECODE, ONE_THREAD)
     )
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:  # every failure's traceback (from pytest's FAILURES section on), or the output's end

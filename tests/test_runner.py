@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from almaty_analytics import cli, export, page, runner
+from almaty_analytics.runner import execute
 from conftest import ECHO_BODY, ECHO_PARAMETERS, REPO, make_notebook, visible_text
 
 
@@ -324,3 +325,11 @@ def test_assumption_paths_leaving_their_range_and_parameters_a_variant_overrides
 
 def test_a_path_within_range_over_the_horizon_is_accepted(project):
     assert runner.check_scenarios(["default"], runner.discover(), {"tfr": 1.8, "tfr_change": -0.01, "horizon": 2035})
+
+
+def test_parallel_workers_share_the_cores_among_their_kernels_blas_threads_and_a_users_setting_is_kept(monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    assert execute.thread_budget({}, 2) == dict.fromkeys(execute.THREAD_VARIABLES, "4")
+    assert execute.thread_budget({}, 16) == dict.fromkeys(execute.THREAD_VARIABLES, "1")  # at least one each
+    kept = execute.thread_budget({"OMP_NUM_THREADS": "3", "PATH": "/bin"}, 2)
+    assert kept["OMP_NUM_THREADS"] == "3" and kept["OPENBLAS_NUM_THREADS"] == "4" and kept["PATH"] == "/bin"
