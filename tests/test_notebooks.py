@@ -19,7 +19,7 @@ import pytest
 from almaty_analytics import i18n, page, population, runner, scenarios
 from almaty_analytics.paths import language_folder
 from almaty_analytics.runner import kernel
-from conftest import visible_text
+from conftest import REPO, visible_text
 
 NOTEBOOKS = runner.discover()
 RUN_NAMES = {"scenario", "language", "overrides", "output_dir"}  # every parameters cell holds these (90_summary also reports_dir)
@@ -101,6 +101,13 @@ def test_parameters_cell_only_says_which_run_it_is_and_resolves(path):
 def test_no_notebook_code_writes_or_opens_a_file(path):
     for source in _code(path):
         assert not WRITES.search(source), source
+
+
+def test_the_notebooks_together_hold_under_400_code_lines():
+    """The package computes and words the figures, the notebooks call, display and chart (issue 16): they held 330
+    lines after the split, 490 once later reports had put their paragraphs' figures in cells again."""
+    lines = sum(len(source.splitlines()) for path in [*NOTEBOOKS, REPO / "notebooks" / "explore.ipynb"] for source in _code(path))
+    assert lines < 400, f"{lines} code lines in notebooks/: move what a paragraph or table needs into the domain's report module"
 
 
 def test_every_notebook_has_key_figures_a_report_entry_and_a_catalogue_section():

@@ -101,3 +101,11 @@ def test_a_column_of_mixed_units_is_written_value_by_value(shown):
     built.table(pd.DataFrame({"value": ["0.0319", "1.1", "3.36", "280"]}))  # parameter values of several units, kept as text
     html = shown[0].to_html()
     assert all(f">{cell}<" in html for cell in ("0,0319", "1,1", "3,36", "280")), html
+
+
+def test_a_section_shows_its_paragraphs_and_ready_tables_in_turn(shown):
+    built = page.Page("90_summary", "default", "en")
+    ready = pd.DataFrame({"Indicator": ["<b>population</b>"]})
+    built.paragraphs([("summary.no_previous", {"scenario": "default"}), ready, ("summary.code_same", {})])
+    assert [type(item).__name__ for item in shown] == ["Markdown", "Styler", "Markdown"]
+    assert shown[0].data == built.t("summary.no_previous", scenario="default") and "&lt;b&gt;" in shown[1].to_html()

@@ -74,6 +74,20 @@ def overview(params: dict) -> Overview:
 # -- in the reader's words (the published tables keep the ids) --
 
 
+def key_values(data: Overview, params: dict, scenario: str, t) -> dict:
+    """The figures of the key numbers (``data.key_numbers``) in the report's language: the base population and the recent
+    trend, the programme's growth, 2030 target and seat deficit, the 2021 inventory and its target, the newest BNS
+    stationary emissions, the scenario and the number of level shifts."""
+    return {
+        "base_year": params["base_year"], "population": t.num(data.base_population), "from_year": data.trend["from_year"],
+        "to_year": data.trend["to_year"], "growth": t.num(data.trend["mean_change"]), "programme_growth": t.num(data.figure("population_growth_avg_annual"), 0),
+        "target": t.num(data.figure("population_target_2030"), 1), "deficit": t.num(data.figure("seat_deficit_2021_l2801"), 1),
+        "emissions": t.num(float(data.inventory.query("source_id == 'total'")["value"].iloc[0]), 0), "emissions_target": t.num(data.figure("target_total_2030"), 0),
+        "bns_year": int(data.emissions["year"].max()), "bns_emissions": t.num(float(data.emissions["emissions_kt"].iloc[-1]), 1),
+        "scenario": t.scenario(scenario), "shifts": len(data.shifts),
+    }
+
+
 def headline_shown(data: Overview, t) -> pd.DataFrame:
     """The programme's headline figures for reading: domains, indicators and qualifiers by their display names."""
     shown = data.headline.drop(columns=["figure_id"])

@@ -153,6 +153,15 @@ class Page:
         """The catalogue's paragraph ``key`` with ``values`` filled in."""
         self.markdown(self.t(key, **values))
 
+    def paragraphs(self, shown: list[tuple[str, dict] | pd.DataFrame]) -> None:
+        """A section in turn (a domain's ``*_paragraphs``): each ``(key, values)`` the catalogue's paragraph ``key``, each
+        frame a table the package has put in the reader's words (``shown``)."""
+        for part in shown:
+            if isinstance(part, pd.DataFrame):
+                self.shown(part)
+            else:
+                self.text(part[0], **part[1])
+
     def note(self, key: str = "common.note") -> None:
         """The run's ``report_note``, when one is given."""
         if self.params["report_note"]:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import emissions, i18n, keyfigures, paths, population, preschool, revisions, schools, scorecard, track_record
+from . import emissions, i18n, io, keyfigures, paths, population, preschool, revisions, schools, scorecard, track_record
 
 POPULATION_YEAR = 2030
 SCHOOL_YEARS = (2025, 2030)  # the school years starting that September: 2025/26 and 2030/31
@@ -353,6 +353,47 @@ class Brief:
              "ylabel": t(f"summary.chart_{indicator}_y"), "title": t(f"summary.chart_{indicator}_title"), "source": t("summary.chart_source")}
             for indicator in CHARTS if indicator in self.series
         ]
+
+    def lead_paragraphs(self, t: i18n.Text, vintage: str) -> list[tuple[str, dict]]:
+        """The summary's opening: the scenario, its description, data vintage and run date; the one-sentence answer (or
+        that no table of the scenario is published yet); the tables still missing of each scenario."""
+        shown = [("summary.scenario_line", {"scenario": t.scenario(self.scenario), "description": self.run["description"],
+                                            "vintage": io.shown_vintage(vintage), "run_date": self.run["run_date"]})]
+        if self.mine.empty:
+            shown.append(("summary.no_tables", {"folder": f"{self.scenario}/tables/", "scenario": self.scenario}))
+        elif self.answer(t):
+            shown.append(("summary.answer", {"scenario": t.scenario(self.scenario), **self.answer(t)}))
+        return shown + [("summary.missing_tables", {"scenario": t.scenario(name), "tables": ", ".join(tables)}) for name, tables in self.missing.items()]
+
+    def change_paragraphs(self, t: i18n.Text) -> tuple[list[tuple[str, dict] | pd.DataFrame], list[tuple[str, dict]]]:
+        """What changed since the previous run, as two parts around the table of changed parameters: the previous run, the
+        key figures that moved (``format_changes``) and the tables that changed; then whether the parameters, the raw
+        inputs and the code changed. A first run: that there is no previous run."""
+        change = self.change
+        if change is None:
+            return [("summary.no_previous", {"scenario": t.scenario(self.scenario)})], []
+        moved = self.moved()
+        before: list[tuple[str, dict] | pd.DataFrame] = [
+            ("summary.previous_run", {"finished": change["finished"], "folder": self.previous_folder}),
+            ("summary.figures_same" if moved.empty else "summary.figures_changed", {}),
+        ]
+        if not moved.empty:
+            before.append(format_changes(moved, t))
+        before.append(("summary.tables_changed" if self.changed_tables(t) else "summary.tables_same", {"tables": self.changed_tables(t)}))
+        before.append(("summary.parameters_same" if change["parameters"].empty else "summary.parameters_changed", {}))
+        after = [
+            ("summary.inputs_changed" if change["inputs"] else "summary.inputs_same", {"files": ", ".join(change["inputs"])}),
+            ("summary.code_changed" if change["code"] else "summary.code_same", {}),
+        ]
+        return before, after
+
+    def revision_paragraphs(self, t: i18n.Text, vintage: str) -> list[tuple[str, dict] | pd.DataFrame]:
+        """The revisions section: each headline forecast at the mid-2022 vintage (``io.FIRST_VINTAGE``) against this run's
+        (``format_revisions``), or that this run is at that vintage."""
+        if vintage == io.FIRST_VINTAGE:
+            return [("summary.revisions_heading", {}), ("summary.revisions_none", {"then": io.FIRST_VINTAGE})]
+        return [("summary.revisions_heading", {}), ("summary.revisions_intro", {"then": io.FIRST_VINTAGE, "now": io.shown_vintage(vintage)}),
+                format_revisions(self.revised, t)]
 
     def changed_tables(self, t: i18n.Text) -> str:
         """The tables with other numbers, added or removed since the previous run, as a list for reading ("" when none)."""

@@ -393,3 +393,15 @@ TABLES: dict[str, TableSpec] = {
         "programme_emission_inventory), each vintage through io.read_table(..., vintage=...)",
     ),
 }
+
+
+def paragraphs(record: pd.DataFrame, t) -> list[tuple[str, dict] | pd.DataFrame]:
+    """The summary's track-record section (Page.paragraphs): the intro with its ``facts``, the accuracy by horizon
+    (``shown_accuracy``), the forecasts made at the model vintage (``shown_forecasts``), what the record leaves out and
+    what it still takes from later data (``CAVEATS``)."""
+    told = facts(record)
+    return [
+        ("summary.track_heading", {}), ("summary.track_intro", told), ("summary.track_accuracy", {}), shown_accuracy(record, t),
+        ("summary.track_model_vintage", told), shown_forecasts(record, told["model"], t), ("summary.track_not_in", {}),
+        ("summary.track_after_heading", {}), *((key, {}) for key in CAVEATS),
+    ]

@@ -289,6 +289,9 @@ def fit_misses_text(fc: PopulationForecast, t: Text) -> str:
     return t("population.fit_misses", items="\n".join(items))
 
 
+PUBLISHED_FORMATS = dict.fromkeys(["published_low", "published_high", "implied_half_80_low", "implied_half_80_high", "model_half_80_pct"], "{:.2f}")  # percent
+
+
 def published_comparison_shown(fc: PopulationForecast, t: Text) -> pd.DataFrame:
     """``population_interval_vs_published`` with its studies and error measures by their display names."""
     table = fc.tables["population_interval_vs_published"]

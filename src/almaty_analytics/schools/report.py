@@ -1,7 +1,8 @@
 """What report 20 shows beside the published tables: the answer rows, the verdicts on the targets, the headline figures and the pivots.
 
-Every function reads a ``SchoolForecast`` and returns plain values or display-ready frames (numbers, not
-text: the notebook picks the language's labels and number format).
+Every function reads a ``SchoolForecast`` and returns plain values or display-ready frames; the ``*_values`` and
+``*_paragraphs`` functions take the report's labels ``t`` (``i18n.Text``) and give a paragraph's figures in its
+language, so that the notebook only shows them.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .. import io
 from ..params import FROM_THE_DATA
+from .backtest import backtest_summary
 from .delivery import FITTED, PRIOR, SHARE_FROM_PRIOR
 from .gross import overload_lower_bound
 from .model import SchoolForecast
@@ -51,6 +54,15 @@ def answer_rows(fc: SchoolForecast) -> pd.DataFrame:
             "cost_bn_tenge": seats["cost_bn_kzt"].to_numpy(),
         }
     )
+
+
+def answer_formats(t) -> dict[str, dict]:
+    """How the answer's two tables (``answer_rows``, ``answer_uncertainty``) write their columns: thousands with one decimal in
+    the report's language, chances and shares as whole percentages, costs in billion tenge."""
+    thousand, share = (lambda v: t.num(v, 1)), "{:.0%}"
+    rows = dict.fromkeys(["deficit_thousand", "interval_lo_thousand", "interval_hi_thousand", "gross_thousand", "gross_lo_thousand", "gross_hi_thousand"], thousand)
+    uncertainty = {"on_time_deficit_thousand": thousand} | dict.fromkeys(["uncertainty_population", "uncertainty_seat_base", "uncertainty_delivery"], share)
+    return {"rows": rows | {"chance_of_shortage": share, "chance_of_gross_shortfall": share, "cost_bn_tenge": t.num}, "uncertainty": uncertainty}
 
 
 def answer_uncertainty(fc: SchoolForecast) -> pd.DataFrame:
@@ -327,3 +339,102 @@ def regime_deficits_shown(fc: SchoolForecast, t) -> pd.DataFrame:
 def parameters_shown(table: pd.DataFrame, t) -> pd.DataFrame:
     """A parameter table (``scenarios.parameters_table``) by display names; the meanings stay in English."""
     return table.assign(parameter=table["parameter"].map(t.parameter), default=table["default"].replace(FROM_THE_DATA, t("common.from_the_data")))
+
+
+def answer_values(fc: SchoolForecast, params: dict, t) -> dict:
+    """The figures of the answer's paragraph (``schools.answer_text``): the seat base, the build rates (needed, funded,
+    used, closing the 2030/31 gap), each target's verdict, a school's size and cost, the pupil share's range and the
+    2030/31 balance as funded and budget only."""
+    head = headline(fc)
+    verdict_texts = (
+        t("schools.verdict_met" if v.met else "schools.verdict_missed", year=v.school_year, target=t.num(v.target_thousand, 1), source=v.source,
+          projected=t.num(v.projected_thousand, 1), schools=v.extra_schools, cost=t.num(v.extra_cost_bn))
+        for v in verdicts(fc)
+    )
+    return {
+        "year": head.observed_year, "pupils": t.num(head.observed_pupils_thousand, 1), "deficit": observed_deficit_text(head, t),
+        "need": t.num(head.need_rate), "funded": t.num(head.funded_rate, 2), "used": t.num(params["build_rate_after_2025"], 2),
+        "closes": t.num(head.closing_rate, 1), "at_need": t.num(head.deficit_2030_at_need_thousand, 1), "verdicts": " ".join(verdict_texts),
+        "size": t.num(params["school_size"]), "cost": t.num(params["school_cost_bn"], 1), "land": t.num(params["land_cost_bn"], 0),
+        "share_min": t.pct(head.share_min, 1), "share_max": t.pct(head.share_max, 1), "drift": t.num(head.drift_points, 2),
+        "observed_gross": t.num(head.observed_gross_thousand, 1), "class_bound": t.num(head.class_bound_thousand, 1),
+        "private_rate": t.num(params["private_places_after_2025"]), "as_funded": t.num(head.as_funded_2030_thousand, 1),
+        "budget_only": t.num(head.budget_only_2030_thousand, 1),
+    }
+
+
+def growth_values(fc: SchoolForecast, t) -> dict[str, str]:
+    """The figures of the pupils paragraph (``schools.growth_text``, from ``growth_facts``): the private share, the model's and the
+    observed change into the base school year, the first projected steps and where the first one of state pupils sits."""
+    steps = growth_facts(fc.tables["school_pupil_growth"])
+    return {
+        "private": t.pct(fc.base.private_share, 1), "model_change": t.num(steps.model_change), "observed_low": t.num(steps.observed_low),
+        "observed_high": t.num(steps.observed_high), "first_steps": ", ".join(t.num(v, signed=True) for v in steps.first_steps),
+        "transition": t.num(fc.calibration.transition, 2), "first_state": t.num(steps.first_state, signed=True),
+        "first_position": t(f"schools.growth_first_{steps.first_position}"),
+        "private_basis": t("schools.growth_private_counted" if fc.base.private_counted else "schools.growth_private_estimate"),
+    }
+
+
+def districts_values(fc: SchoolForecast, params: dict, t) -> dict:
+    """The figures of the districts paragraph: the periphery's school-age ratio and the districts without a stated capacity."""
+    missing = fc.capacity_missing
+    return {
+        "ratio": t.num(params["periphery_school_age_ratio"], 1), "count": len(missing), "total": fc.capacity_districts,
+        "missing": ", ".join(t.term("district", d) for d in missing) if missing else t("schools.none"),
+    }
+
+
+def district_pupils_labelled(fc: SchoolForecast, t) -> pd.DataFrame:
+    """``district_pupils_shown`` with the districts by their names and both axes titled in the report's language."""
+    shown = district_pupils_shown(fc).rename(index=lambda d: t.term("district", d) if t.has(f"terms.district.{d}") else d)
+    return shown.rename_axis(index=t.column("district"), columns=t.column("school_year"))
+
+
+def backtest_shown(fc: SchoolForecast, t) -> pd.DataFrame:
+    """``school_backtest`` with its methods by their display names."""
+    accuracy = fc.tables["school_backtest"]
+    return accuracy.assign(method=accuracy["method"].map(lambda m: t.term("method", m)))
+
+
+def backtest_values(fc: SchoolForecast, t) -> dict[str, str]:
+    """The figures of the backtest's result (``backtest_summary``): the best method per horizon and the 80% coverage's range."""
+    summary = backtest_summary(fc.tables["school_backtest"])
+    return {
+        "best": ", ".join(f"{h}: {t.term('method', m)}" for h, m in summary.best.items()),
+        "low": f"{summary.coverage_80_low:.0%}", "high": f"{summary.coverage_80_high:.0%}",
+    }
+
+
+def base_paragraphs(fc: SchoolForecast, params: dict, t) -> list[tuple[str, dict]]:
+    """The method section's paragraphs on the data the forecast starts from, as (catalogue key, figures), in order: the
+    vintage, the base pupils and private share (counted or estimated), the seat base (stated or the programme's, and a
+    conflict between them), the places opened since, the newer plan, a backcast base and the enrolment calibration."""
+    base, cal = fc.base, fc.calibration
+    shown: list[tuple[str, dict]] = [
+        ("schools.base_heading", {"vintage": io.shown_vintage(params["vintage"])}),
+        ("schools.base_pupils_city" if base.pupils_counted_by_city else "schools.base_pupils_programme",
+         {"year": school_year(base.school_year), "state": t.num(base.state_pupils)}),
+        ("schools.base_private_counted" if base.private_counted else "schools.base_private_estimate",
+         {"private": t.pct(base.private_share, 2), "year": school_year(base.school_year)}),
+    ]
+    if base.seat_stated:
+        shown.append(("schools.base_seats_stated", {"year": school_year(base.seat_year), "pupils": t.num(base.seat_pupils[0]), "deficit": t.num(base.seat_deficit[0])}))
+    else:
+        shown.append(("schools.base_seats_programme", {"year": school_year(base.seat_year)}))
+    if base.carried_deficit is not None:
+        shown.append(("schools.base_seats_conflict", {"year": school_year(base.seat_year), "opened": t.num(base.carried_opened),
+                                                      "carried": t.num(base.carried_deficit), "deficit": t.num(base.seat_deficit[0])}))
+    if base.opened.empty:
+        shown.append(("schools.base_opened_none", {}))
+    else:
+        shown.append(("schools.base_opened", {"opened": ", ".join(f"{year}: {t.num(places)}" for year, places in base.opened.items())}))
+    if fc.newer_plan:
+        shown.append(("schools.base_newer_plan", newer_plan_values(fc, t)))
+    if base.school_year < fc.first_year:
+        shown.append(("schools.base_backcast", {"first": fc.first_year, "year": school_year(base.school_year)}))
+    shown.append(("schools.calibration", {
+        "year": school_year(cal.school_year), "state": t.num(cal.state_pupils), "total": t.num(cal.total_pupils), "coverage": t.num(cal.coverage, 3),
+        "transition": t.num(cal.transition, 2), "growth": t.num(headline(fc).first_year_growth), "private": t.pct(base.private_share, 1),
+    }))
+    return shown
