@@ -15,18 +15,8 @@ __version__ = "0.1.0"
 # module is marked absent (jsonschema then skips that checker); a process that imported it already keeps it.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-API = ("Forecast", "forecast", "parameters", "scenario_names")  # the public API (api.py), imported when first used
+# After the line above: the API reaches jsonschema through nbformat. Every command, runner worker and kernel imports the
+# models anyway, so importing the API here costs them nothing (only ``import almaty_analytics`` alone, about 2 s).
+from .api import Forecast, forecast, parameters, scenario_names  # noqa: E402
 
-
-def __getattr__(name: str):
-    """``almaty_analytics.forecast`` and the rest of API load api.py (and pandas, matplotlib, the models) on first use,
-    so that ``import almaty_analytics`` (the command line, the runner's workers) stays light."""
-    if name in API:
-        from . import api
-
-        return getattr(api, name)
-    raise AttributeError(f"module 'almaty_analytics' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *API])
+__all__ = ["Forecast", "__version__", "forecast", "parameters", "scenario_names"]
