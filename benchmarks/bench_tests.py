@@ -19,8 +19,10 @@ import time
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
+from almaty_analytics.runner.execute import THREAD_VARIABLES
+
 REPO = Path(__file__).resolve().parents[1]
-ONE_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}  # the Makefile's ONE_THREAD
+ONE_THREAD = dict.fromkeys(THREAD_VARIABLES, "1")  # the Makefile's ONE_THREAD
 PARALLEL = ["-n", str(len(os.sched_getaffinity(0))), "--dist", "loadfile"]  # the cores nproc counts: the Makefile's TEST_WORKERS
 
 

@@ -75,11 +75,7 @@ def base_values(fc: PreschoolForecast, t: i18n.Text) -> dict:
             "covered_3_6": t.num(base.covered_3_6), "age_2": t.pct(base.coverage_age_2)}
 
 
-def sources_shown(table: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
-    """``preschool_places`` or ``preschool_unit_costs`` with each row's source by its display name."""
-    return table.assign(source=table["source"].map(lambda s: t(f"preschool.source_{s}")))
-
-
-def backtest_shown(backtest: pd.DataFrame, t: i18n.Text) -> pd.DataFrame:
-    """``preschool_backtest`` with its methods by their display names."""
-    return backtest.assign(method=backtest["method"].map(lambda m: t(f"preschool.method_{m}")))
+def named(table: pd.DataFrame, column: str, t: i18n.Text) -> pd.DataFrame:
+    """``table`` with the values of ``column`` (``source`` of preschool_places and preschool_unit_costs, ``method`` of
+    preschool_backtest) by their display names (``preschool.<column>_<value>``)."""
+    return table.assign(**{column: table[column].map(lambda v: t(f"preschool.{column}_{v}"))})

@@ -195,10 +195,12 @@ def pupils_by_grade_shown(fc: SchoolForecast) -> pd.DataFrame:
     return wide[[c for c in wide.columns if c in _shown_years(fc)]]
 
 
-def district_pupils_shown(fc: SchoolForecast) -> pd.DataFrame:
-    """State pupils by district (rows, the all_districts total included) in the base school year and the answer years (columns)."""
+def district_pupils_shown(fc: SchoolForecast, t) -> pd.DataFrame:
+    """State pupils by district (rows by their names, the all_districts total included) in the base school year and the
+    answer years (columns), both axes titled in the report's language."""
     wide = fc.tables["school_district_deficits"].pivot(index="district", columns="school_year", values="pupils_state")
-    return wide[[c for c in wide.columns if c in _shown_years(fc)]]
+    shown = wide[[c for c in wide.columns if c in _shown_years(fc)]].rename(index=lambda d: t.term("district", d) if t.has(f"terms.district.{d}") else d)
+    return shown.rename_axis(index=t.column("district"), columns=t.column("school_year"))
 
 
 def known_district_deficits(fc: SchoolForecast) -> pd.DataFrame:
@@ -309,6 +311,7 @@ def sensitivity_shown(fc: SchoolForecast, t) -> pd.DataFrame:
 
 SHOWN_TERMS = {  # column of a school table -> the catalogue section of its values (i18n terms)
     "rate": "build_rate", "case": "supply_case", "group": "funding", "kind": "growth_kind", "sector": "sector", "district": "district",
+    "method": "method",
 }
 STATED = "stated "  # a growth row quoted from a dated statement: kind "stated YYYY-MM-DD"
 
@@ -383,18 +386,6 @@ def districts_values(fc: SchoolForecast, params: dict, t) -> dict:
         "ratio": t.num(params["periphery_school_age_ratio"], 1), "count": len(missing), "total": fc.capacity_districts,
         "missing": ", ".join(t.term("district", d) for d in missing) if missing else t("schools.none"),
     }
-
-
-def district_pupils_labelled(fc: SchoolForecast, t) -> pd.DataFrame:
-    """``district_pupils_shown`` with the districts by their names and both axes titled in the report's language."""
-    shown = district_pupils_shown(fc).rename(index=lambda d: t.term("district", d) if t.has(f"terms.district.{d}") else d)
-    return shown.rename_axis(index=t.column("district"), columns=t.column("school_year"))
-
-
-def backtest_shown(fc: SchoolForecast, t) -> pd.DataFrame:
-    """``school_backtest`` with its methods by their display names."""
-    accuracy = fc.tables["school_backtest"]
-    return accuracy.assign(method=accuracy["method"].map(lambda m: t.term("method", m)))
 
 
 def backtest_values(fc: SchoolForecast, t) -> dict[str, str]:
