@@ -186,14 +186,17 @@ def test_share_drift_check_fails_on_a_plug_unless_a_sourced_component_explains_i
 # The log-linear drift takes its log and exp from the C library, not numpy (whose AVX-512 routines differ in the last bit):
 # school_backtest was 601d553d... as computed on an AVX-512 machine; this is the digest on one without (x86-64-v3), where numpy
 # and the C library agree, and the C library's routines do not change with the CPU's vector extensions.
+# The programme's targets on their own measure (review of 2026-12-04): school_seats gains gross_no_margin and school_targets
+# compares it, not the net balance, with the targets (projected_gross); before: 49c77658... and 07c3cb69...; every other table
+# here is byte for byte as before.
 MAIN_DIGESTS = {
-    "school_seats": "49c77658da7174c7859c77eedafd5cabeda236d89c3d2a886bb727efab17a0c8",
+    "school_seats": "defa305cb9d5df63a725572e9d67eae1ca4c7cbc6eeae74c2a5aa0f50bb91b7f",
     "school_pupils_by_grade": "c54ae2581220aa24fdbe1101de3967a4c8e41e33b334674ff5de4193ae072982",
     "school_pupil_share": "66a45cbd7d5b719db894a895dd33f64c13dd19279706769a4eaa61622337f14a",
     "school_uncertainty": "1756b72823df7314ebd78ddbba27436fa002c00df58c8f4f7734a93c45e5ddfe",
     "school_build_pipeline": "ba3972c29d947549157497c50a566f2a02d0ca6c1cb8098082dc58af9307f3db",
     "school_build_rates": "89cb4665f83ef952e3ed47f133e7b585af3285192a3e563961755d7adf1093e3",
-    "school_targets": "07c3cb69bfd51a52846a7adc5d3368be898a54d4e7f1aae302f4d3aef793fbba",
+    "school_targets": "90f76ab4344787e0a7d8fb6b907347c907030ddbd0ab316499d6789d72f337c9",
     "school_district_deficits": "caf53e5c09ee1ab1ae0a65ed364e40b43d96851aec0659ef65c64c87f47a92c5",
     "school_backtest": "144f215d3dcd5acda40466bc3e7468555c6ea526c47556219a080d69be30ee63",
 }
@@ -648,7 +651,19 @@ def test_targets_table_compares_2025_and_2030(fc):
     t = fc.tables["school_targets"].set_index("school_year")
     assert list(t.index) == ["2025/26", "2030/31"]
     assert t.loc["2025/26", "target_deficit"] == 7300 and t.loc["2030/31", "target_deficit"] == 4300
-    assert (t["gap"] == t["projected_deficit"] - t["target_deficit"]).all()
+    assert (t["gap"] == t["projected_gross"] - t["target_deficit"]).all()
+
+
+def test_the_targets_are_measured_as_the_programme_counts_its_shortage_not_on_the_net_balance(fc):
+    """The targets bring the 19.6 thousand (the overload of 37 schools, gross without margin) down: the same measure is compared."""
+    seats = fc.tables["school_seats"]
+    current = seats[seats["regime"] == schools.CURRENT].set_index("school_year")
+    targets = fc.tables["school_targets"].set_index("school_year")
+    assert (targets["projected_gross"] == current.loc[targets.index, "gross_no_margin"]).all()
+    assert (current["gross_no_margin"] >= current["deficit"]).all()  # a spare seat elsewhere relieves no overload
+    assert (current["gross_no_margin"] <= current["gross_shortfall"]).all()  # the operating margin only adds
+    assert abs(current["gross_no_margin"].iloc[0] - current["deficit"].iloc[0]) <= 1  # at the seat base: the stated shortage itself
+    assert seats.loc[seats["regime"] != schools.CURRENT, "gross_no_margin"].isna().all()
 
 
 def test_every_school_table_matches_its_export_spec(fc):
@@ -744,7 +759,7 @@ def test_answer_years_are_shown_once_when_the_horizon_is_a_target_year(fc):
 def test_a_target_is_met_only_when_the_projection_is_at_or_below_it(fc):
     targets = pd.DataFrame(
         {
-            "school_year": ["2025/26", "2030/31"], "target_deficit": [7300.0, 4300.0], "projected_deficit": [7300.0, 5000.0],
+            "school_year": ["2025/26", "2030/31"], "target_deficit": [7300.0, 4300.0], "projected_gross": [7300.0, 5000.0],
             "gap": [0.0, 700.0], "extra_schools": [0, 1], "extra_cost_bn_kzt": [0.0, 10.2], "source": ["line 2984"] * 2,
         }
     )

@@ -179,6 +179,17 @@ def _backtests(tables):
         tables / "emissions_interval_coverage.csv", index=False)
 
 
+def test_the_scorecard_chooses_the_method_of_the_central_path_not_the_lowest_error(tmp_path):
+    """Where a benchmark scores lowest the central path is its combination with the cohort model (population.central_method)."""
+    mapes = {"expo_10": (0.5, 1.0), "cohort_component": (0.8, 1.9), "combination (cohort_component + expo_10)": (0.6, 1.4)}
+    rows = [("official", m, h, mape[h - 1]) for m, mape in mapes.items() for h in (1, 2)]
+    pd.DataFrame(rows, columns=["target", "method", "horizon", "mape"]).assign(bias=-1.0, coverage_80=0.8, n=10).to_csv(
+        tmp_path / "population_backtest.csv", index=False)
+    card, _ = summary.accuracy_scorecard(tmp_path)
+    roles = card.drop_duplicates("method").set_index("method")["role"]
+    assert roles.to_dict() == {"expo_10": "alternative", "cohort_component": "alternative", "combination (cohort_component + expo_10)": "chosen"}
+
+
 def test_the_scorecard_marks_the_chosen_method_the_benchmarks_and_the_winner_per_horizon(tmp_path):
     _backtests(tmp_path)
     card, missing = summary.accuracy_scorecard(tmp_path)

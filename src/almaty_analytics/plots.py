@@ -322,7 +322,8 @@ def pupils_vs_seats(seats: pd.DataFrame, pipeline: pd.DataFrame, *, title: str, 
 
 
 def deficit_fan(seats: pd.DataFrame, targets: pd.DataFrame, *, regime: str, title: str, source: str) -> plt.Figure:
-    """Central deficit with its 80% band, the deficit if every school opened on time, zero line and the programme's targets (thousand seats)."""
+    """Central net deficit with its 80% band, the deficit if every school opened on time, zero line, the gross shortfall
+    without margin (when the table has it) and the programme's targets, which are on that measure (thousand seats)."""
     data = seats[seats["regime"] == regime].reset_index(drop=True)
     fig, ax = plt.subplots()
     x = list(range(len(data)))
@@ -331,6 +332,8 @@ def deficit_fan(seats: pd.DataFrame, targets: pd.DataFrame, *, regime: str, titl
     )
     ax.plot(x, data["deficit"] / 1e3, color="C3", marker="o", label=_text("plots.deficit_central"))
     ax.plot(x, data["deficit_on_plan"] / 1e3, color="C0", linestyle="--", label=_text("plots.on_plan"))
+    if "gross_no_margin" in data and data["gross_no_margin"].notna().any():  # what the targets are measured on (schools.targets_table)
+        ax.plot(x, data["gross_no_margin"] / 1e3, color="C1", linestyle=":", marker=".", label=_text("plots.gross_no_margin"))
     ax.axhline(0, color="0.3", linewidth=0.8)
     positions = {label: i for i, label in enumerate(data["school_year"])}
     shown = targets[targets["school_year"].isin(positions)]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import evaluation, i18n
+from . import i18n
+from .population.backtest import central_method
 from .tablespec import TableSpec
 
 COLUMNS = [
@@ -24,7 +25,8 @@ def combine(
     """One accuracy table across the domains from their backtest tables (None: not published).
 
     Population: ``population`` (population_backtest) against the official BNS series; the chosen method is the one the
-    forecast uses (lowest MAPE over horizons, evaluation.best_method, as population.forecast picks it).
+    forecast's central path uses (``population.central_method``: the cohort model where nothing beats it, else its
+    combination with the best benchmark), even where a benchmark alone scores lower.
     Schools: ``schools`` (school_backtest) (benchmarks on the BNS count of schools: no pupil series exists to mid-2022,
     so the pupil model itself has no backtest). Emissions: ``emissions`` (emissions_backtest) per horizon (the pooled
     horizon 0 left out); the chosen method is ``driver``, the baseline's. ``best_at_horizon`` marks the lowest
@@ -38,7 +40,7 @@ def combine(
     parts = []
     if population is not None:
         official = population[population["target"] == "official"]
-        chosen = evaluation.best_method(official, list(pd.unique(official["method"])))
+        chosen = central_method(official)
         role = official["method"].map(lambda m: "chosen" if m == chosen else "benchmark" if m in BENCHMARKS else "alternative")
         coverage_of = official["method"].map(lambda m: "forecast_interval" if m == "cohort_component" else "method_interval")
         parts.append(official.assign(domain="population", series="BNS population on 1 January (official)", role=role,

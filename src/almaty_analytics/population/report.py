@@ -34,10 +34,12 @@ def answer_years(fc: PopulationForecast) -> list[int]:
 
 def mean_components(fc: PopulationForecast) -> dict[str, float]:
     """Mean yearly births, deaths and net migration of the central projection's calendar years, persons, and the mean
-    yearly change of the 1 January population between the first and the last of those years (``growth``)."""
-    events = fc.tables["population_components"].dropna()
+    yearly change of the 1 January population over the same years (``growth``, from the first 1 January to the one after
+    the last year: births - deaths + net migration)."""
+    table = fc.tables["population_components"]
+    events = table.dropna()
     return {
-        "growth": float(events["value"].diff().mean()),
+        "growth": float(table["value"].diff().dropna().mean()),
         "births": float(events["births"].mean()),
         "deaths": float(events["deaths"].mean()),
         "net_migration": float(events["net_migration"].mean()),
@@ -134,7 +136,7 @@ def age_group_frame(fc: PopulationForecast, t: Text) -> pd.DataFrame:
     central, interval = t("population.central"), t("population.interval_80")
     bounds = [t.interval(a / 1e3, b / 1e3, 1) for a, b in zip(groups["lo_80"], groups["hi_80"], strict=True)]
     shown = groups.assign(**{central: groups["value"] / 1e3, interval: bounds})
-    wide = shown.pivot(index="age_group", columns="year", values=[central, interval])
+    wide = shown.pivot(index="age_group", columns="year", values=[central, interval]).reindex(pd.unique(groups["age_group"]))  # youngest first
     return wide.rename_axis(index=t.column("age_group"), columns=[None, t.column("year")])
 
 
@@ -178,7 +180,8 @@ def central_text(fc: PopulationForecast, t: Text, beaten: str) -> str:
     best = best_overall(fc.tables["population_backtest"])
     return t(
         "population.central_combined", method=t.method(method), best=t.method(best), best_mape=t.num(scores[best], 2),
-        cohort_mape=t.num(scores[COHORT], 2), combined_mape=t.num(scores[method], 2), beaten=beaten,
+        cohort_mape=t.num(scores[COHORT], 2), combined_mape=t.num(scores[method], 2),
+        methods=", ".join(t.method(m) for m in beaten_by(fc.tables["population_backtest"])),
     )
 
 
@@ -354,11 +357,13 @@ def district_source(fc: PopulationForecast, t: Text) -> str:
     return t("population.districts_source")
 
 
-def district_text(fc: PopulationForecast, t: Text) -> str:
-    """The paragraph under the district table: where the district shares come from."""
+def district_text(fc: PopulationForecast, t: Text, periphery_growth_factor: float) -> str:
+    """The paragraph under the district table: where the district shares come from, and the periphery's growth weight."""
+    factor = t.num(periphery_growth_factor, 1 if round(periphery_growth_factor, 1) == periphery_growth_factor else 2)
     if fc.data.district_source == "bns_population_districts":
         city = fc.by_year(fc.data.base_year).value
         return t(
-            "population.districts_text_bulletin", year=fc.data.base_year, bulletin=t.num(fc.data.district_total / 1e6, 3), city=t.num(city / 1e6, 3)
+            "population.districts_text_bulletin", year=fc.data.base_year, bulletin=t.num(fc.data.district_total / 1e6, 3), city=t.num(city / 1e6, 3),
+            factor=factor,
         )
-    return t("population.districts_text")
+    return t("population.districts_text", factor=factor)

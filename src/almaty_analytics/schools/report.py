@@ -86,7 +86,7 @@ def answer_uncertainty(fc: SchoolForecast) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Verdict:
-    """A programme target against the projected deficit (current regime)."""
+    """A programme target against the projected gross shortfall without margin, the target's own measure (current regime)."""
 
     school_year: str
     target_thousand: float
@@ -103,9 +103,9 @@ def verdicts(fc: SchoolForecast) -> list[Verdict]:
         Verdict(
             school_year=row.school_year,
             target_thousand=float(row.target_deficit) / THOUSAND,
-            projected_thousand=float(row.projected_deficit) / THOUSAND,
+            projected_thousand=float(row.projected_gross) / THOUSAND,
             source=row.source,
-            met=bool(row.projected_deficit <= row.target_deficit),
+            met=bool(row.projected_gross <= row.target_deficit),
             extra_schools=int(row.extra_schools),
             extra_cost_bn=float(row.extra_cost_bn_kzt),
         )
