@@ -124,7 +124,7 @@ def _run_in_process(notebook: Path, parameters: dict, staging: Path) -> runner.R
                 exec(compile(cell.source, f"<cell {number + 1}>", "exec"), namespace)
             except Exception as exc:
                 name, value = type(exc).__name__, str(exc)
-                error = f"cell {number + 1}: {name}: {value}"
+                error = f"{runner.failed_cell_in(nb, number + 1)}: {name}: {value}"
                 failure = nbformat.v4.new_output("error", ename=name, evalue=value, traceback=traceback.format_exc().splitlines())
         cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=captured.stdout)] if captured.stdout else []
         cell.outputs += [nbformat.v4.new_output("display_data", data=o.data, metadata=o.metadata) for o in captured.outputs]

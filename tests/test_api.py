@@ -67,8 +67,14 @@ def test_unknown_tables_bad_values_and_unplottable_tables_say_what_was_expected(
         fc.table("nope")
     with pytest.raises(scenarios.ParameterError, match="parameter 'tfr'"):
         aa.forecast(tfr=9)
-    with pytest.raises(ValueError, match="no year column and value column"):
+    with pytest.raises(ValueError, match=r"table 'emissions_targets' has no year column \(year or school_year or horizon\)"):
         fc.plot("emissions_targets")
+    with pytest.raises(ValueError, match=r"table 'population_total': y='nosuch' is not one of its columns; pass y= one of: year, value"):
+        fc.plot("population_total", y="nosuch")
+    with pytest.raises(ValueError, match=r"table 'population_total': by=\['nosuch'\] not among its columns"):
+        fc.plot("population_total", by=["nosuch"])
+    with pytest.raises(scenarios.ParameterError, match="scenario None: expected a lowercase name"):
+        aa.forecast(None)
 
 
 def test_the_api_reference_builds_offline_from_the_docstrings(tmp_path):

@@ -80,6 +80,16 @@ def test_years_wpp_does_not_project_are_refused():
         assumption_paths(toy_assumptions(), np.arange(2050, 2070), 2050, long_run=LongRun(national, 2))
 
 
+def test_a_base_year_before_wpps_projection_needs_only_the_years_from_the_join():
+    """WPP 2022 projects from 2022: a base year of 2020 or 2021 joins WPP in 2025 or 2026, inside it (it was refused)."""
+    toy = toy_national()
+    national = NationalPaths(*(values[toy.years >= 2022] for values in (toy.years, toy.tfr, toy.tfr_half_80, toy.e0, toy.e0_half_80)))
+    years = np.arange(2020, 2036)
+    tfr, e0, _ = assumption_paths(toy_assumptions(), years, 2020, long_run=LongRun(national, 5))
+    full, e0_full, _ = assumption_paths(toy_assumptions(), years, 2020, long_run=LongRun(toy, 5))
+    assert tfr == pytest.approx(full) and e0 == pytest.approx(e0_full)  # the years before the join are never read
+
+
 def test_national_paths_read_wpp_medium_and_80_percent_band():
     annual = io.read_table("wpp2022_kazakhstan_annual")
     national = national_paths(annual)

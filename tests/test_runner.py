@@ -251,7 +251,7 @@ def test_a_run_writes_a_json_lines_log_and_a_status_file_with_its_exit_code(proj
     assert [e["event"] for e in events] == ["start", "notebook", "end", "start", "end", "start", "notebook", "end"]
     assert events[1] | {"time": 0, "pid": 0, "seconds": 0} == {
         "time": 0, "pid": 0, "event": "notebook", "run": "default/en", "notebook": "00_echo", "status": "failed", "seconds": 0,
-        "error": "cell 4: RuntimeError: asked to fail",
+        "error": "cell 3 (In [4]): RuntimeError: asked to fail",
     }
     assert events[2]["exit_code"] == 1 and events[4]["exit_code"] == 2 and "base_year" in events[4]["message"]
     status = json.loads((reports / "status.json").read_text())
@@ -334,3 +334,14 @@ def test_parallel_workers_share_the_cores_among_their_kernels_blas_threads_and_a
     assert execute.thread_budget({}, 16) == dict.fromkeys(execute.THREAD_VARIABLES, "1")  # at least one each
     kept = execute.thread_budget({"OMP_NUM_THREADS": "3", "PATH": "/bin"}, 2)
     assert kept["OMP_NUM_THREADS"] == "3" and kept["OPENBLAS_NUM_THREADS"] == "4" and kept["PATH"] == "/bin"
+
+
+def test_a_failed_cell_is_named_as_the_notebook_counts_it_not_with_the_injected_parameters():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# title"),
+        nbformat.v4.new_code_cell("scenario = 'default'", metadata={"tags": ["parameters"]}, execution_count=1),
+        nbformat.v4.new_code_cell("scenario = 'high'", metadata={"tags": ["injected-parameters"]}, execution_count=2),
+        nbformat.v4.new_code_cell("raise RuntimeError('boom')", execution_count=3),
+    ])
+    assert runner.failed_cell_in(nb, 3) == "cell 2 (In [3])"  # the author's second code cell; its failed report shows In [3]
+    assert runner.failed_cell_in(nb, 9) == "cell In [9]"

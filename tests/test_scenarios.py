@@ -358,3 +358,8 @@ def test_a_parameter_set_from_the_data_says_so_instead_of_none(capsys):
     assert cli.main(["params"]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith(f"{fitted}:"))
     assert "default: from the data of the vintage" in line and "None" not in line.split(".")[0]
+
+
+def test_a_vintage_written_as_an_unquoted_yaml_date_is_the_date_it_means(tmp_scenarios):
+    scenario_with(tmp_scenarios, "dated", "horizon: 2030\nvintage: 2022-09-12")  # YAML reads it as a date, not text
+    assert scenarios.load("dated").parameters["vintage"] == "2022-09-12"

@@ -705,12 +705,6 @@ def test_typed_capacity_gives_district_deficits_and_missing_districts_are_named(
     assert "alatau" not in schools.missing_capacity(capacity) and "medeu" in schools.missing_capacity(capacity)
 
 
-def test_badly_written_school_year_in_the_capacity_table_is_refused():
-    capacity = pd.DataFrame({"district": ["alatau"], "school_year": ["2022-23"], "state_seats": [1.0]})
-    with pytest.raises(ValueError, match=r"school_capacity_by_district.csv: row 2, column 'school_year'"):
-        schools.check_capacity(capacity)
-
-
 def test_pupils_of_the_base_year_are_the_programme_state_pupils_plus_the_private_share(pop, figures, base):
     pupils = schools.project_pupils(pop, figures, dataclasses.replace(base, private_share=0.1))
     assert pupils.total[0] * 0.9 == pytest.approx(schools.programme_figure(figures, "state_pupils"))

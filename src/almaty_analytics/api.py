@@ -12,7 +12,7 @@
 same defaults, the same checks, the same one-line ``ParameterError`` for a bad value), so the numbers are the
 reports' numbers for the same parameters. Each domain is computed on first use and cached in ``data/processed/``
 as the runner caches it: the first population forecast of a parameter set takes seconds, later ones load.
-``aa.parameters()`` lists what can be changed, with defaults and ranges; ``aa.scenarios()`` the scenario files.
+``aa.parameters()`` lists what can be changed, with defaults and ranges; ``aa.scenario_names()`` the scenario files.
 """
 
 from __future__ import annotations
@@ -83,8 +83,15 @@ class Forecast:
         frame = self.table(name)
         x = next((c for c in X_COLUMNS if c in frame), None)
         y = y or next((c for c in Y_COLUMNS if c in frame), None)
-        if x is None or y not in frame:
-            raise ValueError(f"table {name!r} has no year column and value column to plot (columns: {', '.join(frame.columns)}); pass y=")
+        columns = ", ".join(frame.columns)
+        if x is None:
+            raise ValueError(f"table {name!r} has no year column ({' or '.join(X_COLUMNS)}) to plot against (columns: {columns})")
+        if y not in frame:
+            given = f"y={y!r} is not one of its columns" if y else f"it has none of the default value columns {list(Y_COLUMNS)}"
+            raise ValueError(f"table {name!r}: {given}; pass y= one of: {columns}")
+        unknown = [c for c in by or [] if c not in frame]
+        if unknown:
+            raise ValueError(f"table {name!r}: by={unknown} not among its columns; expected some of: {columns}")
         by = by if by is not None else [c for c in frame if c != x and not pd.api.types.is_numeric_dtype(frame[c]) and frame[c].nunique() > 1]
         t = i18n.Text(language)
         plots.use_style(language)

@@ -21,7 +21,7 @@ import yaml
 from . import paths
 
 MANIFEST = "datapackage.yaml"
-TYPES = ("integer", "number", "string", "boolean", "date")
+TYPES = ("integer", "number", "string", "boolean", "date", "school_year")  # school_year: text like 2022/23 (consecutive years)
 RELEASE = "published"  # the column holding each row's release date
 # Period kinds: the first day a row describing period value v can be published (see the manifest's header).
 PERIOD_KINDS: dict[str, Callable[[Any], str]] = {
@@ -132,7 +132,7 @@ def _period(value, fields: dict[str, Field], where: str) -> tuple[str, str]:
     if not isinstance(value, dict) or set(value) != {"column", "kind"} or value["kind"] not in PERIOD_KINDS:
         raise DataError(f"{where}, key 'period': expected {{column: COLUMN, kind: one of {list(PERIOD_KINDS)}}}, got {value!r}")
     column = fields.get(value["column"])
-    wanted = "string" if value["kind"] == "date" else "integer"
+    wanted = "date" if value["kind"] == "date" else "integer"
     if column is None or column.type != wanted or RELEASE not in fields:
         raise DataError(f"{where}, key 'period': {value['column']!r} must be a {wanted} column of a table with a {RELEASE!r} column")
     return value["column"], value["kind"]

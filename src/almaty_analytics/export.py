@@ -105,6 +105,15 @@ def neutral_text(value):
         return "'" + value
 
 
+def original_text(value):
+    """The text ``neutral_text`` was given, for a workbook cell: a string cell is never read as a formula, so the CSV's
+    protective apostrophe would only show as part of the value. (A text that itself began with ``'=`` is read back
+    without its apostrophe: the two cannot be told apart.)"""
+    if isinstance(value, str) and value.startswith("'") and neutral_text(value[1:]) == value:
+        return value[1:]
+    return value
+
+
 def neutral_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with every text cell passed through ``neutral_text`` (numeric columns untouched)."""
     text = frame.select_dtypes(include=["object", "string"]).columns
@@ -302,7 +311,7 @@ class _Sheet:
         elif isinstance(value, int | float) and not (isinstance(value, int) and abs(value) > EXACT_INTEGERS):
             self.sheet.write_number(row, col, value, self.formats.get(number_format))
         else:
-            text = str(value)
+            text = original_text(str(value))
             if len(text) > EXCEL_TEXT_LIMIT:
                 raise ValueError(
                     f"workbook sheet {self.name!r}, row {row + 1}, column {col + 1}: {len(text):,} characters of text; "

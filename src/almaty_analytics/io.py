@@ -38,6 +38,7 @@ from .datapackage import read_yaml as read_yaml  # re-exported: scenarios reads 
 
 _BOOLEANS = {"true": True, "false": False}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SCHOOL_YEAR = re.compile(r"(\d{4})/(\d{2})")
 
 DATA_CUTOFF = "2024-03-31"  # the project's newest data: figures published later are kept out, to judge the forecasts
 NEWEST = None  # vintage=NEWEST: the newest release of every figure in data/raw
@@ -124,6 +125,12 @@ def as_of(frame: pd.DataFrame, resource: Resource, vintage: str | None, releases
         frame = frame.loc[frame.index.isin(newest)]
     frame = frame.reset_index(drop=True)
     return frame if releases else frame.drop(columns=RELEASE)
+
+
+def _is_school_year(text: str) -> bool:
+    """A school year written as its two calendar years, 2022/23: four digits, a slash, the next year's last two."""
+    match = _SCHOOL_YEAR.fullmatch(text)
+    return bool(match) and (int(match[1]) + 1) % 100 == int(match[2])
 
 
 def _is_iso_date(text: str) -> bool:
@@ -243,13 +250,19 @@ def _typed_column(values: pd.Series, f: Field, path: Path | str) -> pd.Series:
     text = values.str.strip()
     empty = text == ""
     if f.required and empty.any():
-        raise DataError(f"{path}: row {empty.idxmax() + 2}, column {f.name!r}: value is empty; a {f.type} is required")
+        kind = f.type.replace("_", " ")
+        raise DataError(f"{path}: row {empty.idxmax() + 2}, column {f.name!r}: value is empty; {'an' if kind[0] in 'aeiou' else 'a'} {kind} is required")
     if f.type == "string":
         typed = text.where(~empty, None)
     elif f.type == "date":
         bad = ~empty & ~text.map(_is_iso_date)
         if bad.any():
             raise DataError(f"{path}: row {bad.idxmax() + 2}, column {f.name!r}: expected a date YYYY-MM-DD, got {values[bad.idxmax()]!r}")
+        typed = text.where(~empty, None)
+    elif f.type == "school_year":
+        bad = ~empty & ~text.map(_is_school_year)
+        if bad.any():
+            raise DataError(f"{path}: row {bad.idxmax() + 2}, column {f.name!r}: expected a school year like 2022/23, got {values[bad.idxmax()]!r}")
         typed = text.where(~empty, None)
     elif f.type == "boolean":
         typed = text.str.lower().map(_BOOLEANS)

@@ -11,6 +11,7 @@ type, and strings are kept exactly as given.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import math
 import re
 from dataclasses import dataclass
@@ -132,6 +133,8 @@ def check_value(name: str, value: Any) -> Any:
     if value is None and spec.default is None:
         return None
     value = plain(value)
+    if spec.type is str and type(value) is dt.date:  # YAML reads an unquoted 2022-09-12 as a date: the date it means
+        value = value.isoformat()
     ok = isinstance(value, spec.type) and not (spec.type in (int, float) and isinstance(value, bool))
     if spec.type is float and isinstance(value, int) and not isinstance(value, bool):
         value, ok = float(value), True
@@ -217,7 +220,7 @@ class Scenario:
 
 def load(name: str, overrides: dict[str, Any] | None = None) -> Scenario:
     """Load ``scenarios/<name>.yaml``, apply ``overrides`` and validate everything."""
-    if not _SLUG.match(name):
+    if not isinstance(name, str) or not _SLUG.match(name):
         raise ParameterError(f"scenario {name!r}: expected a lowercase name of letters, digits, '-' or '_'")
     if name in LANGUAGES:
         raise ParameterError(f"scenario {name!r}: the names {', '.join(LANGUAGES)} are reserved for the language folders of reports/")

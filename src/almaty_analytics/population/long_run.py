@@ -97,11 +97,12 @@ def long_run_paths(
         return tfr, tfr_sd, e0, e0_sd
     national = long_run.national
     j = int(np.flatnonzero(h == long_run.start)[0])  # the join year (years run on from the base year)
-    w_tfr, w_tfr_sd = national.at(years, national.tfr), national.at(years, national.tfr_half_80 / Z80 / national.tfr)
-    w_e0, w_e0_sd = national.at(years, national.e0), national.at(years, national.e0_half_80 / Z80)
+    ahead = years[j:]  # the join year and after: the only years WPP's projection is read for (a base year before it starts is fine)
+    w_tfr, w_tfr_sd = national.at(ahead, national.tfr), national.at(ahead, national.tfr_half_80 / Z80 / national.tfr)
+    w_e0, w_e0_sd = national.at(ahead, national.e0), national.at(ahead, national.e0_half_80 / Z80)
     tfr, tfr_sd, e0, e0_sd = (np.array(a, dtype=float) for a in (tfr, tfr_sd, e0, e0_sd))
-    tfr[later] = tfr[j] + w_tfr[later] - w_tfr[j]
-    tfr_sd[later] = tfr_sd[j] + w_tfr_sd[later] - w_tfr_sd[j]
-    e0[later] = e0[j] + w_e0[later] - w_e0[j]
-    e0_sd[later] = e0_sd[j] + w_e0_sd[later] - w_e0_sd[j]
+    tfr[later] = tfr[j] + w_tfr[1:] - w_tfr[0]
+    tfr_sd[later] = tfr_sd[j] + w_tfr_sd[1:] - w_tfr_sd[0]
+    e0[later] = e0[j] + w_e0[1:] - w_e0[0]
+    e0_sd[later] = e0_sd[j] + w_e0_sd[1:] - w_e0_sd[0]
     return tfr, tfr_sd, e0, e0_sd

@@ -33,7 +33,7 @@ the switch, ``previous/``), ``manifest`` (fingerprints, manifest entries), ``ind
 
 from ..paths import PREVIOUS, language_folder
 from . import runlog
-from .execute import DEFAULT_TIMEOUT, Result, execute_notebook, markdown_escaped, render_html
+from .execute import DEFAULT_TIMEOUT, Result, execute_notebook, failed_cell_in, markdown_escaped, render_html
 from .index import write_index, write_indexes, write_scenario_index
 from .kernel import KERNEL_NAME, QUIET_KERNEL, ensure_kernel
 from .manifest import fingerprint, good_run, table_runs
@@ -54,7 +54,7 @@ from .selection import (
 
 __all__ = [
     "DEFAULT_LOCK_TIMEOUT", "DEFAULT_TIMEOUT", "KERNEL_NAME", "LATE_FROM", "PREVIOUS", "PRE_RUN_CHECKS", "QUIET_KERNEL", "RUNS", "STAGES",
-    "PublishError", "Result", "RunLog", "SetupError", "check_environment", "check_output", "check_scenarios", "declared_parameters", "discover", "ensure_kernel", "execute_notebook", "fingerprint",
+    "PublishError", "Result", "RunLog", "SetupError", "check_environment", "check_output", "check_scenarios", "declared_parameters", "discover", "ensure_kernel", "execute_notebook", "failed_cell_in", "fingerprint",
     "good_run", "language_folder", "markdown_escaped", "pre_run_checks", "render_html", "run", "run_scenarios", "runlog", "runs_dir",
     "select", "table_runs", "write_index", "write_indexes", "write_scenario_index",
 ]

@@ -224,7 +224,7 @@ def _execute(km: kernel.SharedKernel, notebook: Path, parameters: dict[str, Any]
         render_html(executed, staging / f"{stem}.html")
         return Result(stem, "ok", time.perf_counter() - started)
     except papermill.PapermillExecutionError as exc:
-        error = f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
+        error = f"{failed_cell(executed, exc.exec_count)}: {exc.ename}: {exc.evalue}"
     except CellTimeoutError:
         error = f"timed out: the notebook was still running after {timeout:g} s (--timeout); the kernel was stopped"
     except Exception as exc:  # kernel death, rendering: report, never crash the run
@@ -234,6 +234,22 @@ def _execute(km: kernel.SharedKernel, notebook: Path, parameters: dict[str, Any]
     if executed.exists():
         render_html(executed, staging / f"{stem}.failed.html", show_code=True)
     return Result(stem, "failed", time.perf_counter() - started, error)
+
+
+def failed_cell(executed: Path, exec_count: int | None) -> str:
+    """The failed cell of the executed notebook at ``executed`` (``failed_cell_in``); its execution count alone when unreadable."""
+    try:
+        return failed_cell_in(nbformat.read(executed, as_version=4), exec_count)
+    except (OSError, ValueError):
+        return f"cell In [{exec_count}]"
+
+
+def failed_cell_in(nb: nbformat.NotebookNode, exec_count: int | None) -> str:
+    """The failed cell as the notebook's author counts it: its place among the notebook's own code cells (papermill's
+    injected parameters cell not counted), with the execution count its failed report shows: "cell 2 (In [3])"."""
+    cells = [c for c in nb.cells if c.cell_type == "code" and "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+    number = next((i for i, c in enumerate(cells, 1) if c.get("execution_count") == exec_count), None)
+    return f"cell {number} (In [{exec_count}])" if number else f"cell In [{exec_count}]"
 
 
 def execute_all(todo: list[tuple[Path, list[Run]]], jobs: int, timeout: float, kept: Workers | None = None) -> list[list[Result]]:

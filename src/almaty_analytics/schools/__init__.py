@@ -123,7 +123,7 @@ from .delivery import (
 )
 from .delivery import PRIORS as DELIVERY_PRIORS
 from .delivery import TABLES as DELIVERY_TABLES
-from .districts import PERIPHERY, TOTAL_ROW, check_capacity, district_deficits, missing_capacity, pupils_by_district
+from .districts import PERIPHERY, TOTAL_ROW, district_deficits, missing_capacity, pupils_by_district
 from .districts import TABLES as DISTRICT_TABLES
 from .gross import SchoolLoads, gross_shortfall, overload_lower_bound, two_group_shortfall
 from .model import KEY_FIGURES, SchoolForecast, forecast, key_figures_table
@@ -256,7 +256,6 @@ __all__ = [
     "base_school_year",
     "backtest_summary",
     "calibrate",
-    "check_capacity",
     "check_share_drift",
     "cited_sources",
     "compute",
@@ -355,13 +354,12 @@ def read_inputs(vintage: str | None) -> dict:
 
 def validate(params: dict) -> None:
     """Check the parameters and inputs the school model needs beyond the schema (run before any kernel starts): counted state
-    pupils of a school year up to the population's first (``base_year``) in the vintage, and the planners' capacity table."""
-    inputs = io.read_tables(("school_pupils", "programme_schools", "school_capacity_by_district"), params["vintage"])
+    pupils of a school year up to the population's first (``base_year``) in the vintage."""
+    inputs = io.read_tables(("school_pupils", "programme_schools"), params["vintage"])
     try:
         base_school_year(counted_state_pupils(inputs["school_pupils"], inputs["programme_schools"]), int(params["base_year"]))
     except ValueError as exc:
         raise ValueError(f"parameter 'base_year' {params['base_year']}: {exc}") from None
-    check_capacity(inputs["school_capacity_by_district"])
 
 
 def compute(params: dict) -> SchoolForecast:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
@@ -12,7 +10,6 @@ from ..tablespec import TableSpec
 from .pupils import school_year
 
 TOTAL_ROW = "all_districts"
-_SCHOOL_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 
 
 def pupils_by_district(by_district: pd.DataFrame, state_pupils: np.ndarray, years: list[int], periphery_ratio: float) -> pd.DataFrame:
@@ -58,16 +55,6 @@ def missing_capacity(capacity: pd.DataFrame) -> list[str]:
     """Districts with no typed capacity for any school year."""
     known = set(capacity.dropna(subset=["state_seats"])["district"])
     return sorted(set(capacity["district"]) - known)
-
-
-def check_capacity(capacity: pd.DataFrame) -> None:
-    """school_capacity_by_district.csv: school years written 2022/23 (consecutive years); years outside the forecast match no row."""
-    for row, label in enumerate(capacity["school_year"], start=2):
-        match = _SCHOOL_YEAR.match(str(label))
-        if not match or (int(match[1]) + 1) % 100 != int(match[2]):
-            raise ValueError(
-                f"data/raw/school_capacity_by_district.csv: row {row}, column 'school_year': {label!r}; expected a school year like 2022/23"
-            )
 
 
 TABLES: dict[str, TableSpec] = {

@@ -15,7 +15,7 @@ from . import sensitivity
 from .balance import CURRENT, central_state_pupils, draw_supply, regime_factor, seat_rows, uncertainty_table
 from .base import SchoolBase, school_base
 from .delivery import delivery_parameters, delivery_record, fit_basis, fit_delivery, record_table
-from .districts import check_capacity, district_deficits, missing_capacity, pupils_by_district
+from .districts import district_deficits, missing_capacity, pupils_by_district
 from .gross import SchoolLoads
 from .pupil_projection import TABLE_SOURCE, grade_table, growth_components_table, project_pupils, pupil_growth, share_table
 from .pupils import pupil_share, school_year_start, share_drift
@@ -83,7 +83,6 @@ def forecast(
     and the vintage's ``school_base``: the delivery fit on the vintage's record (its unset delivery parameters), ``project_pupils``,
     ``draw_supply``, ``seat_rows``, then the tables that read them."""
     years = [int(y) for y in pop.years]
-    check_capacity(capacity)
     programme_plan = planned_seats(plan, years[-1], rate_after_2025=0, school_size=params["school_size"])
     record_plans, record_openings = delivery_record(statements, programme_plan, str(plan["published"].max()))
     fit = fit_delivery(record_plans, record_openings)
