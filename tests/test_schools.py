@@ -769,7 +769,7 @@ def test_headline_quotes_the_observed_year_and_the_build_rates(fc):
     assert head.need_rate == 6 and head.closing_rate == pytest.approx(fc.rates["closes_2030_gap"], abs=0.005)
     assert head.drift_points == pytest.approx(100 * fc.pupil_share_drift)
     pupils = fc.seats()["pupils_state"]
-    assert head.first_year_growth == pupils["2023/24"] - pupils["2022/23"]
+    assert head.first_year_growth == pupils["2022/23"] - pupils["2021/22"]  # the first projected school year (the population starts in 2022)
 
 
 def test_cited_sources_keep_the_school_statements_and_the_school_files():

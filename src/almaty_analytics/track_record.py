@@ -335,7 +335,8 @@ def shown_accuracy(record: pd.DataFrame, t) -> pd.DataFrame:
             inside = "–" if pd.isna(r.coverage_80) else str(round(r.coverage_80 * r.n))
             row[t("summary.mape_at", h=r.horizon)] = t("summary.track_cell", mape=t.num(r.mape, 1), inside=inside, n=r.n)
         rows.append(row)
-    return pd.DataFrame(rows).fillna("–")
+    columns = [t.column("series"), *(t("summary.mape_at", h=h) for h in sorted(table["horizon"].unique()))]  # horizons in order, whichever series has them
+    return pd.DataFrame(rows, columns=columns).fillna("–")
 
 
 def shown_forecasts(record: pd.DataFrame, vintage: str, t) -> pd.DataFrame:

@@ -154,7 +154,7 @@ def headline(fc: SchoolForecast) -> Headline:
         share_min=float(shares.min()),
         share_max=float(shares.max()),
         drift_points=100 * float(fc.pupil_share_drift),
-        first_year_growth=float(seats["pupils_state"].diff().loc[school_year(fc.first_year + 1)]),
+        first_year_growth=float(seats["pupils_state"].diff().loc[school_year(fc.first_year)]),  # the growth paragraph's first projected step
         observed_gross_thousand=float(observed["gross_shortfall"] / THOUSAND),
         class_bound_thousand=overload_lower_bound(float(observed["seats"]), fc.loads) / THOUSAND,
         as_funded_2030_thousand=float(cases.loc["as_funded", "deficit_2030_31"] / THOUSAND),
@@ -198,7 +198,8 @@ def pupils_by_grade_shown(fc: SchoolForecast) -> pd.DataFrame:
 def district_pupils_shown(fc: SchoolForecast, t) -> pd.DataFrame:
     """State pupils by district (rows by their names, the all_districts total included) in the base school year and the
     answer years (columns), both axes titled in the report's language."""
-    wide = fc.tables["school_district_deficits"].pivot(index="district", columns="school_year", values="pupils_state")
+    table = fc.tables["school_district_deficits"]
+    wide = table.pivot(index="district", columns="school_year", values="pupils_state").reindex(pd.unique(table["district"]))  # the table's order: the total last
     shown = wide[[c for c in wide.columns if c in _shown_years(fc)]].rename(index=lambda d: t.term("district", d) if t.has(f"terms.district.{d}") else d)
     return shown.rename_axis(index=t.column("district"), columns=t.column("school_year"))
 
