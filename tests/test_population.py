@@ -279,6 +279,16 @@ def test_variants_print_where_they_lie_among_the_simulations(small_forecast):
     assert last["low"] < 0.5 < last["high"] and 0.3 < last["medium"] < 0.7
 
 
+def test_zero_migration_has_no_migrants_even_where_the_central_path_is_a_combination(inputs):
+    """The combination's factor is booked as net migration (components_table), so a path without migrants takes none."""
+    params = scenarios.load("zero_migration", {"n_simulations": 50, "vintage": io.FIRST_VINTAGE}).parameters
+    fc = population.forecast(params, inputs)
+    assert fc.calibration.central_method != population.COHORT  # the case at hand: the other variants are scaled
+    assert (fc.tables["population_components"]["net_migration"].dropna().abs() <= 2).all()  # rounding only
+    variants = fc.tables["population_variants"].set_index(["variant", "year"])["value"]
+    assert (variants["zero_migration"] == fc.tables["population_total"].set_index("year")["value"]).all()
+
+
 def test_fertility_uncertainty_grows_from_zero(calibration):
     a = calibration.defaults
     tfr, _, _ = population.assumption_paths(a.variant("high"), np.arange(2022, 2030), 2022)

@@ -65,7 +65,8 @@ Method: the single-year cohort-component method of the UN Population Division (`
   else the combination (the mean of the cohort total and the benchmark's, the cohort model's ages and sexes scaled to
   it, ``projection.central_scale``; also where the benchmark alone scores best, since a benchmark has no ages). The
   factor is measured on the calibrated assumptions and applied unchanged to every variant and override
-  (``projection.project``), so a changed assumption moves the central path as it moves the cohort model.
+  (``projection.project``), so a changed assumption moves the central path as it moves the cohort model; a path with
+  no net migration (zero_migration) takes no factor, since the components book the correction as migrants.
 * **Long run.** Past the calibration horizon (``long_run_from``, default 5 years: the backtest horizons) the TFR and
   e0 follow the change WPP 2022 projects for Kazakhstan (medium variant), keeping Almaty's differential to Kazakhstan
   of the join year, and their sds widen as WPP's 80 % probabilistic interval does (``long_run``: the "shift" method

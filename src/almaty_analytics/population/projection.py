@@ -48,8 +48,9 @@ def variants_table(
     base_year, horizon = years
     rows = []
     for name in VARIANTS:
-        projected = run(base, schedules, medium.variant(name), base_year, horizon, long_run=long_run)
-        path = projected["population"][0].sum(axis=(1, 2)) * (1.0 if scale is None else scale)
+        variant = medium.variant(name)
+        projected = run(base, schedules, variant, base_year, horizon, long_run=long_run)
+        path = projected["population"][0].sum(axis=(1, 2)) * (1.0 if scale is None else applied_scale(scale, variant))
         below = (sim_totals <= path).mean(axis=0)  # where the variant lies among the simulated totals
         rows += [
             {"year": int(y), "variant": name, "value": round(float(v)), "share_of_simulations_at_or_below": float(b)}
@@ -94,16 +95,24 @@ def central_scale(method: str, cohort_total: np.ndarray, benchmarks: pd.DataFram
     return combined / cohort_total
 
 
+def applied_scale(scale: np.ndarray, assumptions: Assumptions) -> np.ndarray:
+    """The combination's factor as it applies to ``assumptions``: unchanged, except with no net migration (the
+    zero_migration variant, or net_migration 0), where it is 1. The components table books the correction as net
+    migration (``components_table``), so a path without migrants takes none."""
+    return np.ones_like(scale) if assumptions.net_migration == 0 else scale
+
+
 def project(
     params: dict, base: np.ndarray, calibration: Calibration, assumptions: Assumptions, long_run: LongRun, benchmarks: pd.DataFrame
 ) -> tuple[dict, dict, np.ndarray]:
     """The central path and the ``n_simulations`` Monte Carlo trajectories of ``assumptions`` from ``base`` (population on
     1 January of the calibration's base year) to the horizon, both scaled by year to the central method's total, and
-    that scale. ``forecast`` and the what-if explorer (``whatif``) call it.
+    the combination's factor (as measured; ``applied_scale`` says where it applies). ``forecast`` and the what-if explorer (``whatif``) call it.
 
     The scale is ``central_scale`` of the cohort total of the *calibrated* assumptions (medium variant, no override):
     the combination with a benchmark corrects the calibrated model's total, as the backtest measured it, and that
-    correction then applies unchanged to every variant and override. So a changed assumption moves the central path as
+    correction then applies unchanged to every variant and override (``applied_scale``: not to a path without net
+    migration, where the correction would be booked as migrants). So a changed assumption moves the central path as
     it moves the cohort model, ages included. (Recomputed on the changed model, the combination would halve any change
     of assumption, and more adult migrants would scale the children down: the benchmark does not see the assumptions.)
     """
@@ -115,8 +124,9 @@ def project(
     reference = assumptions_from({f: None for f in PARAMETER_FIELDS} | {"population_variant": "medium"}, calibrated_defaults(calibration.defaults))
     calibrated = central if reference == assumptions else run(base, calibration.schedules, reference, base_year, horizon, long_run=long_run)
     scale = central_scale(calibration.central_method, calibrated["population"][0].sum(axis=(1, 2)), benchmarks)
-    central["population"] = central["population"] * scale[:, None, None]
-    sims["population"] = sims["population"] * scale[:, None, None]
+    applied = applied_scale(scale, assumptions)
+    central["population"] = central["population"] * applied[:, None, None]
+    sims["population"] = sims["population"] * applied[:, None, None]
     return central, sims, scale
 
 
