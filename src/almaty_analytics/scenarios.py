@@ -148,6 +148,9 @@ def check_value(name: str, value: Any) -> Any:
         bad = [item for item in value if not isinstance(item, str) or (spec.choices and item not in spec.choices)]
         if bad:
             raise ParameterError(f"parameter {name!r}: unknown item(s) {bad}; expected items from {list(spec.choices)}")
+        repeated = sorted({item for item in value if value.count(item) > 1})
+        if repeated:
+            raise ParameterError(f"parameter {name!r}: {repeated} given more than once; expected each item once")
     elif spec.choices and value not in spec.choices:
         raise ParameterError(f"parameter {name!r}: unknown value {value!r}; expected one of {list(spec.choices)}")
     if (spec.min is not None and value < spec.min) or (spec.max is not None and value > spec.max):
