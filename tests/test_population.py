@@ -813,3 +813,15 @@ def test_an_override_moves_the_central_path_as_it_moves_the_cohort_model_ages_in
         cohort.append(rerun["population"][0][-1].sum())
         central.append(fc.central_population()[fc.year_index(2030)].sum())
     assert central[1] / central[0] == pytest.approx(cohort[1] / cohort[0], rel=1e-9)
+
+
+def test_the_real_time_interval_check_uses_no_error_known_only_after_the_origin():
+    rng = np.random.default_rng(3)
+    rows = pd.DataFrame([(o, h, rng.normal(0, 0.5 * h)) for o in range(2010, 2020) for h in (1, 2, 3)], columns=["origin", "horizon", "pct_error"])
+    inside = population.real_time_inside(rows)
+    assert inside[rows["origin"] <= 2011].isna().all()  # origin 2011 knows one error (2010 + 1): no fit at two horizons
+    assert inside[rows["origin"] >= 2013].notna().all()
+    later = rows.assign(pct_error=rows["pct_error"].where(rows["origin"] < 2017, 50.0))  # huge errors from origin 2017 on
+    again = population.real_time_inside(later)
+    before = rows["origin"] < 2017  # no origin before 2017 knew those errors: each is scored as before
+    assert inside[before].equals(again[before]) and not inside.equals(again)

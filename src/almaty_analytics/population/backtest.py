@@ -133,6 +133,22 @@ def with_calibrated_intervals(rows: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def real_time_inside(rows: pd.DataFrame) -> pd.Series:
+    """For each scored cohort row (``cohort_errors``), whether its actual lies inside an 80 % interval calibrated only on
+    the errors known at its origin (target years up to the origin: what a forecaster then had); NaN where fewer than
+    two horizons were known. The real-time check of the calibration, which ``with_calibrated_intervals`` (other
+    origins, later ones included) is not."""
+    inside = pd.Series(np.nan, index=rows.index)
+    for origin, mine in rows.groupby("origin"):
+        known = rows[rows["origin"] + rows["horizon"] <= origin]
+        if known["horizon"].nunique() < 2:
+            continue
+        sd_base, sd_trend = interval_sd(known)
+        sd = np.sqrt(sd_base**2 + mine["horizon"] ** 2 * sd_trend**2) / 100
+        inside[mine.index] = ((mine["pct_error"] / 100).abs() <= Z80 * sd).astype(float)
+    return inside
+
+
 def backtest_table(
     inputs: dict[str, pd.DataFrame], model: CohortModel, reconciled: pd.DataFrame, origins: list[int], closure_year: int, last_year: int
 ) -> pd.DataFrame:

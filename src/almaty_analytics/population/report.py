@@ -203,9 +203,13 @@ def lookahead_values(fc: PopulationForecast) -> dict[str, str]:
 
 
 def interval_values(fc: PopulationForecast, t: Text) -> dict[str, str]:
-    """The calibrated interval sds (percent) of the calibrated_text paragraph."""
+    """The calibrated interval sds (percent) of the calibrated_text paragraph, and the interval's real-time coverage pooled
+    over the horizons with the forecasts it counts (``coverage_table``)."""
     sd = fc.calibration.interval_sd
-    return {"base": t.num(sd.base, 2), "trend": t.num(sd.trend, 2)}
+    coverage = fc.tables["population_interval_coverage"]
+    n = int(coverage["real_time_n"].sum())
+    held = float((coverage["real_time_80"].fillna(0) * coverage["real_time_n"]).sum() / n) if n else float("nan")
+    return {"base": t.num(sd.base, 2), "trend": t.num(sd.trend, 2), "real_time": t.pct(held) if n else "–", "real_time_n": str(n)}
 
 
 def long_run_values(fc: PopulationForecast, t: Text) -> dict[str, str]:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from .. import keyfigures
 from ..tablespec import TableSpec
-from .backtest import cohort_errors
+from .backtest import cohort_errors, real_time_inside
 from .calibration import Calibration
 from .model import AGES, SEXES, Z80
 from .result import AGE_GROUPS, quantiles, total_table
@@ -93,8 +93,9 @@ def components_table(years, central) -> pd.DataFrame:
 def coverage_table(calibration: Calibration, total: pd.DataFrame | None = None) -> pd.DataFrame:
     """Coverage of the calibrated cohort intervals by horizon, against the official series.
 
-    ``coverage_80`` / ``coverage_95``: leave-one-origin-out (out of sample);
-    ``in_sample_80``: with the sds fitted on all origins (the calibration itself). With
+    ``coverage_80`` / ``coverage_95``: leave-one-origin-out (the other origins, later ones included);
+    ``in_sample_80``: with the sds fitted on all origins (the calibration itself); ``real_time_80`` over
+    ``real_time_n`` forecasts: with the sds fitted on the errors known at each origin (``real_time_inside``). With
     ``total`` (``population_total`` of a forecast), ``simulated_half_80_pct`` is the half
     width of that forecast's Monte Carlo 80 % interval h years ahead, % of the central value.
     """
@@ -112,6 +113,9 @@ def coverage_table(calibration: Calibration, total: pd.DataFrame | None = None) 
         .agg(coverage_80=("in80", "mean"), coverage_95=("in95", "mean"), in_sample_80=("all80", "mean"), n=("in80", "size"))
     )
     out.insert(1, "interval_sd_pct", np.sqrt(sd_base**2 + out["horizon"] ** 2 * sd_trend**2))
+    real_time = real_time_inside(rows).groupby(rows["horizon"])
+    out["real_time_80"] = out["horizon"].map(real_time.mean()).to_numpy()
+    out["real_time_n"] = out["horizon"].map(real_time.count()).fillna(0).astype(int).to_numpy()
     if total is not None:
         by_year = total.set_index("year")
         years = by_year.index[0] + out["horizon"]
@@ -242,7 +246,7 @@ TABLES: dict[str, TableSpec] = {
         "BNS population on 1 January from 2000 to the base year (training: official series known at each origin)",
     ),
     "population_interval_coverage": TableSpec(
-        "Calibrated intervals of the cohort-component model: error sd by horizon and its out-of-sample coverage",
+        "Calibrated intervals of the cohort-component model: error sd by horizon and its coverage, leave-one-origin-out and in real time",
         {
             "horizon": ("years", "years ahead"),
             "interval_sd_pct": (
@@ -253,6 +257,8 @@ TABLES: dict[str, TableSpec] = {
             "coverage_95": ("share", "same for the 95% interval"),
             "in_sample_80": ("share", "coverage of the 80% interval with the sds fitted on all origins"),
             "n": ("count", "backtest outcomes"),
+            "real_time_80": ("share", "coverage of the 80% interval with the sds fitted only on the errors known at each origin (target years up to it): the real-time check"),
+            "real_time_n": ("count", "backtest outcomes scored in real time (origins that knew errors at two horizons or more)"),
             "simulated_half_80_pct": (
                 "percent",
                 "half width of this forecast's Monte Carlo 80% interval h years after the base year, % of the central value",
