@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
 import hashlib
@@ -527,3 +528,26 @@ def test_all_scenarios_with_one_scenario_locked_stops_before_any_kernel_and_publ
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and str(runner.runs_dir(locked) / ".lock") in err[0] and "run pid 999" in err[0]
     assert not any((project / "reports" / name).exists() for name in names)
+
+
+def test_a_stop_that_lands_inside_an_event_loop_task_stops_the_loop():
+    """With --jobs 1 the runner waits in nbclient's asyncio loop; a signal there is often handled inside a task's step.
+    asyncio keeps any BaseException on the task and runs on, but re-raises a KeyboardInterrupt: Stopped must be one."""
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+
+    async def cell_still_running() -> str:
+        async def stopped_here() -> None:
+            cli._stop(signal.SIGTERM, None)  # the handler, called where the signal landed: inside this task
+
+        asyncio.get_running_loop().create_task(stopped_here())
+        await asyncio.sleep(0.2)
+        return "ran on to the end"
+
+    loop = asyncio.new_event_loop()
+    try:
+        with pytest.raises(cli.Stopped):
+            loop.run_until_complete(cell_still_running())
+    finally:
+        loop.close()
+        for s, handler in handlers.items():
+            signal.signal(s, handler)
