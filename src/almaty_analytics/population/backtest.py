@@ -34,6 +34,14 @@ class IntervalSd(NamedTuple):
     base: float
     trend: float
 
+    def at(self, horizons) -> np.ndarray:
+        """s_h, percent, at each of ``horizons`` (years ahead)."""
+        return np.sqrt(self.base**2 + np.asarray(horizons) ** 2 * self.trend**2)
+
+    def holds(self, rows: pd.DataFrame) -> pd.Series:
+        """Whether each row's percentage error lies inside the centred 80 % interval, within ±1.28·s_h of its horizon."""
+        return (rows["pct_error"] / 100).abs() <= Z80 * (self.at(rows["horizon"]) / 100)
+
 
 @dataclass(frozen=True)
 class CohortModel:
@@ -123,9 +131,8 @@ def with_calibrated_intervals(rows: pd.DataFrame) -> pd.DataFrame:
     out = rows.copy()
     for origin in out["origin"].unique():
         others = out[(out["origin"] != origin) & out["actual"].notna()]
-        sd_base, sd_trend = interval_sd(others)
         mine = out["origin"] == origin
-        sd = np.sqrt(sd_base**2 + out.loc[mine, "horizon"].to_numpy() ** 2 * sd_trend**2) / 100
+        sd = interval_sd(others).at(out.loc[mine, "horizon"].to_numpy()) / 100
         point = out.loc[mine, "forecast"].to_numpy()
         for level, z in (("80", Z80), ("95", evaluation.Z95)):  # bounds on the % error (forecast - actual) / actual
             out.loc[mine, f"lo_{level}"] = point / (1 + z * sd)
@@ -143,9 +150,7 @@ def real_time_inside(rows: pd.DataFrame) -> pd.Series:
         known = rows[rows["origin"] + rows["horizon"] <= origin]
         if known["horizon"].nunique() < 2:
             continue
-        sd_base, sd_trend = interval_sd(known)
-        sd = np.sqrt(sd_base**2 + mine["horizon"] ** 2 * sd_trend**2) / 100
-        inside[mine.index] = ((mine["pct_error"] / 100).abs() <= Z80 * sd).astype(float)
+        inside[mine.index] = interval_sd(known).holds(mine).astype(float)
     return inside
 
 

@@ -100,9 +100,7 @@ def coverage_table(calibration: Calibration, total: pd.DataFrame | None = None) 
     width of that forecast's Monte Carlo 80 % interval h years ahead, % of the central value.
     """
     rows = cohort_errors(calibration.backtest)
-    sd_base, sd_trend = calibration.interval_sd
-    sd = np.sqrt(sd_base**2 + rows["horizon"] ** 2 * sd_trend**2) / 100
-    inside_all = (rows["pct_error"] / 100).abs() <= Z80 * sd
+    inside_all = calibration.interval_sd.holds(rows)
     out = (
         rows.assign(
             in80=(rows["actual"] >= rows["lo_80"]) & (rows["actual"] <= rows["hi_80"]),
@@ -112,7 +110,7 @@ def coverage_table(calibration: Calibration, total: pd.DataFrame | None = None) 
         .groupby("horizon", as_index=False)
         .agg(coverage_80=("in80", "mean"), coverage_95=("in95", "mean"), in_sample_80=("all80", "mean"), n=("in80", "size"))
     )
-    out.insert(1, "interval_sd_pct", np.sqrt(sd_base**2 + out["horizon"] ** 2 * sd_trend**2))
+    out.insert(1, "interval_sd_pct", calibration.interval_sd.at(out["horizon"]))
     real_time = real_time_inside(rows).groupby(rows["horizon"])
     out["real_time_80"] = out["horizon"].map(real_time.mean()).to_numpy()
     out["real_time_n"] = out["horizon"].map(real_time.count()).fillna(0).astype(int).to_numpy()

@@ -124,14 +124,16 @@ def seat_rows(
         lo, hi = np.quantile(simulated, [0.1, 0.9], axis=0)
         shown = regime == CURRENT
         gross_simulated = gross(state_simulated, seats_simulated) if shown else None
-        gross_central = gross(state_central, seats_central, supply.seat_pupils.mean(), supply.base_seats.mean()) if shown else None
-        programme_measure = gross(state_central, seats_central, supply.seat_pupils.mean(), supply.base_seats.mean(), margin=0.0) if shown else None
+        at_mean_base = (supply.seat_pupils.mean(), supply.base_seats.mean())
+        gross_central = gross(state_central, seats_central, *at_mean_base) if shown else None
+        programme_measure = gross(state_central, seats_central, *at_mean_base, margin=0.0) if shown else None  # the programme's: no margin
         if base.seat_year < years[0]:
             seats_base = supply.base_seats * factor
             observed = deficits(supply.seat_pupils, seats_base)
             seat_pupils = supply.seat_pupils.mean()
-            gross_base = gross(supply.seat_pupils, supply.base_seats, supply.seat_pupils, supply.base_seats) if shown else None
-            programme_base = gross(supply.seat_pupils, supply.base_seats, supply.seat_pupils, supply.base_seats, margin=0.0) if shown else None
+            at_base = (supply.seat_pupils, supply.base_seats)
+            gross_base = gross(*at_base, *at_base) if shown else None
+            programme_base = gross(*at_base, *at_base, margin=0.0) if shown else None
             rows.append(
                 _row(
                     base.seat_year, regime, seat_pupils, seat_pupils / (1 - private_share) * private_share, seats_base.mean(), observed,
